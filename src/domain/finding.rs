@@ -1,0 +1,51 @@
+use super::Severity;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The AWS resource a GuardDuty finding is about.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingResource {
+    /// GuardDuty's `ResourceType`: `Instance`, `AccessKey`, `S3Bucket`, `EKSCluster`, …
+    pub kind: String,
+    /// The most useful identifier: instance ID, access key ID, bucket name, …
+    pub id: String,
+    /// Further labelled facts for the detail view (user name, IP, port, tags…).
+    pub details: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub id: String,
+    pub arn: String,
+    pub account_id: String,
+    pub region: String,
+    pub detector_id: String,
+    /// e.g. `Recon:EC2/PortProbeUnprotectedPort`.
+    pub finding_type: String,
+    pub title: String,
+    pub description: String,
+    /// GuardDuty's numeric severity (1.0–10.0).
+    pub severity_score: f64,
+    pub resource: FindingResource,
+    /// How many times GuardDuty has seen this activity (`Service.Count`).
+    pub count: u64,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub archived: bool,
+}
+
+impl Finding {
+    pub fn severity(&self) -> Severity {
+        Severity::from_guardduty_score(self.severity_score)
+    }
+}
+
+/// Whether GuardDuty is on in a region; a region without a detector is a failing check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DetectorStatus {
+    pub account_id: String,
+    pub region: String,
+    pub detector_id: Option<String>,
+    pub enabled: bool,
+}

@@ -1,0 +1,109 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Who the console is running as (`sts:GetCallerIdentity`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallerIdentity {
+    pub account_id: String,
+    pub arn: String,
+    pub user_id: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AccessKeyStatus {
+    Active,
+    Inactive,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessKey {
+    /// The access key ID (not secret; the secret key never enters watchpost).
+    pub id: String,
+    pub status: AccessKeyStatus,
+    /// `access_key_N_last_rotated`: when the key was created.
+    pub created: DateTime<Utc>,
+    pub last_used: Option<DateTime<Utc>>,
+    pub last_used_service: Option<String>,
+    pub last_used_region: Option<String>,
+}
+
+impl AccessKey {
+    pub fn is_active(&self) -> bool {
+        self.status == AccessKeyStatus::Active
+    }
+}
+
+/// The console password of a user (the login profile).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordCredential {
+    pub enabled: bool,
+    pub last_used: Option<DateTime<Utc>>,
+    pub last_changed: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IamUser {
+    pub name: String,
+    pub arn: String,
+    pub created: DateTime<Utc>,
+    pub password: Option<PasswordCredential>,
+    pub mfa_active: bool,
+    pub access_keys: Vec<AccessKey>,
+    pub groups: Vec<String>,
+    /// Policies (by name, with how they apply) that grant `*` on `*`.
+    pub admin_via: Vec<String>,
+}
+
+impl IamUser {
+    pub fn has_console_access(&self) -> bool {
+        self.password.as_ref().is_some_and(|p| p.enabled)
+    }
+
+    pub fn active_keys(&self) -> impl Iterator<Item = &AccessKey> {
+        self.access_keys.iter().filter(|k| k.is_active())
+    }
+
+    /// The most recent use of any credential, for "last activity" columns.
+    pub fn last_activity(&self) -> Option<DateTime<Utc>> {
+        let password = self.password.as_ref().and_then(|p| p.last_used);
+        let keys = self.access_keys.iter().filter_map(|k| k.last_used);
+        password.into_iter().chain(keys).max()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootAccount {
+    pub arn: String,
+    pub mfa_active: bool,
+    /// `Some(true)` hardware, `Some(false)` virtual, `None` no MFA or unknown.
+    pub mfa_hardware: Option<bool>,
+    pub password_last_used: Option<DateTime<Utc>>,
+    pub access_keys: Vec<AccessKey>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordPolicy {
+    pub minimum_length: u32,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase: bool,
+    pub require_lowercase: bool,
+    /// `None`: reuse prevention is off.
+    pub reuse_prevention: Option<u32>,
+    /// `None`: passwords never expire.
+    pub max_age_days: Option<u32>,
+}
+
+/// Everything the Identity pane and the IAM checks need about one account, gathered in a
+/// handful of calls (credential report, account summary, MFA devices, password policy,
+/// authorization details).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityInventory {
+    pub account_id: String,
+    /// When the credential report was generated; AWS regenerates at most every 4 hours.
+    pub report_generated: DateTime<Utc>,
+    pub root: RootAccount,
+    pub users: Vec<IamUser>,
+    /// `None`: the account has no password policy (itself a failing check).
+    pub password_policy: Option<PasswordPolicy>,
+}

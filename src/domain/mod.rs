@@ -1,0 +1,66 @@
+//! Domain types: everything above the source adapters speaks these, never SDK types.
+
+mod alarm;
+mod check;
+mod finding;
+mod identity;
+mod severity;
+mod triage;
+
+pub use alarm::{Alarm, AlarmKind, AlarmState, MetricSpec};
+pub use check::{CheckResult, CheckStatus};
+pub use finding::{DetectorStatus, Finding, FindingResource};
+pub use identity::{
+    AccessKey, AccessKeyStatus, CallerIdentity, IamUser, IdentityInventory, PasswordCredential,
+    PasswordPolicy, RootAccount,
+};
+pub use severity::Severity;
+pub use triage::{TriageItem, TriageRef};
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Which kind of data a source delivers. One worker runs per source × region × account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum SourceKind {
+    Alarms,
+    Findings,
+    Identity,
+}
+
+impl SourceKind {
+    pub const ALL: [SourceKind; 3] = [SourceKind::Alarms, SourceKind::Findings, SourceKind::Identity];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Alarms => "CloudWatch",
+            SourceKind::Findings => "GuardDuty",
+            SourceKind::Identity => "IAM",
+        }
+    }
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Identifies one worker's stream of data: a kind of source in one account and (for
+/// regional services) one region.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SourceId {
+    pub kind: SourceKind,
+    pub account_id: String,
+    /// `None` for global services (IAM).
+    pub region: Option<String>,
+}
+
+impl fmt::Display for SourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.region {
+            Some(region) => write!(f, "{} {} {}", self.kind, self.account_id, region),
+            None => write!(f, "{} {}", self.kind, self.account_id),
+        }
+    }
+}

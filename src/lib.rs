@@ -1,0 +1,8 @@
+//! watchpost: a terminal security-operations console for AWS.
+//!
+//! Data flows one way: source adapters (AWS or the embedded demo account) → workers →
+//! messages → the pure `update` of the app state → `ui::render`. See DESIGN in the README.
+
+pub mod clock;
+pub mod domain;
+pub mod sources;

@@ -1,0 +1,100 @@
+//! Source adapters: one per service, each returning domain types. The demo account and the
+//! AWS adapters implement the same [`Source`] trait, so workers and the UI never know which
+//! one they are talking to.
+
+pub mod demo;
+
+use crate::domain::{Alarm, CallerIdentity, DetectorStatus, Finding, IdentityInventory, SourceId};
+use async_trait::async_trait;
+use std::fmt;
+
+/// What one poll of a source yields.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SourceData {
+    /// Every alarm in the source's region: the full set, replacing the previous one.
+    Alarms(Vec<Alarm>),
+    /// New or changed findings in the source's region. `complete` says the batch is the full
+    /// set of unarchived findings (first poll), so anything not in it can be dropped.
+    Findings {
+        detector: DetectorStatus,
+        upserts: Vec<Finding>,
+        complete: bool,
+    },
+    /// The account's IAM inventory.
+    Identity(Box<IdentityInventory>),
+}
+
+/// Why a poll failed, in terms the user can act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceErrorKind {
+    /// The caller lacks a permission; `permission` names it when known (e.g. `iam:GetCredentialReport`).
+    AccessDenied { permission: Option<String> },
+    Throttled,
+    Timeout,
+    /// The connection failed or dropped.
+    Network,
+    /// The service answered with an error (5xx, or an unexpected 4xx).
+    Service,
+    /// The response could not be understood.
+    Malformed,
+    /// The credentials are missing, expired or were revoked.
+    Credentials,
+}
+
+/// A failed poll, carrying which service, account, region and operation failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct SourceError {
+    pub source_id: SourceId,
+    pub operation: String,
+    pub kind: SourceErrorKind,
+    pub message: String,
+}
+
+impl SourceError {
+    /// Throttling and transient faults are worth retrying with backoff; denials are not.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self.kind,
+            SourceErrorKind::Throttled
+                | SourceErrorKind::Timeout
+                | SourceErrorKind::Network
+                | SourceErrorKind::Service
+        )
+    }
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match &self.kind {
+            SourceErrorKind::AccessDenied {
+                permission: Some(permission),
+            } => format!("access denied (needs {permission})"),
+            SourceErrorKind::AccessDenied { permission: None } => "access denied".to_string(),
+            SourceErrorKind::Throttled => "throttled".to_string(),
+            SourceErrorKind::Timeout => "timed out".to_string(),
+            SourceErrorKind::Network => "network error".to_string(),
+            SourceErrorKind::Service => "service error".to_string(),
+            SourceErrorKind::Malformed => "malformed response".to_string(),
+            SourceErrorKind::Credentials => "credentials unusable".to_string(),
+        };
+        write!(f, "{} {}: {what}: {}", self.source_id, self.operation, self.message)
+    }
+}
+
+/// One stream of data: a service in one account and region. Polled by a worker.
+#[async_trait]
+pub trait Source: Send {
+    fn id(&self) -> &SourceId;
+
+    /// Fetch what changed since the previous poll (or everything, the first time).
+    async fn poll(&mut self) -> Result<SourceData, SourceError>;
+}
+
+/// A connected account: who we are and the sources to poll.
+pub struct Session {
+    pub caller: CallerIdentity,
+    pub regions: Vec<String>,
+    /// Whether the session was opened as a demo (shown in the header).
+    pub demo: bool,
+    pub sources: Vec<Box<dyn Source>>,
+}
