@@ -9,7 +9,7 @@ pub enum CheckStatus {
 }
 
 /// The outcome of one posture check against one resource, with the evidence it used.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CheckResult {
     /// Stable identifier, e.g. `iam.root-mfa`.
     pub check_id: &'static str,
