@@ -1,0 +1,99 @@
+//! Configuration as data: settings, keymaps and themes. Presets are embedded in the binary;
+//! a file of the same name under `$XDG_CONFIG_HOME/watchpost/` replaces the preset. Every
+//! file is validated before the terminal is touched, and a bad one is reported as
+//! `path:line:column: what was expected`.
+
+mod error;
+pub mod keymap;
+mod paths;
+mod settings;
+pub mod theme;
+
+pub use error::ConfigError;
+pub use keymap::{Action, KeySpec, Keymap, Layer};
+pub use paths::{config_dir, state_dir};
+pub use settings::Settings;
+pub use theme::Theme;
+
+use std::path::{Path, PathBuf};
+
+/// Where a configuration text came from, for error messages.
+#[derive(Clone, Debug)]
+pub struct Origin(pub String);
+
+impl Origin {
+    pub fn embedded(kind: &str, name: &str) -> Self {
+        Origin(format!("<embedded {kind}/{name}.toml>"))
+    }
+
+    pub fn file(path: &Path) -> Self {
+        Origin(path.display().to_string())
+    }
+}
+
+/// Reads `<config dir>/<kind>/<name>.toml` if the user has one, else the embedded preset.
+fn load_named(
+    kind: &str,
+    name: &str,
+    embedded: &[(&str, &str)],
+    dir: Option<&Path>,
+) -> Result<(String, Origin), ConfigError> {
+    if let Some(dir) = dir {
+        let path: PathBuf = dir.join(kind).join(format!("{name}.toml"));
+        match std::fs::read_to_string(&path) {
+            Ok(text) => return Ok((text, Origin::file(&path))),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(ConfigError::io(&path, &err)),
+        }
+    }
+    embedded
+        .iter()
+        .find(|(preset, _)| *preset == name)
+        .map(|(_, text)| (text.to_string(), Origin::embedded(kind, name)))
+        .ok_or_else(|| {
+            let known: Vec<&str> = embedded.iter().map(|(preset, _)| *preset).collect();
+            ConfigError::plain(format!(
+                "no {kind} named `{name}` (built in: {}; or add {kind}/{name}.toml to the config directory)",
+                known.join(", ")
+            ))
+        })
+}
+
+/// Everything loaded from configuration, ready for the console.
+pub struct LoadedConfig {
+    pub settings: Settings,
+    pub keymap: Keymap,
+    pub theme: Theme,
+}
+
+/// What the command line asks for, which takes precedence over `config.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct ConfigRequest {
+    pub theme: Option<String>,
+    pub keymap: Option<String>,
+    /// `NO_COLOR` is set and not empty: use the monochrome theme unless a theme was named.
+    pub no_color: bool,
+}
+
+/// Loads settings, keymap and theme from `dir` (the user's config directory, if any).
+pub fn load(dir: Option<&Path>, request: &ConfigRequest) -> Result<LoadedConfig, ConfigError> {
+    let settings = Settings::load(dir)?;
+    let keymap_name = request
+        .keymap
+        .clone()
+        .unwrap_or_else(|| settings.keymap.clone());
+    let (text, origin) = load_named("keymaps", &keymap_name, keymap::PRESETS, dir)?;
+    let keymap = Keymap::parse(&text, &origin)?;
+    let theme_name = match (&request.theme, request.no_color) {
+        (Some(name), _) => name.clone(),
+        (None, true) => "mono".to_string(),
+        (None, false) => settings.theme.clone(),
+    };
+    let (text, origin) = load_named("themes", &theme_name, theme::PRESETS, dir)?;
+    let theme = Theme::parse(&text, &origin)?;
+    Ok(LoadedConfig {
+        settings,
+        keymap,
+        theme,
+    })
+}
