@@ -6,4 +6,6 @@
 pub mod clock;
 pub mod domain;
 pub mod config;
+pub mod posture;
+pub mod sanitize;
 pub mod sources;
