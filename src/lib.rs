@@ -3,9 +3,12 @@
 //! Data flows one way: source adapters (AWS or the embedded demo account) → workers →
 //! messages → the pure `update` of the app state → `ui::render`. See DESIGN in the README.
 
+pub mod app;
 pub mod clock;
 pub mod domain;
 pub mod config;
+pub mod journal;
+pub mod panes;
 pub mod posture;
 pub mod sanitize;
 pub mod sources;

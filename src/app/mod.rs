@@ -1,0 +1,17 @@
+//! Application state and its pure `update`: every message, in every state, yields a state
+//! and a list of effects for the runtime to carry out. No I/O, no terminal.
+
+mod data;
+mod msg;
+mod state;
+mod table;
+mod update;
+
+pub use data::{Applied, Data};
+pub use msg::{Effect, Msg, SourceEvent};
+pub use state::{
+    App, HEADER_ROWS, HeaderInfo, Mode, STATUS_ROWS, SUMMARY_ROWS, SourceStatus, TAB_BAR_ROWS,
+    page_rows_for,
+};
+pub use table::TableView;
+pub use update::update;

@@ -1,0 +1,36 @@
+use crate::domain::SourceId;
+use crate::journal::JournalContents;
+use crate::sources::{SourceData, SourceError};
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+/// What a worker reports about its source.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SourceEvent {
+    /// A poll started (shown as "refreshing" in the header).
+    Polling { id: SourceId },
+    Data { id: SourceId, data: SourceData, at: DateTime<Utc> },
+    Failed { id: SourceId, error: SourceError, at: DateTime<Utc> },
+}
+
+/// Everything that can happen to the app.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// The clock moved; carries the time so `update` stays pure.
+    Tick(DateTime<Utc>),
+    /// The terminal's size changed.
+    Resize { width: u16, height: u16 },
+    Source(SourceEvent),
+    Journal(JournalContents),
+}
+
+/// What `update` asks the runtime to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    /// Poll every source now (coalesced with any poll in flight).
+    RefreshAll,
+    /// Ring the terminal bell (a new alarm entered ALARM).
+    Bell,
+}

@@ -1,0 +1,157 @@
+use super::{Data, TableView};
+use crate::config::{KeySpec, Keymap, Settings};
+use crate::domain::{CallerIdentity, SourceId, SourceKind};
+use crate::panes::Tab;
+use crate::posture::Thresholds;
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// What the header shows about the session.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeaderInfo {
+    pub caller: CallerIdentity,
+    pub regions: Vec<String>,
+    pub demo: bool,
+    pub read_only: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SourceStatus {
+    pub last_success: Option<DateTime<Utc>>,
+    /// The latest failure, cleared by the next success.
+    pub last_error: Option<(DateTime<Utc>, String)>,
+    pub polling: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing a `/` filter; keys edit the current table's filter.
+    Filter,
+    /// Looking at one row; `key` pins the item even if rows move underneath.
+    Detail { key: String, scroll: usize },
+    Help { scroll: usize },
+}
+
+pub struct App {
+    pub header: HeaderInfo,
+    pub tab: Tab,
+    pub mode: Mode,
+    pub data: Data,
+    views: [TableView; Tab::ALL.len()],
+    pub sources: BTreeMap<SourceId, SourceStatus>,
+    pub now: DateTime<Utc>,
+    pub keymap: Arc<Keymap>,
+    /// Keys typed so far of a chord such as `g g`.
+    pub pending_keys: Vec<KeySpec>,
+    pub settings: Settings,
+    pub thresholds: Thresholds,
+    /// Terminal size, for page movements.
+    pub width: u16,
+    pub height: u16,
+    /// A one-line message for the status bar.
+    pub status: Option<String>,
+}
+
+impl App {
+    pub fn new(
+        header: HeaderInfo,
+        keymap: Arc<Keymap>,
+        settings: Settings,
+        source_ids: impl IntoIterator<Item = SourceId>,
+        now: DateTime<Utc>,
+    ) -> App {
+        App {
+            header,
+            tab: Tab::Overview,
+            mode: Mode::Normal,
+            data: Data::default(),
+            views: Tab::ALL.map(|t| TableView::new(t.pane())),
+            sources: source_ids
+                .into_iter()
+                .map(|id| (id, SourceStatus::default()))
+                .collect(),
+            now,
+            keymap,
+            pending_keys: Vec::new(),
+            settings,
+            thresholds: Thresholds::default(),
+            width: 80,
+            height: 24,
+            status: None,
+        }
+    }
+
+    pub fn view(&self, tab: Tab) -> &TableView {
+        // One view per tab, and `Tab::index` is always below `Tab::ALL.len()`.
+        &self.views[tab.index()]
+    }
+
+    pub fn view_mut(&mut self, tab: Tab) -> &mut TableView {
+        &mut self.views[tab.index()]
+    }
+
+    /// Recomputes every table's rows (after data changed).
+    pub fn rebuild_views(&mut self) {
+        for tab in Tab::ALL {
+            let view = &mut self.views[tab.index()];
+            view.rebuild(tab.pane(), &self.data);
+        }
+    }
+
+    pub fn set_filter(&mut self, tab: Tab, filter: String) {
+        self.views[tab.index()].set_filter(tab.pane(), &self.data, filter);
+    }
+
+    pub fn set_sort(&mut self, tab: Tab, column: usize, descending: bool) {
+        self.views[tab.index()].set_sort(tab.pane(), &self.data, column, descending);
+    }
+
+    /// Rows of table body visible on screen, for paging and scrolling.
+    pub fn page_rows(&self) -> usize {
+        page_rows_for(self.tab, self.height)
+    }
+
+    pub fn keep_selections_in_view(&mut self) {
+        for tab in Tab::ALL {
+            let height = page_rows_for(tab, self.height);
+            self.views[tab.index()].keep_in_view(height);
+        }
+    }
+
+    /// The freshest successful poll of any source of `kind`, and whether any of them is
+    /// currently failing.
+    pub fn freshness(&self, kind: SourceKind) -> (Option<DateTime<Utc>>, Option<&str>) {
+        let mut freshest = None;
+        let mut error = None;
+        for status in self
+            .sources
+            .iter()
+            .filter(|(id, _)| id.kind == kind)
+            .map(|(_, status)| status)
+        {
+            freshest = freshest.max(status.last_success);
+            if error.is_none() {
+                error = status.last_error.as_ref().map(|(_, e)| e.as_str());
+            }
+        }
+        (freshest, error)
+    }
+}
+
+/// Rows the screen layout gives to everything but a table's body: the header, the tab bar
+/// and the status line, the table's borders and column titles. The UI lays out with the
+/// same numbers.
+pub const HEADER_ROWS: u16 = 2;
+pub const TAB_BAR_ROWS: u16 = 1;
+pub const STATUS_ROWS: u16 = 1;
+pub const TABLE_CHROME_ROWS: u16 = 3;
+/// The Overview's per-source summary above its queue.
+pub const SUMMARY_ROWS: u16 = 3;
+
+pub fn page_rows_for(tab: Tab, height: u16) -> usize {
+    let summary = if tab == Tab::Overview { SUMMARY_ROWS } else { 0 };
+    let chrome = HEADER_ROWS + TAB_BAR_ROWS + STATUS_ROWS + TABLE_CHROME_ROWS + summary;
+    usize::from(height.saturating_sub(chrome)).max(1)
+}

@@ -1,0 +1,164 @@
+//! The view of one table: which rows pass the filter, in which order, and which is selected.
+//! Recomputed when data, filter or sort change — never while rendering a frame.
+
+use crate::app::Data;
+use crate::panes::{Pane, SortKey};
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableView {
+    /// Indices into the pane's rows, filtered and sorted.
+    pub rows: Vec<usize>,
+    /// Position in `rows` of the selected row.
+    pub selected: usize,
+    /// First visible position, kept so the selection stays in view without jumping.
+    pub offset: usize,
+    pub filter: String,
+    pub sort_column: usize,
+    pub descending: bool,
+    /// The filter `rows` was computed with, to narrow incrementally as the user types.
+    applied_filter: String,
+}
+
+impl TableView {
+    pub fn new(pane: &dyn Pane) -> Self {
+        let (sort_column, descending) = pane.default_sort();
+        TableView {
+            rows: Vec::new(),
+            selected: 0,
+            offset: 0,
+            filter: String::new(),
+            sort_column,
+            descending,
+            applied_filter: String::new(),
+        }
+    }
+
+    pub fn selected_row(&self) -> Option<usize> {
+        self.rows.get(self.selected).copied()
+    }
+
+    /// Full recomputation: filter every row, sort, and keep the selection on the same item.
+    pub fn rebuild(&mut self, pane: &dyn Pane, data: &Data) {
+        let keep = self.selected_row().map(|row| pane.key(data, row));
+        let len = pane.len(data);
+        let mut rows: Vec<usize> = if self.filter.is_empty() {
+            (0..len).collect()
+        } else {
+            filter_rows(pane, data, 0..len, &self.filter)
+        };
+        sort_rows(pane, data, &mut rows, self.sort_column, self.descending);
+        self.rows = rows;
+        self.applied_filter = self.filter.clone();
+        self.reselect(pane, data, keep);
+    }
+
+    /// Applies a changed filter. When the new filter extends the old one, only the rows that
+    /// already matched are searched again (typing narrows; it never needs the whole table).
+    pub fn set_filter(&mut self, pane: &dyn Pane, data: &Data, filter: String) {
+        self.filter = filter;
+        if !self.applied_filter.is_empty() && self.filter.starts_with(&self.applied_filter) {
+            let keep = self.selected_row().map(|row| pane.key(data, row));
+            let current = std::mem::take(&mut self.rows);
+            self.rows = filter_rows(pane, data, current.into_iter(), &self.filter);
+            self.applied_filter = self.filter.clone();
+            self.reselect(pane, data, keep);
+        } else {
+            self.rebuild(pane, data);
+        }
+    }
+
+    pub fn set_sort(&mut self, pane: &dyn Pane, data: &Data, column: usize, descending: bool) {
+        self.sort_column = column;
+        self.descending = descending;
+        let keep = self.selected_row().map(|row| pane.key(data, row));
+        let mut rows = std::mem::take(&mut self.rows);
+        sort_rows(pane, data, &mut rows, column, descending);
+        self.rows = rows;
+        self.reselect(pane, data, keep);
+    }
+
+    fn reselect(&mut self, pane: &dyn Pane, data: &Data, key: Option<String>) {
+        if let Some(key) = key {
+            if let Some(pos) = self.rows.iter().position(|&row| pane.key(data, row) == key) {
+                self.selected = pos;
+                return;
+            }
+        }
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// Moves the selection by `delta` rows, clamped to the table.
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.rows.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    pub fn select_first(&mut self) {
+        self.selected = 0;
+    }
+
+    pub fn select_last(&mut self) {
+        self.selected = self.rows.len().saturating_sub(1);
+    }
+
+    /// Moves `offset` just enough that the selection is within `height` visible rows.
+    /// Called by `update`, so rendering only reads.
+    pub fn keep_in_view(&mut self, height: usize) {
+        self.offset = window_start(self.offset, self.selected, self.rows.len(), height);
+    }
+
+    /// The positions to draw in `height` rows. Pure: if the stored offset does not show the
+    /// selection (the terminal changed size since), the window is shifted for this frame.
+    pub fn window(&self, height: usize) -> std::ops::Range<usize> {
+        let start = window_start(self.offset, self.selected, self.rows.len(), height);
+        start..(start + height.max(1)).min(self.rows.len())
+    }
+}
+
+fn window_start(offset: usize, selected: usize, len: usize, height: usize) -> usize {
+    let height = height.max(1);
+    let start = if selected < offset {
+        selected
+    } else if selected >= offset + height {
+        selected + 1 - height
+    } else {
+        offset
+    };
+    start.min(len.saturating_sub(height))
+}
+
+fn filter_rows(
+    pane: &dyn Pane,
+    data: &Data,
+    rows: impl Iterator<Item = usize>,
+    filter: &str,
+) -> Vec<usize> {
+    let pattern = Pattern::parse(filter, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    let mut haystack = String::new();
+    rows.filter(|&row| {
+        haystack.clear();
+        pane.haystack(data, row, &mut haystack);
+        pattern
+            .score(Utf32Str::new(&haystack, &mut buf), &mut matcher)
+            .is_some()
+    })
+    .collect()
+}
+
+fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<usize>, column: usize, descending: bool) {
+    let mut keyed: Vec<(SortKey, usize)> = rows
+        .iter()
+        .map(|&row| (pane.sort_key(data, row, column), row))
+        .collect();
+    // Stable, with the row index as tie-breaker, so equal keys keep the source's order.
+    keyed.sort_by(|(a, ra), (b, rb)| {
+        let order = if descending { b.cmp(a) } else { a.cmp(b) };
+        order.then(ra.cmp(rb))
+    });
+    rows.clear();
+    rows.extend(keyed.into_iter().map(|(_, row)| row));
+}

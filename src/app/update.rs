@@ -1,0 +1,225 @@
+//! `update(app, msg) -> effects`: the only place state changes. Pure and total.
+
+use super::{App, Effect, Mode, Msg, SourceEvent};
+use crate::config::keymap::Resolution;
+use crate::config::{Action, KeySpec, Layer};
+use crate::panes::Tab;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let effects = dispatch(app, msg);
+    app.keep_selections_in_view();
+    effects
+}
+
+fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => on_key(app, key),
+        Msg::Tick(now) => {
+            app.now = now;
+            Vec::new()
+        }
+        Msg::Resize { width, height } => {
+            app.width = width;
+            app.height = height;
+            Vec::new()
+        }
+        Msg::Source(event) => on_source(app, event),
+        Msg::Journal(contents) => {
+            app.data.journal = contents;
+            app.rebuild_views();
+            Vec::new()
+        }
+    }
+}
+
+fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
+    match event {
+        SourceEvent::Polling { id } => {
+            app.sources.entry(id).or_default().polling = true;
+            Vec::new()
+        }
+        SourceEvent::Failed { id, error, at } => {
+            let status = app.sources.entry(id).or_default();
+            status.polling = false;
+            status.last_error = Some((at, error.to_string()));
+            Vec::new()
+        }
+        SourceEvent::Data { id, data, at } => {
+            let applied = app.data.apply(&id, data);
+            let status = app.sources.entry(id).or_default();
+            status.polling = false;
+            status.last_success = Some(at);
+            status.last_error = None;
+            app.data
+                .derive(&app.thresholds, app.settings.alarm_severity, app.now.max(at));
+            app.rebuild_views();
+            if !applied.entered_alarm.is_empty() {
+                app.status = Some(format!("New ALARM: {}", applied.entered_alarm.join(", ")));
+                if app.settings.bell {
+                    return vec![Effect::Bell];
+                }
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    // Ctrl-C always quits, whatever the keymap says, so no binding can trap the user.
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return vec![Effect::Quit];
+    }
+    if app.mode == Mode::Filter {
+        edit_filter(app, key);
+        return Vec::new();
+    }
+    let layers: &[Layer] = match app.mode {
+        Mode::Help { .. } => &[Layer::Help, Layer::Global],
+        Mode::Detail { .. } => &[Layer::Detail, Layer::Global],
+        _ => &[Layer::Table, Layer::Global],
+    };
+    let mut pending = false;
+    for layer in layers {
+        match app.keymap.resolve(*layer, &app.pending_keys, &key) {
+            Resolution::Action(action) => {
+                app.pending_keys.clear();
+                return run(app, action);
+            }
+            Resolution::Pending => pending = true,
+            Resolution::NoMatch => {}
+        }
+    }
+    if pending {
+        app.pending_keys.push(KeySpec {
+            code: key.code,
+            ctrl: key.modifiers.contains(KeyModifiers::CONTROL),
+            alt: key.modifiers.contains(KeyModifiers::ALT),
+        });
+    } else if !app.pending_keys.is_empty() {
+        // An unfinished chord followed by a key that does not continue it: start over with
+        // this key alone, so `g j` still moves down.
+        app.pending_keys.clear();
+        return on_key(app, key);
+    }
+    Vec::new()
+}
+
+fn edit_filter(app: &mut App, key: KeyEvent) {
+    let tab = app.tab;
+    let mut filter = app.view(tab).filter.clone();
+    match key.code {
+        KeyCode::Enter => {
+            app.mode = Mode::Normal;
+            return;
+        }
+        KeyCode::Esc => {
+            app.mode = Mode::Normal;
+            filter.clear();
+        }
+        KeyCode::Backspace => {
+            filter.pop();
+        }
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => filter.clear(),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => filter.push(c),
+        _ => return,
+    }
+    app.set_filter(tab, bounded_filter(filter));
+}
+
+/// Filters are bounded so a pasted novel cannot stall the matcher.
+fn bounded_filter(mut filter: String) -> String {
+    const MAX_FILTER_CHARS: usize = 256;
+    if let Some((i, _)) = filter.char_indices().nth(MAX_FILTER_CHARS) {
+        filter.truncate(i);
+    }
+    filter
+}
+
+fn run(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => return vec![Effect::Quit],
+        Action::Refresh => {
+            app.status = Some("Refreshing every source…".to_string());
+            return vec![Effect::RefreshAll];
+        }
+        Action::Help => {
+            app.mode = match app.mode {
+                Mode::Help { .. } => Mode::Normal,
+                _ => Mode::Help { scroll: 0 },
+            };
+        }
+        Action::TabOverview => switch_tab(app, Tab::Overview),
+        Action::TabAlarms => switch_tab(app, Tab::Alarms),
+        Action::TabFindings => switch_tab(app, Tab::Findings),
+        Action::TabIdentity => switch_tab(app, Tab::Identity),
+        Action::TabPosture => switch_tab(app, Tab::Posture),
+        Action::TabJournal => switch_tab(app, Tab::Journal),
+        Action::NextTab => switch_tab(app, app.tab.next()),
+        Action::PrevTab => switch_tab(app, app.tab.prev()),
+        Action::Down => move_by(app, 1),
+        Action::Up => move_by(app, -1),
+        Action::PageDown => move_by(app, page(app)),
+        Action::PageUp => move_by(app, -page(app)),
+        Action::Top => match &mut app.mode {
+            Mode::Detail { scroll, .. } | Mode::Help { scroll } => *scroll = 0,
+            _ => app.view_mut(app.tab).select_first(),
+        },
+        Action::Bottom => match &mut app.mode {
+            // The renderer clamps the scroll to the content's length.
+            Mode::Detail { scroll, .. } | Mode::Help { scroll } => *scroll = usize::MAX / 2,
+            _ => app.view_mut(app.tab).select_last(),
+        },
+        Action::Open => {
+            let tab = app.tab;
+            if let Some(row) = app.view(tab).selected_row() {
+                let key = tab.pane().key(&app.data, row);
+                app.mode = Mode::Detail { key, scroll: 0 };
+            }
+        }
+        Action::Back => app.mode = Mode::Normal,
+        Action::Filter => app.mode = Mode::Filter,
+        Action::ClearFilter => {
+            let tab = app.tab;
+            if !app.view(tab).filter.is_empty() {
+                app.set_filter(tab, String::new());
+            }
+        }
+        Action::SortNext => {
+            let tab = app.tab;
+            let columns = tab.pane().columns().len().max(1);
+            let view = app.view(tab);
+            let (column, descending) = ((view.sort_column + 1) % columns, view.descending);
+            app.set_sort(tab, column, descending);
+        }
+        Action::SortReverse => {
+            let tab = app.tab;
+            let view = app.view(tab);
+            let (column, descending) = (view.sort_column, !view.descending);
+            app.set_sort(tab, column, descending);
+        }
+    }
+    Vec::new()
+}
+
+fn page(app: &App) -> isize {
+    isize::try_from(app.page_rows()).unwrap_or(1)
+}
+
+fn switch_tab(app: &mut App, tab: Tab) {
+    app.tab = tab;
+    app.mode = Mode::Normal;
+    app.pending_keys.clear();
+}
+
+fn move_by(app: &mut App, delta: isize) {
+    match &mut app.mode {
+        Mode::Detail { scroll, .. } | Mode::Help { scroll } => {
+            *scroll = scroll.saturating_add_signed(delta);
+        }
+        _ => app.view_mut(app.tab).move_by(delta),
+    }
+}

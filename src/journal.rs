@@ -1,0 +1,160 @@
+//! The remediation journal: an append-only JSON Lines file of *intent* records (written and
+//! fsync'd before an action's API call) and *outcome* records (after it). This module reads
+//! it for the Journal tab; an intent without an outcome means the program died mid-action.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Intent,
+    Outcome,
+}
+
+/// One line of the journal file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JournalRecord {
+    /// Ties an outcome to its intent.
+    pub id: String,
+    pub time: DateTime<Utc>,
+    pub phase: Phase,
+    pub action: String,
+    pub target: String,
+    pub account_id: String,
+    pub region: Option<String>,
+    pub caller_arn: String,
+    /// The equivalent `aws` CLI command.
+    pub cli: String,
+    /// For outcomes: `None` on success, the error otherwise.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Succeeded,
+    Failed(String),
+    /// An intent with no outcome: the process stopped before the call returned.
+    Unknown,
+}
+
+/// An action as the Journal tab shows it: its intent joined with its outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JournalEntry {
+    pub intent: JournalRecord,
+    pub finished: Option<DateTime<Utc>>,
+    pub outcome: Outcome,
+}
+
+/// What reading the journal found: entries (newest first) and unreadable lines.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JournalContents {
+    pub entries: Vec<JournalEntry>,
+    /// `line N: why` for every line that could not be parsed; they are reported, not dropped
+    /// silently, because a damaged audit trail is itself worth knowing about.
+    pub problems: Vec<String>,
+}
+
+impl JournalContents {
+    pub fn incomplete(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.outcome == Outcome::Unknown)
+            .count()
+    }
+}
+
+/// Reads the journal at `path`; a missing file is an empty journal.
+pub fn read(path: &Path) -> std::io::Result<JournalContents> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(parse(&text)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(JournalContents::default()),
+        Err(err) => Err(err),
+    }
+}
+
+pub fn parse(text: &str) -> JournalContents {
+    let mut intents: Vec<JournalRecord> = Vec::new();
+    let mut outcomes: HashMap<String, JournalRecord> = HashMap::new();
+    let mut problems = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<JournalRecord>(line) {
+            Ok(record) if record.phase == Phase::Intent => intents.push(record),
+            Ok(record) => {
+                outcomes.insert(record.id.clone(), record);
+            }
+            Err(err) => problems.push(format!("line {}: {err}", n + 1)),
+        }
+    }
+    let mut entries: Vec<JournalEntry> = intents
+        .into_iter()
+        .map(|intent| {
+            let outcome = outcomes.remove(&intent.id);
+            JournalEntry {
+                finished: outcome.as_ref().map(|o| o.time),
+                outcome: match outcome.map(|o| o.error) {
+                    Some(None) => Outcome::Succeeded,
+                    Some(Some(error)) => Outcome::Failed(error),
+                    None => Outcome::Unknown,
+                },
+                intent,
+            }
+        })
+        .collect();
+    entries.sort_by(|a, b| b.intent.time.cmp(&a.intent.time));
+    JournalContents { entries, problems }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INTENT: &str = r#"{"id":"a1","time":"2026-11-28T10:00:00Z","phase":"intent","action":"access-key.deactivate","target":"AKIA1","account_id":"1","region":null,"caller_arn":"arn:aws:iam::1:user/me","cli":"aws iam update-access-key"}"#;
+
+    #[test]
+    fn pairs_intents_with_outcomes() {
+        let ok = INTENT.replace("intent", "outcome").replace("10:00:00", "10:00:01");
+        let text = format!("{INTENT}\n{ok}\n");
+        let contents = parse(&text);
+        assert_eq!(contents.entries.len(), 1);
+        assert_eq!(contents.entries.first().map(|e| &e.outcome), Some(&Outcome::Succeeded));
+    }
+
+    #[test]
+    fn failed_outcome_keeps_its_error() {
+        let failed = INTENT
+            .replace("\"phase\":\"intent\"", "\"phase\":\"outcome\"")
+            .replace("}", ",\"error\":\"AccessDenied\"}");
+        let contents = parse(&format!("{INTENT}\n{failed}\n"));
+        assert_eq!(
+            contents.entries.first().map(|e| &e.outcome),
+            Some(&Outcome::Failed("AccessDenied".into()))
+        );
+    }
+
+    #[test]
+    fn intent_without_outcome_is_unknown_and_counted() {
+        let contents = parse(INTENT);
+        assert_eq!(contents.incomplete(), 1);
+    }
+
+    #[test]
+    fn damaged_lines_are_reported_not_dropped_silently() {
+        let contents = parse(&format!("{INTENT}\n{{not json\n"));
+        assert_eq!(contents.entries.len(), 1);
+        assert_eq!(contents.problems.len(), 1);
+        assert!(contents.problems.first().is_some_and(|p| p.starts_with("line 2:")));
+    }
+
+    #[test]
+    fn missing_file_is_an_empty_journal() {
+        let contents = read(Path::new("/nonexistent/watchpost/journal.jsonl"));
+        assert_eq!(contents.ok(), Some(JournalContents::default()));
+    }
+}

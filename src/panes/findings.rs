@@ -1,0 +1,140 @@
+use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, age, timestamp};
+use crate::app::Data;
+use crate::domain::Finding;
+use chrono::{DateTime, Utc};
+
+pub struct FindingsPane;
+
+const COLUMNS: &[Column] = &[
+    Column { title: "Sev", width: Width::Fixed(4) },
+    Column { title: "Score", width: Width::Fixed(5) },
+    Column { title: "Finding type", width: Width::Fill(22) },
+    Column { title: "Resource", width: Width::Fill(14) },
+    Column { title: "Region", width: Width::Fixed(14) },
+    Column { title: "Count", width: Width::Fixed(5) },
+    Column { title: "Last", width: Width::Fixed(4) },
+];
+
+fn finding(data: &Data, row: usize) -> Option<&Finding> {
+    data.findings.get(row)
+}
+
+impl Pane for FindingsPane {
+    fn title(&self) -> &'static str {
+        "Findings"
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        COLUMNS
+    }
+
+    fn default_sort(&self) -> (usize, bool) {
+        (1, true)
+    }
+
+    fn len(&self, data: &Data) -> usize {
+        data.findings.len()
+    }
+
+    fn key(&self, data: &Data, row: usize) -> String {
+        finding(data, row).map(|f| f.id.clone()).unwrap_or_default()
+    }
+
+    fn haystack(&self, data: &Data, row: usize, out: &mut String) {
+        if let Some(f) = finding(data, row) {
+            for part in [
+                f.severity().label(),
+                &f.finding_type,
+                &f.title,
+                &f.resource.kind,
+                &f.resource.id,
+                &f.region,
+            ] {
+                out.push_str(part);
+                out.push(' ');
+            }
+        }
+    }
+
+    fn sort_key(&self, data: &Data, row: usize, column: usize) -> SortKey {
+        let Some(f) = finding(data, row) else {
+            return SortKey::Num(0);
+        };
+        // Score and severity sort together; recency breaks ties.
+        let score = (f.severity_score * 10.0).round() as i64;
+        match column {
+            0 | 1 => SortKey::Num(score * 10_000_000_000_000 + f.last_seen.timestamp()),
+            2 => SortKey::text(&f.finding_type),
+            3 => SortKey::text(&f.resource.id),
+            4 => SortKey::text(&f.region),
+            5 => SortKey::Num(f.count as i64),
+            _ => SortKey::time(Some(f.last_seen)),
+        }
+    }
+
+    fn cells<'a>(&self, data: &'a Data, row: usize, now: DateTime<Utc>) -> Vec<Cell<'a>> {
+        let Some(f) = finding(data, row) else {
+            return Vec::new();
+        };
+        vec![
+            Cell::severity(f.severity()),
+            Cell::toned(format!("{:.1}", f.severity_score), Tone::Severity(f.severity())),
+            Cell::plain(f.finding_type.as_str()),
+            Cell::plain(format!("{} {}", f.resource.kind, f.resource.id)),
+            Cell::dim(f.region.as_str()),
+            Cell::plain(f.count.to_string()),
+            Cell::dim(age(now, f.last_seen)),
+        ]
+    }
+
+    fn detail(&self, data: &Data, row: usize, now: DateTime<Utc>) -> Vec<DetailLine> {
+        finding(data, row).map(|f| detail(f, now)).unwrap_or_default()
+    }
+
+    fn empty_message(&self, data: &Data) -> String {
+        let disabled: Vec<&str> = data
+            .detectors
+            .iter()
+            .filter(|d| !d.enabled)
+            .map(|d| d.region.as_str())
+            .collect();
+        if disabled.is_empty() {
+            "No unarchived GuardDuty findings (or none loaded yet).".to_string()
+        } else {
+            format!(
+                "No unarchived GuardDuty findings. GuardDuty is off in: {}.",
+                disabled.join(", ")
+            )
+        }
+    }
+}
+
+pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
+    let mut lines = vec![
+        DetailLine::Section(f.title.clone()),
+        DetailLine::Field(
+            "Severity".into(),
+            format!("{} ({:.1})", f.severity().label(), f.severity_score),
+            Tone::Severity(f.severity()),
+        ),
+        DetailLine::field("Type", f.finding_type.clone()),
+        DetailLine::field("Count", f.count.to_string()),
+        DetailLine::field("First seen", format!("{} ({} ago)", timestamp(f.first_seen), age(now, f.first_seen))),
+        DetailLine::field("Last seen", format!("{} ({} ago)", timestamp(f.last_seen), age(now, f.last_seen))),
+        DetailLine::field("Account", f.account_id.clone()),
+        DetailLine::field("Region", f.region.clone()),
+        DetailLine::field("Finding ID", f.id.clone()),
+        DetailLine::field("ARN", f.arn.clone()),
+        DetailLine::Blank,
+        DetailLine::Section("Description".into()),
+        DetailLine::Text(f.description.clone()),
+        DetailLine::Blank,
+        DetailLine::Section("Resource".into()),
+        DetailLine::field("Type", f.resource.kind.clone()),
+        DetailLine::field("ID", f.resource.id.clone()),
+    ];
+    for (label, value) in &f.resource.details {
+        lines.push(DetailLine::Field(label.clone(), value.clone(), Tone::Plain));
+    }
+    lines
+}

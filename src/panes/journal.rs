@@ -1,0 +1,122 @@
+//! Actions taken, newest first, with their outcome; an action whose outcome never came back
+//! (the process was killed mid-call) shows as UNKNOWN.
+
+use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, timestamp};
+use crate::app::Data;
+use crate::journal::{JournalEntry, Outcome};
+use chrono::{DateTime, Utc};
+
+pub struct JournalPane;
+
+const COLUMNS: &[Column] = &[
+    Column { title: "Time", width: Width::Fixed(20) },
+    Column { title: "Action", width: Width::Fill(18) },
+    Column { title: "Target", width: Width::Fill(18) },
+    Column { title: "Outcome", width: Width::Fixed(8) },
+];
+
+fn entry(data: &Data, row: usize) -> Option<&JournalEntry> {
+    data.journal.entries.get(row)
+}
+
+fn outcome_cell(outcome: &Outcome) -> Cell<'static> {
+    match outcome {
+        Outcome::Succeeded => Cell::toned("ok", Tone::Pass),
+        Outcome::Failed(_) => Cell::toned("failed", Tone::Fail),
+        Outcome::Unknown => Cell::toned("UNKNOWN", Tone::Fail),
+    }
+}
+
+impl Pane for JournalPane {
+    fn title(&self) -> &'static str {
+        "Journal"
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        COLUMNS
+    }
+
+    fn default_sort(&self) -> (usize, bool) {
+        (0, true)
+    }
+
+    fn len(&self, data: &Data) -> usize {
+        data.journal.entries.len()
+    }
+
+    fn key(&self, data: &Data, row: usize) -> String {
+        entry(data, row).map(|e| e.intent.id.clone()).unwrap_or_default()
+    }
+
+    fn haystack(&self, data: &Data, row: usize, out: &mut String) {
+        if let Some(e) = entry(data, row) {
+            for part in [&e.intent.action, &e.intent.target, &e.intent.account_id] {
+                out.push_str(part);
+                out.push(' ');
+            }
+        }
+    }
+
+    fn sort_key(&self, data: &Data, row: usize, column: usize) -> SortKey {
+        let Some(e) = entry(data, row) else {
+            return SortKey::Num(0);
+        };
+        match column {
+            0 => SortKey::time(Some(e.intent.time)),
+            1 => SortKey::text(&e.intent.action),
+            2 => SortKey::text(&e.intent.target),
+            _ => SortKey::Num(match e.outcome {
+                Outcome::Unknown => 2,
+                Outcome::Failed(_) => 1,
+                Outcome::Succeeded => 0,
+            }),
+        }
+    }
+
+    fn cells<'a>(&self, data: &'a Data, row: usize, _now: DateTime<Utc>) -> Vec<Cell<'a>> {
+        let Some(e) = entry(data, row) else {
+            return Vec::new();
+        };
+        vec![
+            Cell::dim(timestamp(e.intent.time)),
+            Cell::plain(e.intent.action.as_str()),
+            Cell::plain(e.intent.target.as_str()),
+            outcome_cell(&e.outcome),
+        ]
+    }
+
+    fn detail(&self, data: &Data, row: usize, _now: DateTime<Utc>) -> Vec<DetailLine> {
+        let Some(e) = entry(data, row) else {
+            return Vec::new();
+        };
+        let cell = outcome_cell(&e.outcome);
+        let mut lines = vec![
+            DetailLine::Section(format!("{} on {}", e.intent.action, e.intent.target)),
+            DetailLine::Field("Outcome".into(), cell.text.into_owned(), cell.tone),
+            DetailLine::field("Started", e.intent.time.to_rfc3339()),
+            DetailLine::field(
+                "Finished",
+                e.finished.map_or_else(|| "never recorded".to_string(), |t| t.to_rfc3339()),
+            ),
+            DetailLine::field("Account", e.intent.account_id.clone()),
+            DetailLine::field("Region", e.intent.region.clone().unwrap_or_else(|| "global".into())),
+            DetailLine::field("Caller", e.intent.caller_arn.clone()),
+            DetailLine::field("CLI", e.intent.cli.clone()),
+        ];
+        if let Outcome::Failed(error) = &e.outcome {
+            lines.push(DetailLine::Field("Error".into(), error.clone(), Tone::Fail));
+        }
+        lines
+    }
+
+    fn empty_message(&self, data: &Data) -> String {
+        let mut message = "No actions taken yet.".to_string();
+        if let Some(path) = &data.journal_path {
+            message.push_str(&format!(" Actions are journaled to {path}"));
+        }
+        for problem in &data.journal.problems {
+            message.push_str(&format!("\nUnreadable journal {problem}"));
+        }
+        message
+    }
+}

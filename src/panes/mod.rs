@@ -1,0 +1,167 @@
+//! One module per tab. A pane describes its table — columns, cells, sort keys, filter text —
+//! and its detail view, as plain data that the UI draws and the app sorts and filters.
+
+mod alarms;
+mod findings;
+mod format;
+mod identity;
+mod journal;
+mod overview;
+mod posture;
+
+pub use format::{age, timestamp};
+
+use crate::app::Data;
+use crate::domain::{AlarmState, Severity};
+use chrono::{DateTime, Utc};
+use std::borrow::Cow;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Overview,
+    Alarms,
+    Findings,
+    Identity,
+    Posture,
+    Journal,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [
+        Tab::Overview,
+        Tab::Alarms,
+        Tab::Findings,
+        Tab::Identity,
+        Tab::Posture,
+        Tab::Journal,
+    ];
+
+    pub fn title(self) -> &'static str {
+        self.pane().title()
+    }
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Tab {
+        Tab::ALL.get((self.index() + 1) % Tab::ALL.len()).copied().unwrap_or(Tab::Overview)
+    }
+
+    pub fn prev(self) -> Tab {
+        let n = Tab::ALL.len();
+        Tab::ALL.get((self.index() + n - 1) % n).copied().unwrap_or(Tab::Overview)
+    }
+
+    pub fn pane(self) -> &'static dyn Pane {
+        match self {
+            Tab::Overview => &overview::OverviewPane,
+            Tab::Alarms => &alarms::AlarmsPane,
+            Tab::Findings => &findings::FindingsPane,
+            Tab::Identity => &identity::IdentityPane,
+            Tab::Posture => &posture::PosturePane,
+            Tab::Journal => &journal::JournalPane,
+        }
+    }
+}
+
+/// How wide a column may be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Width {
+    Fixed(u16),
+    /// Takes a share of what is left, at least this many columns.
+    Fill(u16),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    pub title: &'static str,
+    pub width: Width,
+}
+
+/// How a cell should look; the theme decides the colours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    Dim,
+    Severity(Severity),
+    Alarm(AlarmState),
+    Pass,
+    Fail,
+    Changed,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell<'a> {
+    pub text: Cow<'a, str>,
+    pub tone: Tone,
+}
+
+impl<'a> Cell<'a> {
+    pub fn plain(text: impl Into<Cow<'a, str>>) -> Self {
+        Cell { text: text.into(), tone: Tone::Plain }
+    }
+
+    pub fn dim(text: impl Into<Cow<'a, str>>) -> Self {
+        Cell { text: text.into(), tone: Tone::Dim }
+    }
+
+    pub fn toned(text: impl Into<Cow<'a, str>>, tone: Tone) -> Self {
+        Cell { text: text.into(), tone }
+    }
+
+    pub fn severity(severity: Severity) -> Self {
+        Cell { text: Cow::Borrowed(severity.tag()), tone: Tone::Severity(severity) }
+    }
+}
+
+/// A sort key; a column's keys are all of one variant.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortKey {
+    Num(i64),
+    Text(String),
+}
+
+impl SortKey {
+    pub fn time(t: Option<DateTime<Utc>>) -> SortKey {
+        SortKey::Num(t.map_or(i64::MIN, |t| t.timestamp_millis()))
+    }
+
+    pub fn text(s: &str) -> SortKey {
+        SortKey::Text(s.to_lowercase())
+    }
+}
+
+/// One line of a detail view.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DetailLine {
+    Section(String),
+    Field(String, String, Tone),
+    Text(String),
+    Blank,
+}
+
+impl DetailLine {
+    pub fn field(label: &str, value: impl Into<String>) -> Self {
+        DetailLine::Field(label.to_string(), value.into(), Tone::Plain)
+    }
+}
+
+/// A tab's table and detail view.
+pub trait Pane: Sync {
+    fn title(&self) -> &'static str;
+    fn columns(&self) -> &'static [Column];
+    /// Column and direction (descending?) used until the user sorts.
+    fn default_sort(&self) -> (usize, bool);
+    fn len(&self, data: &Data) -> usize;
+    /// A stable identity for a row, to keep the selection when rows move.
+    fn key(&self, data: &Data, row: usize) -> String;
+    /// Appends the text the `/` filter matches against.
+    fn haystack(&self, data: &Data, row: usize, out: &mut String);
+    fn sort_key(&self, data: &Data, row: usize, column: usize) -> SortKey;
+    /// The row's cells; AWS strings are sanitised by the UI before they are drawn.
+    fn cells<'a>(&self, data: &'a Data, row: usize, now: DateTime<Utc>) -> Vec<Cell<'a>>;
+    fn detail(&self, data: &Data, row: usize, now: DateTime<Utc>) -> Vec<DetailLine>;
+    /// What an empty table says, so no pane is ever a blank box.
+    fn empty_message(&self, data: &Data) -> String;
+}
