@@ -4,11 +4,16 @@
 //! messages → the pure `update` of the app state → `ui::render`. See DESIGN in the README.
 
 pub mod app;
+pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod config;
+pub mod console;
 pub mod journal;
+pub mod logging;
 pub mod panes;
 pub mod posture;
 pub mod sanitize;
 pub mod sources;
+pub mod ui;
+pub mod worker;

@@ -1,1 +1,93 @@
-fn main(){}
+use clap::Parser;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use watchpost::app::{App, HeaderInfo, Msg, update};
+use watchpost::cli::Cli;
+use watchpost::clock::{SharedClock, SystemClock};
+use watchpost::config::{self, ConfigRequest};
+use watchpost::sources::demo::{DemoOptions, demo_session};
+use watchpost::worker::PollSettings;
+use watchpost::{console, journal, logging};
+
+/// Exit statuses, documented in the README.
+const EXIT_USAGE: u8 = 2;
+const EXIT_CREDENTIALS: u8 = 3;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Configuration is validated before the terminal is touched, so an error is a plain
+    // line on stderr.
+    let request = ConfigRequest {
+        theme: cli.theme.clone(),
+        keymap: cli.keymap.clone(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    };
+    let config_dir = config::config_dir();
+    let loaded = match config::load(config_dir.as_deref(), &request) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            eprintln!("watchpost: {err}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if !cli.demo {
+        eprintln!(
+            "watchpost: no AWS connection is available in this build yet; \
+             run `watchpost --demo` for the embedded demo account"
+        );
+        return ExitCode::from(EXIT_CREDENTIALS);
+    }
+    let state_dir = config::state_dir();
+    let _log_guard = logging::init(state_dir.as_deref());
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("watchpost: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let clock: SharedClock = Arc::new(SystemClock);
+    let session = runtime.block_on(async {
+        demo_session(DemoOptions { seed: cli.demo_seed, scale: cli.demo_scale }, clock.clone())
+    });
+    let mut settings = loaded.settings;
+    if let Some(refresh) = cli.refresh {
+        settings.refresh_secs = refresh;
+    }
+    let poll = PollSettings::every(Duration::from_secs(settings.refresh_secs));
+    let header = HeaderInfo {
+        caller: session.caller.clone(),
+        regions: session.regions.clone(),
+        demo: session.demo,
+        read_only: cli.read_only,
+    };
+    let ids: Vec<_> = session.sources.iter().map(|s| s.id().clone()).collect();
+    let mut app = App::new(header, Arc::new(loaded.keymap), settings, ids, clock.now());
+
+    // The demo journal is kept apart from the real one, so practice never mixes with audit.
+    let journal_file = if session.demo { "demo-journal.jsonl" } else { "journal.jsonl" };
+    if let Some(path) = state_dir.as_ref().map(|d| d.join(journal_file)) {
+        app.data.journal_path = Some(path.display().to_string());
+        match journal::read(&path) {
+            Ok(contents) => {
+                update(&mut app, Msg::Journal(contents));
+            }
+            Err(err) => app.status = Some(format!("cannot read the journal {}: {err}", path.display())),
+        }
+    }
+
+    let result = runtime.block_on(console::run(app, loaded.theme, session.sources, poll, clock));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("watchpost: terminal error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

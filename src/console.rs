@@ -1,0 +1,134 @@
+//! The interactive runtime: owns the terminal, selects over terminal input, worker events,
+//! a clock tick and termination signals, feeds them to `update`, carries out its effects
+//! and redraws when something changed.
+
+use crate::app::{App, Effect, Msg, update};
+use crate::clock::SharedClock;
+use crate::config::Theme;
+use crate::sources::Source;
+use crate::ui;
+use crate::worker::{self, PollSettings, WorkerHandle};
+use crossterm::event::{Event, EventStream};
+use futures::StreamExt;
+use std::io::Write;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Restores the terminal when dropped, so every exit path — `?`, return, or unwinding —
+/// leaves the shell usable. Panics are covered by ratatui's panic hook as well.
+struct TerminalGuard {
+    terminal: ratatui::DefaultTerminal,
+}
+
+impl TerminalGuard {
+    fn enter() -> std::io::Result<Self> {
+        Ok(TerminalGuard {
+            terminal: ratatui::try_init()?,
+        })
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+pub async fn run(
+    mut app: App,
+    theme: Theme,
+    sources: Vec<Box<dyn Source>>,
+    poll: PollSettings,
+    clock: SharedClock,
+) -> std::io::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let workers: Vec<WorkerHandle> = sources
+        .into_iter()
+        .map(|source| worker::spawn(source, poll, clock.clone(), tx.clone()))
+        .collect();
+    drop(tx);
+
+    let mut guard = TerminalGuard::enter()?;
+    let size = guard.terminal.size()?;
+    update(&mut app, Msg::Resize { width: size.width, height: size.height });
+
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut terminate = Termination::new();
+    let mut dirty = true;
+    loop {
+        if dirty {
+            guard.terminal.draw(|frame| ui::render(frame, &app, &theme))?;
+            dirty = false;
+        }
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => Msg::Key(key),
+                Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(_)) => continue,
+                Some(Err(err)) => return Err(err),
+                // The terminal is gone (e.g. the SSH session dropped).
+                None => return Ok(()),
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = tick.tick() => Msg::Tick(clock.now()),
+            () = terminate.recv() => return Ok(()),
+        };
+        let mut effects = update(&mut app, msg);
+        // Apply everything else already queued before drawing: one frame per burst.
+        while let Ok(msg) = rx.try_recv() {
+            effects.extend(update(&mut app, msg));
+        }
+        dirty = true;
+        for effect in effects {
+            match effect {
+                Effect::Quit => return Ok(()),
+                Effect::RefreshAll => workers.iter().for_each(WorkerHandle::refresh),
+                Effect::Bell => {
+                    let mut out = std::io::stdout();
+                    out.write_all(b"\x07")?;
+                    out.flush()?;
+                }
+            }
+        }
+    }
+}
+
+/// SIGTERM and SIGHUP (a dropped SSH session) end the console cleanly, restoring the
+/// terminal, instead of killing it mid-frame.
+struct Termination {
+    #[cfg(unix)]
+    signals: Vec<tokio::signal::unix::Signal>,
+}
+
+impl Termination {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let signals = [SignalKind::terminate(), SignalKind::hangup()]
+                .into_iter()
+                .filter_map(|kind| signal(kind).ok())
+                .collect();
+            Termination { signals }
+        }
+        #[cfg(not(unix))]
+        {
+            Termination {}
+        }
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            if self.signals.is_empty() {
+                return std::future::pending().await;
+            }
+            let waits = self.signals.iter_mut().map(|s| Box::pin(s.recv()));
+            let _ = futures::future::select_all(waits).await;
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
+    }
+}

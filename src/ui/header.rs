@@ -1,0 +1,97 @@
+use super::text::fit;
+use crate::app::App;
+use crate::config::Theme;
+use crate::domain::SourceKind;
+use crate::panes::{Tab, age};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+/// Two lines: who and where (account, caller, mode), then regions and the age of the
+/// freshest data per source.
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    frame.render_widget(Paragraph::new("").style(theme.header), area);
+    let [top, bottom] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+
+    let mut badges: Vec<Span<'_>> = Vec::new();
+    if app.header.demo {
+        badges.push(Span::styled(" DEMO ", theme.badge_demo));
+        badges.push(Span::raw(" "));
+    }
+    if app.header.read_only {
+        badges.push(Span::styled(" READ-ONLY ", theme.badge_read_only));
+    } else {
+        badges.push(Span::styled(" CAN WRITE ", theme.badge_write));
+    }
+    let badge_width: u16 = badges.iter().map(|s| s.content.width() as u16).sum::<u16>() + 1;
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(10), Constraint::Length(badge_width)]).areas(top);
+    let caller = &app.header.caller;
+    let left_text = format!(
+        " watchpost │ {} │ {}",
+        caller.account_id, caller.arn
+    );
+    frame.render_widget(
+        Paragraph::new(fit(&left_text, usize::from(left.width))).style(theme.header),
+        left,
+    );
+    frame.render_widget(Paragraph::new(Line::from(badges)).style(theme.header), right);
+
+    let mut spans = vec![Span::styled(
+        format!(" {} │", app.header.regions.join(",")),
+        theme.header,
+    )];
+    for kind in SourceKind::ALL {
+        let (freshest, error) = app.freshness(kind);
+        let polling = app.sources.iter().any(|(id, s)| id.kind == kind && s.polling);
+        let (text, style) = match (error, freshest) {
+            (Some(_), Some(t)) => (format!("{} ERROR, data {}", kind.label(), age(app.now, t)), theme.error),
+            (Some(_), None) => (format!("{} ERROR", kind.label()), theme.error),
+            (None, Some(t)) => {
+                let stale = (app.now - t).num_seconds() > 3 * app.settings.refresh_secs as i64;
+                let style = if stale { theme.stale } else { theme.header };
+                (format!("{} {}", kind.label(), age(app.now, t)), style)
+            }
+            (None, None) if polling => (format!("{} loading…", kind.label()), theme.stale),
+            (None, None) => (format!("{} waiting", kind.label()), theme.stale),
+        };
+        spans.push(Span::styled(" ", theme.header));
+        spans.push(Span::styled(text, theme.header.patch(style)));
+        spans.push(Span::styled(" │", theme.header));
+    }
+    spans.pop();
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), bottom);
+}
+
+/// The tab bar: number, title and row count of each tab; counts are dropped when they
+/// would not fit.
+pub fn render_tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let labels = |with_counts: bool| -> Vec<String> {
+        Tab::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, tab)| {
+                if with_counts {
+                    format!(" {} {} {} ", i + 1, tab.title(), app.view(*tab).rows.len())
+                } else {
+                    format!(" {} {} ", i + 1, tab.title())
+                }
+            })
+            .collect()
+    };
+    let mut texts = labels(true);
+    if texts.iter().map(|t| t.width()).sum::<usize>() > usize::from(area.width) {
+        texts = labels(false);
+    }
+    let spans: Vec<Span<'_>> = texts
+        .into_iter()
+        .zip(Tab::ALL)
+        .map(|(text, tab)| {
+            let style = if tab == app.tab { theme.tab_active } else { theme.tab };
+            Span::styled(text, style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

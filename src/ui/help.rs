@@ -1,0 +1,66 @@
+//! The help overlay, generated from the keymap so it always tells the truth about the keys.
+
+use crate::app::App;
+use crate::config::keymap::Binding;
+use crate::config::{Action, Theme};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme, scroll: usize) {
+    let lines = help_lines(app, theme);
+    let width = body.width.saturating_sub(4).min(72);
+    let height = body.height.min(lines.len() as u16 + 2);
+    let [area] = Layout::horizontal([Constraint::Length(width)]).flex(Flex::Center).areas(body);
+    let [area] = Layout::vertical([Constraint::Length(height)]).flex(Flex::Center).areas(area);
+    let max_scroll = lines.len().saturating_sub(usize::from(height.saturating_sub(2)));
+    let scroll = u16::try_from(scroll.min(max_scroll)).unwrap_or(u16::MAX);
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(" Keys (? or Esc closes) ", theme.title));
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}
+
+/// One line per action and description, with every key bound to it, layer by layer.
+fn help_lines<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    for (layer, bindings) in &app.keymap.layers {
+        if bindings.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(layer.title().to_string(), theme.title));
+        for (keys, desc) in grouped(bindings) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<16} "), theme.help_key),
+                Span::styled(desc, theme.text),
+            ]));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Ctrl-C always quits.".to_string(), theme.dim));
+    lines
+}
+
+/// Merges bindings that do the same thing with the same description (`j` and `↓`).
+fn grouped(bindings: &[Binding]) -> Vec<(String, String)> {
+    let mut groups: Vec<(Action, String, Vec<String>)> = Vec::new();
+    for binding in bindings {
+        match groups
+            .iter_mut()
+            .find(|(action, desc, _)| *action == binding.action && *desc == binding.desc)
+        {
+            Some((_, _, keys)) => keys.push(binding.keys_label()),
+            None => groups.push((binding.action, binding.desc.clone(), vec![binding.keys_label()])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(_, desc, keys)| (keys.join(", "), desc))
+        .collect()
+}

@@ -1,0 +1,67 @@
+//! Rendering: reads the app state and draws it. Never mutates state, never does I/O.
+
+mod detail;
+mod header;
+mod help;
+mod status;
+mod summary;
+mod table;
+mod text;
+
+use crate::app::{App, HEADER_ROWS, Mode, STATUS_ROWS, SUMMARY_ROWS, TAB_BAR_ROWS};
+use crate::config::Theme;
+use crate::panes::Tab;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// Below this size the layout cannot show a usable table; a note is drawn instead.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, theme);
+        return;
+    }
+    let [header_area, tabs_area, body, status_area] = Layout::vertical([
+        Constraint::Length(HEADER_ROWS),
+        Constraint::Length(TAB_BAR_ROWS),
+        Constraint::Min(1),
+        Constraint::Length(STATUS_ROWS),
+    ])
+    .areas(area);
+    header::render(frame, header_area, app, theme);
+    header::render_tabs(frame, tabs_area, app, theme);
+    match &app.mode {
+        Mode::Detail { key, scroll } => detail::render(frame, body, app, theme, key, *scroll),
+        _ => render_tab_body(frame, body, app, theme),
+    }
+    status::render(frame, status_area, app, theme);
+    if let Mode::Help { scroll } = app.mode {
+        help::render(frame, body, app, theme, scroll);
+    }
+}
+
+fn render_tab_body(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
+    if app.tab == Tab::Overview {
+        let [summary_area, table_area] =
+            Layout::vertical([Constraint::Length(SUMMARY_ROWS), Constraint::Min(1)]).areas(body);
+        summary::render(frame, summary_area, app, theme);
+        table::render(frame, table_area, app, theme);
+    } else {
+        table::render(frame, body, app, theme);
+    }
+}
+
+fn too_small(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    let message = format!(
+        "Terminal too small: {}×{}. watchpost needs at least {MIN_WIDTH}×{MIN_HEIGHT}. \
+         Enlarge the window, or press q to quit.",
+        area.width, area.height
+    );
+    let paragraph = Paragraph::new(Line::styled(message, theme.error)).wrap(Wrap { trim: true });
+    frame.render_widget(paragraph, area);
+}

@@ -1,0 +1,59 @@
+//! The bottom line: the filter prompt while typing one, else the latest message, else key
+//! hints taken from the keymap (so rebinding a key changes the hint too).
+
+use super::text::fit;
+use crate::app::{App, Mode};
+use crate::config::{Action, Layer, Theme};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let width = usize::from(area.width);
+    let line = if app.mode == Mode::Filter {
+        let filter = &app.view(app.tab).filter;
+        Line::from(vec![
+            Span::styled("/", theme.filter),
+            Span::styled(fit(filter, width.saturating_sub(30)), theme.filter),
+            Span::styled("█", theme.filter),
+            Span::styled("  Enter keeps · Esc clears", theme.dim),
+        ])
+    } else if !app.pending_keys.is_empty() {
+        let keys: Vec<String> = app.pending_keys.iter().map(ToString::to_string).collect();
+        Line::styled(format!(" {} …", keys.join(" ")), theme.status)
+    } else if let Some(message) = &app.status {
+        Line::styled(fit(&format!(" {message}"), width), theme.status)
+    } else {
+        Line::styled(fit(&hints(app), width), theme.dim)
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn hints(app: &App) -> String {
+    let (layer, wanted): (Layer, &[(Action, &str)]) = match app.mode {
+        Mode::Detail { .. } => (Layer::Detail, &[(Action::Back, "back"), (Action::Down, "scroll")]),
+        Mode::Help { .. } => (Layer::Help, &[(Action::Back, "close")]),
+        _ => (
+            Layer::Table,
+            &[
+                (Action::Open, "detail"),
+                (Action::Filter, "filter"),
+                (Action::SortNext, "sort"),
+                (Action::SortReverse, "reverse"),
+            ],
+        ),
+    };
+    let mut parts: Vec<String> = wanted
+        .iter()
+        .filter_map(|(action, label)| {
+            app.keymap.keys_for(layer, *action).map(|k| format!("{k} {label}"))
+        })
+        .collect();
+    for (action, label) in [(Action::Help, "help"), (Action::Refresh, "refresh"), (Action::Quit, "quit")] {
+        if let Some(k) = app.keymap.keys_for(Layer::Global, action) {
+            parts.push(format!("{k} {label}"));
+        }
+    }
+    format!(" {}", parts.join(" · "))
+}

@@ -1,0 +1,96 @@
+//! The Overview's per-source counters and staleness, one line per source.
+
+use super::text::fit;
+use crate::app::App;
+use crate::config::Theme;
+use crate::domain::{AlarmState, Severity, SourceKind};
+use crate::panes::age;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let width = usize::from(area.width);
+    let lines: Vec<Line<'_>> = SourceKind::ALL
+        .iter()
+        .map(|kind| {
+            let (counts, problem) = counts(app, *kind);
+            let label = format!(" {:<11}", kind.label());
+            let state = freshness(app, *kind);
+            let mut spans = vec![Span::styled(label, theme.title), Span::styled(counts, theme.text)];
+            if let Some(problem) = problem {
+                spans.push(Span::styled(format!(" · {problem}"), theme.fail));
+            }
+            spans.push(Span::styled(format!(" · {}", state.0), state.1(theme)));
+            let text_width: usize = spans.iter().map(|s| s.width()).sum();
+            if text_width > width {
+                // Cut the whole line at the width, keeping the first style.
+                let joined: String = spans.iter().map(|s| s.content.as_ref()).collect();
+                return Line::styled(fit(&joined, width), theme.text);
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+type StyleOf = fn(&Theme) -> ratatui::style::Style;
+
+fn freshness(app: &App, kind: SourceKind) -> (String, StyleOf) {
+    let (freshest, error) = app.freshness(kind);
+    match (error, freshest) {
+        (Some(err), _) => (format!("failing: {err}"), |t| t.error),
+        (None, Some(at)) => (format!("updated {} ago", age(app.now, at)), |t| t.dim),
+        (None, None) => ("loading…".to_string(), |t| t.stale),
+    }
+}
+
+fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
+    let data = &app.data;
+    match kind {
+        SourceKind::Alarms => {
+            let count = |state| data.alarms.iter().filter(|a| a.state == state).count();
+            (
+                format!(
+                    "{} ALARM · {} INSUFFICIENT · {} OK",
+                    count(AlarmState::Alarm),
+                    count(AlarmState::InsufficientData),
+                    count(AlarmState::Ok)
+                ),
+                None,
+            )
+        }
+        SourceKind::Findings => {
+            let count = |sev| data.findings.iter().filter(|f| f.severity() == sev).count();
+            let text = format!(
+                "{} Critical · {} High · {} Medium · {} Low",
+                count(Severity::Critical),
+                count(Severity::High),
+                count(Severity::Medium),
+                count(Severity::Low)
+            );
+            let off: Vec<&str> = data
+                .detectors
+                .iter()
+                .filter(|d| !d.enabled)
+                .map(|d| d.region.as_str())
+                .collect();
+            (text, (!off.is_empty()).then(|| format!("off in {}", off.join(", "))))
+        }
+        SourceKind::Identity => {
+            let users = data.identity.as_ref().map_or(0, |i| i.users.len());
+            let failing = data
+                .checks
+                .iter()
+                .filter(|c| c.failed() && c.check_id.starts_with("iam."))
+                .count();
+            let report = data
+                .identity
+                .as_ref()
+                .map(|i| format!(", report {} old", age(app.now, i.report_generated)))
+                .unwrap_or_default();
+            (format!("{users} users · {failing} failing checks{report}"), None)
+        }
+    }
+}

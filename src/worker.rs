@@ -1,0 +1,280 @@
+//! One worker per source: polls on an interval with jitter, keeps at most one request in
+//! flight (a refresh asked for while one is pending is coalesced into it), backs off
+//! exponentially with jitter on throttling and transient faults, and bounds every poll by a
+//! timeout. Workers only send messages; they never touch UI state.
+
+use crate::app::{Msg, SourceEvent};
+use crate::clock::SharedClock;
+use crate::sources::{Source, SourceError, SourceErrorKind};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, mpsc};
+use tokio::task::JoinHandle;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PollSettings {
+    pub interval: Duration,
+    /// Each poll is abandoned after this long.
+    pub timeout: Duration,
+    /// The first retry waits this long; each further failure doubles it.
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    /// Interval jitter as a fraction of the interval (0.1 = ±10 %), so many workers do not
+    /// hit the API in lockstep.
+    pub jitter: f64,
+}
+
+impl PollSettings {
+    pub fn every(interval: Duration) -> Self {
+        PollSettings {
+            interval,
+            timeout: Duration::from_secs(30),
+            backoff_base: Duration::from_secs(2),
+            backoff_max: Duration::from_secs(300),
+            jitter: 0.1,
+        }
+    }
+}
+
+/// Lets the console ask a worker for an immediate poll, and stops it when dropped.
+pub struct WorkerHandle {
+    refresh: Arc<Notify>,
+    task: JoinHandle<()>,
+}
+
+impl WorkerHandle {
+    /// Requests a poll now. Several requests before the worker gets to it make one poll.
+    pub fn refresh(&self) {
+        self.refresh.notify_one();
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub fn spawn(
+    source: Box<dyn Source>,
+    settings: PollSettings,
+    clock: SharedClock,
+    tx: mpsc::UnboundedSender<Msg>,
+) -> WorkerHandle {
+    let refresh = Arc::new(Notify::new());
+    let task = tokio::spawn(run(source, settings, clock, tx, refresh.clone()));
+    WorkerHandle { refresh, task }
+}
+
+async fn run(
+    mut source: Box<dyn Source>,
+    settings: PollSettings,
+    clock: SharedClock,
+    tx: mpsc::UnboundedSender<Msg>,
+    refresh: Arc<Notify>,
+) {
+    let id = source.id().clone();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed_for(&id.to_string()));
+    let mut failures: u32 = 0;
+    loop {
+        if tx.send(Msg::Source(SourceEvent::Polling { id: id.clone() })).is_err() {
+            return;
+        }
+        let outcome = match tokio::time::timeout(settings.timeout, source.poll()).await {
+            Ok(result) => result,
+            Err(_) => Err(SourceError {
+                source_id: id.clone(),
+                operation: "poll".to_string(),
+                kind: SourceErrorKind::Timeout,
+                message: format!("no answer within {}s", settings.timeout.as_secs()),
+            }),
+        };
+        let wait = match outcome {
+            Ok(data) => {
+                failures = 0;
+                let event = SourceEvent::Data { id: id.clone(), data, at: clock.now() };
+                if tx.send(Msg::Source(event)).is_err() {
+                    return;
+                }
+                jittered(settings.interval, settings.jitter, &mut rng)
+            }
+            Err(error) => {
+                tracing::warn!(source = %id, %error, "poll failed");
+                let retryable = error.is_retryable();
+                let event = SourceEvent::Failed { id: id.clone(), error, at: clock.now() };
+                if tx.send(Msg::Source(event)).is_err() {
+                    return;
+                }
+                if retryable {
+                    failures = failures.saturating_add(1);
+                    backoff(&settings, failures, &mut rng)
+                } else {
+                    // A denial will not fix itself quickly: retry at the normal pace.
+                    jittered(settings.interval, settings.jitter, &mut rng)
+                }
+            }
+        };
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = refresh.notified() => {}
+        }
+    }
+}
+
+/// `base × 2^(failures−1)`, capped, with "equal jitter": between half and all of it.
+pub fn backoff(settings: &PollSettings, failures: u32, rng: &mut impl Rng) -> Duration {
+    let exponent = failures.saturating_sub(1).min(20);
+    let full = settings
+        .backoff_base
+        .saturating_mul(1u32 << exponent)
+        .min(settings.backoff_max);
+    let half = full / 2;
+    half + full.saturating_sub(half).mul_f64(rng.random::<f64>())
+}
+
+fn jittered(interval: Duration, jitter: f64, rng: &mut impl Rng) -> Duration {
+    let factor = 1.0 + jitter * (rng.random::<f64>() * 2.0 - 1.0);
+    interval.mul_f64(factor.max(0.0))
+}
+
+fn seed_for(label: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    label.hash(&mut hasher);
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+        .hash(&mut hasher);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::domain::{SourceId, SourceKind};
+    use crate::sources::SourceData;
+    use async_trait::async_trait;
+    use chrono::Utc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// A source of our own that counts polls and can be told to fail or to be slow.
+    struct CountingSource {
+        id: SourceId,
+        polls: Arc<AtomicU32>,
+        fail_with: Option<SourceErrorKind>,
+        delay: Duration,
+    }
+
+    #[async_trait]
+    impl Source for CountingSource {
+        fn id(&self) -> &SourceId {
+            &self.id
+        }
+
+        async fn poll(&mut self) -> Result<SourceData, SourceError> {
+            self.polls.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(self.delay).await;
+            match &self.fail_with {
+                Some(kind) => Err(SourceError {
+                    source_id: self.id.clone(),
+                    operation: "DescribeAlarms".into(),
+                    kind: kind.clone(),
+                    message: "test".into(),
+                }),
+                None => Ok(SourceData::Alarms(Vec::new())),
+            }
+        }
+    }
+
+    fn counting(fail_with: Option<SourceErrorKind>, delay: Duration) -> (Box<dyn Source>, Arc<AtomicU32>) {
+        let polls = Arc::new(AtomicU32::new(0));
+        let source = CountingSource {
+            id: SourceId { kind: SourceKind::Alarms, account_id: "1".into(), region: Some("r".into()) },
+            polls: polls.clone(),
+            fail_with,
+            delay,
+        };
+        (Box::new(source), polls)
+    }
+
+    fn settings() -> PollSettings {
+        PollSettings { jitter: 0.0, ..PollSettings::every(Duration::from_secs(60)) }
+    }
+
+    fn clock() -> SharedClock {
+        Arc::new(FixedClock(Utc::now()))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn polls_once_per_interval() {
+        let (source, polls) = counting(None, Duration::ZERO);
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let _worker = spawn(source, settings(), clock(), tx);
+        tokio::time::sleep(Duration::from_secs(150)).await;
+        assert_eq!(polls.load(Ordering::SeqCst), 3);
+        let mut data = 0;
+        while let Ok(msg) = rx.try_recv() {
+            if matches!(msg, Msg::Source(SourceEvent::Data { .. })) {
+                data += 1;
+            }
+        }
+        assert_eq!(data, 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn refreshes_during_a_poll_coalesce_into_one() {
+        let (source, polls) = counting(None, Duration::from_secs(5));
+        let (tx, _rx) = mpsc::unbounded_channel();
+        let worker = spawn(source, settings(), clock(), tx);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        for _ in 0..10 {
+            worker.refresh();
+        }
+        // First poll ends at 5 s; the coalesced refresh runs one more, ending at 10 s.
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        assert_eq!(polls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn throttling_backs_off_exponentially() {
+        let (source, polls) = counting(Some(SourceErrorKind::Throttled), Duration::ZERO);
+        let (tx, _rx) = mpsc::unbounded_channel();
+        let _worker = spawn(source, settings(), clock(), tx);
+        // Waits of at most 2, 4, 8, 16 s: within 31 s at most 5 polls, and at least 3
+        // (each wait is at least half of its step).
+        tokio::time::sleep(Duration::from_secs(31)).await;
+        let n = polls.load(Ordering::SeqCst);
+        assert!((3..=5).contains(&n), "{n} polls");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn slow_polls_time_out_and_are_reported() {
+        let (source, _polls) = counting(None, Duration::from_secs(600));
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let settings = PollSettings { timeout: Duration::from_secs(3), ..settings() };
+        let _worker = spawn(source, settings, clock(), tx);
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        let mut timed_out = false;
+        while let Ok(msg) = rx.try_recv() {
+            if let Msg::Source(SourceEvent::Failed { error, .. }) = msg {
+                timed_out |= error.kind == SourceErrorKind::Timeout;
+            }
+        }
+        assert!(timed_out);
+    }
+
+    #[test]
+    fn backoff_is_capped_and_jittered_within_bounds() {
+        let s = settings();
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for failures in 1..40 {
+            let d = backoff(&s, failures, &mut rng);
+            let step = s.backoff_base.saturating_mul(1 << failures.saturating_sub(1).min(20)).min(s.backoff_max);
+            assert!(d >= step / 2 && d <= step, "{failures}: {d:?}");
+        }
+    }
+}

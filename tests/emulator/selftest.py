@@ -1,0 +1,562 @@
+#!/usr/bin/env python3
+"""Self-test of watchpost's emulator (moto + tests/emulator/server.py), through boto3.
+
+Needs a running emulator: EMULATOR_URL=http://127.0.0.1:PORT (scripts/emulator selftest does it all).
+Prints one line per test and, last, "N passed, N failed"; exits non-zero on any failure.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import os
+import sys
+import time
+import traceback
+import urllib.request
+from datetime import datetime, timedelta, timezone
+
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+
+import boto3  # noqa: E402
+import botocore.model  # noqa: E402
+from botocore.config import Config  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+
+URL = os.environ.get("EMULATOR_URL", "http://127.0.0.1:5000").rstrip("/")
+ACCOUNT = "123456789012"
+OTHER_ACCOUNT = "222222222222"
+
+# watchpost pins aws-sdk-cloudwatch 1.99.0, the last release on the Query protocol (form-encoded
+# Action=... POSTs, XML answers). Current botocore prefers Smithy RPC v2 CBOR for CloudWatch, which
+# moto does not speak, so make boto3 use Query for CloudWatch as watchpost does.
+_orig_protocol = botocore.model.ServiceModel.__dict__["resolved_protocol"]
+
+
+def _resolved_protocol(self):  # type: ignore[no-untyped-def]
+    if self.service_name == "cloudwatch":
+        return "query"
+    return _orig_protocol.__get__(self, type(self))
+
+
+botocore.model.ServiceModel.resolved_protocol = property(_resolved_protocol)  # type: ignore[assignment]
+
+
+def client(service: str, region: str = "us-east-1", account: str | None = None):  # type: ignore[no-untyped-def]
+    c = boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=URL,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"max_attempts": 1}),
+    )
+    if account:
+        def add_header(request, **_):  # type: ignore[no-untyped-def]
+            request.headers["x-moto-account-id"] = account
+
+        c.meta.events.register("before-sign.*.*", add_header)
+    return c
+
+
+def http(method: str, path: str, body: object | None = None) -> tuple[int, bytes]:
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(URL + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def seed(path: str, body: dict) -> dict:
+    status, raw = http("POST", path, body)
+    assert status == 200, (status, raw)
+    return json.loads(raw)
+
+
+def reset() -> None:
+    status, _ = http("POST", "/moto-api/reset")
+    assert status == 200
+
+
+def ms(dt: datetime) -> int:
+    return int(dt.timestamp() * 1000)
+
+
+def expect_error(code: str, fn, *args, **kwargs) -> ClientError:  # type: ignore[no-untyped-def]
+    try:
+        fn(*args, **kwargs)
+    except ClientError as e:
+        assert e.response["Error"]["Code"] == code, e.response
+        return e
+    raise AssertionError(f"expected {code}")
+
+
+TESTS = []
+
+
+def test(fn):  # type: ignore[no-untyped-def]
+    TESTS.append(fn)
+    return fn
+
+
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
+TYPES = [
+    "Recon:EC2/PortProbeUnprotectedPort",
+    "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+    "Policy:S3/BucketBlockPublicAccessDisabled",
+]
+
+
+def seed_120(gd, region: str = "us-east-1", account: str = ACCOUNT) -> tuple[str, list[dict]]:  # type: ignore[no-untyped-def]
+    det = gd.create_detector(Enable=True)["DetectorId"]
+    findings = []
+    for i in range(120):
+        findings.append(
+            {
+                "type": TYPES[i % 3],
+                "severity": [2.0, 5.0, 8.0][i % 3] if i % 10 else 9.0,
+                "updatedAt": (NOW - timedelta(minutes=i)).isoformat().replace("+00:00", "Z"),
+                "title": f"finding {i}",
+            }
+        )
+    out = seed("/_watchpost/guardduty/findings",
+               {"accountId": account, "region": region, "detectorId": det, "findings": findings})
+    assert out["detectorId"] == det and len(out["findingIds"]) == 120
+    return det, findings
+
+
+def list_all(gd, det: str, **kwargs) -> list[str]:  # type: ignore[no-untyped-def]
+    ids: list[str] = []
+    token = None
+    while True:
+        args = dict(kwargs, DetectorId=det)
+        if token:
+            args["NextToken"] = token
+        page = gd.list_findings(**args)
+        ids += page["FindingIds"]
+        token = page.get("NextToken")
+        if not token:
+            return ids
+
+
+def get_all(gd, det: str, ids: list[str]) -> list[dict]:  # type: ignore[no-untyped-def]
+    out = []
+    for i in range(0, len(ids), 50):
+        out += gd.get_findings(DetectorId=det, FindingIds=ids[i : i + 50])["Findings"]
+    return out
+
+
+def crit(**c) -> dict:  # type: ignore[no-untyped-def]
+    return {"Criterion": c}
+
+
+# ------------------------------------------------------------------ GuardDuty
+
+
+@test
+def guardduty_sample_findings_shape() -> None:
+    gd = client("guardduty")
+    det = gd.create_detector(Enable=True)["DetectorId"]
+    gd.create_sample_findings(DetectorId=det, FindingTypes=["Backdoor:EC2/C&CActivity.B!DNS", "PenTest:IAMUser/KaliLinux"])
+    ids = gd.list_findings(DetectorId=det)["FindingIds"]
+    assert len(ids) == 2, ids
+    fs = {f["Type"]: f for f in gd.get_findings(DetectorId=det, FindingIds=ids)["Findings"]}
+    ec2 = fs["Backdoor:EC2/C&CActivity.B!DNS"]
+    for key in ("AccountId", "Arn", "Confidence", "CreatedAt", "Description", "Id", "Partition", "Region",
+                "Resource", "SchemaVersion", "Service", "Severity", "Title", "Type", "UpdatedAt"):
+        assert key in ec2, key
+    assert ec2["AccountId"] == ACCOUNT and ec2["Region"] == "us-east-1" and ec2["Partition"] == "aws"
+    assert ec2["Arn"] == f"arn:aws:guardduty:us-east-1:{ACCOUNT}:detector/{det}/finding/{ec2['Id']}"
+    assert isinstance(ec2["Severity"], float) and ec2["Severity"] == 8.0
+    assert ec2["Resource"]["ResourceType"] == "Instance"
+    assert ec2["Resource"]["InstanceDetails"]["InstanceId"].startswith("i-")
+    svc = ec2["Service"]
+    assert svc["Archived"] is False and svc["DetectorId"] == det and svc["ServiceName"] == "guardduty"
+    assert svc["Action"]["ActionType"] == "DNS_REQUEST"
+    datetime.strptime(ec2["UpdatedAt"], "%Y-%m-%dT%H:%M:%S.%fZ")  # ISO-8601 string, as AWS returns
+    datetime.strptime(svc["EventFirstSeen"], "%Y-%m-%dT%H:%M:%S.%fZ")
+    iam = fs["PenTest:IAMUser/KaliLinux"]
+    assert iam["Resource"]["ResourceType"] == "AccessKey"
+    assert iam["Resource"]["AccessKeyDetails"]["UserName"]
+    # Default set when no types are given.
+    det2 = gd.create_detector(Enable=True)["DetectorId"]
+    gd.create_sample_findings(DetectorId=det2)
+    assert len(list_all(gd, det2)) >= 8
+
+
+@test
+def guardduty_unknown_detector_is_bad_request() -> None:
+    gd = client("guardduty")
+    e = expect_error("BadRequestException", gd.list_findings, DetectorId="0" * 32)
+    assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert "detectorId" in e.response["Error"]["Message"]
+    expect_error("BadRequestException", gd.get_findings, DetectorId="0" * 32, FindingIds=["x"])
+
+
+@test
+def guardduty_filters_each_kind() -> None:
+    gd = client("guardduty")
+    det, findings = seed_120(gd)
+    n = lambda **c: len(list_all(gd, det, FindingCriteria=crit(**c)))  # noqa: E731
+    high = sum(1 for f in findings if f["severity"] >= 7)
+    assert n(severity={"Gte": 7}) == high
+    assert n(severity={"GreaterThanOrEqual": 7}) == high
+    assert n(severity={"Gt": 8}) == 12  # the 9.0 ones
+    assert n(severity={"GreaterThan": 8}) == 12
+    assert n(severity={"Lt": 5}) == sum(1 for f in findings if f["severity"] < 5)
+    assert n(severity={"LessThan": 5}) == n(severity={"Lt": 5})
+    assert n(severity={"Lte": 5}) == sum(1 for f in findings if f["severity"] <= 5)
+    assert n(severity={"LessThanOrEqual": 5}) == n(severity={"Lte": 5})
+    # updatedAt in epoch milliseconds: the last 30 minutes inclusive -> 31 findings
+    since = ms(NOW - timedelta(minutes=30))
+    assert n(updatedAt={"Gte": since}) == 31
+    assert n(updatedAt={"GreaterThanOrEqual": since}) == 31
+    assert n(updatedAt={"Gt": since}) == 30
+    assert n(updatedAt={"Lt": since}) == 89
+    assert n(**{"service.archived": {"Eq": ["false"]}}) == 120
+    assert n(**{"service.archived": {"Equals": ["true"]}}) == 0
+    assert n(type={"Eq": [TYPES[0]]}) == 40
+    assert n(type={"Neq": [TYPES[0]]}) == 80
+    assert n(type={"NotEquals": [TYPES[0], TYPES[1]]}) == 40
+    assert n(type={"Eq": [TYPES[0], TYPES[2]]}) == 80
+    assert n(**{"resource.resourceType": {"Eq": ["AccessKey"]}}) == 40
+    assert n(**{"resource.resourceType": {"Eq": ["S3Bucket"]}}) == 40
+    some = list_all(gd, det)[:3]
+    assert sorted(list_all(gd, det, FindingCriteria=crit(id={"Eq": some}))) == sorted(some)
+    # combined criteria are ANDed
+    assert n(severity={"Gte": 7}, type={"Eq": [TYPES[0]]}, **{"service.archived": {"Eq": ["false"]}}) == sum(
+        1 for f in findings if f["severity"] >= 7 and f["type"] == TYPES[0]
+    )
+
+
+@test
+def guardduty_sort_and_paginate_120() -> None:
+    gd = client("guardduty")
+    det, _ = seed_120(gd)
+    first = gd.list_findings(DetectorId=det)
+    assert len(first["FindingIds"]) == 50 and first.get("NextToken")  # default maxResults 50
+    asc = list_all(gd, det, SortCriteria={"AttributeName": "updatedAt", "OrderBy": "ASC"}, MaxResults=50)
+    assert len(asc) == 120 and len(set(asc)) == 120
+    full = get_all(gd, det, asc)
+    assert len(full) == 120
+    by_id = {f["Id"]: f for f in full}
+    times = [by_id[i]["UpdatedAt"] for i in asc]
+    assert times == sorted(times), "ASC by updatedAt"
+    desc = list_all(gd, det, SortCriteria={"AttributeName": "updatedAt", "OrderBy": "DESC"}, MaxResults=7)
+    assert desc == list(reversed(asc))
+    sev = list_all(gd, det, SortCriteria={"AttributeName": "severity", "OrderBy": "DESC"})
+    sevs = [by_id[i]["Severity"] for i in sev]
+    assert sevs == sorted(sevs, reverse=True) and sevs[0] == 9.0
+    # boto3's own paginator works with the tokens
+    pages = list(gd.get_paginator("list_findings").paginate(DetectorId=det, PaginationConfig={"PageSize": 50}))
+    assert [len(p["FindingIds"]) for p in pages] == [50, 50, 20]
+    # getFindings honours sortCriteria too, and rejects more than 50 IDs
+    got = gd.get_findings(DetectorId=det, FindingIds=asc[:50],
+                          SortCriteria={"AttributeName": "severity", "OrderBy": "ASC"})["Findings"]
+    assert [f["Severity"] for f in got] == sorted(f["Severity"] for f in got)
+    expect_error("BadRequestException", gd.get_findings, DetectorId=det, FindingIds=asc[:51])
+    expect_error("BadRequestException", gd.list_findings, DetectorId=det, MaxResults=51)
+    # unknown IDs are skipped, not an error
+    assert gd.get_findings(DetectorId=det, FindingIds=["f" * 32])["Findings"] == []
+
+
+@test
+def guardduty_archive_unarchive_feedback() -> None:
+    gd = client("guardduty")
+    det, _ = seed_120(gd)
+    ids = list_all(gd, det, SortCriteria={"AttributeName": "updatedAt", "OrderBy": "DESC"})
+    gd.archive_findings(DetectorId=det, FindingIds=ids[:10])
+    live = crit(**{"service.archived": {"Eq": ["false"]}})
+    assert len(list_all(gd, det, FindingCriteria=live)) == 110
+    assert len(list_all(gd, det, FindingCriteria=crit(**{"service.archived": {"Eq": ["true"]}}))) == 10
+    assert all(f["Service"]["Archived"] for f in get_all(gd, det, ids[:10]))
+    gd.unarchive_findings(DetectorId=det, FindingIds=ids[:4])
+    assert len(list_all(gd, det, FindingCriteria=live)) == 114
+    gd.update_findings_feedback(DetectorId=det, FindingIds=ids[:2], Feedback="USEFUL")
+    gd.update_findings_feedback(DetectorId=det, FindingIds=ids[2:3], Feedback="NOT_USEFUL", Comments="noise")
+    got = {f["Id"]: f for f in get_all(gd, det, ids[:4])}
+    assert got[ids[0]]["Service"]["UserFeedback"] == "USEFUL"
+    assert got[ids[2]]["Service"]["UserFeedback"] == "NOT_USEFUL"
+    assert "UserFeedback" not in got[ids[3]]["Service"]
+
+
+@test
+def guardduty_statistics() -> None:
+    gd = client("guardduty")
+    det, findings = seed_120(gd)
+    stats = gd.get_findings_statistics(DetectorId=det, FindingStatisticTypes=["COUNT_BY_SEVERITY"])
+    counts = stats["FindingStatistics"]["CountBySeverity"]
+    want: dict[str, int] = {}
+    for f in findings:
+        want[str(float(f["severity"]))] = want.get(str(float(f["severity"])), 0) + 1
+    assert counts == want, (counts, want)
+    live = crit(severity={"Gte": 7})
+    stats = gd.get_findings_statistics(DetectorId=det, FindingStatisticTypes=["COUNT_BY_SEVERITY"], FindingCriteria=live)
+    assert sum(stats["FindingStatistics"]["CountBySeverity"].values()) == sum(1 for f in findings if f["severity"] >= 7)
+    grouped = gd.get_findings_statistics(DetectorId=det, GroupBy="SEVERITY")["FindingStatistics"]["GroupedBySeverity"]
+    assert sum(g["TotalFindings"] for g in grouped) == 120
+    assert isinstance(grouped[0]["LastGeneratedAt"], datetime)
+
+
+@test
+def guardduty_filters_crud() -> None:
+    gd = client("guardduty")
+    det = gd.create_detector(Enable=True)["DetectorId"]
+    for i in range(3):
+        gd.create_filter(DetectorId=det, Name=f"filter{i}", Action="ARCHIVE",
+                         FindingCriteria=crit(severity={"Lt": 4}))
+    assert gd.list_filters(DetectorId=det)["FilterNames"] == ["filter0", "filter1", "filter2"]
+    page = gd.list_filters(DetectorId=det, MaxResults=2)
+    assert page["FilterNames"] == ["filter0", "filter1"] and page["NextToken"]
+    assert gd.list_filters(DetectorId=det, MaxResults=2, NextToken=page["NextToken"])["FilterNames"] == ["filter2"]
+    got = gd.get_filter(DetectorId=det, FilterName="filter1")
+    assert got["Action"] == "ARCHIVE" and got["FindingCriteria"]["Criterion"]["severity"]["Lt"] == 4
+    gd.delete_filter(DetectorId=det, FilterName="filter1")
+    assert gd.list_filters(DetectorId=det)["FilterNames"] == ["filter0", "filter2"]
+
+
+@test
+def guardduty_region_and_account_isolation() -> None:
+    east = client("guardduty", "us-east-1")
+    det, _ = seed_120(east)
+    west = client("guardduty", "us-west-2")
+    assert west.list_detectors()["DetectorIds"] == []
+    expect_error("BadRequestException", west.list_findings, DetectorId=det)
+    wdet = west.create_detector(Enable=True)["DetectorId"]
+    seed("/_watchpost/guardduty/findings", {"accountId": ACCOUNT, "region": "us-west-2", "findings": [{"severity": 8}]})
+    assert len(west.list_findings(DetectorId=wdet)["FindingIds"]) == 1
+    assert len(list_all(east, det)) == 120
+    other = client("guardduty", "us-east-1", account=OTHER_ACCOUNT)
+    assert other.list_detectors()["DetectorIds"] == []
+    expect_error("BadRequestException", other.list_findings, DetectorId=det)
+    odet = other.create_detector(Enable=True)["DetectorId"]
+    other.create_sample_findings(DetectorId=odet, FindingTypes=["Recon:EC2/PortProbeUnprotectedPort"])
+    f = other.get_findings(DetectorId=odet, FindingIds=other.list_findings(DetectorId=odet)["FindingIds"])["Findings"][0]
+    assert f["AccountId"] == OTHER_ACCOUNT
+    assert east.list_detectors()["DetectorIds"] == [det]
+    # AssumeRole into the other account sees the same data as the header does
+    sts = client("sts")
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{OTHER_ACCOUNT}:role/audit", RoleSessionName="selftest")["Credentials"]
+    assumed = boto3.client("guardduty", region_name="us-east-1", endpoint_url=URL,
+                           aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                           aws_session_token=creds["SessionToken"])
+    assert assumed.list_detectors()["DetectorIds"] == [odet]
+
+
+@test
+def reset_clears_findings() -> None:
+    gd = client("guardduty")
+    det, _ = seed_120(gd)
+    assert len(list_all(gd, det)) == 120
+    reset()
+    assert gd.list_detectors()["DetectorIds"] == []
+    expect_error("BadRequestException", gd.list_findings, DetectorId=det)
+    det2 = gd.create_detector(Enable=True)["DetectorId"]
+    assert gd.list_findings(DetectorId=det2)["FindingIds"] == []
+
+
+@test
+def seeding_route_errors() -> None:
+    status, raw = http("POST", "/_watchpost/guardduty/findings", {"region": "eu-west-3", "findings": [{}]})
+    assert status == 400 and b"no detector" in raw, raw
+    status, _ = http("POST", "/_watchpost/nope", {})
+    assert status == 404
+
+
+# ------------------------------------------------------------------ IAM
+
+
+def credential_report(iam) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    for _ in range(50):
+        if iam.generate_credential_report()["State"] == "COMPLETE":
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("credential report never COMPLETE")
+    content = iam.get_credential_report()["Content"].decode()
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert len(next(csv.reader(io.StringIO(content)))) == 22
+    return rows
+
+
+@test
+def iam_backdating_shows_in_report_and_apis() -> None:
+    iam = client("iam")
+    iam.create_user(UserName="alice")
+    iam.create_login_profile(UserName="alice", Password="Sup3r-secret-pw!")
+    k1 = iam.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
+    k2 = iam.create_access_key(UserName="alice")["AccessKey"]["AccessKeyId"]
+    iam.create_user(UserName="bob")
+    created = NOW - timedelta(days=400)
+    rotated = NOW - timedelta(days=120)
+    used = NOW - timedelta(days=60)
+    pw_used = NOW - timedelta(days=50)
+    seed("/_watchpost/iam/backdate", {"accountId": ACCOUNT, "userName": "alice", "createDate": created.isoformat(),
+                                      "accessKeyId": k1, "keyCreateDate": rotated.isoformat(),
+                                      "keyLastUsedDate": used.isoformat(), "keyLastUsedService": "s3",
+                                      "keyLastUsedRegion": "eu-west-1", "passwordLastUsed": pw_used.isoformat()})
+    seed("/_watchpost/iam/backdate", {"userName": "alice", "accessKeyId": k2,
+                                      "keyCreateDate": ms(NOW - timedelta(days=10))})
+    rows = {r["user"]: r for r in credential_report(iam)}
+    fmt = "%Y-%m-%dT%H:%M:%S+00:00"
+    a = rows["alice"]
+    assert a["user_creation_time"] == created.strftime(fmt), a
+    assert a["password_enabled"] == "true"
+    assert a["password_last_used"] == pw_used.strftime(fmt)
+    assert a["access_key_1_active"] == "true" and a["access_key_2_active"] == "true"
+    assert a["access_key_1_last_rotated"] == rotated.strftime(fmt)
+    assert a["access_key_1_last_used_date"] == used.strftime(fmt)
+    assert a["access_key_1_last_used_region"] == "eu-west-1"
+    assert a["access_key_1_last_used_service"] == "s3"
+    assert a["access_key_2_last_rotated"] == (NOW - timedelta(days=10)).strftime(fmt)
+    assert a["access_key_2_last_used_date"] == "N/A"
+    b = rows["bob"]
+    assert b["password_enabled"] == "false" and b["password_last_used"] == "N/A"
+    assert b["access_key_1_active"] == "false" and b["access_key_1_last_rotated"] == "N/A"
+    root = rows["<root_account>"]
+    assert root["arn"] == f"arn:aws:iam::{ACCOUNT}:root" and root["mfa_active"] == "false"
+    assert root["password_last_used"] == "no_information"
+    # the APIs agree
+    last = iam.get_access_key_last_used(AccessKeyId=k1)["AccessKeyLastUsed"]
+    assert last["LastUsedDate"] == used and last["ServiceName"] == "s3" and last["Region"] == "eu-west-1"
+    keys = {k["AccessKeyId"]: k for k in iam.list_access_keys(UserName="alice")["AccessKeyMetadata"]}
+    assert keys[k1]["CreateDate"] == rotated
+    user = iam.get_user(UserName="alice")["User"]
+    assert user["CreateDate"] == created and user["PasswordLastUsed"] == pw_used
+    # root facts
+    assert iam.get_account_summary()["SummaryMap"]["AccountMFAEnabled"] == 0
+    seed("/_watchpost/iam/root", {"mfaActive": True, "passwordLastUsed": pw_used.isoformat(),
+                                  "accessKeys": [{"active": True, "lastRotated": created.isoformat()}]})
+    root = {r["user"]: r for r in credential_report(iam)}["<root_account>"]
+    assert root["mfa_active"] == "true" and root["password_last_used"] == pw_used.strftime(fmt)
+    assert root["access_key_1_active"] == "true" and root["access_key_1_last_used_date"] == "N/A"
+    summary = iam.get_account_summary()["SummaryMap"]
+    assert summary["AccountMFAEnabled"] == 1 and summary["AccountAccessKeysPresent"] == 1
+    # another account is untouched
+    other = client("iam", account=OTHER_ACCOUNT)
+    assert {r["user"] for r in credential_report(other)} == {"<root_account>"}
+
+
+# ------------------------------------------------------------------ CloudWatch
+
+
+@test
+def cloudwatch_composite_alarms_types_and_history() -> None:
+    cw = client("cloudwatch")
+    assert cw.meta.service_model.resolved_protocol == "query"
+    for name in ("cpu-high", "disk-full"):
+        cw.put_metric_alarm(AlarmName=name, Namespace="AWS/EC2", MetricName="CPUUtilization", Statistic="Average",
+                            Period=60, EvaluationPeriods=1, Threshold=90.0, ComparisonOperator="GreaterThanThreshold",
+                            AlarmActions=["arn:aws:sns:us-east-1:123456789012:ops"])
+    cw.put_composite_alarm(AlarmName="host-bad", AlarmRule='ALARM("cpu-high") OR ALARM("disk-full")',
+                           AlarmDescription="either", ActionsEnabled=False)
+    default = cw.describe_alarms()
+    assert sorted(a["AlarmName"] for a in default["MetricAlarms"]) == ["cpu-high", "disk-full"]
+    assert default["CompositeAlarms"] == []  # AWS: omitted AlarmTypes returns metric alarms only
+    comp = cw.describe_alarms(AlarmTypes=["CompositeAlarm"])
+    assert comp["MetricAlarms"] == [] and [a["AlarmName"] for a in comp["CompositeAlarms"]] == ["host-bad"]
+    c = comp["CompositeAlarms"][0]
+    assert c["AlarmRule"] == 'ALARM("cpu-high") OR ALARM("disk-full")' and c["ActionsEnabled"] is False
+    assert c["AlarmArn"].endswith(":alarm:host-bad")
+    both = cw.describe_alarms(AlarmTypes=["MetricAlarm", "CompositeAlarm"])
+    assert len(both["MetricAlarms"]) == 2 and len(both["CompositeAlarms"]) == 1
+    assert cw.describe_alarms(AlarmTypes=["MetricAlarm"])["CompositeAlarms"] == []
+    # paging across both kinds
+    seen, token = [], None
+    while True:
+        kw = {"AlarmTypes": ["MetricAlarm", "CompositeAlarm"], "MaxRecords": 1}
+        if token:
+            kw["NextToken"] = token
+        page = cw.describe_alarms(**kw)
+        seen += [a["AlarmName"] for a in page["MetricAlarms"] + page["CompositeAlarms"]]
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert sorted(seen) == ["cpu-high", "disk-full", "host-bad"], seen
+    # state changes are recorded
+    cw.set_alarm_state(AlarmName="cpu-high", StateValue="ALARM", StateReason="test breach",
+                       StateReasonData=json.dumps({"value": 99}))
+    cw.set_alarm_state(AlarmName="host-bad", StateValue="ALARM", StateReason="child in alarm")
+    cw.set_alarm_state(AlarmName="cpu-high", StateValue="OK", StateReason="recovered")
+    assert cw.describe_alarms(StateValue="ALARM", AlarmTypes=["CompositeAlarm", "MetricAlarm"])["CompositeAlarms"][0]["AlarmName"] == "host-bad"
+    hist = cw.describe_alarm_history(AlarmName="cpu-high", HistoryItemType="StateUpdate")["AlarmHistoryItems"]
+    assert [h["HistorySummary"] for h in hist] == ["Alarm updated from ALARM to OK", "Alarm updated from OK to ALARM"], hist
+    h = hist[1]
+    assert h["AlarmName"] == "cpu-high" and h["AlarmType"] == "MetricAlarm" and h["HistoryItemType"] == "StateUpdate"
+    assert isinstance(h["Timestamp"], datetime)
+    data = json.loads(h["HistoryData"])
+    assert data["oldState"]["stateValue"] == "OK" and data["newState"]["stateValue"] == "ALARM"
+    assert data["newState"]["stateReasonData"] == {"value": 99}
+    asc = cw.describe_alarm_history(AlarmName="cpu-high", ScanBy="TimestampAscending")["AlarmHistoryItems"]
+    assert asc[0]["HistoryItemType"] == "ConfigurationUpdate" and "created" in asc[0]["HistorySummary"]
+    # composite history only with AlarmTypes
+    assert cw.describe_alarm_history(AlarmName="host-bad")["AlarmHistoryItems"] == []
+    ch = cw.describe_alarm_history(AlarmName="host-bad", AlarmTypes=["CompositeAlarm"])["AlarmHistoryItems"]
+    assert {x["HistoryItemType"] for x in ch} == {"ConfigurationUpdate", "StateUpdate"}
+    assert all(x["AlarmType"] == "CompositeAlarm" for x in ch)
+    allh = cw.describe_alarm_history(HistoryItemType="StateUpdate", AlarmTypes=["MetricAlarm", "CompositeAlarm"])
+    assert len(allh["AlarmHistoryItems"]) == 3
+    p1 = cw.describe_alarm_history(MaxRecords=2, AlarmTypes=["MetricAlarm", "CompositeAlarm"])
+    assert len(p1["AlarmHistoryItems"]) == 2 and p1["NextToken"]
+    recent = cw.describe_alarm_history(StartDate=datetime.now(timezone.utc) + timedelta(minutes=5))
+    assert recent["AlarmHistoryItems"] == []
+    # regions are isolated
+    assert client("cloudwatch", "eu-west-1").describe_alarm_history()["AlarmHistoryItems"] == []
+
+
+# ------------------------------------------------------------------ recorder
+
+
+@test
+def recorder_logs_requests() -> None:
+    gd = client("guardduty")
+    det = gd.create_detector(Enable=True)["DetectorId"]
+    assert http("POST", "/moto-api/recorder/reset-recording")[0] == 200
+    assert http("POST", "/moto-api/recorder/start-recording")[0] == 200
+    gd.list_findings(DetectorId=det, FindingCriteria=crit(**{"service.archived": {"Eq": ["false"]}}))
+    gd.list_findings(DetectorId=det)
+    client("cloudwatch").describe_alarms(AlarmTypes=["CompositeAlarm"])
+    assert http("POST", "/moto-api/recorder/stop-recording")[0] == 200
+    gd.list_detectors()  # not recorded
+    status, raw = http("GET", "/moto-api/recorder/download-recording")
+    assert status == 200
+    entries = [json.loads(line) for line in raw.decode().splitlines() if line.strip()]
+    for e in entries:
+        if e.get("body_encoded"):
+            e["body"] = base64.b64decode(e["body"]).decode()
+    paths = [e["url"].split("://", 1)[-1].split("/", 1)[-1] for e in entries]
+    assert sum(1 for p in paths if p == f"detector/{det}/findings") == 2, paths
+    assert not any(p == "detector" for p in paths), paths
+    cw = [e for e in entries if "Action=DescribeAlarms" in (e.get("body") or "")]
+    assert len(cw) == 1, entries  # Query protocol: form-encoded Action=... body
+    assert all(e["method"] == "POST" for e in entries)
+
+
+def main() -> int:
+    passed = failed = 0
+    for fn in TESTS:
+        reset()
+        t0 = time.monotonic()
+        try:
+            fn()
+        except Exception:  # noqa: BLE001
+            failed += 1
+            print(f"FAIL {fn.__name__}")
+            traceback.print_exc(file=sys.stdout)
+        else:
+            passed += 1
+            print(f"ok   {fn.__name__} ({time.monotonic() - t0:.2f}s)")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

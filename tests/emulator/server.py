@@ -1,0 +1,1307 @@
+#!/usr/bin/env python3
+"""watchpost's local AWS emulator: moto's server plus what moto lacks.
+
+Run: python server.py --host 127.0.0.1 --port 0 --port-file PATH
+
+moto (pinned in requirements.txt) serves every AWS service on one endpoint.
+At start-up this module adds, in the same process and in moto's own
+per-account/per-region backend objects (so `POST /moto-api/reset` clears
+them and `x-moto-account-id` / region isolation apply):
+
+* GuardDuty findings: ListFindings, GetFindings, CreateSampleFindings,
+  ArchiveFindings, UnarchiveFindings, UpdateFindingsFeedback,
+  GetFindingsStatistics, ListFilters (REST-JSON, camelCase, as the AWS API
+  reference describes them).
+* CloudWatch: PutCompositeAlarm, DescribeAlarms with AlarmTypes / MaxRecords /
+  NextToken and combined filters, DescribeAlarmHistory (Query protocol, XML,
+  through moto's own serializer).
+* IAM: a credential report shaped like AWS's (a `<root_account>` row, N/A for
+  never-used keys, password_last_changed tracked).
+* Private test-only routes under /_watchpost/ (never an AWS path) to seed
+  GuardDuty findings, move IAM dates into the past and set root-account facts.
+
+See README.md beside this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import copy
+import json
+import os
+import signal
+import sys
+import threading
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+LOCK = threading.RLock()
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso_ms(dt: datetime) -> str:
+    """GuardDuty's timestamp strings: 2024-05-01T12:34:56.789Z."""
+    dt = dt.astimezone(timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def parse_time(value: Any) -> datetime:
+    """Accept epoch milliseconds (int/float/digit string) or ISO-8601."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000.0, tz=timezone.utc)
+    s = str(value).strip()
+    if s.lstrip("-").isdigit():
+        return datetime.fromtimestamp(int(s) / 1000.0, tz=timezone.utc)
+    if s.endswith("Z"):
+        s = s[:-1] + "+00:00"
+    dt = datetime.fromisoformat(s)
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def epoch_ms(dt: datetime) -> int:
+    return int(round(dt.timestamp() * 1000))
+
+
+def deep_merge(base: Any, override: Any) -> Any:
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for k, v in override.items():
+            out[k] = deep_merge(base.get(k), v) if k in base else copy.deepcopy(v)
+        return out
+    return copy.deepcopy(override)
+
+
+def encode_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode()
+
+
+def decode_token(token: str | None) -> int | None:
+    if not token:
+        return 0
+    try:
+        return int(json.loads(base64.urlsafe_b64decode(token.encode()))["o"])
+    except Exception:
+        return None
+
+
+# --------------------------------------------------------------------------
+# GuardDuty
+# --------------------------------------------------------------------------
+
+# type -> (severity, title, description)
+SAMPLE_TYPES: dict[str, tuple[float, str, str]] = {
+    "Backdoor:EC2/C&CActivity.B!DNS": (
+        8.0,
+        "Command and Control server domain name queried by EC2 instance {instance}.",
+        "EC2 instance {instance} is querying a domain name associated with a known Command & Control server.",
+    ),
+    "CryptoCurrency:EC2/BitcoinTool.B!DNS": (
+        8.0,
+        "Bitcoin-related domain name queried by EC2 instance {instance}.",
+        "EC2 instance {instance} is querying a domain name that is associated with Bitcoin-related activity.",
+    ),
+    "Recon:EC2/PortProbeUnprotectedPort": (
+        2.0,
+        "Unprotected port on EC2 instance {instance} is being probed.",
+        "EC2 instance has an unprotected port which is being probed by a known malicious host.",
+    ),
+    "UnauthorizedAccess:EC2/SSHBruteForce": (
+        2.0,
+        "198.51.100.23 is performing SSH brute force attacks against {instance}.",
+        "198.51.100.23 is performing SSH brute force attacks against {instance}. Brute force attacks are used to gain unauthorized access to your instance by guessing the SSH password.",
+    ),
+    "Trojan:EC2/DNSDataExfiltration": (
+        8.0,
+        "Data exfiltration through DNS queries from EC2 instance {instance}.",
+        "EC2 instance {instance} is attempting to query domain names that resemble exfiltrated data.",
+    ),
+    "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS": (
+        8.0,
+        "Credentials for instance role {user} used from external IP address.",
+        "Credentials created exclusively for an EC2 instance using instance role {user} have been used from external IP address 198.51.100.7.",
+    ),
+    "PenTest:IAMUser/KaliLinux": (
+        5.0,
+        "API ListBuckets was invoked from a Kali Linux computer.",
+        "API ListBuckets was invoked by IAM user {user} from a Kali Linux computer.",
+    ),
+    "Policy:IAMUser/RootCredentialUsage": (
+        2.0,
+        "API GetBucketLocation was invoked using root credentials.",
+        "API GetBucketLocation was invoked using root credentials from IP address 198.51.100.7.",
+    ),
+    "Stealth:IAMUser/CloudTrailLoggingDisabled": (
+        2.0,
+        "AWS CloudTrail trail {trail} was disabled.",
+        "AWS CloudTrail trail {trail} was disabled by {user} calling StopLogging.",
+    ),
+    "Policy:S3/BucketBlockPublicAccessDisabled": (
+        2.0,
+        "Amazon S3 Block Public Access was disabled for S3 bucket {bucket}.",
+        "Amazon S3 Block Public Access was disabled for S3 bucket {bucket} by {user} calling PutBucketPublicAccessBlock.",
+    ),
+    "Discovery:S3/MaliciousIPCaller": (
+        5.0,
+        "The S3 API GetBucketAcl was invoked from a known malicious IP address.",
+        "The S3 API GetBucketAcl was invoked from IP address 198.51.100.66 on bucket {bucket} by {user}.",
+    ),
+}
+DEFAULT_SAMPLE_TYPES = list(SAMPLE_TYPES)
+
+
+def _resource_kind(ftype: str) -> str:
+    if "/" in ftype:
+        target = ftype.split(":", 1)[-1].split("/", 1)[0]
+    else:
+        target = "EC2"
+    return {
+        "EC2": "Instance",
+        "IAMUser": "AccessKey",
+        "S3": "S3Bucket",
+        "Kubernetes": "EKSCluster",
+        "Lambda": "Lambda",
+        "RDS": "RDSDBInstance",
+    }.get(target, "Instance")
+
+
+def build_finding(
+    account_id: str,
+    region: str,
+    detector_id: str,
+    ftype: str,
+    now: datetime,
+    sample: bool = False,
+) -> dict[str, Any]:
+    """A complete Finding in the API reference's shape (camelCase JSON)."""
+    fid = uuid.uuid4().hex
+    kind = _resource_kind(ftype)
+    instance = "i-99999999"
+    user = "GeneratedFindingUserName"
+    bucket = "generated-finding-bucket"
+    trail = "GeneratedFindingTrail"
+    severity, title, description = SAMPLE_TYPES.get(
+        ftype,
+        (5.0, f"{ftype} finding.", f"GuardDuty detected activity of type {ftype}."),
+    )
+    fmt = {"instance": instance, "user": user, "bucket": bucket, "trail": trail}
+    title = title.format(**fmt)
+    description = description.format(**fmt)
+    ts = iso_ms(now)
+    remote_ip = {
+        "ipAddressV4": "198.51.100.7",
+        "organization": {
+            "asn": "-1",
+            "asnOrg": "GeneratedFindingASNOrg",
+            "isp": "GeneratedFindingISP",
+            "org": "GeneratedFindingORG",
+        },
+        "country": {"countryName": "GeneratedFindingCountryName"},
+        "city": {"cityName": "GeneratedFindingCityName"},
+        "geoLocation": {"lat": 0, "lon": 0},
+    }
+    access_key = {
+        "accessKeyId": "GeneratedFindingAccessKeyId",
+        "principalId": "GeneratedFindingPrincipalId",
+        "userName": user,
+        "userType": "IAMUser",
+    }
+    resource: dict[str, Any] = {"resourceType": kind}
+    if kind == "Instance":
+        resource["instanceDetails"] = {
+            "availabilityZone": f"{region}a",
+            "iamInstanceProfile": {
+                "arn": f"arn:aws:iam::{account_id}:example/instance/profile",
+                "id": "GeneratedFindingInstanceProfileId",
+            },
+            "imageDescription": "GeneratedFindingInstanceImageDescription",
+            "imageId": "ami-99999999",
+            "instanceId": instance,
+            "instanceState": "running",
+            "instanceType": "m3.xlarge",
+            "launchTime": "2016-08-02T02:05:06.000Z",
+            "networkInterfaces": [
+                {
+                    "ipv6Addresses": [],
+                    "networkInterfaceId": "eni-bfcffe88",
+                    "privateDnsName": "GeneratedFindingPrivateDnsName",
+                    "privateIpAddress": "10.0.0.1",
+                    "privateIpAddresses": [
+                        {
+                            "privateDnsName": "GeneratedFindingPrivateName",
+                            "privateIpAddress": "10.0.0.1",
+                        }
+                    ],
+                    "publicDnsName": "GeneratedFindingPublicDNSName",
+                    "publicIp": "198.51.100.1",
+                    "securityGroups": [
+                        {
+                            "groupId": "GeneratedFindingSecurityId",
+                            "groupName": "GeneratedFindingSecurityGroupName",
+                        }
+                    ],
+                    "subnetId": "GeneratedFindingSubnetId",
+                    "vpcId": "GeneratedFindingVPCId",
+                }
+            ],
+            "productCodes": [],
+            "tags": [{"key": "GeneratedFindingInstaceTag1", "value": "GeneratedFindingInstaceValue1"}],
+        }
+        if "DNS" in ftype:
+            action = {
+                "actionType": "DNS_REQUEST",
+                "dnsRequestAction": {
+                    "domain": "GeneratedFindingDomainName",
+                    "protocol": "UDP",
+                    "blocked": False,
+                },
+            }
+        elif "PortProbe" in ftype:
+            action = {
+                "actionType": "PORT_PROBE",
+                "portProbeAction": {
+                    "blocked": False,
+                    "portProbeDetails": [
+                        {
+                            "localPortDetails": {"port": 80, "portName": "HTTP"},
+                            "remoteIpDetails": remote_ip,
+                        }
+                    ],
+                },
+            }
+        else:
+            action = {
+                "actionType": "NETWORK_CONNECTION",
+                "networkConnectionAction": {
+                    "blocked": False,
+                    "connectionDirection": "INBOUND",
+                    "localPortDetails": {"port": 22, "portName": "SSH"},
+                    "protocol": "TCP",
+                    "remoteIpDetails": remote_ip,
+                    "remotePortDetails": {"port": 32794, "portName": "Unknown"},
+                },
+            }
+        resource_role = "TARGET"
+    elif kind == "S3Bucket":
+        resource["accessKeyDetails"] = access_key
+        resource["s3BucketDetails"] = [
+            {
+                "arn": f"arn:aws:s3:::{bucket}",
+                "name": bucket,
+                "type": "Destination",
+                "createdAt": epoch_ms(now) / 1000.0,
+                "owner": {"id": "CanonicalId of Owner"},
+                "tags": [{"key": "foo", "value": "bar"}],
+                "defaultServerSideEncryption": {
+                    "encryptionType": "SSEAlgorithm",
+                    "kmsMasterKeyArn": "arn:aws:kms:region:123456789012:key/key-id",
+                },
+                "publicAccess": {
+                    "permissionConfiguration": {
+                        "bucketLevelPermissions": {
+                            "accessControlList": {
+                                "allowsPublicReadAccess": False,
+                                "allowsPublicWriteAccess": False,
+                            },
+                            "bucketPolicy": {
+                                "allowsPublicReadAccess": False,
+                                "allowsPublicWriteAccess": False,
+                            },
+                            "blockPublicAccess": {
+                                "ignorePublicAcls": False,
+                                "restrictPublicBuckets": False,
+                                "blockPublicAcls": False,
+                                "blockPublicPolicy": False,
+                            },
+                        },
+                        "accountLevelPermissions": {
+                            "blockPublicAccess": {
+                                "ignorePublicAcls": False,
+                                "restrictPublicBuckets": False,
+                                "blockPublicAcls": False,
+                                "blockPublicPolicy": False,
+                            }
+                        },
+                    },
+                    "effectivePermission": "NOT_PUBLIC",
+                },
+            }
+        ]
+        action = {
+            "actionType": "AWS_API_CALL",
+            "awsApiCallAction": {
+                "api": "GetBucketAcl",
+                "callerType": "Remote IP",
+                "remoteIpDetails": remote_ip,
+                "serviceName": "s3.amazonaws.com",
+            },
+        }
+        resource_role = "TARGET"
+    elif kind == "EKSCluster":
+        resource["eksClusterDetails"] = {
+            "name": "GeneratedFindingEKSClusterName",
+            "arn": f"arn:aws:eks:{region}:{account_id}:cluster/GeneratedFindingEKSClusterName",
+            "vpcId": "GeneratedFindingVPCId",
+            "status": "ACTIVE",
+            "tags": [],
+            "createdAt": epoch_ms(now) / 1000.0,
+        }
+        action = {"actionType": "KUBERNETES_API_CALL", "kubernetesApiCallAction": {"requestUri": "/api/v1/pods", "verb": "list", "statusCode": 200}}
+        resource_role = "TARGET"
+    else:  # AccessKey and anything else API-driven
+        resource["resourceType"] = "AccessKey" if kind == "Instance" else kind
+        resource["accessKeyDetails"] = access_key
+        action = {
+            "actionType": "AWS_API_CALL",
+            "awsApiCallAction": {
+                "api": "GeneratedFindingAPIName",
+                "callerType": "Remote IP",
+                "errorCode": "",
+                "remoteIpDetails": remote_ip,
+                "serviceName": "GeneratedFindingAPIServiceName",
+            },
+        }
+        resource_role = "TARGET"
+
+    additional: dict[str, Any] = {"value": "{}", "type": "default"}
+    if sample:
+        additional = {"value": json.dumps({"sample": True}), "type": "default"}
+    return {
+        "accountId": account_id,
+        "arn": f"arn:aws:guardduty:{region}:{account_id}:detector/{detector_id}/finding/{fid}",
+        "confidence": 5.0 if severity < 7 else 8.0,
+        "createdAt": ts,
+        "description": description,
+        "id": fid,
+        "partition": "aws",
+        "region": region,
+        "resource": resource,
+        "schemaVersion": "2.0",
+        "service": {
+            "action": action,
+            "archived": False,
+            "count": 1,
+            "detectorId": detector_id,
+            "eventFirstSeen": ts,
+            "eventLastSeen": ts,
+            "resourceRole": resource_role,
+            "serviceName": "guardduty",
+            "additionalInfo": additional,
+        },
+        "severity": float(severity),
+        "title": title,
+        "type": ftype,
+        "updatedAt": ts,
+    }
+
+
+def normalise_seeded(finding: dict[str, Any], detector_id: str) -> dict[str, Any]:
+    """Make caller-supplied values match the wire shape (ISO strings, floats)."""
+    for key in ("createdAt", "updatedAt"):
+        if key in finding:
+            finding[key] = iso_ms(parse_time(finding[key]))
+    svc = finding.setdefault("service", {})
+    for key in ("eventFirstSeen", "eventLastSeen"):
+        if key in svc:
+            svc[key] = iso_ms(parse_time(svc[key]))
+    for key in ("severity", "confidence"):
+        if key in finding and finding[key] is not None:
+            finding[key] = float(finding[key])
+    fid = finding["id"]
+    acct, region = finding["accountId"], finding["region"]
+    finding["arn"] = finding.get("arn") or (
+        f"arn:aws:guardduty:{region}:{acct}:detector/{detector_id}/finding/{fid}"
+    )
+    svc["detectorId"] = detector_id
+    return finding
+
+
+TIME_FIELDS = {"createdAt", "updatedAt", "service.eventFirstSeen", "service.eventLastSeen"}
+
+
+def field_values(finding: dict[str, Any], path: str) -> list[Any]:
+    """Leaves at a dotted path, descending through lists."""
+    current: list[Any] = [finding]
+    for part in path.split("."):
+        nxt: list[Any] = []
+        for node in current:
+            if isinstance(node, list):
+                for item in node:
+                    if isinstance(item, dict) and part in item:
+                        nxt.append(item[part])
+            elif isinstance(node, dict) and part in node:
+                nxt.append(node[part])
+        flat: list[Any] = []
+        for v in nxt:
+            if isinstance(v, list) and not any(isinstance(x, (dict, list)) for x in v):
+                flat.extend(v)
+            else:
+                flat.append(v)
+        current = flat
+    return [v for v in current if v is not None]
+
+
+def _numeric(path: str, value: Any) -> float | None:
+    if path in TIME_FIELDS:
+        try:
+            return float(epoch_ms(parse_time(value)))
+        except Exception:
+            return None
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _str_forms(path: str, value: Any) -> set[str]:
+    if isinstance(value, bool):
+        return {"true" if value else "false"}
+    forms = {str(value)}
+    num = _numeric(path, value)
+    if num is not None:
+        forms.add(str(num))
+        if num == int(num):
+            forms.add(str(int(num)))
+    return forms
+
+
+def _eq_match(path: str, values: list[Any], wanted: list[str]) -> bool:
+    wanted_set = set()
+    for w in wanted:
+        wanted_set.add(str(w))
+        num = _numeric(path, w) if path not in TIME_FIELDS else None
+        if num is not None:
+            wanted_set.add(str(num))
+    for v in values:
+        if _str_forms(path, v) & wanted_set:
+            return True
+    return False
+
+
+def matches(finding: dict[str, Any], criteria: dict[str, Any] | None) -> bool:
+    criterion = (criteria or {}).get("criterion") or {}
+    for path, cond in criterion.items():
+        values = field_values(finding, path)
+        if path == "service.archived" and not values:
+            values = [False]
+        for op, arg in (cond or {}).items():
+            if op in ("eq", "equals"):
+                if not _eq_match(path, values, arg or []):
+                    return False
+            elif op in ("neq", "notEquals"):
+                if _eq_match(path, values, arg or []):
+                    return False
+            elif op in (
+                "gt", "gte", "lt", "lte",
+                "greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual",
+            ):
+                bound = float(arg)
+                nums = [n for n in (_numeric(path, v) for v in values) if n is not None]
+                test = {
+                    "gt": lambda n: n > bound,
+                    "greaterThan": lambda n: n > bound,
+                    "gte": lambda n: n >= bound,
+                    "greaterThanOrEqual": lambda n: n >= bound,
+                    "lt": lambda n: n < bound,
+                    "lessThan": lambda n: n < bound,
+                    "lte": lambda n: n <= bound,
+                    "lessThanOrEqual": lambda n: n <= bound,
+                }[op]
+                if not any(test(n) for n in nums):
+                    return False
+            # matches / notMatches (wildcards) are not implemented: ignored.
+    return True
+
+
+def sort_findings(findings: list[dict[str, Any]], sort: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if not sort or not sort.get("attributeName"):
+        return findings
+    path = sort["attributeName"]
+    desc = (sort.get("orderBy") or "ASC").upper() == "DESC"
+
+    def key(f: dict[str, Any]) -> tuple:
+        vals = field_values(f, path)
+        if not vals:
+            return (1, 0.0, "")
+        num = _numeric(path, vals[0])
+        if num is not None:
+            return (0, num, "")
+        return (0, 0.0, str(vals[0]))
+
+    present = [f for f in findings if field_values(f, path)]
+    missing = [f for f in findings if not field_values(f, path)]
+    return sorted(present, key=key, reverse=desc) + missing
+
+
+def detector_findings(detector: Any) -> dict[str, dict[str, Any]]:
+    store = detector.__dict__.get("wp_findings")
+    if store is None:
+        store = {}
+        detector.__dict__["wp_findings"] = store
+    return store
+
+
+def install_guardduty() -> None:
+    from moto.core.exceptions import JsonRESTError
+    from moto.guardduty import urls as gd_urls
+    from moto.guardduty.exceptions import DetectorNotFoundException, FilterNotFoundException
+    from moto.guardduty.models import guardduty_backends
+    from moto.guardduty.responses import GuardDutyResponse
+
+    class BadRequest(JsonRESTError):
+        code = 400
+
+        def __init__(self, message: str) -> None:
+            super().__init__("InvalidInputException", message)
+
+        def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+            return ERROR_HEADERS
+
+    # moto's own GuardDuty errors answer text/html; the service answers JSON.
+    ERROR_HEADERS = [("X-Amzn-ErrorType", "BadRequestException"), ("Content-Type", "application/json")]
+    for exc in (DetectorNotFoundException, FilterNotFoundException):
+        exc.get_headers = lambda self, *a, **k: ERROR_HEADERS  # type: ignore[method-assign]
+
+    dispatch = GuardDutyResponse.dispatch
+    extra = {
+        "{0}/detector/(?P<detector_id>[^/]+)/findings$": dispatch,
+        "{0}/detector/(?P<detector_id>[^/]+)/findings/get$": dispatch,
+        "{0}/detector/(?P<detector_id>[^/]+)/findings/create$": dispatch,
+        "{0}/detector/(?P<detector_id>[^/]+)/findings/archive$": dispatch,
+        "{0}/detector/(?P<detector_id>[^/]+)/findings/unarchive$": dispatch,
+        "{0}/detector/(?P<detector_id>[^/]+)/findings/feedback$": dispatch,
+        "{0}/detector/(?P<detector_id>[^/]+)/findings/statistics$": dispatch,
+    }
+    for k, v in extra.items():
+        gd_urls.url_paths.setdefault(k, v)
+
+    def _json(obj: Any) -> Any:
+        # (status, headers, body): answer as application/json like the real service
+        return 200, {"Content-Type": "application/json"}, json.dumps(obj)
+
+    def _detector_id(self: GuardDutyResponse) -> str:
+        return self.path.split("/")[2]
+
+    def _body(self: GuardDutyResponse) -> dict[str, Any]:
+        try:
+            data = json.loads(self.body) if self.body else {}
+        except ValueError:
+            raise BadRequest("The request body is not valid JSON.")
+        return data if isinstance(data, dict) else {}
+
+    def _detector(self: GuardDutyResponse) -> Any:
+        return self.guardduty_backend.get_detector(_detector_id(self))
+
+    def _ids(body: dict[str, Any], limit: int = 50) -> list[str]:
+        ids = body.get("findingIds")
+        if not isinstance(ids, list) or not ids:
+            raise BadRequest("The request is rejected because the findingIds parameter is missing or empty.")
+        if len(ids) > limit:
+            raise BadRequest(
+                f"The request is rejected because the findingIds parameter contains more than {limit} items."
+            )
+        return ids
+
+    def list_findings(self: GuardDutyResponse) -> str:
+        body = _body(self)
+        detector = _detector(self)
+        max_results = body.get("maxResults", 50)
+        if not isinstance(max_results, int) or not 1 <= max_results <= 50:
+            raise BadRequest(
+                "The request is rejected because the input maxResults is not a valid value (1-50)."
+            )
+        offset = decode_token(body.get("nextToken"))
+        if offset is None:
+            raise BadRequest("The request is rejected because the input nextToken is not valid.")
+        with LOCK:
+            found = [f for f in detector_findings(detector).values() if matches(f, body.get("findingCriteria"))]
+            found = sort_findings(found, body.get("sortCriteria"))
+        page = found[offset : offset + max_results]
+        out: dict[str, Any] = {"findingIds": [f["id"] for f in page]}
+        if offset + max_results < len(found):
+            out["nextToken"] = encode_token(offset + max_results)
+        return _json(out)
+
+    def get_findings(self: GuardDutyResponse) -> str:
+        body = _body(self)
+        detector = _detector(self)
+        ids = _ids(body)
+        with LOCK:
+            store = detector_findings(detector)
+            found = [copy.deepcopy(store[i]) for i in ids if i in store]
+        found = sort_findings(found, body.get("sortCriteria"))
+        return _json({"findings": found})
+
+    def _set_archived(self: GuardDutyResponse, archived: bool) -> str:
+        body = _body(self)
+        detector = _detector(self)
+        ids = _ids(body)
+        with LOCK:
+            store = detector_findings(detector)
+            for i in ids:
+                if i in store:
+                    store[i]["service"]["archived"] = archived
+        return _json({})
+
+    def archive_findings(self: GuardDutyResponse) -> str:
+        return _set_archived(self, True)
+
+    def unarchive_findings(self: GuardDutyResponse) -> str:
+        return _set_archived(self, False)
+
+    def update_findings_feedback(self: GuardDutyResponse) -> str:
+        body = _body(self)
+        detector = _detector(self)
+        ids = _ids(body)
+        feedback = body.get("feedback")
+        if feedback not in ("USEFUL", "NOT_USEFUL"):
+            raise BadRequest("The request is rejected because the feedback parameter is not valid.")
+        with LOCK:
+            store = detector_findings(detector)
+            for i in ids:
+                if i in store:
+                    store[i]["service"]["userFeedback"] = feedback
+        return _json({})
+
+    def get_findings_statistics(self: GuardDutyResponse) -> str:
+        body = _body(self)
+        detector = _detector(self)
+        types = body.get("findingStatisticTypes") or []
+        group_by = body.get("groupBy")
+        if not types and not group_by:
+            raise BadRequest(
+                "The request is rejected because either findingStatisticTypes or groupBy must be provided."
+            )
+        with LOCK:
+            found = [
+                copy.deepcopy(f)
+                for f in detector_findings(detector).values()
+                if matches(f, body.get("findingCriteria"))
+            ]
+        stats: dict[str, Any] = {}
+        if "COUNT_BY_SEVERITY" in types:
+            counts: dict[str, int] = {}
+            for f in found:
+                key = str(float(f["severity"]))
+                counts[key] = counts.get(key, 0) + 1
+            stats["countBySeverity"] = counts
+        if group_by:
+            desc = (body.get("orderBy") or "DESC").upper() == "DESC"
+            limit = body.get("maxResults") or 25
+            groups: dict[Any, dict[str, Any]] = {}
+
+            def bump(key: Any, item: dict[str, Any], f: dict[str, Any]) -> None:
+                g = groups.setdefault(key, dict(item, totalFindings=0, lastGeneratedAt=0.0))
+                g["totalFindings"] += 1
+                g["lastGeneratedAt"] = max(g["lastGeneratedAt"], epoch_ms(parse_time(f["updatedAt"])) / 1000.0)
+
+            for f in found:
+                if group_by == "SEVERITY":
+                    bump(f["severity"], {"severity": float(f["severity"])}, f)
+                elif group_by == "FINDING_TYPE":
+                    bump(f["type"], {"findingType": f["type"]}, f)
+                elif group_by == "ACCOUNT":
+                    bump(f["accountId"], {"accountId": f["accountId"]}, f)
+                elif group_by == "DATE":
+                    day = parse_time(f["updatedAt"]).replace(hour=0, minute=0, second=0, microsecond=0)
+                    bump((day, f["severity"]), {"date": day.timestamp(), "severity": float(f["severity"])}, f)
+                elif group_by == "RESOURCE":
+                    res = f.get("resource", {})
+                    rid = (
+                        res.get("instanceDetails", {}).get("instanceId")
+                        or res.get("accessKeyDetails", {}).get("accessKeyId")
+                        or (res.get("s3BucketDetails") or [{}])[0].get("arn")
+                        or res.get("eksClusterDetails", {}).get("arn")
+                        or "unknown"
+                    )
+                    bump(rid, {"accountId": f["accountId"], "resourceId": rid, "resourceType": res.get("resourceType")}, f)
+            items = sorted(groups.values(), key=lambda g: g["totalFindings"], reverse=desc)[:limit]
+            field = {
+                "SEVERITY": "groupedBySeverity",
+                "FINDING_TYPE": "groupedByFindingType",
+                "ACCOUNT": "groupedByAccount",
+                "DATE": "groupedByDate",
+                "RESOURCE": "groupedByResource",
+            }.get(group_by)
+            if field is None:
+                raise BadRequest("The request is rejected because the groupBy parameter is not valid.")
+            stats[field] = items
+        return _json({"findingStatistics": stats})
+
+    def create_sample_findings(self: GuardDutyResponse) -> str:
+        body = _body(self)
+        detector = _detector(self)
+        types = body.get("findingTypes") or DEFAULT_SAMPLE_TYPES
+        now = utcnow()
+        with LOCK:
+            store = detector_findings(detector)
+            for t in types:
+                f = build_finding(self.current_account, self.region, _detector_id(self), t, now, sample=True)
+                store[f["id"]] = f
+        return _json({})
+
+    def list_filters(self: GuardDutyResponse) -> str:
+        detector = _detector(self)
+        qs = self.querystring
+        max_results = int((qs.get("maxResults") or [50])[0])
+        if not 1 <= max_results <= 50:
+            raise BadRequest("The request is rejected because the input maxResults is not a valid value (1-50).")
+        offset = decode_token((qs.get("nextToken") or [None])[0])
+        if offset is None:
+            raise BadRequest("The request is rejected because the input nextToken is not valid.")
+        names = sorted(detector.filters)
+        out: dict[str, Any] = {"filterNames": names[offset : offset + max_results]}
+        if offset + max_results < len(names):
+            out["nextToken"] = encode_token(offset + max_results)
+        return _json(out)
+
+    for fn in (
+        list_findings,
+        get_findings,
+        archive_findings,
+        unarchive_findings,
+        update_findings_feedback,
+        get_findings_statistics,
+        create_sample_findings,
+        list_filters,
+    ):
+        if fn.__name__ not in GuardDutyResponse.__dict__:
+            setattr(GuardDutyResponse, fn.__name__, fn)
+
+    def seed(body: dict[str, Any]) -> dict[str, Any]:
+        account = str(body.get("accountId") or "123456789012")
+        region = body.get("region") or "us-east-1"
+        backend = guardduty_backends[account][region]
+        detector_id = body.get("detectorId")
+        if not detector_id:
+            if not backend.detectors:
+                raise ValueError(f"no detector in {account}/{region}; create one or pass detectorId")
+            detector_id = next(iter(backend.detectors))
+        detector = backend.get_detector(detector_id)
+        ids = []
+        now = utcnow()
+        with LOCK:
+            store = detector_findings(detector)
+            for partial in body.get("findings") or [{}]:
+                ftype = partial.get("type") or "Recon:EC2/PortProbeUnprotectedPort"
+                base = build_finding(account, region, detector_id, ftype, now)
+                if "id" in partial:
+                    base["arn"] = ""
+                f = deep_merge(base, partial)
+                f["accountId"], f["region"] = account, region
+                if "updatedAt" in partial and "createdAt" not in partial:
+                    f["createdAt"] = partial["updatedAt"]
+                if "updatedAt" in partial:
+                    if "eventLastSeen" not in (partial.get("service") or {}):
+                        f["service"]["eventLastSeen"] = partial["updatedAt"]
+                    if "eventFirstSeen" not in (partial.get("service") or {}):
+                        f["service"]["eventFirstSeen"] = f["createdAt"]
+                f = normalise_seeded(f, detector_id)
+                store[f["id"]] = f
+                ids.append(f["id"])
+        return {"detectorId": detector_id, "findingIds": ids}
+
+    PRIVATE_ROUTES["/_watchpost/guardduty/findings"] = seed
+
+
+# --------------------------------------------------------------------------
+# CloudWatch
+# --------------------------------------------------------------------------
+
+
+def install_cloudwatch() -> None:
+    from moto.cloudwatch.exceptions import InvalidParameterValue
+    from moto.cloudwatch.models import CloudWatchBackend
+    from moto.cloudwatch.responses import CloudWatchResponse
+    from moto.core.responses import ActionResult, EmptyResult
+
+    def history(backend: Any) -> list[dict[str, Any]]:
+        h = backend.__dict__.get("wp_alarm_history")
+        if h is None:
+            h = []
+            backend.__dict__["wp_alarm_history"] = h
+        return h
+
+    def alarm_type(alarm: Any) -> str:
+        return "CompositeAlarm" if alarm.rule is not None else "MetricAlarm"
+
+    orig_put = CloudWatchBackend.put_metric_alarm
+    orig_set = CloudWatchBackend.set_alarm_state
+
+    def put_metric_alarm(self: Any, *args: Any, **kwargs: Any) -> Any:
+        existed = kwargs.get("name") in self.alarms or (args and args[0] in self.alarms)
+        alarm = orig_put(self, *args, **kwargs)
+        now = utcnow()
+        kind = alarm_type(alarm)
+        data = {"version": "1.0", "type": "Update" if existed else "Create"}
+        key = "updatedAlarm" if existed else "createdAlarm"
+        data[key] = {
+            "alarmName": alarm.name,
+            "alarmArn": alarm.alarm_arn,
+            "actionsEnabled": bool(alarm.actions_enabled),
+            "stateValue": alarm.state_value,
+            "alarmActions": list(alarm.alarm_actions or []),
+        }
+        if kind == "CompositeAlarm":
+            data[key]["alarmRule"] = alarm.rule
+        else:
+            data[key].update(
+                {
+                    "namespace": alarm.namespace,
+                    "metricName": alarm.metric_name,
+                    "comparisonOperator": alarm.comparison_operator,
+                    "threshold": alarm.threshold,
+                    "evaluationPeriods": alarm.evaluation_periods,
+                    "period": alarm.period,
+                    "statistic": alarm.statistic,
+                }
+            )
+        with LOCK:
+            history(self).append(
+                {
+                    "AlarmName": alarm.name,
+                    "AlarmType": kind,
+                    "Timestamp": now,
+                    "HistoryItemType": "ConfigurationUpdate",
+                    "HistorySummary": f'Alarm "{alarm.name}" {"updated" if existed else "created"}',
+                    "HistoryData": json.dumps(data),
+                }
+            )
+        return alarm
+
+    def set_alarm_state(self: Any, alarm_name: str, reason: str, reason_data: str, state_value: str) -> None:
+        old = self.alarms.get(alarm_name)
+        old_state = (old.state_value, old.state_reason) if old is not None else None
+        orig_set(self, alarm_name, reason, reason_data, state_value)
+        alarm = self.alarms[alarm_name]
+        if old_state is None:
+            return
+        new_state: dict[str, Any] = {"stateValue": state_value, "stateReason": reason}
+        if reason_data:
+            try:
+                new_state["stateReasonData"] = json.loads(reason_data)
+            except ValueError:
+                pass
+        data = {
+            "version": "1.0",
+            "oldState": {"stateValue": old_state[0], "stateReason": old_state[1]},
+            "newState": new_state,
+        }
+        with LOCK:
+            history(self).append(
+                {
+                    "AlarmName": alarm_name,
+                    "AlarmType": alarm_type(alarm),
+                    "Timestamp": parse_time(alarm.state_updated_timestamp),
+                    "HistoryItemType": "StateUpdate",
+                    "HistorySummary": f"Alarm updated from {old_state[0]} to {state_value}",
+                    "HistoryData": json.dumps(data),
+                }
+            )
+
+    CloudWatchBackend.put_metric_alarm = put_metric_alarm  # type: ignore[method-assign]
+    CloudWatchBackend.set_alarm_state = set_alarm_state  # type: ignore[method-assign]
+
+    def _types(self: Any) -> set[str]:
+        types = self._get_param("AlarmTypes") or []
+        for t in types:
+            if t not in ("CompositeAlarm", "MetricAlarm"):
+                raise InvalidParameterValue(f"The value {t} for parameter AlarmTypes is not valid.")
+        # AWS: "If you omit this parameter, only metric alarms are returned."
+        return set(types) or {"MetricAlarm"}
+
+    def _page(self: Any, items: list[Any], default: int, top: int) -> tuple[list[Any], str | None]:
+        max_records = self._get_param("MaxRecords") or default
+        max_records = int(max_records)
+        if not 1 <= max_records <= top:
+            raise InvalidParameterValue(f"The value {max_records} for parameter MaxRecords is not valid.")
+        offset = decode_token(self._get_param("NextToken"))
+        if offset is None:
+            raise InvalidParameterValue("The service cannot find the next token.")
+        page = items[offset : offset + max_records]
+        token = encode_token(offset + max_records) if offset + max_records < len(items) else None
+        return page, token
+
+    def put_composite_alarm(self: Any) -> Any:
+        tags = self._get_param("Tags", [])
+        self.cloudwatch_backend.put_metric_alarm(
+            name=self._get_param("AlarmName"),
+            namespace=None,
+            metric_name=None,
+            comparison_operator=None,
+            evaluation_periods=None,
+            period=None,
+            threshold=None,
+            statistic=None,
+            description=self._get_param("AlarmDescription"),
+            dimensions=[],
+            alarm_actions=self._get_param("AlarmActions", []),
+            ok_actions=self._get_param("OKActions", []),
+            insufficient_data_actions=self._get_param("InsufficientDataActions", []),
+            actions_enabled=self._get_param("ActionsEnabled"),
+            rule=self._get_param("AlarmRule"),
+            tags=tags,
+        )
+        return EmptyResult()
+
+    def describe_alarms(self: Any) -> Any:
+        action_prefix = self._get_param("ActionPrefix")
+        name_prefix = self._get_param("AlarmNamePrefix")
+        names = self._get_param("AlarmNames", [])
+        state_value = self._get_param("StateValue")
+        types = _types(self)
+        alarms = list(self.cloudwatch_backend.describe_alarms())
+        if action_prefix:
+            alarms = [a for a in alarms if any(x.startswith(action_prefix) for x in (a.alarm_actions or []))]
+        if name_prefix:
+            alarms = [a for a in alarms if a.name.startswith(name_prefix)]
+        if names:
+            alarms = [a for a in alarms if a.name in names]
+        if state_value:
+            alarms = [a for a in alarms if a.state_value == state_value]
+        alarms = [a for a in alarms if alarm_type(a) in types]
+        alarms.sort(key=lambda a: (alarm_type(a) != "MetricAlarm", a.name))
+        page, token = _page(self, alarms, 50, 100)
+        result: dict[str, Any] = {
+            "MetricAlarms": [a for a in page if alarm_type(a) == "MetricAlarm"],
+            "CompositeAlarms": [a for a in page if alarm_type(a) == "CompositeAlarm"],
+        }
+        if token:
+            result["NextToken"] = token
+        return ActionResult(result)
+
+    def describe_alarm_history(self: Any) -> Any:
+        name = self._get_param("AlarmName")
+        item_type = self._get_param("HistoryItemType")
+        start = self._get_param("StartDate")
+        end = self._get_param("EndDate")
+        scan_by = self._get_param("ScanBy") or "TimestampDescending"
+        types = _types(self)
+        with LOCK:
+            items = list(history(self.cloudwatch_backend))
+        if name:
+            items = [i for i in items if i["AlarmName"] == name]
+        if item_type:
+            items = [i for i in items if i["HistoryItemType"] == item_type]
+        if start:
+            s = parse_time(start)
+            items = [i for i in items if i["Timestamp"] >= s]
+        if end:
+            e = parse_time(end)
+            items = [i for i in items if i["Timestamp"] <= e]
+        items = [i for i in items if i["AlarmType"] in types]
+        items.sort(key=lambda i: i["Timestamp"], reverse=scan_by != "TimestampAscending")
+        page, token = _page(self, items, 100, 100)
+        result: dict[str, Any] = {"AlarmHistoryItems": page}
+        if token:
+            result["NextToken"] = token
+        return ActionResult(result)
+
+    CloudWatchResponse.put_composite_alarm = put_composite_alarm  # type: ignore[attr-defined]
+    CloudWatchResponse.describe_alarms = describe_alarms  # type: ignore[method-assign]
+    CloudWatchResponse.describe_alarm_history = describe_alarm_history  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------
+# IAM
+# --------------------------------------------------------------------------
+
+CSV_DATE = "%Y-%m-%dT%H:%M:%S+00:00"
+
+
+def _csv_date(dt: Any) -> str:
+    if dt is None:
+        return "N/A"
+    if hasattr(dt, "timestamp") and not isinstance(dt, datetime):
+        dt = dt.timestamp  # AccessKeyLastUsed
+    return parse_time(dt).strftime(CSV_DATE)
+
+
+def install_iam() -> None:
+    from moto.iam.models import AccessKeyLastUsed, IAMBackend, User, iam_backends
+
+    def root_state(backend: Any) -> dict[str, Any]:
+        st = backend.__dict__.get("wp_root")
+        if st is None:
+            st = {
+                "createDate": utcnow(),
+                "passwordLastUsed": None,
+                "mfaActive": False,
+                "keys": [],  # [{active, lastRotated, lastUsedDate, lastUsedRegion, lastUsedService}]
+            }
+            backend.__dict__["wp_root"] = st
+        return st
+
+    def key_cols(key: Any) -> list[str]:
+        if key is None:
+            return ["false", "N/A", "N/A", "N/A", "N/A"]
+        lu = key.last_used
+        return [
+            "true" if key.status == "Active" else "false",
+            _csv_date(key.create_date),
+            _csv_date(lu) if lu is not None else "N/A",
+            (getattr(lu, "region", None) or "N/A") if lu is not None else "N/A",
+            (getattr(lu, "service", None) or "N/A") if lu is not None else "N/A",
+        ]
+
+    def user_to_csv(self: Any) -> str:
+        backend = iam_backends[self.account_id]["aws"]
+        policy = backend.account_password_policy
+        if not self.password:
+            pw = ["false", "N/A", "N/A", "N/A"]
+        else:
+            changed = self.__dict__.get("wp_password_last_changed") or self.create_date
+            nxt = "N/A"
+            if policy is not None and policy.expire_passwords:
+                nxt = _csv_date(parse_time(changed) + timedelta(days=policy.max_password_age))
+            pw = [
+                "true",
+                _csv_date(self.password_last_used) if self.password_last_used else "no_information",
+                _csv_date(changed),
+                nxt,
+            ]
+        keys = list(self.access_keys)
+        certs = list(self.signing_certificates.values())
+
+        def cert(i: int) -> list[str]:
+            if len(certs) <= i:
+                return ["false", "N/A"]
+            c = certs[i]
+            up = getattr(c, "upload_date", None)
+            return ["true" if c.status == "Active" else "false", _csv_date(up) if up else "N/A"]
+
+        fields = (
+            [self.name, self.arn, _csv_date(self.create_date)]
+            + pw
+            + ["true" if self.mfa_devices else "false"]
+            + key_cols(keys[0] if keys else None)
+            + key_cols(keys[1] if len(keys) > 1 else None)
+            + cert(0)
+            + cert(1)
+        )
+        return ",".join(fields) + "\n"
+
+    User.to_csv = user_to_csv  # type: ignore[method-assign]
+
+    orig_report = IAMBackend.get_credential_report
+
+    def get_credential_report(self: Any) -> str:
+        report = orig_report(self)
+        header, _, rest = report.partition("\n")
+        st = root_state(self)
+        rk = st["keys"]
+
+        def rkey(i: int) -> list[str]:
+            if len(rk) <= i:
+                return ["false", "N/A", "N/A", "N/A", "N/A"]
+            k = rk[i]
+            used = k.get("lastUsedDate")
+            return [
+                "true" if k.get("active", True) else "false",
+                _csv_date(k.get("lastRotated") or st["createDate"]),
+                _csv_date(used) if used else "N/A",
+                (k.get("lastUsedRegion") or "N/A") if used else "N/A",
+                (k.get("lastUsedService") or "N/A") if used else "N/A",
+            ]
+
+        root = (
+            ["<root_account>", f"arn:aws:iam::{self.account_id}:root", _csv_date(st["createDate"]),
+             "not_supported",
+             _csv_date(st["passwordLastUsed"]) if st["passwordLastUsed"] else "no_information",
+             "not_supported", "not_supported",
+             "true" if st["mfaActive"] else "false"]
+            + rkey(0) + rkey(1)
+            + ["false", "N/A", "false", "N/A"]
+        )
+        return header + "\n" + ",".join(root) + "\n" + rest
+
+    IAMBackend.get_credential_report = get_credential_report  # type: ignore[method-assign]
+
+    orig_create_lp = IAMBackend.create_login_profile
+    orig_update_lp = IAMBackend.update_login_profile
+
+    def create_login_profile(self: Any, user_name: str, password: str) -> Any:
+        user = orig_create_lp(self, user_name, password)
+        user.__dict__["wp_password_last_changed"] = utcnow()
+        return user
+
+    def update_login_profile(self: Any, user_name: str, password: str, password_reset_required: bool) -> Any:
+        user = orig_update_lp(self, user_name, password, password_reset_required)
+        if password:
+            user.__dict__["wp_password_last_changed"] = utcnow()
+        return user
+
+    IAMBackend.create_login_profile = create_login_profile  # type: ignore[method-assign]
+    IAMBackend.update_login_profile = update_login_profile  # type: ignore[method-assign]
+
+    def backdate(body: dict[str, Any]) -> dict[str, Any]:
+        account = str(body.get("accountId") or "123456789012")
+        backend = iam_backends[account]["aws"]
+        user = backend.get_user(body["userName"])
+        with LOCK:
+            if body.get("createDate"):
+                user.create_date = parse_time(body["createDate"])
+            if body.get("passwordLastUsed"):
+                user.password_last_used = parse_time(body["passwordLastUsed"])
+            if body.get("passwordLastChanged"):
+                user.__dict__["wp_password_last_changed"] = parse_time(body["passwordLastChanged"])
+            key_fields = ("keyCreateDate", "keyLastUsedDate", "keyLastUsedService", "keyLastUsedRegion", "keyStatus")
+            if any(body.get(k) for k in key_fields) or body.get("accessKeyId"):
+                keys = user.access_keys
+                if body.get("accessKeyId"):
+                    keys = [k for k in keys if k.access_key_id == body["accessKeyId"]]
+                    if not keys:
+                        raise ValueError(f"user {user.name} has no access key {body['accessKeyId']}")
+                elif not keys:
+                    raise ValueError(f"user {user.name} has no access keys")
+                else:
+                    keys = keys[:1]
+                key = keys[0]
+                if body.get("keyCreateDate"):
+                    key.create_date = parse_time(body["keyCreateDate"])
+                if body.get("keyStatus"):
+                    key.status = body["keyStatus"]
+                if body.get("keyLastUsedDate"):
+                    key.last_used = AccessKeyLastUsed(
+                        timestamp=parse_time(body["keyLastUsedDate"]),
+                        service=body.get("keyLastUsedService") or "iam",
+                        region=body.get("keyLastUsedRegion") or "us-east-1",
+                    )
+        return {
+            "userName": user.name,
+            "createDate": _csv_date(user.create_date),
+            "accessKeys": [
+                {"accessKeyId": k.access_key_id, "createDate": _csv_date(k.create_date),
+                 "lastUsedDate": _csv_date(k.last_used) if k.last_used else None}
+                for k in user.access_keys
+            ],
+        }
+
+    def root(body: dict[str, Any]) -> dict[str, Any]:
+        account = str(body.get("accountId") or "123456789012")
+        backend = iam_backends[account]["aws"]
+        with LOCK:
+            st = root_state(backend)
+            if body.get("createDate"):
+                st["createDate"] = parse_time(body["createDate"])
+            if "passwordLastUsed" in body:
+                st["passwordLastUsed"] = parse_time(body["passwordLastUsed"]) if body["passwordLastUsed"] else None
+            if "mfaActive" in body:
+                st["mfaActive"] = bool(body["mfaActive"])
+            if "accessKeys" in body:
+                st["keys"] = [
+                    {
+                        "active": k.get("active", True),
+                        "lastRotated": parse_time(k["lastRotated"]) if k.get("lastRotated") else None,
+                        "lastUsedDate": parse_time(k["lastUsedDate"]) if k.get("lastUsedDate") else None,
+                        "lastUsedRegion": k.get("lastUsedRegion"),
+                        "lastUsedService": k.get("lastUsedService"),
+                    }
+                    for k in (body["accessKeys"] or [])[:2]
+                ]
+            summary = backend.account_summary
+            summary._account_mfa_enabled = 1 if st["mfaActive"] else 0
+            summary._account_access_keys_present = 1 if st["keys"] else 0
+        return {"accountId": account, "mfaActive": st["mfaActive"], "accessKeys": len(st["keys"])}
+
+    PRIVATE_ROUTES["/_watchpost/iam/backdate"] = backdate
+    PRIVATE_ROUTES["/_watchpost/iam/root"] = root
+
+
+# --------------------------------------------------------------------------
+# private routes + server
+# --------------------------------------------------------------------------
+
+PRIVATE_ROUTES: dict[str, Any] = {}
+PRIVATE_PREFIX = "/_watchpost/"
+
+
+class WatchpostMiddleware:
+    """Serves /_watchpost/* (JSON in, JSON out); everything else goes to moto."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(PRIVATE_PREFIX):
+            return self.app(environ, start_response)
+        status, payload = "200 OK", {}
+        try:
+            if path == "/_watchpost/health":
+                payload = {"status": "ok", "routes": sorted(PRIVATE_ROUTES)}
+            else:
+                handler = PRIVATE_ROUTES.get(path)
+                if handler is None:
+                    raise LookupError(path)
+                if environ.get("REQUEST_METHOD") != "POST":
+                    status, payload = "405 Method Not Allowed", {"message": "use POST"}
+                else:
+                    length = int(environ.get("CONTENT_LENGTH") or 0)
+                    raw = environ["wsgi.input"].read(length) if length else b""
+                    body = json.loads(raw or b"{}")
+                    payload = handler(body)
+        except LookupError as e:
+            status, payload = "404 Not Found", {"message": f"no such route: {e}"}
+        except Exception as e:  # noqa: BLE001 - report every seeding error to the test
+            status, payload = "400 Bad Request", {"message": f"{type(e).__name__}: {e}"}
+        data = json.dumps(payload).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        return [data]
+
+
+def install_all() -> None:
+    install_guardduty()
+    install_cloudwatch()
+    install_iam()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 = pick a free port")
+    parser.add_argument("--port-file", help="write the bound port here once listening")
+    args = parser.parse_args(argv)
+
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    install_all()
+    app = WatchpostMiddleware(DomainDispatcherApplication(create_backend_app))
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    port = server.server_address[1]
+    os.environ["MOTO_PORT"] = str(port)
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as fh:
+            fh.write(f"{port}\n")
+        os.replace(tmp, args.port_file)
+    print(f"watchpost emulator (moto) listening on http://{args.host}:{port}", flush=True)
+
+    def stop(*_: Any) -> None:
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
