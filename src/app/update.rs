@@ -191,9 +191,9 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
         Action::SortNext => {
             let tab = app.tab;
             let columns = tab.pane().columns().len().max(1);
-            let view = app.view(tab);
-            let (column, descending) = ((view.sort_column + 1) % columns, view.descending);
-            app.set_sort(tab, column, descending);
+            // A new column starts ascending; `sort-reverse` flips it.
+            let column = (app.view(tab).sort_column + 1) % columns;
+            app.set_sort(tab, column, false);
         }
         Action::SortReverse => {
             let tab = app.tab;
