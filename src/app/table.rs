@@ -79,7 +79,13 @@ impl TableView {
         self.reselect(pane, data, keep);
     }
 
+    /// Keeps the selection on the item it was on when rows move, except at the top: a
+    /// selection on the first row stays on the first row, so the worst, newest item of a
+    /// queue is what is selected as data arrives.
     fn reselect(&mut self, pane: &dyn Pane, data: &Data, key: Option<String>) {
+        if self.selected == 0 {
+            return;
+        }
         if let Some(key) = key {
             if let Some(pos) = self.rows.iter().position(|&row| pane.key(data, row) == key) {
                 self.selected = pos;

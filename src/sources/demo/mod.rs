@@ -1,1 +1,224 @@
-//! The embedded demo account (placeholder; being written).
+//! The embedded demo account: a simulated AWS account that runs with no credentials.
+//!
+//! [`DemoWorld`] is pure and deterministic: every alarm, finding and user is a function of
+//! the options (seed, scale), the anchor (when the demo started) and the time asked about,
+//! so the demo can be replayed exactly in tests and screenshots, yet it stays alive — alarms
+//! flip, findings arrive and recur. [`demo_session`] wraps it in ordinary [`Source`]s, so
+//! workers and the UI cannot tell it from a real account.
+
+mod alarm_catalog;
+mod alarms;
+mod catalog;
+mod finding_catalog;
+mod findings;
+mod identity;
+mod ids;
+#[cfg(test)]
+mod source_tests;
+mod sources;
+#[cfg(test)]
+mod tests;
+mod user_plans;
+
+use crate::clock::SharedClock;
+use crate::domain::{Alarm, CallerIdentity, DetectorStatus, Finding, IdentityInventory};
+use crate::sources::{Session, Source};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// The account ID AWS uses in its own documentation examples.
+pub const DEMO_ACCOUNT_ID: &str = "111122223333";
+/// Regions of the demo account; GuardDuty is disabled in the last one.
+pub const DEMO_REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-2"];
+/// The seed of the documented demo (root with virtual MFA, weak password policy, …).
+pub const DEFAULT_SEED: u64 = 7;
+
+/// How the demo account is generated.
+#[derive(Clone, Copy, Debug)]
+pub struct DemoOptions {
+    /// Same seed, same account.
+    pub seed: u64,
+    /// Multiplies every population (users, alarms, findings); values below 1 count as 1.
+    pub scale: u32,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions {
+            seed: DEFAULT_SEED,
+            scale: 1,
+        }
+    }
+}
+
+/// Seconds between credential reports: AWS regenerates one at most every 4 hours.
+const REPORT_INTERVAL_SECS: i64 = 4 * 3600;
+
+/// The pure, deterministic simulated account. Everything is a function of (options, anchor, now).
+pub struct DemoWorld {
+    seed: u64,
+    scale: u32,
+    anchor: i64,
+    identity: identity::Identity,
+    /// Indices of users holding an access key (GuardDuty findings name them).
+    keyed: Vec<u32>,
+    alarms: [Vec<alarms::AlarmSlot>; 3],
+    detectors: [Option<String>; 3],
+}
+
+impl DemoWorld {
+    /// Generates the account as it stands at `anchor` (the moment the demo starts); credential
+    /// ages and finding histories are relative to it.
+    pub fn new(options: DemoOptions, anchor: DateTime<Utc>) -> Self {
+        let seed = options.seed;
+        let scale = options.scale.max(1);
+        let anchor = anchor.timestamp();
+        let identity = identity::build(seed, scale, anchor);
+        let keyed = identity
+            .users
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| !u.access_keys.is_empty())
+            .filter_map(|(i, _)| u32::try_from(i).ok())
+            .collect();
+        let detectors = std::array::from_fn(|slot| {
+            findings::ENABLED_SLOTS
+                .contains(&slot)
+                .then(|| ids::hex32(seed, ids::STREAM_DETECTORS, slot as u64))
+        });
+        DemoWorld {
+            seed,
+            scale,
+            anchor,
+            identity,
+            keyed,
+            alarms: alarms::build(seed, scale, anchor),
+            detectors,
+        }
+    }
+
+    /// The principal the console "runs as": the on-call role.
+    pub fn caller(&self) -> CallerIdentity {
+        CallerIdentity {
+            account_id: DEMO_ACCOUNT_ID.to_string(),
+            arn: format!("arn:aws:sts::{DEMO_ACCOUNT_ID}:assumed-role/SecurityOncall/oncall-demo"),
+            user_id: "AROARZ7RQ4IYK3MDEMO01:oncall-demo".to_string(),
+        }
+    }
+
+    /// Every alarm in `region` as it stands at `now` (empty for regions outside the demo).
+    pub fn alarms_at(&self, region: &str, now: DateTime<Utc>) -> Vec<Alarm> {
+        match region_slot(region).and_then(|slot| self.alarms.get(slot)) {
+            Some(slots) => alarms::at_time(slots, self.seed, self.anchor, now.timestamp()),
+            None => Vec::new(),
+        }
+    }
+
+    /// All unarchived findings in `region` visible at `now`.
+    pub fn findings_at(&self, region: &str, now: DateTime<Utc>) -> Vec<Finding> {
+        self.findings(region, now, None)
+    }
+
+    /// Findings in `region` first seen or updated after `since` and visible at `now`: what an
+    /// incremental GuardDuty poll (filtered on `updatedAt`) would return.
+    pub fn findings_changed_since(
+        &self,
+        region: &str,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Vec<Finding> {
+        self.findings(region, now, Some(since.timestamp()))
+    }
+
+    fn findings(&self, region: &str, now: DateTime<Utc>, after: Option<i64>) -> Vec<Finding> {
+        let Some(slot) = region_slot(region) else {
+            return Vec::new();
+        };
+        let Some(Some(detector_id)) = self.detectors.get(slot) else {
+            return Vec::new();
+        };
+        let ctx = findings::FindingContext {
+            seed: self.seed,
+            scale: self.scale,
+            anchor: self.anchor,
+            region_slot: slot,
+            region,
+            detector_id,
+            users: &self.identity.users,
+            keyed: &self.keyed,
+            root_key: self
+                .identity
+                .root
+                .access_keys
+                .first()
+                .map(|k| k.id.as_str()),
+        };
+        findings::visible(&ctx, now.timestamp(), after)
+    }
+
+    /// Whether GuardDuty is on in `region` (it is off in ap-southeast-2).
+    pub fn detector(&self, region: &str) -> DetectorStatus {
+        let detector_id = region_slot(region)
+            .and_then(|slot| self.detectors.get(slot))
+            .cloned()
+            .flatten();
+        DetectorStatus {
+            account_id: DEMO_ACCOUNT_ID.to_string(),
+            region: region.to_string(),
+            enabled: detector_id.is_some(),
+            detector_id,
+        }
+    }
+
+    /// The IAM inventory as the latest credential report (at most 4 hours old) shows it.
+    pub fn identity_at(&self, now: DateTime<Utc>) -> IdentityInventory {
+        let first = self.anchor - self.identity.report_lag_secs;
+        let reports = ids::floor_div(now.timestamp() - first, REPORT_INTERVAL_SECS).max(0);
+        IdentityInventory {
+            account_id: DEMO_ACCOUNT_ID.to_string(),
+            report_generated: ids::at(first + reports * REPORT_INTERVAL_SECS),
+            root: self.identity.root.clone(),
+            users: self.identity.users.clone(),
+            password_policy: self.identity.password_policy.clone(),
+        }
+    }
+
+    /// Population multiplier the world was built with (at least 1).
+    pub fn scale(&self) -> u32 {
+        self.scale
+    }
+}
+
+fn region_slot(region: &str) -> Option<usize> {
+    DEMO_REGIONS.iter().position(|r| *r == region)
+}
+
+/// Builds a Session whose sources are: one Identity source (region None), and one Alarms
+/// and one Findings source per [`DEMO_REGIONS`] entry; all share one `Arc<DemoWorld>` and the
+/// clock. The world is anchored at `clock.now()` when the session is built.
+pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
+    let world = Arc::new(DemoWorld::new(options, clock.now()));
+    let mut list: Vec<Box<dyn Source>> = Vec::with_capacity(1 + 2 * DEMO_REGIONS.len());
+    list.push(Box::new(sources::DemoIdentity::new(
+        world.clone(),
+        clock.clone(),
+    )));
+    for region in DEMO_REGIONS {
+        list.push(Box::new(sources::DemoAlarms::new(
+            world.clone(),
+            clock.clone(),
+            region,
+        )));
+        list.push(Box::new(sources::DemoFindings::new(
+            world.clone(),
+            clock.clone(),
+            region,
+        )));
+    }
+    Session {
+        caller: world.caller(),
+        regions: DEMO_REGIONS.iter().map(|r| r.to_string()).collect(),
+        demo: true,
+        sources: list,
+    }
+}

@@ -1,0 +1,162 @@
+//! The demo world behind the ordinary [`Source`] trait, one source per service and region.
+
+use super::{DEMO_ACCOUNT_ID, DemoWorld};
+use crate::clock::SharedClock;
+use crate::domain::{SourceId, SourceKind};
+use crate::sources::{Source, SourceData, SourceError, SourceErrorKind};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// From this scale up, generation runs on tokio's blocking pool so a large demo does not
+/// stall the async workers; small demos are generated inline (microseconds).
+const OFFLOAD_FROM_SCALE: u32 = 16;
+
+fn source_id(kind: SourceKind, region: Option<&str>) -> SourceId {
+    SourceId {
+        kind,
+        account_id: DEMO_ACCOUNT_ID.to_string(),
+        region: region.map(str::to_string),
+    }
+}
+
+/// Runs `work` on the blocking pool when the world is large and a tokio runtime is present.
+async fn generate<T, F>(
+    world: &DemoWorld,
+    id: &SourceId,
+    operation: &str,
+    work: F,
+) -> Result<T, SourceError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    if world.scale() < OFFLOAD_FROM_SCALE {
+        return Ok(work());
+    }
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) => handle.spawn_blocking(work).await.map_err(|e| SourceError {
+            source_id: id.clone(),
+            operation: operation.to_string(),
+            kind: SourceErrorKind::Service,
+            message: format!("demo generator did not finish: {e}"),
+        }),
+        Err(_) => Ok(work()),
+    }
+}
+
+/// CloudWatch alarms of one region: every poll returns the full set.
+pub struct DemoAlarms {
+    id: SourceId,
+    world: Arc<DemoWorld>,
+    clock: SharedClock,
+}
+
+impl DemoAlarms {
+    pub fn new(world: Arc<DemoWorld>, clock: SharedClock, region: &str) -> Self {
+        DemoAlarms {
+            id: source_id(SourceKind::Alarms, Some(region)),
+            world,
+            clock,
+        }
+    }
+}
+
+#[async_trait]
+impl Source for DemoAlarms {
+    fn id(&self) -> &SourceId {
+        &self.id
+    }
+
+    async fn poll(&mut self) -> Result<SourceData, SourceError> {
+        let now = self.clock.now();
+        let world = self.world.clone();
+        let region = self.id.region.clone().unwrap_or_default();
+        let alarms = generate(&self.world, &self.id, "DescribeAlarms", move || {
+            world.alarms_at(&region, now)
+        })
+        .await?;
+        Ok(SourceData::Alarms(alarms))
+    }
+}
+
+/// GuardDuty findings of one region: everything on the first poll, then only what is new or
+/// updated since the previous poll, like a `ListFindings` filtered on `updatedAt`.
+pub struct DemoFindings {
+    id: SourceId,
+    world: Arc<DemoWorld>,
+    clock: SharedClock,
+    last_poll: Option<DateTime<Utc>>,
+}
+
+impl DemoFindings {
+    pub fn new(world: Arc<DemoWorld>, clock: SharedClock, region: &str) -> Self {
+        DemoFindings {
+            id: source_id(SourceKind::Findings, Some(region)),
+            world,
+            clock,
+            last_poll: None,
+        }
+    }
+}
+
+#[async_trait]
+impl Source for DemoFindings {
+    fn id(&self) -> &SourceId {
+        &self.id
+    }
+
+    async fn poll(&mut self) -> Result<SourceData, SourceError> {
+        let now = self.clock.now();
+        let region = self.id.region.clone().unwrap_or_default();
+        let detector = self.world.detector(&region);
+        let since = self.last_poll;
+        let world = self.world.clone();
+        let upserts = generate(&self.world, &self.id, "ListFindings", move || match since {
+            None => world.findings_at(&region, now),
+            Some(since) => world.findings_changed_since(&region, since, now),
+        })
+        .await?;
+        // A clock that steps back must not make the next poll repeat old changes.
+        self.last_poll = Some(since.map_or(now, |s| s.max(now)));
+        Ok(SourceData::Findings {
+            detector,
+            upserts,
+            complete: since.is_none(),
+        })
+    }
+}
+
+/// The account's IAM inventory (global: no region).
+pub struct DemoIdentity {
+    id: SourceId,
+    world: Arc<DemoWorld>,
+    clock: SharedClock,
+}
+
+impl DemoIdentity {
+    pub fn new(world: Arc<DemoWorld>, clock: SharedClock) -> Self {
+        DemoIdentity {
+            id: source_id(SourceKind::Identity, None),
+            world,
+            clock,
+        }
+    }
+}
+
+#[async_trait]
+impl Source for DemoIdentity {
+    fn id(&self) -> &SourceId {
+        &self.id
+    }
+
+    async fn poll(&mut self) -> Result<SourceData, SourceError> {
+        let now = self.clock.now();
+        let world = self.world.clone();
+        let inventory = generate(&self.world, &self.id, "GetCredentialReport", move || {
+            world.identity_at(now)
+        })
+        .await?;
+        Ok(SourceData::Identity(Box::new(inventory)))
+    }
+}

@@ -1,0 +1,252 @@
+//! Unit tests of the pure `update`: keys, filters, sorting, detail and help, source events.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use chrono::Duration;
+use crossterm::event::KeyCode;
+use support::{ctrl, empty_app, fixed_now, key, loaded_app, press, session};
+use watchpost::app::{Effect, Mode, Msg, SourceEvent, update};
+use watchpost::domain::{AlarmState, SourceId, SourceKind};
+use watchpost::panes::Tab;
+use watchpost::sources::demo::{DEMO_ACCOUNT_ID, DemoOptions, DemoWorld};
+use watchpost::sources::{SourceData, SourceError, SourceErrorKind};
+
+fn selected_key(app: &watchpost::app::App) -> String {
+    let view = app.view(app.tab);
+    app.tab.pane().key(&app.data, view.selected_row().unwrap())
+}
+
+#[test]
+fn number_keys_and_tab_switch_tabs() {
+    let mut app = loaded_app();
+    press(&mut app, "3");
+    assert_eq!(app.tab, Tab::Findings);
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.tab, Tab::Identity);
+    update(&mut app, key(KeyCode::BackTab));
+    update(&mut app, key(KeyCode::BackTab));
+    assert_eq!(app.tab, Tab::Alarms);
+    press(&mut app, "6");
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.tab, Tab::Overview, "Tab wraps around");
+}
+
+#[test]
+fn every_tab_has_demo_rows() {
+    let app = loaded_app();
+    for tab in [Tab::Overview, Tab::Alarms, Tab::Findings, Tab::Identity, Tab::Posture] {
+        assert!(!app.view(tab).rows.is_empty(), "{tab:?} is empty");
+    }
+}
+
+#[test]
+fn moving_the_selection_clamps_at_both_ends() {
+    let mut app = loaded_app();
+    press(&mut app, "2");
+    let rows = app.view(Tab::Alarms).rows.len();
+    press(&mut app, "k");
+    assert_eq!(app.view(Tab::Alarms).selected, 0);
+    press(&mut app, "jjj");
+    assert_eq!(app.view(Tab::Alarms).selected, 3);
+    press(&mut app, "G");
+    assert_eq!(app.view(Tab::Alarms).selected, rows - 1);
+    press(&mut app, "j");
+    assert_eq!(app.view(Tab::Alarms).selected, rows - 1);
+    press(&mut app, "gg");
+    assert_eq!(app.view(Tab::Alarms).selected, 0);
+    update(&mut app, key(KeyCode::PageDown));
+    assert_eq!(app.view(Tab::Alarms).selected, app.page_rows().min(rows - 1));
+}
+
+#[test]
+fn unfinished_chord_falls_back_to_the_plain_key() {
+    let mut app = loaded_app();
+    press(&mut app, "2");
+    press(&mut app, "gj");
+    assert_eq!(app.view(Tab::Alarms).selected, 1);
+    assert!(app.pending_keys.is_empty());
+}
+
+#[test]
+fn filter_narrows_incrementally_and_esc_clears() {
+    let mut app = loaded_app();
+    press(&mut app, "2");
+    let all = app.view(Tab::Alarms).rows.len();
+    press(&mut app, "/");
+    assert_eq!(app.mode, Mode::Filter);
+    press(&mut app, "cpu");
+    let cpu = app.view(Tab::Alarms).rows.len();
+    assert!(cpu > 0 && cpu < all, "{cpu} of {all}");
+    for &row in &app.view(Tab::Alarms).rows {
+        let alarm = &app.data.alarms[row];
+        let text = format!("{} {:?}", alarm.name, alarm.metric).to_lowercase();
+        assert!(text.contains('c') && text.contains('p') && text.contains('u'));
+    }
+    // Keys typed in the filter are text, not commands.
+    press(&mut app, "q");
+    assert_eq!(app.view(Tab::Alarms).filter, "cpuq");
+    update(&mut app, key(KeyCode::Backspace));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.view(Tab::Alarms).rows.len(), cpu, "Enter keeps the filter");
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.view(Tab::Alarms).rows.len(), all, "Esc clears the filter");
+}
+
+#[test]
+fn filter_with_no_match_empties_the_table() {
+    let mut app = loaded_app();
+    press(&mut app, "3/zzzzqqqq");
+    assert!(app.view(Tab::Findings).rows.is_empty());
+}
+
+#[test]
+fn sort_next_and_reverse_reorder_rows() {
+    let mut app = loaded_app();
+    press(&mut app, "4");
+    // Default: most failing checks first.
+    press(&mut app, "s");
+    let names: Vec<String> = app.view(Tab::Identity).rows.iter().map(|&r| Tab::Identity.pane().key(&app.data, r)).collect();
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted, "sorted by user name, ascending");
+    press(&mut app, "S");
+    let reversed: Vec<String> = app.view(Tab::Identity).rows.iter().map(|&r| Tab::Identity.pane().key(&app.data, r)).collect();
+    sorted.reverse();
+    assert_eq!(reversed, sorted);
+}
+
+#[test]
+fn enter_opens_the_selected_item_and_esc_returns() {
+    let mut app = loaded_app();
+    press(&mut app, "3j");
+    let selected = selected_key(&app);
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.mode, Mode::Detail { key: selected, scroll: 0 });
+    press(&mut app, "jj");
+    assert!(matches!(app.mode, Mode::Detail { scroll: 2, .. }));
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn help_toggles_and_closes_with_esc() {
+    let mut app = loaded_app();
+    press(&mut app, "?");
+    assert!(matches!(app.mode, Mode::Help { .. }));
+    press(&mut app, "?");
+    assert_eq!(app.mode, Mode::Normal);
+    press(&mut app, "?");
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn quit_refresh_and_ctrl_c() {
+    let mut app = loaded_app();
+    assert_eq!(press(&mut app, "q"), vec![Effect::Quit]);
+    assert_eq!(update(&mut app, ctrl('r')), vec![Effect::RefreshAll]);
+    // Ctrl-C quits even while typing a filter.
+    press(&mut app, "/abc");
+    assert_eq!(update(&mut app, ctrl('c')), vec![Effect::Quit]);
+}
+
+#[test]
+fn a_failing_source_keeps_its_data_and_reports_the_error() {
+    let mut app = loaded_app();
+    let alarms_before = app.data.alarms.len();
+    let id = SourceId { kind: SourceKind::Alarms, account_id: DEMO_ACCOUNT_ID.into(), region: Some("us-east-1".into()) };
+    let error = SourceError {
+        source_id: id.clone(),
+        operation: "DescribeAlarms".into(),
+        kind: SourceErrorKind::AccessDenied { permission: Some("cloudwatch:DescribeAlarms".into()) },
+        message: "User is not authorized".into(),
+    };
+    update(&mut app, Msg::Source(SourceEvent::Failed { id: id.clone(), error, at: fixed_now() }));
+    assert_eq!(app.data.alarms.len(), alarms_before);
+    let (_, err) = app.freshness(SourceKind::Alarms);
+    assert!(err.unwrap().contains("needs cloudwatch:DescribeAlarms"), "{err:?}");
+    let (_, err) = app.freshness(SourceKind::Findings);
+    assert_eq!(err, None, "other sources are unaffected");
+}
+
+#[test]
+fn alarm_entering_alarm_is_marked_and_rings_the_bell_when_enabled() {
+    let mut session = session();
+    let mut app = empty_app(&session);
+    app.settings.bell = true;
+    support::poll_all(&mut app, &mut session);
+    let world = DemoWorld::new(DemoOptions::default(), fixed_now());
+    // Find a later time at which some us-east-1 alarm has newly entered ALARM.
+    let before = world.alarms_at("us-east-1", fixed_now());
+    let (later, entered) = (1..200)
+        .map(|m| fixed_now() + Duration::minutes(m))
+        .find_map(|t| {
+            let now = world.alarms_at("us-east-1", t);
+            let entered: Vec<String> = now
+                .iter()
+                .filter(|a| a.state == AlarmState::Alarm)
+                .filter(|a| before.iter().any(|b| b.arn == a.arn && b.state != AlarmState::Alarm))
+                .map(|a| a.arn.clone())
+                .collect();
+            (!entered.is_empty()).then_some((now, entered))
+        })
+        .expect("the demo's alarms change state over time");
+    let id = SourceId { kind: SourceKind::Alarms, account_id: DEMO_ACCOUNT_ID.into(), region: Some("us-east-1".into()) };
+    let effects = update(&mut app, Msg::Source(SourceEvent::Data { id, data: SourceData::Alarms(later), at: fixed_now() }));
+    assert_eq!(effects, vec![Effect::Bell]);
+    for arn in &entered {
+        assert!(app.data.changed_alarms.contains(arn));
+    }
+    assert!(app.status.as_deref().unwrap_or("").starts_with("New ALARM"));
+}
+
+#[test]
+fn findings_merge_in_place_and_archived_ones_leave() {
+    let mut app = loaded_app();
+    let count = app.data.findings.len();
+    let mut changed = app.data.findings[0].clone();
+    changed.count += 10;
+    let mut archived = app.data.findings[1].clone();
+    archived.archived = true;
+    let region = changed.region.clone();
+    let id = SourceId { kind: SourceKind::Findings, account_id: DEMO_ACCOUNT_ID.into(), region: Some(region.clone()) };
+    let detector = app.data.detectors.iter().find(|d| d.region == region).unwrap().clone();
+    let data = SourceData::Findings { detector, upserts: vec![changed.clone(), archived.clone()], complete: false };
+    update(&mut app, Msg::Source(SourceEvent::Data { id, data, at: fixed_now() }));
+    assert_eq!(app.data.findings.len(), count - 1);
+    assert_eq!(app.data.finding(&changed.id).unwrap().count, changed.count);
+    assert!(app.data.finding(&archived.id).is_none());
+}
+
+#[test]
+fn selection_follows_its_item_when_data_reorders() {
+    let mut app = loaded_app();
+    press(&mut app, "3jjj");
+    let selected = selected_key(&app);
+    let mut session = session();
+    support::poll_all(&mut app, &mut session);
+    assert_eq!(selected_key(&app), selected);
+}
+
+#[test]
+fn update_is_total_over_every_key_in_every_mode() {
+    let mut app = loaded_app();
+    let keys = [
+        KeyCode::Char('/'), KeyCode::Char('x'), KeyCode::Enter, KeyCode::Esc, KeyCode::Char('?'),
+        KeyCode::Char('j'), KeyCode::Char('G'), KeyCode::Char('g'), KeyCode::PageDown, KeyCode::PageUp,
+        KeyCode::Char('s'), KeyCode::Char('S'), KeyCode::Tab, KeyCode::BackTab, KeyCode::Backspace,
+        KeyCode::Char('5'), KeyCode::Char('6'), KeyCode::Home, KeyCode::End, KeyCode::F(1), KeyCode::Null,
+    ];
+    // A deterministic walk through many key combinations; nothing may panic and the
+    // selection must always point at a row (or at 0 in an empty table).
+    let mut state: u64 = 42;
+    for _ in 0..5000 {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let code = keys[(state >> 33) as usize % keys.len()];
+        update(&mut app, key(code));
+        let view = app.view(app.tab);
+        assert!(view.selected < view.rows.len().max(1));
+    }
+}
