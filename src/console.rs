@@ -50,7 +50,13 @@ pub async fn run(
 
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
-    update(&mut app, Msg::Resize { width: size.width, height: size.height });
+    update(
+        &mut app,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
 
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -59,7 +65,9 @@ pub async fn run(
     let mut dirty = true;
     loop {
         if dirty {
-            guard.terminal.draw(|frame| ui::render(frame, &app, &theme))?;
+            guard
+                .terminal
+                .draw(|frame| ui::render(frame, &app, &theme))?;
             dirty = false;
         }
         let msg = tokio::select! {

@@ -107,7 +107,7 @@ pub fn parse(text: &str) -> JournalContents {
             }
         })
         .collect();
-    entries.sort_by(|a, b| b.intent.time.cmp(&a.intent.time));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.intent.time));
     JournalContents { entries, problems }
 }
 
@@ -119,11 +119,16 @@ mod tests {
 
     #[test]
     fn pairs_intents_with_outcomes() {
-        let ok = INTENT.replace("intent", "outcome").replace("10:00:00", "10:00:01");
+        let ok = INTENT
+            .replace("intent", "outcome")
+            .replace("10:00:00", "10:00:01");
         let text = format!("{INTENT}\n{ok}\n");
         let contents = parse(&text);
         assert_eq!(contents.entries.len(), 1);
-        assert_eq!(contents.entries.first().map(|e| &e.outcome), Some(&Outcome::Succeeded));
+        assert_eq!(
+            contents.entries.first().map(|e| &e.outcome),
+            Some(&Outcome::Succeeded)
+        );
     }
 
     #[test]
@@ -149,7 +154,12 @@ mod tests {
         let contents = parse(&format!("{INTENT}\n{{not json\n"));
         assert_eq!(contents.entries.len(), 1);
         assert_eq!(contents.problems.len(), 1);
-        assert!(contents.problems.first().is_some_and(|p| p.starts_with("line 2:")));
+        assert!(
+            contents
+                .problems
+                .first()
+                .is_some_and(|p| p.starts_with("line 2:"))
+        );
     }
 
     #[test]

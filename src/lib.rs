@@ -6,9 +6,9 @@
 pub mod app;
 pub mod cli;
 pub mod clock;
-pub mod domain;
 pub mod config;
 pub mod console;
+pub mod domain;
 pub mod journal;
 pub mod logging;
 pub mod panes;

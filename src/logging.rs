@@ -15,7 +15,8 @@ pub fn init(state_dir: Option<&Path>) -> Option<tracing_appender::non_blocking::
         .open(dir.join("watchpost.log"))
         .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = EnvFilter::try_from_env("WATCHPOST_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_from_env("WATCHPOST_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)

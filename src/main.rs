@@ -54,7 +54,13 @@ fn main() -> ExitCode {
     };
     let clock: SharedClock = Arc::new(SystemClock);
     let session = runtime.block_on(async {
-        demo_session(DemoOptions { seed: cli.demo_seed, scale: cli.demo_scale }, clock.clone())
+        demo_session(
+            DemoOptions {
+                seed: cli.demo_seed,
+                scale: cli.demo_scale,
+            },
+            clock.clone(),
+        )
     });
     let mut settings = loaded.settings;
     if let Some(refresh) = cli.refresh {
@@ -71,18 +77,30 @@ fn main() -> ExitCode {
     let mut app = App::new(header, Arc::new(loaded.keymap), settings, ids, clock.now());
 
     // The demo journal is kept apart from the real one, so practice never mixes with audit.
-    let journal_file = if session.demo { "demo-journal.jsonl" } else { "journal.jsonl" };
+    let journal_file = if session.demo {
+        "demo-journal.jsonl"
+    } else {
+        "journal.jsonl"
+    };
     if let Some(path) = state_dir.as_ref().map(|d| d.join(journal_file)) {
         app.data.journal_path = Some(path.display().to_string());
         match journal::read(&path) {
             Ok(contents) => {
                 update(&mut app, Msg::Journal(contents));
             }
-            Err(err) => app.status = Some(format!("cannot read the journal {}: {err}", path.display())),
+            Err(err) => {
+                app.status = Some(format!("cannot read the journal {}: {err}", path.display()))
+            }
         }
     }
 
-    let result = runtime.block_on(console::run(app, loaded.theme, session.sources, poll, clock));
+    let result = runtime.block_on(console::run(
+        app,
+        loaded.theme,
+        session.sources,
+        poll,
+        clock,
+    ));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -53,13 +53,16 @@ fn replacement(c: char, keep_newlines: bool) -> Option<char> {
         // C1 controls (8-bit CSI, OSC, DCS, ST…).
         '\u{80}'..='\u{9f}' => Some('�'),
         // Bidirectional overrides and isolates, which can reorder what is displayed.
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}' => {
-            Some('�')
-        }
+        '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{061c}' => Some('�'),
         // Zero-width and other invisible format characters that hide text.
-        '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}' => {
-            Some('�')
-        }
+        '\u{200b}'..='\u{200d}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}' => Some('�'),
         _ => None,
     }
 }
@@ -70,7 +73,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed_unchanged() {
-        assert!(matches!(clean("prod-api 5xx"), Cow::Borrowed("prod-api 5xx")));
+        assert!(matches!(
+            clean("prod-api 5xx"),
+            Cow::Borrowed("prod-api 5xx")
+        ));
     }
 
     #[test]

@@ -79,7 +79,10 @@ async fn run(
     let mut rng = ChaCha8Rng::seed_from_u64(seed_for(&id.to_string()));
     let mut failures: u32 = 0;
     loop {
-        if tx.send(Msg::Source(SourceEvent::Polling { id: id.clone() })).is_err() {
+        if tx
+            .send(Msg::Source(SourceEvent::Polling { id: id.clone() }))
+            .is_err()
+        {
             return;
         }
         let outcome = match tokio::time::timeout(settings.timeout, source.poll()).await {
@@ -94,7 +97,11 @@ async fn run(
         let wait = match outcome {
             Ok(data) => {
                 failures = 0;
-                let event = SourceEvent::Data { id: id.clone(), data, at: clock.now() };
+                let event = SourceEvent::Data {
+                    id: id.clone(),
+                    data,
+                    at: clock.now(),
+                };
                 if tx.send(Msg::Source(event)).is_err() {
                     return;
                 }
@@ -103,7 +110,11 @@ async fn run(
             Err(error) => {
                 tracing::warn!(source = %id, %error, "poll failed");
                 let retryable = error.is_retryable();
-                let event = SourceEvent::Failed { id: id.clone(), error, at: clock.now() };
+                let event = SourceEvent::Failed {
+                    id: id.clone(),
+                    error,
+                    at: clock.now(),
+                };
                 if tx.send(Msg::Source(event)).is_err() {
                     return;
                 }
@@ -190,10 +201,17 @@ mod tests {
         }
     }
 
-    fn counting(fail_with: Option<SourceErrorKind>, delay: Duration) -> (Box<dyn Source>, Arc<AtomicU32>) {
+    fn counting(
+        fail_with: Option<SourceErrorKind>,
+        delay: Duration,
+    ) -> (Box<dyn Source>, Arc<AtomicU32>) {
         let polls = Arc::new(AtomicU32::new(0));
         let source = CountingSource {
-            id: SourceId { kind: SourceKind::Alarms, account_id: "1".into(), region: Some("r".into()) },
+            id: SourceId {
+                kind: SourceKind::Alarms,
+                account_id: "1".into(),
+                region: Some("r".into()),
+            },
             polls: polls.clone(),
             fail_with,
             delay,
@@ -202,7 +220,10 @@ mod tests {
     }
 
     fn settings() -> PollSettings {
-        PollSettings { jitter: 0.0, ..PollSettings::every(Duration::from_secs(60)) }
+        PollSettings {
+            jitter: 0.0,
+            ..PollSettings::every(Duration::from_secs(60))
+        }
     }
 
     fn clock() -> SharedClock {
@@ -255,7 +276,10 @@ mod tests {
     async fn slow_polls_time_out_and_are_reported() {
         let (source, _polls) = counting(None, Duration::from_secs(600));
         let (tx, mut rx) = mpsc::unbounded_channel();
-        let settings = PollSettings { timeout: Duration::from_secs(3), ..settings() };
+        let settings = PollSettings {
+            timeout: Duration::from_secs(3),
+            ..settings()
+        };
         let _worker = spawn(source, settings, clock(), tx);
         tokio::time::sleep(Duration::from_secs(4)).await;
         let mut timed_out = false;
@@ -273,7 +297,10 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         for failures in 1..40 {
             let d = backoff(&s, failures, &mut rng);
-            let step = s.backoff_base.saturating_mul(1 << failures.saturating_sub(1).min(20)).min(s.backoff_max);
+            let step = s
+                .backoff_base
+                .saturating_mul(1 << failures.saturating_sub(1).min(20))
+                .min(s.backoff_max);
             assert!(d >= step / 2 && d <= step, "{failures}: {d:?}");
         }
     }

@@ -29,10 +29,17 @@ fn run_with_config(files: &[(&str, &str)], args: &[&str]) -> (i32, String, Strin
 }
 
 fn assert_one_line_error(stderr: &str, file: &str, line_col: &str, what: &str) {
-    assert_eq!(stderr.trim_end().lines().count(), 1, "not one line: {stderr:?}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "not one line: {stderr:?}"
+    );
     let expected_path = Path::new("watchpost").join(file);
     let prefix = format!("{}:{line_col}: ", expected_path.display());
-    assert!(stderr.contains(&prefix), "expected {prefix:?} in {stderr:?}");
+    assert!(
+        stderr.contains(&prefix),
+        "expected {prefix:?} in {stderr:?}"
+    );
     assert!(stderr.contains(what), "expected {what:?} in {stderr:?}");
     // Nothing was drawn: no escape sequence reached the terminal.
     assert!(!stderr.contains('\x1b'));
@@ -44,12 +51,23 @@ fn broken_keymap_names_file_line_and_column() {
     let (code, stdout, stderr) = run_with_config(&[("keymaps/default.toml", keymap)], &["--demo"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stdout.is_empty());
-    assert_one_line_error(&stderr, "keymaps/default.toml", "3:21", "unknown variant `self-destruct`, expected one of `quit`");
+    assert_one_line_error(
+        &stderr,
+        "keymaps/default.toml",
+        "3:21",
+        "unknown variant `self-destruct`, expected one of `quit`",
+    );
 }
 
 #[test]
 fn keymap_with_invalid_toml_syntax() {
-    let (code, _, stderr) = run_with_config(&[("keymaps/default.toml", "global = [\n  { on = \"q\" run = \"quit\" },\n")], &["--demo"]);
+    let (code, _, stderr) = run_with_config(
+        &[(
+            "keymaps/default.toml",
+            "global = [\n  { on = \"q\" run = \"quit\" },\n",
+        )],
+        &["--demo"],
+    );
     assert_eq!(code, 2, "{stderr}");
     assert_one_line_error(&stderr, "keymaps/default.toml", "2:14", "missing comma");
 }
@@ -59,12 +77,23 @@ fn broken_theme_names_file_line_and_column() {
     let theme = "name = \"default\"\n[header]\nfg = \"ultraviolet\"\n";
     let (code, _, stderr) = run_with_config(&[("themes/default.toml", theme)], &["--demo"]);
     assert_eq!(code, 2, "{stderr}");
-    assert_one_line_error(&stderr, "themes/default.toml", "3:6", "unknown colour `ultraviolet`");
+    assert_one_line_error(
+        &stderr,
+        "themes/default.toml",
+        "3:6",
+        "unknown colour `ultraviolet`",
+    );
 }
 
 #[test]
 fn broken_config_names_file_line_and_column() {
-    let (code, _, stderr) = run_with_config(&[("config.toml", "theme = \"mono\"\nrefresh_secs = \"often\"\n")], &["--demo"]);
+    let (code, _, stderr) = run_with_config(
+        &[(
+            "config.toml",
+            "theme = \"mono\"\nrefresh_secs = \"often\"\n",
+        )],
+        &["--demo"],
+    );
     assert_eq!(code, 2, "{stderr}");
     assert_one_line_error(&stderr, "config.toml", "2:16", "expected u64");
 }
@@ -92,11 +121,18 @@ fn demo_options_require_demo() {
 
 #[test]
 fn no_color_selects_the_mono_theme_unless_a_theme_is_named() {
-    let request = ConfigRequest { no_color: true, ..ConfigRequest::default() };
+    let request = ConfigRequest {
+        no_color: true,
+        ..ConfigRequest::default()
+    };
     let loaded = config::load(None, &request).unwrap();
     assert_eq!(loaded.theme.name, "mono");
     assert!(!loaded.theme.uses_colour());
-    let request = ConfigRequest { no_color: true, theme: Some("default".into()), ..ConfigRequest::default() };
+    let request = ConfigRequest {
+        no_color: true,
+        theme: Some("default".into()),
+        ..ConfigRequest::default()
+    };
     assert_eq!(config::load(None, &request).unwrap().theme.name, "default");
 }
 
@@ -105,7 +141,11 @@ fn a_user_file_overrides_the_embedded_preset() {
     let dir = tempfile::tempdir().unwrap();
     let keymaps = dir.path().join("keymaps");
     std::fs::create_dir_all(&keymaps).unwrap();
-    std::fs::write(keymaps.join("default.toml"), "global = [{ on = \"x\", run = \"quit\", desc = \"Leave\" }]\n").unwrap();
+    std::fs::write(
+        keymaps.join("default.toml"),
+        "global = [{ on = \"x\", run = \"quit\", desc = \"Leave\" }]\n",
+    )
+    .unwrap();
     let loaded = config::load(Some(dir.path()), &ConfigRequest::default()).unwrap();
     let global = &loaded.keymap.layers[&config::Layer::Global];
     assert_eq!(global.len(), 1);

@@ -26,7 +26,12 @@ struct Console {
 impl Console {
     fn start(args: &[&str]) -> Console {
         let pty = native_pty_system()
-            .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .unwrap();
         let dirs = tempfile::tempdir().unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_watchpost"));
@@ -52,7 +57,14 @@ impl Console {
             }
         });
         let writer = pty.master.take_writer().unwrap();
-        Console { parser, raw, writer, child, master: pty.master, _dirs: dirs }
+        Console {
+            parser,
+            raw,
+            writer,
+            child,
+            master: pty.master,
+            _dirs: dirs,
+        }
     }
 
     fn screen(&self) -> String {
@@ -131,15 +143,27 @@ fn demo_console_switches_tabs_filters_helps_and_restores_the_terminal() {
     assert!(status.success(), "{status:?}");
 
     let parser = console.parser.lock().unwrap();
-    assert!(!parser.screen().alternate_screen(), "still on the alternate screen");
+    assert!(
+        !parser.screen().alternate_screen(),
+        "still on the alternate screen"
+    );
     assert!(!parser.screen().hide_cursor(), "cursor left hidden");
     drop(parser);
     let termios = console.master.get_termios().expect("termios of the pty");
-    assert!(termios.local_flags.contains(LocalFlags::ICANON), "left in raw mode");
-    assert!(termios.local_flags.contains(LocalFlags::ECHO), "echo left off");
+    assert!(
+        termios.local_flags.contains(LocalFlags::ICANON),
+        "left in raw mode"
+    );
+    assert!(
+        termios.local_flags.contains(LocalFlags::ECHO),
+        "echo left off"
+    );
     let raw = console.raw.lock().unwrap();
     let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(64)..]).to_string();
-    assert!(tail.contains("\x1b[?1049l"), "no leave-alternate-screen at exit: {tail:?}");
+    assert!(
+        tail.contains("\x1b[?1049l"),
+        "no leave-alternate-screen at exit: {tail:?}"
+    );
 }
 
 #[test]
@@ -147,8 +171,11 @@ fn sigterm_restores_the_terminal() {
     let mut console = Console::start(&["--demo"]);
     console.wait_for("Potential");
     let pid = console.child.process_id().unwrap();
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGTERM)
-        .unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
     console.wait_exit();
     assert!(!console.parser.lock().unwrap().screen().alternate_screen());
     let termios = console.master.get_termios().unwrap();

@@ -19,7 +19,9 @@ fn render(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     update(app, Msg::Resize { width, height });
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let theme = theme("default");
-    terminal.draw(|frame| ui::render(frame, app, &theme)).unwrap();
+    terminal
+        .draw(|frame| ui::render(frame, app, &theme))
+        .unwrap();
     terminal
 }
 
@@ -88,7 +90,16 @@ fn too_small_terminal_shows_a_note() {
 #[test]
 fn tiny_and_odd_sizes_never_panic() {
     let mut app = loaded_app();
-    for (w, h) in [(0, 0), (1, 1), (5, 2), (59, 15), (60, 15), (61, 16), (80, 24), (300, 100)] {
+    for (w, h) in [
+        (0, 0),
+        (1, 1),
+        (5, 2),
+        (59, 15),
+        (60, 15),
+        (61, 16),
+        (80, 24),
+        (300, 100),
+    ] {
         for tab in ["1", "2", "3", "4", "5", "6"] {
             press(&mut app, tab);
             render(&mut app, w, h);
@@ -99,14 +110,27 @@ fn tiny_and_odd_sizes_never_panic() {
 #[test]
 fn mono_theme_selection_is_reverse_video_without_colour() {
     let mut app = loaded_app();
-    update(&mut app, Msg::Resize { width: 80, height: 24 });
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let mono = theme("mono");
-    terminal.draw(|frame| ui::render(frame, &app, &mono)).unwrap();
+    terminal
+        .draw(|frame| ui::render(frame, &app, &mono))
+        .unwrap();
     let buffer = terminal.backend().buffer();
     let mut reversed_cells = 0;
     for cell in buffer.content() {
-        assert_eq!(cell.fg, ratatui::style::Color::Reset, "mono must not colour {:?}", cell.symbol());
+        assert_eq!(
+            cell.fg,
+            ratatui::style::Color::Reset,
+            "mono must not colour {:?}",
+            cell.symbol()
+        );
         assert_eq!(cell.bg, ratatui::style::Color::Reset);
         if cell.modifier.contains(ratatui::style::Modifier::REVERSED) {
             reversed_cells += 1;

@@ -35,7 +35,13 @@ fn number_keys_and_tab_switch_tabs() {
 #[test]
 fn every_tab_has_demo_rows() {
     let app = loaded_app();
-    for tab in [Tab::Overview, Tab::Alarms, Tab::Findings, Tab::Identity, Tab::Posture] {
+    for tab in [
+        Tab::Overview,
+        Tab::Alarms,
+        Tab::Findings,
+        Tab::Identity,
+        Tab::Posture,
+    ] {
         assert!(!app.view(tab).rows.is_empty(), "{tab:?} is empty");
     }
 }
@@ -56,7 +62,10 @@ fn moving_the_selection_clamps_at_both_ends() {
     press(&mut app, "gg");
     assert_eq!(app.view(Tab::Alarms).selected, 0);
     update(&mut app, key(KeyCode::PageDown));
-    assert_eq!(app.view(Tab::Alarms).selected, app.page_rows().min(rows - 1));
+    assert_eq!(
+        app.view(Tab::Alarms).selected,
+        app.page_rows().min(rows - 1)
+    );
 }
 
 #[test]
@@ -89,9 +98,17 @@ fn filter_narrows_incrementally_and_esc_clears() {
     update(&mut app, key(KeyCode::Backspace));
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(app.mode, Mode::Normal);
-    assert_eq!(app.view(Tab::Alarms).rows.len(), cpu, "Enter keeps the filter");
+    assert_eq!(
+        app.view(Tab::Alarms).rows.len(),
+        cpu,
+        "Enter keeps the filter"
+    );
     update(&mut app, key(KeyCode::Esc));
-    assert_eq!(app.view(Tab::Alarms).rows.len(), all, "Esc clears the filter");
+    assert_eq!(
+        app.view(Tab::Alarms).rows.len(),
+        all,
+        "Esc clears the filter"
+    );
 }
 
 #[test]
@@ -105,14 +122,27 @@ fn filter_with_no_match_empties_the_table() {
 fn sort_next_and_reverse_reorder_rows() {
     let mut app = loaded_app();
     press(&mut app, "4");
-    // Default: most failing checks first.
-    press(&mut app, "s");
-    let names: Vec<String> = app.view(Tab::Identity).rows.iter().map(|&r| Tab::Identity.pane().key(&app.data, r)).collect();
+    // Cycle from the default (most failing checks first) round to the user-name column.
+    while app.view(Tab::Identity).sort_column != 0 {
+        press(&mut app, "s");
+    }
+    assert!(!app.view(Tab::Identity).descending, "a new sort column starts ascending");
+    let names: Vec<String> = app
+        .view(Tab::Identity)
+        .rows
+        .iter()
+        .map(|&r| Tab::Identity.pane().key(&app.data, r))
+        .collect();
     let mut sorted = names.clone();
     sorted.sort_by_key(|n| n.to_lowercase());
     assert_eq!(names, sorted, "sorted by user name, ascending");
     press(&mut app, "S");
-    let reversed: Vec<String> = app.view(Tab::Identity).rows.iter().map(|&r| Tab::Identity.pane().key(&app.data, r)).collect();
+    let reversed: Vec<String> = app
+        .view(Tab::Identity)
+        .rows
+        .iter()
+        .map(|&r| Tab::Identity.pane().key(&app.data, r))
+        .collect();
     sorted.reverse();
     assert_eq!(reversed, sorted);
 }
@@ -123,7 +153,13 @@ fn enter_opens_the_selected_item_and_esc_returns() {
     press(&mut app, "3j");
     let selected = selected_key(&app);
     update(&mut app, key(KeyCode::Enter));
-    assert_eq!(app.mode, Mode::Detail { key: selected, scroll: 0 });
+    assert_eq!(
+        app.mode,
+        Mode::Detail {
+            key: selected,
+            scroll: 0
+        }
+    );
     press(&mut app, "jj");
     assert!(matches!(app.mode, Mode::Detail { scroll: 2, .. }));
     update(&mut app, key(KeyCode::Esc));
@@ -156,17 +192,33 @@ fn quit_refresh_and_ctrl_c() {
 fn a_failing_source_keeps_its_data_and_reports_the_error() {
     let mut app = loaded_app();
     let alarms_before = app.data.alarms.len();
-    let id = SourceId { kind: SourceKind::Alarms, account_id: DEMO_ACCOUNT_ID.into(), region: Some("us-east-1".into()) };
+    let id = SourceId {
+        kind: SourceKind::Alarms,
+        account_id: DEMO_ACCOUNT_ID.into(),
+        region: Some("us-east-1".into()),
+    };
     let error = SourceError {
         source_id: id.clone(),
         operation: "DescribeAlarms".into(),
-        kind: SourceErrorKind::AccessDenied { permission: Some("cloudwatch:DescribeAlarms".into()) },
+        kind: SourceErrorKind::AccessDenied {
+            permission: Some("cloudwatch:DescribeAlarms".into()),
+        },
         message: "User is not authorized".into(),
     };
-    update(&mut app, Msg::Source(SourceEvent::Failed { id: id.clone(), error, at: fixed_now() }));
+    update(
+        &mut app,
+        Msg::Source(SourceEvent::Failed {
+            id: id.clone(),
+            error,
+            at: fixed_now(),
+        }),
+    );
     assert_eq!(app.data.alarms.len(), alarms_before);
     let (_, err) = app.freshness(SourceKind::Alarms);
-    assert!(err.unwrap().contains("needs cloudwatch:DescribeAlarms"), "{err:?}");
+    assert!(
+        err.unwrap().contains("needs cloudwatch:DescribeAlarms"),
+        "{err:?}"
+    );
     let (_, err) = app.freshness(SourceKind::Findings);
     assert_eq!(err, None, "other sources are unaffected");
 }
@@ -187,14 +239,29 @@ fn alarm_entering_alarm_is_marked_and_rings_the_bell_when_enabled() {
             let entered: Vec<String> = now
                 .iter()
                 .filter(|a| a.state == AlarmState::Alarm)
-                .filter(|a| before.iter().any(|b| b.arn == a.arn && b.state != AlarmState::Alarm))
+                .filter(|a| {
+                    before
+                        .iter()
+                        .any(|b| b.arn == a.arn && b.state != AlarmState::Alarm)
+                })
                 .map(|a| a.arn.clone())
                 .collect();
             (!entered.is_empty()).then_some((now, entered))
         })
         .expect("the demo's alarms change state over time");
-    let id = SourceId { kind: SourceKind::Alarms, account_id: DEMO_ACCOUNT_ID.into(), region: Some("us-east-1".into()) };
-    let effects = update(&mut app, Msg::Source(SourceEvent::Data { id, data: SourceData::Alarms(later), at: fixed_now() }));
+    let id = SourceId {
+        kind: SourceKind::Alarms,
+        account_id: DEMO_ACCOUNT_ID.into(),
+        region: Some("us-east-1".into()),
+    };
+    let effects = update(
+        &mut app,
+        Msg::Source(SourceEvent::Data {
+            id,
+            data: SourceData::Alarms(later),
+            at: fixed_now(),
+        }),
+    );
     assert_eq!(effects, vec![Effect::Bell]);
     for arn in &entered {
         assert!(app.data.changed_alarms.contains(arn));
@@ -211,10 +278,31 @@ fn findings_merge_in_place_and_archived_ones_leave() {
     let mut archived = app.data.findings[1].clone();
     archived.archived = true;
     let region = changed.region.clone();
-    let id = SourceId { kind: SourceKind::Findings, account_id: DEMO_ACCOUNT_ID.into(), region: Some(region.clone()) };
-    let detector = app.data.detectors.iter().find(|d| d.region == region).unwrap().clone();
-    let data = SourceData::Findings { detector, upserts: vec![changed.clone(), archived.clone()], complete: false };
-    update(&mut app, Msg::Source(SourceEvent::Data { id, data, at: fixed_now() }));
+    let id = SourceId {
+        kind: SourceKind::Findings,
+        account_id: DEMO_ACCOUNT_ID.into(),
+        region: Some(region.clone()),
+    };
+    let detector = app
+        .data
+        .detectors
+        .iter()
+        .find(|d| d.region == region)
+        .unwrap()
+        .clone();
+    let data = SourceData::Findings {
+        detector,
+        upserts: vec![changed.clone(), archived.clone()],
+        complete: false,
+    };
+    update(
+        &mut app,
+        Msg::Source(SourceEvent::Data {
+            id,
+            data,
+            at: fixed_now(),
+        }),
+    );
     assert_eq!(app.data.findings.len(), count - 1);
     assert_eq!(app.data.finding(&changed.id).unwrap().count, changed.count);
     assert!(app.data.finding(&archived.id).is_none());
@@ -234,16 +322,35 @@ fn selection_follows_its_item_when_data_reorders() {
 fn update_is_total_over_every_key_in_every_mode() {
     let mut app = loaded_app();
     let keys = [
-        KeyCode::Char('/'), KeyCode::Char('x'), KeyCode::Enter, KeyCode::Esc, KeyCode::Char('?'),
-        KeyCode::Char('j'), KeyCode::Char('G'), KeyCode::Char('g'), KeyCode::PageDown, KeyCode::PageUp,
-        KeyCode::Char('s'), KeyCode::Char('S'), KeyCode::Tab, KeyCode::BackTab, KeyCode::Backspace,
-        KeyCode::Char('5'), KeyCode::Char('6'), KeyCode::Home, KeyCode::End, KeyCode::F(1), KeyCode::Null,
+        KeyCode::Char('/'),
+        KeyCode::Char('x'),
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Char('?'),
+        KeyCode::Char('j'),
+        KeyCode::Char('G'),
+        KeyCode::Char('g'),
+        KeyCode::PageDown,
+        KeyCode::PageUp,
+        KeyCode::Char('s'),
+        KeyCode::Char('S'),
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Backspace,
+        KeyCode::Char('5'),
+        KeyCode::Char('6'),
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::F(1),
+        KeyCode::Null,
     ];
     // A deterministic walk through many key combinations; nothing may panic and the
     // selection must always point at a row (or at 0 in an empty table).
     let mut state: u64 = 42;
     for _ in 0..5000 {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let code = keys[(state >> 33) as usize % keys.len()];
         update(&mut app, key(code));
         let view = app.view(app.tab);

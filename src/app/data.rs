@@ -3,8 +3,8 @@
 //! arrives, never per frame.
 
 use crate::domain::{
-    Alarm, AlarmState, CheckResult, DetectorStatus, Finding, IdentityInventory, Severity,
-    SourceId, TriageItem, TriageRef,
+    Alarm, AlarmState, CheckResult, DetectorStatus, Finding, IdentityInventory, Severity, SourceId,
+    TriageItem, TriageRef,
 };
 use crate::journal::JournalContents;
 use crate::posture::{self, Thresholds};
@@ -57,9 +57,8 @@ impl Data {
     }
 
     fn apply_alarms(&mut self, id: &SourceId, alarms: Vec<Alarm>) -> Applied {
-        let in_scope = |a: &Alarm| {
-            a.account_id == id.account_id && Some(&a.region) == id.region.as_ref()
-        };
+        let in_scope =
+            |a: &Alarm| a.account_id == id.account_id && Some(&a.region) == id.region.as_ref();
         let previous: HashMap<String, AlarmState> = self
             .alarms
             .iter()
@@ -68,7 +67,8 @@ impl Data {
             .collect();
         let first_load = previous.is_empty();
         let mut applied = Applied::default();
-        self.changed_alarms.retain(|arn| !previous.contains_key(arn));
+        self.changed_alarms
+            .retain(|arn| !previous.contains_key(arn));
         for alarm in &alarms {
             match previous.get(&alarm.arn) {
                 Some(state) if *state != alarm.state => {
@@ -147,11 +147,18 @@ impl Data {
     }
 
     pub fn finding(&self, id: &str) -> Option<&Finding> {
-        self.finding_index.get(id).and_then(|&i| self.findings.get(i))
+        self.finding_index
+            .get(id)
+            .and_then(|&i| self.findings.get(i))
     }
 
     /// Recomputes posture results and the triage queue from the current data.
-    pub fn derive(&mut self, thresholds: &Thresholds, alarm_severity: Severity, now: DateTime<Utc>) {
+    pub fn derive(
+        &mut self,
+        thresholds: &Thresholds,
+        alarm_severity: Severity,
+        now: DateTime<Utc>,
+    ) {
         let inventory = posture::Inventory {
             identity: self.identity.as_ref(),
             detectors: &self.detectors,
@@ -159,7 +166,11 @@ impl Data {
         };
         self.checks = posture::evaluate(&inventory, thresholds, now);
         self.user_failures.clear();
-        for check in self.checks.iter().filter(|c| c.failed() && c.check_id.starts_with("iam.")) {
+        for check in self
+            .checks
+            .iter()
+            .filter(|c| c.failed() && c.check_id.starts_with("iam."))
+        {
             *self
                 .user_failures
                 .entry(Data::check_subject(&check.resource).to_string())
@@ -226,19 +237,23 @@ fn triage(data: &Data, alarm_severity: Severity) -> Vec<TriageItem> {
             since: Some(f.last_seen),
             item: TriageRef::Finding { id: f.id.clone() },
         });
-    let checks = data.checks.iter().filter(|c| c.failed()).map(|c| TriageItem {
-        severity: c.severity,
-        source: check_source(c.check_id),
-        title: c.title.to_string(),
-        resource: c.resource.clone(),
-        account_id: c.account_id.clone(),
-        region: c.region.clone(),
-        since: None,
-        item: TriageRef::Check {
-            check_id: c.check_id,
+    let checks = data
+        .checks
+        .iter()
+        .filter(|c| c.failed())
+        .map(|c| TriageItem {
+            severity: c.severity,
+            source: check_source(c.check_id),
+            title: c.title.to_string(),
             resource: c.resource.clone(),
-        },
-    });
+            account_id: c.account_id.clone(),
+            region: c.region.clone(),
+            since: None,
+            item: TriageRef::Check {
+                check_id: c.check_id,
+                resource: c.resource.clone(),
+            },
+        });
     let mut items: Vec<TriageItem> = alarms.chain(findings).chain(checks).collect();
     items.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.since.cmp(&a.since)));
     items

@@ -9,8 +9,16 @@ use crossterm::event::KeyEvent;
 pub enum SourceEvent {
     /// A poll started (shown as "refreshing" in the header).
     Polling { id: SourceId },
-    Data { id: SourceId, data: SourceData, at: DateTime<Utc> },
-    Failed { id: SourceId, error: SourceError, at: DateTime<Utc> },
+    Data {
+        id: SourceId,
+        data: SourceData,
+        at: DateTime<Utc>,
+    },
+    Failed {
+        id: SourceId,
+        error: SourceError,
+        at: DateTime<Utc>,
+    },
 }
 
 /// Everything that can happen to the app.
@@ -20,7 +28,10 @@ pub enum Msg {
     /// The clock moved; carries the time so `update` stays pure.
     Tick(DateTime<Utc>),
     /// The terminal's size changed.
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     Source(SourceEvent),
     Journal(JournalContents),
 }

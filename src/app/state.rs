@@ -30,8 +30,13 @@ pub enum Mode {
     /// Typing a `/` filter; keys edit the current table's filter.
     Filter,
     /// Looking at one row; `key` pins the item even if rows move underneath.
-    Detail { key: String, scroll: usize },
-    Help { scroll: usize },
+    Detail {
+        key: String,
+        scroll: usize,
+    },
+    Help {
+        scroll: usize,
+    },
 }
 
 pub struct App {
@@ -151,7 +156,11 @@ pub const TABLE_CHROME_ROWS: u16 = 3;
 pub const SUMMARY_ROWS: u16 = 3;
 
 pub fn page_rows_for(tab: Tab, height: u16) -> usize {
-    let summary = if tab == Tab::Overview { SUMMARY_ROWS } else { 0 };
+    let summary = if tab == Tab::Overview {
+        SUMMARY_ROWS
+    } else {
+        0
+    };
     let chrome = HEADER_ROWS + TAB_BAR_ROWS + STATUS_ROWS + TABLE_CHROME_ROWS + summary;
     usize::from(height.saturating_sub(chrome)).max(1)
 }

@@ -51,8 +51,11 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
             status.polling = false;
             status.last_success = Some(at);
             status.last_error = None;
-            app.data
-                .derive(&app.thresholds, app.settings.alarm_severity, app.now.max(at));
+            app.data.derive(
+                &app.thresholds,
+                app.settings.alarm_severity,
+                app.now.max(at),
+            );
             app.rebuild_views();
             if !applied.entered_alarm.is_empty() {
                 app.status = Some(format!("New ALARM: {}", applied.entered_alarm.join(", ")));

@@ -37,7 +37,12 @@ impl ConfigError {
     pub fn from_toml(origin: &Origin, text: &str, err: &toml::de::Error) -> Self {
         // The message is the parser's own, minus the source excerpt it appends, so the
         // error stays on one line.
-        let message = err.message().lines().next().unwrap_or("invalid TOML").trim();
+        let message = err
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("invalid TOML")
+            .trim();
         match err.span() {
             Some(span) => ConfigError::at(origin, text, span.start, message),
             None => ConfigError {
@@ -91,9 +96,9 @@ mod tests {
             theme: String,
             refresh_secs: u64,
         }
-        let err = toml::from_str::<S>(text).err().map(|e| {
-            ConfigError::from_toml(&Origin("c.toml".into()), text, &e).to_string()
-        });
+        let err = toml::from_str::<S>(text)
+            .err()
+            .map(|e| ConfigError::from_toml(&Origin("c.toml".into()), text, &e).to_string());
         let err = err.unwrap_or_default();
         assert!(err.starts_with("c.toml:2:16: "), "{err}");
         assert!(!err.contains('\n'), "{err}");

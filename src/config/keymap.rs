@@ -279,7 +279,11 @@ impl Keymap {
         };
         let mut pending_match = false;
         for binding in bindings {
-            let Some((last, prefix)) = binding.keys.get(pending.len()).zip(binding.keys.get(..pending.len())) else {
+            let Some((last, prefix)) = binding
+                .keys
+                .get(pending.len())
+                .zip(binding.keys.get(..pending.len()))
+            else {
                 continue;
             };
             if prefix != pending || !last.matches(key) {
@@ -343,11 +347,24 @@ mod tests {
         let spec = KeySpec::parse("ctrl-r");
         assert_eq!(
             spec,
-            Ok(KeySpec { code: KeyCode::Char('r'), ctrl: true, alt: false })
+            Ok(KeySpec {
+                code: KeyCode::Char('r'),
+                ctrl: true,
+                alt: false
+            })
         );
-        assert_eq!(KeySpec::parse("shift-g").map(|k| k.code), Ok(KeyCode::Char('G')));
-        assert_eq!(KeySpec::parse("shift-tab").map(|k| k.code), Ok(KeyCode::BackTab));
-        assert_eq!(KeySpec::parse("pgdown").map(|k| k.code), Ok(KeyCode::PageDown));
+        assert_eq!(
+            KeySpec::parse("shift-g").map(|k| k.code),
+            Ok(KeyCode::Char('G'))
+        );
+        assert_eq!(
+            KeySpec::parse("shift-tab").map(|k| k.code),
+            Ok(KeyCode::BackTab)
+        );
+        assert_eq!(
+            KeySpec::parse("pgdown").map(|k| k.code),
+            Ok(KeyCode::PageDown)
+        );
         assert_eq!(KeySpec::parse("f5").map(|k| k.code), Ok(KeyCode::F(5)));
         assert!(KeySpec::parse("hyper-x").is_err());
         assert!(KeySpec::parse("f13").is_err());
@@ -356,7 +373,11 @@ mod tests {
     #[test]
     fn chords_resolve_in_two_steps() {
         let keymap = default_keymap();
-        let g = KeySpec::parse("g").unwrap_or(KeySpec { code: KeyCode::Null, ctrl: false, alt: false });
+        let g = KeySpec::parse("g").unwrap_or(KeySpec {
+            code: KeyCode::Null,
+            ctrl: false,
+            alt: false,
+        });
         assert_eq!(
             keymap.resolve(Layer::Table, &[], &key(KeyCode::Char('g'))),
             Resolution::Pending
@@ -403,7 +424,11 @@ mod tests {
 
     #[test]
     fn ctrl_modifier_must_match() {
-        let spec = KeySpec::parse("ctrl-r").unwrap_or(KeySpec { code: KeyCode::Null, ctrl: false, alt: false });
+        let spec = KeySpec::parse("ctrl-r").unwrap_or(KeySpec {
+            code: KeyCode::Null,
+            ctrl: false,
+            alt: false,
+        });
         assert!(spec.matches(&KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
         assert!(!spec.matches(&key(KeyCode::Char('r'))));
     }

@@ -100,7 +100,11 @@ mod tests {
             dimensions: vec![],
         };
         assert_eq!(spec.condition(), ">= 80");
-        let spec = MetricSpec { threshold: 0.5, comparison: "LessThanThreshold".into(), ..spec };
+        let spec = MetricSpec {
+            threshold: 0.5,
+            comparison: "LessThanThreshold".into(),
+            ..spec
+        };
         assert_eq!(spec.condition(), "< 0.5");
     }
 }

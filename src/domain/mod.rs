@@ -29,7 +29,11 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 3] = [SourceKind::Alarms, SourceKind::Findings, SourceKind::Identity];
+    pub const ALL: [SourceKind; 3] = [
+        SourceKind::Alarms,
+        SourceKind::Findings,
+        SourceKind::Identity,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {

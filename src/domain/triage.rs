@@ -4,9 +4,16 @@ use chrono::{DateTime, Utc};
 /// Where a triage row came from, so Enter on the Overview can open the original item.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TriageRef {
-    Alarm { arn: String },
-    Finding { id: String },
-    Check { check_id: &'static str, resource: String },
+    Alarm {
+        arn: String,
+    },
+    Finding {
+        id: String,
+    },
+    Check {
+        check_id: &'static str,
+        resource: String,
+    },
 }
 
 /// One row of the Overview's single queue: alarms in ALARM, findings at or above Medium and

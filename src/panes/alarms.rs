@@ -6,13 +6,34 @@ use chrono::{DateTime, Utc};
 pub struct AlarmsPane;
 
 const COLUMNS: &[Column] = &[
-    Column { title: "", width: Width::Fixed(1) },
-    Column { title: "State", width: Width::Fixed(5) },
-    Column { title: "Alarm", width: Width::Fill(18) },
-    Column { title: "Region", width: Width::Fixed(14) },
-    Column { title: "Condition", width: Width::Fill(16) },
-    Column { title: "Since", width: Width::Fixed(5) },
-    Column { title: "Act", width: Width::Fixed(3) },
+    Column {
+        title: "",
+        width: Width::Fixed(1),
+    },
+    Column {
+        title: "State",
+        width: Width::Fixed(5),
+    },
+    Column {
+        title: "Alarm",
+        width: Width::Fill(18),
+    },
+    Column {
+        title: "Region",
+        width: Width::Fixed(14),
+    },
+    Column {
+        title: "Condition",
+        width: Width::Fill(16),
+    },
+    Column {
+        title: "Since",
+        width: Width::Fixed(5),
+    },
+    Column {
+        title: "Act",
+        width: Width::Fixed(3),
+    },
 ];
 
 fn state_rank(state: AlarmState) -> i64 {
@@ -97,18 +118,32 @@ impl Pane for AlarmsPane {
         };
         let changed = data.changed_alarms.contains(&a.arn);
         vec![
-            if changed { Cell::toned("●", Tone::Changed) } else { Cell::plain("") },
+            if changed {
+                Cell::toned("●", Tone::Changed)
+            } else {
+                Cell::plain("")
+            },
             Cell::toned(short_state(a.state), Tone::Alarm(a.state)),
-            if changed { Cell::toned(a.name.as_str(), Tone::Changed) } else { Cell::plain(a.name.as_str()) },
+            if changed {
+                Cell::toned(a.name.as_str(), Tone::Changed)
+            } else {
+                Cell::plain(a.name.as_str())
+            },
             Cell::dim(a.region.as_str()),
             Cell::plain(condition(a)),
             Cell::dim(age(now, a.state_updated)),
-            if a.actions_enabled { Cell::plain("on") } else { Cell::toned("off", Tone::Fail) },
+            if a.actions_enabled {
+                Cell::plain("on")
+            } else {
+                Cell::toned("off", Tone::Fail)
+            },
         ]
     }
 
     fn detail(&self, data: &Data, row: usize, now: DateTime<Utc>) -> Vec<DetailLine> {
-        alarm(data, row).map(|a| detail(a, data, now)).unwrap_or_default()
+        alarm(data, row)
+            .map(|a| detail(a, data, now))
+            .unwrap_or_default()
     }
 
     fn empty_message(&self, _data: &Data) -> String {
@@ -122,7 +157,11 @@ pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
         DetailLine::Field("State".into(), a.state.label().into(), Tone::Alarm(a.state)),
         DetailLine::field(
             "Since",
-            format!("{} ({} ago)", timestamp(a.state_updated), age(now, a.state_updated)),
+            format!(
+                "{} ({} ago)",
+                timestamp(a.state_updated),
+                age(now, a.state_updated)
+            ),
         ),
         DetailLine::field("Reason", a.state_reason.clone()),
     ];
@@ -134,10 +173,13 @@ pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
         ));
     }
     lines.extend([
-        DetailLine::field("Kind", match a.kind {
-            AlarmKind::Metric => "metric alarm",
-            AlarmKind::Composite => "composite alarm",
-        }),
+        DetailLine::field(
+            "Kind",
+            match a.kind {
+                AlarmKind::Metric => "metric alarm",
+                AlarmKind::Composite => "composite alarm",
+            },
+        ),
         DetailLine::field("Account", a.account_id.clone()),
         DetailLine::field("Region", a.region.clone()),
         DetailLine::field("ARN", a.arn.clone()),
@@ -151,7 +193,10 @@ pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
         lines.push(DetailLine::field("Namespace", m.namespace.clone()));
         lines.push(DetailLine::field("Metric", m.metric_name.clone()));
         lines.push(DetailLine::field("Statistic", m.statistic.clone()));
-        lines.push(DetailLine::field("Condition", format!("{} ({})", m.condition(), m.comparison)));
+        lines.push(DetailLine::field(
+            "Condition",
+            format!("{} ({})", m.condition(), m.comparison),
+        ));
         lines.push(DetailLine::field(
             "Evaluation",
             format!("{} period(s) of {}s", m.evaluation_periods, m.period_secs),
@@ -167,8 +212,16 @@ pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
     lines.push(DetailLine::Section("Actions".into()));
     lines.push(DetailLine::Field(
         "Enabled".into(),
-        if a.actions_enabled { "yes".into() } else { "no: this alarm notifies no one".into() },
-        if a.actions_enabled { Tone::Pass } else { Tone::Fail },
+        if a.actions_enabled {
+            "yes".into()
+        } else {
+            "no: this alarm notifies no one".into()
+        },
+        if a.actions_enabled {
+            Tone::Pass
+        } else {
+            Tone::Fail
+        },
     ));
     for action in &a.alarm_actions {
         lines.push(DetailLine::field("On ALARM", action.clone()));

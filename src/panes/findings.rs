@@ -6,13 +6,34 @@ use chrono::{DateTime, Utc};
 pub struct FindingsPane;
 
 const COLUMNS: &[Column] = &[
-    Column { title: "Sev", width: Width::Fixed(4) },
-    Column { title: "Score", width: Width::Fixed(5) },
-    Column { title: "Finding type", width: Width::Fill(22) },
-    Column { title: "Resource", width: Width::Fill(14) },
-    Column { title: "Region", width: Width::Fixed(14) },
-    Column { title: "Count", width: Width::Fixed(5) },
-    Column { title: "Last", width: Width::Fixed(4) },
+    Column {
+        title: "Sev",
+        width: Width::Fixed(4),
+    },
+    Column {
+        title: "Score",
+        width: Width::Fixed(5),
+    },
+    Column {
+        title: "Finding type",
+        width: Width::Fill(22),
+    },
+    Column {
+        title: "Resource",
+        width: Width::Fill(14),
+    },
+    Column {
+        title: "Region",
+        width: Width::Fixed(14),
+    },
+    Column {
+        title: "Count",
+        width: Width::Fixed(5),
+    },
+    Column {
+        title: "Last",
+        width: Width::Fixed(4),
+    },
 ];
 
 fn finding(data: &Data, row: usize) -> Option<&Finding> {
@@ -78,7 +99,10 @@ impl Pane for FindingsPane {
         };
         vec![
             Cell::severity(f.severity()),
-            Cell::toned(format!("{:.1}", f.severity_score), Tone::Severity(f.severity())),
+            Cell::toned(
+                format!("{:.1}", f.severity_score),
+                Tone::Severity(f.severity()),
+            ),
             Cell::plain(f.finding_type.as_str()),
             Cell::plain(format!("{} {}", f.resource.kind, f.resource.id)),
             Cell::dim(f.region.as_str()),
@@ -88,7 +112,9 @@ impl Pane for FindingsPane {
     }
 
     fn detail(&self, data: &Data, row: usize, now: DateTime<Utc>) -> Vec<DetailLine> {
-        finding(data, row).map(|f| detail(f, now)).unwrap_or_default()
+        finding(data, row)
+            .map(|f| detail(f, now))
+            .unwrap_or_default()
     }
 
     fn empty_message(&self, data: &Data) -> String {
@@ -119,8 +145,18 @@ pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
         ),
         DetailLine::field("Type", f.finding_type.clone()),
         DetailLine::field("Count", f.count.to_string()),
-        DetailLine::field("First seen", format!("{} ({} ago)", timestamp(f.first_seen), age(now, f.first_seen))),
-        DetailLine::field("Last seen", format!("{} ({} ago)", timestamp(f.last_seen), age(now, f.last_seen))),
+        DetailLine::field(
+            "First seen",
+            format!(
+                "{} ({} ago)",
+                timestamp(f.first_seen),
+                age(now, f.first_seen)
+            ),
+        ),
+        DetailLine::field(
+            "Last seen",
+            format!("{} ({} ago)", timestamp(f.last_seen), age(now, f.last_seen)),
+        ),
         DetailLine::field("Account", f.account_id.clone()),
         DetailLine::field("Region", f.region.clone()),
         DetailLine::field("Finding ID", f.id.clone()),

@@ -8,14 +8,42 @@ use chrono::{DateTime, Utc};
 pub struct IdentityPane;
 
 const COLUMNS: &[Column] = &[
-    Column { title: "User", width: Width::Fill(16) },
-    Column { title: "Console", width: Width::Fixed(9) },
-    Column { title: "Pwd used", width: Width::Fixed(8) },
-    Column { title: "Keys", width: Width::Fixed(4) },
-    Column { title: "Key age", width: Width::Fixed(7) },
-    Column { title: "Key used", width: Width::Fixed(8) },
-    Column { title: "Admin", width: Width::Fixed(5) },
-    Column { title: "Fails", width: Width::Fixed(5) },
+    Column {
+        title: "User",
+        width: Width::Fill(16),
+    },
+    Column {
+        title: "Console",
+        width: Width::Fixed(9),
+    },
+    Column {
+        title: "Pwd used",
+        width: Width::Fixed(8),
+    },
+    Column {
+        title: "Keys",
+        width: Width::Fixed(4),
+    },
+    Column {
+        title: "Key age",
+        width: Width::Fixed(7),
+    },
+    Column {
+        title: "Key used",
+        width: Width::Fixed(8),
+    },
+    Column {
+        title: "Admin",
+        width: Width::Fixed(5),
+    },
+    Column {
+        title: "Fails",
+        width: Width::Fixed(5),
+    },
+    Column {
+        title: "Groups",
+        width: Width::Fill(10),
+    },
 ];
 
 /// Row 0 is root; row `i > 0` is user `i - 1`.
@@ -37,7 +65,10 @@ fn since(now: DateTime<Utc>, t: Option<DateTime<Utc>>) -> String {
 }
 
 fn oldest_active(keys: &[AccessKey]) -> Option<DateTime<Utc>> {
-    keys.iter().filter(|k| k.is_active()).map(|k| k.created).min()
+    keys.iter()
+        .filter(|k| k.is_active())
+        .map(|k| k.created)
+        .min()
 }
 
 fn key_last_used(keys: &[AccessKey]) -> Option<DateTime<Utc>> {
@@ -121,7 +152,8 @@ impl Pane for IdentityPane {
             Row::User(u) => (
                 &u.access_keys[..],
                 u.password.as_ref().and_then(|p| p.last_used),
-                i64::from(u.has_console_access()) + i64::from(u.has_console_access() && !u.mfa_active),
+                i64::from(u.has_console_access())
+                    + i64::from(u.has_console_access() && !u.mfa_active),
             ),
         };
         match column {
@@ -136,7 +168,8 @@ impl Pane for IdentityPane {
                 Row::User(u) => i64::from(!u.admin_via.is_empty()),
                 Row::Root(_) => 2,
             }),
-            _ => SortKey::Num(data.failures_of(&name_key(&r)) as i64),
+            7 => SortKey::Num(data.failures_of(&name_key(&r)) as i64),
+            _ => SortKey::text(&groups(&r)),
         }
     }
 
@@ -153,13 +186,25 @@ impl Pane for IdentityPane {
         match r {
             Row::Root(root) => vec![
                 Cell::toned("<root account>", Tone::Changed),
-                Cell::toned(root_console(root), if root.mfa_active { Tone::Plain } else { Tone::Fail }),
+                Cell::toned(
+                    root_console(root),
+                    if root.mfa_active {
+                        Tone::Plain
+                    } else {
+                        Tone::Fail
+                    },
+                ),
                 Cell::dim(since(now, root.password_last_used)),
                 Cell::plain(key_count(&root.access_keys)),
-                Cell::plain(oldest_active(&root.access_keys).map(|t| age(now, t)).unwrap_or_default()),
+                Cell::plain(
+                    oldest_active(&root.access_keys)
+                        .map(|t| age(now, t))
+                        .unwrap_or_default(),
+                ),
                 Cell::dim(since(now, key_last_used(&root.access_keys))),
                 Cell::plain("root"),
                 fails,
+                Cell::dim(""),
             ],
             Row::User(u) => {
                 let console = match (u.has_console_access(), u.mfa_active) {
@@ -175,14 +220,23 @@ impl Pane for IdentityPane {
                         _ => "-".to_string(),
                     }),
                     Cell::plain(key_count(&u.access_keys)),
-                    Cell::plain(oldest_active(&u.access_keys).map(|t| age(now, t)).unwrap_or_default()),
+                    Cell::plain(
+                        oldest_active(&u.access_keys)
+                            .map(|t| age(now, t))
+                            .unwrap_or_default(),
+                    ),
                     Cell::dim(if u.access_keys.is_empty() {
                         "-".to_string()
                     } else {
                         since(now, key_last_used(&u.access_keys))
                     }),
-                    if u.admin_via.is_empty() { Cell::plain("") } else { Cell::toned("admin", Tone::Fail) },
+                    if u.admin_via.is_empty() {
+                        Cell::plain("")
+                    } else {
+                        Cell::toned("admin", Tone::Fail)
+                    },
                     fails,
+                    Cell::dim(u.groups.join(", ")),
                 ]
             }
         }
@@ -199,23 +253,51 @@ impl Pane for IdentityPane {
         lines.push(DetailLine::Blank);
         lines.push(DetailLine::Section("Checks".into()));
         let subject = name_key(&r);
-        for check in data.checks.iter().filter(|c| Data::check_subject(&c.resource) == subject) {
+        for check in data
+            .checks
+            .iter()
+            .filter(|c| Data::check_subject(&c.resource) == subject)
+        {
             lines.push(DetailLine::Field(
-                if check.failed() { "FAIL".into() } else { "pass".into() },
-                format!("{} [{}]: {}", check.title, check.controls.join(", "), check.evidence),
-                if check.failed() { Tone::Fail } else { Tone::Pass },
+                if check.failed() {
+                    "FAIL".into()
+                } else {
+                    "pass".into()
+                },
+                format!(
+                    "{} [{}]: {}",
+                    check.title,
+                    check.controls.join(", "),
+                    check.evidence
+                ),
+                if check.failed() {
+                    Tone::Fail
+                } else {
+                    Tone::Pass
+                },
             ));
         }
         lines.push(DetailLine::Blank);
         lines.push(DetailLine::field(
             "Report",
-            format!("credential report generated {} ({} ago)", timestamp(inv.report_generated), age(now, inv.report_generated)),
+            format!(
+                "credential report generated {} ({} ago)",
+                timestamp(inv.report_generated),
+                age(now, inv.report_generated)
+            ),
         ));
         lines
     }
 
     fn empty_message(&self, _data: &Data) -> String {
         "The IAM inventory has not loaded yet (credential report pending).".to_string()
+    }
+}
+
+fn groups(r: &Row<'_>) -> String {
+    match r {
+        Row::Root(_) => String::new(),
+        Row::User(u) => u.groups.join(", "),
     }
 }
 
@@ -232,19 +314,38 @@ fn key_lines(keys: &[AccessKey], now: DateTime<Utc>, lines: &mut Vec<DetailLine>
         lines.push(DetailLine::field("Access keys", "none"));
     }
     for key in keys {
-        let used = match (&key.last_used, &key.last_used_service, &key.last_used_region) {
+        let used = match (
+            &key.last_used,
+            &key.last_used_service,
+            &key.last_used_region,
+        ) {
             (Some(t), service, region) => format!(
                 "last used {} ago{}{}",
                 age(now, *t),
-                service.as_ref().map(|s| format!(" by {s}")).unwrap_or_default(),
-                region.as_ref().map(|r| format!(" in {r}")).unwrap_or_default(),
+                service
+                    .as_ref()
+                    .map(|s| format!(" by {s}"))
+                    .unwrap_or_default(),
+                region
+                    .as_ref()
+                    .map(|r| format!(" in {r}"))
+                    .unwrap_or_default(),
             ),
             (None, _, _) => "never used".to_string(),
         };
         lines.push(DetailLine::Field(
             format!("Key {}", key.id),
-            format!("{:?}, created {} ({} ago), {used}", key.status, key.created.date_naive(), age(now, key.created)),
-            if key.is_active() { Tone::Plain } else { Tone::Dim },
+            format!(
+                "{:?}, created {} ({} ago), {used}",
+                key.status,
+                key.created.date_naive(),
+                age(now, key.created)
+            ),
+            if key.is_active() {
+                Tone::Plain
+            } else {
+                Tone::Dim
+            },
         ));
     }
 }
@@ -253,7 +354,15 @@ fn root_detail(root: &RootAccount, now: DateTime<Utc>) -> Vec<DetailLine> {
     let mut lines = vec![
         DetailLine::Section("Root account".into()),
         DetailLine::field("ARN", root.arn.clone()),
-        DetailLine::Field("MFA".into(), root_console(root).into(), if root.mfa_active { Tone::Pass } else { Tone::Fail }),
+        DetailLine::Field(
+            "MFA".into(),
+            root_console(root).into(),
+            if root.mfa_active {
+                Tone::Pass
+            } else {
+                Tone::Fail
+            },
+        ),
         DetailLine::field("Password used", since(now, root.password_last_used)),
     ];
     key_lines(&root.access_keys, now, &mut lines);
@@ -264,8 +373,18 @@ fn user_detail(u: &IamUser, now: DateTime<Utc>) -> Vec<DetailLine> {
     let mut lines = vec![
         DetailLine::Section(format!("IAM user {}", u.name)),
         DetailLine::field("ARN", u.arn.clone()),
-        DetailLine::field("Created", format!("{} ({} ago)", timestamp(u.created), age(now, u.created))),
-        DetailLine::field("Groups", if u.groups.is_empty() { "none".to_string() } else { u.groups.join(", ") }),
+        DetailLine::field(
+            "Created",
+            format!("{} ({} ago)", timestamp(u.created), age(now, u.created)),
+        ),
+        DetailLine::field(
+            "Groups",
+            if u.groups.is_empty() {
+                "none".to_string()
+            } else {
+                u.groups.join(", ")
+            },
+        ),
     ];
     match &u.password {
         Some(p) if p.enabled => {
@@ -274,12 +393,17 @@ fn user_detail(u: &IamUser, now: DateTime<Utc>) -> Vec<DetailLine> {
                 format!(
                     "password enabled, last used {}, last changed {}",
                     since(now, p.last_used),
-                    p.last_changed.map_or_else(|| "unknown".to_string(), |t| timestamp(t))
+                    p.last_changed
+                        .map_or_else(|| "unknown".to_string(), timestamp)
                 ),
             ));
             lines.push(DetailLine::Field(
                 "MFA".into(),
-                if u.mfa_active { "active".into() } else { "none".into() },
+                if u.mfa_active {
+                    "active".into()
+                } else {
+                    "none".into()
+                },
                 if u.mfa_active { Tone::Pass } else { Tone::Fail },
             ));
         }
@@ -287,7 +411,11 @@ fn user_detail(u: &IamUser, now: DateTime<Utc>) -> Vec<DetailLine> {
     }
     key_lines(&u.access_keys, now, &mut lines);
     for via in &u.admin_via {
-        lines.push(DetailLine::Field("Admin".into(), format!("*:* through {via}"), Tone::Fail));
+        lines.push(DetailLine::Field(
+            "Admin".into(),
+            format!("*:* through {via}"),
+            Tone::Fail,
+        ));
     }
     lines
 }

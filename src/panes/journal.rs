@@ -9,10 +9,22 @@ use chrono::{DateTime, Utc};
 pub struct JournalPane;
 
 const COLUMNS: &[Column] = &[
-    Column { title: "Time", width: Width::Fixed(20) },
-    Column { title: "Action", width: Width::Fill(18) },
-    Column { title: "Target", width: Width::Fill(18) },
-    Column { title: "Outcome", width: Width::Fixed(8) },
+    Column {
+        title: "Time",
+        width: Width::Fixed(20),
+    },
+    Column {
+        title: "Action",
+        width: Width::Fill(18),
+    },
+    Column {
+        title: "Target",
+        width: Width::Fill(18),
+    },
+    Column {
+        title: "Outcome",
+        width: Width::Fixed(8),
+    },
 ];
 
 fn entry(data: &Data, row: usize) -> Option<&JournalEntry> {
@@ -45,7 +57,9 @@ impl Pane for JournalPane {
     }
 
     fn key(&self, data: &Data, row: usize) -> String {
-        entry(data, row).map(|e| e.intent.id.clone()).unwrap_or_default()
+        entry(data, row)
+            .map(|e| e.intent.id.clone())
+            .unwrap_or_default()
     }
 
     fn haystack(&self, data: &Data, row: usize, out: &mut String) {
@@ -96,10 +110,14 @@ impl Pane for JournalPane {
             DetailLine::field("Started", e.intent.time.to_rfc3339()),
             DetailLine::field(
                 "Finished",
-                e.finished.map_or_else(|| "never recorded".to_string(), |t| t.to_rfc3339()),
+                e.finished
+                    .map_or_else(|| "never recorded".to_string(), |t| t.to_rfc3339()),
             ),
             DetailLine::field("Account", e.intent.account_id.clone()),
-            DetailLine::field("Region", e.intent.region.clone().unwrap_or_else(|| "global".into())),
+            DetailLine::field(
+                "Region",
+                e.intent.region.clone().unwrap_or_else(|| "global".into()),
+            ),
             DetailLine::field("Caller", e.intent.caller_arn.clone()),
             DetailLine::field("CLI", e.intent.cli.clone()),
         ];

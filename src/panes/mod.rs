@@ -45,12 +45,18 @@ impl Tab {
     }
 
     pub fn next(self) -> Tab {
-        Tab::ALL.get((self.index() + 1) % Tab::ALL.len()).copied().unwrap_or(Tab::Overview)
+        Tab::ALL
+            .get((self.index() + 1) % Tab::ALL.len())
+            .copied()
+            .unwrap_or(Tab::Overview)
     }
 
     pub fn prev(self) -> Tab {
         let n = Tab::ALL.len();
-        Tab::ALL.get((self.index() + n - 1) % n).copied().unwrap_or(Tab::Overview)
+        Tab::ALL
+            .get((self.index() + n - 1) % n)
+            .copied()
+            .unwrap_or(Tab::Overview)
     }
 
     pub fn pane(self) -> &'static dyn Pane {
@@ -99,19 +105,31 @@ pub struct Cell<'a> {
 
 impl<'a> Cell<'a> {
     pub fn plain(text: impl Into<Cow<'a, str>>) -> Self {
-        Cell { text: text.into(), tone: Tone::Plain }
+        Cell {
+            text: text.into(),
+            tone: Tone::Plain,
+        }
     }
 
     pub fn dim(text: impl Into<Cow<'a, str>>) -> Self {
-        Cell { text: text.into(), tone: Tone::Dim }
+        Cell {
+            text: text.into(),
+            tone: Tone::Dim,
+        }
     }
 
     pub fn toned(text: impl Into<Cow<'a, str>>, tone: Tone) -> Self {
-        Cell { text: text.into(), tone }
+        Cell {
+            text: text.into(),
+            tone,
+        }
     }
 
     pub fn severity(severity: Severity) -> Self {
-        Cell { text: Cow::Borrowed(severity.tag()), tone: Tone::Severity(severity) }
+        Cell {
+            text: Cow::Borrowed(severity.tag()),
+            tone: Tone::Severity(severity),
+        }
     }
 }
 

@@ -9,11 +9,26 @@ use chrono::{DateTime, Utc};
 pub struct OverviewPane;
 
 const COLUMNS: &[Column] = &[
-    Column { title: "Sev", width: Width::Fixed(4) },
-    Column { title: "Source", width: Width::Fixed(10) },
-    Column { title: "Problem", width: Width::Fill(26) },
-    Column { title: "Resource", width: Width::Fill(16) },
-    Column { title: "Since", width: Width::Fixed(5) },
+    Column {
+        title: "Sev",
+        width: Width::Fixed(4),
+    },
+    Column {
+        title: "Source",
+        width: Width::Fixed(10),
+    },
+    Column {
+        title: "Problem",
+        width: Width::Fill(26),
+    },
+    Column {
+        title: "Resource",
+        width: Width::Fill(16),
+    },
+    Column {
+        title: "Since",
+        width: Width::Fixed(5),
+    },
 ];
 
 fn item(data: &Data, row: usize) -> Option<&TriageItem> {

@@ -8,11 +8,26 @@ use chrono::{DateTime, Utc};
 pub struct PosturePane;
 
 const COLUMNS: &[Column] = &[
-    Column { title: "Status", width: Width::Fixed(6) },
-    Column { title: "Sev", width: Width::Fixed(4) },
-    Column { title: "Check", width: Width::Fill(24) },
-    Column { title: "Resource", width: Width::Fill(16) },
-    Column { title: "Controls", width: Width::Fill(12) },
+    Column {
+        title: "Status",
+        width: Width::Fixed(6),
+    },
+    Column {
+        title: "Sev",
+        width: Width::Fixed(4),
+    },
+    Column {
+        title: "Check",
+        width: Width::Fill(24),
+    },
+    Column {
+        title: "Resource",
+        width: Width::Fill(16),
+    },
+    Column {
+        title: "Controls",
+        width: Width::Fill(12),
+    },
 ];
 
 fn check(data: &Data, row: usize) -> Option<&CheckResult> {
@@ -38,7 +53,14 @@ impl Pane for PosturePane {
 
     fn key(&self, data: &Data, row: usize) -> String {
         check(data, row)
-            .map(|c| format!("{}|{}|{}", c.check_id, c.region.as_deref().unwrap_or(""), c.resource))
+            .map(|c| {
+                format!(
+                    "{}|{}|{}",
+                    c.check_id,
+                    c.region.as_deref().unwrap_or(""),
+                    c.resource
+                )
+            })
             .unwrap_or_default()
     }
 
@@ -76,7 +98,11 @@ impl Pane for PosturePane {
             _ => c.resource.clone(),
         };
         vec![
-            if c.failed() { Cell::toned("FAIL", Tone::Fail) } else { Cell::toned("pass", Tone::Pass) },
+            if c.failed() {
+                Cell::toned("FAIL", Tone::Fail)
+            } else {
+                Cell::toned("pass", Tone::Pass)
+            },
             Cell::severity(c.severity),
             Cell::plain(c.title),
             Cell::plain(resource),
@@ -99,15 +125,26 @@ pub fn detail(c: &CheckResult) -> Vec<DetailLine> {
         DetailLine::Section(c.title.to_string()),
         DetailLine::Field(
             "Status".into(),
-            if c.failed() { "FAIL".into() } else { "pass".into() },
+            if c.failed() {
+                "FAIL".into()
+            } else {
+                "pass".into()
+            },
             if c.failed() { Tone::Fail } else { Tone::Pass },
         ),
-        DetailLine::Field("Severity".into(), c.severity.label().into(), Tone::Severity(c.severity)),
+        DetailLine::Field(
+            "Severity".into(),
+            c.severity.label().into(),
+            Tone::Severity(c.severity),
+        ),
         DetailLine::field("Check", c.check_id),
         DetailLine::field("Controls", c.controls.join(", ")),
         DetailLine::field("Resource", c.resource.clone()),
         DetailLine::field("Account", c.account_id.clone()),
-        DetailLine::field("Region", c.region.clone().unwrap_or_else(|| "global".to_string())),
+        DetailLine::field(
+            "Region",
+            c.region.clone().unwrap_or_else(|| "global".to_string()),
+        ),
         DetailLine::Blank,
         DetailLine::Section("Evidence".into()),
         DetailLine::Text(c.evidence.clone()),

@@ -5,7 +5,10 @@ pub fn evaluate(alarms: &[Alarm], out: &mut Vec<CheckResult>) {
         let (status, evidence) = if alarm.actions_enabled {
             (
                 CheckStatus::Pass,
-                format!("ActionsEnabled = true, {} alarm action(s)", alarm.alarm_actions.len()),
+                format!(
+                    "ActionsEnabled = true, {} alarm action(s)",
+                    alarm.alarm_actions.len()
+                ),
             )
         } else {
             (

@@ -34,8 +34,14 @@ mod tests {
             enabled,
         };
         let mut out = Vec::new();
-        evaluate(&[mk(Some("d"), true), mk(Some("d"), false), mk(None, false)], &mut out);
+        evaluate(
+            &[mk(Some("d"), true), mk(Some("d"), false), mk(None, false)],
+            &mut out,
+        );
         let statuses: Vec<CheckStatus> = out.iter().map(|r| r.status).collect();
-        assert_eq!(statuses, [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Fail]);
+        assert_eq!(
+            statuses,
+            [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Fail]
+        );
     }
 }

@@ -27,7 +27,12 @@ pub fn evaluate(
 
 fn result(
     inv: &IdentityInventory,
-    check: (&'static str, &'static str, Severity, &'static [&'static str]),
+    check: (
+        &'static str,
+        &'static str,
+        Severity,
+        &'static [&'static str],
+    ),
     resource: &str,
     pass: bool,
     evidence: String,
@@ -38,7 +43,11 @@ fn result(
         title,
         severity,
         controls,
-        status: if pass { CheckStatus::Pass } else { CheckStatus::Fail },
+        status: if pass {
+            CheckStatus::Pass
+        } else {
+            CheckStatus::Fail
+        },
         account_id: inv.account_id.clone(),
         region: None,
         resource: resource.to_string(),
@@ -51,8 +60,16 @@ fn days(since: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
 }
 
 fn root_mfa(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
-    let check = ("iam.root-mfa", "Root account has MFA", Severity::Critical, &["CIS 1.5", "IAM.9"][..]);
-    let evidence = format!("credential report <root_account> mfa_active = {}", inv.root.mfa_active);
+    let check = (
+        "iam.root-mfa",
+        "Root account has MFA",
+        Severity::Critical,
+        &["CIS 1.5", "IAM.9"][..],
+    );
+    let evidence = format!(
+        "credential report <root_account> mfa_active = {}",
+        inv.root.mfa_active
+    );
     out.push(result(inv, check, "root", inv.root.mfa_active, evidence));
 }
 
@@ -60,18 +77,43 @@ fn root_hardware_mfa(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
     if !inv.root.mfa_active {
         return; // Reported by iam.root-mfa; a hardware check without MFA would say the same twice.
     }
-    let check = ("iam.root-hardware-mfa", "Root MFA is a hardware device", Severity::High, &["CIS 1.6", "IAM.6"][..]);
+    let check = (
+        "iam.root-hardware-mfa",
+        "Root MFA is a hardware device",
+        Severity::High,
+        &["CIS 1.6", "IAM.6"][..],
+    );
     let (pass, evidence) = match inv.root.mfa_hardware {
-        Some(true) => (true, "no virtual MFA device is assigned to root".to_string()),
-        Some(false) => (false, "a virtual MFA device is assigned to root (ListVirtualMFADevices)".to_string()),
-        None => (false, "the root MFA device type could not be determined".to_string()),
+        Some(true) => (
+            true,
+            "no virtual MFA device is assigned to root".to_string(),
+        ),
+        Some(false) => (
+            false,
+            "a virtual MFA device is assigned to root (ListVirtualMFADevices)".to_string(),
+        ),
+        None => (
+            false,
+            "the root MFA device type could not be determined".to_string(),
+        ),
     };
     out.push(result(inv, check, "root", pass, evidence));
 }
 
 fn root_access_keys(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
-    let check = ("iam.root-access-keys", "Root account has no access keys", Severity::Critical, &["CIS 1.4", "IAM.4"][..]);
-    let active: Vec<&str> = inv.root.access_keys.iter().filter(|k| k.is_active()).map(|k| k.id.as_str()).collect();
+    let check = (
+        "iam.root-access-keys",
+        "Root account has no access keys",
+        Severity::Critical,
+        &["CIS 1.4", "IAM.4"][..],
+    );
+    let active: Vec<&str> = inv
+        .root
+        .access_keys
+        .iter()
+        .filter(|k| k.is_active())
+        .map(|k| k.id.as_str())
+        .collect();
     let evidence = if active.is_empty() {
         "no active root access key".to_string()
     } else {
@@ -80,8 +122,18 @@ fn root_access_keys(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
     out.push(result(inv, check, "root", active.is_empty(), evidence));
 }
 
-fn root_recent_use(inv: &IdentityInventory, t: &Thresholds, now: DateTime<Utc>, out: &mut Vec<CheckResult>) {
-    let check = ("iam.root-recent-use", "Root account not used recently", Severity::High, &["CIS 1.7"][..]);
+fn root_recent_use(
+    inv: &IdentityInventory,
+    t: &Thresholds,
+    now: DateTime<Utc>,
+    out: &mut Vec<CheckResult>,
+) {
+    let check = (
+        "iam.root-recent-use",
+        "Root account not used recently",
+        Severity::High,
+        &["CIS 1.7"][..],
+    );
     let last = inv
         .root
         .password_last_used
@@ -89,28 +141,52 @@ fn root_recent_use(inv: &IdentityInventory, t: &Thresholds, now: DateTime<Utc>, 
         .chain(inv.root.access_keys.iter().filter_map(|k| k.last_used))
         .max();
     let (pass, evidence) = match last {
-        Some(at) if days(at, now) < t.root_recent_use_days => {
-            (false, format!("root last used {at} (within {} day(s))", t.root_recent_use_days))
-        }
-        Some(at) => (true, format!("root last used {at} ({} days ago)", days(at, now))),
+        Some(at) if days(at, now) < t.root_recent_use_days => (
+            false,
+            format!(
+                "root last used {at} (within {} day(s))",
+                t.root_recent_use_days
+            ),
+        ),
+        Some(at) => (
+            true,
+            format!("root last used {at} ({} days ago)", days(at, now)),
+        ),
         None => (true, "root has no recorded use".to_string()),
     };
     out.push(result(inv, check, "root", pass, evidence));
 }
 
 fn password_policy(inv: &IdentityInventory, t: &Thresholds, out: &mut Vec<CheckResult>) {
-    let check = ("iam.password-policy", "Password policy is strong", Severity::Medium, &["CIS 1.8", "CIS 1.9", "IAM.15", "IAM.16"][..]);
+    let check = (
+        "iam.password-policy",
+        "Password policy is strong",
+        Severity::Medium,
+        &["CIS 1.8", "CIS 1.9", "IAM.15", "IAM.16"][..],
+    );
     let Some(policy) = &inv.password_policy else {
-        out.push(result(inv, check, "password policy", false, "the account has no password policy".to_string()));
+        out.push(result(
+            inv,
+            check,
+            "password policy",
+            false,
+            "the account has no password policy".to_string(),
+        ));
         return;
     };
     let mut problems = Vec::new();
     if policy.minimum_length < t.password_min_length {
-        problems.push(format!("minimum length {} < {}", policy.minimum_length, t.password_min_length));
+        problems.push(format!(
+            "minimum length {} < {}",
+            policy.minimum_length, t.password_min_length
+        ));
     }
     match policy.reuse_prevention {
         Some(n) if n >= t.password_reuse_prevention => {}
-        Some(n) => problems.push(format!("reuse prevention {n} < {}", t.password_reuse_prevention)),
+        Some(n) => problems.push(format!(
+            "reuse prevention {n} < {}",
+            t.password_reuse_prevention
+        )),
         None => problems.push("reuse prevention off".to_string()),
     }
     let evidence = if problems.is_empty() {
@@ -122,29 +198,73 @@ fn password_policy(inv: &IdentityInventory, t: &Thresholds, out: &mut Vec<CheckR
     } else {
         problems.join("; ")
     };
-    out.push(result(inv, check, "password policy", problems.is_empty(), evidence));
+    out.push(result(
+        inv,
+        check,
+        "password policy",
+        problems.is_empty(),
+        evidence,
+    ));
 }
 
 fn console_mfa(inv: &IdentityInventory, user: &IamUser, out: &mut Vec<CheckResult>) {
     if !user.has_console_access() {
         return;
     }
-    let check = ("iam.console-mfa", "Console users have MFA", Severity::High, &["CIS 1.10", "IAM.5"][..]);
+    let check = (
+        "iam.console-mfa",
+        "Console users have MFA",
+        Severity::High,
+        &["CIS 1.10", "IAM.5"][..],
+    );
     let evidence = format!("password_enabled = true, mfa_active = {}", user.mfa_active);
     out.push(result(inv, check, &user.name, user.mfa_active, evidence));
 }
 
-fn key_rotation(inv: &IdentityInventory, user: &IamUser, t: &Thresholds, now: DateTime<Utc>, out: &mut Vec<CheckResult>) {
-    let check = ("iam.key-rotation", "Access keys are rotated", Severity::Medium, &["CIS 1.14", "IAM.3"][..]);
+fn key_rotation(
+    inv: &IdentityInventory,
+    user: &IamUser,
+    t: &Thresholds,
+    now: DateTime<Utc>,
+    out: &mut Vec<CheckResult>,
+) {
+    let check = (
+        "iam.key-rotation",
+        "Access keys are rotated",
+        Severity::Medium,
+        &["CIS 1.14", "IAM.3"][..],
+    );
     for key in user.active_keys() {
         let age = days(key.created, now);
-        let evidence = format!("{} created {} ({age} days ago, limit {})", key.id, key.created.date_naive(), t.key_max_age_days);
-        out.push(result(inv, check, &key_resource(user, key), age <= t.key_max_age_days, evidence));
+        let evidence = format!(
+            "{} created {} ({age} days ago, limit {})",
+            key.id,
+            key.created.date_naive(),
+            t.key_max_age_days
+        );
+        out.push(result(
+            inv,
+            check,
+            &key_resource(user, key),
+            age <= t.key_max_age_days,
+            evidence,
+        ));
     }
 }
 
-fn unused_credentials(inv: &IdentityInventory, user: &IamUser, t: &Thresholds, now: DateTime<Utc>, out: &mut Vec<CheckResult>) {
-    let check = ("iam.unused-credentials", "Unused credentials are disabled", Severity::Medium, &["CIS 1.12", "IAM.22"][..]);
+fn unused_credentials(
+    inv: &IdentityInventory,
+    user: &IamUser,
+    t: &Thresholds,
+    now: DateTime<Utc>,
+    out: &mut Vec<CheckResult>,
+) {
+    let check = (
+        "iam.unused-credentials",
+        "Unused credentials are disabled",
+        Severity::Medium,
+        &["CIS 1.12", "IAM.22"][..],
+    );
     if let Some(password) = user.password.as_ref().filter(|p| p.enabled) {
         // A never-used password counts from when the user was created.
         let (since, what) = match password.last_used {
@@ -152,8 +272,18 @@ fn unused_credentials(inv: &IdentityInventory, user: &IamUser, t: &Thresholds, n
             None => (user.created, "never used; user created"),
         };
         let idle = days(since, now);
-        let evidence = format!("console password {what} {} ({idle} days, limit {})", since.date_naive(), t.unused_credential_days);
-        out.push(result(inv, check, &format!("{} (password)", user.name), idle <= t.unused_credential_days, evidence));
+        let evidence = format!(
+            "console password {what} {} ({idle} days, limit {})",
+            since.date_naive(),
+            t.unused_credential_days
+        );
+        out.push(result(
+            inv,
+            check,
+            &format!("{} (password)", user.name),
+            idle <= t.unused_credential_days,
+            evidence,
+        ));
     }
     for key in user.active_keys() {
         let (since, what) = match key.last_used {
@@ -161,8 +291,19 @@ fn unused_credentials(inv: &IdentityInventory, user: &IamUser, t: &Thresholds, n
             None => (key.created, "never used; created"),
         };
         let idle = days(since, now);
-        let evidence = format!("{} {what} {} ({idle} days, limit {})", key.id, since.date_naive(), t.unused_credential_days);
-        out.push(result(inv, check, &key_resource(user, key), idle <= t.unused_credential_days, evidence));
+        let evidence = format!(
+            "{} {what} {} ({idle} days, limit {})",
+            key.id,
+            since.date_naive(),
+            t.unused_credential_days
+        );
+        out.push(result(
+            inv,
+            check,
+            &key_resource(user, key),
+            idle <= t.unused_credential_days,
+            evidence,
+        ));
     }
 }
 
@@ -171,7 +312,12 @@ fn single_active_key(inv: &IdentityInventory, user: &IamUser, out: &mut Vec<Chec
     if active.is_empty() {
         return;
     }
-    let check = ("iam.single-active-key", "At most one active access key", Severity::Low, &["CIS 1.13"][..]);
+    let check = (
+        "iam.single-active-key",
+        "At most one active access key",
+        Severity::Low,
+        &["CIS 1.13"][..],
+    );
     let evidence = format!("{} active key(s): {}", active.len(), active.join(", "));
     out.push(result(inv, check, &user.name, active.len() <= 1, evidence));
 }
@@ -180,7 +326,12 @@ fn admin_policy(inv: &IdentityInventory, user: &IamUser, out: &mut Vec<CheckResu
     if user.admin_via.is_empty() {
         return;
     }
-    let check = ("iam.admin-policy", "No full-admin (*:*) policy attached", Severity::High, &["CIS 1.16", "IAM.1"][..]);
+    let check = (
+        "iam.admin-policy",
+        "No full-admin (*:*) policy attached",
+        Severity::High,
+        &["CIS 1.16", "IAM.1"][..],
+    );
     let evidence = format!("Allow * on * through {}", user.admin_via.join(", "));
     out.push(result(inv, check, &user.name, false, evidence));
 }
@@ -196,13 +347,19 @@ mod tests {
     use chrono::{Duration, TimeZone};
 
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     fn key(id: &str, age_days: i64, last_used_days: Option<i64>, active: bool) -> AccessKey {
         AccessKey {
             id: id.into(),
-            status: if active { AccessKeyStatus::Active } else { AccessKeyStatus::Inactive },
+            status: if active {
+                AccessKeyStatus::Active
+            } else {
+                AccessKeyStatus::Inactive
+            },
             created: now() - Duration::days(age_days),
             last_used: last_used_days.map(|d| now() - Duration::days(d)),
             last_used_service: None,
@@ -269,7 +426,10 @@ mod tests {
             user("b", vec![key("AKIA91", 91, Some(1), true)]),
             user("c", vec![key("AKIAOLD", 300, Some(1), false)]),
         ]);
-        assert_eq!(failing(&inv), vec![("iam.key-rotation".into(), "b (AKIA91)".into())]);
+        assert_eq!(
+            failing(&inv),
+            vec![("iam.key-rotation".into(), "b (AKIA91)".into())]
+        );
     }
 
     #[test]
@@ -278,21 +438,40 @@ mod tests {
             user("fresh", vec![key("AKIANEW", 10, None, true)]),
             user("stale", vec![key("AKIAIDLE", 60, None, true)]),
         ]);
-        assert_eq!(failing(&inv), vec![("iam.unused-credentials".into(), "stale (AKIAIDLE)".into())]);
+        assert_eq!(
+            failing(&inv),
+            vec![("iam.unused-credentials".into(), "stale (AKIAIDLE)".into())]
+        );
     }
 
     #[test]
     fn two_active_keys_fail_once_per_user() {
-        let inv = inventory(vec![user("dual", vec![key("AKIA1", 5, Some(1), true), key("AKIA2", 5, Some(1), true)])]);
-        assert_eq!(failing(&inv), vec![("iam.single-active-key".into(), "dual".into())]);
+        let inv = inventory(vec![user(
+            "dual",
+            vec![
+                key("AKIA1", 5, Some(1), true),
+                key("AKIA2", 5, Some(1), true),
+            ],
+        )]);
+        assert_eq!(
+            failing(&inv),
+            vec![("iam.single-active-key".into(), "dual".into())]
+        );
     }
 
     #[test]
     fn console_user_without_mfa_fails() {
         let mut u = user("human", vec![]);
-        u.password = Some(PasswordCredential { enabled: true, last_used: Some(now()), last_changed: None });
+        u.password = Some(PasswordCredential {
+            enabled: true,
+            last_used: Some(now()),
+            last_changed: None,
+        });
         let inv = inventory(vec![u]);
-        assert_eq!(failing(&inv), vec![("iam.console-mfa".into(), "human".into())]);
+        assert_eq!(
+            failing(&inv),
+            vec![("iam.console-mfa".into(), "human".into())]
+        );
     }
 
     #[test]
@@ -302,14 +481,24 @@ mod tests {
         inv.root.mfa_hardware = None;
         inv.root.access_keys = vec![key("AKIAROOT", 3, Some(0), true)];
         let ids: Vec<String> = failing(&inv).into_iter().map(|(id, _)| id).collect();
-        assert_eq!(ids, ["iam.root-mfa", "iam.root-access-keys", "iam.root-recent-use"]);
+        assert_eq!(
+            ids,
+            [
+                "iam.root-mfa",
+                "iam.root-access-keys",
+                "iam.root-recent-use"
+            ]
+        );
     }
 
     #[test]
     fn virtual_root_mfa_fails_hardware_check() {
         let mut inv = inventory(vec![]);
         inv.root.mfa_hardware = Some(false);
-        assert_eq!(failing(&inv), vec![("iam.root-hardware-mfa".into(), "root".into())]);
+        assert_eq!(
+            failing(&inv),
+            vec![("iam.root-hardware-mfa".into(), "root".into())]
+        );
     }
 
     #[test]
@@ -325,13 +514,19 @@ mod tests {
         let evidence = policy.map(|r| r.evidence.clone()).unwrap_or_default();
         assert_eq!(evidence, "minimum length 8 < 14; reuse prevention off");
         inv.password_policy = None;
-        assert_eq!(failing(&inv), vec![("iam.password-policy".into(), "password policy".into())]);
+        assert_eq!(
+            failing(&inv),
+            vec![("iam.password-policy".into(), "password policy".into())]
+        );
     }
 
     #[test]
     fn admin_user_fails() {
         let mut u = user("boss", vec![]);
         u.admin_via = vec!["AdministratorAccess (attached)".into()];
-        assert_eq!(failing(&inventory(vec![u])), vec![("iam.admin-policy".into(), "boss".into())]);
+        assert_eq!(
+            failing(&inventory(vec![u])),
+            vec![("iam.admin-policy".into(), "boss".into())]
+        );
     }
 }

@@ -28,7 +28,9 @@ pub enum SourceData {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SourceErrorKind {
     /// The caller lacks a permission; `permission` names it when known (e.g. `iam:GetCredentialReport`).
-    AccessDenied { permission: Option<String> },
+    AccessDenied {
+        permission: Option<String>,
+    },
     Throttled,
     Timeout,
     /// The connection failed or dropped.
@@ -77,7 +79,11 @@ impl fmt::Display for SourceError {
             SourceErrorKind::Malformed => "malformed response".to_string(),
             SourceErrorKind::Credentials => "credentials unusable".to_string(),
         };
-        write!(f, "{} {}: {what}: {}", self.source_id, self.operation, self.message)
+        write!(
+            f,
+            "{} {}: {what}: {}",
+            self.source_id, self.operation, self.message
+        )
     }
 }
 

@@ -12,7 +12,14 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 const LABEL_WIDTH: usize = 14;
 
-pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, key: &str, scroll: usize) {
+pub fn render(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    app: &App,
+    theme: &Theme,
+    key: &str,
+    scroll: usize,
+) {
     let pane = app.tab.pane();
     let row = (0..pane.len(&app.data)).find(|&row| pane.key(&app.data, row) == key);
     let content = match row {
@@ -26,7 +33,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme, key: 
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
-        .title(Span::styled(format!(" {} · detail (Esc back) ", pane.title()), theme.title));
+        .title(Span::styled(
+            format!(" {} · detail (Esc back) ", pane.title()),
+            theme.title,
+        ));
     let max_scroll = lines.len().saturating_sub(1);
     let scroll = u16::try_from(scroll.min(max_scroll)).unwrap_or(u16::MAX);
     let paragraph = Paragraph::new(lines)
@@ -41,13 +51,19 @@ fn to_lines<'a>(content: &[DetailLine], theme: &Theme) -> Vec<Line<'a>> {
     for line in content {
         match line {
             DetailLine::Section(title) => {
-                lines.push(Line::styled(sanitize::clean(title).into_owned(), theme.title));
+                lines.push(Line::styled(
+                    sanitize::clean(title).into_owned(),
+                    theme.title,
+                ));
             }
             DetailLine::Field(label, value, tone) => {
                 let label = format!("  {:<LABEL_WIDTH$} ", sanitize::clean(label));
                 lines.push(Line::from(vec![
                     Span::styled(label, theme.dim),
-                    Span::styled(sanitize::clean(value).into_owned(), tone_style(*tone, theme)),
+                    Span::styled(
+                        sanitize::clean(value).into_owned(),
+                        tone_style(*tone, theme),
+                    ),
                 ]));
             }
             DetailLine::Text(text) => {

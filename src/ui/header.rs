@@ -13,7 +13,8 @@ use unicode_width::UnicodeWidthStr;
 /// freshest data per source.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new("").style(theme.header), area);
-    let [top, bottom] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
 
     let mut badges: Vec<Span<'_>> = Vec::new();
     if app.header.demo {
@@ -29,15 +30,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let [left, right] =
         Layout::horizontal([Constraint::Min(10), Constraint::Length(badge_width)]).areas(top);
     let caller = &app.header.caller;
-    let left_text = format!(
-        " watchpost │ {} │ {}",
-        caller.account_id, caller.arn
-    );
+    let left_text = format!(" watchpost │ {} │ {}", caller.account_id, caller.arn);
     frame.render_widget(
         Paragraph::new(fit(&left_text, usize::from(left.width))).style(theme.header),
         left,
     );
-    frame.render_widget(Paragraph::new(Line::from(badges)).style(theme.header), right);
+    frame.render_widget(
+        Paragraph::new(Line::from(badges)).style(theme.header),
+        right,
+    );
 
     let mut spans = vec![Span::styled(
         format!(" {} │", app.header.regions.join(",")),
@@ -45,9 +46,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     )];
     for kind in SourceKind::ALL {
         let (freshest, error) = app.freshness(kind);
-        let polling = app.sources.iter().any(|(id, s)| id.kind == kind && s.polling);
+        let polling = app
+            .sources
+            .iter()
+            .any(|(id, s)| id.kind == kind && s.polling);
         let (text, style) = match (error, freshest) {
-            (Some(_), Some(t)) => (format!("{} ERROR, data {}", kind.label(), age(app.now, t)), theme.error),
+            (Some(_), Some(t)) => (
+                format!("{} ERROR, data {}", kind.label(), age(app.now, t)),
+                theme.error,
+            ),
             (Some(_), None) => (format!("{} ERROR", kind.label()), theme.error),
             (None, Some(t)) => {
                 let stale = (app.now - t).num_seconds() > 3 * app.settings.refresh_secs as i64;
@@ -62,7 +69,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(" │", theme.header));
     }
     spans.pop();
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(theme.header), bottom);
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(theme.header),
+        bottom,
+    );
 }
 
 /// The tab bar: number, title and row count of each tab; counts are dropped when they
@@ -89,7 +99,11 @@ pub fn render_tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) 
         .into_iter()
         .zip(Tab::ALL)
         .map(|(text, tab)| {
-            let style = if tab == app.tab { theme.tab_active } else { theme.tab };
+            let style = if tab == app.tab {
+                theme.tab_active
+            } else {
+                theme.tab
+            };
             Span::styled(text, style)
         })
         .collect();

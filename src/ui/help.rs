@@ -12,9 +12,15 @@ pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme, scrol
     let lines = help_lines(app, theme);
     let width = body.width.saturating_sub(4).min(72);
     let height = body.height.min(lines.len() as u16 + 2);
-    let [area] = Layout::horizontal([Constraint::Length(width)]).flex(Flex::Center).areas(body);
-    let [area] = Layout::vertical([Constraint::Length(height)]).flex(Flex::Center).areas(area);
-    let max_scroll = lines.len().saturating_sub(usize::from(height.saturating_sub(2)));
+    let [area] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(body);
+    let [area] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let max_scroll = lines
+        .len()
+        .saturating_sub(usize::from(height.saturating_sub(2)));
     let scroll = u16::try_from(scroll.min(max_scroll)).unwrap_or(u16::MAX);
     frame.render_widget(Clear, area);
     let block = Block::default()
@@ -56,7 +62,11 @@ fn grouped(bindings: &[Binding]) -> Vec<(String, String)> {
             .find(|(action, desc, _)| *action == binding.action && *desc == binding.desc)
         {
             Some((_, _, keys)) => keys.push(binding.keys_label()),
-            None => groups.push((binding.action, binding.desc.clone(), vec![binding.keys_label()])),
+            None => groups.push((
+                binding.action,
+                binding.desc.clone(),
+                vec![binding.keys_label()],
+            )),
         }
     }
     groups

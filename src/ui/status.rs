@@ -32,7 +32,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 
 fn hints(app: &App) -> String {
     let (layer, wanted): (Layer, &[(Action, &str)]) = match app.mode {
-        Mode::Detail { .. } => (Layer::Detail, &[(Action::Back, "back"), (Action::Down, "scroll")]),
+        Mode::Detail { .. } => (
+            Layer::Detail,
+            &[(Action::Back, "back"), (Action::Down, "scroll")],
+        ),
         Mode::Help { .. } => (Layer::Help, &[(Action::Back, "close")]),
         _ => (
             Layer::Table,
@@ -47,10 +50,16 @@ fn hints(app: &App) -> String {
     let mut parts: Vec<String> = wanted
         .iter()
         .filter_map(|(action, label)| {
-            app.keymap.keys_for(layer, *action).map(|k| format!("{k} {label}"))
+            app.keymap
+                .keys_for(layer, *action)
+                .map(|k| format!("{k} {label}"))
         })
         .collect();
-    for (action, label) in [(Action::Help, "help"), (Action::Refresh, "refresh"), (Action::Quit, "quit")] {
+    for (action, label) in [
+        (Action::Help, "help"),
+        (Action::Refresh, "refresh"),
+        (Action::Quit, "quit"),
+    ] {
         if let Some(k) = app.keymap.keys_for(Layer::Global, action) {
             parts.push(format!("{k} {label}"));
         }

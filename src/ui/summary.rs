@@ -18,7 +18,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             let (counts, problem) = counts(app, *kind);
             let label = format!(" {:<11}", kind.label());
             let state = freshness(app, *kind);
-            let mut spans = vec![Span::styled(label, theme.title), Span::styled(counts, theme.text)];
+            let mut spans = vec![
+                Span::styled(label, theme.title),
+                Span::styled(counts, theme.text),
+            ];
             if let Some(problem) = problem {
                 spans.push(Span::styled(format!(" · {problem}"), theme.fail));
             }
@@ -76,7 +79,10 @@ fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
                 .filter(|d| !d.enabled)
                 .map(|d| d.region.as_str())
                 .collect();
-            (text, (!off.is_empty()).then(|| format!("off in {}", off.join(", "))))
+            (
+                text,
+                (!off.is_empty()).then(|| format!("off in {}", off.join(", "))),
+            )
         }
         SourceKind::Identity => {
             let users = data.identity.as_ref().map_or(0, |i| i.users.len());
@@ -90,7 +96,10 @@ fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
                 .as_ref()
                 .map(|i| format!(", report {} old", age(app.now, i.report_generated)))
                 .unwrap_or_default();
-            (format!("{users} users · {failing} failing checks{report}"), None)
+            (
+                format!("{users} users · {failing} failing checks{report}"),
+                None,
+            )
         }
     }
 }

@@ -23,7 +23,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         title.push(Span::styled(format!("{} ", total), theme.dim));
     } else {
         title.push(Span::styled(
-            format!("/{} ({} of {}) ", fit(&view.filter, 30), view.rows.len(), total),
+            format!(
+                "/{} ({} of {}) ",
+                fit(&view.filter, 30),
+                view.rows.len(),
+                total
+            ),
             theme.filter,
         ));
     }
@@ -133,7 +138,11 @@ pub fn column_widths(columns: &[Column], total: u16) -> Vec<u16> {
         })
         .collect();
     // Rounding leftovers go to the first fill column.
-    if let Some((i, _)) = columns.iter().enumerate().find(|(_, c)| matches!(c.width, Width::Fill(_))) {
+    if let Some((i, _)) = columns
+        .iter()
+        .enumerate()
+        .find(|(_, c)| matches!(c.width, Width::Fill(_)))
+    {
         if let Some(w) = widths.get_mut(i) {
             *w += remaining;
         }
@@ -148,9 +157,18 @@ mod tests {
     #[test]
     fn widths_fill_the_table_exactly() {
         let columns = [
-            Column { title: "a", width: Width::Fixed(4) },
-            Column { title: "b", width: Width::Fill(20) },
-            Column { title: "c", width: Width::Fill(10) },
+            Column {
+                title: "a",
+                width: Width::Fixed(4),
+            },
+            Column {
+                title: "b",
+                width: Width::Fill(20),
+            },
+            Column {
+                title: "c",
+                width: Width::Fill(10),
+            },
         ];
         let widths = column_widths(&columns, 80);
         assert_eq!(widths.iter().sum::<u16>() + 2, 80);
@@ -161,8 +179,14 @@ mod tests {
     #[test]
     fn narrow_tables_do_not_overflow() {
         let columns = [
-            Column { title: "a", width: Width::Fixed(40) },
-            Column { title: "b", width: Width::Fill(20) },
+            Column {
+                title: "a",
+                width: Width::Fixed(40),
+            },
+            Column {
+                title: "b",
+                width: Width::Fill(20),
+            },
         ];
         assert_eq!(column_widths(&columns, 30), vec![40, 0]);
     }

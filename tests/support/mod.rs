@@ -13,11 +13,16 @@ use watchpost::sources::demo::{DemoOptions, demo_session};
 
 /// The fixed "now" of every deterministic test.
 pub fn fixed_now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).single().unwrap()
+    Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+        .single()
+        .unwrap()
 }
 
 pub fn theme(name: &str) -> Theme {
-    let request = ConfigRequest { theme: Some(name.into()), ..ConfigRequest::default() };
+    let request = ConfigRequest {
+        theme: Some(name.into()),
+        ..ConfigRequest::default()
+    };
     config::load(None, &request).unwrap().theme
 }
 
@@ -37,7 +42,13 @@ pub fn empty_app(session: &Session) -> App {
         read_only: false,
     };
     let ids = session.sources.iter().map(|s| s.id().clone());
-    App::new(header, Arc::new(loaded.keymap), loaded.settings, ids, fixed_now())
+    App::new(
+        header,
+        Arc::new(loaded.keymap),
+        loaded.settings,
+        ids,
+        fixed_now(),
+    )
 }
 
 /// Polls every source of `session` once and feeds the results to `app`.
@@ -50,7 +61,11 @@ pub fn poll_all(app: &mut App, session: &mut Session) -> Vec<Effect> {
     for source in &mut session.sources {
         let id = source.id().clone();
         let data = runtime.block_on(source.poll()).unwrap();
-        let event = SourceEvent::Data { id, data, at: fixed_now() };
+        let event = SourceEvent::Data {
+            id,
+            data,
+            at: fixed_now(),
+        };
         effects.extend(update(app, Msg::Source(event)));
     }
     effects
@@ -74,5 +89,7 @@ pub fn ctrl(c: char) -> Msg {
 
 /// Sends each character of `keys` as a key press, collecting the effects.
 pub fn press(app: &mut App, keys: &str) -> Vec<Effect> {
-    keys.chars().flat_map(|c| update(app, key(KeyCode::Char(c)))).collect()
+    keys.chars()
+        .flat_map(|c| update(app, key(KeyCode::Char(c))))
+        .collect()
 }

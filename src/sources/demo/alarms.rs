@@ -34,6 +34,7 @@ pub fn build(seed: u64, scale: u32, anchor: i64) -> [Vec<AlarmSlot>; 3] {
     let mut positions = vec![0usize; ALARMS.len()];
     for unit in 0..scale {
         let suffix = unit_suffix(unit);
+        let variant = opening_variant(seed, unit);
         for (t, template) in ALARMS.iter().enumerate() {
             let Some(list) = regions.get_mut(template.region_slot) else {
                 continue;
@@ -45,18 +46,25 @@ pub fn build(seed: u64, scale: u32, anchor: i64) -> [Vec<AlarmSlot>; 3] {
             if let Some(slot) = positions.get_mut(t) {
                 *slot = list.len();
             }
-            list.push(slot(seed, unit, &suffix, template, key, anchor, children));
+            list.push(slot(
+                seed,
+                &suffix,
+                template,
+                (key, variant),
+                anchor,
+                children,
+            ));
         }
     }
     regions
 }
 
+/// One alarm of one unit; `key` numbers it across units, `variant` salts its state hash.
 fn slot(
     seed: u64,
-    unit: u32,
     suffix: &str,
     template: &AlarmTemplate,
-    key: u64,
+    (key, variant): (u64, u64),
     anchor: i64,
     children: Option<(usize, usize, bool)>,
 ) -> AlarmSlot {
@@ -73,7 +81,8 @@ fn slot(
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         if let Some(index) = m.instance {
-            let fleet_index = index + 12 * unit as u64;
+            let unit = key / ALARMS.len().max(1) as u64;
+            let fleet_index = index + 12 * unit;
             let host = instance(seed, template.region_slot, fleet_index);
             dimensions.push(("InstanceId".to_string(), host.id));
         }
@@ -126,12 +135,58 @@ fn slot(
             alarm_actions,
         },
         behaviour: template.behaviour,
-        key: mix(seed, STREAM_ALARM_STATE, key),
+        key: state_key(seed, key, variant),
         period,
         phase: between(&mut rng, 0, period),
         steady_since: anchor - between(&mut rng, 2 * 3600, 40 * DAY),
         children,
     }
+}
+
+/// The state hash key of alarm `key` under a unit's variant.
+fn state_key(seed: u64, key: u64, variant: u64) -> u64 {
+    mix(seed, STREAM_ALARM_STATE, key ^ (variant << 40))
+}
+
+/// Share of a unit's alarms that should be firing when the demo opens.
+const OPENING_FIRING: std::ops::RangeInclusive<usize> = 7..=9;
+
+/// Independent alarms can all happen to be OK at the moment the demo opens, which makes a
+/// dull first screen. Each unit picks the first of a few state-hash variants whose opening
+/// count of firing alarms is 22–30%; later moments vary naturally around that.
+fn opening_variant(seed: u64, unit: u32) -> u64 {
+    let base = (unit as u64) * ALARMS.len() as u64;
+    let firing_at_open = |variant: u64| {
+        let mut states = Vec::with_capacity(ALARMS.len());
+        for (t, template) in ALARMS.iter().enumerate() {
+            let state = match (template.children, template.behaviour) {
+                (Some((a, b, and)), _) => {
+                    let fires = |i: usize| states.get(i) == Some(&AlarmState::Alarm);
+                    let on = if and {
+                        fires(a) && fires(b)
+                    } else {
+                        fires(a) || fires(b)
+                    };
+                    if on {
+                        AlarmState::Alarm
+                    } else {
+                        AlarmState::Ok
+                    }
+                }
+                (None, Behaviour::Steady(Steady::Alarm)) => AlarmState::Alarm,
+                (None, Behaviour::Steady(_)) => AlarmState::Ok,
+                // At the anchor every flapping alarm is in its period 0 (phase < period).
+                (None, Behaviour::Flapping { alarm_pct }) => {
+                    flap_state(state_key(seed, base + t as u64, variant), 0, alarm_pct)
+                }
+            };
+            states.push(state);
+        }
+        states.iter().filter(|s| **s == AlarmState::Alarm).count()
+    };
+    (0..32)
+        .find(|&v| OPENING_FIRING.contains(&firing_at_open(v)))
+        .unwrap_or(0)
 }
 
 /// A state and when it began, in epoch seconds.
@@ -283,13 +338,20 @@ fn reason(
 fn sample(metric: &MetricSpec, firing: bool, r: f64) -> f64 {
     let t = metric.threshold;
     let above = metric.comparison.starts_with("Greater");
-    let value = match (above == firing, t == 0.0) {
+    let high_side = above == firing;
+    let value = match (high_side, t == 0.0) {
         (true, true) => 1.0 + (r * 20.0).floor(),
         (false, true) => 0.0,
         (true, false) => t * (1.02 + r * 0.6),
         (false, false) => t * (0.25 + r * 0.6),
     };
-    (value * 1000.0).round() / 1000.0
+    // Counts (errors, requests, connections) are whole numbers, rounded away from the threshold.
+    let counted = metric.statistic == "Sum" || metric.metric_name == "DatabaseConnections";
+    match (counted, high_side) {
+        (true, true) => value.ceil(),
+        (true, false) => value.floor(),
+        (false, _) => (value * 1000.0).round() / 1000.0,
+    }
 }
 
 /// Doubles the way CloudWatch (Java) prints them: `80.0`, `1.5`, `1.073741824E10`.

@@ -195,7 +195,7 @@ fn finding(
         ..Vars::default()
     };
     let mut details: Vec<(String, String)> = Vec::with_capacity(8);
-    let mut push = |label: &str, value: &str| details.push((label.to_string(), value.to_string()));
+    let mut push = |label: &str, value: String| details.push((label.to_string(), value));
     let resource_id = match kind.resource {
         ResourceKind::Instance => {
             let fleet = FLEET_PER_UNIT * i64::from(ctx.scale);
@@ -205,11 +205,11 @@ fn finding(
             } else {
                 choose(rng, C2_DOMAINS, "c2.example")
             };
-            push("Instance type", host.instance_type);
-            push("Image ID", &host.image_id);
-            push("Private IP", &host.private_ip);
-            push("Tag: Name", &host.name);
-            push("Tag: env", host.env);
+            push("Instance type", host.instance_type.to_string());
+            push("Image ID", host.image_id);
+            push("Private IP", host.private_ip);
+            push("Tag: Name", host.name);
+            push("Tag: env", host.env.to_string());
             vars.instance = host.id;
             vars.instance.clone()
         }
@@ -217,9 +217,9 @@ fn finding(
             let (user, user_type, key) = principal(ctx, rng, kind);
             vars.user = user;
             vars.trail = choose(rng, TRAILS, "org-trail");
-            push("User name", &vars.user);
-            push("User type", user_type);
-            push("API", vars.api);
+            push("User name", vars.user.clone());
+            push("User type", user_type.to_string());
+            push("API", vars.api.to_string());
             key
         }
         ResourceKind::S3Bucket => {
@@ -230,9 +230,9 @@ fn finding(
                 .unwrap_or("demo-bucket");
             vars.bucket = format!("{base}{}", unit_suffix((j / BUCKETS.len().max(1)) as u32));
             vars.user = principal(ctx, rng, kind).0;
-            push("Bucket", &vars.bucket);
-            push("User name", &vars.user);
-            push("API", vars.api);
+            push("Bucket", vars.bucket.clone());
+            push("User name", vars.user.clone());
+            push("API", vars.api.to_string());
             vars.bucket.clone()
         }
         ResourceKind::EksCluster => {
@@ -246,24 +246,24 @@ fn finding(
                 unit_suffix((j / EKS_CLUSTERS.len().max(1)) as u32)
             );
             vars.pod = choose(rng, KUBE_SYSTEM_PODS, "aws-node");
-            push("Namespace", "kube-system");
-            push("Pod", vars.pod);
-            push("Kubernetes user", "kubernetes-admin");
+            push("Namespace", "kube-system".to_string());
+            push("Pod", vars.pod.to_string());
+            push("Kubernetes user", "kubernetes-admin".to_string());
             vars.cluster.clone()
         }
     };
     if kind.description.contains("{ip}") || kind.title.contains("{ip}") {
-        push("Remote IP", &vars.ip);
-        push("Remote country", country);
+        push("Remote IP", vars.ip.clone());
+        push("Remote country", country.to_string());
     }
     if !kind.ports.is_empty() {
-        push("Port", &vars.port);
+        push("Port", vars.port.clone());
     }
     if kind.description.contains("{domain}") {
-        push("Domain", vars.domain);
+        push("Domain", vars.domain.to_string());
     }
     if kind.description.contains("{trail}") {
-        push("Trail", vars.trail);
+        push("Trail", vars.trail.to_string());
     }
     Finding {
         arn: format!(

@@ -17,6 +17,10 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashMap;
 
+/// The credential report is generated up to this long before the anchor; no credential is
+/// used in between, so nothing in the report postdates it.
+const REPORT_LAG_MAX: i64 = 12 * 60;
+
 /// The seed whose root account and password policy are pinned (the documented demo tour).
 const PINNED_SEED: u64 = super::DEFAULT_SEED;
 
@@ -39,7 +43,7 @@ pub fn build(seed: u64, scale: u32, anchor: i64) -> Identity {
             let index = (unit as u64) * USERS_PER_UNIT as u64 + slot as u64;
             let mut rng = rng_for(seed, STREAM_IDENTITY, index);
             let name = person_name(&mut rng, &mut taken);
-            users.push(user(&mut rng, name, plan, anchor, &mut keys));
+            users.push(user(&mut rng, name, plan, true, anchor, &mut keys));
         }
         for (slot, (base, plan)) in SERVICES.iter().enumerate() {
             let index = (unit as u64) * USERS_PER_UNIT as u64 + (PEOPLE.len() + slot) as u64;
@@ -47,7 +51,7 @@ pub fn build(seed: u64, scale: u32, anchor: i64) -> Identity {
             let mut name = String::with_capacity(base.len() + suffix.len());
             name.push_str(base);
             name.push_str(&suffix);
-            users.push(user(&mut rng, name, plan, anchor, &mut keys));
+            users.push(user(&mut rng, name, plan, false, anchor, &mut keys));
         }
     }
     let mut rng = rng_for(seed, STREAM_ROOT, 0);
@@ -55,7 +59,7 @@ pub fn build(seed: u64, scale: u32, anchor: i64) -> Identity {
         root: root(seed, &mut rng, anchor, &mut keys),
         users,
         password_policy: password_policy(seed, &mut rng),
-        report_lag_secs: between(&mut rng, 3 * 60, 12 * 60),
+        report_lag_secs: between(&mut rng, 3 * 60, REPORT_LAG_MAX),
     }
 }
 
@@ -90,6 +94,7 @@ fn user(
     rng: &mut ChaCha8Rng,
     name: String,
     plan: &Plan,
+    human: bool,
     anchor: i64,
     minter: &mut KeyMinter,
 ) -> IamUser {
@@ -110,7 +115,7 @@ fn user(
         } else if plan.dormant_password {
             Some(at(anchor - between(rng, 60 * DAY, 240 * DAY)))
         } else {
-            Some(at(anchor - between(rng, 600, 14 * DAY)))
+            Some(at(anchor - between(rng, REPORT_LAG_MAX, 14 * DAY)))
         };
         PasswordCredential {
             enabled: true,
@@ -122,7 +127,7 @@ fn user(
     if plan.admin == Admin::ViaGroup {
         groups.push("Admins".to_string());
     }
-    if plan.console {
+    if human {
         groups.push(choose(rng, PERSON_GROUPS, "Developers").to_string());
         if rng.random_bool(0.3) {
             let second = choose(rng, PERSON_GROUPS, "ReadOnly");
@@ -182,7 +187,7 @@ fn keys_for(
     anchor: i64,
     minter: &mut KeyMinter,
 ) -> Vec<AccessKey> {
-    let recent_use = |rng: &mut ChaCha8Rng| Some(between(rng, 120, 3 * DAY));
+    let recent_use = |rng: &mut ChaCha8Rng| Some(between(rng, REPORT_LAG_MAX, 3 * DAY));
     match plan {
         Keys::None => Vec::new(),
         Keys::Fresh => {
