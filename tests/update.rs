@@ -126,7 +126,10 @@ fn sort_next_and_reverse_reorder_rows() {
     while app.view(Tab::Identity).sort_column != 0 {
         press(&mut app, "s");
     }
-    assert!(!app.view(Tab::Identity).descending, "a new sort column starts ascending");
+    assert!(
+        !app.view(Tab::Identity).descending,
+        "a new sort column starts ascending"
+    );
     let names: Vec<String> = app
         .view(Tab::Identity)
         .rows
