@@ -349,29 +349,3 @@ fn names_and_ids_are_unique_at_scale() {
         }
     }
 }
-
-/// Run with `cargo test --release --lib sources::demo -- --ignored --nocapture`.
-#[test]
-#[ignore = "timing; meaningful only in release builds"]
-fn scale_2500_generates_quickly() {
-    let started = std::time::Instant::now();
-    let w = world(DEFAULT_SEED, 2500);
-    let built = started.elapsed();
-    let inv = w.identity_at(anchor());
-    let identity = started.elapsed();
-    let alarms = all_alarms(&w, anchor());
-    let alarmed = started.elapsed();
-    let findings = all_findings(&w, anchor());
-    let total = started.elapsed();
-    println!(
-        "new {built:?}, identity {identity:?}, alarms {alarmed:?}, total {total:?}: {} users, {} alarms, {} findings",
-        inv.users.len(),
-        alarms.len(),
-        findings.len()
-    );
-    assert_eq!((inv.users.len(), findings.len()), (100_000, 150_000));
-    // Building the world is the start-up cost; materialising every item is what the first
-    // polls pay, spread over seven sources (and dominated by allocating the domain strings).
-    assert!(built < std::time::Duration::from_secs(1), "{built:?}");
-    assert!(total < std::time::Duration::from_secs(3), "{total:?}");
-}
