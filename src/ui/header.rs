@@ -75,35 +75,29 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     );
 }
 
-/// The tab bar: number, title and row count of each tab; counts are dropped when they
-/// would not fit.
+/// The tab bar: number, title and row count of each tab. On narrow terminals counts go
+/// first, then inactive titles shrink to three letters, so every tab number stays visible.
 pub fn render_tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
-    let labels = |with_counts: bool| -> Vec<String> {
-        Tab::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, tab)| {
-                if with_counts {
-                    format!(" {} {} {} ", i + 1, tab.title(), app.view(*tab).rows.len())
-                } else {
-                    format!(" {} {} ", i + 1, tab.title())
-                }
-            })
-            .collect()
+    let label = |tab: Tab, detail: u8| -> String {
+        let n = tab.index() + 1;
+        match detail {
+            2 => format!(" {n} {} {} ", tab.title(), app.view(tab).rows.len()),
+            1 => format!(" {n} {} ", tab.title()),
+            _ if tab == app.tab => format!(" {n} {} ", tab.title()),
+            _ => format!(" {n} {} ", tab.title().chars().take(3).collect::<String>()),
+        }
     };
-    let mut texts = labels(true);
-    if texts.iter().map(|t| t.width()).sum::<usize>() > usize::from(area.width) {
-        texts = labels(false);
-    }
+    let width = usize::from(area.width);
+    let texts: Vec<String> = (0..=2u8)
+        .rev()
+        .map(|detail| Tab::ALL.iter().map(|t| label(*t, detail)).collect::<Vec<_>>())
+        .find(|texts| texts.iter().map(|t| t.width()).sum::<usize>() <= width)
+        .unwrap_or_else(|| Tab::ALL.iter().map(|t| label(*t, 0)).collect());
     let spans: Vec<Span<'_>> = texts
         .into_iter()
         .zip(Tab::ALL)
         .map(|(text, tab)| {
-            let style = if tab == app.tab {
-                theme.tab_active
-            } else {
-                theme.tab
-            };
+            let style = if tab == app.tab { theme.tab_active } else { theme.tab };
             Span::styled(text, style)
         })
         .collect();
