@@ -37,7 +37,7 @@ pub struct Cli {
     #[arg(long, value_name = "NAME")]
     pub keymap: Option<String>,
 
-    /// Seconds between polls of each source (overrides config.toml).
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Seconds between polls of each source, 1 to 86400 (overrides config.toml).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub refresh: Option<u64>,
 }

@@ -22,10 +22,22 @@ struct TerminalGuard {
 
 impl TerminalGuard {
     fn enter() -> std::io::Result<Self> {
-        Ok(TerminalGuard {
-            terminal: ratatui::try_init()?,
-        })
+        let terminal = ratatui::try_init()?;
+        exit_on_any_panic();
+        Ok(TerminalGuard { terminal })
     }
+}
+
+/// A panic on any thread — a worker task included — restores the terminal (ratatui's hook,
+/// which runs first), prints the report, and ends the process. Without this, a worker panic
+/// would be caught by tokio and the console would go on drawing onto a restored terminal.
+fn exit_on_any_panic() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        previous(info);
+        tracing::error!(%info, "panic");
+        std::process::exit(101);
+    }));
 }
 
 impl Drop for TerminalGuard {

@@ -142,12 +142,14 @@ pub fn backoff(settings: &PollSettings, failures: u32, rng: &mut impl Rng) -> Du
         .saturating_mul(1u32 << exponent)
         .min(settings.backoff_max);
     let half = full / 2;
-    half + full.saturating_sub(half).mul_f64(rng.random::<f64>())
+    let extra = Duration::try_from_secs_f64(half.as_secs_f64() * rng.random::<f64>())
+        .unwrap_or(Duration::ZERO);
+    half.saturating_add(extra)
 }
 
 fn jittered(interval: Duration, jitter: f64, rng: &mut impl Rng) -> Duration {
     let factor = 1.0 + jitter * (rng.random::<f64>() * 2.0 - 1.0);
-    interval.mul_f64(factor.max(0.0))
+    Duration::try_from_secs_f64(interval.as_secs_f64() * factor.max(0.0)).unwrap_or(interval)
 }
 
 fn seed_for(label: &str) -> u64 {

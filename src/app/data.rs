@@ -251,6 +251,8 @@ fn triage(data: &Data, alarm_severity: Severity) -> Vec<TriageItem> {
             since: None,
             item: TriageRef::Check {
                 check_id: c.check_id,
+                account_id: c.account_id.clone(),
+                region: c.region.clone(),
                 resource: c.resource.clone(),
             },
         });

@@ -55,8 +55,10 @@ pub struct App {
     /// Terminal size, for page movements.
     pub width: u16,
     pub height: u16,
-    /// A one-line message for the status bar.
+    /// A one-line message for the status bar, until a key is pressed or it has been shown
+    /// for a few seconds.
     pub status: Option<String>,
+    pub status_since: Option<DateTime<Utc>>,
 }
 
 impl App {
@@ -85,6 +87,7 @@ impl App {
             width: 80,
             height: 24,
             status: None,
+            status_since: None,
         }
     }
 

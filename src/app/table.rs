@@ -58,7 +58,7 @@ impl TableView {
     /// already matched are searched again (typing narrows; it never needs the whole table).
     pub fn set_filter(&mut self, pane: &dyn Pane, data: &Data, filter: String) {
         self.filter = filter;
-        if !self.applied_filter.is_empty() && self.filter.starts_with(&self.applied_filter) {
+        if narrows(&self.applied_filter, &self.filter) {
             let keep = self.selected_row().map(|row| pane.key(data, row));
             let current = std::mem::take(&mut self.rows);
             self.rows = filter_rows(pane, data, current.into_iter(), &self.filter);
@@ -135,6 +135,13 @@ fn window_start(offset: usize, selected: usize, len: usize, height: usize) -> us
     start.min(len.saturating_sub(height))
 }
 
+/// Whether every row matching `new` also matched `old`, so `new` can be applied to the rows
+/// `old` left. True when text is appended, unless `old` holds a negated (`!`) or anchored
+/// (`$`) term: extending those widens the match instead.
+fn narrows(old: &str, new: &str) -> bool {
+    !old.is_empty() && new.starts_with(old) && !old.contains(['!', '$', '\\'])
+}
+
 fn filter_rows(
     pane: &dyn Pane,
     data: &Data,
@@ -153,6 +160,21 @@ fn filter_rows(
             .is_some()
     })
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::narrows;
+
+    #[test]
+    fn appending_narrows_except_after_negation_or_anchor() {
+        assert!(narrows("cp", "cpu"));
+        assert!(narrows("cpu", "cpu !prod"));
+        assert!(!narrows("", "cpu"));
+        assert!(!narrows("cpu", "cp"));
+        assert!(!narrows("!z", "!zz"));
+        assert!(!narrows("db$", "db$x"));
+    }
 }
 
 fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<usize>, column: usize, descending: bool) {

@@ -17,6 +17,13 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => on_key(app, key),
         Msg::Tick(now) => {
             app.now = now;
+            if app
+                .status_since
+                .is_some_and(|since| (now - since).num_seconds() >= STATUS_SECONDS)
+            {
+                app.status = None;
+                app.status_since = None;
+            }
             Vec::new()
         }
         Msg::Resize { width, height } => {
@@ -58,7 +65,10 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
             );
             app.rebuild_views();
             if !applied.entered_alarm.is_empty() {
-                app.status = Some(format!("New ALARM: {}", applied.entered_alarm.join(", ")));
+                set_status(
+                    app,
+                    format!("New ALARM: {}", applied.entered_alarm.join(", ")),
+                );
                 if app.settings.bell {
                     return vec![Effect::Bell];
                 }
@@ -68,10 +78,21 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
     }
 }
 
+/// How long a status message stays before the key hints return.
+const STATUS_SECONDS: i64 = 8;
+
+fn set_status(app: &mut App, text: String) {
+    app.status = Some(text);
+    app.status_since = Some(app.now);
+}
+
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
+    // A key press means the message was seen.
+    app.status = None;
+    app.status_since = None;
     // Ctrl-C always quits, whatever the keymap says, so no binding can trap the user.
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return vec![Effect::Quit];
@@ -146,7 +167,7 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => return vec![Effect::Quit],
         Action::Refresh => {
-            app.status = Some("Refreshing every source…".to_string());
+            set_status(app, "Refreshing every source…".to_string());
             return vec![Effect::RefreshAll];
         }
         Action::Help => {
@@ -171,11 +192,13 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
             Mode::Detail { scroll, .. } | Mode::Help { scroll } => *scroll = 0,
             _ => app.view_mut(app.tab).select_first(),
         },
-        Action::Bottom => match &mut app.mode {
-            // The renderer clamps the scroll to the content's length.
-            Mode::Detail { scroll, .. } | Mode::Help { scroll } => *scroll = usize::MAX / 2,
-            _ => app.view_mut(app.tab).select_last(),
-        },
+        Action::Bottom => {
+            let last = max_scroll(app);
+            match &mut app.mode {
+                Mode::Detail { scroll, .. } | Mode::Help { scroll } => *scroll = last,
+                _ => app.view_mut(app.tab).select_last(),
+            }
+        }
         Action::Open => {
             let tab = app.tab;
             if let Some(row) = app.view(tab).selected_row() {
@@ -219,10 +242,35 @@ fn switch_tab(app: &mut App, tab: Tab) {
 }
 
 fn move_by(app: &mut App, delta: isize) {
+    let last = max_scroll(app);
     match &mut app.mode {
         Mode::Detail { scroll, .. } | Mode::Help { scroll } => {
-            *scroll = scroll.saturating_add_signed(delta);
+            *scroll = scroll.saturating_add_signed(delta).min(last);
         }
         _ => app.view_mut(app.tab).move_by(delta),
     }
+}
+
+/// The furthest a detail view or the help can scroll: its last line at the bottom of the
+/// screen. Kept in the state, so scrolling back up after `G` starts moving at once.
+fn max_scroll(app: &App) -> usize {
+    let content = match &app.mode {
+        Mode::Detail { key, .. } => {
+            let pane = app.tab.pane();
+            (0..pane.len(&app.data))
+                .find(|&row| pane.key(&app.data, row) == *key)
+                .map_or(0, |row| pane.detail(&app.data, row, app.now).len())
+        }
+        // A title and a blank line per layer, a line per binding, and the closing note.
+        Mode::Help { .. } => {
+            app.keymap
+                .layers
+                .values()
+                .map(|b| b.len() + 2)
+                .sum::<usize>()
+                + 2
+        }
+        _ => 0,
+    };
+    content.saturating_sub(app.page_rows())
 }

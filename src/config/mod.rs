@@ -12,7 +12,7 @@ pub mod theme;
 pub use error::ConfigError;
 pub use keymap::{Action, KeySpec, Keymap, Layer};
 pub use paths::{config_dir, state_dir};
-pub use settings::Settings;
+pub use settings::{REFRESH_SECS, Settings};
 pub use theme::Theme;
 
 use std::path::{Path, PathBuf};

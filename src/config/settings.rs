@@ -12,7 +12,7 @@ pub struct Settings {
     pub theme: String,
     /// Keymap preset or file name under `keymaps/`.
     pub keymap: String,
-    /// Seconds between polls of each source.
+    /// Seconds between polls of each source (1 to 86,400).
     pub refresh_secs: u64,
     /// The severity an alarm in ALARM gets in the Overview.
     pub alarm_severity: Severity,
@@ -49,15 +49,36 @@ impl Settings {
     pub fn parse(text: &str, origin: &Origin) -> Result<Settings, ConfigError> {
         let settings: Settings =
             toml::from_str(text).map_err(|err| ConfigError::from_toml(origin, text, &err))?;
-        if settings.refresh_secs == 0 {
-            return Err(ConfigError {
-                location: Some(origin.0.clone()),
-                message: "refresh_secs must be at least 1".into(),
-            });
+        if !REFRESH_SECS.contains(&settings.refresh_secs) {
+            // Re-read the one field with its position, to point at it.
+            let offset = toml::from_str::<RefreshOnly>(text)
+                .ok()
+                .and_then(|r| r.refresh_secs)
+                .map_or(0, |spanned| spanned.span().start);
+            return Err(ConfigError::at(
+                origin,
+                text,
+                offset,
+                format!(
+                    "refresh_secs must be between {} and {} seconds",
+                    REFRESH_SECS.start(),
+                    REFRESH_SECS.end()
+                ),
+            ));
         }
         Ok(settings)
     }
 }
+
+/// Poll intervals watchpost accepts: at least a second, at most a day.
+pub const REFRESH_SECS: std::ops::RangeInclusive<u64> = 1..=86_400;
+
+#[derive(Deserialize)]
+struct RefreshOnly {
+    refresh_secs: Option<toml::Spanned<u64>>,
+}
+
+impl Settings {}
 
 #[cfg(test)]
 mod tests {
@@ -75,6 +96,16 @@ mod tests {
         let text = err.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(text.starts_with("c:2:1: "), "{text}");
         assert!(text.contains("refesh_secs"), "{text}");
+    }
+
+    #[test]
+    fn out_of_range_refresh_points_at_the_value() {
+        let err = Settings::parse("theme = \"mono\"\nrefresh_secs = 0\n", &Origin("c".into()));
+        let text = err.err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(
+            text,
+            "c:2:16: refresh_secs must be between 1 and 86400 seconds"
+        );
     }
 
     #[test]

@@ -12,6 +12,8 @@ pub enum TriageRef {
     },
     Check {
         check_id: &'static str,
+        account_id: String,
+        region: Option<String>,
         resource: String,
     },
 }

@@ -103,7 +103,7 @@ impl Pane for AlarmsPane {
         };
         match column {
             0 => SortKey::Num(i64::from(data.changed_alarms.contains(&a.arn))),
-            1 => SortKey::Num(state_rank(a.state) * 10_000_000_000 + a.state_updated.timestamp()),
+            1 => SortKey::Pair(state_rank(a.state), a.state_updated.timestamp()),
             2 => SortKey::text(&a.name),
             3 => SortKey::text(&a.region),
             4 => SortKey::text(&condition(a)),

@@ -84,7 +84,7 @@ impl Pane for FindingsPane {
         // Score and severity sort together; recency breaks ties.
         let score = (f.severity_score * 10.0).round() as i64;
         match column {
-            0 | 1 => SortKey::Num(score * 10_000_000_000_000 + f.last_seen.timestamp()),
+            0 | 1 => SortKey::Pair(score, f.last_seen.timestamp()),
             2 => SortKey::text(&f.finding_type),
             3 => SortKey::text(&f.resource.id),
             4 => SortKey::text(&f.region),

@@ -304,7 +304,7 @@ fn groups(r: &Row<'_>) -> String {
 /// The subject name checks use: `root` for the root account, else the user name.
 fn name_key(r: &Row<'_>) -> String {
     match r {
-        Row::Root(_) => "root".to_string(),
+        Row::Root(_) => crate::posture::ROOT.to_string(),
         Row::User(u) => u.name.clone(),
     }
 }

@@ -137,6 +137,8 @@ impl<'a> Cell<'a> {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SortKey {
     Num(i64),
+    /// A primary key with a tie-breaker (severity, then recency).
+    Pair(i64, i64),
     Text(String),
 }
 

@@ -57,7 +57,15 @@ impl Pane for OverviewPane {
             .map(|i| match &i.item {
                 TriageRef::Alarm { arn } => arn.clone(),
                 TriageRef::Finding { id } => id.clone(),
-                TriageRef::Check { check_id, resource } => format!("{check_id}|{resource}"),
+                TriageRef::Check {
+                    check_id,
+                    account_id,
+                    region,
+                    resource,
+                } => format!(
+                    "{check_id}|{account_id}|{}|{resource}",
+                    region.as_deref().unwrap_or("")
+                ),
             })
             .unwrap_or_default()
     }
@@ -78,9 +86,7 @@ impl Pane for OverviewPane {
         };
         match column {
             // Severity, then recency: the queue's own order.
-            0 => SortKey::Num(
-                i.severity as i64 * 10_000_000_000 + i.since.map_or(0, |t| t.timestamp()),
-            ),
+            0 => SortKey::Pair(i.severity as i64, i.since.map_or(0, |t| t.timestamp())),
             1 => SortKey::text(i.source.label()),
             2 => SortKey::text(&i.title),
             3 => SortKey::text(&i.resource),
@@ -116,10 +122,20 @@ impl Pane for OverviewPane {
                 .finding(id)
                 .map(|f| super::findings::detail(f, now))
                 .unwrap_or_default(),
-            TriageRef::Check { check_id, resource } => data
+            TriageRef::Check {
+                check_id,
+                account_id,
+                region,
+                resource,
+            } => data
                 .checks
                 .iter()
-                .find(|c| c.check_id == *check_id && &c.resource == resource)
+                .find(|c| {
+                    c.check_id == *check_id
+                        && &c.account_id == account_id
+                        && &c.region == region
+                        && &c.resource == resource
+                })
                 .map(super::posture::detail)
                 .unwrap_or_default(),
         }

@@ -55,8 +55,9 @@ impl Pane for PosturePane {
         check(data, row)
             .map(|c| {
                 format!(
-                    "{}|{}|{}",
+                    "{}|{}|{}|{}",
                     c.check_id,
+                    c.account_id,
                     c.region.as_deref().unwrap_or(""),
                     c.resource
                 )

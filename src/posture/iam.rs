@@ -55,6 +55,10 @@ fn result(
     }
 }
 
+/// The resource name of root-account checks: the credential report's own name for the row.
+/// IAM user names cannot contain `<`, so no user can be mistaken for root.
+pub const ROOT: &str = "<root_account>";
+
 fn days(since: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     (now - since).num_days()
 }
@@ -70,7 +74,7 @@ fn root_mfa(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
         "credential report <root_account> mfa_active = {}",
         inv.root.mfa_active
     );
-    out.push(result(inv, check, "root", inv.root.mfa_active, evidence));
+    out.push(result(inv, check, ROOT, inv.root.mfa_active, evidence));
 }
 
 fn root_hardware_mfa(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
@@ -97,7 +101,7 @@ fn root_hardware_mfa(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
             "the root MFA device type could not be determined".to_string(),
         ),
     };
-    out.push(result(inv, check, "root", pass, evidence));
+    out.push(result(inv, check, ROOT, pass, evidence));
 }
 
 fn root_access_keys(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
@@ -119,7 +123,7 @@ fn root_access_keys(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
     } else {
         format!("active root access key(s): {}", active.join(", "))
     };
-    out.push(result(inv, check, "root", active.is_empty(), evidence));
+    out.push(result(inv, check, ROOT, active.is_empty(), evidence));
 }
 
 fn root_recent_use(
@@ -154,7 +158,7 @@ fn root_recent_use(
         ),
         None => (true, "root has no recorded use".to_string()),
     };
-    out.push(result(inv, check, "root", pass, evidence));
+    out.push(result(inv, check, ROOT, pass, evidence));
 }
 
 fn password_policy(inv: &IdentityInventory, t: &Thresholds, out: &mut Vec<CheckResult>) {
@@ -497,7 +501,7 @@ mod tests {
         inv.root.mfa_hardware = Some(false);
         assert_eq!(
             failing(&inv),
-            vec![("iam.root-hardware-mfa".into(), "root".into())]
+            vec![("iam.root-hardware-mfa".into(), ROOT.into())]
         );
     }
 

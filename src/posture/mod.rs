@@ -6,6 +6,8 @@ mod cloudwatch;
 mod guardduty;
 mod iam;
 
+pub use iam::ROOT;
+
 use crate::domain::{Alarm, CheckResult, DetectorStatus, IdentityInventory};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;

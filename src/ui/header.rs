@@ -41,7 +41,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     );
 
     let mut spans = vec![Span::styled(
-        format!(" {} │", app.header.regions.join(",")),
+        format!(
+            " {} │",
+            crate::sanitize::clean(&app.header.regions.join(","))
+        ),
         theme.header,
     )];
     for kind in SourceKind::ALL {
@@ -57,7 +60,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             ),
             (Some(_), None) => (format!("{} ERROR", kind.label()), theme.error),
             (None, Some(t)) => {
-                let stale = (app.now - t).num_seconds() > 3 * app.settings.refresh_secs as i64;
+                let limit =
+                    i64::try_from(app.settings.refresh_secs.saturating_mul(3)).unwrap_or(i64::MAX);
+                let stale = (app.now - t).num_seconds() > limit;
                 let style = if stale { theme.stale } else { theme.header };
                 (format!("{} {}", kind.label(), age(app.now, t)), style)
             }
@@ -90,14 +95,23 @@ pub fn render_tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) 
     let width = usize::from(area.width);
     let texts: Vec<String> = (0..=2u8)
         .rev()
-        .map(|detail| Tab::ALL.iter().map(|t| label(*t, detail)).collect::<Vec<_>>())
+        .map(|detail| {
+            Tab::ALL
+                .iter()
+                .map(|t| label(*t, detail))
+                .collect::<Vec<_>>()
+        })
         .find(|texts| texts.iter().map(|t| t.width()).sum::<usize>() <= width)
         .unwrap_or_else(|| Tab::ALL.iter().map(|t| label(*t, 0)).collect());
     let spans: Vec<Span<'_>> = texts
         .into_iter()
         .zip(Tab::ALL)
         .map(|(text, tab)| {
-            let style = if tab == app.tab { theme.tab_active } else { theme.tab };
+            let style = if tab == app.tab {
+                theme.tab_active
+            } else {
+                theme.tab
+            };
             Span::styled(text, style)
         })
         .collect();

@@ -5,6 +5,7 @@ use crate::app::App;
 use crate::config::Theme;
 use crate::domain::{AlarmState, Severity, SourceKind};
 use crate::panes::age;
+use crate::sanitize::clean;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -18,14 +19,15 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             let (counts, problem) = counts(app, *kind);
             let label = format!(" {:<11}", kind.label());
             let state = freshness(app, *kind);
+            // Region names and error messages come from AWS: every span is sanitised.
             let mut spans = vec![
                 Span::styled(label, theme.title),
-                Span::styled(counts, theme.text),
+                Span::styled(clean(&counts).into_owned(), theme.text),
             ];
             if let Some(problem) = problem {
-                spans.push(Span::styled(format!(" · {problem}"), theme.fail));
+                spans.push(Span::styled(format!(" · {}", clean(&problem)), theme.fail));
             }
-            spans.push(Span::styled(format!(" · {}", state.0), state.1(theme)));
+            spans.push(Span::styled(format!(" · {}", clean(&state.0)), state.1(theme)));
             let text_width: usize = spans.iter().map(|s| s.width()).sum();
             if text_width > width {
                 // Cut the whole line at the width, keeping the first style.
