@@ -118,7 +118,7 @@ fn demo_console_switches_tabs_filters_helps_and_restores_the_terminal() {
     let screen = console.wait_for("Potential");
     assert!(screen.contains("111122223333"), "{screen}");
     assert!(screen.contains("DEMO"), "{screen}");
-    console.wait_for("IAM 0s");
+    console.wait_for("40 users");
 
     console.send("2");
     let screen = console.wait_for("State");

@@ -316,9 +316,102 @@ fn selection_follows_its_item_when_data_reorders() {
     let mut app = loaded_app();
     press(&mut app, "3jjj");
     let selected = selected_key(&app);
-    let mut session = session();
-    support::poll_all(&mut app, &mut session);
+    let position = app.view(Tab::Findings).selected;
+    // The finding at the top escalates to the lowest score: it moves to the bottom, and
+    // every row below it moves up by one.
+    let mut top = app.data.findings[app.view(Tab::Findings).rows[0]].clone();
+    top.severity_score = 1.0;
+    let id = SourceId {
+        kind: SourceKind::Findings,
+        account_id: DEMO_ACCOUNT_ID.into(),
+        region: Some(top.region.clone()),
+    };
+    let detector = app
+        .data
+        .detectors
+        .iter()
+        .find(|d| d.region == top.region)
+        .unwrap()
+        .clone();
+    let data = SourceData::Findings {
+        detector,
+        upserts: vec![top],
+        complete: false,
+    };
+    update(
+        &mut app,
+        Msg::Source(SourceEvent::Data {
+            id,
+            data,
+            at: fixed_now(),
+        }),
+    );
     assert_eq!(selected_key(&app), selected);
+    assert_eq!(
+        app.view(Tab::Findings).selected,
+        position - 1,
+        "the row moved; the selection went with it"
+    );
+}
+
+#[test]
+fn incremental_filtering_matches_a_full_rebuild_for_every_prefix() {
+    for filter in ["cpu", "!z z", "!eu", "db$", "^orders", "eu !api", "'5xx"] {
+        let mut typed = loaded_app();
+        press(&mut typed, "2/");
+        let mut rebuilt = loaded_app();
+        press(&mut rebuilt, "2");
+        for (i, c) in filter.char_indices() {
+            press(&mut typed, &c.to_string());
+            let prefix = &filter[..i + c.len_utf8()];
+            rebuilt.set_filter(Tab::Alarms, prefix.to_string());
+            let mut a = typed.view(Tab::Alarms).rows.clone();
+            let mut b = rebuilt.view(Tab::Alarms).rows.clone();
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b, "after typing {prefix:?}");
+        }
+    }
+}
+
+#[test]
+fn scrolling_is_clamped_so_up_works_right_after_bottom() {
+    let mut app = loaded_app();
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 80,
+            height: 15,
+        },
+    );
+    press(&mut app, "4");
+    update(&mut app, key(KeyCode::Enter));
+    press(&mut app, "G");
+    let Mode::Detail { scroll: bottom, .. } = app.mode.clone() else {
+        panic!("not in detail")
+    };
+    assert!(bottom > 0 && bottom < 100, "{bottom}");
+    press(&mut app, "jjjj");
+    assert!(
+        matches!(app.mode, Mode::Detail { scroll, .. } if scroll == bottom),
+        "cannot scroll past the end"
+    );
+    press(&mut app, "k");
+    assert!(matches!(app.mode, Mode::Detail { scroll, .. } if scroll == bottom - 1));
+}
+
+#[test]
+fn status_messages_expire_and_key_hints_return() {
+    let mut app = loaded_app();
+    update(&mut app, ctrl('r'));
+    assert!(app.status.is_some());
+    update(&mut app, Msg::Tick(fixed_now() + Duration::seconds(2)));
+    assert!(app.status.is_some(), "still shown after 2 s");
+    update(&mut app, Msg::Tick(fixed_now() + Duration::seconds(9)));
+    assert_eq!(app.status, None);
+    update(&mut app, ctrl('r'));
+    press(&mut app, "j");
+    assert_eq!(app.status, None, "a key press dismisses it");
 }
 
 #[test]

@@ -162,6 +162,20 @@ fn filter_rows(
     .collect()
 }
 
+fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<usize>, column: usize, descending: bool) {
+    let mut keyed: Vec<(SortKey, usize)> = rows
+        .iter()
+        .map(|&row| (pane.sort_key(data, row, column), row))
+        .collect();
+    // Stable, with the row index as tie-breaker, so equal keys keep the source's order.
+    keyed.sort_by(|(a, ra), (b, rb)| {
+        let order = if descending { b.cmp(a) } else { a.cmp(b) };
+        order.then(ra.cmp(rb))
+    });
+    rows.clear();
+    rows.extend(keyed.into_iter().map(|(_, row)| row));
+}
+
 #[cfg(test)]
 mod tests {
     use super::narrows;
@@ -175,18 +189,4 @@ mod tests {
         assert!(!narrows("!z", "!zz"));
         assert!(!narrows("db$", "db$x"));
     }
-}
-
-fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<usize>, column: usize, descending: bool) {
-    let mut keyed: Vec<(SortKey, usize)> = rows
-        .iter()
-        .map(|&row| (pane.sort_key(data, row, column), row))
-        .collect();
-    // Stable, with the row index as tie-breaker, so equal keys keep the source's order.
-    keyed.sort_by(|(a, ra), (b, rb)| {
-        let order = if descending { b.cmp(a) } else { a.cmp(b) };
-        order.then(ra.cmp(rb))
-    });
-    rows.clear();
-    rows.extend(keyed.into_iter().map(|(_, row)| row));
 }

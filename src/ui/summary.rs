@@ -27,7 +27,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             if let Some(problem) = problem {
                 spans.push(Span::styled(format!(" · {}", clean(&problem)), theme.fail));
             }
-            spans.push(Span::styled(format!(" · {}", clean(&state.0)), state.1(theme)));
+            spans.push(Span::styled(
+                format!(" · {}", clean(&state.0)),
+                state.1(theme),
+            ));
             let text_width: usize = spans.iter().map(|s| s.width()).sum();
             if text_width > width {
                 // Cut the whole line at the width, keeping the first style.
