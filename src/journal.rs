@@ -77,21 +77,26 @@ pub fn read(path: &Path) -> std::io::Result<JournalContents> {
 }
 
 pub fn parse(text: &str) -> JournalContents {
-    let mut intents: Vec<JournalRecord> = Vec::new();
-    let mut outcomes: HashMap<String, JournalRecord> = HashMap::new();
+    let mut records = Vec::new();
     let mut problems = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         match serde_json::from_str::<JournalRecord>(line) {
-            Ok(record) if record.phase == Phase::Intent => intents.push(record),
-            Ok(record) => {
-                outcomes.insert(record.id.clone(), record);
-            }
+            Ok(record) => records.push(record),
             Err(err) => problems.push(format!("line {}: {err}", n + 1)),
         }
     }
+    assemble(records, problems)
+}
+
+/// Joins intents with their outcomes, newest first.
+pub fn assemble(records: Vec<JournalRecord>, problems: Vec<String>) -> JournalContents {
+    let (intents, outcomes): (Vec<JournalRecord>, Vec<JournalRecord>) =
+        records.into_iter().partition(|r| r.phase == Phase::Intent);
+    let mut outcomes: HashMap<String, JournalRecord> =
+        outcomes.into_iter().map(|r| (r.id.clone(), r)).collect();
     let mut entries: Vec<JournalEntry> = intents
         .into_iter()
         .map(|intent| {
@@ -109,6 +114,30 @@ pub fn parse(text: &str) -> JournalContents {
         .collect();
     entries.sort_by_key(|e| std::cmp::Reverse(e.intent.time));
     JournalContents { entries, problems }
+}
+
+impl JournalContents {
+    /// Adds records kept elsewhere (the demo account's simulated history).
+    pub fn with_records(self, extra: Vec<JournalRecord>) -> JournalContents {
+        let mut records: Vec<JournalRecord> = Vec::new();
+        for entry in self.entries {
+            if let Some(time) = entry.finished {
+                let error = match &entry.outcome {
+                    Outcome::Failed(error) => Some(error.clone()),
+                    _ => None,
+                };
+                records.push(JournalRecord {
+                    time,
+                    phase: Phase::Outcome,
+                    error,
+                    ..entry.intent.clone()
+                });
+            }
+            records.push(entry.intent);
+        }
+        records.extend(extra);
+        assemble(records, self.problems)
+    }
 }
 
 #[cfg(test)]

@@ -82,17 +82,18 @@ fn main() -> ExitCode {
     } else {
         "journal.jsonl"
     };
-    if let Some(path) = state_dir.as_ref().map(|d| d.join(journal_file)) {
-        app.data.journal_path = Some(path.display().to_string());
-        match journal::read(&path) {
-            Ok(contents) => {
-                update(&mut app, Msg::Journal(contents));
-            }
-            Err(err) => {
-                app.status = Some(format!("cannot read the journal {}: {err}", path.display()))
-            }
+    let history = session.journal_history.clone();
+    let contents = match state_dir.as_ref().map(|d| d.join(journal_file)) {
+        Some(path) => {
+            app.data.journal_path = Some(path.display().to_string());
+            journal::read(&path).unwrap_or_else(|err| {
+                app.status = Some(format!("cannot read the journal {}: {err}", path.display()));
+                journal::JournalContents::default()
+            })
         }
-    }
+        None => journal::JournalContents::default(),
+    };
+    update(&mut app, Msg::Journal(contents.with_records(history)));
 
     let result = runtime.block_on(console::run(
         app,

@@ -127,6 +127,21 @@ impl Pane for JournalPane {
         lines
     }
 
+    fn title_note(&self, data: &Data) -> Option<String> {
+        let unknown = data.journal.incomplete();
+        let damaged = data.journal.problems.len();
+        let mut notes = Vec::new();
+        if unknown > 0 {
+            notes.push(format!(
+                "{unknown} action(s) with no recorded outcome: check them"
+            ));
+        }
+        if damaged > 0 {
+            notes.push(format!("{damaged} unreadable line(s) in the journal file"));
+        }
+        (!notes.is_empty()).then(|| notes.join(" · "))
+    }
+
     fn empty_message(&self, data: &Data) -> String {
         let mut message = "No actions taken yet.".to_string();
         if let Some(path) = &data.journal_path {

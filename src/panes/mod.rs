@@ -184,4 +184,8 @@ pub trait Pane: Sync {
     fn detail(&self, data: &Data, row: usize, now: DateTime<Utc>) -> Vec<DetailLine>;
     /// What an empty table says, so no pane is ever a blank box.
     fn empty_message(&self, data: &Data) -> String;
+    /// A warning for the table's title that must stay visible (e.g. a damaged journal).
+    fn title_note(&self, _data: &Data) -> Option<String> {
+        None
+    }
 }

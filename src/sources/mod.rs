@@ -102,5 +102,8 @@ pub struct Session {
     pub regions: Vec<String>,
     /// Whether the session was opened as a demo (shown in the header).
     pub demo: bool,
+    /// Journal records that belong to the account but not to the journal file: the demo
+    /// account's simulated history. Empty for AWS accounts.
+    pub journal_history: Vec<crate::journal::JournalRecord>,
     pub sources: Vec<Box<dyn Source>>,
 }

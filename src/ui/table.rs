@@ -32,6 +32,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             theme.filter,
         ));
     }
+    if let Some(note) = pane.title_note(&app.data) {
+        title.push(Span::styled(format!("{} ", fit(&note, 60)), theme.fail));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)

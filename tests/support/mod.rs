@@ -76,6 +76,8 @@ pub fn loaded_app() -> App {
     let mut session = session();
     let mut app = empty_app(&session);
     poll_all(&mut app, &mut session);
+    let history = watchpost::journal::assemble(session.journal_history.clone(), Vec::new());
+    update(&mut app, Msg::Journal(history));
     app
 }
 

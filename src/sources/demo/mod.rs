@@ -13,6 +13,7 @@ mod finding_catalog;
 mod findings;
 mod identity;
 mod ids;
+mod journal;
 #[cfg(test)]
 mod source_tests;
 mod sources;
@@ -197,7 +198,8 @@ fn region_slot(region: &str) -> Option<usize> {
 /// and one Findings source per [`DEMO_REGIONS`] entry; all share one `Arc<DemoWorld>` and the
 /// clock. The world is anchored at `clock.now()` when the session is built.
 pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
-    let world = Arc::new(DemoWorld::new(options, clock.now()));
+    let anchor = clock.now();
+    let world = Arc::new(DemoWorld::new(options, anchor));
     let mut list: Vec<Box<dyn Source>> = Vec::with_capacity(1 + 2 * DEMO_REGIONS.len());
     list.push(Box::new(sources::DemoIdentity::new(
         world.clone(),
@@ -219,6 +221,7 @@ pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
         caller: world.caller(),
         regions: DEMO_REGIONS.iter().map(|r| r.to_string()).collect(),
         demo: true,
+        journal_history: world.journal_at(anchor),
         sources: list,
     }
 }

@@ -1,0 +1,138 @@
+//! The demo account's simulated remediation history, so the Journal tab shows what an
+//! on-call week looks like: actions that succeeded, one that was denied, and one whose
+//! outcome never came back (the console was killed mid-call).
+
+use super::{DEMO_ACCOUNT_ID, DemoWorld};
+use crate::journal::{JournalRecord, Phase};
+use chrono::{DateTime, Duration, Utc};
+
+impl DemoWorld {
+    pub fn journal_at(&self, anchor: DateTime<Utc>) -> Vec<JournalRecord> {
+        let caller = self.caller().arn;
+        let identity = self.identity_at(anchor);
+        let mut keyed = identity
+            .users
+            .iter()
+            .filter_map(|u| u.access_keys.first().map(|k| (u, k)));
+        let mut records = Vec::new();
+        let mut add = |id: &str,
+                       hours_ago: i64,
+                       action: &str,
+                       target: String,
+                       region: Option<&str>,
+                       cli: String,
+                       outcome: Option<Option<&str>>| {
+            let time = anchor - Duration::hours(hours_ago);
+            let intent = JournalRecord {
+                id: format!("demo-{id}"),
+                time,
+                phase: Phase::Intent,
+                action: action.to_string(),
+                target,
+                account_id: DEMO_ACCOUNT_ID.to_string(),
+                region: region.map(str::to_string),
+                caller_arn: caller.clone(),
+                cli,
+                error: None,
+            };
+            if let Some(error) = outcome {
+                records.push(JournalRecord {
+                    time: time + Duration::seconds(1),
+                    phase: Phase::Outcome,
+                    error: error.map(str::to_string),
+                    ..intent.clone()
+                });
+            }
+            records.push(intent);
+        };
+        if let Some((user, key)) = keyed.next() {
+            add(
+                "1",
+                70,
+                "access-key.deactivate",
+                format!("{} ({})", user.name, key.id),
+                None,
+                format!(
+                    "aws iam update-access-key --user-name {} --access-key-id {} --status Inactive",
+                    user.name, key.id
+                ),
+                Some(None),
+            );
+        }
+        let findings = self.findings_at("us-east-1", anchor);
+        if let Some(finding) = findings.first() {
+            add(
+                "2",
+                46,
+                "finding.archive",
+                finding.id.clone(),
+                Some("us-east-1"),
+                format!(
+                    "aws guardduty archive-findings --detector-id {} --finding-ids {}",
+                    finding.detector_id, finding.id
+                ),
+                Some(None),
+            );
+        }
+        if let Some((user, key)) = keyed.next() {
+            add(
+                "3",
+                20,
+                "access-key.delete",
+                format!("{} ({})", user.name, key.id),
+                None,
+                format!(
+                    "aws iam delete-access-key --user-name {} --access-key-id {}",
+                    user.name, key.id
+                ),
+                Some(Some(
+                    "AccessDenied: not authorized to perform iam:DeleteAccessKey",
+                )),
+            );
+        }
+        if let Some(user) = identity.users.first() {
+            add(
+                "4",
+                5,
+                "user.quarantine",
+                user.name.clone(),
+                None,
+                format!(
+                    "aws iam put-user-policy --user-name {} --policy-name watchpost-quarantine --policy-document file://deny-all.json",
+                    user.name
+                ),
+                None,
+            );
+        }
+        records
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{Outcome, assemble};
+    use crate::sources::demo::DemoOptions;
+
+    #[test]
+    fn demo_history_has_success_failure_and_an_unknown_outcome() {
+        let anchor = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let world = DemoWorld::new(DemoOptions::default(), anchor);
+        let contents = assemble(world.journal_at(anchor), Vec::new());
+        let outcomes: Vec<&Outcome> = contents.entries.iter().map(|e| &e.outcome).collect();
+        assert_eq!(contents.entries.len(), 4);
+        assert_eq!(contents.incomplete(), 1);
+        assert!(
+            outcomes
+                .iter()
+                .any(|o| matches!(o, Outcome::Failed(e) if e.starts_with("AccessDenied")))
+        );
+        assert_eq!(
+            outcomes
+                .iter()
+                .filter(|o| ***o == Outcome::Succeeded)
+                .count(),
+            2
+        );
+    }
+}
