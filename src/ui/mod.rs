@@ -23,7 +23,7 @@ pub const MIN_HEIGHT: u16 = 15;
 pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area, theme);
+        too_small(frame, area, app, theme);
         return;
     }
     let [header_area, tabs_area, body, status_area] = Layout::vertical([
@@ -56,10 +56,15 @@ fn render_tab_body(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) 
     }
 }
 
-fn too_small(frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+fn too_small(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    // The quit key comes from the keymap, so a rebound `q` is named correctly.
+    let quit = app
+        .keymap
+        .keys_for(crate::config::Layer::Global, crate::config::Action::Quit)
+        .unwrap_or_else(|| "Ctrl-C".to_string());
     let message = format!(
         "Terminal too small: {}×{}. watchpost needs at least {MIN_WIDTH}×{MIN_HEIGHT}. \
-         Enlarge the window, or press q to quit.",
+         Enlarge the window, or press {quit} to quit.",
         area.width, area.height
     );
     let paragraph = Paragraph::new(Line::styled(message, theme.error)).wrap(Wrap { trim: true });
