@@ -12,6 +12,14 @@ use watchpost::panes::Tab;
 use watchpost::sources::demo::{DEMO_ACCOUNT_ID, DemoOptions, DemoWorld};
 use watchpost::sources::{SourceData, SourceError, SourceErrorKind};
 
+fn demo_source(kind: SourceKind, region: impl Into<String>) -> SourceId {
+    SourceId {
+        kind,
+        account_id: DEMO_ACCOUNT_ID.into(),
+        region: Some(region.into()),
+    }
+}
+
 fn selected_key(app: &watchpost::app::App) -> String {
     let view = app.view(app.tab);
     app.tab.pane().key(&app.data, view.selected_row().unwrap())
@@ -195,11 +203,7 @@ fn quit_refresh_and_ctrl_c() {
 fn a_failing_source_keeps_its_data_and_reports_the_error() {
     let mut app = loaded_app();
     let alarms_before = app.data.alarms.len();
-    let id = SourceId {
-        kind: SourceKind::Alarms,
-        account_id: DEMO_ACCOUNT_ID.into(),
-        region: Some("us-east-1".into()),
-    };
+    let id = demo_source(SourceKind::Alarms, "us-east-1");
     let error = SourceError {
         source_id: id.clone(),
         operation: "DescribeAlarms".into(),
@@ -252,11 +256,7 @@ fn alarm_entering_alarm_is_marked_and_rings_the_bell_when_enabled() {
             (!entered.is_empty()).then_some((now, entered))
         })
         .expect("the demo's alarms change state over time");
-    let id = SourceId {
-        kind: SourceKind::Alarms,
-        account_id: DEMO_ACCOUNT_ID.into(),
-        region: Some("us-east-1".into()),
-    };
+    let id = demo_source(SourceKind::Alarms, "us-east-1");
     let effects = update(
         &mut app,
         Msg::Source(SourceEvent::Data {
@@ -281,11 +281,7 @@ fn findings_merge_in_place_and_archived_ones_leave() {
     let mut archived = app.data.findings[1].clone();
     archived.archived = true;
     let region = changed.region.clone();
-    let id = SourceId {
-        kind: SourceKind::Findings,
-        account_id: DEMO_ACCOUNT_ID.into(),
-        region: Some(region.clone()),
-    };
+    let id = demo_source(SourceKind::Findings, region.clone());
     let detector = app
         .data
         .detectors
@@ -321,11 +317,7 @@ fn selection_follows_its_item_when_data_reorders() {
     // every row below it moves up by one.
     let mut top = app.data.findings[app.view(Tab::Findings).rows[0]].clone();
     top.severity_score = 1.0;
-    let id = SourceId {
-        kind: SourceKind::Findings,
-        account_id: DEMO_ACCOUNT_ID.into(),
-        region: Some(top.region.clone()),
-    };
+    let id = demo_source(SourceKind::Findings, top.region.clone());
     let detector = app
         .data
         .detectors

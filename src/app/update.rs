@@ -257,8 +257,7 @@ fn max_scroll(app: &App) -> usize {
     let content = match &app.mode {
         Mode::Detail { key, .. } => {
             let pane = app.tab.pane();
-            (0..pane.len(&app.data))
-                .find(|&row| pane.key(&app.data, row) == *key)
+            pane.find(&app.data, key)
                 .map_or(0, |row| pane.detail(&app.data, row, app.now).len())
         }
         // A title and a blank line per layer, a line per binding, and the closing note.

@@ -26,9 +26,8 @@ impl ConfigError {
 
     /// An error at byte `offset` of `text`, reported as `origin:line:column`.
     pub fn at(origin: &Origin, text: &str, offset: usize, message: impl Into<String>) -> Self {
-        let (line, column) = line_column(text, offset);
         ConfigError {
-            location: Some(format!("{}:{line}:{column}", origin.0)),
+            location: Some(location(origin, text, offset)),
             message: message.into(),
         }
     }
@@ -60,6 +59,12 @@ impl fmt::Display for ConfigError {
             None => f.write_str(&self.message),
         }
     }
+}
+
+/// `origin:line:column` of byte `offset` of `text`.
+pub fn location(origin: &Origin, text: &str, offset: usize) -> String {
+    let (line, column) = line_column(text, offset);
+    format!("{}:{line}:{column}", origin.0)
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -245,8 +245,8 @@ impl Keymap {
                     return Err(ConfigError::at(origin, text, start, "`on` names no key"));
                 }
                 if let Some(i) = bindings.iter().position(|b| conflicts(&b.keys, &keys)) {
-                    let (line, _) = (spans.get(i).copied().unwrap_or(0), ());
-                    let other = ConfigError::at(origin, text, line, "");
+                    let other =
+                        super::error::location(origin, text, spans.get(i).copied().unwrap_or(0));
                     return Err(ConfigError::at(
                         origin,
                         text,
@@ -256,7 +256,7 @@ impl Keymap {
                             entry.on.get_ref(),
                             format!("{layer:?}").to_lowercase(),
                             bindings.get(i).map(Binding::keys_label).unwrap_or_default(),
-                            other.location.unwrap_or_default()
+                            other
                         ),
                     ));
                 }

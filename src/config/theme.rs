@@ -46,6 +46,12 @@ macro_rules! theme_styles {
             $(#[serde(default)] $name: StyleSpec,)*
         }
 
+        impl Theme {
+            fn all_styles(&self) -> Vec<Style> {
+                vec![$(self.$name,)*]
+            }
+        }
+
         impl RawTheme {
             fn into_theme(self, origin: &Origin, text: &str) -> Result<Theme, ConfigError> {
                 Ok(Theme {
@@ -163,39 +169,6 @@ impl Theme {
         self.all_styles()
             .iter()
             .any(|s| s.fg.is_some() || s.bg.is_some())
-    }
-
-    fn all_styles(&self) -> Vec<Style> {
-        vec![
-            self.text,
-            self.dim,
-            self.header,
-            self.badge_read_only,
-            self.badge_write,
-            self.badge_demo,
-            self.tab,
-            self.tab_active,
-            self.border,
-            self.title,
-            self.table_header,
-            self.selected,
-            self.filter,
-            self.status,
-            self.error,
-            self.stale,
-            self.help_key,
-            self.severity_critical,
-            self.severity_high,
-            self.severity_medium,
-            self.severity_low,
-            self.severity_info,
-            self.state_alarm,
-            self.state_ok,
-            self.state_insufficient,
-            self.pass,
-            self.fail,
-            self.changed,
-        ]
     }
 }
 

@@ -184,6 +184,10 @@ pub trait Pane: Sync {
     fn detail(&self, data: &Data, row: usize, now: DateTime<Utc>) -> Vec<DetailLine>;
     /// What an empty table says, so no pane is ever a blank box.
     fn empty_message(&self, data: &Data) -> String;
+    /// The row whose key is `key`, for views pinned to one item.
+    fn find(&self, data: &Data, key: &str) -> Option<usize> {
+        (0..self.len(data)).find(|&row| self.key(data, row) == key)
+    }
     /// A warning for the table's title that must stay visible (e.g. a damaged journal).
     fn title_note(&self, _data: &Data) -> Option<String> {
         None

@@ -25,24 +25,28 @@ pub fn evaluate(
     }
 }
 
+/// What a check is, independent of any resource it is run against.
+#[derive(Clone, Copy)]
+struct Check {
+    id: &'static str,
+    title: &'static str,
+    severity: Severity,
+    /// CIS and AWS FSBP control IDs.
+    controls: &'static [&'static str],
+}
+
 fn result(
     inv: &IdentityInventory,
-    check: (
-        &'static str,
-        &'static str,
-        Severity,
-        &'static [&'static str],
-    ),
+    check: Check,
     resource: &str,
     pass: bool,
     evidence: String,
 ) -> CheckResult {
-    let (check_id, title, severity, controls) = check;
     CheckResult {
-        check_id,
-        title,
-        severity,
-        controls,
+        check_id: check.id,
+        title: check.title,
+        severity: check.severity,
+        controls: check.controls,
         status: if pass {
             CheckStatus::Pass
         } else {
@@ -64,12 +68,12 @@ fn days(since: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
 }
 
 fn root_mfa(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
-    let check = (
-        "iam.root-mfa",
-        "Root account has MFA",
-        Severity::Critical,
-        &["CIS 1.5", "IAM.9"][..],
-    );
+    let check = Check {
+        id: "iam.root-mfa",
+        title: "Root account has MFA",
+        severity: Severity::Critical,
+        controls: &["CIS 1.5", "IAM.9"],
+    };
     let evidence = format!(
         "credential report <root_account> mfa_active = {}",
         inv.root.mfa_active
@@ -81,12 +85,12 @@ fn root_hardware_mfa(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
     if !inv.root.mfa_active {
         return; // Reported by iam.root-mfa; a hardware check without MFA would say the same twice.
     }
-    let check = (
-        "iam.root-hardware-mfa",
-        "Root MFA is a hardware device",
-        Severity::High,
-        &["CIS 1.6", "IAM.6"][..],
-    );
+    let check = Check {
+        id: "iam.root-hardware-mfa",
+        title: "Root MFA is a hardware device",
+        severity: Severity::High,
+        controls: &["CIS 1.6", "IAM.6"],
+    };
     let (pass, evidence) = match inv.root.mfa_hardware {
         Some(true) => (
             true,
@@ -105,12 +109,12 @@ fn root_hardware_mfa(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
 }
 
 fn root_access_keys(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
-    let check = (
-        "iam.root-access-keys",
-        "Root account has no access keys",
-        Severity::Critical,
-        &["CIS 1.4", "IAM.4"][..],
-    );
+    let check = Check {
+        id: "iam.root-access-keys",
+        title: "Root account has no access keys",
+        severity: Severity::Critical,
+        controls: &["CIS 1.4", "IAM.4"],
+    };
     let active: Vec<&str> = inv
         .root
         .access_keys
@@ -132,12 +136,12 @@ fn root_recent_use(
     now: DateTime<Utc>,
     out: &mut Vec<CheckResult>,
 ) {
-    let check = (
-        "iam.root-recent-use",
-        "Root account not used recently",
-        Severity::High,
-        &["CIS 1.7"][..],
-    );
+    let check = Check {
+        id: "iam.root-recent-use",
+        title: "Root account not used recently",
+        severity: Severity::High,
+        controls: &["CIS 1.7"],
+    };
     let last = inv
         .root
         .password_last_used
@@ -162,12 +166,12 @@ fn root_recent_use(
 }
 
 fn password_policy(inv: &IdentityInventory, t: &Thresholds, out: &mut Vec<CheckResult>) {
-    let check = (
-        "iam.password-policy",
-        "Password policy is strong",
-        Severity::Medium,
-        &["CIS 1.8", "CIS 1.9", "IAM.15", "IAM.16"][..],
-    );
+    let check = Check {
+        id: "iam.password-policy",
+        title: "Password policy is strong",
+        severity: Severity::Medium,
+        controls: &["CIS 1.8", "CIS 1.9", "IAM.15", "IAM.16"],
+    };
     let Some(policy) = &inv.password_policy else {
         out.push(result(
             inv,
@@ -215,12 +219,12 @@ fn console_mfa(inv: &IdentityInventory, user: &IamUser, out: &mut Vec<CheckResul
     if !user.has_console_access() {
         return;
     }
-    let check = (
-        "iam.console-mfa",
-        "Console users have MFA",
-        Severity::High,
-        &["CIS 1.10", "IAM.5"][..],
-    );
+    let check = Check {
+        id: "iam.console-mfa",
+        title: "Console users have MFA",
+        severity: Severity::High,
+        controls: &["CIS 1.10", "IAM.5"],
+    };
     let evidence = format!("password_enabled = true, mfa_active = {}", user.mfa_active);
     out.push(result(inv, check, &user.name, user.mfa_active, evidence));
 }
@@ -232,12 +236,12 @@ fn key_rotation(
     now: DateTime<Utc>,
     out: &mut Vec<CheckResult>,
 ) {
-    let check = (
-        "iam.key-rotation",
-        "Access keys are rotated",
-        Severity::Medium,
-        &["CIS 1.14", "IAM.3"][..],
-    );
+    let check = Check {
+        id: "iam.key-rotation",
+        title: "Access keys are rotated",
+        severity: Severity::Medium,
+        controls: &["CIS 1.14", "IAM.3"],
+    };
     for key in user.active_keys() {
         let age = days(key.created, now);
         let evidence = format!(
@@ -263,12 +267,12 @@ fn unused_credentials(
     now: DateTime<Utc>,
     out: &mut Vec<CheckResult>,
 ) {
-    let check = (
-        "iam.unused-credentials",
-        "Unused credentials are disabled",
-        Severity::Medium,
-        &["CIS 1.12", "IAM.22"][..],
-    );
+    let check = Check {
+        id: "iam.unused-credentials",
+        title: "Unused credentials are disabled",
+        severity: Severity::Medium,
+        controls: &["CIS 1.12", "IAM.22"],
+    };
     if let Some(password) = user.password.as_ref().filter(|p| p.enabled) {
         // A never-used password counts from when the user was created.
         let (since, what) = match password.last_used {
@@ -316,12 +320,12 @@ fn single_active_key(inv: &IdentityInventory, user: &IamUser, out: &mut Vec<Chec
     if active.is_empty() {
         return;
     }
-    let check = (
-        "iam.single-active-key",
-        "At most one active access key",
-        Severity::Low,
-        &["CIS 1.13"][..],
-    );
+    let check = Check {
+        id: "iam.single-active-key",
+        title: "At most one active access key",
+        severity: Severity::Low,
+        controls: &["CIS 1.13"],
+    };
     let evidence = format!("{} active key(s): {}", active.len(), active.join(", "));
     out.push(result(inv, check, &user.name, active.len() <= 1, evidence));
 }
@@ -330,12 +334,12 @@ fn admin_policy(inv: &IdentityInventory, user: &IamUser, out: &mut Vec<CheckResu
     if user.admin_via.is_empty() {
         return;
     }
-    let check = (
-        "iam.admin-policy",
-        "No full-admin (*:*) policy attached",
-        Severity::High,
-        &["CIS 1.16", "IAM.1"][..],
-    );
+    let check = Check {
+        id: "iam.admin-policy",
+        title: "No full-admin (*:*) policy attached",
+        severity: Severity::High,
+        controls: &["CIS 1.16", "IAM.1"],
+    };
     let evidence = format!("Allow * on * through {}", user.admin_via.join(", "));
     out.push(result(inv, check, &user.name, false, evidence));
 }

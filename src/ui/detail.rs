@@ -21,7 +21,7 @@ pub fn render(
     scroll: usize,
 ) {
     let pane = app.tab.pane();
-    let row = (0..pane.len(&app.data)).find(|&row| pane.key(&app.data, row) == key);
+    let row = pane.find(&app.data, key);
     let content = match row {
         Some(row) => pane.detail(&app.data, row, app.now),
         None => vec![DetailLine::Text(
