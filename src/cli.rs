@@ -13,8 +13,34 @@ use clap::Parser;
 )]
 pub struct Cli {
     /// Run on the embedded demo account: no AWS credentials, no network.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["profile", "region", "endpoint_url", "role_arn"])]
     pub demo: bool,
+
+    /// AWS profile from the shared config files (default: AWS_PROFILE, then `default`).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Region(s) to watch: repeat the flag or give a comma list (default: config.toml
+    /// `regions`, then AWS_REGION or the profile's region).
+    #[arg(long, value_name = "REGION[,REGION…]")]
+    pub region: Vec<String>,
+
+    /// Send every AWS call to this endpoint (a local emulator). AWS_ENDPOINT_URL and
+    /// AWS_ENDPOINT_URL_<SERVICE> are honoured as well.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Assume this role (e.g. in another account) for every call.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+
+    /// External ID the role's trust policy requires.
+    #[arg(long, value_name = "ID", requires = "role_arn")]
+    pub external_id: Option<String>,
+
+    /// MFA device the role requires; its code is asked before the console starts.
+    #[arg(long, value_name = "ARN", requires = "role_arn")]
+    pub mfa_serial: Option<String>,
 
     /// Seed of the demo account: the same seed always gives the same account.
     #[arg(long, value_name = "N", default_value_t = crate::sources::demo::DEFAULT_SEED, requires = "demo")]

@@ -54,9 +54,10 @@ pub async fn run(
     clock: SharedClock,
 ) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel();
+    let limit = worker::poll_limit(worker::DEFAULT_CONCURRENT_POLLS);
     let workers: Vec<WorkerHandle> = sources
         .into_iter()
-        .map(|source| worker::spawn(source, poll, clock.clone(), tx.clone()))
+        .map(|source| worker::spawn(source, poll, clock.clone(), tx.clone(), limit.clone()))
         .collect();
     drop(tx);
 

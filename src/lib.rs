@@ -4,6 +4,7 @@
 //! messages → the pure `update` of the app state → `ui::render`. See DESIGN in the README.
 
 pub mod app;
+pub mod aws;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -1,14 +1,16 @@
 use clap::Parser;
+use std::io::{BufRead, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use watchpost::app::{App, HeaderInfo, Msg, update};
 use watchpost::cli::Cli;
 use watchpost::clock::{SharedClock, SystemClock};
-use watchpost::config::{self, ConfigRequest};
+use watchpost::config::{self, ConfigRequest, Settings};
+use watchpost::sources::Session;
 use watchpost::sources::demo::{DemoOptions, demo_session};
 use watchpost::worker::PollSettings;
-use watchpost::{console, journal, logging};
+use watchpost::{aws, console, journal, logging};
 
 /// Exit statuses, documented in the README.
 const EXIT_USAGE: u8 = 2;
@@ -31,13 +33,6 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    if !cli.demo {
-        eprintln!(
-            "watchpost: no AWS connection is available in this build yet; \
-             run `watchpost --demo` for the embedded demo account"
-        );
-        return ExitCode::from(EXIT_CREDENTIALS);
-    }
     let state_dir = config::state_dir();
     let _log_guard = logging::init(state_dir.as_deref());
 
@@ -53,15 +48,30 @@ fn main() -> ExitCode {
         }
     };
     let clock: SharedClock = Arc::new(SystemClock);
-    let session = runtime.block_on(async {
-        demo_session(
-            DemoOptions {
-                seed: cli.demo_seed,
-                scale: cli.demo_scale,
-            },
-            clock.clone(),
-        )
-    });
+    let session = if cli.demo {
+        runtime.block_on(async {
+            demo_session(
+                DemoOptions {
+                    seed: cli.demo_seed,
+                    scale: cli.demo_scale,
+                },
+                clock.clone(),
+            )
+        })
+    } else {
+        match runtime.block_on(connect_to_aws(&cli, &loaded.settings)) {
+            Ok(session) => session,
+            Err(err) => {
+                eprintln!("watchpost: {err}");
+                let code = if err.is_usage() {
+                    EXIT_USAGE
+                } else {
+                    EXIT_CREDENTIALS
+                };
+                return ExitCode::from(code);
+            }
+        }
+    };
     let mut settings = loaded.settings;
     if let Some(refresh) = cli.refresh {
         settings.refresh_secs = refresh;
@@ -109,4 +119,34 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Opens the AWS session: `--region` wins over `regions` in config.toml, which wins over
+/// the AWS profile's region.
+async fn connect_to_aws(cli: &Cli, settings: &Settings) -> Result<Session, aws::ConnectError> {
+    let regions = if cli.region.is_empty() {
+        aws::parse_regions(&settings.regions)
+    } else {
+        aws::parse_regions(&cli.region)
+    };
+    let options = aws::AwsOptions {
+        profile: cli.profile.clone(),
+        regions,
+        endpoint_url: cli.endpoint_url.clone(),
+        role_arn: cli.role_arn.clone(),
+        external_id: cli.external_id.clone(),
+        mfa_serial: cli.mfa_serial.clone(),
+    };
+    let loader = aws::config_loader(&options).await;
+    aws::connect(&options, loader, &mut prompt_mfa_code).await
+}
+
+/// Asks for the MFA code on a plain prompt, before the console takes the terminal.
+fn prompt_mfa_code(serial: &str) -> std::io::Result<String> {
+    let mut stderr = std::io::stderr();
+    write!(stderr, "MFA code for {serial}: ")?;
+    stderr.flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim().to_string())
 }

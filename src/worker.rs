@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Notify, Semaphore, mpsc};
 use tokio::task::JoinHandle;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -57,14 +57,27 @@ impl Drop for WorkerHandle {
     }
 }
 
+/// Bounds how many sources poll at once, across regions and accounts, so a wide fan-out
+/// does not open dozens of connections or trip account-wide API rate limits.
+pub type PollLimit = Arc<Semaphore>;
+
+/// Eight concurrent polls: enough for a few services over several regions, well under the
+/// per-account API rate limits.
+pub const DEFAULT_CONCURRENT_POLLS: usize = 8;
+
+pub fn poll_limit(concurrent: usize) -> PollLimit {
+    Arc::new(Semaphore::new(concurrent.max(1)))
+}
+
 pub fn spawn(
     source: Box<dyn Source>,
     settings: PollSettings,
     clock: SharedClock,
     tx: mpsc::UnboundedSender<Msg>,
+    limit: PollLimit,
 ) -> WorkerHandle {
     let refresh = Arc::new(Notify::new());
-    let task = tokio::spawn(run(source, settings, clock, tx, refresh.clone()));
+    let task = tokio::spawn(run(source, settings, clock, tx, refresh.clone(), limit));
     WorkerHandle { refresh, task }
 }
 
@@ -74,11 +87,14 @@ async fn run(
     clock: SharedClock,
     tx: mpsc::UnboundedSender<Msg>,
     refresh: Arc<Notify>,
+    limit: PollLimit,
 ) {
     let id = source.id().clone();
     let mut rng = ChaCha8Rng::seed_from_u64(seed_for(&id.to_string()));
     let mut failures: u32 = 0;
     loop {
+        // The semaphore is never closed; if it were, polling unbounded beats stopping.
+        let permit = limit.acquire().await.ok();
         if tx
             .send(Msg::Source(SourceEvent::Polling { id: id.clone() }))
             .is_err()
@@ -94,6 +110,7 @@ async fn run(
                 message: format!("no answer within {}s", settings.timeout.as_secs()),
             }),
         };
+        drop(permit);
         let wait = match outcome {
             Ok(data) => {
                 failures = 0;
@@ -236,7 +253,7 @@ mod tests {
     async fn polls_once_per_interval() {
         let (source, polls) = counting(None, Duration::ZERO);
         let (tx, mut rx) = mpsc::unbounded_channel();
-        let _worker = spawn(source, settings(), clock(), tx);
+        let _worker = spawn(source, settings(), clock(), tx, poll_limit(4));
         tokio::time::sleep(Duration::from_secs(150)).await;
         assert_eq!(polls.load(Ordering::SeqCst), 3);
         let mut data = 0;
@@ -252,7 +269,7 @@ mod tests {
     async fn refreshes_during_a_poll_coalesce_into_one() {
         let (source, polls) = counting(None, Duration::from_secs(5));
         let (tx, _rx) = mpsc::unbounded_channel();
-        let worker = spawn(source, settings(), clock(), tx);
+        let worker = spawn(source, settings(), clock(), tx, poll_limit(4));
         tokio::time::sleep(Duration::from_secs(1)).await;
         for _ in 0..10 {
             worker.refresh();
@@ -266,7 +283,7 @@ mod tests {
     async fn throttling_backs_off_exponentially() {
         let (source, polls) = counting(Some(SourceErrorKind::Throttled), Duration::ZERO);
         let (tx, _rx) = mpsc::unbounded_channel();
-        let _worker = spawn(source, settings(), clock(), tx);
+        let _worker = spawn(source, settings(), clock(), tx, poll_limit(4));
         // Waits of at most 2, 4, 8, 16 s: within 31 s at most 5 polls, and at least 3
         // (each wait is at least half of its step).
         tokio::time::sleep(Duration::from_secs(31)).await;
@@ -282,7 +299,7 @@ mod tests {
             timeout: Duration::from_secs(3),
             ..settings()
         };
-        let _worker = spawn(source, settings, clock(), tx);
+        let _worker = spawn(source, settings, clock(), tx, poll_limit(4));
         tokio::time::sleep(Duration::from_secs(4)).await;
         let mut timed_out = false;
         while let Ok(msg) = rx.try_recv() {
@@ -291,6 +308,65 @@ mod tests {
             }
         }
         assert!(timed_out);
+    }
+
+    /// Records how many polls run at the same time.
+    struct ConcurrencyProbe {
+        id: SourceId,
+        running: Arc<AtomicU32>,
+        most: Arc<AtomicU32>,
+        polls: Arc<AtomicU32>,
+    }
+
+    #[async_trait]
+    impl Source for ConcurrencyProbe {
+        fn id(&self) -> &SourceId {
+            &self.id
+        }
+
+        async fn poll(&mut self) -> Result<SourceData, SourceError> {
+            let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            self.running.fetch_sub(1, Ordering::SeqCst);
+            self.polls.fetch_add(1, Ordering::SeqCst);
+            Ok(SourceData::Alarms(Vec::new()))
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_poll_limit_bounds_concurrent_polls_across_workers() {
+        let running = Arc::new(AtomicU32::new(0));
+        let most = Arc::new(AtomicU32::new(0));
+        let polls = Arc::new(AtomicU32::new(0));
+        let limit = poll_limit(2);
+        let (tx, _rx) = mpsc::unbounded_channel();
+        let workers: Vec<WorkerHandle> = (0..6)
+            .map(|i| {
+                let probe = ConcurrencyProbe {
+                    id: SourceId {
+                        kind: SourceKind::Alarms,
+                        account_id: "1".into(),
+                        region: Some(format!("region-{i}")),
+                    },
+                    running: running.clone(),
+                    most: most.clone(),
+                    polls: polls.clone(),
+                };
+                spawn(
+                    Box::new(probe),
+                    settings(),
+                    clock(),
+                    tx.clone(),
+                    limit.clone(),
+                )
+            })
+            .collect();
+        // Six 5 s polls two at a time take 15 s; all six finish, never more than two at once.
+        tokio::time::sleep(Duration::from_secs(16)).await;
+        assert_eq!(polls.load(Ordering::SeqCst), 6);
+        assert_eq!(most.load(Ordering::SeqCst), 2);
+        drop(workers);
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub struct Settings {
     pub alarm_severity: Severity,
     /// Ring the terminal bell when an alarm enters ALARM.
     pub bell: bool,
+    /// Regions to watch when `--region` is not given (empty: the AWS profile's region).
+    pub regions: Vec<String>,
 }
 
 impl Default for Settings {
@@ -28,6 +30,7 @@ impl Default for Settings {
             refresh_secs: 60,
             alarm_severity: Severity::High,
             bell: false,
+            regions: Vec::new(),
         }
     }
 }

@@ -381,7 +381,10 @@ def credential_report(iam) -> list[dict[str, str]]:  # type: ignore[no-untyped-d
         time.sleep(0.1)
     else:
         raise AssertionError("credential report never COMPLETE")
-    content = iam.get_credential_report()["Content"].decode()
+    report = iam.get_credential_report()
+    age = datetime.now(timezone.utc) - report["GeneratedTime"]
+    assert timedelta(0) <= age < timedelta(minutes=5), report["GeneratedTime"]
+    content = report["Content"].decode()
     rows = list(csv.DictReader(io.StringIO(content)))
     assert len(next(csv.reader(io.StringIO(content)))) == 22
     return rows

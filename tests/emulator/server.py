@@ -30,9 +30,11 @@ import base64
 import copy
 import json
 import os
+import shutil
 import signal
 import sys
 import threading
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -1130,6 +1132,30 @@ def install_iam() -> None:
 
     IAMBackend.get_credential_report = get_credential_report  # type: ignore[method-assign]
 
+    # GeneratedTime: moto answers a fixed 2015 date. AWS reports when the report was made and
+    # makes a new one only when the last is more than 4 hours old.
+    orig_generate = IAMBackend.generate_report
+
+    def generate_report(self: Any) -> None:
+        orig_generate(self)
+        last = self.__dict__.get("wp_report_generated")
+        if last is None or utcnow() - last > timedelta(hours=4):
+            self.__dict__["wp_report_generated"] = utcnow()
+
+    IAMBackend.generate_report = generate_report  # type: ignore[method-assign]
+
+    from moto.core.responses import ActionResult
+    from moto.iam.responses import IamResponse
+
+    def get_credential_report_response(self: Any) -> Any:
+        report = self.backend.get_credential_report()
+        generated = self.backend.__dict__.get("wp_report_generated") or utcnow()
+        return ActionResult(
+            {"Content": report, "ReportFormat": "text/csv", "GeneratedTime": iso_ms(generated)}
+        )
+
+    IamResponse.get_credential_report = get_credential_report_response  # type: ignore[method-assign]
+
     orig_create_lp = IAMBackend.create_login_profile
     orig_update_lp = IAMBackend.update_login_profile
 
@@ -1274,6 +1300,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 = pick a free port")
     parser.add_argument("--port-file", help="write the bound port here once listening")
+    parser.add_argument(
+        "--parent-pid",
+        type=int,
+        help="exit when this process is gone (a test binary that started the emulator and "
+        "cannot run clean-up code at exit)",
+    )
     args = parser.parse_args(argv)
 
     from moto.moto_server.werkzeug_app import (
@@ -1300,7 +1332,26 @@ def main(argv: list[str] | None = None) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if args.parent_pid:
+        threading.Thread(target=watch_parent, args=(args.parent_pid, stop), daemon=True).start()
     server.serve_forever()
+    if args.parent_pid and args.port_file:
+        # Nobody is left to run `scripts/emulator stop`: remove our own temporary directory.
+        own_dir = os.path.dirname(os.path.abspath(args.port_file))
+        if os.path.basename(own_dir).startswith("watchpost-emulator."):
+            shutil.rmtree(own_dir, ignore_errors=True)
+
+
+def watch_parent(pid: int, stop: Any) -> None:
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            stop()
+            return
+        except PermissionError:
+            pass
+        time.sleep(0.5)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,359 @@
+//! GuardDuty: the detector of one region and its unarchived findings, fetched incrementally.
+//!
+//! `ListFindings` returns IDs only, so a refresh can tell what changed only by the
+//! `updatedAt` criterion. Three kinds of poll, all filtered on `service.archived = false`
+//! and sorted by `updatedAt`, with `GetFindings` in batches of 50:
+//!
+//! - **full** (the first poll, then every [`FULL_EVERY`]): every unarchived finding; the set
+//!   replaces the old one, which drops findings archived elsewhere (archiving does not move
+//!   `updatedAt`, so nothing else would notice).
+//! - **newer** (most polls): `updatedAt` after the high-water mark — new findings and updates
+//!   to known ones. The detector found by the last full poll is reused, so a refresh with
+//!   nothing new costs one `ListFindings` call.
+//! - **overlap** (every [`OVERLAP_EVERY`]): `updatedAt` from the high-water mark minus
+//!   [`OVERLAP_MINUTES`], fetching only IDs not yet known: findings that became visible late
+//!   with an older timestamp.
+
+use super::errors::{Call, classify};
+use crate::domain::{DetectorStatus, Finding, FindingResource, SourceId, SourceKind};
+use crate::sources::{Source, SourceData, SourceError};
+use async_trait::async_trait;
+use aws_sdk_guardduty::Client;
+use aws_sdk_guardduty::types::{
+    Condition, DetectorStatus as AwsDetectorStatus, FindingCriteria, OrderBy, SortCriteria,
+};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashSet;
+
+const LIST_DETECTORS: Call = Call::new("guardduty", "ListDetectors");
+const GET_DETECTOR: Call = Call::new("guardduty", "GetDetector");
+const LIST_FINDINGS: Call = Call::new("guardduty", "ListFindings");
+const GET_FINDINGS: Call = Call::new("guardduty", "GetFindings");
+
+/// `GetFindings` accepts at most 50 IDs; `ListFindings` pages hold at most 50.
+const BATCH: usize = 50;
+/// How far before the newest finding seen an overlap poll looks for late arrivals.
+pub const OVERLAP_MINUTES: i64 = 5;
+/// Every this many polls, an overlap poll instead of a newer-than poll.
+pub const OVERLAP_EVERY: u32 = 4;
+/// Every this many polls, a full listing.
+pub const FULL_EVERY: u32 = 12;
+
+/// Which findings one poll asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Listing {
+    Full,
+    Newer(DateTime<Utc>),
+    Overlap(DateTime<Utc>),
+}
+
+pub struct FindingSource {
+    id: SourceId,
+    client: Client,
+    /// The detector found by the last full listing.
+    detector: Option<DetectorStatus>,
+    /// The newest `updatedAt` seen; `None` until a full listing succeeded.
+    high_water: Option<DateTime<Utc>>,
+    /// IDs of the unarchived findings fetched so far.
+    known: HashSet<String>,
+    polls: u32,
+}
+
+impl FindingSource {
+    pub fn new(client: Client, account_id: &str, region: &str) -> Self {
+        FindingSource {
+            id: SourceId {
+                kind: SourceKind::Findings,
+                account_id: account_id.to_string(),
+                region: Some(region.to_string()),
+            },
+            client,
+            detector: None,
+            high_water: None,
+            known: HashSet::new(),
+            polls: 0,
+        }
+    }
+
+    fn status(&self, detector_id: Option<String>, enabled: bool) -> DetectorStatus {
+        DetectorStatus {
+            account_id: self.id.account_id.clone(),
+            region: self.id.region.clone().unwrap_or_default(),
+            detector_id,
+            enabled,
+        }
+    }
+
+    async fn detector(&self) -> Result<DetectorStatus, SourceError> {
+        let listed = self
+            .client
+            .list_detectors()
+            .send()
+            .await
+            .map_err(|e| classify(&self.id, LIST_DETECTORS, &e))?;
+        // GuardDuty allows one detector per account and region.
+        let Some(detector_id) = listed.detector_ids().first() else {
+            return Ok(self.status(None, false));
+        };
+        let detector = self
+            .client
+            .get_detector()
+            .detector_id(detector_id)
+            .send()
+            .await
+            .map_err(|e| classify(&self.id, GET_DETECTOR, &e))?;
+        let enabled = detector.status() == Some(&AwsDetectorStatus::Enabled);
+        Ok(self.status(Some(detector_id.clone()), enabled))
+    }
+
+    /// Drops everything learnt, so the next poll looks the detector up and lists in full.
+    fn forget(&mut self) {
+        self.detector = None;
+        self.high_water = None;
+        self.known.clear();
+    }
+
+    fn listing(&self) -> Listing {
+        match self.high_water {
+            Some(_) if self.polls % FULL_EVERY == 0 => Listing::Full,
+            Some(mark) if self.polls % OVERLAP_EVERY == 0 => {
+                Listing::Overlap(mark - Duration::minutes(OVERLAP_MINUTES))
+            }
+            Some(mark) => Listing::Newer(mark),
+            None => Listing::Full,
+        }
+    }
+
+    async fn list_ids(
+        &self,
+        detector_id: &str,
+        listing: Listing,
+    ) -> Result<Vec<String>, SourceError> {
+        let mut criteria = FindingCriteria::builder().criterion(
+            "service.archived",
+            Condition::builder().equals("false").build(),
+        );
+        let updated = match listing {
+            Listing::Full => None,
+            Listing::Newer(mark) => {
+                Some(Condition::builder().greater_than(mark.timestamp_millis()))
+            }
+            Listing::Overlap(from) => {
+                Some(Condition::builder().greater_than_or_equal(from.timestamp_millis()))
+            }
+        };
+        if let Some(condition) = updated {
+            criteria = criteria.criterion("updatedAt", condition.build());
+        }
+        let mut pages = self
+            .client
+            .list_findings()
+            .detector_id(detector_id)
+            .finding_criteria(criteria.build())
+            .sort_criteria(
+                SortCriteria::builder()
+                    .attribute_name("updatedAt")
+                    .order_by(OrderBy::Asc)
+                    .build(),
+            )
+            .max_results(BATCH as i32)
+            .into_paginator()
+            .send();
+        let mut ids = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| classify(&self.id, LIST_FINDINGS, &e))?;
+            ids.extend(page.finding_ids().iter().cloned());
+        }
+        Ok(ids)
+    }
+
+    async fn get(&self, detector_id: &str, ids: &[String]) -> Result<Vec<Finding>, SourceError> {
+        let mut findings = Vec::with_capacity(ids.len());
+        for batch in ids.chunks(BATCH) {
+            let output = self
+                .client
+                .get_findings()
+                .detector_id(detector_id)
+                .set_finding_ids(Some(batch.to_vec()))
+                .send()
+                .await
+                .map_err(|e| classify(&self.id, GET_FINDINGS, &e))?;
+            findings.extend(
+                output
+                    .findings()
+                    .iter()
+                    .map(|f| finding(f, &self.id, detector_id)),
+            );
+        }
+        Ok(findings)
+    }
+}
+
+#[async_trait]
+impl Source for FindingSource {
+    fn id(&self) -> &SourceId {
+        &self.id
+    }
+
+    async fn poll(&mut self) -> Result<SourceData, SourceError> {
+        let listing = self.listing();
+        // The detector is looked up with every full listing; in between, the one found is
+        // used, so a quiet refresh is a single call.
+        let detector = match (&self.detector, listing) {
+            (Some(detector), Listing::Newer(_) | Listing::Overlap(_)) => detector.clone(),
+            _ => self.detector().await?,
+        };
+        let Some(detector_id) = detector.detector_id.clone().filter(|_| detector.enabled) else {
+            self.forget();
+            return Ok(SourceData::Findings {
+                detector,
+                upserts: Vec::new(),
+                complete: true,
+            });
+        };
+        let fetched = match self.list_ids(&detector_id, listing).await {
+            Ok(mut ids) => {
+                if matches!(listing, Listing::Overlap(_)) {
+                    ids.retain(|id| !self.known.contains(id));
+                }
+                self.get(&detector_id, &ids).await
+            }
+            Err(err) => Err(err),
+        };
+        let upserts = match fetched {
+            Ok(upserts) => upserts,
+            Err(err) => {
+                // The detector may be gone or disabled: start over with a full poll.
+                self.forget();
+                return Err(err);
+            }
+        };
+        self.detector = Some(detector.clone());
+        let complete = listing == Listing::Full;
+        if complete {
+            self.known.clear();
+        }
+        for finding in &upserts {
+            if finding.archived {
+                self.known.remove(&finding.id);
+            } else {
+                self.known.insert(finding.id.clone());
+            }
+        }
+        let newest = upserts.iter().map(|f| f.updated_at).max();
+        self.high_water = self.high_water.max(newest).or(Some(DateTime::UNIX_EPOCH));
+        self.polls = if complete {
+            1
+        } else {
+            self.polls.wrapping_add(1)
+        };
+        Ok(SourceData::Findings {
+            detector,
+            upserts,
+            complete,
+        })
+    }
+}
+
+fn time(text: Option<&str>) -> Option<DateTime<Utc>> {
+    text.and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn text(value: Option<&str>) -> String {
+    value.unwrap_or_default().to_string()
+}
+
+/// An SDK finding as a domain finding. Missing fields become empty values, never errors:
+/// one odd finding must not hide the others.
+pub fn finding(
+    f: &aws_sdk_guardduty::types::Finding,
+    source: &SourceId,
+    detector_id: &str,
+) -> Finding {
+    let service = f.service();
+    let updated_at = time(f.updated_at()).unwrap_or(DateTime::UNIX_EPOCH);
+    let last_seen = time(service.and_then(|s| s.event_last_seen())).unwrap_or(updated_at);
+    let first_seen = time(service.and_then(|s| s.event_first_seen()))
+        .or_else(|| time(f.created_at()))
+        .unwrap_or(last_seen);
+    Finding {
+        id: text(f.id()),
+        arn: text(f.arn()),
+        account_id: f
+            .account_id()
+            .map_or_else(|| source.account_id.clone(), str::to_string),
+        region: f
+            .region()
+            .map_or_else(|| source.region.clone().unwrap_or_default(), str::to_string),
+        detector_id: service
+            .and_then(|s| s.detector_id())
+            .unwrap_or(detector_id)
+            .to_string(),
+        finding_type: text(f.r#type()),
+        title: text(f.title()),
+        description: text(f.description()),
+        severity_score: f.severity().unwrap_or_default(),
+        resource: resource(f.resource()),
+        count: service
+            .and_then(|s| s.count())
+            .and_then(|c| u64::try_from(c).ok())
+            .unwrap_or(1),
+        first_seen,
+        last_seen,
+        updated_at,
+        archived: service.and_then(|s| s.archived()).unwrap_or(false),
+    }
+}
+
+fn resource(resource: Option<&aws_sdk_guardduty::types::Resource>) -> FindingResource {
+    let kind = text(resource.and_then(|r| r.resource_type()));
+    let mut details: Vec<(String, String)> = Vec::new();
+    let mut push = |label: &str, value: Option<&str>| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            details.push((label.to_string(), value.to_string()));
+        }
+    };
+    let Some(resource) = resource else {
+        return FindingResource {
+            kind,
+            id: String::new(),
+            details,
+        };
+    };
+    let mut id = None;
+    if let Some(instance) = resource.instance_details() {
+        id = instance.instance_id().map(str::to_string);
+        push("Instance type", instance.instance_type());
+        push("Image ID", instance.image_id());
+        push(
+            "Private IP",
+            instance
+                .network_interfaces()
+                .first()
+                .and_then(|n| n.private_ip_address()),
+        );
+        for tag in instance.tags() {
+            let label = format!("Tag: {}", tag.key().unwrap_or_default());
+            push(&label, tag.value());
+        }
+    }
+    if let Some(key) = resource.access_key_details() {
+        id = id.or_else(|| key.access_key_id().map(str::to_string));
+        push("User name", key.user_name());
+        push("User type", key.user_type());
+    }
+    for bucket in resource.s3_bucket_details() {
+        id = id.or_else(|| bucket.name().map(str::to_string));
+        push("Bucket", bucket.name());
+    }
+    if let Some(cluster) = resource.eks_cluster_details() {
+        id = id.or_else(|| cluster.name().map(str::to_string));
+        push("Cluster", cluster.name());
+    }
+    FindingResource {
+        kind,
+        id: id.unwrap_or_default(),
+        details,
+    }
+}

@@ -1,0 +1,162 @@
+//! The local AWS emulator (moto, pinned, with watchpost's extensions) for integration tests.
+//!
+//! One emulator serves a whole test binary: `scripts/test` starts one and passes its URL in
+//! `WATCHPOST_EMULATOR_URL`; a bare `cargo test` starts one here (and the emulator exits
+//! when the test binary does). Tests take turns: [`Emulator::lock`] serialises them and
+//! resets all emulator state (`POST /moto-api/reset`) before each. An emulator that cannot
+//! be installed or started fails the test — it never skips.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use serde_json::Value;
+use std::process::Command;
+use std::sync::OnceLock;
+use tokio::sync::{Mutex, MutexGuard};
+use watchpost::aws::AwsOptions;
+
+/// moto's default account.
+pub const ACCOUNT: &str = "123456789012";
+
+static URL: OnceLock<Result<String, String>> = OnceLock::new();
+static TURN: Mutex<()> = Mutex::const_new(());
+
+fn start() -> Result<String, String> {
+    if let Ok(url) = std::env::var("WATCHPOST_EMULATOR_URL") {
+        return Ok(url);
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/emulator");
+    let output = Command::new(script)
+        .arg("start")
+        .env("WATCHPOST_EMULATOR_PARENT", std::process::id().to_string())
+        .output()
+        .map_err(|e| format!("cannot run {script}: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!(
+            "{script} start failed ({}):\n{}{}",
+            output.status,
+            stdout,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("EMULATOR_URL="))
+        .map(str::to_string)
+        .ok_or_else(|| format!("{script} start printed no EMULATOR_URL:\n{stdout}"))
+}
+
+/// A turn at the emulator: state was reset when it began, and no other test of this
+/// binary touches the emulator until it is dropped.
+pub struct Emulator {
+    pub url: String,
+    _turn: MutexGuard<'static, ()>,
+}
+
+impl Emulator {
+    pub async fn lock() -> Emulator {
+        let url = match URL.get_or_init(start) {
+            Ok(url) => url.clone(),
+            Err(err) => panic!(
+                "the AWS emulator is required for this test and could not start \
+                 (it needs python3 with venv; see tests/emulator/README.md):\n{err}"
+            ),
+        };
+        let turn = TURN.lock().await;
+        let emulator = Emulator { url, _turn: turn };
+        emulator.post("/moto-api/reset", &Value::Null);
+        emulator
+    }
+
+    /// POSTs JSON to an emulator route (`/moto-api/…` or the seeding routes under
+    /// `/_watchpost/`) and returns the JSON answer.
+    pub fn post(&self, path: &str, body: &Value) -> Value {
+        let url = format!("{}{path}", self.url);
+        let mut response = ureq::post(&url)
+            .send_json(body)
+            .unwrap_or_else(|e| panic!("POST {url}: {e}"));
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    }
+
+    pub fn get(&self, path: &str) -> String {
+        let url = format!("{}{path}", self.url);
+        let mut response = ureq::get(&url)
+            .call()
+            .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        response.body_mut().read_to_string().unwrap_or_default()
+    }
+
+    pub fn start_recording(&self) {
+        self.post("/moto-api/recorder/reset-recording", &Value::Null);
+        self.post("/moto-api/recorder/start-recording", &Value::Null);
+    }
+
+    /// Every request the emulator saw since [`start_recording`], one JSON object each.
+    pub fn recording(&self) -> Vec<Value> {
+        self.post("/moto-api/recorder/stop-recording", &Value::Null);
+        self.get("/moto-api/recorder/download-recording")
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    /// Options that point watchpost at the emulator for `regions`.
+    pub fn options(&self, regions: &[&str]) -> AwsOptions {
+        AwsOptions {
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+            endpoint_url: Some(self.url.clone()),
+            ..AwsOptions::default()
+        }
+    }
+
+    /// SDK configuration for seeding the emulator through the real API in `region`.
+    pub async fn sdk(&self, region: &str) -> SdkConfig {
+        aws_config::defaults(BehaviorVersion::latest())
+            .endpoint_url(&self.url)
+            .region(Region::new(region.to_string()))
+            .credentials_provider(test_credentials())
+            .load()
+            .await
+    }
+
+    /// The same, as another account: credentials from `AssumeRole` into a role of it.
+    pub async fn sdk_as(&self, region: &str, role_arn: &str) -> SdkConfig {
+        let base = self.sdk(region).await;
+        let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_name("seed")
+            .configure(&base)
+            .build()
+            .await;
+        base.to_builder()
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+            )
+            .build()
+    }
+}
+
+/// Dummy keys: the emulator needs signed requests, not valid ones.
+pub fn test_credentials() -> Credentials {
+    Credentials::new("testing", "testing", None, None, "watchpost-tests")
+}
+
+/// Connects watchpost to the emulator with `options`, as a user with keys in the
+/// environment would, and no MFA prompt.
+pub async fn connect(options: &AwsOptions) -> watchpost::sources::Session {
+    try_connect(options, &mut |serial| {
+        panic!("unexpected MFA prompt for {serial}")
+    })
+    .await
+    .unwrap_or_else(|e| panic!("connect: {e}"))
+}
+
+pub async fn try_connect(
+    options: &AwsOptions,
+    mfa: &mut dyn FnMut(&str) -> std::io::Result<String>,
+) -> Result<watchpost::sources::Session, watchpost::aws::ConnectError> {
+    let loader = watchpost::aws::config_loader(options)
+        .await
+        .credentials_provider(test_credentials());
+    watchpost::aws::connect(options, loader, mfa).await
+}

@@ -1,0 +1,119 @@
+//! The real binary in a pseudo-terminal: keys typed, the screen parsed with a terminal
+//! emulator (vt100).
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const ROWS: u16 = 30;
+pub const COLS: u16 = 100;
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+pub struct Console {
+    pub parser: Arc<Mutex<vt100::Parser>>,
+    pub raw: Arc<Mutex<Vec<u8>>>,
+    pub writer: Box<dyn Write + Send>,
+    pub child: Box<dyn Child + Send + Sync>,
+    pub master: Box<dyn MasterPty + Send>,
+    _dirs: tempfile::TempDir,
+}
+
+impl Console {
+    pub fn start(args: &[&str]) -> Console {
+        Console::start_with(args, &[])
+    }
+
+    /// Starts the binary with extra environment variables (`None` removes one).
+    pub fn start_with(args: &[&str], env: &[(&str, Option<&str>)]) -> Console {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let dirs = tempfile::tempdir().unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_watchpost"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("XDG_CONFIG_HOME", dirs.path().join("config"));
+        cmd.env("XDG_STATE_HOME", dirs.path().join("state"));
+        cmd.env_remove("NO_COLOR");
+        for (key, value) in env {
+            match value {
+                Some(value) => cmd.env(key, value),
+                None => cmd.env_remove(key),
+            }
+        }
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let writer = pty.master.take_writer().unwrap();
+        Console {
+            parser,
+            raw,
+            writer,
+            child,
+            master: pty.master,
+            _dirs: dirs,
+        }
+    }
+
+    pub fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    pub fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(what) {
+                return screen;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!("timed out waiting for {what:?}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        if keys.ends_with('\x1b') {
+            // A lone Esc followed at once by a key reads as Alt+key, as in any terminal.
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader thread drain the last bytes.
+                std::thread::sleep(Duration::from_millis(200));
+                return status;
+            }
+            if start.elapsed() > TIMEOUT {
+                let _ = self.child.kill();
+                panic!("the console did not exit; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
