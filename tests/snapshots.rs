@@ -139,3 +139,32 @@ fn mono_theme_selection_is_reverse_video_without_colour() {
     // The selected row and the CAN WRITE badge are drawn in reverse video.
     assert!(reversed_cells >= 78 + 11, "{reversed_cells}");
 }
+
+#[test]
+fn header_when_credentials_fail() {
+    use watchpost::app::SourceEvent;
+    use watchpost::sources::{SourceError, SourceErrorKind};
+    let mut app = loaded_app();
+    let ids: Vec<_> = app.sources.keys().cloned().collect();
+    for id in ids {
+        let error = SourceError {
+            source_id: id.clone(),
+            operation: "GetCredentialReport".into(),
+            kind: SourceErrorKind::Credentials,
+            message: "the MFA session for arn:aws:iam::111122223333:role/oncall expired; \
+                      restart watchpost and enter a new MFA code"
+                .into(),
+        };
+        update(
+            &mut app,
+            Msg::Source(SourceEvent::Failed {
+                id,
+                error,
+                at: support::fixed_now(),
+            }),
+        );
+    }
+    let screen = draw(&mut app, 160, 48);
+    let header: String = screen.lines().take(2).collect::<Vec<_>>().join("\n");
+    insta::assert_snapshot!("header_when_credentials_fail_160x48", header);
+}

@@ -445,3 +445,52 @@ fn update_is_total_over_every_key_in_every_mode() {
         assert!(view.selected < view.rows.len().max(1));
     }
 }
+
+#[test]
+fn expired_credentials_are_an_account_wide_problem_until_a_poll_succeeds() {
+    let mut app = loaded_app();
+    let alarms_before = app.data.alarms.len();
+    let ids: Vec<SourceId> = app.sources.keys().cloned().collect();
+    for id in &ids {
+        let error = SourceError {
+            source_id: id.clone(),
+            operation: "DescribeAlarms".into(),
+            kind: SourceErrorKind::Credentials,
+            message: "ExpiredToken: The security token included in the request is expired".into(),
+        };
+        update(
+            &mut app,
+            Msg::Source(SourceEvent::Failed {
+                id: id.clone(),
+                error,
+                at: fixed_now(),
+            }),
+        );
+    }
+    let problem = app.credentials_problem().expect("a credentials problem");
+    assert!(problem.contains("ExpiredToken"), "{problem}");
+    assert_eq!(app.data.alarms.len(), alarms_before, "data stays, stale");
+
+    // Other failures are not credential problems.
+    let mut other = loaded_app();
+    let id = demo_source(SourceKind::Alarms, "us-east-1");
+    update(
+        &mut other,
+        Msg::Source(SourceEvent::Failed {
+            id: id.clone(),
+            error: SourceError {
+                source_id: id,
+                operation: "DescribeAlarms".into(),
+                kind: SourceErrorKind::Throttled,
+                message: "Rate exceeded".into(),
+            },
+            at: fixed_now(),
+        }),
+    );
+    assert_eq!(other.credentials_problem(), None);
+
+    // Fresh credentials: each source clears its own failure with its next success.
+    let mut session = session();
+    support::poll_all(&mut app, &mut session);
+    assert_eq!(app.credentials_problem(), None);
+}

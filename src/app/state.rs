@@ -21,6 +21,10 @@ pub struct SourceStatus {
     pub last_success: Option<DateTime<Utc>>,
     /// The latest failure, cleared by the next success.
     pub last_error: Option<(DateTime<Utc>, String)>,
+    /// The latest failure was about the credentials themselves (expired, revoked, refresh
+    /// failed): every source of the account is affected, so the header says so. Holds the
+    /// service's or provider's own message.
+    pub credentials_error: Option<String>,
     pub polling: bool,
 }
 
@@ -145,6 +149,13 @@ impl App {
             }
         }
         (freshest, error)
+    }
+
+    /// The message of a credentials failure, if any source's last poll had one.
+    pub fn credentials_problem(&self) -> Option<&str> {
+        self.sources
+            .values()
+            .find_map(|s| s.credentials_error.as_deref())
     }
 }
 

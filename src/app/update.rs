@@ -4,6 +4,7 @@ use super::{App, Effect, Mode, Msg, SourceEvent};
 use crate::config::keymap::Resolution;
 use crate::config::{Action, KeySpec, Layer};
 use crate::panes::Tab;
+use crate::sources::SourceErrorKind;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -49,6 +50,8 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
         SourceEvent::Failed { id, error, at } => {
             let status = app.sources.entry(id).or_default();
             status.polling = false;
+            status.credentials_error =
+                (error.kind == SourceErrorKind::Credentials).then(|| error.message.clone());
             status.last_error = Some((at, error.to_string()));
             Vec::new()
         }
@@ -58,6 +61,7 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
             status.polling = false;
             status.last_success = Some(at);
             status.last_error = None;
+            status.credentials_error = None;
             app.data.derive(
                 &app.thresholds,
                 app.settings.alarm_severity,

@@ -30,9 +30,22 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let [left, right] =
         Layout::horizontal([Constraint::Min(10), Constraint::Length(badge_width)]).areas(top);
     let caller = &app.header.caller;
-    let left_text = format!(" watchpost │ {} │ {}", caller.account_id, caller.arn);
+    // Expired or revoked credentials stop every source at once; that outranks the ARN.
+    let (left_text, left_style) = match app.credentials_problem() {
+        Some(problem) => (
+            format!(
+                " watchpost │ {} │ CREDENTIALS FAILED, data is stale: {problem}",
+                caller.account_id
+            ),
+            theme.header.patch(theme.error),
+        ),
+        None => (
+            format!(" watchpost │ {} │ {}", caller.account_id, caller.arn),
+            theme.header,
+        ),
+    };
     frame.render_widget(
-        Paragraph::new(fit(&left_text, usize::from(left.width))).style(theme.header),
+        Paragraph::new(fit(&left_text, usize::from(left.width))).style(left_style),
         left,
     );
     frame.render_widget(

@@ -101,6 +101,11 @@ impl Emulator {
             .collect()
     }
 
+    /// The bodies of the recorded requests (decoded where the recorder base64-encoded them).
+    pub fn recorded_bodies(&self) -> Vec<String> {
+        self.recording().iter().map(request_body).collect()
+    }
+
     /// Options that point watchpost at the emulator for `regions`.
     pub fn options(&self, regions: &[&str]) -> AwsOptions {
         AwsOptions {
@@ -133,6 +138,17 @@ impl Emulator {
                 aws_credential_types::provider::SharedCredentialsProvider::new(provider),
             )
             .build()
+    }
+}
+
+/// One recorded request's body as text.
+pub fn request_body(request: &Value) -> String {
+    let body = request["body"].as_str().unwrap_or_default();
+    if request["body_encoded"].as_bool() == Some(true) {
+        let bytes = aws_smithy_types::base64::decode(body).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    } else {
+        body.to_string()
     }
 }
 
