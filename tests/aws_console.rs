@@ -72,28 +72,16 @@ async fn the_console_shows_a_seeded_account_across_two_regions() {
         }),
     );
 
-    let url = emulator.url.clone();
-    let home = tempfile::tempdir().unwrap();
-    let home_path = home.path().to_string_lossy().to_string();
-    let no_file = home.path().join("none").to_string_lossy().to_string();
-    // The console runs in a pseudo-terminal on a thread of its own; this test's runtime
-    // keeps the emulator turn.
+    let args = [
+        "--endpoint-url".to_string(),
+        emulator.url.clone(),
+        "--region".to_string(),
+        "us-east-1,eu-west-1".to_string(),
+    ];
+    // The console runs in a pseudo-terminal on a blocking thread; this test keeps its turn
+    // at the emulator meanwhile.
     let screens = tokio::task::spawn_blocking(move || {
-        let mut console = Console::start_with(
-            &["--endpoint-url", &url, "--region", "us-east-1,eu-west-1"],
-            &[
-                ("AWS_ACCESS_KEY_ID", Some("testing")),
-                ("AWS_SECRET_ACCESS_KEY", Some("testing")),
-                ("AWS_EC2_METADATA_DISABLED", Some("true")),
-                ("HOME", Some(&home_path)),
-                ("AWS_CONFIG_FILE", Some(&no_file)),
-                ("AWS_SHARED_CREDENTIALS_FILE", Some(&no_file)),
-                ("AWS_PROFILE", None),
-                ("AWS_REGION", None),
-                ("AWS_DEFAULT_REGION", None),
-                ("AWS_ENDPOINT_URL", None),
-            ],
-        );
+        let (mut console, _home) = console_with_env_keys(&args, &[]);
         let overview = console.wait_for("orders-5xx");
         console.send("2");
         let alarms = console.wait_for("payments-latency");
@@ -121,4 +109,64 @@ async fn the_console_shows_a_seeded_account_across_two_regions() {
     assert!(alarms.contains("ALARM"), "{alarms}");
     assert!(findings.contains("eu-west-1"), "{findings}");
     assert!(identity.contains("deploy-bot"), "{identity}");
+}
+
+/// The binary with dummy keys in its environment and no other AWS configuration.
+fn console_with_env_keys(args: &[String], extra: &[(&str, &str)]) -> (Console, tempfile::TempDir) {
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_string_lossy().to_string();
+    let no_file = home.path().join("none").to_string_lossy().to_string();
+    let mut env: Vec<(&str, Option<&str>)> = vec![
+        ("AWS_ACCESS_KEY_ID", Some("testing")),
+        ("AWS_SECRET_ACCESS_KEY", Some("testing")),
+        ("AWS_EC2_METADATA_DISABLED", Some("true")),
+        ("HOME", Some(&home_path)),
+        ("AWS_CONFIG_FILE", Some(&no_file)),
+        ("AWS_SHARED_CREDENTIALS_FILE", Some(&no_file)),
+        ("AWS_PROFILE", None),
+        ("AWS_REGION", None),
+        ("AWS_DEFAULT_REGION", None),
+        ("AWS_ENDPOINT_URL", None),
+    ];
+    for (key, value) in extra {
+        env.retain(|(k, _)| k != key);
+        env.push((key, Some(value)));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    (Console::start_with(&args, &env), home)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_standard_endpoint_and_region_variables_are_honoured() {
+    let emulator = Emulator::lock().await;
+    let cloudwatch = aws_sdk_cloudwatch::Client::new(&emulator.sdk("eu-west-1").await);
+    cloudwatch
+        .put_metric_alarm()
+        .alarm_name("set-through-env")
+        .namespace("AWS/EC2")
+        .metric_name("CPUUtilization")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(90.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap();
+    let url = emulator.url.clone();
+    let screen = tokio::task::spawn_blocking(move || {
+        let (mut console, _home) = console_with_env_keys(
+            &[],
+            &[("AWS_ENDPOINT_URL", &url), ("AWS_REGION", "eu-west-1")],
+        );
+        console.send("2");
+        let screen = console.wait_for("set-through-env");
+        console.send("q");
+        console.wait_exit();
+        screen
+    })
+    .await
+    .unwrap();
+    assert!(screen.contains(ACCOUNT), "{screen}");
+    assert!(screen.contains("eu-west-1"), "{screen}");
 }
