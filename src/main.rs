@@ -136,6 +136,9 @@ async fn connect_to_aws(cli: &Cli, settings: &Settings) -> Result<Session, aws::
         role_arn: cli.role_arn.clone(),
         external_id: cli.external_id.clone(),
         mfa_serial: cli.mfa_serial.clone(),
+        report_max_age: Duration::from_secs(
+            u64::from(settings.credential_report_max_age_hours) * 3600,
+        ),
     };
     let loader = aws::config_loader(&options).await;
     aws::connect(&options, loader, &mut prompt_mfa_code).await

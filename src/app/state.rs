@@ -2,7 +2,6 @@ use super::{Data, TableView};
 use crate::config::{KeySpec, Keymap, Settings};
 use crate::domain::{CallerIdentity, SourceId, SourceKind};
 use crate::panes::Tab;
-use crate::posture::Thresholds;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -55,7 +54,6 @@ pub struct App {
     /// Keys typed so far of a chord such as `g g`.
     pub pending_keys: Vec<KeySpec>,
     pub settings: Settings,
-    pub thresholds: Thresholds,
     /// Terminal size, for page movements.
     pub width: u16,
     pub height: u16,
@@ -87,7 +85,6 @@ impl App {
             keymap,
             pending_keys: Vec::new(),
             settings,
-            thresholds: Thresholds::default(),
             width: 80,
             height: 24,
             status: None,

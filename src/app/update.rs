@@ -63,7 +63,7 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
             status.last_error = None;
             status.credentials_error = None;
             app.data.derive(
-                &app.thresholds,
+                &app.settings.thresholds,
                 app.settings.alarm_severity,
                 app.now.max(at),
             );

@@ -23,7 +23,7 @@ use std::time::{Duration, SystemTime};
 
 /// Where and as whom to connect; every field is optional and falls back to the standard
 /// AWS configuration (`AWS_PROFILE`, `AWS_REGION`, `AWS_ENDPOINT_URL`, shared files, …).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AwsOptions {
     pub profile: Option<String>,
     /// Regions to watch; empty means the profile's or environment's region.
@@ -32,6 +32,22 @@ pub struct AwsOptions {
     pub role_arn: Option<String>,
     pub external_id: Option<String>,
     pub mfa_serial: Option<String>,
+    /// A credential report younger than this is reused instead of asking for a new one.
+    pub report_max_age: Duration,
+}
+
+impl Default for AwsOptions {
+    fn default() -> Self {
+        AwsOptions {
+            profile: None,
+            regions: Vec::new(),
+            endpoint_url: None,
+            role_arn: None,
+            external_id: None,
+            mfa_serial: None,
+            report_max_age: super::identity::DEFAULT_REPORT_MAX_AGE,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -153,7 +169,7 @@ pub async fn connect(
     } else {
         options.regions.clone()
     };
-    let sources = sources(&config, &caller.account_id, &regions);
+    let sources = sources(&config, options, &caller.account_id, &regions);
     Ok(Session {
         caller,
         regions,
@@ -164,10 +180,16 @@ pub async fn connect(
 }
 
 /// IAM once per account; CloudWatch and GuardDuty once per region.
-fn sources(config: &SdkConfig, account_id: &str, regions: &[String]) -> Vec<Box<dyn Source>> {
+fn sources(
+    config: &SdkConfig,
+    options: &AwsOptions,
+    account_id: &str,
+    regions: &[String],
+) -> Vec<Box<dyn Source>> {
     let mut sources: Vec<Box<dyn Source>> = vec![Box::new(IamSource::new(
         aws_sdk_iam::Client::new(config),
         account_id,
+        options.report_max_age,
     ))];
     for region in regions {
         let cloudwatch = aws_sdk_cloudwatch::config::Builder::from(config)

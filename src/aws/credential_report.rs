@@ -99,8 +99,11 @@ pub fn parse(content: &[u8]) -> Result<CredentialReport, String> {
                 .ok_or_else(|| row.error("user_creation_time", "a date"))?,
             password,
             mfa_active: row.flag("mfa_active")?,
+            // The report does not say which kind; the MFA device list does.
+            mfa_device: None,
             access_keys: keys,
             groups: Vec::new(),
+            policies: Vec::new(),
             admin_via: Vec::new(),
         });
     }

@@ -1,15 +1,23 @@
 //! IAM: the account's identity inventory from a handful of calls — the credential report
-//! (generated on demand, at most every 4 hours by AWS), the account summary, the virtual MFA
-//! devices (root hardware vs virtual) and the password policy. Never a call per user.
+//! (asked for again only when the one held is older than the configured age, 4 hours by
+//! default as AWS regenerates it no more often), the account summary, the virtual MFA
+//! devices (virtual vs hardware, root included), the password policy and the authorization
+//! details (groups, policies, roles). Never a call per user: a full refresh costs the same
+//! for 2,000 users as for 10, pages aside.
 
-use super::credential_report;
+use super::authorization::{self, Authorization};
+use super::credential_report::{self, CredentialReport};
 use super::errors::{Call, classify};
 use super::to_chrono;
-use crate::domain::{IdentityInventory, PasswordPolicy, RootAccount, SourceId, SourceKind};
+use crate::domain::{
+    IdentityInventory, MfaDevice, PasswordPolicy, RootAccount, SourceId, SourceKind,
+};
 use crate::sources::{Source, SourceData, SourceError, SourceErrorKind};
 use async_trait::async_trait;
 use aws_sdk_iam::Client;
 use aws_sdk_iam::types::{AssignmentStatusType, ReportStateType, SummaryKeyType};
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
 use std::time::Duration;
 
 const GENERATE: Call = Call::new("iam", "GenerateCredentialReport");
@@ -18,18 +26,25 @@ const SUMMARY: Call = Call::new("iam", "GetAccountSummary");
 const MFA_DEVICES: Call = Call::new("iam", "ListVirtualMFADevices");
 const PASSWORD_POLICY: Call = Call::new("iam", "GetAccountPasswordPolicy");
 
-/// How often to ask whether the report is ready, and how many times before giving up on
-/// this poll (the next poll starts over; AWS keeps generating meanwhile).
+/// How often to ask whether the report is ready (doubling when throttled), and how many
+/// times before giving up on this poll (the next poll starts over; AWS keeps generating
+/// meanwhile).
 const REPORT_WAIT: Duration = Duration::from_secs(2);
-const REPORT_ATTEMPTS: u32 = 10;
+const REPORT_ATTEMPTS: u32 = 8;
+
+/// AWS makes a new credential report at most every 4 hours.
+pub const DEFAULT_REPORT_MAX_AGE: Duration = Duration::from_secs(4 * 3600);
 
 pub struct IamSource {
     id: SourceId,
     client: Client,
+    report_max_age: Duration,
+    /// The last report fetched, reused while younger than `report_max_age`.
+    report: Option<(CredentialReport, DateTime<Utc>)>,
 }
 
 impl IamSource {
-    pub fn new(client: Client, account_id: &str) -> Self {
+    pub fn new(client: Client, account_id: &str, report_max_age: Duration) -> Self {
         IamSource {
             id: SourceId {
                 kind: SourceKind::Identity,
@@ -37,7 +52,30 @@ impl IamSource {
                 region: None,
             },
             client,
+            report_max_age,
+            report: None,
         }
+    }
+
+    /// The held report if it is young enough, else a new one.
+    async fn current_report(&mut self) -> Result<(CredentialReport, DateTime<Utc>), SourceError> {
+        if let Some((report, generated)) = &self.report {
+            let age = (Utc::now() - *generated).to_std().unwrap_or_default();
+            if age < self.report_max_age {
+                return Ok((report.clone(), *generated));
+            }
+        }
+        let (content, generated) = self.credential_report().await?;
+        let report = credential_report::parse(&content)
+            .map_err(|message| self.malformed(GET_REPORT, message))?;
+        let generated = generated.ok_or_else(|| {
+            self.malformed(
+                GET_REPORT,
+                "the credential report has no GeneratedTime".to_string(),
+            )
+        })?;
+        self.report = Some((report.clone(), generated));
+        Ok((report, generated))
     }
 
     fn malformed(&self, call: Call, message: String) -> SourceError {
@@ -53,13 +91,21 @@ impl IamSource {
     async fn credential_report(
         &self,
     ) -> Result<(Vec<u8>, Option<chrono::DateTime<chrono::Utc>>), SourceError> {
+        let mut wait = REPORT_WAIT;
         for attempt in 0..REPORT_ATTEMPTS {
-            let generated = self
-                .client
-                .generate_credential_report()
-                .send()
-                .await
-                .map_err(|e| classify(&self.id, GENERATE, &e))?;
+            let generated = match self.client.generate_credential_report().send().await {
+                Ok(generated) => generated,
+                Err(err) => {
+                    let error = classify(&self.id, GENERATE, &err);
+                    // The report API throttles hard when many tools ask at once: wait longer.
+                    if error.kind != SourceErrorKind::Throttled || attempt + 1 == REPORT_ATTEMPTS {
+                        return Err(error);
+                    }
+                    tokio::time::sleep(wait).await;
+                    wait = wait.saturating_mul(2);
+                    continue;
+                }
+            };
             if generated.state() == Some(&ReportStateType::Complete) {
                 match self.client.get_credential_report().send().await {
                     Ok(report) => {
@@ -109,27 +155,43 @@ impl IamSource {
         ))
     }
 
-    /// Whether the root user's MFA is a virtual device (false means hardware).
-    async fn root_has_virtual_mfa(&self, root_arn: &str) -> Result<bool, SourceError> {
+    /// ARNs of the users (root included) with an assigned virtual MFA device.
+    async fn virtual_mfa_users(&self) -> Result<HashSet<String>, SourceError> {
         let mut pages = self
             .client
             .list_virtual_mfa_devices()
             .assignment_status(AssignmentStatusType::Assigned)
             .into_paginator()
             .send();
+        let mut users = HashSet::new();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| classify(&self.id, MFA_DEVICES, &e))?;
-            let root_device = page.virtual_mfa_devices().iter().any(|device| {
-                device.user().is_some_and(|u| u.arn() == root_arn)
-                    || device
-                        .serial_number()
-                        .ends_with(":mfa/root-account-mfa-device")
-            });
-            if root_device {
-                return Ok(true);
+            for device in page.virtual_mfa_devices() {
+                if let Some(user) = device.user() {
+                    users.insert(user.arn().to_string());
+                }
+                // Root's virtual device has this conventional name.
+                if device
+                    .serial_number()
+                    .ends_with(":mfa/root-account-mfa-device")
+                {
+                    users.insert(format!("arn:aws:iam::{}:root", self.id.account_id));
+                }
             }
         }
-        Ok(false)
+        Ok(users)
+    }
+
+    /// Authorization details, or why they are missing: a denial leaves the rest of the
+    /// inventory usable.
+    async fn authorization(&self) -> Result<Result<Authorization, String>, SourceError> {
+        match authorization::fetch(&self.client, &self.id).await {
+            Ok(details) => Ok(Ok(details)),
+            Err(err) if matches!(err.kind, SourceErrorKind::AccessDenied { .. }) => {
+                Ok(Err(err.to_string()))
+            }
+            Err(err) => Err(err),
+        }
     }
 
     async fn password_policy(&self) -> Result<Option<PasswordPolicy>, SourceError> {
@@ -167,15 +229,7 @@ impl Source for IamSource {
     }
 
     async fn poll(&mut self) -> Result<SourceData, SourceError> {
-        let (content, generated) = self.credential_report().await?;
-        let report = credential_report::parse(&content)
-            .map_err(|message| self.malformed(GET_REPORT, message))?;
-        let report_generated = generated.ok_or_else(|| {
-            self.malformed(
-                GET_REPORT,
-                "the credential report has no GeneratedTime".to_string(),
-            )
-        })?;
+        let (report, report_generated) = self.current_report().await?;
         let account_id = self.id.account_id.clone();
         let mut root = report.root.unwrap_or_else(|| RootAccount {
             arn: format!("arn:aws:iam::{account_id}:root"),
@@ -192,18 +246,49 @@ impl Source for IamSource {
             // Deleted since the report was generated.
             root.access_keys.clear();
         }
-        root.mfa_hardware = if root.mfa_active {
-            Some(!self.root_has_virtual_mfa(&root.arn).await?)
-        } else {
-            None
-        };
+        let virtual_mfa = self.virtual_mfa_users().await?;
+        root.mfa_hardware = root.mfa_active.then(|| !virtual_mfa.contains(&root.arn));
         let password_policy = self.password_policy().await?;
+        let authorization = self.authorization().await?;
+
+        let mut users = report.users;
+        for user in &mut users {
+            user.mfa_device = user.mfa_active.then(|| {
+                if virtual_mfa.contains(&user.arn) {
+                    MfaDevice::Virtual
+                } else {
+                    MfaDevice::Hardware
+                }
+            });
+        }
+        let (roles, admin_managed_policies, authorization_error) = match authorization {
+            Ok(details) => {
+                for user in &mut users {
+                    if let Some(grants) = details.users.get(&user.name) {
+                        user.groups = grants.groups.clone();
+                        user.policies = grants.policies.clone();
+                        user.admin_via = grants.admin_via.clone();
+                    }
+                }
+                let unreadable = (!details.unreadable.is_empty()).then(|| {
+                    format!(
+                        "unreadable policy documents, counted as not admin: {}",
+                        details.unreadable.join("; ")
+                    )
+                });
+                (details.roles, details.admin_managed_policies, unreadable)
+            }
+            Err(why) => (Vec::new(), Vec::new(), Some(why)),
+        };
         Ok(SourceData::Identity(Box::new(IdentityInventory {
             account_id,
             report_generated,
             root,
-            users: report.users,
+            users,
             password_policy,
+            roles,
+            admin_managed_policies,
+            authorization_error,
         })))
     }
 }

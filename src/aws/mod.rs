@@ -3,6 +3,7 @@
 //! AWS SDK; everything they hand on is a domain type.
 
 pub mod alarms;
+mod authorization;
 mod connect;
 pub mod credential_report;
 pub mod errors;

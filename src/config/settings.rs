@@ -1,5 +1,6 @@
 use super::{ConfigError, Origin};
 use crate::domain::Severity;
+use crate::posture::Thresholds;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -20,6 +21,11 @@ pub struct Settings {
     pub bell: bool,
     /// Regions to watch when `--region` is not given (empty: the AWS profile's region).
     pub regions: Vec<String>,
+    /// A credential report younger than this many hours is reused (AWS regenerates it at
+    /// most every 4 hours; 0 asks every poll).
+    pub credential_report_max_age_hours: u32,
+    /// `[thresholds]`: the limits of the posture checks.
+    pub thresholds: Thresholds,
 }
 
 impl Default for Settings {
@@ -31,6 +37,8 @@ impl Default for Settings {
             alarm_severity: Severity::High,
             bell: false,
             regions: Vec::new(),
+            credential_report_max_age_hours: 4,
+            thresholds: Thresholds::default(),
         }
     }
 }
@@ -109,6 +117,23 @@ mod tests {
             text,
             "c:2:16: refresh_secs must be between 1 and 86400 seconds"
         );
+    }
+
+    #[test]
+    fn thresholds_are_read_from_their_table_and_unknown_ones_rejected() {
+        let text = "[thresholds]\nkey_max_age_days = 30\nunused_credential_days = 60\n";
+        let settings = Settings::parse(text, &Origin("c".into())).unwrap_or_default();
+        assert_eq!(settings.thresholds.key_max_age_days, 30);
+        assert_eq!(settings.thresholds.unused_credential_days, 60);
+        assert_eq!(
+            settings.thresholds.password_min_length,
+            Thresholds::default().password_min_length,
+            "unset thresholds keep their defaults"
+        );
+        let err = Settings::parse("[thresholds]\nkey_age = 30\n", &Origin("c".into()));
+        let text = err.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.starts_with("c:2:1: "), "{text}");
+        assert!(text.contains("key_age"), "{text}");
     }
 
     #[test]

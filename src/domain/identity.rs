@@ -41,6 +41,23 @@ pub struct PasswordCredential {
     pub last_changed: Option<DateTime<Utc>>,
 }
 
+/// The kind of MFA device a user has: a virtual (TOTP app) device appears in
+/// `ListVirtualMFADevices`; anything else active (hardware TOTP, security key, passkey) does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MfaDevice {
+    Virtual,
+    Hardware,
+}
+
+impl MfaDevice {
+    pub fn label(self) -> &'static str {
+        match self {
+            MfaDevice::Virtual => "virtual",
+            MfaDevice::Hardware => "hardware",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IamUser {
     pub name: String,
@@ -48,9 +65,15 @@ pub struct IamUser {
     pub created: DateTime<Utc>,
     pub password: Option<PasswordCredential>,
     pub mfa_active: bool,
+    /// Which kind of device, when MFA is active and the kind is known.
+    pub mfa_device: Option<MfaDevice>,
     pub access_keys: Vec<AccessKey>,
     pub groups: Vec<String>,
-    /// Policies (by name, with how they apply) that grant `*` on `*`.
+    /// Every policy that applies to the user, with how: `Name (attached)`,
+    /// `Name (inline)`, `Name (via group G)`, `Name (inline, via group G)`.
+    pub policies: Vec<String>,
+    /// The subset of `policies` that grants full administrative access (`*` on `*`, or an
+    /// Allow with `NotAction`), unless an unconditional Deny of everything cancels it.
     pub admin_via: Vec<String>,
 }
 
@@ -94,6 +117,17 @@ pub struct PasswordPolicy {
     pub max_age_days: Option<u32>,
 }
 
+/// An IAM role, for the admin-rights checks (roles are not rows of the Identity pane).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IamRole {
+    pub name: String,
+    pub arn: String,
+    /// Service-linked roles (`/aws-service-role/`) are AWS's own and cannot be changed.
+    pub service_linked: bool,
+    /// As [`IamUser::admin_via`].
+    pub admin_via: Vec<String>,
+}
+
 /// Everything the Identity pane and the IAM checks need about one account, gathered in a
 /// handful of calls (credential report, account summary, MFA devices, password policy,
 /// authorization details).
@@ -106,4 +140,11 @@ pub struct IdentityInventory {
     pub users: Vec<IamUser>,
     /// `None`: the account has no password policy (itself a failing check).
     pub password_policy: Option<PasswordPolicy>,
+    pub roles: Vec<IamRole>,
+    /// Customer managed policies whose default version grants full administrative access,
+    /// attached or not.
+    pub admin_managed_policies: Vec<String>,
+    /// Why users' policies, groups and roles are unknown (e.g. `GetAccountAuthorizationDetails`
+    /// was denied); the admin checks then say they could not be evaluated.
+    pub authorization_error: Option<String>,
 }

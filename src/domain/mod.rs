@@ -11,8 +11,8 @@ pub use alarm::{Alarm, AlarmKind, AlarmState, MetricSpec};
 pub use check::{CheckResult, CheckStatus};
 pub use finding::{DetectorStatus, Finding, FindingResource};
 pub use identity::{
-    AccessKey, AccessKeyStatus, CallerIdentity, IamUser, IdentityInventory, PasswordCredential,
-    PasswordPolicy, RootAccount,
+    AccessKey, AccessKeyStatus, CallerIdentity, IamRole, IamUser, IdentityInventory, MfaDevice,
+    PasswordCredential, PasswordPolicy, RootAccount,
 };
 pub use severity::Severity;
 pub use triage::{TriageItem, TriageRef};

@@ -5,6 +5,7 @@
 mod cloudwatch;
 mod guardduty;
 mod iam;
+pub mod policy;
 
 pub use iam::ROOT;
 
@@ -22,8 +23,17 @@ pub struct Thresholds {
     pub unused_credential_days: i64,
     /// Root used within this many days fails CIS 1.7.
     pub root_recent_use_days: i64,
+    /// Password policy: minimum length (CIS 1.8) and remembered passwords (CIS 1.9).
     pub password_min_length: u32,
     pub password_reuse_prevention: u32,
+    /// Character classes the password policy must require (AWS FSBP IAM.7).
+    pub password_require_symbols: bool,
+    pub password_require_numbers: bool,
+    pub password_require_uppercase: bool,
+    pub password_require_lowercase: bool,
+    /// Passwords must expire within this many days; 0 means expiry is not required (current
+    /// NIST and CIS guidance; FSBP IAM.7 asks for 90).
+    pub password_max_age_days: u32,
 }
 
 impl Default for Thresholds {
@@ -34,6 +44,11 @@ impl Default for Thresholds {
             root_recent_use_days: 1,
             password_min_length: 14,
             password_reuse_prevention: 24,
+            password_require_symbols: true,
+            password_require_numbers: true,
+            password_require_uppercase: true,
+            password_require_lowercase: true,
+            password_max_age_days: 0,
         }
     }
 }

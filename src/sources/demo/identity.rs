@@ -11,7 +11,8 @@ use super::ids::{
 };
 use super::user_plans::{Admin, Keys, PEOPLE, Plan, SERVICES, USERS_PER_UNIT};
 use crate::domain::{
-    AccessKey, AccessKeyStatus, IamUser, PasswordCredential, PasswordPolicy, RootAccount,
+    AccessKey, AccessKeyStatus, IamRole, IamUser, MfaDevice, PasswordCredential, PasswordPolicy,
+    RootAccount,
 };
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -143,16 +144,77 @@ fn user(
         Admin::Attached => vec!["AdministratorAccess (attached)".to_string()],
         Admin::ViaGroup => vec!["AdministratorAccess (via group Admins)".to_string()],
     };
+    let mut policies = admin_via.clone();
+    policies.extend(
+        groups
+            .iter()
+            .filter(|g| g.as_str() != "Admins")
+            .map(|g| format!("{} (via group {g})", group_policy(g))),
+    );
+    if password.is_some() {
+        policies.push("IAMUserChangePassword (attached)".to_string());
+    }
+    // No random draw here, so adding the device kind left every seed's account as it was:
+    // people mostly use phone apps, a few (and every service user) hardware tokens.
+    let device = if human && name.len() % 4 != 0 {
+        MfaDevice::Virtual
+    } else {
+        MfaDevice::Hardware
+    };
+    let mfa_device = plan.mfa.then_some(device);
     IamUser {
         arn: format!("arn:aws:iam::{DEMO_ACCOUNT_ID}:user/{name}"),
         name,
         created: at(created),
         password,
         mfa_active: plan.mfa,
+        mfa_device,
         access_keys,
         groups,
+        policies,
         admin_via,
     }
+}
+
+/// The managed policy each demo group carries.
+fn group_policy(group: &str) -> &'static str {
+    match group {
+        "ReadOnly" => "ReadOnlyAccess",
+        "SecurityAudit" => "SecurityAudit",
+        "Billing" => "Billing",
+        "DataEngineering" => "AmazonS3FullAccess",
+        "ServiceAccounts" => "service-deploy",
+        _ => "PowerUserAccess",
+    }
+}
+
+/// The demo account's roles: the usual organisation and service-linked roles, one CI role
+/// that is admin through an inline `NotAction` statement, and one ordinary role.
+pub fn roles() -> Vec<IamRole> {
+    let role = |name: &str, path: &str, admin_via: &[&str]| IamRole {
+        name: name.to_string(),
+        arn: format!("arn:aws:iam::{DEMO_ACCOUNT_ID}:role{path}{name}"),
+        service_linked: path.starts_with("/aws-service-role/"),
+        admin_via: admin_via.iter().map(|s| s.to_string()).collect(),
+    };
+    vec![
+        role(
+            "OrganizationAccountAccessRole",
+            "/",
+            &["AdministratorAccess (attached)"],
+        ),
+        role(
+            "AWSServiceRoleForSupport",
+            "/aws-service-role/support.amazonaws.com/",
+            &[],
+        ),
+        role(
+            "ci-deploy",
+            "/",
+            &["deploy-anything (inline, Allow NotAction)"],
+        ),
+        role("lambda-orders-exec", "/service-role/", &[]),
+    ]
 }
 
 /// A key created `age` ago, last used `idle` ago (or never).

@@ -181,6 +181,9 @@ impl DemoWorld {
             root: self.identity.root.clone(),
             users: self.identity.users.clone(),
             password_policy: self.identity.password_policy.clone(),
+            roles: identity::roles(),
+            admin_managed_policies: Vec::new(),
+            authorization_error: None,
         }
     }
 
