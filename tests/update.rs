@@ -494,3 +494,25 @@ fn expired_credentials_are_an_account_wide_problem_until_a_poll_succeeds() {
     support::poll_all(&mut app, &mut session);
     assert_eq!(app.credentials_problem(), None);
 }
+
+#[test]
+fn the_scroll_limit_counts_wrapped_rows() {
+    let bottom_at = |width: u16| {
+        let mut app = loaded_app();
+        update(&mut app, Msg::Resize { width, height: 15 });
+        press(&mut app, "4");
+        update(&mut app, key(KeyCode::Enter));
+        press(&mut app, "G");
+        match app.mode {
+            Mode::Detail { scroll, .. } => scroll,
+            _ => panic!("not in detail"),
+        }
+    };
+    // Long evidence lines wrap into more rows on a narrow terminal: more to scroll.
+    assert!(
+        bottom_at(60) > bottom_at(200),
+        "{} vs {}",
+        bottom_at(60),
+        bottom_at(200)
+    );
+}

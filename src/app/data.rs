@@ -27,7 +27,8 @@ pub struct Data {
     /// Where the journal lives, shown when it is empty.
     pub journal_path: Option<String>,
     /// Failing checks per subject (`root` or a user name), for the Identity pane.
-    user_failures: HashMap<String, usize>,
+    /// Failing IAM checks per user (and root): how many, and the worst severity.
+    user_failures: HashMap<String, (usize, Severity)>,
 }
 
 /// What an update changed that the console should react to.
@@ -171,17 +172,24 @@ impl Data {
             .iter()
             .filter(|c| c.failed() && c.check_id.starts_with("iam."))
         {
-            *self
+            let entry = self
                 .user_failures
                 .entry(Data::check_subject(&check.resource).to_string())
-                .or_default() += 1;
+                .or_insert((0, check.severity));
+            entry.0 += 1;
+            entry.1 = entry.1.max(check.severity);
         }
         self.triage = triage(self, alarm_severity);
     }
 
     /// How many checks fail for `root` or a user.
     pub fn failures_of(&self, subject: &str) -> usize {
-        self.user_failures.get(subject).copied().unwrap_or(0)
+        self.user_failures.get(subject).map_or(0, |(n, _)| *n)
+    }
+
+    /// The worst severity among the failing checks of `root` or a user.
+    pub fn worst_failure_of(&self, subject: &str) -> Option<Severity> {
+        self.user_failures.get(subject).map(|(_, worst)| *worst)
     }
 
     /// The user a check's resource is about: `alice (AKIA…)` and `alice (password)` are

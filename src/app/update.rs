@@ -261,8 +261,11 @@ fn max_scroll(app: &App) -> usize {
     let content = match &app.mode {
         Mode::Detail { key, .. } => {
             let pane = app.tab.pane();
-            pane.find(&app.data, key)
-                .map_or(0, |row| pane.detail(&app.data, row, app.now).len())
+            // The detail block's borders take two columns.
+            let width = usize::from(app.width.saturating_sub(2));
+            pane.find(&app.data, key).map_or(0, |row| {
+                crate::panes::detail_rows(&pane.detail(&app.data, row, app.now), width).len()
+            })
         }
         // A title and a blank line per layer, a line per binding, and the closing note.
         Mode::Help { .. } => {

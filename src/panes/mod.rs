@@ -8,6 +8,9 @@ mod identity;
 mod journal;
 mod overview;
 mod posture;
+mod wrap;
+
+pub use wrap::{DetailRow, RowKind, detail_rows};
 
 pub use format::{age, timestamp};
 

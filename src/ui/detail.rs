@@ -3,14 +3,11 @@
 use super::table::tone_style;
 use crate::app::App;
 use crate::config::Theme;
-use crate::panes::DetailLine;
-use crate::sanitize;
+use crate::panes::{DetailLine, DetailRow, RowKind, detail_rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-
-const LABEL_WIDTH: usize = 14;
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn render(
     frame: &mut Frame<'_>,
@@ -29,7 +26,8 @@ pub fn render(
                 .to_string(),
         )],
     };
-    let lines = to_lines(&content, theme);
+    let inner_width = usize::from(area.width.saturating_sub(2));
+    let lines = to_lines(detail_rows(&content, inner_width), theme);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
@@ -39,40 +37,20 @@ pub fn render(
         ));
     let max_scroll = lines.len().saturating_sub(1);
     let scroll = u16::try_from(scroll.min(max_scroll)).unwrap_or(u16::MAX);
-    let paragraph = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .scroll((scroll, 0));
+    let paragraph = Paragraph::new(lines).block(block).scroll((scroll, 0));
     frame.render_widget(paragraph, area);
 }
 
-fn to_lines<'a>(content: &[DetailLine], theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines = Vec::with_capacity(content.len());
-    for line in content {
-        match line {
-            DetailLine::Section(title) => {
-                lines.push(Line::styled(
-                    sanitize::clean(title).into_owned(),
-                    theme.title,
-                ));
-            }
-            DetailLine::Field(label, value, tone) => {
-                let label = format!("  {:<LABEL_WIDTH$} ", sanitize::clean(label));
-                lines.push(Line::from(vec![
-                    Span::styled(label, theme.dim),
-                    Span::styled(
-                        sanitize::clean(value).into_owned(),
-                        tone_style(*tone, theme),
-                    ),
-                ]));
-            }
-            DetailLine::Text(text) => {
-                for part in sanitize::clean_multiline(text).lines() {
-                    lines.push(Line::styled(format!("  {part}"), theme.text));
-                }
-            }
-            DetailLine::Blank => lines.push(Line::raw("")),
-        }
-    }
-    lines
+fn to_lines<'a>(rows: Vec<DetailRow>, theme: &Theme) -> Vec<Line<'a>> {
+    rows.into_iter()
+        .map(|row| match row.kind {
+            RowKind::Section => Line::styled(row.text, theme.title),
+            RowKind::Field { .. } => Line::from(vec![
+                Span::styled(row.prefix, theme.dim),
+                Span::styled(row.text, tone_style(row.tone, theme)),
+            ]),
+            RowKind::Text => Line::styled(format!("{}{}", row.prefix, row.text), theme.text),
+            RowKind::Blank => Line::raw(""),
+        })
+        .collect()
 }

@@ -1,0 +1,345 @@
+//! One row per IAM user, plus the root account as the first row: console access and MFA,
+//! password age and use, both access-key slots, admin rights, and failing checks coloured by
+//! the worst. The detail view (`detail.rs`) adds groups, policies and every check.
+
+mod detail;
+
+use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, age, timestamp};
+use crate::app::Data;
+use crate::domain::{AccessKey, IamUser, IdentityInventory, RootAccount};
+use chrono::{DateTime, Utc};
+
+pub struct IdentityPane;
+
+/// Fits 80 columns: groups and policies are in the detail view (and the filter).
+const COLUMNS: &[Column] = &[
+    Column {
+        title: "User",
+        width: Width::Fill(12),
+    },
+    Column {
+        title: "Console",
+        width: Width::Fixed(8),
+    },
+    Column {
+        title: "Pwd age",
+        width: Width::Fixed(7),
+    },
+    Column {
+        title: "Pwd used",
+        width: Width::Fixed(8),
+    },
+    Column {
+        title: "Key 1 age·used",
+        width: Width::Fixed(14),
+    },
+    Column {
+        title: "Key 2 age·used",
+        width: Width::Fixed(14),
+    },
+    Column {
+        title: "Admin",
+        width: Width::Fixed(5),
+    },
+    Column {
+        title: "Fails",
+        width: Width::Fixed(5),
+    },
+];
+
+/// Column indexes, for sorting.
+const USER: usize = 0;
+const CONSOLE: usize = 1;
+const PASSWORD_AGE: usize = 2;
+const PASSWORD_USED: usize = 3;
+const KEY_1: usize = 4;
+const KEY_2: usize = 5;
+const ADMIN: usize = 6;
+const FAILS: usize = 7;
+
+/// Row 0 is root; row `i > 0` is user `i - 1`.
+enum Row<'a> {
+    Root(&'a RootAccount),
+    User(&'a IamUser),
+}
+
+fn row<'a>(data: &'a Data, index: usize) -> Option<(Row<'a>, &'a IdentityInventory)> {
+    let inv = data.identity.as_ref()?;
+    match index {
+        0 => Some((Row::Root(&inv.root), inv)),
+        i => inv.users.get(i - 1).map(|u| (Row::User(u), inv)),
+    }
+}
+
+fn since(now: DateTime<Utc>, t: Option<DateTime<Utc>>) -> String {
+    t.map_or_else(|| "never".to_string(), |t| age(now, t))
+}
+
+/// Key slot `n` (1 or 2) of the credential report; the demo and tests list keys in order.
+fn slot(keys: &[AccessKey], n: usize) -> Option<&AccessKey> {
+    keys.get(n - 1)
+}
+
+/// `120d·2d`: age, then last use; `off 300d` for an inactive key; `-` for an empty slot.
+fn key_cell(key: Option<&AccessKey>, now: DateTime<Utc>) -> Cell<'static> {
+    match key {
+        None => Cell::dim("-"),
+        Some(k) if !k.is_active() => Cell::dim(format!("off {}", age(now, k.created))),
+        Some(k) => Cell::plain(format!(
+            "{}·{}",
+            age(now, k.created),
+            since(now, k.last_used)
+        )),
+    }
+}
+
+fn key_sort(key: Option<&AccessKey>) -> SortKey {
+    // Active keys first by age (older = larger), then inactive, then empty slots.
+    SortKey::Num(match key {
+        None => i64::MIN,
+        Some(k) if !k.is_active() => i64::MIN / 2,
+        Some(k) => -k.created.timestamp(),
+    })
+}
+
+/// The console/MFA cell: `-` without a password, else the MFA device kind or `no MFA`.
+fn user_console(u: &IamUser) -> Cell<'static> {
+    match (u.has_console_access(), u.mfa_active, u.mfa_device) {
+        (false, _, _) => Cell::dim("-"),
+        (true, false, _) => Cell::toned("no MFA", Tone::Fail),
+        (true, true, Some(device)) => Cell::plain(device.label()),
+        (true, true, None) => Cell::plain("MFA"),
+    }
+}
+
+fn root_console(root: &RootAccount) -> &'static str {
+    match (root.mfa_active, root.mfa_hardware) {
+        (false, _) => "no MFA",
+        (true, Some(true)) => "hardware",
+        (true, Some(false)) => "virtual",
+        (true, None) => "MFA",
+    }
+}
+
+fn name(r: &Row<'_>) -> String {
+    match r {
+        Row::Root(_) => "<root account>".to_string(),
+        Row::User(u) => u.name.clone(),
+    }
+}
+
+impl Pane for IdentityPane {
+    fn title(&self) -> &'static str {
+        "Identity"
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        COLUMNS
+    }
+
+    fn default_sort(&self) -> (usize, bool) {
+        (FAILS, true)
+    }
+
+    fn len(&self, data: &Data) -> usize {
+        data.identity.as_ref().map_or(0, |inv| inv.users.len() + 1)
+    }
+
+    fn key(&self, data: &Data, index: usize) -> String {
+        row(data, index).map(|(r, _)| name(&r)).unwrap_or_default()
+    }
+
+    fn haystack(&self, data: &Data, index: usize, out: &mut String) {
+        let Some((r, _)) = row(data, index) else {
+            return;
+        };
+        out.push_str(&name(&r));
+        if let Row::User(u) = r {
+            for group in &u.groups {
+                out.push(' ');
+                out.push_str(group);
+            }
+            for key in &u.access_keys {
+                out.push(' ');
+                out.push_str(&key.id);
+            }
+            for policy in &u.policies {
+                out.push(' ');
+                out.push_str(policy);
+            }
+            if !u.admin_via.is_empty() {
+                out.push_str(" admin");
+            }
+        } else {
+            out.push_str(" root");
+        }
+    }
+
+    fn sort_key(&self, data: &Data, index: usize, column: usize) -> SortKey {
+        let Some((r, _)) = row(data, index) else {
+            return SortKey::Num(0);
+        };
+        let keys = match &r {
+            Row::Root(root) => &root.access_keys[..],
+            Row::User(u) => &u.access_keys[..],
+        };
+        match (column, &r) {
+            (USER, _) => SortKey::text(&name(&r)),
+            (CONSOLE, Row::Root(_)) => SortKey::Num(3),
+            // Console users without MFA sort as the worst.
+            (CONSOLE, Row::User(u)) => SortKey::Num(
+                i64::from(u.has_console_access())
+                    + i64::from(u.has_console_access() && !u.mfa_active),
+            ),
+            (PASSWORD_AGE, Row::User(u)) => {
+                SortKey::Num(password_changed(u).map_or(i64::MIN, |t| -t.timestamp()))
+            }
+            (PASSWORD_AGE, Row::Root(_)) => SortKey::Num(i64::MIN),
+            (PASSWORD_USED, Row::Root(root)) => SortKey::time(root.password_last_used),
+            (PASSWORD_USED, Row::User(u)) => {
+                SortKey::time(u.password.as_ref().and_then(|p| p.last_used))
+            }
+            (KEY_1, _) => key_sort(slot(keys, 1)),
+            (KEY_2, _) => key_sort(slot(keys, 2)),
+            (ADMIN, Row::User(u)) => SortKey::Num(i64::from(!u.admin_via.is_empty())),
+            (ADMIN, Row::Root(_)) => SortKey::Num(2),
+            (FAILS, _) => {
+                let subject = name_key(&r);
+                SortKey::Pair(
+                    data.worst_failure_of(&subject).map_or(-1, |s| s as i64),
+                    data.failures_of(&subject) as i64,
+                )
+            }
+            _ => SortKey::Num(0),
+        }
+    }
+
+    fn cells<'a>(&self, data: &'a Data, index: usize, now: DateTime<Utc>) -> Vec<Cell<'a>> {
+        let Some((r, _)) = row(data, index) else {
+            return Vec::new();
+        };
+        let subject = name_key(&r);
+        let failures = data.failures_of(&subject);
+        // The count carries the colour of the worst failing check.
+        let fails = match data.worst_failure_of(&subject) {
+            Some(worst) if failures > 0 => Cell::toned(failures.to_string(), Tone::Severity(worst)),
+            _ => Cell::toned("0", Tone::Pass),
+        };
+        match r {
+            Row::Root(root) => vec![
+                Cell::toned("<root account>", Tone::Changed),
+                Cell::toned(
+                    root_console(root),
+                    if root.mfa_active {
+                        Tone::Plain
+                    } else {
+                        Tone::Fail
+                    },
+                ),
+                Cell::dim("-"),
+                Cell::dim(since(now, root.password_last_used)),
+                key_cell(slot(&root.access_keys, 1), now),
+                key_cell(slot(&root.access_keys, 2), now),
+                Cell::plain("root"),
+                fails,
+            ],
+            Row::User(u) => vec![
+                Cell::plain(u.name.as_str()),
+                user_console(u),
+                Cell::dim(
+                    password_changed(u)
+                        .filter(|_| u.has_console_access())
+                        .map_or_else(|| "-".to_string(), |t| age(now, t)),
+                ),
+                Cell::dim(match &u.password {
+                    Some(p) if p.enabled => since(now, p.last_used),
+                    _ => "-".to_string(),
+                }),
+                key_cell(slot(&u.access_keys, 1), now),
+                key_cell(slot(&u.access_keys, 2), now),
+                if u.admin_via.is_empty() {
+                    Cell::plain("")
+                } else {
+                    Cell::toned("admin", Tone::Fail)
+                },
+                fails,
+            ],
+        }
+    }
+
+    fn detail(&self, data: &Data, index: usize, now: DateTime<Utc>) -> Vec<DetailLine> {
+        let Some((r, inv)) = row(data, index) else {
+            return Vec::new();
+        };
+        let mut lines = match r {
+            Row::Root(root) => detail::root(root, now),
+            Row::User(u) => detail::user(u, now),
+        };
+        lines.push(DetailLine::Blank);
+        if let Some(error) = &inv.authorization_error {
+            lines.push(DetailLine::Field(
+                "Policies".into(),
+                format!("unknown: {error}"),
+                Tone::Fail,
+            ));
+        }
+        lines.push(DetailLine::Blank);
+        lines.push(DetailLine::Section("Checks".into()));
+        let subject = name_key(&r);
+        for check in data
+            .checks
+            .iter()
+            .filter(|c| Data::check_subject(&c.resource) == subject)
+        {
+            lines.push(DetailLine::Field(
+                if check.failed() {
+                    "FAIL".into()
+                } else {
+                    "pass".into()
+                },
+                format!(
+                    "{} [{}]: {}",
+                    check.title,
+                    check.controls.join(", "),
+                    check.evidence
+                ),
+                if check.failed() {
+                    Tone::Fail
+                } else {
+                    Tone::Pass
+                },
+            ));
+        }
+        lines.push(DetailLine::Blank);
+        lines.push(DetailLine::field(
+            "Report",
+            format!(
+                "credential report generated {} ({} ago)",
+                timestamp(inv.report_generated),
+                age(now, inv.report_generated)
+            ),
+        ));
+        lines
+    }
+
+    fn empty_message(&self, _data: &Data) -> String {
+        "The IAM inventory has not loaded yet (credential report pending).".to_string()
+    }
+}
+
+/// When the password was last set: its change date, or the user's creation when the report
+/// has none.
+fn password_changed(u: &IamUser) -> Option<DateTime<Utc>> {
+    u.password
+        .as_ref()
+        .filter(|p| p.enabled)
+        .map(|p| p.last_changed.unwrap_or(u.created))
+}
+
+/// The subject name checks use: `root` for the root account, else the user name.
+fn name_key(r: &Row<'_>) -> String {
+    match r {
+        Row::Root(_) => crate::posture::ROOT.to_string(),
+        Row::User(u) => u.name.clone(),
+    }
+}
