@@ -137,13 +137,14 @@ impl Details {
             .find(|v| v.is_default_version() || (default.is_some() && v.version_id() == default))
             .and_then(|v| v.document())
             .map(str::to_string);
-        self.managed.insert(
-            policy.arn().unwrap_or_default().to_string(),
-            (
-                policy.policy_name().unwrap_or_default().to_string(),
-                document,
-            ),
-        );
+        let arn = policy.arn().unwrap_or_default();
+        // The name is the ARN's last segment when the answer leaves PolicyName out.
+        let name = policy
+            .policy_name()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or_default());
+        self.managed
+            .insert(arn.to_string(), (name.to_string(), document));
     }
 
     /// A document that cannot be read counts as granting nothing, and is listed.
