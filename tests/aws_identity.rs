@@ -337,3 +337,43 @@ async fn a_full_identity_refresh_costs_the_same_for_few_and_many_users() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_young_credential_report_is_reused_and_an_old_one_renewed() {
+    let emulator = Emulator::lock().await;
+    let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
+    iam.create_user().user_name("first").send().await.unwrap();
+
+    let report_calls = |bodies: &[String]| {
+        bodies
+            .iter()
+            .filter(|b| {
+                b.contains("Action=GenerateCredentialReport")
+                    || b.contains("Action=GetCredentialReport")
+            })
+            .count()
+    };
+
+    let mut session = connect(&emulator.options(&["us-east-1"])).await;
+    identity(&mut session).await;
+    iam.create_user().user_name("second").send().await.unwrap();
+    emulator.start_recording();
+    let again = identity(&mut session).await;
+    assert_eq!(
+        report_calls(&emulator.recorded_bodies()),
+        0,
+        "the report is reused"
+    );
+    let names: Vec<&str> = again.users.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, ["first"], "as AWS would: the report is a snapshot");
+
+    // With a maximum age of zero every refresh asks for the report.
+    let mut options = emulator.options(&["us-east-1"]);
+    options.report_max_age = std::time::Duration::ZERO;
+    let mut session = connect(&options).await;
+    identity(&mut session).await;
+    emulator.start_recording();
+    let fresh = identity(&mut session).await;
+    assert!(report_calls(&emulator.recorded_bodies()) >= 2);
+    assert_eq!(fresh.users.len(), 2);
+}

@@ -75,9 +75,15 @@ fn since(now: DateTime<Utc>, t: Option<DateTime<Utc>>) -> String {
     t.map_or_else(|| "never".to_string(), |t| age(now, t))
 }
 
-/// Key slot `n` (1 or 2) of the credential report; the demo and tests list keys in order.
+/// Key slot `n` (1 or 2). Keys from the credential report are named by slot (`#1`, `#2`,
+/// and slot 1 may be empty while 2 is not); keys known by ID are listed in slot order.
 fn slot(keys: &[AccessKey], n: usize) -> Option<&AccessKey> {
-    keys.get(n - 1)
+    if keys.iter().any(|k| k.id.starts_with('#')) {
+        let name = format!("#{n}");
+        keys.iter().find(|k| k.id == name)
+    } else {
+        keys.get(n.saturating_sub(1))
+    }
 }
 
 /// `120d·2d`: age, then last use; `off 300d` for an inactive key; `-` for an empty slot.
