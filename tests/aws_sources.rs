@@ -364,6 +364,20 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
     assert_eq!(high.region, "us-east-1");
     assert_eq!(high.account_id, ACCOUNT);
     assert!(high.title.contains("i-0000"));
+    let labels: Vec<&str> = high
+        .resource
+        .details
+        .iter()
+        .map(|(l, _)| l.as_str())
+        .collect();
+    assert!(labels.contains(&"Action"), "action details: {labels:?}");
+    assert!(labels.contains(&"Remote IP"), "action details: {labels:?}");
+    assert!(
+        high.raw_json
+            .as_deref()
+            .unwrap_or_default()
+            .contains("i-0000")
+    );
 
     // Nothing new: an incremental poll brings nothing back, for one ListFindings call.
     emulator.start_recording();

@@ -516,3 +516,38 @@ fn the_scroll_limit_counts_wrapped_rows() {
         bottom_at(200)
     );
 }
+
+#[test]
+fn freeze_holds_data_until_unfrozen_then_applies_it_in_order() {
+    let mut session = session();
+    let mut app = empty_app(&session);
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    press(&mut app, "F");
+    assert!(app.frozen);
+    support::poll_all(&mut app, &mut session);
+    assert!(app.data.alarms.is_empty(), "nothing shown while frozen");
+    assert!(app.data.identity.is_none());
+    let held = app.held.len();
+    assert!(held > 0);
+    assert!(
+        app.sources.values().all(|s| s.last_success.is_none()),
+        "the data age is that of what is shown"
+    );
+    press(&mut app, "F");
+    assert!(!app.frozen);
+    assert!(app.held.is_empty());
+    assert!(!app.data.alarms.is_empty());
+    assert!(app.data.identity.is_some());
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap_or_default()
+            .contains("held update")
+    );
+}

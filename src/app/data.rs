@@ -3,8 +3,8 @@
 //! arrives, never per frame.
 
 use crate::domain::{
-    Alarm, AlarmState, CheckResult, DetectorStatus, Finding, IdentityInventory, Severity, SourceId,
-    TriageItem, TriageRef,
+    Alarm, AlarmState, AlarmTransition, CheckResult, DetectorStatus, Finding, IdentityInventory,
+    Severity, SourceId, TriageItem, TriageRef,
 };
 use crate::journal::JournalContents;
 use crate::posture::{self, Thresholds};
@@ -17,6 +17,8 @@ pub struct Data {
     pub alarms: Vec<Alarm>,
     /// ARNs of alarms whose state changed in the latest poll of their region.
     pub changed_alarms: HashSet<String>,
+    /// Transitions the console saw between polls, by alarm ARN, newest first.
+    pub observed_transitions: HashMap<String, Vec<AlarmTransition>>,
     pub findings: Vec<Finding>,
     finding_index: HashMap<String, usize>,
     pub detectors: Vec<DetectorStatus>,
@@ -30,6 +32,9 @@ pub struct Data {
     /// Failing IAM checks per user (and root): how many, and the worst severity.
     user_failures: HashMap<String, (usize, Severity)>,
 }
+
+/// Transitions kept per alarm from what the console saw itself.
+const OBSERVED_PER_ALARM: usize = 10;
 
 /// What an update changed that the console should react to.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -74,6 +79,20 @@ impl Data {
             match previous.get(&alarm.arn) {
                 Some(state) if *state != alarm.state => {
                     self.changed_alarms.insert(alarm.arn.clone());
+                    let seen = self
+                        .observed_transitions
+                        .entry(alarm.arn.clone())
+                        .or_default();
+                    seen.insert(
+                        0,
+                        AlarmTransition {
+                            at: alarm.state_updated,
+                            from: Some(*state),
+                            to: alarm.state,
+                            summary: "seen between two polls".to_string(),
+                        },
+                    );
+                    seen.truncate(OBSERVED_PER_ALARM);
                     if alarm.state == AlarmState::Alarm {
                         applied.entered_alarm.push(alarm.name.clone());
                     }
@@ -151,6 +170,25 @@ impl Data {
         self.finding_index
             .get(id)
             .and_then(|&i| self.findings.get(i))
+    }
+
+    /// An alarm's known transitions, newest first: the source's history and what the
+    /// console saw, without duplicates.
+    pub fn transitions_of(&self, alarm: &Alarm) -> Vec<AlarmTransition> {
+        let mut all: Vec<AlarmTransition> = alarm.history.clone();
+        for seen in self
+            .observed_transitions
+            .get(&alarm.arn)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            if !all.iter().any(|t| t.at == seen.at && t.to == seen.to) {
+                all.push(seen.clone());
+            }
+        }
+        all.sort_by_key(|t| std::cmp::Reverse(t.at));
+        all.truncate(OBSERVED_PER_ALARM);
+        all
     }
 
     /// Recomputes posture results and the triage queue from the current data.

@@ -61,6 +61,10 @@ pub struct App {
     /// for a few seconds.
     pub status: Option<String>,
     pub status_since: Option<DateTime<Utc>>,
+    /// Frozen: data from the sources is held, not shown, so rows stay still while reading.
+    pub frozen: bool,
+    /// The data held while frozen, applied in order when the freeze ends.
+    pub held: Vec<super::SourceEvent>,
 }
 
 impl App {
@@ -89,6 +93,8 @@ impl App {
             height: 24,
             status: None,
             status_since: None,
+            frozen: false,
+            held: Vec::new(),
         }
     }
 

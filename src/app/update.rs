@@ -42,6 +42,10 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
 }
 
 fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
+    if app.frozen && matches!(event, SourceEvent::Data { .. }) {
+        app.held.push(event);
+        return Vec::new();
+    }
     match event {
         SourceEvent::Polling { id } => {
             app.sources.entry(id).or_default().polling = true;
@@ -173,6 +177,26 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Refresh => {
             set_status(app, "Refreshing every source…".to_string());
             return vec![Effect::RefreshAll];
+        }
+        Action::Freeze => {
+            if app.frozen {
+                app.frozen = false;
+                let held = std::mem::take(&mut app.held);
+                let count = held.len();
+                let mut effects = Vec::new();
+                for event in held {
+                    effects.extend(on_source(app, event));
+                }
+                if app.status.is_none() {
+                    set_status(app, format!("Unfrozen: {count} held update(s) applied"));
+                }
+                return effects;
+            }
+            app.frozen = true;
+            set_status(
+                app,
+                "Frozen: updates are held until F is pressed again".to_string(),
+            );
         }
         Action::Help => {
             app.mode = match app.mode {

@@ -1,23 +1,45 @@
-//! CloudWatch: every metric and composite alarm of one region (`DescribeAlarms`, paged).
-//! Each poll returns the full set; the console works out the transitions.
+//! CloudWatch: every metric and composite alarm of one region (`DescribeAlarms`, 100 a
+//! page). Each poll returns the full set; the console works out the transitions.
+//!
+//! Recent transitions come from `DescribeAlarmHistory` (state updates of both alarm types):
+//! the last day's on the first poll, then only when some alarm's state moved since the
+//! previous poll — so a refresh with no change costs ⌈alarms/100⌉ calls and nothing more.
+//! History is a convenience: if it cannot be read, the alarms are still returned.
 
 use super::errors::{Call, classify};
 use super::to_chrono;
-use crate::domain::{Alarm, AlarmKind, AlarmState, MetricSpec, SourceId, SourceKind};
+use crate::domain::{
+    Alarm, AlarmKind, AlarmState, AlarmTransition, MetricSpec, SourceId, SourceKind,
+};
 use crate::sources::{Source, SourceData, SourceError};
 use async_trait::async_trait;
 use aws_sdk_cloudwatch::Client;
-use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, MetricAlarm, StateValue};
-use chrono::{DateTime, Utc};
+use aws_sdk_cloudwatch::types::{
+    AlarmHistoryItem, AlarmType, CompositeAlarm, HistoryItemType, MetricAlarm, StateValue,
+};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
 
 const DESCRIBE: Call = Call::new("cloudwatch", "DescribeAlarms");
+const HISTORY: Call = Call::new("cloudwatch", "DescribeAlarmHistory");
 
 /// The largest page CloudWatch allows: fewest calls for large accounts.
 const PAGE_SIZE: i32 = 100;
+/// How far back the first poll reads history, and how many transitions an alarm keeps.
+const HISTORY_HOURS: i64 = 24;
+const HISTORY_PER_ALARM: usize = 10;
+/// A burst of flapping alarms should not turn one refresh into dozens of calls.
+const HISTORY_MAX_PAGES: usize = 5;
 
 pub struct AlarmSource {
     id: SourceId,
     client: Client,
+    /// Each alarm's state and state time at the previous poll, by name.
+    seen: HashMap<String, (AlarmState, DateTime<Utc>)>,
+    /// Known transitions by alarm name, newest first.
+    history: HashMap<String, Vec<AlarmTransition>>,
+    /// When history was last read up to.
+    history_until: Option<DateTime<Utc>>,
 }
 
 impl AlarmSource {
@@ -29,8 +51,71 @@ impl AlarmSource {
                 region: Some(region.to_string()),
             },
             client,
+            seen: HashMap::new(),
+            history: HashMap::new(),
+            history_until: None,
         }
     }
+
+    /// Reads state updates since `since` into `self.history`.
+    async fn read_history(&mut self, since: DateTime<Utc>) -> Result<(), SourceError> {
+        let mut pages = self
+            .client
+            .describe_alarm_history()
+            .history_item_type(HistoryItemType::StateUpdate)
+            .alarm_types(AlarmType::MetricAlarm)
+            .alarm_types(AlarmType::CompositeAlarm)
+            .start_date(aws_smithy_types::DateTime::from_secs(since.timestamp()))
+            .max_records(PAGE_SIZE)
+            .into_paginator()
+            .send();
+        let mut read = 0;
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| classify(&self.id, HISTORY, &e))?;
+            for item in page.alarm_history_items() {
+                let Some((name, transition)) = transition(item) else {
+                    continue;
+                };
+                let list = self.history.entry(name).or_default();
+                if !list.contains(&transition) {
+                    list.push(transition);
+                    list.sort_by_key(|t| std::cmp::Reverse(t.at));
+                    list.truncate(HISTORY_PER_ALARM);
+                }
+            }
+            read += 1;
+            if read >= HISTORY_MAX_PAGES {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A history item as a transition: the states from its JSON `HistoryData`.
+fn transition(item: &AlarmHistoryItem) -> Option<(String, AlarmTransition)> {
+    let name = item.alarm_name()?.to_string();
+    let at = item.timestamp().and_then(to_chrono)?;
+    let data: serde_json::Value = item
+        .history_data()
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or_default();
+    let state = |key: &str| {
+        data.get(key)
+            .and_then(|s| s.get("stateValue"))
+            .and_then(serde_json::Value::as_str)
+            .and_then(AlarmState::parse)
+    };
+    let to = state("newState")?;
+    Some((
+        name,
+        AlarmTransition {
+            at,
+            from: state("oldState"),
+            to,
+            summary: item.history_summary().unwrap_or_default().to_string(),
+        },
+    ))
 }
 
 #[async_trait]
@@ -40,6 +125,7 @@ impl Source for AlarmSource {
     }
 
     async fn poll(&mut self) -> Result<SourceData, SourceError> {
+        let started = Utc::now();
         let account = &self.id.account_id;
         let region = self.id.region.as_deref().unwrap_or_default();
         let mut pages = self
@@ -63,6 +149,34 @@ impl Source for AlarmSource {
                     .iter()
                     .map(|a| composite_alarm(a, account, region)),
             );
+        }
+
+        let moved = alarms
+            .iter()
+            .any(|a| self.seen.get(&a.name) != Some(&(a.state, a.state_updated)));
+        let since = match self.history_until {
+            None => Some(started - Duration::hours(HISTORY_HOURS)),
+            // A minute of overlap: history is written as the state changes.
+            Some(until) if moved => Some(until - Duration::minutes(1)),
+            Some(_) => None,
+        };
+        if let Some(since) = since {
+            match self.read_history(since).await {
+                Ok(()) => self.history_until = Some(started),
+                Err(error) => {
+                    tracing::warn!(source = %self.id, %error, "alarm history unavailable")
+                }
+            }
+        }
+        self.seen = alarms
+            .iter()
+            .map(|a| (a.name.clone(), (a.state, a.state_updated)))
+            .collect();
+        self.history.retain(|name, _| self.seen.contains_key(name));
+        for alarm in &mut alarms {
+            if let Some(history) = self.history.get(&alarm.name) {
+                alarm.history = history.clone();
+            }
         }
         Ok(SourceData::Alarms(alarms))
     }
@@ -154,6 +268,7 @@ pub fn metric_alarm(alarm: &MetricAlarm, account_id: &str, region: &str) -> Alar
         // AWS's default for a new alarm is enabled.
         actions_enabled: alarm.actions_enabled().unwrap_or(true),
         alarm_actions: alarm.alarm_actions().to_vec(),
+        history: Vec::new(),
     }
 }
 
@@ -175,5 +290,6 @@ pub fn composite_alarm(alarm: &CompositeAlarm, account_id: &str, region: &str) -
         rule: alarm.alarm_rule().map(str::to_string),
         actions_enabled: alarm.actions_enabled().unwrap_or(true),
         alarm_actions: alarm.alarm_actions().to_vec(),
+        history: Vec::new(),
     }
 }

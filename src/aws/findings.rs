@@ -14,6 +14,7 @@
 //!   [`OVERLAP_MINUTES`], fetching only IDs not yet known: findings that became visible late
 //!   with an older timestamp.
 
+use super::capture::CaptureBody;
 use super::errors::{Call, classify};
 use crate::domain::{DetectorStatus, Finding, FindingResource, SourceId, SourceKind};
 use crate::sources::{Source, SourceData, SourceError};
@@ -23,7 +24,7 @@ use aws_sdk_guardduty::types::{
     Condition, DetectorStatus as AwsDetectorStatus, FindingCriteria, OrderBy, SortCriteria,
 };
 use chrono::{DateTime, Duration, Utc};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 const LIST_DETECTORS: Call = Call::new("guardduty", "ListDetectors");
 const GET_DETECTOR: Call = Call::new("guardduty", "GetDetector");
@@ -170,20 +171,23 @@ impl FindingSource {
     async fn get(&self, detector_id: &str, ids: &[String]) -> Result<Vec<Finding>, SourceError> {
         let mut findings = Vec::with_capacity(ids.len());
         for batch in ids.chunks(BATCH) {
+            let capture = CaptureBody::default();
             let output = self
                 .client
                 .get_findings()
                 .detector_id(detector_id)
                 .set_finding_ids(Some(batch.to_vec()))
+                .customize()
+                .interceptor(capture.clone())
                 .send()
                 .await
                 .map_err(|e| classify(&self.id, GET_FINDINGS, &e))?;
-            findings.extend(
-                output
-                    .findings()
-                    .iter()
-                    .map(|f| finding(f, &self.id, detector_id)),
-            );
+            let mut raw = raw_findings(capture.take());
+            findings.extend(output.findings().iter().map(|f| {
+                let mut finding = finding(f, &self.id, detector_id);
+                finding.raw_json = raw.remove(&finding.id);
+                finding
+            }));
         }
         Ok(findings)
     }
@@ -255,6 +259,27 @@ impl Source for FindingSource {
     }
 }
 
+/// Each finding of a `GetFindings` body as compact JSON, by ID.
+fn raw_findings(body: Option<Vec<u8>>) -> HashMap<String, String> {
+    let Some(body) = body else {
+        return HashMap::new();
+    };
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return HashMap::new();
+    };
+    json.get("findings")
+        .and_then(serde_json::Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|f| {
+                    let id = f.get("id")?.as_str()?.to_string();
+                    Some((id, f.to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn time(text: Option<&str>) -> Option<DateTime<Utc>> {
     text.and_then(|t| DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.with_timezone(&Utc))
@@ -294,7 +319,11 @@ pub fn finding(
         title: text(f.title()),
         description: text(f.description()),
         severity_score: f.severity().unwrap_or_default(),
-        resource: resource(f.resource()),
+        resource: {
+            let mut resource = resource(f.resource());
+            action_details(service.and_then(|s| s.action()), &mut resource.details);
+            resource
+        },
         count: service
             .and_then(|s| s.count())
             .and_then(|c| u64::try_from(c).ok())
@@ -303,6 +332,77 @@ pub fn finding(
         last_seen,
         updated_at,
         archived: service.and_then(|s| s.archived()).unwrap_or(false),
+        raw_json: None,
+    }
+}
+
+/// What was done: the action's kind, API, remote address, port or domain.
+fn action_details(
+    action: Option<&aws_sdk_guardduty::types::Action>,
+    details: &mut Vec<(String, String)>,
+) {
+    let Some(action) = action else {
+        return;
+    };
+    let mut push = |label: &str, value: Option<String>| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            details.push((label.to_string(), value));
+        }
+    };
+    let owned = |value: Option<&str>| value.map(str::to_string);
+    push("Action", owned(action.action_type()));
+    let mut remote = None;
+    if let Some(call) = action.aws_api_call_action() {
+        push("API", owned(call.api()));
+        push("Service", owned(call.service_name()));
+        push("Caller type", owned(call.caller_type()));
+        push("User agent", owned(call.user_agent()));
+        remote = call.remote_ip_details();
+    }
+    if let Some(connection) = action.network_connection_action() {
+        push("Direction", owned(connection.connection_direction()));
+        push("Protocol", owned(connection.protocol()));
+        push(
+            "Local port",
+            connection
+                .local_port_details()
+                .and_then(|p| p.port())
+                .map(|p| p.to_string()),
+        );
+        push(
+            "Remote port",
+            connection
+                .remote_port_details()
+                .and_then(|p| p.port())
+                .map(|p| p.to_string()),
+        );
+        remote = remote.or(connection.remote_ip_details());
+    }
+    if let Some(probe) = action.port_probe_action() {
+        for detail in probe.port_probe_details() {
+            push(
+                "Probed port",
+                detail
+                    .local_port_details()
+                    .and_then(|p| p.port())
+                    .map(|p| p.to_string()),
+            );
+            remote = remote.or(detail.remote_ip_details());
+        }
+    }
+    if let Some(dns) = action.dns_request_action() {
+        push("Domain", owned(dns.domain()));
+    }
+    if let Some(ip) = remote {
+        push(
+            "Remote IP",
+            owned(ip.ip_address_v4().or(ip.ip_address_v6())),
+        );
+        push(
+            "Remote country",
+            owned(ip.country().and_then(|c| c.country_name())),
+        );
+        push("Remote org", owned(ip.organization().and_then(|o| o.org())));
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod alarms;
 mod authorization;
+mod capture;
 mod connect;
 pub mod credential_report;
 pub mod errors;

@@ -18,6 +18,8 @@ pub enum Action {
     Quit,
     Help,
     Refresh,
+    /// Hold incoming data so the screen stays still while reading; again to catch up.
+    Freeze,
     TabOverview,
     TabAlarms,
     TabFindings,

@@ -9,6 +9,16 @@ pub enum AlarmState {
 }
 
 impl AlarmState {
+    /// Parses CloudWatch's wire spelling.
+    pub fn parse(text: &str) -> Option<AlarmState> {
+        match text {
+            "OK" => Some(AlarmState::Ok),
+            "ALARM" => Some(AlarmState::Alarm),
+            "INSUFFICIENT_DATA" => Some(AlarmState::InsufficientData),
+            _ => None,
+        }
+    }
+
     /// The CloudWatch wire spelling, which is also what engineers read in the console.
     pub fn label(self) -> &'static str {
         match self {
@@ -64,6 +74,16 @@ fn trim_float(value: f64) -> String {
     }
 }
 
+/// One change of an alarm's state, from `DescribeAlarmHistory` or seen between two polls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlarmTransition {
+    pub at: DateTime<Utc>,
+    /// `None` when the history entry does not say (e.g. the alarm's creation).
+    pub from: Option<AlarmState>,
+    pub to: AlarmState,
+    pub summary: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Alarm {
     pub arn: String,
@@ -81,6 +101,8 @@ pub struct Alarm {
     pub rule: Option<String>,
     pub actions_enabled: bool,
     pub alarm_actions: Vec<String>,
+    /// Recent state changes known to the source, newest first (may be empty).
+    pub history: Vec<AlarmTransition>,
 }
 
 #[cfg(test)]

@@ -33,6 +33,10 @@ pub struct Finding {
     pub last_seen: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub archived: bool,
+    /// The finding exactly as GuardDuty sent it (compact JSON), for the detail view; `None`
+    /// where there is no wire form (the demo account).
+    #[serde(skip)]
+    pub raw_json: Option<String>,
 }
 
 impl Finding {

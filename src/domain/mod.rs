@@ -7,7 +7,7 @@ mod identity;
 mod severity;
 mod triage;
 
-pub use alarm::{Alarm, AlarmKind, AlarmState, MetricSpec};
+pub use alarm::{Alarm, AlarmKind, AlarmState, AlarmTransition, MetricSpec};
 pub use check::{CheckResult, CheckStatus};
 pub use finding::{DetectorStatus, Finding, FindingResource};
 pub use identity::{

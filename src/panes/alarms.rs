@@ -209,6 +209,26 @@ pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
         lines.push(DetailLine::field("Rule", rule.clone()));
     }
     lines.push(DetailLine::Blank);
+    lines.push(DetailLine::Section("Transitions".into()));
+    let transitions = data.transitions_of(a);
+    if transitions.is_empty() {
+        lines.push(DetailLine::field(
+            "History",
+            "none known yet (changes appear as they happen)",
+        ));
+    }
+    for t in transitions {
+        let change = match t.from {
+            Some(from) => format!("{} → {}", from.label(), t.to.label()),
+            None => format!("→ {}", t.to.label()),
+        };
+        lines.push(DetailLine::Field(
+            format!("{} ago", age(now, t.at)),
+            format!("{change} at {} · {}", timestamp(t.at), t.summary),
+            Tone::Alarm(t.to),
+        ));
+    }
+    lines.push(DetailLine::Blank);
     lines.push(DetailLine::Section("Actions".into()));
     lines.push(DetailLine::Field(
         "Enabled".into(),

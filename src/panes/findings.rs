@@ -172,5 +172,32 @@ pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
     for (label, value) in &f.resource.details {
         lines.push(DetailLine::Field(label.clone(), value.clone(), Tone::Plain));
     }
+    lines.push(DetailLine::Blank);
+    lines.extend(raw_json(f));
+    lines
+}
+
+/// The finding as GuardDuty sent it, pretty-printed; for a finding with no wire form (the
+/// demo account), the record watchpost holds, said as such.
+fn raw_json(f: &Finding) -> Vec<DetailLine> {
+    let (title, pretty) = match f
+        .raw_json
+        .as_deref()
+        .and_then(|raw| serde_json::from_str::<serde_json::Value>(raw).ok())
+    {
+        Some(value) => (
+            "Raw JSON (as GuardDuty sent it)",
+            serde_json::to_string_pretty(&value),
+        ),
+        None => (
+            "Record (JSON, as watchpost holds it)",
+            serde_json::to_string_pretty(f),
+        ),
+    };
+    let mut lines = vec![DetailLine::Section(title.into())];
+    match pretty {
+        Ok(text) => lines.push(DetailLine::Text(text)),
+        Err(err) => lines.push(DetailLine::Text(format!("cannot show it: {err}"))),
+    }
     lines
 }

@@ -87,8 +87,22 @@ pub fn detail_rows(content: &[DetailLine], width: usize) -> Vec<DetailRow> {
     rows
 }
 
-/// Greedy word wrap by display width; a word longer than the row is cut.
+/// Greedy word wrap by display width; a word longer than the row is cut. Leading spaces
+/// (JSON indentation) are kept on every row the line wraps into.
 fn wrap(text: &str, width: usize) -> Vec<String> {
+    let body = text.trim_start_matches(' ');
+    let indent = text.len() - body.len();
+    if indent == 0 {
+        return wrap_words(text, width);
+    }
+    let pad = " ".repeat(indent.min(width / 2));
+    wrap_words(body, width.saturating_sub(pad.len()).max(1))
+        .into_iter()
+        .map(|row| format!("{pad}{row}"))
+        .collect()
+}
+
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut rows = Vec::new();
     let mut current = String::new();
     let mut used = 0;
@@ -143,6 +157,12 @@ mod tests {
     fn a_word_longer_than_the_row_is_cut_and_wide_characters_count_double() {
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap("日本語です", 4), ["日本", "語で", "す"]);
+    }
+
+    #[test]
+    fn indentation_is_kept_on_wrapped_rows() {
+        assert_eq!(wrap("    \"id\": 1", 40), ["    \"id\": 1"]);
+        assert_eq!(wrap("  aaa bbb", 7), ["  aaa", "  bbb"]);
     }
 
     #[test]

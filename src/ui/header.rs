@@ -17,6 +17,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
 
     let mut badges: Vec<Span<'_>> = Vec::new();
+    if app.frozen {
+        badges.push(Span::styled(
+            format!(" FROZEN {} held ", app.held.len()),
+            theme.badge_demo,
+        ));
+        badges.push(Span::raw(" "));
+    }
     if app.header.demo {
         badges.push(Span::styled(" DEMO ", theme.badge_demo));
         badges.push(Span::raw(" "));

@@ -133,6 +133,7 @@ fn slot(
             rule,
             actions_enabled: template.actions_enabled,
             alarm_actions,
+            history: Vec::new(),
         },
         behaviour: template.behaviour,
         key: state_key(seed, key, variant),

@@ -294,6 +294,7 @@ fn finding(
         last_seen: at(last_seen),
         updated_at: at(last_seen),
         archived: false,
+        raw_json: None,
     }
 }
 
