@@ -139,6 +139,7 @@ async fn connect_to_aws(cli: &Cli, settings: &Settings) -> Result<Session, aws::
         report_max_age: Duration::from_secs(
             u64::from(settings.credential_report_max_age_hours) * 3600,
         ),
+        read_only: cli.read_only,
     };
     let loader = aws::config_loader(&options).await;
     aws::connect(&options, loader, &mut prompt_mfa_code).await

@@ -8,7 +8,10 @@ use super::errors::{chain, no_credentials_found};
 use super::findings::FindingSource;
 use super::identity::IamSource;
 use super::mfa::MfaSessionCredentials;
+use super::read_only::ReadOnlyGuard;
 use crate::domain::CallerIdentity;
+use crate::remediation::Execute;
+use crate::remediation::aws::AwsExecutor;
 use crate::sources::{Session, Source};
 use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::environment::EnvironmentVariableRegionProvider;
@@ -19,6 +22,8 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, ConfigLoader, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// Where and as whom to connect; every field is optional and falls back to the standard
@@ -34,6 +39,8 @@ pub struct AwsOptions {
     pub mfa_serial: Option<String>,
     /// A credential report younger than this is reused instead of asking for a new one.
     pub report_max_age: Duration,
+    /// Audit mode: every client refuses non-read operations, and no executor is built.
+    pub read_only: bool,
 }
 
 impl Default for AwsOptions {
@@ -46,6 +53,7 @@ impl Default for AwsOptions {
             external_id: None,
             mfa_serial: None,
             report_max_age: super::identity::DEFAULT_REPORT_MAX_AGE,
+            read_only: false,
         }
     }
 }
@@ -160,7 +168,7 @@ pub async fn connect(
         Some(role) => assume_role(&base, options, role, mfa_code).await?,
         None => base,
     };
-    let caller = caller_identity(&config).await?;
+    let caller = caller_identity(&config, options.read_only).await?;
     let regions = if options.regions.is_empty() {
         config
             .region()
@@ -169,47 +177,103 @@ pub async fn connect(
     } else {
         options.regions.clone()
     };
-    let sources = sources(&config, options, &caller.account_id, &regions);
+    let clients = Clients::new(&config, options.read_only, &regions);
+    let sources = clients.sources(options, &caller.account_id, &regions);
+    let executor: Option<Arc<dyn Execute>> = if options.read_only {
+        None
+    } else {
+        Some(Arc::new(clients.executor()))
+    };
     Ok(Session {
         caller,
         regions,
         demo: false,
         journal_history: Vec::new(),
         sources,
+        executor,
     })
 }
 
-/// IAM once per account; CloudWatch and GuardDuty once per region.
-fn sources(
-    config: &SdkConfig,
-    options: &AwsOptions,
-    account_id: &str,
-    regions: &[String],
-) -> Vec<Box<dyn Source>> {
-    let mut sources: Vec<Box<dyn Source>> = vec![Box::new(IamSource::new(
-        aws_sdk_iam::Client::new(config),
-        account_id,
-        options.report_max_age,
-    ))];
-    for region in regions {
-        let cloudwatch = aws_sdk_cloudwatch::config::Builder::from(config)
-            .region(Region::new(region.clone()))
-            .build();
-        sources.push(Box::new(AlarmSource::new(
-            aws_sdk_cloudwatch::Client::from_conf(cloudwatch),
-            account_id,
-            region,
-        )));
-        let guardduty = aws_sdk_guardduty::config::Builder::from(config)
-            .region(Region::new(region.clone()))
-            .build();
-        sources.push(Box::new(FindingSource::new(
-            aws_sdk_guardduty::Client::from_conf(guardduty),
-            account_id,
-            region,
-        )));
+/// One client per service (and region), each with the read-only guard when asked.
+pub struct Clients {
+    iam: aws_sdk_iam::Client,
+    cloudwatch: HashMap<String, aws_sdk_cloudwatch::Client>,
+    guardduty: HashMap<String, aws_sdk_guardduty::Client>,
+}
+
+impl Clients {
+    pub fn new(config: &SdkConfig, read_only: bool, regions: &[String]) -> Clients {
+        let mut iam = aws_sdk_iam::config::Builder::from(config);
+        if read_only {
+            iam = iam.interceptor(ReadOnlyGuard);
+        }
+        let mut cloudwatch = HashMap::new();
+        let mut guardduty = HashMap::new();
+        for region in regions {
+            let mut cw = aws_sdk_cloudwatch::config::Builder::from(config)
+                .region(Region::new(region.clone()));
+            let mut gd = aws_sdk_guardduty::config::Builder::from(config)
+                .region(Region::new(region.clone()));
+            if read_only {
+                cw = cw.interceptor(ReadOnlyGuard);
+                gd = gd.interceptor(ReadOnlyGuard);
+            }
+            cloudwatch.insert(
+                region.clone(),
+                aws_sdk_cloudwatch::Client::from_conf(cw.build()),
+            );
+            guardduty.insert(
+                region.clone(),
+                aws_sdk_guardduty::Client::from_conf(gd.build()),
+            );
+        }
+        Clients {
+            iam: aws_sdk_iam::Client::from_conf(iam.build()),
+            cloudwatch,
+            guardduty,
+        }
     }
-    sources
+
+    /// An executor on these clients. A read-only session never builds one; if code did,
+    /// the guard on the clients would still refuse every call it makes.
+    pub fn executor(&self) -> AwsExecutor {
+        AwsExecutor::new(
+            self.iam.clone(),
+            self.guardduty.clone(),
+            self.cloudwatch.clone(),
+        )
+    }
+
+    /// IAM once per account; CloudWatch and GuardDuty once per region.
+    fn sources(
+        &self,
+        options: &AwsOptions,
+        account_id: &str,
+        regions: &[String],
+    ) -> Vec<Box<dyn Source>> {
+        let mut sources: Vec<Box<dyn Source>> = vec![Box::new(IamSource::new(
+            self.iam.clone(),
+            account_id,
+            options.report_max_age,
+        ))];
+        for region in regions {
+            if let Some(client) = self.cloudwatch.get(region) {
+                sources.push(Box::new(AlarmSource::new(
+                    client.clone(),
+                    account_id,
+                    region,
+                )));
+            }
+            if let Some(client) = self.guardduty.get(region) {
+                sources.push(Box::new(FindingSource::new(
+                    client.clone(),
+                    account_id,
+                    region,
+                )));
+            }
+        }
+        sources
+    }
 }
 
 /// STS needs some region to sign with; the global endpoint's is us-east-1.
@@ -221,8 +285,21 @@ fn sts_client(config: &SdkConfig) -> aws_sdk_sts::Client {
     aws_sdk_sts::Client::from_conf(builder.build())
 }
 
-async fn caller_identity(config: &SdkConfig) -> Result<CallerIdentity, ConnectError> {
-    let call = sts_client(config).get_caller_identity().send();
+async fn caller_identity(
+    config: &SdkConfig,
+    read_only: bool,
+) -> Result<CallerIdentity, ConnectError> {
+    let mut client = sts_client(config);
+    if read_only {
+        client = aws_sdk_sts::Client::from_conf(
+            client
+                .config()
+                .to_builder()
+                .interceptor(ReadOnlyGuard)
+                .build(),
+        );
+    }
+    let call = client.get_caller_identity().send();
     let output = match tokio::time::timeout(IDENTITY_TIMEOUT, call).await {
         Ok(Ok(output)) => output,
         Ok(Err(err)) if no_credentials_found(&err) => {

@@ -11,8 +11,9 @@ pub mod errors;
 pub mod findings;
 pub mod identity;
 mod mfa;
+pub mod read_only;
 
-pub use connect::{AwsOptions, ConnectError, config_loader, connect, parse_regions};
+pub use connect::{AwsOptions, Clients, ConnectError, config_loader, connect, parse_regions};
 
 /// SDK timestamps as chrono's, for the domain types.
 pub fn to_chrono(time: &aws_smithy_types::DateTime) -> Option<chrono::DateTime<chrono::Utc>> {

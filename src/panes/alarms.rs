@@ -1,6 +1,7 @@
 use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, age, timestamp};
 use crate::app::Data;
 use crate::domain::{Alarm, AlarmKind, AlarmState};
+use crate::remediation::Target;
 use chrono::{DateTime, Utc};
 
 pub struct AlarmsPane;
@@ -140,6 +141,12 @@ impl Pane for AlarmsPane {
         ]
     }
 
+    fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
+        alarm(data, row)
+            .map(|a| vec![alarm_target(a)])
+            .unwrap_or_default()
+    }
+
     fn detail(&self, data: &Data, row: usize, now: DateTime<Utc>) -> Vec<DetailLine> {
         alarm(data, row)
             .map(|a| detail(a, data, now))
@@ -247,4 +254,13 @@ pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
         lines.push(DetailLine::field("On ALARM", action.clone()));
     }
     lines
+}
+
+pub fn alarm_target(a: &Alarm) -> Target {
+    Target::Alarm {
+        account_id: a.account_id.clone(),
+        region: a.region.clone(),
+        name: a.name.clone(),
+        actions_enabled: a.actions_enabled,
+    }
 }

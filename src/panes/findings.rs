@@ -1,6 +1,7 @@
 use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, age, timestamp};
 use crate::app::Data;
 use crate::domain::Finding;
+use crate::remediation::Target;
 use chrono::{DateTime, Utc};
 
 pub struct FindingsPane;
@@ -111,6 +112,12 @@ impl Pane for FindingsPane {
         ]
     }
 
+    fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
+        finding(data, row)
+            .map(|f| vec![finding_target(f)])
+            .unwrap_or_default()
+    }
+
     fn detail(&self, data: &Data, row: usize, now: DateTime<Utc>) -> Vec<DetailLine> {
         finding(data, row)
             .map(|f| detail(f, now))
@@ -200,4 +207,16 @@ fn raw_json(f: &Finding) -> Vec<DetailLine> {
         Err(err) => lines.push(DetailLine::Text(format!("cannot show it: {err}"))),
     }
     lines
+}
+
+pub fn finding_target(f: &Finding) -> Target {
+    Target::Finding {
+        account_id: f.account_id.clone(),
+        region: f.region.clone(),
+        detector_id: f.detector_id.clone(),
+        id: f.id.clone(),
+        finding_type: f.finding_type.clone(),
+        resource_kind: f.resource.kind.clone(),
+        resource_id: f.resource.id.clone(),
+    }
 }

@@ -16,6 +16,7 @@ pub use format::{age, timestamp};
 
 use crate::app::Data;
 use crate::domain::{AlarmState, Severity};
+use crate::remediation::Target;
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 
@@ -195,4 +196,27 @@ pub trait Pane: Sync {
     fn title_note(&self, _data: &Data) -> Option<String> {
         None
     }
+    /// What the row can be acted on as, for the action menu (none by default).
+    fn targets(&self, _data: &Data, _row: usize) -> Vec<Target> {
+        Vec::new()
+    }
+}
+
+/// What a posture result or triage item about IAM can be acted on as: a role, or the user
+/// (and their keys) the result is about.
+pub fn check_targets(data: &Data, account_id: &str, resource: &str) -> Vec<Target> {
+    if let Some(role) = resource.strip_prefix("role/") {
+        return vec![Target::Role {
+            account_id: account_id.to_string(),
+            name: role.to_string(),
+        }];
+    }
+    let subject = Data::check_subject(resource);
+    data.identity
+        .as_ref()
+        .and_then(|inv| {
+            let user = inv.users.iter().find(|u| u.name == subject)?;
+            Some(identity::user_targets(inv, user))
+        })
+        .unwrap_or_default()
 }

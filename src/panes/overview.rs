@@ -4,6 +4,7 @@
 use super::{Cell, Column, DetailLine, Pane, SortKey, Width, age};
 use crate::app::Data;
 use crate::domain::{TriageItem, TriageRef};
+use crate::remediation::Target;
 use chrono::{DateTime, Utc};
 
 pub struct OverviewPane;
@@ -105,6 +106,29 @@ impl Pane for OverviewPane {
             Cell::plain(i.resource.as_str()),
             Cell::dim(i.since.map(|t| age(now, t)).unwrap_or_default()),
         ]
+    }
+
+    fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
+        let Some(item) = item(data, row) else {
+            return Vec::new();
+        };
+        match &item.item {
+            TriageRef::Alarm { arn } => data
+                .alarms
+                .iter()
+                .find(|a| &a.arn == arn)
+                .map(|a| vec![super::alarms::alarm_target(a)])
+                .unwrap_or_default(),
+            TriageRef::Finding { id } => data
+                .finding(id)
+                .map(|f| vec![super::findings::finding_target(f)])
+                .unwrap_or_default(),
+            TriageRef::Check {
+                account_id,
+                resource,
+                ..
+            } => super::check_targets(data, account_id, resource),
+        }
     }
 
     fn detail(&self, data: &Data, row: usize, now: DateTime<Utc>) -> Vec<DetailLine> {

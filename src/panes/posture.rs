@@ -3,6 +3,7 @@
 use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width};
 use crate::app::Data;
 use crate::domain::{CheckResult, CheckStatus};
+use crate::remediation::Target;
 use chrono::{DateTime, Utc};
 
 pub struct PosturePane;
@@ -109,6 +110,12 @@ impl Pane for PosturePane {
             Cell::plain(resource),
             Cell::dim(c.controls.join(" ")),
         ]
+    }
+
+    fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
+        check(data, row)
+            .map(|c| super::check_targets(data, &c.account_id, &c.resource))
+            .unwrap_or_default()
     }
 
     fn detail(&self, data: &Data, row: usize, _now: DateTime<Utc>) -> Vec<DetailLine> {

@@ -106,4 +106,6 @@ pub struct Session {
     /// account's simulated history. Empty for AWS accounts.
     pub journal_history: Vec<crate::journal::JournalRecord>,
     pub sources: Vec<Box<dyn Source>>,
+    /// Carries out remediation actions; `None` in read-only mode, where none may run.
+    pub executor: Option<std::sync::Arc<dyn crate::remediation::Execute>>,
 }

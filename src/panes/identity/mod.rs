@@ -7,6 +7,7 @@ mod detail;
 use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, age, timestamp};
 use crate::app::Data;
 use crate::domain::{AccessKey, IamUser, IdentityInventory, RootAccount};
+use crate::remediation::Target;
 use chrono::{DateTime, Utc};
 
 pub struct IdentityPane;
@@ -331,6 +332,36 @@ impl Pane for IdentityPane {
     fn empty_message(&self, _data: &Data) -> String {
         "The IAM inventory has not loaded yet (credential report pending).".to_string()
     }
+
+    fn targets(&self, data: &Data, index: usize) -> Vec<Target> {
+        match row(data, index) {
+            Some((Row::User(user), inv)) => user_targets(inv, user),
+            // The root account cannot be changed through the API.
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A user and each of their access keys, as action targets.
+pub fn user_targets(inv: &IdentityInventory, user: &IamUser) -> Vec<Target> {
+    let quarantined = user
+        .policies
+        .iter()
+        .any(|p| p.split(" (").next() == Some(crate::remediation::catalog::QUARANTINE_POLICY));
+    let mut targets = vec![Target::User {
+        account_id: inv.account_id.clone(),
+        name: user.name.clone(),
+        console: user.has_console_access(),
+        quarantined,
+    }];
+    targets.extend(user.access_keys.iter().map(|key| Target::AccessKey {
+        account_id: inv.account_id.clone(),
+        user: user.name.clone(),
+        key: key.id.clone(),
+        created: key.created,
+        active: key.is_active(),
+    }));
+    targets
 }
 
 /// When the password was last set: its change date, or the user's creation when the report

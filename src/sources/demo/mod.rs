@@ -226,5 +226,6 @@ pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
         demo: true,
         journal_history: world.journal_at(anchor),
         sources: list,
+        executor: None,
     }
 }

@@ -1,0 +1,94 @@
+//! Read-only mode below the UI: every SDK client of a read-only session carries this
+//! interceptor, which refuses any operation outside the read allowlist before the request
+//! is serialised, signed or sent. The UI also offers no action, and no executor exists; this
+//! is the layer that holds even if code elsewhere tries.
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+/// Reads that are neither `List*`, `Get*` nor `Describe*`. `AssumeRole` only obtains the
+/// (read-only) session's credentials; it changes nothing in the account.
+const ALSO_ALLOWED: &[&str] = &[
+    "GenerateCredentialReport",
+    "GetCallerIdentity",
+    "AssumeRole",
+];
+
+/// Whether `operation` may run in read-only mode.
+pub fn is_read(operation: &str) -> bool {
+    ["List", "Get", "Describe"]
+        .iter()
+        .any(|prefix| operation.starts_with(prefix))
+        || ALSO_ALLOWED.contains(&operation)
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReadOnlyGuard;
+
+#[derive(Debug, thiserror::Error)]
+#[error("read-only mode: {service}:{operation} was refused before it was sent")]
+pub struct Refused {
+    pub service: String,
+    pub operation: String,
+}
+
+impl Intercept for ReadOnlyGuard {
+    fn name(&self) -> &'static str {
+        "ReadOnlyGuard"
+    }
+
+    // Before serialisation, hence before signing and sending; the operation's metadata is
+    // in the configuration by then (it is not yet at `read_before_execution`).
+    fn read_before_serialization(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let (service, operation) = cfg
+            .load::<Metadata>()
+            .map(|m| (m.service().to_string(), m.name().to_string()))
+            .unwrap_or_else(|| ("unknown".to_string(), "unknown".to_string()));
+        // An operation the guard cannot name is refused too: unknown is not read.
+        if is_read(&operation) {
+            Ok(())
+        } else {
+            Err(Box::new(Refused { service, operation }))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_pass_and_writes_do_not() {
+        for read in [
+            "ListFindings",
+            "GetFindings",
+            "DescribeAlarms",
+            "GenerateCredentialReport",
+            "GetCallerIdentity",
+            "AssumeRole",
+        ] {
+            assert!(is_read(read), "{read}");
+        }
+        for write in [
+            "UpdateAccessKey",
+            "DeleteAccessKey",
+            "PutUserPolicy",
+            "ArchiveFindings",
+            "DisableAlarmActions",
+            "CreateFilter",
+            "unknown",
+            "",
+        ] {
+            assert!(!is_read(write), "{write}");
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Guided remediation: the action catalog, what each row can be acted on as (its targets,
+//! from the pane), the offers the action menu lists, and the executors that carry an action
+//! out and journal it. In read-only mode no executor exists.
+
+pub mod aws;
+pub mod catalog;
+pub mod target;
+
+pub use catalog::{ActionId, ActionSpec, Applies, CATALOG, Risk};
+pub use target::Target;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+/// Something that can carry an offer out: the AWS executor, or the demo account's.
+#[async_trait]
+pub trait Execute: Send + Sync {
+    /// `Ok` says what changed; `Err` why nothing did.
+    async fn perform(&self, offer: &Offer) -> Result<String, String>;
+}
+
+/// One action the menu offers for one target, with the CLI equivalent fixed at the moment
+/// the menu opened (so what is previewed is what runs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Offer {
+    pub action: ActionId,
+    pub target: Target,
+    /// `Err(why)` when the action cannot run now (wrong state, read-only mode).
+    pub available: Result<(), String>,
+    pub cli: String,
+    pub prepared_at: DateTime<Utc>,
+}
+
+impl Offer {
+    pub fn new(action: ActionId, target: Target, now: DateTime<Utc>) -> Offer {
+        Offer {
+            available: catalog::applicable(action, &target),
+            cli: catalog::cli(action, &target, now),
+            action,
+            target,
+            prepared_at: now,
+        }
+    }
+
+    pub fn spec(&self) -> &'static ActionSpec {
+        catalog::spec(self.action)
+    }
+
+    /// The undo of a finished action, on the state the action left behind.
+    pub fn undo(&self, now: DateTime<Utc>) -> Option<Offer> {
+        let undo = self.spec().undo?;
+        let target = match self.target.clone() {
+            Target::AccessKey {
+                account_id,
+                user,
+                key,
+                created,
+                active,
+            } => Target::AccessKey {
+                account_id,
+                user,
+                key,
+                created,
+                active: !active,
+            },
+            Target::User {
+                account_id,
+                name,
+                console,
+                quarantined,
+            } => Target::User {
+                account_id,
+                name,
+                console,
+                quarantined: !quarantined,
+            },
+            Target::Alarm {
+                account_id,
+                region,
+                name,
+                actions_enabled,
+            } => Target::Alarm {
+                account_id,
+                region,
+                name,
+                actions_enabled: !actions_enabled,
+            },
+            other => other,
+        };
+        Some(Offer::new(undo, target, now))
+    }
+}
+
+fn applies_to(target: &Target) -> Applies {
+    match target {
+        Target::AccessKey { .. } => Applies::AccessKey,
+        Target::User { .. } => Applies::User,
+        Target::Role { .. } => Applies::Role,
+        Target::Finding { .. } => Applies::Finding,
+        Target::Alarm { .. } => Applies::Alarm,
+    }
+}
+
+/// Every catalog action for each target, in catalog order. In read-only mode each says so
+/// (the auditor still sees the action and its CLI equivalent, for a recommendation).
+pub fn offers(targets: &[Target], read_only: bool, now: DateTime<Utc>) -> Vec<Offer> {
+    let mut offers = Vec::new();
+    for target in targets {
+        for spec in CATALOG.iter().filter(|s| s.applies == applies_to(target)) {
+            let mut offer = Offer::new(spec.id, target.clone(), now);
+            if read_only && offer.available.is_ok() {
+                offer.available =
+                    Err("read-only mode: actions cannot run (shown for the record)".into());
+            }
+            offers.push(offer);
+        }
+    }
+    offers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alarm() -> Target {
+        Target::Alarm {
+            account_id: "1".into(),
+            region: "r".into(),
+            name: "a".into(),
+            actions_enabled: true,
+        }
+    }
+
+    #[test]
+    fn offers_list_every_action_for_the_target_kind() {
+        let offers = offers(&[alarm()], false, Utc::now());
+        let actions: Vec<ActionId> = offers.iter().map(|o| o.action).collect();
+        assert_eq!(
+            actions,
+            [ActionId::DisableAlarmActions, ActionId::EnableAlarmActions]
+        );
+        assert!(offers[0].available.is_ok());
+        assert!(offers[1].available.is_err(), "already enabled");
+    }
+
+    #[test]
+    fn read_only_mode_shows_actions_but_none_can_run() {
+        let offers = offers(&[alarm()], true, Utc::now());
+        assert!(offers.iter().all(|o| o.available.is_err()));
+        assert!(
+            offers[0]
+                .available
+                .as_ref()
+                .err()
+                .is_some_and(|e| e.contains("read-only"))
+        );
+        assert!(
+            offers[0]
+                .cli
+                .starts_with("aws cloudwatch disable-alarm-actions")
+        );
+    }
+
+    #[test]
+    fn an_undo_offer_is_available_on_the_state_the_action_left() {
+        let offer = Offer::new(ActionId::DisableAlarmActions, alarm(), Utc::now());
+        let undo = offer.undo(Utc::now()).unwrap();
+        assert_eq!(undo.action, ActionId::EnableAlarmActions);
+        assert!(undo.available.is_ok());
+    }
+}
