@@ -5,7 +5,10 @@
 use crate::app::{App, Effect, Msg, update};
 use crate::clock::SharedClock;
 use crate::config::Theme;
+use crate::remediation::Runner;
 use crate::sources::Source;
+use crate::clipboard;
+use std::sync::Arc;
 use crate::ui;
 use crate::worker::{self, PollSettings, WorkerHandle};
 use crossterm::event::{Event, EventStream};
@@ -50,10 +53,12 @@ pub async fn run(
     mut app: App,
     theme: Theme,
     sources: Vec<Box<dyn Source>>,
+    runner: Option<Arc<Runner>>,
     poll: PollSettings,
     clock: SharedClock,
 ) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel();
+    let action_tx = tx.clone();
     let limit = worker::poll_limit(worker::DEFAULT_CONCURRENT_POLLS);
     let workers: Vec<WorkerHandle> = sources
         .into_iter()
@@ -110,6 +115,29 @@ pub async fn run(
                     let mut out = std::io::stdout();
                     out.write_all(b"\x07")?;
                     out.flush()?;
+                }
+                Effect::Copy(text) => {
+                    let mut out = std::io::stdout();
+                    out.write_all(clipboard::osc52(&text).as_bytes())?;
+                    out.flush()?;
+                    app.status = Some("Copied to the clipboard (OSC 52)".to_string());
+                    app.status_since = Some(app.now);
+                }
+                Effect::Execute(offer) => {
+                    let runner = runner.clone();
+                    let tx = action_tx.clone();
+                    tokio::spawn(async move {
+                        let result = match &runner {
+                            Some(runner) => runner.run(&offer).await,
+                            None => Err("read-only mode: no action can run".to_string()),
+                        };
+                        let _ = tx.send(Msg::ActionDone { offer, result });
+                        if let Some(contents) =
+                            runner.as_ref().and_then(|r| r.journal_contents())
+                        {
+                            let _ = tx.send(Msg::Journal(contents));
+                        }
+                    });
                 }
             }
         }

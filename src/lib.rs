@@ -6,6 +6,7 @@
 pub mod app;
 pub mod aws;
 pub mod cli;
+pub mod clipboard;
 pub mod clock;
 pub mod config;
 pub mod console;

@@ -7,6 +7,7 @@ use watchpost::app::{App, HeaderInfo, Msg, update};
 use watchpost::cli::Cli;
 use watchpost::clock::{SharedClock, SystemClock};
 use watchpost::config::{self, ConfigRequest, Settings};
+use watchpost::remediation::Runner;
 use watchpost::sources::Session;
 use watchpost::sources::demo::{DemoOptions, demo_session};
 use watchpost::worker::PollSettings;
@@ -93,7 +94,8 @@ fn main() -> ExitCode {
         "journal.jsonl"
     };
     let history = session.journal_history.clone();
-    let contents = match state_dir.as_ref().map(|d| d.join(journal_file)) {
+    let journal_path = state_dir.as_ref().map(|d| d.join(journal_file));
+    let contents = match journal_path.clone() {
         Some(path) => {
             app.data.journal_path = Some(path.display().to_string());
             journal::read(&path).unwrap_or_else(|err| {
@@ -103,12 +105,25 @@ fn main() -> ExitCode {
         }
         None => journal::JournalContents::default(),
     };
-    update(&mut app, Msg::Journal(contents.with_records(history)));
+    update(&mut app, Msg::Journal(contents.with_records(history.clone())));
 
+    // In read-only mode there is no executor, so there is nothing to run actions with.
+    let runner = session
+        .executor
+        .filter(|_| !cli.read_only)
+        .map(|executor| {
+            Arc::new(Runner::new(
+                executor,
+                journal_path,
+                &session.caller.arn,
+                history,
+            ))
+        });
     let result = runtime.block_on(console::run(
         app,
         loaded.theme,
         session.sources,
+        runner,
         poll,
         clock,
     ));

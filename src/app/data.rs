@@ -29,6 +29,8 @@ pub struct Data {
     /// Where the journal lives, shown when it is empty.
     pub journal_path: Option<String>,
     /// Failing checks per subject (`root` or a user name), for the Identity pane.
+    /// Actions carried out this session, newest last, for the identity overlay.
+    pub done_actions: Vec<super::overlay::DoneAction>,
     /// Failing IAM checks per user (and root): how many, and the worst severity.
     user_failures: HashMap<String, (usize, Severity)>,
 }
@@ -56,7 +58,9 @@ impl Data {
                 Applied::default()
             }
             SourceData::Identity(inventory) => {
-                self.identity = Some(*inventory);
+                let mut inventory = *inventory;
+                super::overlay::apply(&mut inventory, &self.done_actions);
+                self.identity = Some(inventory);
                 Applied::default()
             }
         }
@@ -170,6 +174,25 @@ impl Data {
         self.finding_index
             .get(id)
             .and_then(|&i| self.findings.get(i))
+    }
+
+    /// Records a successful action and shows its effect at once where the data would lag
+    /// (the credential report); alarms and findings show it at their next poll.
+    pub fn action_done(&mut self, offer: &crate::remediation::Offer, at: DateTime<Utc>) {
+        let done = super::overlay::DoneAction {
+            offer: offer.clone(),
+            at,
+        };
+        if let Some(inventory) = self.identity.as_mut() {
+            super::overlay::apply(inventory, std::slice::from_ref(&done));
+        }
+        if let crate::remediation::Target::Finding { id, .. } = &offer.target {
+            if offer.action == crate::remediation::ActionId::ArchiveFinding {
+                self.findings.retain(|f| &f.id != id);
+                self.reindex_findings();
+            }
+        }
+        self.done_actions.push(done);
     }
 
     /// An alarm's known transitions, newest first: the source's history and what the

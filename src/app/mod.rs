@@ -2,12 +2,15 @@
 //! and a list of effects for the runtime to carry out. No I/O, no terminal.
 
 mod data;
+mod dialog;
 mod msg;
+mod overlay;
 mod state;
 mod table;
 mod update;
 
 pub use data::{Applied, Data};
+pub use dialog::Dialog;
 pub use msg::{Effect, Msg, SourceEvent};
 pub use state::{
     App, HEADER_ROWS, HeaderInfo, Mode, STATUS_ROWS, SUMMARY_ROWS, SourceStatus, TAB_BAR_ROWS,

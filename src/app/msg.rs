@@ -1,5 +1,6 @@
 use crate::domain::SourceId;
 use crate::journal::JournalContents;
+use crate::remediation::Offer;
 use crate::sources::{SourceData, SourceError};
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
@@ -34,14 +35,23 @@ pub enum Msg {
     },
     Source(SourceEvent),
     Journal(JournalContents),
+    /// A remediation action finished: what it did, or why it did not.
+    ActionDone {
+        offer: Box<Offer>,
+        result: Result<String, String>,
+    },
 }
 
 /// What `update` asks the runtime to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     Quit,
     /// Poll every source now (coalesced with any poll in flight).
     RefreshAll,
     /// Ring the terminal bell (a new alarm entered ALARM).
     Bell,
+    /// Carry out a confirmed action (journaled before and after the call).
+    Execute(Box<Offer>),
+    /// Put text on the clipboard (OSC 52, so it works over SSH and in tmux).
+    Copy(String),
 }

@@ -65,6 +65,8 @@ pub struct App {
     pub frozen: bool,
     /// The data held while frozen, applied in order when the freeze ends.
     pub held: Vec<super::SourceEvent>,
+    /// The remediation dialog, over whatever the user was looking at.
+    pub dialog: Option<super::Dialog>,
 }
 
 impl App {
@@ -95,6 +97,7 @@ impl App {
             status_since: None,
             frozen: false,
             held: Vec::new(),
+            dialog: None,
         }
     }
 

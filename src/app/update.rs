@@ -33,6 +33,21 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Source(event) => on_source(app, event),
+        Msg::ActionDone { offer, result } => {
+            if result.is_ok() {
+                let now = app.now;
+                app.data.action_done(&offer, now);
+                app.data.derive(
+                    &app.settings.thresholds,
+                    app.settings.alarm_severity,
+                    now,
+                );
+                app.rebuild_views();
+            }
+            super::dialog::finished(app, *offer, result);
+            // The rows the action touched change at their next poll: ask for it now.
+            vec![Effect::RefreshAll]
+        }
         Msg::Journal(contents) => {
             app.data.journal = contents;
             app.rebuild_views();
@@ -89,7 +104,7 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
 /// How long a status message stays before the key hints return.
 const STATUS_SECONDS: i64 = 8;
 
-fn set_status(app: &mut App, text: String) {
+pub(super) fn set_status(app: &mut App, text: String) {
     app.status = Some(text);
     app.status_since = Some(app.now);
 }
@@ -104,6 +119,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     // Ctrl-C always quits, whatever the keymap says, so no binding can trap the user.
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return vec![Effect::Quit];
+    }
+    if app.dialog.is_some() {
+        return super::dialog::on_key(app, key);
     }
     if app.mode == Mode::Filter {
         edit_filter(app, key);
@@ -177,6 +195,15 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Refresh => {
             set_status(app, "Refreshing every source…".to_string());
             return vec![Effect::RefreshAll];
+        }
+        Action::Actions => {
+            let pane = app.tab.pane();
+            let row = match &app.mode {
+                Mode::Detail { key, .. } => pane.find(&app.data, key),
+                _ => app.view(app.tab).selected_row(),
+            };
+            let targets = row.map(|r| pane.targets(&app.data, r)).unwrap_or_default();
+            super::dialog::open(app, &targets);
         }
         Action::Freeze => {
             if app.frozen {

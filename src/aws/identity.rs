@@ -187,7 +187,14 @@ impl IamSource {
     async fn authorization(&self) -> Result<Result<Authorization, String>, SourceError> {
         match authorization::fetch(&self.client, &self.id).await {
             Ok(details) => Ok(Ok(details)),
-            Err(err) if matches!(err.kind, SourceErrorKind::AccessDenied { .. }) => {
+            // Denied, or an answer that cannot be read (e.g. a control character in a
+            // policy or user name): users, keys and MFA are still worth showing.
+            Err(err)
+                if matches!(
+                    err.kind,
+                    SourceErrorKind::AccessDenied { .. } | SourceErrorKind::Malformed
+                ) =>
+            {
                 Ok(Err(err.to_string()))
             }
             Err(err) => Err(err),

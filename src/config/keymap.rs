@@ -20,6 +20,8 @@ pub enum Action {
     Refresh,
     /// Hold incoming data so the screen stays still while reading; again to catch up.
     Freeze,
+    /// Open the action menu of the selected row.
+    Actions,
     TabOverview,
     TabAlarms,
     TabFindings,

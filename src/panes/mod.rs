@@ -48,6 +48,17 @@ impl Tab {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 
+    /// The one source whose data fills this tab, if there is one.
+    pub fn source(self) -> Option<crate::domain::SourceKind> {
+        use crate::domain::SourceKind;
+        match self {
+            Tab::Alarms => Some(SourceKind::Alarms),
+            Tab::Findings => Some(SourceKind::Findings),
+            Tab::Identity => Some(SourceKind::Identity),
+            _ => None,
+        }
+    }
+
     pub fn next(self) -> Tab {
         Tab::ALL
             .get((self.index() + 1) % Tab::ALL.len())

@@ -329,7 +329,7 @@ pub fn cli(id: ActionId, target: &Target, now: DateTime<Utc>) -> String {
             let key_id = if target.key_by_slot() {
                 // The report names keys by slot: find the ID by creation time.
                 format!(
-                    "\"$(aws iam list-access-keys --user-name {} --query \"AccessKeyMetadata[?starts_with(to_string(CreateDate), '{}')].AccessKeyId\" --output text)\"",
+                    "\"$(aws iam list-access-keys --user-name {} --query \"AccessKeyMetadata[?starts_with(CreateDate, '{}')].AccessKeyId\" --output text)\"",
                     q(user),
                     created.format("%Y-%m-%dT%H:%M:%S")
                 )

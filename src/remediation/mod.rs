@@ -4,9 +4,11 @@
 
 pub mod aws;
 pub mod catalog;
+mod runner;
 pub mod target;
 
 pub use catalog::{ActionId, ActionSpec, Applies, CATALOG, Risk};
+pub use runner::Runner;
 pub use target::Target;
 
 use async_trait::async_trait;

@@ -41,7 +41,7 @@ pub fn render(
     frame.render_widget(paragraph, area);
 }
 
-fn to_lines<'a>(rows: Vec<DetailRow>, theme: &Theme) -> Vec<Line<'a>> {
+pub(super) fn to_lines<'a>(rows: Vec<DetailRow>, theme: &Theme) -> Vec<Line<'a>> {
     rows.into_iter()
         .map(|row| match row.kind {
             RowKind::Section => Line::styled(row.text, theme.title),

@@ -1,6 +1,7 @@
 //! Rendering: reads the app state and draws it. Never mutates state, never does I/O.
 
 mod detail;
+mod dialog;
 mod header;
 mod help;
 mod status;
@@ -43,6 +44,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
     if let Mode::Help { scroll } = app.mode {
         help::render(frame, body, app, theme, scroll);
     }
+    dialog::render(frame, body, app, theme);
 }
 
 fn render_tab_body(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {

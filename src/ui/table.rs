@@ -48,10 +48,19 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         } else {
             format!("No rows match /{} (Esc clears the filter).", view.filter)
         };
-        let lines: Vec<Line<'_>> = message
-            .lines()
-            .map(|l| Line::styled(fit(l, 4096), theme.dim))
-            .collect();
+        let mut lines: Vec<Line<'_>> = Vec::new();
+        // An empty tab whose source failed says why, not "not loaded yet".
+        if let Some((_, Some(error))) = app.tab.source().map(|kind| app.freshness(kind)) {
+            lines.push(Line::styled(
+                fit(&format!("Could not load: {error}"), 4096),
+                theme.error,
+            ));
+        }
+        lines.extend(
+            message
+                .lines()
+                .map(|l| Line::styled(fit(l, 4096), theme.dim)),
+        );
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;
     }

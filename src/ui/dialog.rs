@@ -1,0 +1,214 @@
+//! The remediation dialog over the current view: the action menu, the preview with its
+//! confirmation, the action running, and the outcome.
+
+use super::detail::to_lines;
+use crate::app::{App, Dialog};
+use crate::config::Theme;
+use crate::panes::{DetailLine, Tone, detail_rows};
+use crate::remediation::{Offer, Risk};
+use super::text::fit;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
+    let Some(dialog) = &app.dialog else {
+        return;
+    };
+    let width = body.width.saturating_sub(4).min(96);
+    let inner = usize::from(width.saturating_sub(2));
+    let (title, mut lines, footer) = match dialog {
+        Dialog::Menu { offers, selected } => menu(offers, *selected, inner, theme),
+        Dialog::Confirm { offer, typed } => confirm(offer, typed, inner, theme),
+        Dialog::Running { offer } => (
+            format!(" {} ", offer.spec().title),
+            preview(offer, inner, theme),
+            Line::styled(
+                format!("Running {} on AWS…", offer.spec().api),
+                theme.stale,
+            ),
+        ),
+        Dialog::Outcome { offer, result } => outcome(offer, result, inner, theme),
+    };
+    lines.push(Line::raw(""));
+    lines.push(footer);
+    let height = body.height.min(lines.len() as u16 + 2);
+    let [area] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(body);
+    let [area] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    // Keep the end of the dialog (prompt and keys) visible when it is taller than the body.
+    let scroll = lines.len().saturating_sub(usize::from(height.saturating_sub(2)));
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(title, theme.title));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        area,
+    );
+}
+
+type Parts<'a> = (String, Vec<Line<'a>>, Line<'a>);
+
+fn menu<'a>(offers: &[Offer], selected: usize, width: usize, theme: &Theme) -> Parts<'a> {
+    let mut lines = Vec::new();
+    for (i, offer) in offers.iter().enumerate() {
+        let marker = if i == selected { "▸ " } else { "  " };
+        let text = fit(
+            &format!(
+                "{marker}{} — {}",
+                offer.spec().title,
+                offer.target.describe()
+            ),
+            width,
+        );
+        let style = match (i == selected, offer.available.is_ok()) {
+            (true, _) => theme.selected,
+            (false, true) => theme.text,
+            (false, false) => theme.dim,
+        };
+        lines.push(Line::styled(text, style));
+        if let (true, Err(why)) = (i == selected, &offer.available) {
+            lines.push(Line::styled(
+                fit(&format!("    not available: {why}"), width),
+                theme.stale,
+            ));
+        }
+    }
+    let footer = Line::styled(
+        "j/k choose · Enter preview · c copy the CLI command · Esc close",
+        theme.dim,
+    );
+    (" Actions ".to_string(), lines, footer)
+}
+
+/// Target, account, region, API call, permission, risk, undo and CLI equivalent.
+fn preview<'a>(offer: &Offer, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+    let spec = offer.spec();
+    let mut content = vec![
+        DetailLine::field("Target", offer.target.describe()),
+        DetailLine::field("Account", offer.target.account_id().to_string()),
+        DetailLine::field(
+            "Region",
+            offer.target.region().unwrap_or("global (IAM)").to_string(),
+        ),
+        DetailLine::field("API call", spec.api),
+        DetailLine::field("Permission", spec.permission),
+        DetailLine::Field(
+            "Risk".into(),
+            match spec.risk {
+                Risk::Reversible => "reversible".into(),
+                Risk::Destructive => "DESTRUCTIVE: cannot be undone".into(),
+            },
+            match spec.risk {
+                Risk::Reversible => Tone::Plain,
+                Risk::Destructive => Tone::Fail,
+            },
+        ),
+        DetailLine::field(
+            "Undo",
+            spec.undo
+                .map(|u| crate::remediation::catalog::spec(u).title)
+                .unwrap_or("none"),
+        ),
+        DetailLine::field("CLI", offer.cli.clone()),
+    ];
+    if let Err(why) = &offer.available {
+        content.push(DetailLine::Field(
+            "Unavailable".into(),
+            why.clone(),
+            Tone::Fail,
+        ));
+    }
+    to_lines(detail_rows(&content, width), theme)
+}
+
+fn confirm<'a>(offer: &Offer, typed: &str, width: usize, theme: &Theme) -> Parts<'a> {
+    let mut lines = preview(offer, width, theme);
+    lines.push(Line::raw(""));
+    let cancel = Span::styled("[ Cancel ]", theme.selected.add_modifier(Modifier::BOLD));
+    let footer = match offer.spec().risk {
+        Risk::Reversible => {
+            lines.push(Line::styled(
+                "Press y to run it. Enter or Esc cancels.",
+                theme.text,
+            ));
+            Line::from(vec![
+                cancel,
+                Span::raw("   "),
+                Span::styled("[ Run: y ]", theme.text),
+                Span::styled("   c copies the CLI command", theme.dim),
+            ])
+        }
+        Risk::Destructive => {
+            lines.push(Line::styled(
+                fit(
+                    &format!(
+                        "This cannot be undone. Type {} and press Enter to run it.",
+                        offer.target.name()
+                    ),
+                    width,
+                ),
+                theme.fail,
+            ));
+            lines.push(Line::from(vec![
+                Span::styled("> ", theme.filter),
+                Span::styled(fit(typed, width.saturating_sub(3)), theme.text),
+                Span::styled("█", theme.filter),
+            ]));
+            let ready = typed == offer.target.name();
+            Line::from(vec![
+                if ready {
+                    Span::styled("[ Cancel: Esc ]", theme.text)
+                } else {
+                    cancel
+                },
+                Span::raw("   "),
+                Span::styled(
+                    "[ Run: Enter ]",
+                    if ready { theme.selected } else { theme.dim },
+                ),
+            ])
+        }
+    };
+    (format!(" Confirm: {} ", offer.spec().title), lines, footer)
+}
+
+fn outcome<'a>(
+    offer: &Offer,
+    result: &Result<String, String>,
+    width: usize,
+    theme: &Theme,
+) -> Parts<'a> {
+    let mut lines = preview(offer, width, theme);
+    lines.push(Line::raw(""));
+    let (text, style) = match result {
+        Ok(done) => (format!("✓ Done: {done}"), theme.pass),
+        Err(error) => (format!("✗ Failed: {error}"), theme.fail),
+    };
+    let content = [DetailLine::Text(text)];
+    lines.extend(
+        detail_rows(&content, width)
+            .into_iter()
+            .map(|row| Line::styled(row.text, style)),
+    );
+    let undo = result
+        .is_ok()
+        .then(|| offer.spec().undo)
+        .flatten()
+        .map(|u| format!("u {} · ", crate::remediation::catalog::spec(u).title.to_lowercase()))
+        .unwrap_or_default();
+    let footer = Line::styled(
+        format!("{undo}c copy the CLI command · any other key closes · recorded in the journal"),
+        theme.dim,
+    );
+    (format!(" {} ", offer.spec().title), lines, footer)
+}
