@@ -1,9 +1,14 @@
 //! The remediation journal: an append-only JSON Lines file of *intent* records (written and
 //! fsync'd before an action's API call) and *outcome* records (after it). An intent without an
 //! outcome means the program died mid-action.
+//!
+//! Each record carries `prev_hash`, the SHA-256 of the previous record's line, so an edited,
+//! removed or reordered record breaks the chain and [`verify`] names the line.
 
+mod chain;
 mod read;
 
+pub use chain::{Verification, VerifyProblem, line_hash, verify, verify_bytes};
 pub use read::{assemble, parse, read};
 
 use chrono::{DateTime, Utc};
@@ -16,7 +21,8 @@ pub enum Phase {
     Outcome,
 }
 
-/// One line of the journal file.
+/// One line of the journal file. It holds only what is below: no credentials, no request
+/// or response bodies.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JournalRecord {
     /// Ties an outcome to its intent.
@@ -33,6 +39,10 @@ pub struct JournalRecord {
     /// For outcomes: `None` on success, the error otherwise.
     #[serde(default)]
     pub error: Option<String>,
+    /// SHA-256 (lowercase hex) of the previous record's line as written, without its newline;
+    /// `None` for the first record.
+    #[serde(default)]
+    pub prev_hash: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

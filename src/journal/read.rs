@@ -1,29 +1,34 @@
 //! Reading the journal for the Journal tab: records joined into entries, intents without an
 //! outcome marked [`Outcome::Unknown`], unreadable lines reported.
 
+use super::chain::{RecordLine, lines};
 use super::{JournalContents, JournalEntry, JournalRecord, Outcome, Phase};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Reads the journal at `path`; a missing file is an empty journal.
+/// Reads the journal at `path`; a missing file is an empty journal. It is read as bytes,
+/// not text: a line torn in the middle of a multi-byte character is one bad line, not an
+/// unreadable file.
 pub fn read(path: &Path) -> std::io::Result<JournalContents> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(parse(&text)),
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(parse_bytes(&bytes)),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(JournalContents::default()),
         Err(err) => Err(err),
     }
 }
 
 pub fn parse(text: &str) -> JournalContents {
+    parse_bytes(text.as_bytes())
+}
+
+fn parse_bytes(bytes: &[u8]) -> JournalContents {
     let mut records = Vec::new();
     let mut problems = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<JournalRecord>(line) {
-            Ok(record) => records.push(record),
-            Err(err) => problems.push(format!("line {}: {err}", n + 1)),
+    for line in lines(bytes) {
+        match line.record() {
+            RecordLine::Blank => {}
+            RecordLine::Record(record) => records.push(*record),
+            RecordLine::Unreadable(why) => problems.push(format!("line {}: {why}", line.number)),
         }
     }
     assemble(records, problems)
