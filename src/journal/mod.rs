@@ -8,12 +8,15 @@
 //! - [`read`] / [`parse`]: the records joined into entries for the Journal tab;
 //! - [`JournalWriter`]: appends records, chained and fsync'd;
 //! - [`verify`]: walks the chain;
+//! - [`print`]: a plain-text listing.
 
 mod chain;
+mod print;
 mod read;
 mod write;
 
 pub use chain::{Verification, VerifyProblem, line_hash, verify, verify_bytes};
+pub use print::print;
 pub use read::{assemble, parse, read};
 pub use write::JournalWriter;
 
