@@ -34,6 +34,7 @@ impl DemoWorld {
                 caller_arn: caller.clone(),
                 cli,
                 error: None,
+                prev_hash: None,
             };
             if let Some(error) = outcome {
                 records.push(JournalRecord {

@@ -1,91 +1,34 @@
-//! The remediation journal: an append-only JSON Lines file of *intent* records (written and
-//! fsync'd before an action's API call) and *outcome* records (after it). This module reads
-//! it for the Journal tab; an intent without an outcome means the program died mid-action.
+//! Reading the journal for the Journal tab: records joined into entries, intents without an
+//! outcome marked [`Outcome::Unknown`], unreadable lines reported.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use super::chain::{RecordLine, lines};
+use super::{JournalContents, JournalEntry, JournalRecord, Outcome, Phase};
 use std::collections::HashMap;
 use std::path::Path;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Phase {
-    Intent,
-    Outcome,
-}
-
-/// One line of the journal file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct JournalRecord {
-    /// Ties an outcome to its intent.
-    pub id: String,
-    pub time: DateTime<Utc>,
-    pub phase: Phase,
-    pub action: String,
-    pub target: String,
-    pub account_id: String,
-    pub region: Option<String>,
-    pub caller_arn: String,
-    /// The equivalent `aws` CLI command.
-    pub cli: String,
-    /// For outcomes: `None` on success, the error otherwise.
-    #[serde(default)]
-    pub error: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Succeeded,
-    Failed(String),
-    /// An intent with no outcome: the process stopped before the call returned.
-    Unknown,
-}
-
-/// An action as the Journal tab shows it: its intent joined with its outcome.
-#[derive(Clone, Debug, PartialEq)]
-pub struct JournalEntry {
-    pub intent: JournalRecord,
-    pub finished: Option<DateTime<Utc>>,
-    pub outcome: Outcome,
-}
-
-/// What reading the journal found: entries (newest first) and unreadable lines.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct JournalContents {
-    pub entries: Vec<JournalEntry>,
-    /// `line N: why` for every line that could not be parsed; they are reported, not dropped
-    /// silently, because a damaged audit trail is itself worth knowing about.
-    pub problems: Vec<String>,
-}
-
-impl JournalContents {
-    pub fn incomplete(&self) -> usize {
-        self.entries
-            .iter()
-            .filter(|e| e.outcome == Outcome::Unknown)
-            .count()
-    }
-}
-
-/// Reads the journal at `path`; a missing file is an empty journal.
+/// Reads the journal at `path`; a missing file is an empty journal. It is read as bytes,
+/// not text: a line torn in the middle of a multi-byte character is one bad line, not an
+/// unreadable file.
 pub fn read(path: &Path) -> std::io::Result<JournalContents> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(parse(&text)),
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(parse_bytes(&bytes)),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(JournalContents::default()),
         Err(err) => Err(err),
     }
 }
 
 pub fn parse(text: &str) -> JournalContents {
+    parse_bytes(text.as_bytes())
+}
+
+fn parse_bytes(bytes: &[u8]) -> JournalContents {
     let mut records = Vec::new();
     let mut problems = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<JournalRecord>(line) {
-            Ok(record) => records.push(record),
-            Err(err) => problems.push(format!("line {}: {err}", n + 1)),
+    for line in lines(bytes) {
+        match line.record() {
+            RecordLine::Blank => {}
+            RecordLine::Record(record) => records.push(*record),
+            RecordLine::Unreadable(why) => problems.push(format!("line {}: {why}", line.number)),
         }
     }
     assemble(records, problems)

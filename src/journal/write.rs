@@ -1,0 +1,191 @@
+//! Appending to the journal: one JSON line per record, linked to the record before it,
+//! flushed and fsync'd before `append` returns, so an intent is on disk before its call.
+
+use super::JournalRecord;
+use super::chain::{RecordLine, line_hash, lines};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// Appends records to one journal file. `Send`, so a tokio task can own it behind a mutex.
+#[derive(Debug)]
+pub struct JournalWriter {
+    path: PathBuf,
+    file: File,
+    /// Hash of the last readable record's line: the next record's `prev_hash`.
+    last_hash: Option<String>,
+    /// The file ends without a newline (a write cut short): start a fresh line first.
+    needs_newline: bool,
+    /// The file's length after our last write. Any other length means a write of ours failed
+    /// part-way or another process wrote: the state above is read again from the file.
+    len: u64,
+}
+
+impl JournalWriter {
+    /// Opens (creating it and its directories if needed) the journal at `path` for
+    /// appending, readable and writable by the owner only, and finds the last record's hash.
+    pub fn open(path: &Path) -> io::Result<JournalWriter> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            create_dirs(parent)?;
+        }
+        let mut options = OpenOptions::new();
+        options.read(true).append(true).create(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let file = options.open(path)?;
+        #[cfg(unix)]
+        {
+            // `mode` applies only when the file is created; an existing journal is tightened.
+            use std::os::unix::fs::PermissionsExt;
+            let permissions = file.metadata()?.permissions();
+            if permissions.mode() & 0o777 != 0o600 {
+                file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+        let mut writer = JournalWriter {
+            path: path.to_path_buf(),
+            file,
+            last_hash: None,
+            needs_newline: false,
+            len: 0,
+        };
+        writer.scan()?;
+        Ok(writer)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `record` as one line with `prev_hash` set, flushes and fsyncs it, and returns
+    /// the record as stored. When this returns an error the record may or may not be on
+    /// disk; the caller must not go on as if it were.
+    pub fn append(&mut self, mut record: JournalRecord) -> io::Result<JournalRecord> {
+        if self.file.metadata()?.len() != self.len {
+            self.scan()?;
+        }
+        record.prev_hash = self.last_hash.clone();
+        // serde_json escapes control characters in strings: the line holds no newline.
+        let line = serde_json::to_string(&record).map_err(io::Error::other)?;
+        let mut buf = Vec::with_capacity(line.len() + 2);
+        if self.needs_newline {
+            buf.push(b'\n');
+        }
+        buf.extend_from_slice(line.as_bytes());
+        buf.push(b'\n');
+        self.file.write_all(&buf)?;
+        self.file.flush()?;
+        self.file.sync_all()?;
+        self.last_hash = Some(line_hash(line.as_bytes()));
+        self.needs_newline = false;
+        self.len += buf.len() as u64;
+        Ok(record)
+    }
+
+    /// Reads the file through our handle to find where the chain ends.
+    fn scan(&mut self) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        self.file.seek(SeekFrom::Start(0))?;
+        self.file.read_to_end(&mut bytes)?;
+        self.last_hash = lines(&bytes)
+            .filter(|line| matches!(line.record(), RecordLine::Record(_)))
+            .last()
+            .map(|line| line_hash(line.bytes));
+        self.needs_newline = bytes.last().is_some_and(|b| *b != b'\n');
+        self.len = bytes.len() as u64;
+        Ok(())
+    }
+}
+
+/// Creates `dir` and its missing parents, private to the owner on Unix (existing
+/// directories are left as they are).
+fn create_dirs(dir: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{Outcome, read, verify};
+    use chrono::{DateTime, Utc};
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default()
+    }
+
+    fn intent(target: &str) -> JournalRecord {
+        JournalRecord::intent(
+            "access-key.deactivate",
+            target,
+            "123456789012",
+            None,
+            "arn:aws:iam::123456789012:user/me",
+            "aws iam update-access-key",
+            now(),
+        )
+    }
+
+    #[test]
+    fn the_writer_is_send() {
+        fn send<T: Send>() {}
+        send::<JournalWriter>();
+    }
+
+    #[test]
+    fn records_are_chained_from_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let mut writer = JournalWriter::open(&path).unwrap();
+        let first = writer.append(intent("a")).unwrap();
+        let second = writer
+            .append(JournalRecord::outcome(&first, None, now()))
+            .unwrap();
+        assert_eq!(first.prev_hash, None);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let first_line = text.lines().next().unwrap();
+        assert_eq!(
+            second.prev_hash.as_deref(),
+            Some(line_hash(first_line.as_bytes()).as_str())
+        );
+        assert!(verify(&path).unwrap().is_intact());
+        let contents = read(&path).unwrap();
+        assert_eq!(
+            contents.entries.first().map(|e| &e.outcome),
+            Some(&Outcome::Succeeded)
+        );
+    }
+
+    #[test]
+    fn creates_missing_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state/watchpost/journal.jsonl");
+        let mut writer = JournalWriter::open(&path).unwrap();
+        writer.append(intent("a")).unwrap();
+        assert_eq!(read(&path).unwrap().entries.len(), 1);
+        assert_eq!(writer.path(), path.as_path());
+    }
+
+    #[test]
+    fn a_write_by_someone_else_is_picked_up_before_the_next_append() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let mut one = JournalWriter::open(&path).unwrap();
+        let mut two = JournalWriter::open(&path).unwrap();
+        one.append(intent("a")).unwrap();
+        two.append(intent("b")).unwrap();
+        one.append(intent("c")).unwrap();
+        let verification = verify(&path).unwrap();
+        assert!(verification.is_intact(), "{verification}");
+        assert_eq!(verification.records, 3);
+    }
+}
