@@ -43,7 +43,9 @@ mod tests {
     fn long_text_is_bounded_at_a_character_boundary() {
         let text = "é".repeat(MAX_BYTES);
         let sequence = osc52_sequence(&text, false);
-        let payload = sequence.trim_start_matches("\x1b]52;c;").trim_end_matches('\x07');
+        let payload = sequence
+            .trim_start_matches("\x1b]52;c;")
+            .trim_end_matches('\x07');
         let decoded = aws_smithy_types::base64::decode(payload).unwrap_or_default();
         assert!(decoded.len() <= MAX_BYTES);
         assert!(String::from_utf8(decoded).is_ok());

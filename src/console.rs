@@ -3,17 +3,17 @@
 //! and redraws when something changed.
 
 use crate::app::{App, Effect, Msg, update};
+use crate::clipboard;
 use crate::clock::SharedClock;
 use crate::config::Theme;
 use crate::remediation::Runner;
 use crate::sources::Source;
-use crate::clipboard;
-use std::sync::Arc;
 use crate::ui;
 use crate::worker::{self, PollSettings, WorkerHandle};
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -132,9 +132,7 @@ pub async fn run(
                             None => Err("read-only mode: no action can run".to_string()),
                         };
                         let _ = tx.send(Msg::ActionDone { offer, result });
-                        if let Some(contents) =
-                            runner.as_ref().and_then(|r| r.journal_contents())
-                        {
+                        if let Some(contents) = runner.as_ref().and_then(|r| r.journal_contents()) {
                             let _ = tx.send(Msg::Journal(contents));
                         }
                     });

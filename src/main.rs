@@ -105,20 +105,20 @@ fn main() -> ExitCode {
         }
         None => journal::JournalContents::default(),
     };
-    update(&mut app, Msg::Journal(contents.with_records(history.clone())));
+    update(
+        &mut app,
+        Msg::Journal(contents.with_records(history.clone())),
+    );
 
     // In read-only mode there is no executor, so there is nothing to run actions with.
-    let runner = session
-        .executor
-        .filter(|_| !cli.read_only)
-        .map(|executor| {
-            Arc::new(Runner::new(
-                executor,
-                journal_path,
-                &session.caller.arn,
-                history,
-            ))
-        });
+    let runner = session.executor.filter(|_| !cli.read_only).map(|executor| {
+        Arc::new(Runner::new(
+            executor,
+            journal_path,
+            &session.caller.arn,
+            history,
+        ))
+    });
     let result = runtime.block_on(console::run(
         app,
         loaded.theme,

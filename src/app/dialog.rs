@@ -13,9 +13,17 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dialog {
-    Menu { offers: Vec<Offer>, selected: usize },
-    Confirm { offer: Offer, typed: String },
-    Running { offer: Offer },
+    Menu {
+        offers: Vec<Offer>,
+        selected: usize,
+    },
+    Confirm {
+        offer: Offer,
+        typed: String,
+    },
+    Running {
+        offer: Offer,
+    },
     Outcome {
         offer: Offer,
         result: Result<String, String>,

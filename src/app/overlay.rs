@@ -4,9 +4,9 @@
 //! generated after it arrives. Live data (alarms, findings) needs no overlay: the next
 //! poll shows the real state.
 
-use crate::domain::{AccessKeyStatus, IdentityInventory};
-use crate::remediation::catalog::QUARANTINE_POLICY;
-use crate::remediation::{ActionId, Offer, Target};
+use crate::domain::IdentityInventory;
+use crate::remediation::Offer;
+use crate::remediation::effects::apply_to_identity;
 use chrono::{DateTime, Utc};
 
 /// A successful action and when it finished.
@@ -20,48 +20,6 @@ pub struct DoneAction {
 pub fn apply(inventory: &mut IdentityInventory, done: &[DoneAction]) {
     let generated = inventory.report_generated;
     for action in done.iter().filter(|a| a.at > generated) {
-        apply_one(inventory, &action.offer);
-    }
-}
-
-fn apply_one(inventory: &mut IdentityInventory, offer: &Offer) {
-    match &offer.target {
-        Target::AccessKey { user, key, .. } => {
-            let Some(user) = inventory.users.iter_mut().find(|u| &u.name == user) else {
-                return;
-            };
-            match offer.action {
-                ActionId::DeleteKey => user.access_keys.retain(|k| &k.id != key),
-                ActionId::DeactivateKey | ActionId::ReactivateKey => {
-                    for k in user.access_keys.iter_mut().filter(|k| &k.id == key) {
-                        k.status = if offer.action == ActionId::DeactivateKey {
-                            AccessKeyStatus::Inactive
-                        } else {
-                            AccessKeyStatus::Active
-                        };
-                    }
-                }
-                _ => {}
-            }
-        }
-        Target::User { name, .. } => {
-            let Some(user) = inventory.users.iter_mut().find(|u| &u.name == name) else {
-                return;
-            };
-            let label = format!("{QUARANTINE_POLICY} (inline)");
-            match offer.action {
-                ActionId::DeleteLoginProfile => user.password = None,
-                ActionId::QuarantineUser => {
-                    if !user.policies.contains(&label) {
-                        user.policies.push(label);
-                    }
-                    // Denied everything: no longer admin, whatever else applies.
-                    user.admin_via.clear();
-                }
-                ActionId::ReleaseUser => user.policies.retain(|p| p != &label),
-                _ => {}
-            }
-        }
-        _ => {}
+        apply_to_identity(inventory, &action.offer);
     }
 }

@@ -37,11 +37,8 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             if result.is_ok() {
                 let now = app.now;
                 app.data.action_done(&offer, now);
-                app.data.derive(
-                    &app.settings.thresholds,
-                    app.settings.alarm_severity,
-                    now,
-                );
+                app.data
+                    .derive(&app.settings.thresholds, app.settings.alarm_severity, now);
                 app.rebuild_views();
             }
             super::dialog::finished(app, *offer, result);

@@ -4,6 +4,7 @@
 
 pub mod aws;
 pub mod catalog;
+pub mod effects;
 mod runner;
 pub mod target;
 

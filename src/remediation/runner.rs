@@ -1,15 +1,19 @@
-//! Runs a confirmed action: journal the intent (flushed to disk) before the call, make the
-//! call, journal the outcome. If the intent cannot be written, the action does not run: an
-//! action that leaves no trace is worse than one that does not happen.
+//! Runs a confirmed action: journal the intent (flushed and fsync'd) before the call, make
+//! the call, journal the outcome. If the intent cannot be written, the action does not run:
+//! an action that leaves no trace is worse than one that does not happen.
 
 use super::{Execute, Offer};
-use crate::journal::{JournalContents, JournalRecord};
+use crate::journal::{JournalContents, JournalRecord, JournalWriter};
+use chrono::Utc;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub struct Runner {
     executor: Arc<dyn Execute>,
     journal: Option<PathBuf>,
+    /// Opened at the first action, so a journal that cannot be opened is reported in the
+    /// dialog of the action it stops.
+    writer: Arc<Mutex<Option<JournalWriter>>>,
     caller_arn: String,
     /// Records that belong to the account but not to the file (the demo's history).
     history: Vec<JournalRecord>,
@@ -25,13 +29,64 @@ impl Runner {
         Runner {
             executor,
             journal,
+            writer: Arc::new(Mutex::new(None)),
             caller_arn: caller_arn.to_string(),
             history,
         }
     }
 
     pub async fn run(&self, offer: &Offer) -> Result<String, String> {
-        self.executor.perform(offer).await
+        let intent = JournalRecord::intent(
+            offer.spec().name,
+            offer.target.describe(),
+            offer.target.account_id(),
+            offer.target.region().map(str::to_string),
+            self.caller_arn.clone(),
+            offer.cli.clone(),
+            Utc::now(),
+        );
+        let intent = self
+            .append(intent)
+            .await
+            .map_err(|e| format!("nothing was done: the journal could not be written ({e})"))?;
+        let result = self.executor.perform(offer).await;
+        let outcome = JournalRecord::outcome(&intent, result.as_ref().err().cloned(), Utc::now());
+        match (self.append(outcome).await, result) {
+            (Ok(_), result) => result,
+            (Err(e), Ok(done)) => Ok(format!(
+                "{done} (the outcome could not be journaled: {e}; the intent was)"
+            )),
+            (Err(e), Err(error)) => Err(format!(
+                "{error} (the outcome could not be journaled: {e}; the intent was)"
+            )),
+        }
+    }
+
+    /// Appends on the blocking pool: an fsync must not stall the console's threads.
+    async fn append(&self, record: JournalRecord) -> Result<JournalRecord, String> {
+        let Some(path) = self.journal.clone() else {
+            return Err("there is no state directory for the journal (set XDG_STATE_HOME)".into());
+        };
+        let writer = self.writer.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut slot = writer
+                .lock()
+                .map_err(|_| "the journal writer failed earlier".to_string())?;
+            if slot.is_none() {
+                *slot = Some(
+                    JournalWriter::open(&path)
+                        .map_err(|e| format!("cannot open {}: {e}", path.display()))?,
+                );
+            }
+            match slot.as_mut() {
+                Some(journal) => journal
+                    .append(record)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display())),
+                None => Err("the journal is not open".to_string()),
+            }
+        })
+        .await
+        .map_err(|e| format!("the journal write did not finish: {e}"))?
     }
 
     /// The journal as it is now, for the Journal tab.
@@ -40,8 +95,118 @@ impl Runner {
         let contents = crate::journal::read(path).ok()?;
         Some(contents.with_records(self.history.clone()))
     }
+}
 
-    pub fn caller_arn(&self) -> &str {
-        &self.caller_arn
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{Outcome, Phase};
+    use crate::remediation::{ActionId, Target};
+    use async_trait::async_trait;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// An executor that checks the intent is on disk before it "acts".
+    struct ChecksJournal {
+        path: PathBuf,
+        calls: AtomicUsize,
+        fail: bool,
+    }
+
+    #[async_trait]
+    impl Execute for ChecksJournal {
+        async fn perform(&self, _offer: &Offer) -> Result<String, String> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let text = std::fs::read_to_string(&self.path).unwrap_or_default();
+            assert!(
+                text.contains("\"phase\":\"intent\""),
+                "intent first: {text}"
+            );
+            if self.fail {
+                Err("AccessDenied".into())
+            } else {
+                Ok("done".into())
+            }
+        }
+    }
+
+    fn offer() -> Offer {
+        Offer::new(
+            ActionId::DisableAlarmActions,
+            Target::Alarm {
+                account_id: "123456789012".into(),
+                region: "us-east-1".into(),
+                name: "cpu".into(),
+                actions_enabled: true,
+            },
+            Utc::now(),
+        )
+    }
+
+    fn runner_with(path: Option<PathBuf>, fail: bool) -> (Runner, Arc<ChecksJournal>) {
+        let executor = Arc::new(ChecksJournal {
+            path: path.clone().unwrap_or_default(),
+            calls: AtomicUsize::new(0),
+            fail,
+        });
+        (
+            Runner::new(
+                executor.clone(),
+                path,
+                "arn:aws:iam::123456789012:user/oncall",
+                vec![],
+            ),
+            executor,
+        )
+    }
+
+    #[tokio::test]
+    async fn intent_before_the_call_and_outcome_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state/journal.jsonl");
+        let (runner, executor) = runner_with(Some(path.clone()), false);
+        assert_eq!(runner.run(&offer()).await, Ok("done".to_string()));
+        assert_eq!(executor.calls.load(Ordering::SeqCst), 1);
+        let contents = crate::journal::read(&path).unwrap();
+        assert_eq!(contents.entries.len(), 1);
+        let entry = &contents.entries[0];
+        assert_eq!(entry.outcome, Outcome::Succeeded);
+        assert_eq!(entry.intent.phase, Phase::Intent);
+        assert_eq!(entry.intent.action, "disable-alarm-actions");
+        assert_eq!(entry.intent.region.as_deref(), Some("us-east-1"));
+        assert!(
+            entry
+                .intent
+                .cli
+                .starts_with("aws cloudwatch disable-alarm-actions")
+        );
+        assert!(crate::journal::verify(&path).unwrap().is_intact());
+    }
+
+    #[tokio::test]
+    async fn a_failure_is_journaled_with_its_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let (runner, _) = runner_with(Some(path.clone()), true);
+        assert!(runner.run(&offer()).await.is_err());
+        let contents = crate::journal::read(&path).unwrap();
+        assert_eq!(
+            contents.entries[0].outcome,
+            Outcome::Failed("AccessDenied".into())
+        );
+    }
+
+    #[tokio::test]
+    async fn without_a_journal_nothing_runs() {
+        let (runner, executor) = runner_with(None, false);
+        let error = runner.run(&offer()).await.unwrap_err();
+        assert!(error.starts_with("nothing was done"), "{error}");
+        assert_eq!(executor.calls.load(Ordering::SeqCst), 0);
+
+        let dir = tempfile::tempdir().unwrap();
+        let blocked = dir.path().join("a-file");
+        std::fs::write(&blocked, "not a directory").unwrap();
+        let (runner, executor) = runner_with(Some(blocked.join("journal.jsonl")), false);
+        assert!(runner.run(&offer()).await.is_err());
+        assert_eq!(executor.calls.load(Ordering::SeqCst), 0);
     }
 }

@@ -2,11 +2,11 @@
 //! confirmation, the action running, and the outcome.
 
 use super::detail::to_lines;
+use super::text::fit;
 use crate::app::{App, Dialog};
 use crate::config::Theme;
 use crate::panes::{DetailLine, Tone, detail_rows};
 use crate::remediation::{Offer, Risk};
-use super::text::fit;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Modifier;
@@ -25,10 +25,7 @@ pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
         Dialog::Running { offer } => (
             format!(" {} ", offer.spec().title),
             preview(offer, inner, theme),
-            Line::styled(
-                format!("Running {} on AWS…", offer.spec().api),
-                theme.stale,
-            ),
+            Line::styled(format!("Running {} on AWS…", offer.spec().api), theme.stale),
         ),
         Dialog::Outcome { offer, result } => outcome(offer, result, inner, theme),
     };
@@ -42,7 +39,9 @@ pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
         .flex(Flex::Center)
         .areas(area);
     // Keep the end of the dialog (prompt and keys) visible when it is taller than the body.
-    let scroll = lines.len().saturating_sub(usize::from(height.saturating_sub(2)));
+    let scroll = lines
+        .len()
+        .saturating_sub(usize::from(height.saturating_sub(2)));
     frame.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -204,7 +203,12 @@ fn outcome<'a>(
         .is_ok()
         .then(|| offer.spec().undo)
         .flatten()
-        .map(|u| format!("u {} · ", crate::remediation::catalog::spec(u).title.to_lowercase()))
+        .map(|u| {
+            format!(
+                "u {} · ",
+                crate::remediation::catalog::spec(u).title.to_lowercase()
+            )
+        })
         .unwrap_or_default();
     let footer = Line::styled(
         format!("{undo}c copy the CLI command · any other key closes · recorded in the journal"),

@@ -9,6 +9,7 @@
 mod alarm_catalog;
 mod alarms;
 mod catalog;
+mod changes;
 mod finding_catalog;
 mod findings;
 mod identity;
@@ -65,6 +66,8 @@ pub struct DemoWorld {
     keyed: Vec<u32>,
     alarms: [Vec<alarms::AlarmSlot>; 3],
     detectors: [Option<String>; 3],
+    /// Actions taken on the account, laid over what is generated.
+    changes: Arc<changes::Changes>,
 }
 
 impl DemoWorld {
@@ -95,6 +98,7 @@ impl DemoWorld {
             keyed,
             alarms: alarms::build(seed, scale, anchor),
             detectors,
+            changes: Arc::default(),
         }
     }
 
@@ -109,10 +113,12 @@ impl DemoWorld {
 
     /// Every alarm in `region` as it stands at `now` (empty for regions outside the demo).
     pub fn alarms_at(&self, region: &str, now: DateTime<Utc>) -> Vec<Alarm> {
-        match region_slot(region).and_then(|slot| self.alarms.get(slot)) {
+        let mut alarms = match region_slot(region).and_then(|slot| self.alarms.get(slot)) {
             Some(slots) => alarms::at_time(slots, self.seed, self.anchor, now.timestamp()),
             None => Vec::new(),
-        }
+        };
+        self.changes.apply_alarms(&mut alarms);
+        alarms
     }
 
     /// All unarchived findings in `region` visible at `now`.
@@ -154,7 +160,9 @@ impl DemoWorld {
                 .first()
                 .map(|k| k.id.as_str()),
         };
-        findings::visible(&ctx, now.timestamp(), after)
+        let mut visible = findings::visible(&ctx, now.timestamp(), after);
+        self.changes.filter_findings(&mut visible);
+        visible
     }
 
     /// Whether GuardDuty is on in `region` (it is off in ap-southeast-2).
@@ -175,7 +183,7 @@ impl DemoWorld {
     pub fn identity_at(&self, now: DateTime<Utc>) -> IdentityInventory {
         let first = self.anchor - self.identity.report_lag_secs;
         let reports = ids::floor_div(now.timestamp() - first, REPORT_INTERVAL_SECS).max(0);
-        IdentityInventory {
+        let mut inventory = IdentityInventory {
             account_id: DEMO_ACCOUNT_ID.to_string(),
             report_generated: ids::at(first + reports * REPORT_INTERVAL_SECS),
             root: self.identity.root.clone(),
@@ -184,7 +192,9 @@ impl DemoWorld {
             roles: identity::roles(),
             admin_managed_policies: Vec::new(),
             authorization_error: None,
-        }
+        };
+        self.changes.apply_identity(&mut inventory);
+        inventory
     }
 
     /// Population multiplier the world was built with (at least 1).
@@ -226,6 +236,6 @@ pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
         demo: true,
         journal_history: world.journal_at(anchor),
         sources: list,
-        executor: None,
+        executor: Some(Arc::new(changes::DemoExecutor::new(world.changes.clone()))),
     }
 }

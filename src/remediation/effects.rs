@@ -1,0 +1,90 @@
+//! What each action does to the data, stated once: used to show an action's effect over a
+//! credential report that predates it, and by the demo account to carry actions out.
+
+use super::catalog::QUARANTINE_POLICY;
+use super::{ActionId, Offer, Target};
+use crate::domain::{AccessKeyStatus, Alarm, Finding, IdentityInventory};
+
+/// What `offer` does to IAM users, as the data would show it.
+pub fn apply_to_identity(inventory: &mut IdentityInventory, offer: &Offer) {
+    match &offer.target {
+        Target::AccessKey { user, key, .. } => {
+            let Some(user) = inventory.users.iter_mut().find(|u| &u.name == user) else {
+                return;
+            };
+            match offer.action {
+                ActionId::DeleteKey => user.access_keys.retain(|k| &k.id != key),
+                ActionId::DeactivateKey | ActionId::ReactivateKey => {
+                    for k in user.access_keys.iter_mut().filter(|k| &k.id == key) {
+                        k.status = if offer.action == ActionId::DeactivateKey {
+                            AccessKeyStatus::Inactive
+                        } else {
+                            AccessKeyStatus::Active
+                        };
+                    }
+                }
+                _ => {}
+            }
+        }
+        Target::User { name, .. } => {
+            let Some(user) = inventory.users.iter_mut().find(|u| &u.name == name) else {
+                return;
+            };
+            let label = format!("{QUARANTINE_POLICY} (inline)");
+            match offer.action {
+                ActionId::DeleteLoginProfile => user.password = None,
+                ActionId::QuarantineUser => {
+                    if !user.policies.contains(&label) {
+                        user.policies.push(label);
+                    }
+                    // Denied everything: no longer admin, whatever else applies.
+                    user.admin_via.clear();
+                }
+                ActionId::ReleaseUser => user.policies.retain(|p| p != &label),
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What `offer` does to an alarm.
+pub fn apply_to_alarm(alarm: &mut Alarm, offer: &Offer) {
+    if let Target::Alarm { region, name, .. } = &offer.target {
+        if &alarm.region == region && &alarm.name == name {
+            match offer.action {
+                ActionId::DisableAlarmActions => alarm.actions_enabled = false,
+                ActionId::EnableAlarmActions => alarm.actions_enabled = true,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Whether `offer` archives `finding`: archiving it, or a suppression rule it matches.
+/// An unarchive after an archive is handled by the caller applying offers in order.
+pub fn archives(finding: &Finding, offer: &Offer) -> Option<bool> {
+    let Target::Finding {
+        region,
+        id,
+        finding_type,
+        resource_id,
+        ..
+    } = &offer.target
+    else {
+        return None;
+    };
+    if &finding.region != region {
+        return None;
+    }
+    match offer.action {
+        ActionId::ArchiveFinding if &finding.id == id => Some(true),
+        ActionId::UnarchiveFinding if &finding.id == id => Some(false),
+        ActionId::SuppressFinding
+            if &finding.finding_type == finding_type && &finding.resource.id == resource_id =>
+        {
+            Some(true)
+        }
+        _ => None,
+    }
+}
