@@ -170,3 +170,193 @@ async fn the_standard_endpoint_and_region_variables_are_honoured() {
     assert!(screen.contains(ACCOUNT), "{screen}");
     assert!(screen.contains("eu-west-1"), "{screen}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deactivating_a_key_in_the_console_changes_aws_and_is_journaled() {
+    let emulator = Emulator::lock().await;
+    let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
+    iam.create_user()
+        .user_name("deploy-bot")
+        .send()
+        .await
+        .unwrap();
+    iam.create_access_key()
+        .user_name("deploy-bot")
+        .send()
+        .await
+        .unwrap();
+    let statuses = || async {
+        iam.list_access_keys()
+            .user_name("deploy-bot")
+            .send()
+            .await
+            .unwrap()
+            .access_key_metadata()
+            .iter()
+            .map(|k| k.status().unwrap().as_str().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(statuses().await, ["Active"]);
+
+    let args = [
+        "--endpoint-url".to_string(),
+        emulator.url.clone(),
+        "--region".to_string(),
+        "us-east-1".to_string(),
+    ];
+    let (mut console, home) = tokio::task::spawn_blocking(move || {
+        let (mut console, home) = console_with_env_keys(&args, &[]);
+        console.send("4");
+        console.wait_for("deploy-bot");
+        console.send("/deploy-bot\r");
+        console.send("a");
+        console.wait_for("Actions");
+        // The menu opens on the first action that can run (quarantine); the key's
+        // deactivation is two rows down.
+        console.send("jj\r");
+        console.wait_for("Press y to run it");
+        (console, home)
+    })
+    .await
+    .unwrap();
+    assert_eq!(statuses().await, ["Active"], "nothing ran before y");
+    let mut console = tokio::task::spawn_blocking(move || {
+        console.send("y");
+        console.wait_for("is now Inactive");
+        console
+    })
+    .await
+    .unwrap();
+    assert_eq!(statuses().await, ["Inactive"]);
+
+    let journal = std::fs::read_to_string(console.state_dir().join("journal.jsonl")).unwrap();
+    let records: Vec<serde_json::Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2, "{journal}");
+    assert_eq!(records[0]["phase"], "intent");
+    assert_eq!(records[0]["action"], "deactivate-access-key");
+    assert_eq!(records[0]["account_id"], ACCOUNT);
+    assert!(
+        records[0]["cli"]
+            .as_str()
+            .unwrap()
+            .starts_with("aws iam update-access-key")
+    );
+    assert_eq!(records[1]["phase"], "outcome");
+    assert_eq!(records[1]["id"], records[0]["id"]);
+    assert!(records[1]["error"].is_null());
+    assert!(!journal.contains("testing"), "no secret in the journal");
+
+    // Undo from the outcome: reactivate.
+    let status = tokio::task::spawn_blocking(move || {
+        console.send("u");
+        console.wait_for("Press y to run it");
+        console.send("y");
+        console.wait_for("is now Active");
+        console.send("\r");
+        console.send("6");
+        console.wait_for("reactivate-access-key");
+        console.send("q");
+        let status = console.wait_exit();
+        drop(home);
+        status
+    })
+    .await
+    .unwrap();
+    assert!(status.success());
+    assert_eq!(statuses().await, ["Active"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_only_console_sends_only_reads_whatever_is_pressed() {
+    let emulator = Emulator::lock().await;
+    let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
+    iam.create_user().user_name("auditee").send().await.unwrap();
+    iam.create_access_key()
+        .user_name("auditee")
+        .send()
+        .await
+        .unwrap();
+    let cloudwatch = aws_sdk_cloudwatch::Client::new(&emulator.sdk("us-east-1").await);
+    cloudwatch
+        .put_metric_alarm()
+        .alarm_name("audit-alarm")
+        .namespace("AWS/EC2")
+        .metric_name("CPUUtilization")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(90.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap();
+    let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
+    guardduty
+        .create_detector()
+        .enable(true)
+        .send()
+        .await
+        .unwrap();
+    emulator.post(
+        "/_watchpost/guardduty/findings",
+        &json!({"accountId": ACCOUNT, "region": "us-east-1", "findings": [{"severity": 8.0}]}),
+    );
+
+    emulator.start_recording();
+    let args = [
+        "--read-only".to_string(),
+        "--endpoint-url".to_string(),
+        emulator.url.clone(),
+        "--region".to_string(),
+        "us-east-1".to_string(),
+    ];
+    let screen = tokio::task::spawn_blocking(move || {
+        let (mut console, _home) = console_with_env_keys(&args, &[]);
+        console.wait_for("READ-ONLY");
+        console.wait_for("auditee");
+        // Every tab; on each, the action menu and every way to confirm, in the table and in
+        // the detail view.
+        for tab in ["1", "2", "3", "4", "5", "6"] {
+            console.send(tab);
+            for keys in ["a", "j", "\r", "y", "Y", "jj\r", "y"] {
+                console.send(keys);
+            }
+            console.send("\x1b");
+            console.send("\r");
+            console.send("a");
+            console.send("\ry");
+            console.send("\x1b");
+            console.send("\x1b");
+        }
+        console.send("2");
+        let screen = console.wait_for("audit-alarm");
+        console.send("q");
+        console.wait_exit();
+        screen
+    })
+    .await
+    .unwrap();
+    assert!(screen.contains("READ-ONLY"), "{screen}");
+    let sent = emulator.recording();
+    assert!(!sent.is_empty());
+    let writes: Vec<String> = sent
+        .iter()
+        .filter_map(|request| {
+            let body = support::emulator::request_body(request);
+            let action = body.split('&').find_map(|p| p.strip_prefix("Action="));
+            let method = request["method"].as_str().unwrap_or_default();
+            let url = request["url"].as_str().unwrap_or_default();
+            let read = match action {
+                Some(action) => watchpost::aws::read_only::is_read(action),
+                None => {
+                    method == "GET" || url.ends_with("/findings") || url.ends_with("/findings/get")
+                }
+            };
+            (!read).then(|| format!("{method} {url} {body}"))
+        })
+        .collect();
+    assert!(writes.is_empty(), "mutating requests: {writes:#?}");
+}

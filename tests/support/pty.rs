@@ -74,6 +74,11 @@ impl Console {
         }
     }
 
+    /// `$XDG_STATE_HOME/watchpost` of the running binary (log and journal).
+    pub fn state_dir(&self) -> std::path::PathBuf {
+        self._dirs.path().join("state").join("watchpost")
+    }
+
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }
