@@ -73,6 +73,7 @@ fn main() -> ExitCode {
             }
         }
     };
+    let read_only = session.read_only || cli.read_only || loaded.settings.read_only;
     let mut settings = loaded.settings;
     if let Some(refresh) = cli.refresh {
         settings.refresh_secs = refresh;
@@ -82,7 +83,7 @@ fn main() -> ExitCode {
         caller: session.caller.clone(),
         regions: session.regions.clone(),
         demo: session.demo,
-        read_only: cli.read_only,
+        read_only,
     };
     let ids: Vec<_> = session.sources.iter().map(|s| s.id().clone()).collect();
     let mut app = App::new(header, Arc::new(loaded.keymap), settings, ids, clock.now());
@@ -111,7 +112,7 @@ fn main() -> ExitCode {
     );
 
     // In read-only mode there is no executor, so there is nothing to run actions with.
-    let runner = session.executor.filter(|_| !cli.read_only).map(|executor| {
+    let runner = session.executor.filter(|_| !read_only).map(|executor| {
         Arc::new(Runner::new(
             executor,
             journal_path,
@@ -154,7 +155,9 @@ async fn connect_to_aws(cli: &Cli, settings: &Settings) -> Result<Session, aws::
         report_max_age: Duration::from_secs(
             u64::from(settings.credential_report_max_age_hours) * 3600,
         ),
-        read_only: cli.read_only,
+        read_only: cli.read_only || settings.read_only,
+        read_only_accounts: settings.read_only_accounts.clone(),
+        read_only_profiles: settings.read_only_profiles.clone(),
     };
     let loader = aws::config_loader(&options).await;
     aws::connect(&options, loader, &mut prompt_mfa_code).await

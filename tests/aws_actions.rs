@@ -422,3 +422,19 @@ async fn a_read_only_session_polls_every_source_with_reads_only() {
     let writes: Vec<&serde_json::Value> = sent.iter().filter(|r| !is_read_request(r)).collect();
     assert!(writes.is_empty(), "mutating requests: {writes:#?}");
 }
+
+#[tokio::test]
+async fn accounts_and_profiles_configured_read_only_open_read_only() {
+    let emulator = Emulator::lock().await;
+    let mut options = emulator.options(&["us-east-1"]);
+    options.read_only_accounts = vec!["1234*".to_string()];
+    let session = connect(&options).await;
+    assert!(session.read_only);
+    assert!(session.executor.is_none());
+
+    let mut options = emulator.options(&["us-east-1"]);
+    options.read_only_accounts = vec!["999*".to_string()];
+    let session = connect(&options).await;
+    assert!(!session.read_only);
+    assert!(session.executor.is_some());
+}

@@ -41,6 +41,9 @@ pub struct AwsOptions {
     pub report_max_age: Duration,
     /// Audit mode: every client refuses non-read operations, and no executor is built.
     pub read_only: bool,
+    /// Accounts and profiles (`*` wildcards) that are always opened read-only.
+    pub read_only_accounts: Vec<String>,
+    pub read_only_profiles: Vec<String>,
 }
 
 impl Default for AwsOptions {
@@ -54,6 +57,8 @@ impl Default for AwsOptions {
             mfa_serial: None,
             report_max_age: super::identity::DEFAULT_REPORT_MAX_AGE,
             read_only: false,
+            read_only_accounts: Vec::new(),
+            read_only_profiles: Vec::new(),
         }
     }
 }
@@ -177,9 +182,23 @@ pub async fn connect(
     } else {
         options.regions.clone()
     };
-    let clients = Clients::new(&config, options.read_only, &regions);
+    let profile = options
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .unwrap_or_else(|| "default".to_string());
+    let read_only = options.read_only
+        || options
+            .read_only_accounts
+            .iter()
+            .any(|p| glob_match(p, &caller.account_id))
+        || options
+            .read_only_profiles
+            .iter()
+            .any(|p| glob_match(p, &profile));
+    let clients = Clients::new(&config, read_only, &regions);
     let sources = clients.sources(options, &caller.account_id, &regions);
-    let executor: Option<Arc<dyn Execute>> = if options.read_only {
+    let executor: Option<Arc<dyn Execute>> = if read_only {
         None
     } else {
         Some(Arc::new(clients.executor()))
@@ -191,7 +210,29 @@ pub async fn connect(
         journal_history: Vec::new(),
         sources,
         executor,
+        read_only,
     })
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let [first, middle @ .., last] = parts.as_slice() else {
+        return pattern == text;
+    };
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// One client per service (and region), each with the read-only guard when asked.
@@ -426,6 +467,17 @@ mod tests {
             ["us-east-1", "eu-west-1", "ap-southeast-2"]
         );
         assert!(parse_regions::<&str>(&[]).is_empty());
+    }
+
+    #[test]
+    fn globs_match_names_and_ids() {
+        assert!(glob_match("prod-*", "prod-eu"));
+        assert!(!glob_match("prod-*", "staging"));
+        assert!(glob_match("111122223333", "111122223333"));
+        assert!(glob_match("*-audit-*", "org-audit-ro"));
+        assert!(glob_match("*", "anything"));
+        assert!(!glob_match("a*b", "ab-"));
+        assert!(glob_match("a*b", "a-b"));
     }
 
     #[test]

@@ -26,6 +26,12 @@ pub struct Settings {
     pub credential_report_max_age_hours: u32,
     /// `[thresholds]`: the limits of the posture checks.
     pub thresholds: Thresholds,
+    /// Always start in read-only mode (as `--read-only`).
+    pub read_only: bool,
+    /// Accounts (IDs, `*` wildcards allowed) and profiles (names, `*` allowed) that are
+    /// always opened read-only, e.g. `["prod-*"]`: production is audited, not touched.
+    pub read_only_accounts: Vec<String>,
+    pub read_only_profiles: Vec<String>,
 }
 
 impl Default for Settings {
@@ -39,6 +45,9 @@ impl Default for Settings {
             regions: Vec::new(),
             credential_report_max_age_hours: 4,
             thresholds: Thresholds::default(),
+            read_only: false,
+            read_only_accounts: Vec::new(),
+            read_only_profiles: Vec::new(),
         }
     }
 }

@@ -108,4 +108,6 @@ pub struct Session {
     pub sources: Vec<Box<dyn Source>>,
     /// Carries out remediation actions; `None` in read-only mode, where none may run.
     pub executor: Option<std::sync::Arc<dyn crate::remediation::Execute>>,
+    /// Whether the session was opened read-only (asked for, or by a configured rule).
+    pub read_only: bool,
 }

@@ -237,5 +237,6 @@ pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
         journal_history: world.journal_at(anchor),
         sources: list,
         executor: Some(Arc::new(changes::DemoExecutor::new(world.changes.clone()))),
+        read_only: false,
     }
 }
