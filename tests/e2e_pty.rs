@@ -30,7 +30,7 @@ fn demo_console_switches_tabs_filters_helps_and_restores_the_terminal() {
     console.wait_for(" Alarms 31 ");
 
     console.send("4");
-    console.wait_for("Key age");
+    console.wait_for("Key 1 age");
     console.send("?");
     let screen = console.wait_for("Keys (? or Esc closes)");
     assert!(screen.contains("Quit"), "{screen}");
