@@ -14,6 +14,7 @@ pub mod journal;
 pub mod logging;
 pub mod panes;
 pub mod posture;
+pub mod report;
 pub mod sanitize;
 pub mod sources;
 pub mod ui;
