@@ -116,11 +116,13 @@ impl<'a> Resolver<'a> {
                 .unwrap_or_else(|| self.iam_arn(account, resource));
             return (arn, "AwsIamRole");
         }
-        // `alice (AKIA…)` is a key of alice's, `alice (password)` her console password;
-        // IAM names cannot contain spaces or parentheses.
+        // `alice (AKIA…)` is a key of alice's, `alice (password)` her console password, and
+        // `alice (#2)` her second key when only the credential report's key slot is known
+        // (it carries no key IDs): the user is then the resource. IAM names cannot contain
+        // spaces or parentheses.
         if let Some((user, detail)) = resource.split_once(" (") {
             let detail = detail.trim_end_matches(')');
-            if detail == "password" {
+            if detail == "password" || detail.starts_with('#') {
                 return (self.user_arn(account, user), "AwsIamUser");
             }
             return (detail.to_string(), "AwsIamAccessKey");
@@ -171,6 +173,11 @@ mod tests {
                 check("iam.key-rotation", "alice (AKIAEXAMPLE)", None),
                 "AKIAEXAMPLE",
                 "AwsIamAccessKey",
+            ),
+            (
+                check("iam.key-rotation", "alice (#2)", None),
+                "arn:aws-us-gov:iam::111122223333:user/alice",
+                "AwsIamUser",
             ),
             (
                 check("iam.unused-credentials", "alice (password)", None),

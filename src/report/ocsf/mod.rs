@@ -107,7 +107,7 @@ fn check(r: &Report, c: &CheckEntry) -> Event {
     let info = FindingInfo {
         uid: format!(
             "watchpost:{}:{}:{region}:{}",
-            c.check_id, c.account_id, c.resource_uid
+            c.check_id, c.account_id, c.resource
         ),
         title: c.title.to_string(),
         desc: c.evidence.clone(),
