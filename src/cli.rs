@@ -58,7 +58,8 @@ pub struct Cli {
     )]
     pub external_id: Option<String>,
 
-    /// MFA device the role requires; its code is asked before the console starts.
+    /// MFA device the role requires; its code is asked on a plain prompt before anything is
+    /// read (before the console starts).
     #[arg(
         long,
         global = true,
