@@ -1,6 +1,11 @@
-//! The command line.
+//! The command line: the console by default, `report` for the headless audit report. The
+//! account options (demo, profile, regions, endpoint, role) are global, so they may be given
+//! before or after `report`.
 
-use clap::Parser;
+use crate::domain::Severity;
+use crate::report::{Format, Section, StatusFilter};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -12,47 +17,69 @@ use clap::Parser;
                   (config.toml, keymaps/, themes/). Logs: $XDG_STATE_HOME/watchpost/."
 )]
 pub struct Cli {
+    /// What to run instead of the console.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Run on the embedded demo account: no AWS credentials, no network.
-    #[arg(long, conflicts_with_all = ["profile", "region", "endpoint_url", "role_arn"])]
+    #[arg(long, global = true, help_heading = "Account", conflicts_with_all = ["profile", "region", "endpoint_url", "role_arn"])]
     pub demo: bool,
 
     /// AWS profile from the shared config files (default: AWS_PROFILE, then `default`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, global = true, help_heading = "Account", value_name = "NAME")]
     pub profile: Option<String>,
 
     /// Region(s) to watch: repeat the flag or give a comma list (default: config.toml
     /// `regions`, then AWS_REGION or the profile's region).
-    #[arg(long, value_name = "REGION[,REGION…]")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Account",
+        value_name = "REGION[,REGION…]"
+    )]
     pub region: Vec<String>,
 
     /// Send every AWS call to this endpoint (a local emulator). AWS_ENDPOINT_URL and
     /// AWS_ENDPOINT_URL_<SERVICE> are honoured as well.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, global = true, help_heading = "Account", value_name = "URL")]
     pub endpoint_url: Option<String>,
 
     /// Assume this role (e.g. in another account) for every call.
-    #[arg(long, value_name = "ARN")]
+    #[arg(long, global = true, help_heading = "Account", value_name = "ARN")]
     pub role_arn: Option<String>,
 
     /// External ID the role's trust policy requires.
-    #[arg(long, value_name = "ID", requires = "role_arn")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Account",
+        value_name = "ID",
+        requires = "role_arn"
+    )]
     pub external_id: Option<String>,
 
-    /// MFA device the role requires; its code is asked before the console starts.
-    #[arg(long, value_name = "ARN", requires = "role_arn")]
+    /// MFA device the role requires; its code is asked on a plain prompt before anything is
+    /// read (before the console starts).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Account",
+        value_name = "ARN",
+        requires = "role_arn"
+    )]
     pub mfa_serial: Option<String>,
 
     /// Seed of the demo account: the same seed always gives the same account.
-    #[arg(long, value_name = "N", default_value_t = crate::sources::demo::DEFAULT_SEED, requires = "demo")]
+    #[arg(long, global = true, help_heading = "Account", value_name = "N", default_value_t = crate::sources::demo::DEFAULT_SEED, requires = "demo")]
     pub demo_seed: u64,
 
     /// Multiply every population of the demo account by N (load testing).
-    #[arg(long, value_name = "N", default_value_t = 1, requires = "demo",
+    #[arg(long, global = true, help_heading = "Account", value_name = "N", default_value_t = 1, requires = "demo",
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub demo_scale: u32,
 
-    /// Audit mode: no action that changes the account can run.
-    #[arg(long)]
+    /// Audit mode: no action that changes the account can run (`report` always is).
+    #[arg(long, global = true)]
     pub read_only: bool,
 
     /// Theme name (built in: default, mono; or a file in themes/ of the config directory).
@@ -66,4 +93,72 @@ pub struct Cli {
     /// Seconds between polls of each source, 1 to 86400 (overrides config.toml).
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub refresh: Option<u64>,
+}
+
+impl Cli {
+    /// Console-only options given together with a subcommand, which would be silently
+    /// ignored otherwise.
+    pub fn misplaced_console_options(&self) -> Vec<&'static str> {
+        if self.command.is_none() {
+            return Vec::new();
+        }
+        let mut misplaced = Vec::new();
+        if self.theme.is_some() {
+            misplaced.push("--theme");
+        }
+        if self.keymap.is_some() {
+            misplaced.push("--keymap");
+        }
+        if self.refresh.is_some() {
+            misplaced.push("--refresh");
+        }
+        misplaced
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read every source once and write an audit report (read-only, no terminal needed).
+    #[command(
+        after_help = "Exit statuses: 0 report written; 1 a failing result at or above --fail-on; \
+                      2 usage or configuration error; 3 no usable AWS connection; 4 a source \
+                      failed (the report says which) and --fail-on found nothing; 5 the report \
+                      could not be written."
+    )]
+    Report(ReportArgs),
+}
+
+/// `watchpost report`: the format, where it goes, the filters and the failure threshold.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+
+    /// Write the report to FILE (atomically: a temporary file beside it, then a rename)
+    /// instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with status 1 when a failing result at or above this severity remains after the
+    /// filters (critical, high, medium, low, info).
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+
+    /// Keep only results of these severities (repeat or comma list).
+    #[arg(long, value_name = "SEVERITY[,…]", value_delimiter = ',')]
+    pub severity: Vec<Severity>,
+
+    /// Keep only these sections (repeat or comma list; default: all).
+    #[arg(long, value_enum, value_name = "SOURCE[,…]", value_delimiter = ',')]
+    pub source: Vec<Section>,
+
+    /// Keep failing results, passing results, or both.
+    #[arg(long, value_enum, default_value_t = StatusFilter::All)]
+    pub status: StatusFilter,
+
+    /// Keep only these checks, by ID, e.g. iam.console-mfa (repeat or comma list); alarms
+    /// and findings are left out.
+    #[arg(long, value_name = "ID[,…]", value_delimiter = ',')]
+    pub check: Vec<String>,
 }

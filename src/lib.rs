@@ -16,6 +16,7 @@ pub mod logging;
 pub mod panes;
 pub mod posture;
 pub mod remediation;
+pub mod report;
 pub mod sanitize;
 pub mod sources;
 pub mod ui;

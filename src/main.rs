@@ -3,22 +3,40 @@ use std::io::{BufRead, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::runtime::Runtime;
 use watchpost::app::{App, HeaderInfo, Msg, update};
-use watchpost::cli::Cli;
+use watchpost::cli::{Cli, Command, ReportArgs};
 use watchpost::clock::{SharedClock, SystemClock};
 use watchpost::config::{self, ConfigRequest, Settings};
 use watchpost::remediation::Runner;
+use watchpost::report;
 use watchpost::sources::Session;
 use watchpost::sources::demo::{DemoOptions, demo_session};
 use watchpost::worker::PollSettings;
 use watchpost::{aws, console, journal, logging};
 
-/// Exit statuses, documented in the README.
+/// Exit statuses, documented in the README (the report's own are in `watchpost::report`).
 const EXIT_USAGE: u8 = 2;
 const EXIT_CREDENTIALS: u8 = 3;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let misplaced = cli.misplaced_console_options();
+    if !misplaced.is_empty() {
+        let verb = if misplaced.len() == 1 {
+            "applies"
+        } else {
+            "apply"
+        };
+        eprintln!(
+            "watchpost: {} only {verb} to the console, not to `report`",
+            misplaced.join(", ")
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    if let Some(Command::Report(args)) = &cli.command {
+        return run_report(&cli, args);
+    }
     // Configuration is validated before the terminal is touched, so an error is a plain
     // line on stderr.
     let request = ConfigRequest {
@@ -37,41 +55,13 @@ fn main() -> ExitCode {
     let state_dir = config::state_dir();
     let _log_guard = logging::init(state_dir.as_deref());
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("watchpost: cannot start the async runtime: {err}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = runtime() else {
+        return ExitCode::FAILURE;
     };
     let clock: SharedClock = Arc::new(SystemClock);
-    let session = if cli.demo {
-        runtime.block_on(async {
-            demo_session(
-                DemoOptions {
-                    seed: cli.demo_seed,
-                    scale: cli.demo_scale,
-                },
-                clock.clone(),
-            )
-        })
-    } else {
-        match runtime.block_on(connect_to_aws(&cli, &loaded.settings)) {
-            Ok(session) => session,
-            Err(err) => {
-                eprintln!("watchpost: {err}");
-                let code = if err.is_usage() {
-                    EXIT_USAGE
-                } else {
-                    EXIT_CREDENTIALS
-                };
-                return ExitCode::from(code);
-            }
-        }
+    let session = match open_session(&cli, &loaded.settings, &runtime, &clock, false) {
+        Ok(session) => session,
+        Err(code) => return code,
     };
     let read_only = session.read_only || cli.read_only || loaded.settings.read_only;
     let mut settings = loaded.settings;
@@ -137,9 +127,84 @@ fn main() -> ExitCode {
     }
 }
 
+fn runtime() -> Option<Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => Some(runtime),
+        Err(err) => {
+            eprintln!("watchpost: cannot start the async runtime: {err}");
+            None
+        }
+    }
+}
+
+/// The demo account, or the AWS account the options and settings point at; on failure the
+/// error is printed and the exit status returned. `read_only` forces audit mode.
+fn open_session(
+    cli: &Cli,
+    settings: &Settings,
+    runtime: &Runtime,
+    clock: &SharedClock,
+    read_only: bool,
+) -> Result<Session, ExitCode> {
+    if cli.demo {
+        let options = DemoOptions {
+            seed: cli.demo_seed,
+            scale: cli.demo_scale,
+        };
+        return Ok(runtime.block_on(async { demo_session(options, clock.clone()) }));
+    }
+    runtime
+        .block_on(connect_to_aws(cli, settings, read_only))
+        .map_err(|err| {
+            eprintln!("watchpost: {err}");
+            ExitCode::from(if err.is_usage() {
+                EXIT_USAGE
+            } else {
+                EXIT_CREDENTIALS
+            })
+        })
+}
+
+/// `watchpost report`: every source once, the report on stdout or in `--output`.
+fn run_report(cli: &Cli, args: &ReportArgs) -> ExitCode {
+    if let Some(path) = &args.output {
+        if let Err(message) = report::output::check_target(path) {
+            eprintln!("watchpost: {message}");
+            return ExitCode::from(report::EXIT_USAGE);
+        }
+    }
+    // Only config.toml matters here: a broken theme or keymap must not stop an audit.
+    let settings = match Settings::load(config::config_dir().as_deref()) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("watchpost: {err}");
+            return ExitCode::from(report::EXIT_USAGE);
+        }
+    };
+    let _log_guard = logging::init(config::state_dir().as_deref());
+    let Some(runtime) = runtime() else {
+        return ExitCode::from(101);
+    };
+    let clock: SharedClock = Arc::new(SystemClock);
+    // Always read-only: the clients refuse anything but reads and no executor is built.
+    let mut session = match open_session(cli, &settings, &runtime, &clock, true) {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+    ExitCode::from(runtime.block_on(report::run(&mut session, &settings, args, &clock)))
+}
+
 /// Opens the AWS session: `--region` wins over `regions` in config.toml, which wins over
 /// the AWS profile's region.
-async fn connect_to_aws(cli: &Cli, settings: &Settings) -> Result<Session, aws::ConnectError> {
+async fn connect_to_aws(
+    cli: &Cli,
+    settings: &Settings,
+    read_only: bool,
+) -> Result<Session, aws::ConnectError> {
     let regions = if cli.region.is_empty() {
         aws::parse_regions(&settings.regions)
     } else {
@@ -155,7 +220,7 @@ async fn connect_to_aws(cli: &Cli, settings: &Settings) -> Result<Session, aws::
         report_max_age: Duration::from_secs(
             u64::from(settings.credential_report_max_age_hours) * 3600,
         ),
-        read_only: cli.read_only || settings.read_only,
+        read_only: read_only || cli.read_only || settings.read_only,
         read_only_accounts: settings.read_only_accounts.clone(),
         read_only_profiles: settings.read_only_profiles.clone(),
     };

@@ -15,6 +15,12 @@ pub fn clean(text: &str) -> Cow<'_, str> {
     clean_bounded(text, MAX_DISPLAY_CHARS, false)
 }
 
+/// Like [`clean`], but never cuts: for exported reports, where every character of a value
+/// counts but control characters must not reach a terminal that prints the file.
+pub fn clean_unbounded(text: &str) -> Cow<'_, str> {
+    clean_bounded(text, usize::MAX, false)
+}
+
 /// Like [`clean`], but keeps newlines, for multi-line detail text.
 pub fn clean_multiline(text: &str) -> Cow<'_, str> {
     clean_bounded(text, MAX_DISPLAY_CHARS * 4, true)
@@ -28,7 +34,7 @@ fn clean_bounded(text: &str, max_chars: usize, keep_newlines: bool) -> Cow<'_, s
     if !needs_work {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len().min(max_chars * 4));
+    let mut out = String::with_capacity(text.len().min(max_chars.saturating_mul(4)));
     for (count, c) in text.chars().enumerate() {
         if count >= max_chars {
             out.push('…');

@@ -261,7 +261,7 @@ impl Data {
 }
 
 /// The source whose data a check reads, by the check's service prefix.
-fn check_source(check_id: &str) -> crate::domain::SourceKind {
+pub fn check_source(check_id: &str) -> crate::domain::SourceKind {
     use crate::domain::SourceKind;
     match check_id.split('.').next() {
         Some("guardduty") => SourceKind::Findings,

@@ -9,7 +9,7 @@ mod state;
 mod table;
 mod update;
 
-pub use data::{Applied, Data};
+pub use data::{Applied, Data, check_source};
 pub use dialog::Dialog;
 pub use msg::{Effect, Msg, SourceEvent};
 pub use state::{

@@ -11,10 +11,10 @@ pub use iam::ROOT;
 
 use crate::domain::{Alarm, CheckResult, DetectorStatus, IdentityInventory};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Configurable thresholds (CIS defaults).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
     /// Access keys older than this must be rotated (CIS 1.14).

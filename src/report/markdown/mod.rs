@@ -1,0 +1,208 @@
+//! `--format markdown`: a report for people. The header and summary (counts by severity and
+//! source), source errors, failing checks grouped by control with their evidence and the CLI
+//! equivalent of the fix, every check's tally, then alarms, findings and identity.
+//!
+//! Every value that comes from AWS goes through [`text`]: control characters become visible
+//! symbols and Markdown's own characters (including `|`, which would split a table cell) are
+//! escaped, so a name cannot forge a heading, a link, a table column or raw HTML.
+
+mod checks;
+mod inventory;
+
+use super::{Report, Section};
+use crate::domain::Severity;
+use crate::sanitize::clean_unbounded;
+use chrono::{DateTime, Utc};
+use std::fmt::Write;
+
+/// Escapes `value` for Markdown text and table cells.
+pub fn text(value: &str) -> String {
+    let clean = clean_unbounded(value);
+    let mut out = String::with_capacity(clean.len());
+    for c in clean.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '#' | '!'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn optional_time(t: Option<DateTime<Utc>>) -> String {
+    t.map_or_else(|| "never".to_string(), time)
+}
+
+/// A table header row and its separator; `right` marks right-aligned (numeric) columns.
+fn table_head(out: &mut String, columns: &[&str], right: &[usize]) {
+    let _ = writeln!(out, "| {} |", columns.join(" | "));
+    let marks: Vec<&str> = (0..columns.len())
+        .map(|i| if right.contains(&i) { "---:" } else { "---" })
+        .collect();
+    let _ = writeln!(out, "| {} |", marks.join(" | "));
+}
+
+fn row(out: &mut String, cells: &[String]) {
+    let _ = writeln!(out, "| {} |", cells.join(" | "));
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    header(&mut out, report);
+    summary(&mut out, report);
+    errors(&mut out, report);
+    if report.filters.includes(Section::Posture) {
+        checks::failing_by_control(&mut out, report);
+        checks::tally(&mut out, report);
+    }
+    if report.filters.includes(Section::Alarms) {
+        inventory::alarms(&mut out, report);
+    }
+    if report.filters.includes(Section::Findings) {
+        inventory::findings(&mut out, report);
+    }
+    if report.filters.includes(Section::Identity) {
+        inventory::identity(&mut out, report);
+    }
+    out
+}
+
+fn header(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "# watchpost audit report\n");
+    let kind = if r.demo {
+        " (embedded demo account)"
+    } else {
+        ""
+    };
+    let _ = writeln!(out, "- **Account:** {}{kind}", text(&r.caller.account_id));
+    let _ = writeln!(out, "- **Caller:** {}", text(&r.caller.arn));
+    let _ = writeln!(out, "- **Regions:** {}", text(&r.regions.join(", ")));
+    let _ = writeln!(
+        out,
+        "- **Generated:** {} by {} {}",
+        time(r.generated_at),
+        r.generator.name,
+        r.generator.version
+    );
+    let f = &r.filters;
+    let mut filters = vec![format!(
+        "sources: {}",
+        f.sections
+            .iter()
+            .map(|s| s.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )];
+    if !f.severities.is_empty() {
+        let names: Vec<&str> = f.severities.iter().map(|s| s.label()).collect();
+        filters.push(format!("severity: {}", names.join(", ")));
+    }
+    filters.push(format!("status: {:?}", f.status).to_lowercase());
+    if !f.checks.is_empty() {
+        filters.push(format!("checks: {}", text(&f.checks.join(", "))));
+    }
+    let _ = writeln!(out, "- **Filters:** {}\n", filters.join("; "));
+    if !r.complete {
+        let _ = writeln!(
+            out,
+            "> **Incomplete report:** {} source(s) failed; their results are missing. See \
+             *Source errors* below.\n",
+            r.errors.len()
+        );
+    }
+    if let Some(fail_on) = &r.fail_on {
+        let _ = writeln!(
+            out,
+            "**Fail on {}:** {} failing result(s) at or above it{}.\n",
+            fail_on.severity,
+            fail_on.failing,
+            if fail_on.exceeded {
+                " (exit status 1)"
+            } else {
+                ""
+            }
+        );
+    }
+}
+
+fn summary(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "## Summary\n");
+    let _ = writeln!(
+        out,
+        "Failing results (failing checks, alarms in ALARM, GuardDuty findings) by severity.\n"
+    );
+    let mut columns = vec!["Source"];
+    columns.extend(Severity::ALL.iter().map(|s| s.label()));
+    columns.extend(["Failing", "Total"]);
+    table_head(out, &columns, &[1, 2, 3, 4, 5, 6, 7]);
+    let label = |s: Section| match s {
+        Section::Alarms => "CloudWatch alarms",
+        Section::Findings => "GuardDuty findings",
+        Section::Identity => "IAM users",
+        Section::Posture => "Posture checks",
+    };
+    for source in &r.summary.by_source {
+        let mut cells = vec![label(source.source).to_string()];
+        cells.extend(
+            Severity::ALL
+                .iter()
+                .map(|s| source.failing_by_severity.get(*s).to_string()),
+        );
+        cells.extend([source.failing.to_string(), source.total.to_string()]);
+        row(out, &cells);
+    }
+    let all = &r.summary.failing_by_severity;
+    let mut cells = vec!["**All**".to_string()];
+    cells.extend(Severity::ALL.iter().map(|s| all.get(*s).to_string()));
+    let total: usize = r.summary.by_source.iter().map(|s| s.total).sum();
+    cells.extend([format!("**{}**", all.total()), total.to_string()]);
+    row(out, &cells);
+    out.push('\n');
+}
+
+fn errors(out: &mut String, r: &Report) {
+    if r.errors.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Source errors\n");
+    table_head(
+        out,
+        &["Service", "Account", "Region", "Operation", "Error"],
+        &[],
+    );
+    for e in &r.errors {
+        row(
+            out,
+            &[
+                e.service.to_string(),
+                text(&e.account_id),
+                text(e.region.as_deref().unwrap_or("global")),
+                text(&e.operation),
+                text(&e.message),
+            ],
+        );
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_and_table_syntax_in_aws_strings_is_inert() {
+        assert_eq!(text("a|b"), "a\\|b");
+        assert_eq!(
+            text("# [x](javascript:y) <img> *b* `c`"),
+            "\\# \\[x\\](javascript:y) \\<img\\> \\*b\\* \\`c\\`"
+        );
+        assert_eq!(text("line\nbreak\x1b[31m"), "line break␛\\[31m");
+        assert_eq!(text("svc_deploy"), "svc\\_deploy");
+    }
+}

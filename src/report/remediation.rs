@@ -1,0 +1,147 @@
+//! What to do about a failing check, with the equivalent `aws` CLI command where one is
+//! obvious: one table, by check ID, for the Markdown and OCSF reports. (The remediation
+//! catalog proper, with previews and the journal, is the console's; this is guidance.)
+//! Upper-case words in commands (`USER`, `KEY_ID`, …) are placeholders: the commands are
+//! never filled in with names from AWS, so nothing from the account is pasted into a shell.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Remediation {
+    pub check_id: &'static str,
+    pub advice: &'static str,
+    pub cli: &'static [&'static str],
+}
+
+const TABLE: &[Remediation] = &[
+    Remediation {
+        check_id: "iam.root-mfa",
+        advice: "Sign in as the root user and assign an MFA device (Security credentials); \
+                 only the root user can do this.",
+        cli: &[],
+    },
+    Remediation {
+        check_id: "iam.root-hardware-mfa",
+        advice: "Sign in as the root user, assign a hardware MFA device or security key, then \
+                 remove the virtual one.",
+        cli: &[],
+    },
+    Remediation {
+        check_id: "iam.root-access-keys",
+        advice: "Delete the root user's access keys, with the root user's credentials.",
+        cli: &["aws iam delete-access-key --access-key-id KEY_ID"],
+    },
+    Remediation {
+        check_id: "iam.root-recent-use",
+        advice: "Use IAM roles for daily work; review the root sign-ins in CloudTrail.",
+        cli: &[
+            "aws cloudtrail lookup-events --lookup-attributes AttributeKey=Username,AttributeValue=root",
+        ],
+    },
+    Remediation {
+        check_id: "iam.password-policy",
+        advice: "Set a password policy that meets the thresholds.",
+        cli: &[
+            "aws iam update-account-password-policy --minimum-password-length 14 \
+             --password-reuse-prevention 24 --require-symbols --require-numbers \
+             --require-uppercase-characters --require-lowercase-characters",
+        ],
+    },
+    Remediation {
+        check_id: "iam.authorization-details",
+        advice: "Grant iam:GetAccountAuthorizationDetails to the principal that runs watchpost.",
+        cli: &[],
+    },
+    Remediation {
+        check_id: "iam.admin-managed-policy",
+        advice: "Replace the policy's default version with a least-privilege document.",
+        cli: &["aws iam create-policy-version --policy-arn POLICY_ARN \
+             --policy-document file://least-privilege.json --set-as-default"],
+    },
+    Remediation {
+        check_id: "iam.admin-role",
+        advice: "Detach the full-admin policy from the role; grant what the role needs.",
+        cli: &["aws iam detach-role-policy --role-name ROLE --policy-arn POLICY_ARN"],
+    },
+    Remediation {
+        check_id: "iam.console-mfa",
+        advice: "Assign an MFA device to the user, or remove the console password.",
+        cli: &[
+            "aws iam enable-mfa-device --user-name USER --serial-number MFA_ARN \
+             --authentication-code1 CODE1 --authentication-code2 CODE2",
+            "aws iam delete-login-profile --user-name USER",
+        ],
+    },
+    Remediation {
+        check_id: "iam.key-rotation",
+        advice: "Create a new key, move its users to it, then deactivate the old one.",
+        cli: &[
+            "aws iam create-access-key --user-name USER",
+            "aws iam update-access-key --user-name USER --access-key-id KEY_ID --status Inactive",
+        ],
+    },
+    Remediation {
+        check_id: "iam.unused-credentials",
+        advice: "Deactivate the unused key, or remove the unused console password.",
+        cli: &[
+            "aws iam update-access-key --user-name USER --access-key-id KEY_ID --status Inactive",
+            "aws iam delete-login-profile --user-name USER",
+        ],
+    },
+    Remediation {
+        check_id: "iam.single-active-key",
+        advice: "Deactivate all but one of the user's active keys.",
+        cli: &[
+            "aws iam update-access-key --user-name USER --access-key-id KEY_ID --status Inactive",
+        ],
+    },
+    Remediation {
+        check_id: "iam.key-at-setup",
+        advice: "Delete the key created with the user and never used.",
+        cli: &["aws iam delete-access-key --user-name USER --access-key-id KEY_ID"],
+    },
+    Remediation {
+        check_id: "iam.admin-policy",
+        advice: "Detach the full-admin policy (or remove the user from the group granting it).",
+        cli: &[
+            "aws iam detach-user-policy --user-name USER --policy-arn POLICY_ARN",
+            "aws iam remove-user-from-group --user-name USER --group-name GROUP",
+        ],
+    },
+    Remediation {
+        check_id: "guardduty.enabled",
+        advice: "Enable GuardDuty in the region (or resume the suspended detector).",
+        cli: &[
+            "aws guardduty create-detector --enable --region REGION",
+            "aws guardduty update-detector --detector-id DETECTOR_ID --enable --region REGION",
+        ],
+    },
+    Remediation {
+        check_id: "cloudwatch.alarm-actions",
+        advice: "Enable the alarm's actions so that it notifies someone.",
+        cli: &["aws cloudwatch enable-alarm-actions --alarm-names ALARM --region REGION"],
+    },
+];
+
+/// The guidance for `check_id`, if there is any.
+pub fn remediation(check_id: &str) -> Option<&'static Remediation> {
+    TABLE.iter().find(|r| r.check_id == check_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_check_id_appears_once_and_commands_are_aws_cli() {
+        let mut ids: Vec<&str> = TABLE.iter().map(|r| r.check_id).collect();
+        ids.sort_unstable();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), before, "duplicate check IDs");
+        for r in TABLE {
+            assert!(r.cli.iter().all(|c| c.starts_with("aws ")), "{r:?}");
+            assert!(!r.advice.is_empty());
+        }
+        assert!(remediation("iam.console-mfa").is_some());
+        assert!(remediation("nope").is_none());
+    }
+}

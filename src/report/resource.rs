@@ -1,0 +1,212 @@
+//! What a check result is about, as an ARN (or ID) and an AWS Security Hub resource type, for
+//! the JSON's `resource_uid` and OCSF's `resources`. Check results name their resource the
+//! way the console shows it (`alice`, `alice (AKIA…)`, `role/deploy`, `<root_account>`, a
+//! region, an alarm name); this resolves those names against the data the checks read.
+
+use crate::app::Data;
+use crate::domain::{Alarm, CheckResult, IamRole, IamUser};
+use crate::posture::ROOT;
+use std::collections::HashMap;
+
+pub struct Resolver<'a> {
+    partition: String,
+    users: HashMap<(&'a str, &'a str), &'a IamUser>,
+    roles: HashMap<(&'a str, &'a str), &'a IamRole>,
+    alarms: HashMap<(&'a str, &'a str, &'a str), &'a Alarm>,
+    data: &'a Data,
+}
+
+impl<'a> Resolver<'a> {
+    /// `caller_arn` gives the partition (`aws`, `aws-us-gov`, `aws-cn`) of ARNs built here.
+    pub fn new(data: &'a Data, caller_arn: &str) -> Self {
+        let partition = caller_arn
+            .split(':')
+            .nth(1)
+            .filter(|p| !p.is_empty())
+            .unwrap_or("aws")
+            .to_string();
+        let mut users = HashMap::new();
+        let mut roles = HashMap::new();
+        if let Some(identity) = &data.identity {
+            let account = identity.account_id.as_str();
+            for user in &identity.users {
+                users.insert((account, user.name.as_str()), user);
+            }
+            for role in &identity.roles {
+                roles.insert((account, role.name.as_str()), role);
+            }
+        }
+        let alarms = data
+            .alarms
+            .iter()
+            .map(|a| {
+                (
+                    (a.account_id.as_str(), a.region.as_str(), a.name.as_str()),
+                    a,
+                )
+            })
+            .collect();
+        Resolver {
+            partition,
+            users,
+            roles,
+            alarms,
+            data,
+        }
+    }
+
+    fn iam_arn(&self, account: &str, path: &str) -> String {
+        format!("arn:{}:iam::{account}:{path}", self.partition)
+    }
+
+    fn user_arn(&self, account: &str, name: &str) -> String {
+        self.users
+            .get(&(account, name))
+            .map(|u| u.arn.clone())
+            .unwrap_or_else(|| self.iam_arn(account, &format!("user/{name}")))
+    }
+
+    /// The resource's ARN or ID, and its type.
+    pub fn check(&self, check: &CheckResult) -> (String, &'static str) {
+        let account = check.account_id.as_str();
+        let resource = check.resource.as_str();
+        match check.check_id.split('.').next() {
+            Some("guardduty") => self.detector(check),
+            Some("cloudwatch") => {
+                let region = check.region.as_deref().unwrap_or_default();
+                match self.alarms.get(&(account, region, resource)) {
+                    Some(alarm) => (alarm.arn.clone(), "AwsCloudWatchAlarm"),
+                    None => (resource.to_string(), "AwsCloudWatchAlarm"),
+                }
+            }
+            _ => self.iam(account, resource),
+        }
+    }
+
+    fn detector(&self, check: &CheckResult) -> (String, &'static str) {
+        let region = check.region.as_deref().unwrap_or_default();
+        let detector = self
+            .data
+            .detectors
+            .iter()
+            .find(|d| d.account_id == check.account_id && d.region == region)
+            .and_then(|d| d.detector_id.as_deref());
+        match detector {
+            Some(id) => (
+                format!(
+                    "arn:{}:guardduty:{region}:{}:detector/{id}",
+                    self.partition, check.account_id
+                ),
+                "AwsGuardDutyDetector",
+            ),
+            // No detector to name: the finding is about the account in that region.
+            None => (check.account_id.clone(), "AwsAccount"),
+        }
+    }
+
+    fn iam(&self, account: &str, resource: &str) -> (String, &'static str) {
+        if resource == ROOT {
+            return (self.iam_arn(account, "root"), "AwsAccount");
+        }
+        if let Some(role) = resource.strip_prefix("role/") {
+            let arn = self
+                .roles
+                .get(&(account, role))
+                .map(|r| r.arn.clone())
+                .unwrap_or_else(|| self.iam_arn(account, resource));
+            return (arn, "AwsIamRole");
+        }
+        // `alice (AKIA…)` is a key of alice's, `alice (password)` her console password, and
+        // `alice (#2)` her second key when only the credential report's key slot is known
+        // (it carries no key IDs): the user is then the resource. IAM names cannot contain
+        // spaces or parentheses.
+        if let Some((user, detail)) = resource.split_once(" (") {
+            let detail = detail.trim_end_matches(')');
+            if detail == "password" || detail.starts_with('#') {
+                return (self.user_arn(account, user), "AwsIamUser");
+            }
+            return (detail.to_string(), "AwsIamAccessKey");
+        }
+        if resource.contains(' ') {
+            // Account-wide: `password policy`, `customer managed policies`, …
+            return (account.to_string(), "AwsAccount");
+        }
+        (self.user_arn(account, resource), "AwsIamUser")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CheckStatus, Severity};
+
+    fn check(id: &'static str, resource: &str, region: Option<&str>) -> CheckResult {
+        CheckResult {
+            check_id: id,
+            title: "t",
+            severity: Severity::Low,
+            controls: &[],
+            status: CheckStatus::Fail,
+            account_id: "111122223333".into(),
+            region: region.map(str::to_string),
+            resource: resource.into(),
+            evidence: String::new(),
+        }
+    }
+
+    #[test]
+    fn names_resolve_to_arns_and_types() {
+        let data = Data::default();
+        let resolver = Resolver::new(&data, "arn:aws-us-gov:sts::111122223333:assumed-role/x/y");
+        let cases = [
+            (
+                check("iam.root-mfa", ROOT, None),
+                "arn:aws-us-gov:iam::111122223333:root",
+                "AwsAccount",
+            ),
+            (
+                check("iam.console-mfa", "alice", None),
+                "arn:aws-us-gov:iam::111122223333:user/alice",
+                "AwsIamUser",
+            ),
+            (
+                check("iam.key-rotation", "alice (AKIAEXAMPLE)", None),
+                "AKIAEXAMPLE",
+                "AwsIamAccessKey",
+            ),
+            (
+                check("iam.key-rotation", "alice (#2)", None),
+                "arn:aws-us-gov:iam::111122223333:user/alice",
+                "AwsIamUser",
+            ),
+            (
+                check("iam.unused-credentials", "alice (password)", None),
+                "arn:aws-us-gov:iam::111122223333:user/alice",
+                "AwsIamUser",
+            ),
+            (
+                check("iam.admin-role", "role/deploy", None),
+                "arn:aws-us-gov:iam::111122223333:role/deploy",
+                "AwsIamRole",
+            ),
+            (
+                check("iam.password-policy", "password policy", None),
+                "111122223333",
+                "AwsAccount",
+            ),
+            (
+                check("guardduty.enabled", "eu-west-1", Some("eu-west-1")),
+                "111122223333",
+                "AwsAccount",
+            ),
+            (
+                check("cloudwatch.alarm-actions", "cpu", Some("eu-west-1")),
+                "cpu",
+                "AwsCloudWatchAlarm",
+            ),
+        ];
+        for (check, uid, kind) in cases {
+            assert_eq!(resolver.check(&check), (uid.to_string(), kind), "{check:?}");
+        }
+    }
+}
