@@ -126,6 +126,29 @@ pub enum Command {
                       could not be written."
     )]
     Report(ReportArgs),
+    /// Print the remediation journal, or check that no record was edited or removed.
+    #[command(
+        after_help = "The journal is $XDG_STATE_HOME/watchpost/journal.jsonl (with --demo, \
+                      demo-journal.jsonl). Exit statuses: 0 printed, or intact; 1 `verify` found \
+                      an edited, removed, reordered or unreadable record; 2 the journal cannot \
+                      be read."
+    )]
+    Journal(JournalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// Read this journal file instead of the default one.
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    pub action: Option<JournalAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JournalAction {
+    /// Check the hash chain: every record must name the hash of the one before it.
+    Verify,
 }
 
 /// `watchpost report`: the format, where it goes, the filters and the failure threshold.

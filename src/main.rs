@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::runtime::Runtime;
 use watchpost::app::{App, HeaderInfo, Msg, update};
-use watchpost::cli::{Cli, Command, ReportArgs};
+use watchpost::cli::{Cli, Command, JournalAction, JournalArgs, ReportArgs};
 use watchpost::clock::{SharedClock, SystemClock};
 use watchpost::config::{self, ConfigRequest, Settings};
 use watchpost::remediation::Runner;
@@ -34,8 +34,10 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    if let Some(Command::Report(args)) = &cli.command {
-        return run_report(&cli, args);
+    match &cli.command {
+        Some(Command::Report(args)) => return run_report(&cli, args),
+        Some(Command::Journal(args)) => return run_journal(&cli, args),
+        None => {}
     }
     // Configuration is validated before the terminal is touched, so an error is a plain
     // line on stderr.
@@ -196,6 +198,48 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> ExitCode {
         Err(code) => return code,
     };
     ExitCode::from(runtime.block_on(report::run(&mut session, &settings, args, &clock)))
+}
+
+/// `watchpost journal [verify]`: the journal printed, or its hash chain checked.
+fn run_journal(cli: &Cli, args: &JournalArgs) -> ExitCode {
+    let path = match (&args.file, config::state_dir()) {
+        (Some(file), _) => file.clone(),
+        (None, Some(dir)) => dir.join(if cli.demo {
+            "demo-journal.jsonl"
+        } else {
+            "journal.jsonl"
+        }),
+        (None, None) => {
+            eprintln!("watchpost: no state directory: set XDG_STATE_HOME or pass --file");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match &args.action {
+        None => match journal::read(&path) {
+            Ok(contents) => {
+                print!("{}", journal::print(&contents));
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("watchpost: cannot read {}: {err}", path.display());
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+        Some(JournalAction::Verify) => match journal::verify(&path) {
+            Ok(verification) => {
+                println!("{}: {verification}", path.display());
+                if verification.is_intact() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(err) => {
+                eprintln!("watchpost: cannot read {}: {err}", path.display());
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+    }
 }
 
 /// Opens the AWS session: `--region` wins over `regions` in config.toml, which wins over

@@ -331,3 +331,50 @@ fn the_listing_has_one_line_per_action_newest_last() {
     assert!(lines[2].contains("carol") && lines[2].ends_with("unknown: no outcome recorded"));
     assert!(lines[2].starts_with("2027-01-15 08:00:30Z  access-key.deactivate  carol"));
 }
+
+#[test]
+fn the_journal_command_prints_and_verify_detects_an_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("watchpost").join("journal.jsonl");
+    let mut writer = watchpost::journal::JournalWriter::open(&path).unwrap();
+    let now = chrono::Utc::now();
+    let intent = writer
+        .append(watchpost::journal::JournalRecord::intent(
+            "deactivate-access-key",
+            "access key AKIAEXAMPLE of user alice",
+            "123456789012",
+            None,
+            "arn:aws:iam::123456789012:user/oncall",
+            "aws iam update-access-key --user-name alice --access-key-id AKIAEXAMPLE --status Inactive",
+            now,
+        ))
+        .unwrap();
+    writer
+        .append(watchpost::journal::JournalRecord::outcome(
+            &intent, None, now,
+        ))
+        .unwrap();
+    let run = |args: &[&str]| {
+        assert_cmd::Command::cargo_bin("watchpost")
+            .unwrap()
+            .env("XDG_STATE_HOME", dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let printed = run(&["journal"]);
+    assert!(printed.status.success());
+    let text = String::from_utf8_lossy(&printed.stdout);
+    assert!(text.contains("deactivate-access-key"), "{text}");
+    assert!(text.contains("succeeded"), "{text}");
+    assert!(run(&["journal", "verify"]).status.success());
+
+    let edited = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("alice", "mallory");
+    std::fs::write(&path, edited).unwrap();
+    let verified = run(&["journal", "verify"]);
+    assert_eq!(verified.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&verified.stdout);
+    assert!(text.contains("line 2"), "{text}");
+}
