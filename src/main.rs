@@ -91,7 +91,7 @@ fn main() -> ExitCode {
     let contents = match journal_path.clone() {
         Some(path) => {
             app.data.journal_path = Some(path.display().to_string());
-            journal::read(&path).unwrap_or_else(|err| {
+            journal::read_checked(&path).unwrap_or_else(|err| {
                 app.status = Some(format!("cannot read the journal {}: {err}", path.display()));
                 journal::JournalContents::default()
             })

@@ -17,7 +17,7 @@ mod write;
 
 pub use chain::{Verification, VerifyProblem, line_hash, verify, verify_bytes};
 pub use print::print;
-pub use read::{assemble, parse, read};
+pub use read::{assemble, parse, read, read_checked};
 pub use write::JournalWriter;
 
 use chrono::{DateTime, Utc};

@@ -17,6 +17,28 @@ pub fn read(path: &Path) -> std::io::Result<JournalContents> {
     }
 }
 
+/// Reads the journal and checks its hash chain: an edited, removed or reordered record is
+/// listed with the unreadable lines, so the Journal tab says the trail is damaged.
+pub fn read_checked(path: &Path) -> std::io::Result<JournalContents> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(JournalContents::default());
+        }
+        Err(err) => return Err(err),
+    };
+    let mut contents = parse_bytes(&bytes);
+    let verification = super::verify_bytes(&bytes);
+    contents.problems.extend(
+        verification
+            .problems
+            .iter()
+            .filter(|p| matches!(p, super::VerifyProblem::BrokenLink { .. }))
+            .map(ToString::to_string),
+    );
+    Ok(contents)
+}
+
 pub fn parse(text: &str) -> JournalContents {
     parse_bytes(text.as_bytes())
 }
@@ -85,6 +107,42 @@ impl JournalContents {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_broken_chain_is_a_problem_the_tab_shows() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("journal.jsonl");
+        let mut writer =
+            crate::journal::JournalWriter::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let now = chrono::Utc::now();
+        for target in ["a", "b", "c"] {
+            let record = crate::journal::JournalRecord::intent(
+                "archive-finding",
+                target,
+                "1",
+                None,
+                "arn",
+                "cli",
+                now,
+            );
+            writer.append(record).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let without_middle: Vec<&str> = text
+            .lines()
+            .enumerate()
+            .filter(|(i, _)| *i != 1)
+            .map(|(_, l)| l)
+            .collect();
+        std::fs::write(&path, without_middle.join("\n") + "\n").unwrap_or_else(|e| panic!("{e}"));
+        let contents = super::read_checked(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(contents.problems.len(), 1, "{:?}", contents.problems);
+        assert!(
+            contents.problems[0].starts_with("line 2"),
+            "{:?}",
+            contents.problems
+        );
+    }
+
     use super::*;
 
     const INTENT: &str = r#"{"id":"a1","time":"2026-11-28T10:00:00Z","phase":"intent","action":"access-key.deactivate","target":"AKIA1","account_id":"1","region":null,"caller_arn":"arn:aws:iam::1:user/me","cli":"aws iam update-access-key"}"#;

@@ -92,7 +92,7 @@ impl Runner {
     /// The journal as it is now, for the Journal tab.
     pub fn journal_contents(&self) -> Option<JournalContents> {
         let path = self.journal.as_ref()?;
-        let contents = crate::journal::read(path).ok()?;
+        let contents = crate::journal::read_checked(path).ok()?;
         Some(contents.with_records(self.history.clone()))
     }
 }
