@@ -151,13 +151,16 @@ async fn run(
     }
 }
 
-/// `base × 2^(failures−1)`, capped, with "equal jitter": between half and all of it.
+/// `base × 2^(failures−1)`, capped, with "equal jitter": between half and all of it. The cap
+/// is also the poll interval: backing off longer than a normal poll would only delay
+/// noticing that the service is back.
 pub fn backoff(settings: &PollSettings, failures: u32, rng: &mut impl Rng) -> Duration {
     let exponent = failures.saturating_sub(1).min(20);
     let full = settings
         .backoff_base
         .saturating_mul(1u32 << exponent)
-        .min(settings.backoff_max);
+        .min(settings.backoff_max)
+        .min(settings.interval.max(settings.backoff_base));
     let half = full / 2;
     let extra = Duration::try_from_secs_f64(half.as_secs_f64() * rng.random::<f64>())
         .unwrap_or(Duration::ZERO);
@@ -378,7 +381,8 @@ mod tests {
             let step = s
                 .backoff_base
                 .saturating_mul(1 << failures.saturating_sub(1).min(20))
-                .min(s.backoff_max);
+                .min(s.backoff_max)
+                .min(s.interval);
             assert!(d >= step / 2 && d <= step, "{failures}: {d:?}");
         }
     }

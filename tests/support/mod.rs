@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod emulator;
+pub mod fault_proxy;
 pub mod pty;
 
 use chrono::{DateTime, TimeZone, Utc};

@@ -1,0 +1,245 @@
+//! Faults between watchpost and AWS, injected by a proxy in front of the emulator:
+//! throttling, a dead endpoint, slow answers and expired credentials. The console keeps
+//! working, loses nothing, and recovers by itself.
+#![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
+use serde_json::json;
+use std::time::Duration;
+use support::emulator::{ACCOUNT, Emulator, connect};
+use support::fault_proxy::{Fault, FaultProxy};
+use support::pty::Console;
+use watchpost::domain::SourceKind;
+use watchpost::sources::{Session, SourceData};
+
+async fn seed(emulator: &Emulator, alarms: usize, findings: usize) {
+    let cloudwatch = aws_sdk_cloudwatch::Client::new(&emulator.sdk("us-east-1").await);
+    for i in 0..alarms {
+        cloudwatch
+            .put_metric_alarm()
+            .alarm_name(format!("fault-{i:03}"))
+            .namespace("AWS/EC2")
+            .metric_name("CPUUtilization")
+            .statistic(Statistic::Average)
+            .period(60)
+            .evaluation_periods(1)
+            .threshold(90.0)
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            .send()
+            .await
+            .unwrap();
+    }
+    let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
+    guardduty
+        .create_detector()
+        .enable(true)
+        .send()
+        .await
+        .unwrap();
+    let batch: Vec<_> = (0..findings).map(|_| json!({})).collect();
+    emulator.post(
+        "/_watchpost/guardduty/findings",
+        &json!({"accountId": ACCOUNT, "region": "us-east-1", "findings": batch}),
+    );
+}
+
+/// Polls the alarm and finding sources `rounds` times; returns (alarms, findings) per round.
+async fn poll_rounds(session: &mut Session, rounds: usize) -> Vec<(usize, usize)> {
+    let mut seen = Vec::new();
+    for _ in 0..rounds {
+        let mut alarms = 0;
+        let mut findings = 0;
+        for source in session
+            .sources
+            .iter_mut()
+            .filter(|s| s.id().kind != SourceKind::Identity)
+        {
+            match source.poll().await.unwrap() {
+                SourceData::Alarms(list) => alarms += list.len(),
+                SourceData::Findings { upserts, .. } => findings += upserts.len(),
+                SourceData::Identity(_) => {}
+            }
+        }
+        seen.push((alarms, findings));
+    }
+    seen
+}
+
+#[tokio::test]
+async fn under_half_throttling_the_data_completes_without_a_retry_storm() {
+    let emulator = Emulator::lock().await;
+    seed(&emulator, 150, 60).await;
+    let proxy = FaultProxy::start(&emulator.url);
+    let mut options = emulator.options(&["us-east-1"]);
+    options.endpoint_url = Some(proxy.url.clone());
+
+    // What the same polls cost with nothing in the way.
+    let mut calm = connect(&options).await;
+    proxy.reset_counts();
+    let expected = poll_rounds(&mut calm, 3).await;
+    let needed = proxy.requests();
+
+    let mut session = connect(&options).await;
+    proxy.set(Fault::Throttle { every: 2 });
+    proxy.reset_counts();
+    let seen = poll_rounds(&mut session, 3).await;
+    let made = proxy.requests();
+    let throttled = proxy.throttled();
+    eprintln!(
+        "50% throttling: {made} requests ({throttled} throttled) for {needed} without faults"
+    );
+    assert_eq!(seen, expected, "every poll completed with the full data");
+    assert!(throttled > 0);
+    // Each throttled request is retried once after a backoff: at most twice the calm cost.
+    assert!(made <= 2 * needed + 2, "{made} requests for {needed}");
+}
+
+/// The console in a pseudo-terminal against the proxy, polling every 2 seconds.
+fn console(proxy_url: &str) -> (Console, tempfile::TempDir) {
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_string_lossy().to_string();
+    let no_file = home.path().join("none").to_string_lossy().to_string();
+    let console = Console::start_with(
+        &[
+            "--endpoint-url",
+            proxy_url,
+            "--region",
+            "us-east-1",
+            "--refresh",
+            "2",
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", Some("testing")),
+            ("AWS_SECRET_ACCESS_KEY", Some("testing")),
+            ("AWS_EC2_METADATA_DISABLED", Some("true")),
+            ("HOME", Some(&home_path)),
+            ("AWS_CONFIG_FILE", Some(&no_file)),
+            ("AWS_SHARED_CREDENTIALS_FILE", Some(&no_file)),
+            ("AWS_PROFILE", None),
+            ("AWS_REGION", None),
+            ("AWS_ENDPOINT_URL", None),
+        ],
+    );
+    (console, home)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dead_endpoint_shows_errors_keeps_the_data_and_recovers_by_itself() {
+    let emulator = Emulator::lock().await;
+    seed(&emulator, 3, 2).await;
+    let proxy = FaultProxy::start(&emulator.url);
+    let url = proxy.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let (mut console, _home) = console(&url);
+        console.send("2");
+        console.wait_for("fault-002");
+        proxy.set(Fault::Drop);
+        let failing = console.wait_for("CloudWatch ERROR");
+        assert!(failing.contains("fault-002"), "the data stays: {failing}");
+        // Still responsive: tabs switch while every poll fails.
+        console.send("3");
+        console.wait_for("Findings 2");
+        console.send("2");
+        console.wait_for("fault-001");
+        proxy.set(Fault::Pass);
+        // Backoff never exceeds the 2-second interval: recovery comes within a few seconds.
+        let recovered = console.wait_for_absent("ERROR");
+        assert!(recovered.contains("fault-000"), "{recovered}");
+        console.send("q");
+        assert!(console.wait_exit().success());
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_five_second_answer_never_freezes_input() {
+    let emulator = Emulator::lock().await;
+    seed(&emulator, 2, 1).await;
+    let proxy = FaultProxy::start(&emulator.url);
+    let url = proxy.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let (mut console, _home) = console(&url);
+        console.wait_for("CloudWatch");
+        console.send("2");
+        console.wait_for("fault-001");
+        proxy.set(Fault::Delay(Duration::from_secs(5)));
+        // Let answers already on their way arrive; from now on every answer takes 5 s.
+        std::thread::sleep(Duration::from_millis(500));
+        let asked = proxy.requests();
+        let forwarded = proxy.forwarded();
+        console.send("\x12"); // Ctrl-r: every source polls now, into the delay
+        // Keys are handled while those polls wait.
+        console.send("4");
+        console.wait_for("Identity");
+        console.send("3");
+        console.wait_for("Findings 1");
+        console.send("?");
+        console.wait_for("Keys (? or Esc closes)");
+        assert!(proxy.requests() > asked, "polls are waiting on the proxy");
+        assert_eq!(
+            proxy.forwarded(),
+            forwarded,
+            "the screen changed before any slow answer came back"
+        );
+        console.send("\x1b");
+        proxy.set(Fault::Pass);
+        console.send("q");
+        assert!(console.wait_exit().success());
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_credentials_mid_session_show_a_banner_and_recover() {
+    let emulator = Emulator::lock().await;
+    seed(&emulator, 2, 1).await;
+    let proxy = FaultProxy::start(&emulator.url);
+    let url = proxy.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let (mut console, _home) = console(&url);
+        console.send("2");
+        console.wait_for("fault-001");
+        proxy.set(Fault::ExpiredToken);
+        let banner = console.wait_for("CREDENTIALS FAILED");
+        assert!(
+            banner.contains("fault-001"),
+            "the panes keep their data: {banner}"
+        );
+        proxy.set(Fault::Pass);
+        console.wait_for_absent("CREDENTIALS FAILED");
+        console.send("q");
+        assert!(console.wait_exit().success());
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_and_reported_as_such() {
+    let emulator = Emulator::lock().await;
+    seed(&emulator, 1, 0).await;
+    let proxy = FaultProxy::start(&emulator.url);
+    let mut options = emulator.options(&["us-east-1"]);
+    options.endpoint_url = Some(proxy.url.clone());
+    let mut session = connect(&options).await;
+    proxy.set(Fault::Status(503));
+    proxy.reset_counts();
+    let alarms = session
+        .sources
+        .iter_mut()
+        .find(|s| s.id().kind == SourceKind::Alarms)
+        .unwrap();
+    let error = alarms.poll().await.unwrap_err();
+    assert!(error.is_retryable(), "{error}");
+    assert_eq!(error.operation, "DescribeAlarms");
+    assert_eq!(
+        proxy.requests(),
+        3,
+        "the SDK's standard three attempts, no more"
+    );
+}
