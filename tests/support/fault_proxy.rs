@@ -148,7 +148,8 @@ fn serve(
 ) -> std::io::Result<()> {
     let mut writer = client.try_clone()?;
     let mut reader = BufReader::new(client);
-    while let Some(request) = read_request(&mut reader)? {
+    // One request per connection keeps forwarding simple; clients reconnect.
+    if let Some(request) = read_request(&mut reader)? {
         let n = requests.fetch_add(1, Ordering::SeqCst) + 1;
         let current = *fault.lock().unwrap();
         match current {
@@ -191,8 +192,6 @@ fn serve(
             )?,
             Fault::Pass | Fault::Throttle { .. } => forward(&request, upstream, &mut writer)?,
         }
-        // One request per connection keeps forwarding simple; clients reconnect.
-        return Ok(());
     }
     Ok(())
 }
