@@ -65,8 +65,11 @@ pub fn detail_rows(content: &[DetailLine], width: usize) -> Vec<DetailRow> {
             }
             DetailLine::Text(text) => {
                 let room = width.saturating_sub(TEXT_INDENT).max(8);
-                for paragraph in sanitize::clean_multiline(text).lines() {
-                    for part in wrap(paragraph, room) {
+                // Each line is bounded on its own: one huge value (a 100,000-character
+                // description in raw JSON) is cut, and the lines after it still show.
+                for line in text.lines() {
+                    let paragraph = sanitize::clean(line);
+                    for part in wrap(&paragraph, room) {
                         rows.push(DetailRow {
                             kind: RowKind::Text,
                             prefix: " ".repeat(TEXT_INDENT),
