@@ -19,12 +19,13 @@ use tokio::sync::mpsc;
 
 /// Restores the terminal when dropped, so every exit path — `?`, return, or unwinding —
 /// leaves the shell usable. Panics are covered by ratatui's panic hook as well.
-struct TerminalGuard {
-    terminal: ratatui::DefaultTerminal,
+pub struct TerminalGuard {
+    pub terminal: ratatui::DefaultTerminal,
 }
 
 impl TerminalGuard {
-    fn enter() -> std::io::Result<Self> {
+    /// Raw mode, alternate screen, and the panic hook that undoes both.
+    pub fn enter() -> std::io::Result<Self> {
         let terminal = ratatui::try_init()?;
         exit_on_any_panic();
         Ok(TerminalGuard { terminal })

@@ -151,3 +151,62 @@ fn a_user_file_overrides_the_embedded_preset() {
     assert_eq!(global.len(), 1);
     assert_eq!(global[0].desc, "Leave");
 }
+
+#[test]
+fn a_wrong_type_names_the_field_and_what_was_expected() {
+    let (code, _, stderr) =
+        run_with_config(&[("config.toml", "refresh_secs = \"fast\"\n")], &["--demo"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_one_line_error(&stderr, "config.toml", "1:16", "expected u64");
+}
+
+#[test]
+fn a_bad_colour_names_the_style() {
+    let theme = "name = \"mine\"\nselected = { fg = \"#zzzzzz\" }\n";
+    let (code, _, stderr) = run_with_config(&[("themes/default.toml", theme)], &["--demo"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("themes/default.toml:"), "{stderr}");
+    assert!(
+        stderr.contains("#zzzzzz") || stderr.contains("colour") || stderr.contains("color"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn conflicting_bindings_name_both() {
+    let keymap = "global = [\n  { on = \"q\", run = \"quit\", desc = \"Quit\" },\n  { on = \"q\", run = \"help\", desc = \"Help\" },\n]\n";
+    let (code, _, stderr) = run_with_config(&[("keymaps/default.toml", keymap)], &["--demo"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("keymaps/default.toml"), "{stderr}");
+    assert!(
+        stderr.contains(":3:10:") && stderr.contains("default.toml:2:10"),
+        "both bindings located: {stderr}"
+    );
+}
+
+#[test]
+fn a_huge_config_file_is_refused_quickly_with_a_clear_error() {
+    let huge = format!("# {}\nrefresh_secs = 0\n", "x".repeat(8 * 1024 * 1024));
+    let (code, _, stderr) = run_with_config(&[("config.toml", &huge)], &["--demo"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("config.toml"), "{stderr}");
+}
+
+#[test]
+fn an_unreadable_config_file_is_named() {
+    // A directory where the file should be cannot be read by anyone, root included.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("config/watchpost/config.toml")).unwrap();
+    let output = Command::cargo_bin("watchpost")
+        .unwrap()
+        .arg("--demo")
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("config.toml"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}

@@ -79,3 +79,41 @@ fn sigterm_restores_the_terminal() {
     let termios = console.master.get_termios().unwrap();
     assert!(termios.local_flags.contains(LocalFlags::ICANON));
 }
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    // `examples/panic_restore` takes the terminal as the console does, then panics.
+    let example = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .and_then(|deps| deps.parent())
+        .unwrap()
+        .join("examples")
+        .join("panic_restore");
+    assert!(
+        example.exists(),
+        "build it with `cargo test --all-targets`: {example:?}"
+    );
+    let mut console = Console::start_program(example.to_str().unwrap(), &[], &[]);
+    console.wait_for("about to panic");
+    let status = console.wait_exit();
+    assert!(!status.success(), "a panic is a failure exit");
+    assert!(
+        !console.parser.lock().unwrap().screen().alternate_screen(),
+        "still on the alternate screen after a panic"
+    );
+    let termios = console.master.get_termios().unwrap();
+    assert!(
+        termios.local_flags.contains(LocalFlags::ICANON),
+        "left in raw mode"
+    );
+    assert!(
+        termios.local_flags.contains(LocalFlags::ECHO),
+        "echo left off"
+    );
+    let raw = String::from_utf8_lossy(&console.raw.lock().unwrap()).to_string();
+    assert!(
+        raw.contains("deliberate panic"),
+        "the report is printed: {raw}"
+    );
+}

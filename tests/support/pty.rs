@@ -26,6 +26,11 @@ impl Console {
 
     /// Starts the binary with extra environment variables (`None` removes one).
     pub fn start_with(args: &[&str], env: &[(&str, Option<&str>)]) -> Console {
+        Console::start_program(env!("CARGO_BIN_EXE_watchpost"), args, env)
+    }
+
+    /// Starts any program (e.g. an example built with the tests) in the pseudo-terminal.
+    pub fn start_program(program: &str, args: &[&str], env: &[(&str, Option<&str>)]) -> Console {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -35,7 +40,7 @@ impl Console {
             })
             .unwrap();
         let dirs = tempfile::tempdir().unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_watchpost"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("XDG_CONFIG_HOME", dirs.path().join("config"));

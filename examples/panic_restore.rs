@@ -1,0 +1,14 @@
+//! A test fixture for the end-to-end panic test: takes the terminal exactly as the console
+//! does, draws a frame, then panics. The test checks the terminal comes back restored.
+#![allow(clippy::panic)]
+
+use ratatui::widgets::Paragraph;
+
+fn main() -> std::io::Result<()> {
+    let mut guard = watchpost::console::TerminalGuard::enter()?;
+    guard
+        .terminal
+        .draw(|frame| frame.render_widget(Paragraph::new("about to panic"), frame.area()))?;
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    panic!("deliberate panic to test terminal restoration");
+}
