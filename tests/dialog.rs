@@ -191,3 +191,35 @@ fn a_failed_action_says_why_and_changes_nothing() {
     let u = inventory.users.iter().find(|u| u.name == user).unwrap();
     assert_eq!(u.active_keys().count(), 1);
 }
+
+#[test]
+fn no_action_runs_on_failed_credentials() {
+    use watchpost::app::SourceEvent;
+    use watchpost::sources::{SourceError, SourceErrorKind};
+    let (mut app, _) = on_user_with_active_key();
+    let id = app.sources.keys().next().unwrap().clone();
+    update(
+        &mut app,
+        Msg::Source(SourceEvent::Failed {
+            id: id.clone(),
+            error: SourceError {
+                source_id: id,
+                operation: "GetCredentialReport".into(),
+                kind: SourceErrorKind::Credentials,
+                message: "ExpiredToken: the token expired".into(),
+            },
+            at: support::fixed_now(),
+        }),
+    );
+    press(&mut app, "a");
+    let Some(Dialog::Menu { offers, .. }) = &app.dialog else {
+        panic!("no menu");
+    };
+    assert!(offers.iter().all(|o| o.available.is_err()));
+    let why = offers[0].available.clone().unwrap_err();
+    assert!(why.contains("credentials failed"), "{why}");
+    let mut effects = press(&mut app, "jjj");
+    effects.extend(update(&mut app, key(KeyCode::Enter)));
+    effects.extend(press(&mut app, "y"));
+    assert!(executes(&effects).is_empty());
+}

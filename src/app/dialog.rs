@@ -32,7 +32,16 @@ pub enum Dialog {
 
 /// Opens the action menu for `targets` (the selected row's), or says there is none.
 pub fn open(app: &mut App, targets: &[Target]) {
-    let offers = offers(targets, app.header.read_only, app.now);
+    let mut offers = offers(targets, app.header.read_only, app.now);
+    // Acting on expired or revoked credentials would fail half-way or not at all: say so
+    // before anything is previewed as runnable.
+    if let Some(problem) = app.credentials_problem() {
+        for offer in offers.iter_mut().filter(|o| o.available.is_ok()) {
+            offer.available = Err(format!(
+                "the credentials failed ({problem}); renew them, then act"
+            ));
+        }
+    }
     if offers.is_empty() {
         super::update::set_status(app, "No action applies to this row".to_string());
         return;
