@@ -137,7 +137,7 @@ fn no_color_selects_the_mono_theme_unless_a_theme_is_named() {
 }
 
 #[test]
-fn a_user_file_overrides_the_embedded_preset() {
+fn a_user_keymap_is_laid_over_its_preset() {
     let dir = tempfile::tempdir().unwrap();
     let keymaps = dir.path().join("keymaps");
     std::fs::create_dir_all(&keymaps).unwrap();
@@ -146,10 +146,38 @@ fn a_user_file_overrides_the_embedded_preset() {
         "global = [{ on = \"x\", run = \"quit\", desc = \"Leave\" }]\n",
     )
     .unwrap();
+    std::fs::write(
+        keymaps.join("mine.toml"),
+        "extends = \"emacs\"\nglobal = [{ on = \"ctrl-x ctrl-c\", run = \"unbind\", desc = \"\" }]\n",
+    )
+    .unwrap();
     let loaded = config::load(Some(dir.path()), &ConfigRequest::default()).unwrap();
     let global = &loaded.keymap.layers[&config::Layer::Global];
-    assert_eq!(global.len(), 1);
-    assert_eq!(global[0].desc, "Leave");
+    assert!(
+        global.iter().any(|b| b.desc == "Leave"),
+        "the user's binding"
+    );
+    assert!(
+        global.iter().any(|b| b.action == config::Action::Help),
+        "the preset's other bindings stay"
+    );
+
+    let request = ConfigRequest {
+        keymap: Some("mine".into()),
+        ..ConfigRequest::default()
+    };
+    let loaded = config::load(Some(dir.path()), &request).unwrap();
+    let global = &loaded.keymap.layers[&config::Layer::Global];
+    assert!(
+        global.iter().all(|b| b.action != config::Action::Quit),
+        "unbound"
+    );
+    let table = &loaded.keymap.layers[&config::Layer::Table];
+    assert!(
+        table.iter().any(|b| b.keys_label() == "Ctrl-n"),
+        "built on emacs: {:?}",
+        table.iter().map(|b| b.keys_label()).collect::<Vec<_>>()
+    );
 }
 
 #[test]

@@ -202,6 +202,8 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
             let targets = row.map(|r| pane.targets(&app.data, r)).unwrap_or_default();
             super::dialog::open(app, &targets);
         }
+        // Overlays remove `unbind` entries; one that is somehow left does nothing.
+        Action::Unbind => {}
         Action::Freeze => {
             if app.frozen {
                 app.frozen = false;

@@ -9,7 +9,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// The keymap presets compiled into the binary.
-pub const PRESETS: &[(&str, &str)] = &[("default", include_str!("../../keymaps/default.toml"))];
+pub const PRESETS: &[(&str, &str)] = &[
+    ("default", include_str!("../../keymaps/default.toml")),
+    ("vim", include_str!("../../keymaps/vim.toml")),
+    ("emacs", include_str!("../../keymaps/emacs.toml")),
+];
 
 /// Everything a key can do. Names are the `run` values of keymap files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
@@ -22,6 +26,8 @@ pub enum Action {
     Freeze,
     /// Open the action menu of the selected row.
     Actions,
+    /// In a user's keymap: remove the preset's binding of this key.
+    Unbind,
     TabOverview,
     TabAlarms,
     TabFindings,
@@ -191,6 +197,8 @@ impl Binding {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Keymap {
     pub layers: BTreeMap<Layer, Vec<Binding>>,
+    /// The preset a user's keymap file builds on (`extends = "vim"`).
+    pub extends: Option<String>,
 }
 
 /// The outcome of feeding a key (with any pending chord prefix) to a layer.
@@ -213,6 +221,8 @@ struct RawBinding {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawKeymap {
+    #[serde(default)]
+    extends: Option<String>,
     #[serde(default)]
     global: Vec<RawBinding>,
     #[serde(default)]
@@ -273,7 +283,25 @@ impl Keymap {
             }
             layers.insert(layer, bindings);
         }
-        Ok(Keymap { layers })
+        Ok(Keymap {
+            layers,
+            extends: raw.extends,
+        })
+    }
+
+    /// `user` laid over this keymap: each of its bindings replaces whatever this one binds
+    /// to the same (or a conflicting) key in that layer; `unbind` only removes.
+    pub fn overlay(mut self, user: Keymap) -> Keymap {
+        for (layer, bindings) in user.layers {
+            let base = self.layers.entry(layer).or_default();
+            for binding in bindings {
+                base.retain(|b| !conflicts(&b.keys, &binding.keys));
+                if binding.action != Action::Unbind {
+                    base.push(binding);
+                }
+            }
+        }
+        self
     }
 
     /// Resolves `pending` (a chord prefix already typed) plus `key` in one layer.
@@ -324,6 +352,92 @@ fn conflicts(a: &[KeySpec], b: &[KeySpec]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    fn preset(name: &str) -> Keymap {
+        let text = PRESETS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
+            .unwrap_or_default();
+        match Keymap::parse(text, &Origin(name.into())) {
+            Ok(keymap) => keymap,
+            Err(err) => panic!("preset {name} is invalid: {err}"),
+        }
+    }
+
+    fn press(keymap: &Keymap, layer: Layer, keys: &str) -> Option<Action> {
+        let mut pending = Vec::new();
+        for key in keys.split_whitespace() {
+            let spec = KeySpec::parse(key).unwrap_or_else(|e| panic!("{e}"));
+            let mut modifiers = crossterm::event::KeyModifiers::NONE;
+            if spec.ctrl {
+                modifiers |= crossterm::event::KeyModifiers::CONTROL;
+            }
+            if spec.alt {
+                modifiers |= crossterm::event::KeyModifiers::ALT;
+            }
+            let event = KeyEvent::new(spec.code, modifiers);
+            match keymap.resolve(layer, &pending, &event) {
+                Resolution::Action(action) => return Some(action),
+                Resolution::Pending => pending.push(spec),
+                Resolution::NoMatch => return None,
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn every_preset_parses_and_keeps_destructive_flows_off_multiplexer_keys() {
+        for (name, _) in PRESETS {
+            let keymap = preset(name);
+            for bindings in keymap.layers.values() {
+                for binding in bindings.iter().filter(|b| b.action == Action::Actions) {
+                    let first = binding.keys[0];
+                    let taken = first.ctrl
+                        && matches!(first.code, KeyCode::Char('a' | 'b' | 'h' | 'j' | 'k' | 'l'));
+                    assert!(!taken, "{name}: actions on {}", binding.keys_label());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn presets_speak_their_dialect() {
+        let vim = preset("vim");
+        assert_eq!(press(&vim, Layer::Table, "l"), Some(Action::NextTab));
+        assert_eq!(press(&vim, Layer::Global, "Z Z"), Some(Action::Quit));
+        let emacs = preset("emacs");
+        assert_eq!(press(&emacs, Layer::Table, "ctrl-n"), Some(Action::Down));
+        assert_eq!(
+            press(&emacs, Layer::Global, "ctrl-x ctrl-c"),
+            Some(Action::Quit)
+        );
+        assert_eq!(press(&emacs, Layer::Table, "alt-a"), Some(Action::Actions));
+    }
+
+    #[test]
+    fn a_user_keymap_overlays_rebinds_and_unbinds() {
+        let user = Keymap::parse(
+            "global = [\n  { on = \"x\", run = \"quit\", desc = \"Quit\" },\n  { on = \"q\", run = \"unbind\", desc = \"\" },\n]\ntable = [\n  { on = \"g g\", run = \"bottom\", desc = \"Swap\" },\n]\n",
+            &Origin("user.toml".into()),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let merged = preset("default").overlay(user);
+        assert_eq!(press(&merged, Layer::Global, "x"), Some(Action::Quit));
+        assert_eq!(press(&merged, Layer::Global, "q"), None, "unbound");
+        assert_eq!(press(&merged, Layer::Table, "g g"), Some(Action::Bottom));
+        // Untouched bindings stay.
+        assert_eq!(press(&merged, Layer::Table, "j"), Some(Action::Down));
+        assert_eq!(press(&merged, Layer::Global, "?"), Some(Action::Help));
+        assert!(
+            merged
+                .layers
+                .values()
+                .flatten()
+                .all(|b| b.action != Action::Unbind),
+            "no unbind entry is left"
+        );
+    }
+
     use super::*;
 
     fn key(code: KeyCode) -> KeyEvent {

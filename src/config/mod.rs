@@ -1,7 +1,8 @@
-//! Configuration as data: settings, keymaps and themes. Presets are embedded in the binary;
-//! a file of the same name under `$XDG_CONFIG_HOME/watchpost/` replaces the preset. Every
-//! file is validated before the terminal is touched, and a bad one is reported as
-//! `path:line:column: what was expected`.
+//! Configuration as data: settings, keymaps and themes. Presets are embedded in the binary.
+//! A theme file under `$XDG_CONFIG_HOME/watchpost/themes/` replaces the preset of its name; a
+//! keymap file under `keymaps/` is laid over a preset (its own name's, or `extends = "…"`,
+//! else `default`), so it only lists what it changes. Every file is validated before the
+//! terminal is touched, and a bad one is reported as `path:line:column: what was expected`.
 
 mod error;
 pub mod keymap;
@@ -29,6 +30,33 @@ impl Origin {
     pub fn file(path: &Path) -> Self {
         Origin(path.display().to_string())
     }
+}
+
+/// The user's `keymaps/<name>.toml` over its preset, or the preset alone.
+fn load_keymap(name: &str, dir: Option<&Path>) -> Result<Keymap, ConfigError> {
+    let preset = |name: &str| -> Result<Keymap, ConfigError> {
+        let (text, origin) = load_named("keymaps", name, keymap::PRESETS, None)?;
+        Keymap::parse(&text, &origin)
+    };
+    let user_path = dir.map(|d| d.join("keymaps").join(format!("{name}.toml")));
+    let user_text = match &user_path {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => Some((text, Origin::file(path))),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+            Err(err) => return Err(ConfigError::io(path, &err)),
+        },
+        None => None,
+    };
+    let Some((text, origin)) = user_text else {
+        return preset(name);
+    };
+    let user = Keymap::parse(&text, &origin)?;
+    let base = match &user.extends {
+        Some(base) => base.clone(),
+        None if keymap::PRESETS.iter().any(|(preset, _)| *preset == name) => name.to_string(),
+        None => "default".to_string(),
+    };
+    Ok(preset(&base)?.overlay(user))
 }
 
 /// Reads `<config dir>/<kind>/<name>.toml` if the user has one, else the embedded preset.
@@ -82,8 +110,7 @@ pub fn load(dir: Option<&Path>, request: &ConfigRequest) -> Result<LoadedConfig,
         .keymap
         .clone()
         .unwrap_or_else(|| settings.keymap.clone());
-    let (text, origin) = load_named("keymaps", &keymap_name, keymap::PRESETS, dir)?;
-    let keymap = Keymap::parse(&text, &origin)?;
+    let keymap = load_keymap(&keymap_name, dir)?;
     let theme_name = match (&request.theme, request.no_color) {
         (Some(name), _) => name.clone(),
         (None, true) => "mono".to_string(),
