@@ -45,6 +45,10 @@ fn main() -> ExitCode {
         theme: cli.theme.clone(),
         keymap: cli.keymap.clone(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        color_depth: Some(config::theme::ColorDepth::detect(
+            std::env::var("COLORTERM").ok().as_deref(),
+            std::env::var("TERM").ok().as_deref(),
+        )),
     };
     let config_dir = config::config_dir();
     let loaded = match config::load(config_dir.as_deref(), &request) {

@@ -101,6 +101,8 @@ pub struct ConfigRequest {
     pub keymap: Option<String>,
     /// `NO_COLOR` is set and not empty: use the monochrome theme unless a theme was named.
     pub no_color: bool,
+    /// The terminal's colours, to degrade the theme to; `None` keeps it as written.
+    pub color_depth: Option<theme::ColorDepth>,
 }
 
 /// Loads settings, keymap and theme from `dir` (the user's config directory, if any).
@@ -117,7 +119,10 @@ pub fn load(dir: Option<&Path>, request: &ConfigRequest) -> Result<LoadedConfig,
         (None, false) => settings.theme.clone(),
     };
     let (text, origin) = load_named("themes", &theme_name, theme::PRESETS, dir)?;
-    let theme = Theme::parse(&text, &origin)?;
+    let mut theme = Theme::parse(&text, &origin)?;
+    if let Some(depth) = request.color_depth {
+        theme = theme.degraded(depth);
+    }
     Ok(LoadedConfig {
         settings,
         keymap,

@@ -10,8 +10,103 @@ use std::str::FromStr;
 /// The theme presets compiled into the binary.
 pub const PRESETS: &[(&str, &str)] = &[
     ("default", include_str!("../../themes/default.toml")),
+    ("light", include_str!("../../themes/light.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
+    ("ansi16", include_str!("../../themes/ansi16.toml")),
     ("mono", include_str!("../../themes/mono.toml")),
 ];
+
+/// How many colours the terminal shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ColorDepth {
+    Ansi16,
+    Ansi256,
+    TrueColor,
+}
+
+impl ColorDepth {
+    /// From `COLORTERM` and `TERM`, as terminals advertise it: `truecolor`/`24bit`, then
+    /// `*-256color`, else the 16 colours every terminal has.
+    pub fn detect(colorterm: Option<&str>, term: Option<&str>) -> ColorDepth {
+        let colorterm = colorterm.unwrap_or_default().to_ascii_lowercase();
+        if colorterm.contains("truecolor") || colorterm.contains("24bit") {
+            ColorDepth::TrueColor
+        } else if term.unwrap_or_default().contains("256color") {
+            ColorDepth::Ansi256
+        } else {
+            ColorDepth::Ansi16
+        }
+    }
+}
+
+/// The 16 ANSI colours as xterm draws them, for finding the nearest one.
+const ANSI16: [(Color, (u8, u8, u8)); 16] = [
+    (Color::Black, (0, 0, 0)),
+    (Color::Red, (205, 0, 0)),
+    (Color::Green, (0, 205, 0)),
+    (Color::Yellow, (205, 205, 0)),
+    (Color::Blue, (0, 0, 238)),
+    (Color::Magenta, (205, 0, 205)),
+    (Color::Cyan, (0, 205, 205)),
+    (Color::Gray, (229, 229, 229)),
+    (Color::DarkGray, (127, 127, 127)),
+    (Color::LightRed, (255, 0, 0)),
+    (Color::LightGreen, (0, 255, 0)),
+    (Color::LightYellow, (255, 255, 0)),
+    (Color::LightBlue, (92, 92, 255)),
+    (Color::LightMagenta, (255, 0, 255)),
+    (Color::LightCyan, (0, 255, 255)),
+    (Color::White, (255, 255, 255)),
+];
+
+fn rgb_of_index(index: u8) -> (u8, u8, u8) {
+    match index {
+        0..=15 => ANSI16
+            .get(usize::from(index))
+            .map_or((0, 0, 0), |(_, rgb)| *rgb),
+        16..=231 => {
+            let i = index - 16;
+            let level = |v: u8| if v == 0 { 0 } else { 55 + v * 40 };
+            (level(i / 36), level((i / 6) % 6), level(i % 6))
+        }
+        _ => {
+            let grey = 8 + (index - 232) * 10;
+            (grey, grey, grey)
+        }
+    }
+}
+
+fn distance(a: (u8, u8, u8), b: (u8, u8, u8)) -> u32 {
+    let d = |x: u8, y: u8| (i32::from(x) - i32::from(y)).pow(2) as u32;
+    d(a.0, b.0) + d(a.1, b.1) + d(a.2, b.2)
+}
+
+fn nearest_16(rgb: (u8, u8, u8)) -> Color {
+    ANSI16
+        .iter()
+        .min_by_key(|(_, candidate)| distance(rgb, *candidate))
+        .map_or(Color::Reset, |(color, _)| *color)
+}
+
+fn nearest_256(rgb: (u8, u8, u8)) -> Color {
+    (16..=255u8)
+        .min_by_key(|i| distance(rgb, rgb_of_index(*i)))
+        .map_or(Color::Reset, Color::Indexed)
+}
+
+/// `color` as the terminal can show it.
+pub fn degrade(color: Color, depth: ColorDepth) -> Color {
+    match (color, depth) {
+        (_, ColorDepth::TrueColor) => color,
+        (Color::Rgb(r, g, b), ColorDepth::Ansi256) => nearest_256((r, g, b)),
+        (Color::Rgb(r, g, b), ColorDepth::Ansi16) => nearest_16((r, g, b)),
+        (Color::Indexed(i), ColorDepth::Ansi16) if i > 15 => nearest_16(rgb_of_index(i)),
+        _ => color,
+    }
+}
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,6 +144,10 @@ macro_rules! theme_styles {
         impl Theme {
             fn all_styles(&self) -> Vec<Style> {
                 vec![$(self.$name,)*]
+            }
+
+            fn all_styles_mut(&mut self) -> Vec<&mut Style> {
+                vec![$(&mut self.$name,)*]
             }
         }
 
@@ -164,6 +263,15 @@ impl Theme {
         }
     }
 
+    /// The theme with every colour the terminal cannot show replaced by its nearest.
+    pub fn degraded(mut self, depth: ColorDepth) -> Theme {
+        for style in self.all_styles_mut() {
+            style.fg = style.fg.map(|c| degrade(c, depth));
+            style.bg = style.bg.map(|c| degrade(c, depth));
+        }
+        self
+    }
+
     /// Whether any style sets a colour (the mono theme must set none).
     pub fn uses_colour(&self) -> bool {
         self.all_styles()
@@ -186,6 +294,51 @@ mod tests {
             Ok(theme) => theme,
             Err(err) => panic!("embedded theme {name} is invalid: {err}"),
         }
+    }
+
+    #[test]
+    fn colour_depth_is_detected_from_the_environment() {
+        assert_eq!(
+            ColorDepth::detect(Some("truecolor"), Some("xterm")),
+            ColorDepth::TrueColor
+        );
+        assert_eq!(
+            ColorDepth::detect(None, Some("tmux-256color")),
+            ColorDepth::Ansi256
+        );
+        assert_eq!(ColorDepth::detect(None, Some("screen")), ColorDepth::Ansi16);
+        assert_eq!(ColorDepth::detect(None, None), ColorDepth::Ansi16);
+    }
+
+    #[test]
+    fn colours_degrade_to_what_the_terminal_shows() {
+        let navy = Color::Rgb(0x1c, 0x2b, 0x4a);
+        assert_eq!(degrade(navy, ColorDepth::TrueColor), navy);
+        assert!(matches!(degrade(navy, ColorDepth::Ansi256), Color::Indexed(i) if i >= 16));
+        assert_eq!(
+            degrade(Color::Rgb(250, 10, 10), ColorDepth::Ansi16),
+            Color::LightRed
+        );
+        assert_eq!(
+            degrade(Color::Indexed(196), ColorDepth::Ansi16),
+            Color::LightRed
+        );
+        assert_eq!(degrade(Color::Yellow, ColorDepth::Ansi16), Color::Yellow);
+        let theme = preset("default").degraded(ColorDepth::Ansi16);
+        let named_only = theme.all_styles().iter().all(|s| {
+            [s.fg, s.bg]
+                .iter()
+                .flatten()
+                .all(|c| !matches!(c, Color::Rgb(..) | Color::Indexed(_)))
+        });
+        assert!(named_only, "only the 16 colours are left");
+    }
+
+    #[test]
+    fn the_ansi16_theme_uses_only_the_terminal_palette() {
+        let theme = preset("ansi16");
+        assert!(theme.uses_colour());
+        assert_eq!(theme.clone().degraded(ColorDepth::Ansi16), theme);
     }
 
     #[test]
