@@ -134,6 +134,26 @@ pub enum Command {
                       be read."
     )]
     Journal(JournalArgs),
+    /// Where configuration is read from, and the configuration in effect.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Print a shell completion script (e.g. `watchpost completions bash > /etc/bash_completion.d/watchpost`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `watchpost man > watchpost.1`.
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the configuration directory, the files read from it, and the state directory.
+    Path,
+    /// Print the effective config.toml: every setting with its value, defaults included.
+    Dump,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::runtime::Runtime;
 use watchpost::app::{App, HeaderInfo, Msg, update};
-use watchpost::cli::{Cli, Command, JournalAction, JournalArgs, ReportArgs};
+use watchpost::cli::{Cli, Command, ConfigAction, JournalAction, JournalArgs, ReportArgs};
 use watchpost::clock::{SharedClock, SystemClock};
 use watchpost::config::{self, ConfigRequest, Settings};
 use watchpost::remediation::Runner;
@@ -37,6 +37,22 @@ fn main() -> ExitCode {
     match &cli.command {
         Some(Command::Report(args)) => return run_report(&cli, args),
         Some(Command::Journal(args)) => return run_journal(&cli, args),
+        Some(Command::Config { action }) => return run_config(action),
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "watchpost", &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::Man) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            return match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("watchpost: {err}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         None => {}
     }
     // Configuration is validated before the terminal is touched, so an error is a plain
@@ -202,6 +218,47 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> ExitCode {
         Err(code) => return code,
     };
     ExitCode::from(runtime.block_on(report::run(&mut session, &settings, args, &clock)))
+}
+
+/// `watchpost config path|dump`.
+fn run_config(action: &ConfigAction) -> ExitCode {
+    let dir = config::config_dir();
+    match action {
+        ConfigAction::Path => {
+            let show = |p: Option<std::path::PathBuf>| {
+                p.map_or_else(
+                    || "(none: set HOME or XDG_*)".to_string(),
+                    |p| p.display().to_string(),
+                )
+            };
+            println!("config directory: {}", show(dir.clone()));
+            if let Some(dir) = &dir {
+                for file in ["config.toml", "keymaps", "themes"] {
+                    let path = dir.join(file);
+                    let state = if path.exists() { "present" } else { "absent" };
+                    println!("  {} ({state})", path.display());
+                }
+            }
+            println!("state directory:  {}", show(config::state_dir()));
+            ExitCode::SUCCESS
+        }
+        ConfigAction::Dump => match Settings::load(dir.as_deref()) {
+            Ok(settings) => match toml::to_string(&settings) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("watchpost: {err}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(err) => {
+                eprintln!("watchpost: {err}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+    }
 }
 
 /// `watchpost journal [verify]`: the journal printed, or its hash chain checked.

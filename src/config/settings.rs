@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// `config.toml`: every field is optional; unknown fields are errors (a typo should not be
 /// silently ignored in a security tool).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Theme preset or file name under `themes/`.
