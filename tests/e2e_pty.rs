@@ -117,3 +117,43 @@ fn a_panic_restores_the_terminal() {
         "the report is printed: {raw}"
     );
 }
+
+#[test]
+fn with_no_color_the_selection_stays_visible_in_every_terminal_type() {
+    for term in ["xterm", "screen", "tmux-256color"] {
+        let mut console = Console::start_with(
+            &["--demo"],
+            &[("NO_COLOR", Some("1")), ("TERM", Some(term))],
+        );
+        console.wait_for("Potential");
+        let inverse_rows = {
+            let parser = console.parser.lock().unwrap();
+            let screen = parser.screen();
+            let (rows, cols) = screen.size();
+            (0..rows)
+                .filter(|&row| {
+                    (0..cols).any(|col| screen.cell(row, col).is_some_and(|c| c.inverse()))
+                })
+                .count()
+        };
+        assert!(
+            inverse_rows >= 1,
+            "TERM={term}: no reverse-video row, the selection is invisible"
+        );
+        let colored = {
+            let parser = console.parser.lock().unwrap();
+            let screen = parser.screen();
+            let (rows, cols) = screen.size();
+            (0..rows).any(|row| {
+                (0..cols).any(|col| {
+                    screen.cell(row, col).is_some_and(|c| {
+                        c.fgcolor() != vt100::Color::Default || c.bgcolor() != vt100::Color::Default
+                    })
+                })
+            })
+        };
+        assert!(!colored, "TERM={term}: NO_COLOR drew a colour");
+        console.send("q");
+        assert!(console.wait_exit().success());
+    }
+}
