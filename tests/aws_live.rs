@@ -4,12 +4,12 @@
 
 mod support;
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, StateValue, Statistic};
+use aws_sdk_cloudwatch::types::StateValue;
 use chrono::Utc;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use support::emulator::{ACCOUNT, Emulator, connect};
+use support::emulator::{Emulator, connect, put_alarm};
 use watchpost::app::{App, HeaderInfo, Msg, SourceEvent, update};
 use watchpost::config::{self, ConfigRequest};
 use watchpost::domain::{AlarmState, Severity, SourceKind, TriageRef};
@@ -49,22 +49,6 @@ async fn poll(app: &mut App, session: &mut Session, kind: SourceKind) {
     }
 }
 
-async fn put_alarm(client: &aws_sdk_cloudwatch::Client, name: &str) {
-    client
-        .put_metric_alarm()
-        .alarm_name(name)
-        .namespace("AWS/EC2")
-        .metric_name("CPUUtilization")
-        .statistic(Statistic::Average)
-        .period(300)
-        .evaluation_periods(1)
-        .threshold(80.0)
-        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-        .send()
-        .await
-        .unwrap();
-}
-
 async fn set_state(client: &aws_sdk_cloudwatch::Client, name: &str, state: StateValue) {
     client
         .set_alarm_state()
@@ -74,19 +58,6 @@ async fn set_state(client: &aws_sdk_cloudwatch::Client, name: &str, state: State
         .send()
         .await
         .unwrap();
-}
-
-fn seed_findings(emulator: &Emulator, region: &str, findings: serde_json::Value) -> Vec<String> {
-    let answer = emulator.post(
-        "/_watchpost/guardduty/findings",
-        &json!({ "accountId": ACCOUNT, "region": region, "findings": findings }),
-    );
-    answer["findingIds"]
-        .as_array()
-        .unwrap_or_else(|| panic!("seeding failed: {answer}"))
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect()
 }
 
 /// Counts the recorded requests by operation: the `Action=` of Query calls, or the REST
@@ -129,8 +100,7 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
             .unwrap();
     }
     let earlier = (Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
-    let east_findings = seed_findings(
-        &emulator,
+    let east_findings = emulator.seed_findings(
         "us-east-1",
         json!([
             {"type": "Recon:EC2/PortProbeUnprotectedPort", "severity": 2.0, "updatedAt": earlier},
@@ -138,8 +108,7 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
              "severity": 8.0, "updatedAt": earlier},
         ]),
     );
-    let west_findings = seed_findings(
-        &emulator,
+    let west_findings = emulator.seed_findings(
         "eu-west-1",
         json!([{"type": "CryptoCurrency:EC2/BitcoinTool.B!DNS", "severity": 5.0,
                 "updatedAt": earlier, "service": {"count": 1}}]),
@@ -239,8 +208,7 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
 
     // A finding GuardDuty updates (seen again: count and last seen move) is merged in
     // place, not duplicated.
-    seed_findings(
-        &emulator,
+    emulator.seed_findings(
         "eu-west-1",
         json!([{"id": west_findings[0], "type": "CryptoCurrency:EC2/BitcoinTool.B!DNS",
                 "severity": 5.0, "service": {"count": 7}}]),

@@ -285,19 +285,6 @@ async fn alarms_are_paged_typed_and_kept_per_region() {
     assert_eq!(names, ["west-only"], "regions are isolated");
 }
 
-fn seed_findings(emulator: &Emulator, region: &str, findings: serde_json::Value) -> Vec<String> {
-    let answer = emulator.post(
-        "/_watchpost/guardduty/findings",
-        &json!({ "accountId": ACCOUNT, "region": region, "findings": findings }),
-    );
-    answer["findingIds"]
-        .as_array()
-        .unwrap_or_else(|| panic!("seeding failed: {answer}"))
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect()
-}
-
 #[tokio::test]
 async fn findings_are_listed_in_batches_then_fetched_incrementally() {
     let emulator = Emulator::lock().await;
@@ -323,10 +310,9 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
             })
         })
         .collect();
-    let seeded = seed_findings(&emulator, "us-east-1", json!(batch));
+    let seeded = emulator.seed_findings("us-east-1", json!(batch));
     assert_eq!(seeded.len(), 60);
-    let archived = seed_findings(
-        &emulator,
+    let archived = emulator.seed_findings(
         "us-east-1",
         json!([{ "type": "Policy:IAMUser/RootCredentialUsage", "updatedAt": earlier }]),
     );
@@ -398,8 +384,7 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
     );
 
     // A new finding arrives: only it comes back.
-    let fresh = seed_findings(
-        &emulator,
+    let fresh = emulator.seed_findings(
         "us-east-1",
         json!([{ "type": "CryptoCurrency:EC2/BitcoinTool.B!DNS", "severity": 8.0 }]),
     );
@@ -416,8 +401,7 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
     // A finding that became visible late, with a timestamp before the newest one seen:
     // the next overlap poll (at most OVERLAP_EVERY polls away) fetches it, and only it.
     let late_time = (Utc::now() - Duration::minutes(1)).to_rfc3339();
-    let late = seed_findings(
-        &emulator,
+    let late = emulator.seed_findings(
         "us-east-1",
         json!([{ "type": "Backdoor:EC2/C&CActivity.B!DNS", "updatedAt": late_time }]),
     );

@@ -6,10 +6,9 @@
 
 mod support;
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
 use serde_json::json;
 use std::time::Duration;
-use support::emulator::{ACCOUNT, Emulator, connect};
+use support::emulator::{Emulator, connect};
 use support::fault_proxy::{Fault, FaultProxy};
 use support::pty::Console;
 use watchpost::domain::SourceKind;
@@ -18,19 +17,7 @@ use watchpost::sources::{Session, SourceData};
 async fn seed(emulator: &Emulator, alarms: usize, findings: usize) {
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&emulator.sdk("us-east-1").await);
     for i in 0..alarms {
-        cloudwatch
-            .put_metric_alarm()
-            .alarm_name(format!("fault-{i:03}"))
-            .namespace("AWS/EC2")
-            .metric_name("CPUUtilization")
-            .statistic(Statistic::Average)
-            .period(60)
-            .evaluation_periods(1)
-            .threshold(90.0)
-            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-            .send()
-            .await
-            .unwrap();
+        support::emulator::put_alarm(&cloudwatch, &format!("fault-{i:03}")).await;
     }
     let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
     guardduty
@@ -40,10 +27,7 @@ async fn seed(emulator: &Emulator, alarms: usize, findings: usize) {
         .await
         .unwrap();
     let batch: Vec<_> = (0..findings).map(|_| json!({})).collect();
-    emulator.post(
-        "/_watchpost/guardduty/findings",
-        &json!({"accountId": ACCOUNT, "region": "us-east-1", "findings": batch}),
-    );
+    emulator.seed_findings("us-east-1", json!(batch));
 }
 
 /// Polls the alarm and finding sources `rounds` times; returns (alarms, findings) per round.
@@ -99,10 +83,7 @@ async fn under_half_throttling_the_data_completes_without_a_retry_storm() {
 
 /// The console in a pseudo-terminal against the proxy, polling every 2 seconds.
 fn console(proxy_url: &str) -> (Console, tempfile::TempDir) {
-    let home = tempfile::tempdir().unwrap();
-    let home_path = home.path().to_string_lossy().to_string();
-    let no_file = home.path().join("none").to_string_lossy().to_string();
-    let console = Console::start_with(
+    support::pty::aws_console(
         &[
             "--endpoint-url",
             proxy_url,
@@ -111,19 +92,8 @@ fn console(proxy_url: &str) -> (Console, tempfile::TempDir) {
             "--refresh",
             "2",
         ],
-        &[
-            ("AWS_ACCESS_KEY_ID", Some("testing")),
-            ("AWS_SECRET_ACCESS_KEY", Some("testing")),
-            ("AWS_EC2_METADATA_DISABLED", Some("true")),
-            ("HOME", Some(&home_path)),
-            ("AWS_CONFIG_FILE", Some(&no_file)),
-            ("AWS_SHARED_CREDENTIALS_FILE", Some(&no_file)),
-            ("AWS_PROFILE", None),
-            ("AWS_REGION", None),
-            ("AWS_ENDPOINT_URL", None),
-        ],
-    );
-    (console, home)
+        &[],
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]

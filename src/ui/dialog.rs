@@ -8,7 +8,7 @@ use crate::config::Theme;
 use crate::panes::{DetailLine, Tone, detail_rows};
 use crate::remediation::{Offer, Risk};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
@@ -32,12 +32,7 @@ pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
     lines.push(Line::raw(""));
     lines.push(footer);
     let height = body.height.min(lines.len() as u16 + 2);
-    let [area] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(body);
-    let [area] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
+    let area = super::centered(body, width, height);
     // Keep the end of the dialog (prompt and keys) visible when it is taller than the body.
     let scroll = lines
         .len()

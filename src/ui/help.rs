@@ -4,7 +4,7 @@ use crate::app::App;
 use crate::config::keymap::Binding;
 use crate::config::{Action, Theme};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -12,12 +12,7 @@ pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme, scrol
     let lines = help_lines(app, theme);
     let width = body.width.saturating_sub(4).min(72);
     let height = body.height.min(lines.len() as u16 + 2);
-    let [area] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(body);
-    let [area] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
+    let area = super::centered(body, width, height);
     let max_scroll = lines
         .len()
         .saturating_sub(usize::from(height.saturating_sub(2)));

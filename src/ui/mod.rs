@@ -72,3 +72,14 @@ fn too_small(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let paragraph = Paragraph::new(Line::styled(message, theme.error)).wrap(Wrap { trim: true });
     frame.render_widget(paragraph, area);
 }
+
+/// A `width`×`height` box in the middle of `body`, for overlays.
+fn centered(body: Rect, width: u16, height: u16) -> Rect {
+    let [area] = Layout::horizontal([Constraint::Length(width)])
+        .flex(ratatui::layout::Flex::Center)
+        .areas(body);
+    let [area] = Layout::vertical([Constraint::Length(height)])
+        .flex(ratatui::layout::Flex::Center)
+        .areas(area);
+    area
+}

@@ -106,6 +106,21 @@ impl Emulator {
         self.recording().iter().map(request_body).collect()
     }
 
+    /// Seeds GuardDuty findings (partial findings in the API's shape) through the emulator's
+    /// seeding route; returns their IDs. The region's detector must exist.
+    pub fn seed_findings(&self, region: &str, findings: Value) -> Vec<String> {
+        let answer = self.post(
+            "/_watchpost/guardduty/findings",
+            &serde_json::json!({ "accountId": ACCOUNT, "region": region, "findings": findings }),
+        );
+        answer["findingIds"]
+            .as_array()
+            .unwrap_or_else(|| panic!("seeding failed: {answer}"))
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
     /// Options that point watchpost at the emulator for `regions`.
     pub fn options(&self, regions: &[&str]) -> AwsOptions {
         AwsOptions {
@@ -175,4 +190,22 @@ pub async fn try_connect(
         .await
         .credentials_provider(test_credentials());
     watchpost::aws::connect(options, loader, mfa).await
+}
+
+/// A plain metric alarm (EC2 CPU above a threshold), for tests that need alarms to exist.
+pub async fn put_alarm(client: &aws_sdk_cloudwatch::Client, name: &str) {
+    use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
+    client
+        .put_metric_alarm()
+        .alarm_name(name)
+        .namespace("AWS/EC2")
+        .metric_name("CPUUtilization")
+        .statistic(Statistic::Average)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(90.0)
+        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("PutMetricAlarm {name}: {e}"));
 }
