@@ -124,6 +124,15 @@ pub async fn run(
                     app.status = Some("Copied to the clipboard (OSC 52)".to_string());
                     app.status_since = Some(app.now);
                 }
+                Effect::Export { path, csv } => {
+                    // The export is the table as shown; a failure is reported, not fatal.
+                    let message = match std::fs::write(&path, csv) {
+                        Ok(()) => format!("Exported the table to {path}"),
+                        Err(err) => format!("Cannot write {path}: {err}"),
+                    };
+                    app.status = Some(message);
+                    app.status_since = Some(app.now);
+                }
                 Effect::Execute(offer) => {
                     let runner = runner.clone();
                     let tx = action_tx.clone();

@@ -1,6 +1,7 @@
 //! Application state and its pure `update`: every message, in every state, yields a state
 //! and a list of effects for the runtime to carry out. No I/O, no terminal.
 
+mod command;
 mod data;
 mod dialog;
 mod msg;
@@ -9,6 +10,7 @@ mod state;
 mod table;
 mod update;
 
+pub use command::{COMMANDS, candidates};
 pub use data::{Applied, Data, check_source};
 pub use dialog::Dialog;
 pub use msg::{Effect, Msg, SourceEvent};

@@ -54,4 +54,9 @@ pub enum Effect {
     Execute(Box<Offer>),
     /// Put text on the clipboard (OSC 52, so it works over SSH and in tmux).
     Copy(String),
+    /// Write a table export to a file.
+    Export {
+        path: String,
+        csv: String,
+    },
 }

@@ -40,6 +40,10 @@ pub enum Mode {
     Help {
         scroll: usize,
     },
+    /// Typing a `:` command.
+    Command {
+        text: String,
+    },
 }
 
 pub struct App {

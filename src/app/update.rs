@@ -124,6 +124,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         edit_filter(app, key);
         return Vec::new();
     }
+    if matches!(app.mode, Mode::Command { .. }) {
+        return super::command::edit(app, key);
+    }
     let layers: &[Layer] = match app.mode {
         Mode::Help { .. } => &[Layer::Help, Layer::Global],
         Mode::Detail { .. } => &[Layer::Detail, Layer::Global],
@@ -262,6 +265,11 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Back => app.mode = Mode::Normal,
         Action::Filter => app.mode = Mode::Filter,
+        Action::Command => {
+            app.mode = Mode::Command {
+                text: String::new(),
+            }
+        }
         Action::ClearFilter => {
             let tab = app.tab;
             if !app.view(tab).filter.is_empty() {

@@ -28,6 +28,8 @@ pub enum Action {
     Actions,
     /// In a user's keymap: remove the preset's binding of this key.
     Unbind,
+    /// Open the `:` command line.
+    Command,
     TabOverview,
     TabAlarms,
     TabFindings,

@@ -19,6 +19,20 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Span::styled("█", theme.filter),
             Span::styled("  Enter keeps · Esc clears", theme.dim),
         ])
+    } else if let Mode::Command { text } = &app.mode {
+        let hint = crate::app::candidates(text).join(" · ");
+        Line::from(vec![
+            Span::styled(":", theme.filter),
+            Span::styled(fit(text, width.saturating_sub(40)), theme.filter),
+            Span::styled("█", theme.filter),
+            Span::styled(
+                fit(
+                    &format!("  Tab completes · {hint}"),
+                    width.saturating_sub(text.len() + 3),
+                ),
+                theme.dim,
+            ),
+        ])
     } else if !app.pending_keys.is_empty() {
         let keys: Vec<String> = app.pending_keys.iter().map(ToString::to_string).collect();
         Line::styled(format!(" {} …", keys.join(" ")), theme.status)

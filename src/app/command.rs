@@ -1,0 +1,178 @@
+//! The `:` command line: jump to a tab, filter, switch to read-only (never back without a
+//! restart), export the current table to CSV, copy the selected row's ARN, quit. Tab
+//! completes a command's name.
+
+use super::{App, Effect, Mode};
+use crate::panes::Tab;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Every command, with a one-line description for completion and errors.
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("overview", "go to the Overview tab"),
+    ("alarms", "go to the Alarms tab"),
+    ("findings", "go to the Findings tab"),
+    ("identity", "go to the Identity tab"),
+    ("posture", "go to the Posture tab"),
+    ("journal", "go to the Journal tab"),
+    ("filter", "filter the table: :filter TEXT"),
+    ("readonly", "switch to read-only mode until restart"),
+    ("export", "write the table to CSV: :export FILE"),
+    ("copy", "copy the selected row's ARN (OSC 52)"),
+    ("quit", "quit"),
+];
+
+pub fn edit(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    let Mode::Command { text } = &mut app.mode else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => app.mode = Mode::Normal,
+        KeyCode::Enter => {
+            let line = std::mem::take(text);
+            app.mode = Mode::Normal;
+            return run(app, &line);
+        }
+        // Backspace on an empty line leaves it, as in vim.
+        KeyCode::Backspace if text.is_empty() => app.mode = Mode::Normal,
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Tab => complete(text),
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => text.clear(),
+        KeyCode::Char(c)
+            if !key.modifiers.contains(KeyModifiers::CONTROL) && text.chars().count() < 512 =>
+        {
+            text.push(c);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Completes the command name being typed when exactly one command starts with it.
+fn complete(text: &mut String) {
+    if text.contains(' ') {
+        return;
+    }
+    let matches: Vec<&str> = COMMANDS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| name.starts_with(text.as_str()))
+        .collect();
+    if let [only] = matches.as_slice() {
+        *text = format!("{only} ");
+    }
+}
+
+/// The commands that start with what has been typed, for the prompt's hint.
+pub fn candidates(text: &str) -> Vec<&'static str> {
+    let word = text.split_whitespace().next().unwrap_or_default();
+    COMMANDS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| name.starts_with(word))
+        .collect()
+}
+
+fn run(app: &mut App, line: &str) -> Vec<Effect> {
+    let line = line.trim();
+    let (name, argument) = line.split_once(' ').unwrap_or((line, ""));
+    let argument = argument.trim();
+    let tab = match name {
+        "overview" | "1" => Some(Tab::Overview),
+        "alarms" | "2" => Some(Tab::Alarms),
+        "findings" | "3" => Some(Tab::Findings),
+        "identity" | "4" => Some(Tab::Identity),
+        "posture" | "5" => Some(Tab::Posture),
+        "journal" | "6" => Some(Tab::Journal),
+        _ => None,
+    };
+    if let Some(tab) = tab {
+        app.tab = tab;
+        return Vec::new();
+    }
+    match name {
+        "" => Vec::new(),
+        "q" | "quit" => vec![Effect::Quit],
+        "filter" => {
+            let tab = app.tab;
+            app.set_filter(tab, argument.to_string());
+            Vec::new()
+        }
+        "readonly" => {
+            app.header.read_only = true;
+            super::update::set_status(
+                app,
+                "Read-only until restart: no action can run".to_string(),
+            );
+            Vec::new()
+        }
+        "export" if argument.is_empty() => {
+            super::update::set_status(app, "Usage: :export FILE".to_string());
+            Vec::new()
+        }
+        "export" => vec![Effect::Export {
+            path: argument.to_string(),
+            csv: table_csv(app),
+        }],
+        "copy" => match selected_arn(app) {
+            Some(arn) => vec![Effect::Copy(arn)],
+            None => {
+                super::update::set_status(app, "The selected row has no ARN".to_string());
+                Vec::new()
+            }
+        },
+        other => {
+            let known: Vec<&str> = COMMANDS.iter().map(|(n, _)| *n).collect();
+            super::update::set_status(
+                app,
+                format!("Unknown command :{other} (commands: {})", known.join(", ")),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// The current table as CSV: its columns and its rows in view order (filter and sort
+/// applied), cells as shown.
+fn table_csv(app: &App) -> String {
+    let pane = app.tab.pane();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let titles: Vec<&str> = pane.columns().iter().map(|c| c.title).collect();
+    let _ = writer.write_record(&titles);
+    for &row in &app.view(app.tab).rows {
+        let cells: Vec<String> = pane
+            .cells(&app.data, row, app.now)
+            .into_iter()
+            .map(|c| neutralise(&crate::sanitize::clean_unbounded(&c.text)))
+            .collect();
+        let _ = writer.write_record(&cells);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A cell a spreadsheet would run as a formula gets a leading apostrophe.
+fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// The ARN of the selected row's item, if it has one.
+fn selected_arn(app: &App) -> Option<String> {
+    let row = app.view(app.tab).selected_row()?;
+    let key = app.tab.pane().key(&app.data, row);
+    match app.tab {
+        Tab::Alarms => Some(key).filter(|k| k.starts_with("arn:")),
+        Tab::Findings => app.data.finding(&key).map(|f| f.arn.clone()),
+        Tab::Identity => app
+            .data
+            .identity
+            .as_ref()
+            .and_then(|inv| inv.users.iter().find(|u| u.name == key))
+            .map(|u| u.arn.clone()),
+        _ => None,
+    }
+}
