@@ -86,6 +86,35 @@ fn main() -> ExitCode {
         Err(code) => return code,
     };
     let read_only = session.read_only || cli.read_only || loaded.settings.read_only;
+    // Per-account safety: the first `[[accounts]]` rule matching the account or profile.
+    let profile = cli
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .unwrap_or_else(|| "default".to_string());
+    let rule = loaded
+        .settings
+        .account_rule(&session.caller.account_id, &profile)
+        .cloned();
+    let read_only = read_only || rule.as_ref().is_some_and(|r| r.read_only);
+    let mut theme = loaded.theme;
+    if let Some(name) = rule
+        .as_ref()
+        .and_then(|r| r.theme.clone())
+        .filter(|_| cli.theme.is_none())
+    {
+        let request = ConfigRequest {
+            theme: Some(name),
+            ..request.clone()
+        };
+        match config::load(config_dir.as_deref(), &request) {
+            Ok(loaded) => theme = loaded.theme,
+            Err(err) => {
+                eprintln!("watchpost: {err}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+    }
     let mut settings = loaded.settings;
     if let Some(refresh) = cli.refresh {
         settings.refresh_secs = refresh;
@@ -96,6 +125,7 @@ fn main() -> ExitCode {
         regions: session.regions.clone(),
         demo: session.demo,
         read_only,
+        banner: rule.and_then(|r| r.banner),
     };
     let ids: Vec<_> = session.sources.iter().map(|s| s.id().clone()).collect();
     let mut app = App::new(header, Arc::new(loaded.keymap), settings, ids, clock.now());
@@ -134,7 +164,7 @@ fn main() -> ExitCode {
     });
     let result = runtime.block_on(console::run(
         app,
-        loaded.theme,
+        theme,
         session.sources,
         runner,
         poll,
@@ -326,8 +356,32 @@ async fn connect_to_aws(
             u64::from(settings.credential_report_max_age_hours) * 3600,
         ),
         read_only: read_only || cli.read_only || settings.read_only,
-        read_only_accounts: settings.read_only_accounts.clone(),
-        read_only_profiles: settings.read_only_profiles.clone(),
+        // `[[accounts]]` rules with read_only join the read-only patterns, so the guard is
+        // on the clients from the first call.
+        read_only_accounts: settings
+            .read_only_accounts
+            .iter()
+            .cloned()
+            .chain(
+                settings
+                    .accounts
+                    .iter()
+                    .filter(|r| r.read_only)
+                    .map(|r| r.pattern.clone()),
+            )
+            .collect(),
+        read_only_profiles: settings
+            .read_only_profiles
+            .iter()
+            .cloned()
+            .chain(
+                settings
+                    .accounts
+                    .iter()
+                    .filter(|r| r.read_only)
+                    .map(|r| r.pattern.clone()),
+            )
+            .collect(),
     };
     let loader = aws::config_loader(&options).await;
     aws::connect(&options, loader, &mut prompt_mfa_code).await

@@ -22,6 +22,7 @@ fn console_state(session: &Session) -> App {
         regions: session.regions.clone(),
         demo: false,
         read_only: true,
+        banner: None,
     };
     let ids = session.sources.iter().map(|s| s.id().clone());
     App::new(

@@ -157,3 +157,23 @@ fn with_no_color_the_selection_stays_visible_in_every_terminal_type() {
         assert!(console.wait_exit().success());
     }
 }
+
+#[test]
+fn an_account_rule_sets_a_banner_and_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("watchpost");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[[accounts]]\nmatch = \"1111*\"\nbanner = \"PRODUCTION\"\ntheme = \"high-contrast\"\nread_only = true\n",
+    )
+    .unwrap();
+    let config_home = dir.path().to_string_lossy().to_string();
+    let mut console = Console::start_with(&["--demo"], &[("XDG_CONFIG_HOME", Some(&config_home))]);
+    let screen = console.wait_for("PRODUCTION");
+    let header = screen.lines().next().unwrap_or_default().to_string();
+    assert!(header.contains("READ-ONLY"), "{header}");
+    assert!(!header.contains("CAN WRITE"), "{header}");
+    console.send("q");
+    assert!(console.wait_exit().success());
+}

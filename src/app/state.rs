@@ -13,6 +13,8 @@ pub struct HeaderInfo {
     pub regions: Vec<String>,
     pub demo: bool,
     pub read_only: bool,
+    /// A label from the account's `[[accounts]]` rule, e.g. PRODUCTION.
+    pub banner: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -13,7 +13,9 @@ pub mod identity;
 mod mfa;
 pub mod read_only;
 
-pub use connect::{AwsOptions, Clients, ConnectError, config_loader, connect, parse_regions};
+pub use connect::{
+    AwsOptions, Clients, ConnectError, config_loader, connect, glob_match, parse_regions,
+};
 
 /// SDK timestamps as chrono's, for the domain types.
 pub fn to_chrono(time: &aws_smithy_types::DateTime) -> Option<chrono::DateTime<chrono::Utc>> {

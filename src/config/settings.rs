@@ -32,6 +32,32 @@ pub struct Settings {
     /// always opened read-only, e.g. `["prod-*"]`: production is audited, not touched.
     pub read_only_accounts: Vec<String>,
     pub read_only_profiles: Vec<String>,
+    /// `[[accounts]]`: per-account safety — a theme, a banner and read-only for accounts or
+    /// profiles matching a pattern (the first matching rule applies).
+    pub accounts: Vec<AccountRule>,
+}
+
+/// `[[accounts]] match = "prod-*"  theme = "…"  banner = "PRODUCTION"  read_only = true`.
+#[derive(Clone, Debug, Default, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AccountRule {
+    /// An account ID or profile name; `*` matches any run of characters.
+    #[serde(rename = "match")]
+    pub pattern: String,
+    pub theme: Option<String>,
+    pub banner: Option<String>,
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+impl Settings {
+    /// The first `[[accounts]]` rule matching the account ID or the profile name.
+    pub fn account_rule(&self, account_id: &str, profile: &str) -> Option<&AccountRule> {
+        self.accounts.iter().find(|rule| {
+            crate::aws::glob_match(&rule.pattern, account_id)
+                || crate::aws::glob_match(&rule.pattern, profile)
+        })
+    }
 }
 
 impl Default for Settings {
@@ -48,6 +74,7 @@ impl Default for Settings {
             read_only: false,
             read_only_accounts: Vec::new(),
             read_only_profiles: Vec::new(),
+            accounts: Vec::new(),
         }
     }
 }

@@ -343,8 +343,16 @@ mod tests {
 
     #[test]
     fn presets_parse() {
-        assert_eq!(preset("default").name, "default");
-        assert!(preset("default").uses_colour());
+        for (name, _) in PRESETS {
+            let theme = preset(name);
+            assert_eq!(theme.name, *name);
+            assert_eq!(theme.uses_colour(), *name != "mono", "{name}");
+            assert!(
+                theme.selected.add_modifier.contains(Modifier::REVERSED)
+                    || theme.selected.bg.is_some(),
+                "{name}: the selection must stand out"
+            );
+        }
     }
 
     #[test]

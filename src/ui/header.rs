@@ -24,6 +24,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         ));
         badges.push(Span::raw(" "));
     }
+    if let Some(banner) = &app.header.banner {
+        badges.push(Span::styled(
+            format!(" {} ", crate::sanitize::clean(banner)),
+            theme.badge_write,
+        ));
+        badges.push(Span::raw(" "));
+    }
     if app.header.demo {
         badges.push(Span::styled(" DEMO ", theme.badge_demo));
         badges.push(Span::raw(" "));

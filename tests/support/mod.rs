@@ -44,6 +44,7 @@ pub fn empty_app(session: &Session) -> App {
         regions: session.regions.clone(),
         demo: true,
         read_only: false,
+        banner: None,
     };
     let ids = session.sources.iter().map(|s| s.id().clone());
     App::new(
