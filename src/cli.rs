@@ -14,7 +14,16 @@ use std::path::PathBuf;
     about = "A terminal security-operations console for AWS: CloudWatch alarms, GuardDuty \
              findings and IAM credential hygiene in one place.",
     after_help = "Keys: ? shows every binding. Configuration: $XDG_CONFIG_HOME/watchpost/ \
-                  (config.toml, keymaps/, themes/). Logs: $XDG_STATE_HOME/watchpost/."
+                  (config.toml, keymaps/, themes/). Logs: $XDG_STATE_HOME/watchpost/.",
+    after_long_help = "Examples:\n  \
+        watchpost --demo                                   the embedded demo account\n  \
+        watchpost --region us-east-1,eu-west-1             your AWS account, two regions\n  \
+        watchpost --profile audit --read-only              an auditor's session\n  \
+        watchpost --role-arn arn:aws:iam::222233334444:role/Oncall --mfa-serial arn:aws:iam::111122223333:mfa/me\n  \
+        watchpost report --format markdown --output audit.md --fail-on high\n  \
+        watchpost journal verify                           check the remediation journal\n\n\
+        Keys: ? shows every binding. Configuration: $XDG_CONFIG_HOME/watchpost/ (config.toml, \
+        keymaps/, themes/; `watchpost config path`). Logs: $XDG_STATE_HOME/watchpost/."
 )]
 pub struct Cli {
     /// What to run instead of the console.
@@ -154,6 +163,8 @@ pub enum ConfigAction {
     Path,
     /// Print the effective config.toml: every setting with its value, defaults included.
     Dump,
+    /// Print the JSON Schema of config.toml (for editors that validate TOML by schema).
+    Schema,
 }
 
 #[derive(Debug, Args)]

@@ -272,6 +272,19 @@ fn run_config(action: &ConfigAction) -> ExitCode {
             println!("state directory:  {}", show(config::state_dir()));
             ExitCode::SUCCESS
         }
+        ConfigAction::Schema => {
+            let schema = schemars::schema_for!(Settings);
+            match serde_json::to_string_pretty(&schema) {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("watchpost: {err}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         ConfigAction::Dump => match Settings::load(dir.as_deref()) {
             Ok(settings) => match toml::to_string(&settings) {
                 Ok(text) => {

@@ -71,3 +71,30 @@ fn completions_and_the_manual_page_are_generated_from_the_options() {
     assert!(text.contains(".TH watchpost 1"), "{text}");
     assert!(text.contains("read\\-only"), "{text}");
 }
+
+#[test]
+fn the_config_schema_is_committed_and_validates_the_dump() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = run(dir.path(), &["config", "schema"]);
+    assert!(schema.status.success());
+    let schema_text = String::from_utf8(schema.stdout).unwrap();
+    let committed = include_str!("../docs/config.schema.json");
+    assert_eq!(
+        schema_text.trim(),
+        committed.trim(),
+        "docs/config.schema.json is stale: regenerate it with `watchpost config schema`"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+
+    let dump = run(dir.path(), &["config", "dump"]);
+    let config: serde_json::Value =
+        toml::from_str(&String::from_utf8(dump.stdout).unwrap()).unwrap();
+    assert!(validator.is_valid(&config), "the dump is a valid config");
+
+    let wrong: serde_json::Value = toml::from_str("refresh_secs = \"fast\"\nbogus = 1\n").unwrap();
+    assert!(
+        !validator.is_valid(&wrong),
+        "the schema rejects what the loader rejects"
+    );
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// `config.toml`: every field is optional; unknown fields are errors (a typo should not be
 /// silently ignored in a security tool).
-#[derive(Clone, Debug, Deserialize, serde::Serialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, serde::Serialize, schemars::JsonSchema, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Theme preset or file name under `themes/`.
@@ -38,7 +38,7 @@ pub struct Settings {
 }
 
 /// `[[accounts]] match = "prod-*"  theme = "…"  banner = "PRODUCTION"  read_only = true`.
-#[derive(Clone, Debug, Default, Deserialize, serde::Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, serde::Serialize, schemars::JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AccountRule {
     /// An account ID or profile name; `*` matches any run of characters.
