@@ -7,7 +7,7 @@ mod support;
 
 use serde_json::json;
 use support::emulator::{ACCOUNT, Emulator};
-use support::pty::Console;
+use support::pty::console_with_env_keys;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_console_shows_a_seeded_account_across_two_regions() {
@@ -109,31 +109,6 @@ async fn the_console_shows_a_seeded_account_across_two_regions() {
     assert!(alarms.contains("ALARM"), "{alarms}");
     assert!(findings.contains("eu-west-1"), "{findings}");
     assert!(identity.contains("deploy-bot"), "{identity}");
-}
-
-/// The binary with dummy keys in its environment and no other AWS configuration.
-fn console_with_env_keys(args: &[String], extra: &[(&str, &str)]) -> (Console, tempfile::TempDir) {
-    let home = tempfile::tempdir().unwrap();
-    let home_path = home.path().to_string_lossy().to_string();
-    let no_file = home.path().join("none").to_string_lossy().to_string();
-    let mut env: Vec<(&str, Option<&str>)> = vec![
-        ("AWS_ACCESS_KEY_ID", Some("testing")),
-        ("AWS_SECRET_ACCESS_KEY", Some("testing")),
-        ("AWS_EC2_METADATA_DISABLED", Some("true")),
-        ("HOME", Some(&home_path)),
-        ("AWS_CONFIG_FILE", Some(&no_file)),
-        ("AWS_SHARED_CREDENTIALS_FILE", Some(&no_file)),
-        ("AWS_PROFILE", None),
-        ("AWS_REGION", None),
-        ("AWS_DEFAULT_REGION", None),
-        ("AWS_ENDPOINT_URL", None),
-    ];
-    for (key, value) in extra {
-        env.retain(|(k, _)| k != key);
-        env.push((key, Some(value)));
-    }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    (Console::start_with(&args, &env), home)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -349,8 +324,11 @@ async fn a_read_only_console_sends_only_reads_whatever_is_pressed() {
             let action = body.split('&').find_map(|p| p.strip_prefix("Action="));
             let method = request["method"].as_str().unwrap_or_default();
             let url = request["url"].as_str().unwrap_or_default();
-            let read = match action {
-                Some(action) => watchpost::aws::read_only::is_read(action),
+            let operation = action
+                .map(str::to_string)
+                .or_else(|| support::emulator::json_operation(request));
+            let read = match operation {
+                Some(operation) => watchpost::aws::read_only::is_read(&operation),
                 None => {
                     method == "GET" || url.ends_with("/findings") || url.ends_with("/findings/get")
                 }

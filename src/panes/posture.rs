@@ -123,7 +123,7 @@ impl Pane for PosturePane {
     }
 
     fn empty_message(&self, _data: &Data) -> String {
-        "No checks evaluated yet: they run as soon as IAM, GuardDuty or CloudWatch data arrives."
+        "No checks evaluated yet: they run as soon as IAM, GuardDuty, CloudWatch or baseline data arrives."
             .to_string()
     }
 }

@@ -176,3 +176,15 @@ pub async fn try_connect(
         .credentials_provider(test_credentials());
     watchpost::aws::connect(options, loader, mfa).await
 }
+
+/// The operation of a JSON-protocol request (CloudTrail, AWS Config, CloudWatch Logs): the
+/// part of its `X-Amz-Target` header after the dot, e.g. `DescribeTrails`.
+pub fn json_operation(request: &Value) -> Option<String> {
+    let headers = request["headers"].as_object()?;
+    headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("x-amz-target"))
+        .and_then(|(_, value)| value.as_str())
+        .and_then(|target| target.rsplit('.').next())
+        .map(str::to_string)
+}

@@ -122,3 +122,31 @@ impl Console {
         }
     }
 }
+
+/// The binary with dummy keys in its environment and no other AWS configuration.
+pub fn console_with_env_keys(
+    args: &[String],
+    extra: &[(&str, &str)],
+) -> (Console, tempfile::TempDir) {
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_string_lossy().to_string();
+    let no_file = home.path().join("none").to_string_lossy().to_string();
+    let mut env: Vec<(&str, Option<&str>)> = vec![
+        ("AWS_ACCESS_KEY_ID", Some("testing")),
+        ("AWS_SECRET_ACCESS_KEY", Some("testing")),
+        ("AWS_EC2_METADATA_DISABLED", Some("true")),
+        ("HOME", Some(&home_path)),
+        ("AWS_CONFIG_FILE", Some(&no_file)),
+        ("AWS_SHARED_CREDENTIALS_FILE", Some(&no_file)),
+        ("AWS_PROFILE", None),
+        ("AWS_REGION", None),
+        ("AWS_DEFAULT_REGION", None),
+        ("AWS_ENDPOINT_URL", None),
+    ];
+    for (key, value) in extra {
+        env.retain(|(k, _)| k != key);
+        env.push((key, Some(value)));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    (Console::start_with(&args, &env), home)
+}
