@@ -67,14 +67,20 @@ impl Data {
                 Applied::default()
             }
             SourceData::RegionalBaseline(baseline) => {
-                let baseline = *baseline;
+                let mut baseline = *baseline;
+                for done in &self.done_actions {
+                    crate::remediation::effects::apply_to_regional(&mut baseline, &done.offer);
+                }
                 self.regional_baselines
                     .retain(|b| b.account_id != baseline.account_id || b.region != baseline.region);
                 self.regional_baselines.push(baseline);
                 Applied::default()
             }
             SourceData::AccountBaseline(baseline) => {
-                let baseline = *baseline;
+                let mut baseline = *baseline;
+                for done in &self.done_actions {
+                    crate::remediation::effects::apply_to_account(&mut baseline, &done.offer);
+                }
                 self.account_baselines
                     .retain(|b| b.account_id != baseline.account_id);
                 self.account_baselines.push(baseline);
@@ -202,6 +208,12 @@ impl Data {
         };
         if let Some(inventory) = self.identity.as_mut() {
             super::overlay::apply(inventory, std::slice::from_ref(&done));
+        }
+        for baseline in &mut self.regional_baselines {
+            crate::remediation::effects::apply_to_regional(baseline, offer);
+        }
+        for baseline in &mut self.account_baselines {
+            crate::remediation::effects::apply_to_account(baseline, offer);
         }
         if let crate::remediation::Target::Finding { id, .. } = &offer.target {
             if offer.action == crate::remediation::ActionId::ArchiveFinding {

@@ -13,7 +13,7 @@ use super::mfa::MfaSessionCredentials;
 use super::read_only::ReadOnlyGuard;
 use crate::domain::CallerIdentity;
 use crate::remediation::Execute;
-use crate::remediation::aws::AwsExecutor;
+use crate::remediation::aws::{AwsExecutor, BaselineClients};
 use crate::sources::{Session, Source};
 use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::environment::EnvironmentVariableRegionProvider;
@@ -320,6 +320,11 @@ impl Clients {
             self.guardduty.clone(),
             self.cloudwatch.clone(),
         )
+        .with_baseline(BaselineClients {
+            ec2: self.ec2.clone(),
+            cloudtrail: self.cloudtrail.clone(),
+            s3control: Some(self.s3control.clone()),
+        })
     }
 
     /// IAM and the account baseline once per account; CloudWatch, GuardDuty and the

@@ -114,7 +114,15 @@ impl Pane for PosturePane {
 
     fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
         check(data, row)
-            .map(|c| super::check_targets(data, &c.account_id, &c.resource))
+            .map(|c| {
+                super::check_targets(
+                    data,
+                    c.check_id,
+                    &c.account_id,
+                    c.region.as_deref(),
+                    &c.resource,
+                )
+            })
             .unwrap_or_default()
     }
 

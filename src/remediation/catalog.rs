@@ -20,6 +20,12 @@ pub enum ActionId {
     SuppressFinding,
     DisableAlarmActions,
     EnableAlarmActions,
+    RevokeIngress,
+    RestoreIngress,
+    EnableEbsDefaultEncryption,
+    DisableEbsDefaultEncryption,
+    BlockPublicAccess,
+    StartTrailLogging,
 }
 
 /// Reversible actions are confirmed with `y`; destructive ones by typing the target's name.
@@ -36,6 +42,10 @@ pub enum Applies {
     Role,
     Finding,
     Alarm,
+    IngressRule,
+    EbsDefaults,
+    PublicAccessBlock,
+    Trail,
 }
 
 pub struct ActionSpec {
@@ -199,6 +209,66 @@ pub const CATALOG: &[ActionSpec] = &[
         api: "cloudwatch:EnableAlarmActions",
         undo: Some(ActionId::DisableAlarmActions),
     },
+    ActionSpec {
+        id: ActionId::RevokeIngress,
+        name: "revoke-ingress-rule",
+        title: "Revoke the inbound rule open to the internet",
+        applies: Applies::IngressRule,
+        risk: Risk::Reversible,
+        permission: "ec2:RevokeSecurityGroupIngress",
+        api: "ec2:RevokeSecurityGroupIngress",
+        undo: Some(ActionId::RestoreIngress),
+    },
+    ActionSpec {
+        id: ActionId::RestoreIngress,
+        name: "restore-ingress-rule",
+        title: "Restore the inbound rule",
+        applies: Applies::IngressRule,
+        risk: Risk::Reversible,
+        permission: "ec2:AuthorizeSecurityGroupIngress",
+        api: "ec2:AuthorizeSecurityGroupIngress",
+        undo: Some(ActionId::RevokeIngress),
+    },
+    ActionSpec {
+        id: ActionId::EnableEbsDefaultEncryption,
+        name: "enable-ebs-encryption-by-default",
+        title: "Turn on EBS encryption by default in the region",
+        applies: Applies::EbsDefaults,
+        risk: Risk::Reversible,
+        permission: "ec2:EnableEbsEncryptionByDefault",
+        api: "ec2:EnableEbsEncryptionByDefault",
+        undo: Some(ActionId::DisableEbsDefaultEncryption),
+    },
+    ActionSpec {
+        id: ActionId::DisableEbsDefaultEncryption,
+        name: "disable-ebs-encryption-by-default",
+        title: "Turn off EBS encryption by default in the region",
+        applies: Applies::EbsDefaults,
+        risk: Risk::Reversible,
+        permission: "ec2:DisableEbsEncryptionByDefault",
+        api: "ec2:DisableEbsEncryptionByDefault",
+        undo: Some(ActionId::EnableEbsDefaultEncryption),
+    },
+    ActionSpec {
+        id: ActionId::BlockPublicAccess,
+        name: "block-public-access-account",
+        title: "Turn on all four S3 Block Public Access settings for the account",
+        applies: Applies::PublicAccessBlock,
+        risk: Risk::Reversible,
+        permission: "s3:PutAccountPublicAccessBlock",
+        api: "s3control:PutPublicAccessBlock (all four true)",
+        undo: None,
+    },
+    ActionSpec {
+        id: ActionId::StartTrailLogging,
+        name: "start-trail-logging",
+        title: "Start logging on the trail",
+        applies: Applies::Trail,
+        risk: Risk::Reversible,
+        permission: "cloudtrail:StartLogging",
+        api: "cloudtrail:StartLogging",
+        undo: None,
+    },
 ];
 
 pub fn spec(id: ActionId) -> &'static ActionSpec {
@@ -249,6 +319,24 @@ pub fn applicable(id: ActionId, target: &Target) -> Result<(), String> {
                 ..
             },
         ) => Err("the alarm's actions are already enabled".into()),
+        (ActionId::RevokeIngress, Target::IngressRule { present: false, .. }) => {
+            Err("the rule is no longer in the group".into())
+        }
+        (ActionId::RestoreIngress, Target::IngressRule { present: true, .. }) => {
+            Err("the rule is in the group".into())
+        }
+        (ActionId::EnableEbsDefaultEncryption, Target::EbsDefaults { enabled: true, .. }) => {
+            Err("EBS encryption by default is already on".into())
+        }
+        (ActionId::DisableEbsDefaultEncryption, Target::EbsDefaults { enabled: false, .. }) => {
+            Err("EBS encryption by default is already off".into())
+        }
+        (ActionId::BlockPublicAccess, Target::PublicAccessBlock { all_on: true, .. }) => {
+            Err("all four settings are already on".into())
+        }
+        (ActionId::StartTrailLogging, Target::Trail { logging: true, .. }) => {
+            Err("the trail is already logging".into())
+        }
         _ => Ok(()),
     }
 }
@@ -316,6 +404,26 @@ pub fn revoke_document(before: DateTime<Utc>) -> String {
         }]
     })
     .to_string()
+}
+
+/// `--ip-permissions` of the rule, in the shape the EC2 API and the CLI take.
+pub fn ip_permissions(rule: &crate::domain::OpenIngress) -> String {
+    let range = if rule.cidr.contains(':') {
+        serde_json::json!({ "Ipv6Ranges": [{ "CidrIpv6": rule.cidr }] })
+    } else {
+        serde_json::json!({ "IpRanges": [{ "CidrIp": rule.cidr }] })
+    };
+    let mut permission = serde_json::json!({ "IpProtocol": rule.protocol });
+    if let (Some(map), Some(ranges)) = (permission.as_object_mut(), range.as_object()) {
+        if rule.protocol != "-1" {
+            if let (Some(from), Some(to)) = (rule.from_port, rule.to_port) {
+                map.insert("FromPort".into(), from.into());
+                map.insert("ToPort".into(), to.into());
+            }
+        }
+        map.extend(ranges.clone());
+    }
+    serde_json::json!([permission]).to_string()
 }
 
 /// The `aws` CLI command that does the same as `id` on `target`. `now` fixes the time in
@@ -418,6 +526,48 @@ pub fn cli(id: ActionId, target: &Target, now: DateTime<Utc>) -> String {
             },
             q(name)
         ),
+        Target::IngressRule {
+            region,
+            group_id,
+            rule,
+            ..
+        } => {
+            let verb = if id == ActionId::RestoreIngress {
+                "authorize-security-group-ingress"
+            } else {
+                "revoke-security-group-ingress"
+            };
+            match (&rule.rule_id, id) {
+                (Some(rule_id), ActionId::RevokeIngress) => format!(
+                    "aws ec2 {verb} --region {region} --group-id {} --security-group-rule-ids {}",
+                    q(group_id),
+                    q(rule_id)
+                ),
+                _ => format!(
+                    "aws ec2 {verb} --region {region} --group-id {} --ip-permissions {}",
+                    q(group_id),
+                    q(&ip_permissions(rule))
+                ),
+            }
+        }
+        Target::EbsDefaults { region, .. } => format!(
+            "aws ec2 {} --region {region}",
+            if id == ActionId::DisableEbsDefaultEncryption {
+                "disable-ebs-encryption-by-default"
+            } else {
+                "enable-ebs-encryption-by-default"
+            }
+        ),
+        Target::PublicAccessBlock { account_id, .. } => format!(
+            "aws s3control put-public-access-block --account-id {} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
+            q(account_id)
+        ),
+        Target::Trail { region, arn, .. } => {
+            format!(
+                "aws cloudtrail start-logging --region {region} --name {}",
+                q(arn)
+            )
+        }
     }
 }
 
@@ -449,6 +599,12 @@ mod tests {
             ActionId::SuppressFinding,
             ActionId::DisableAlarmActions,
             ActionId::EnableAlarmActions,
+            ActionId::RevokeIngress,
+            ActionId::RestoreIngress,
+            ActionId::EnableEbsDefaultEncryption,
+            ActionId::DisableEbsDefaultEncryption,
+            ActionId::BlockPublicAccess,
+            ActionId::StartTrailLogging,
         ];
         for id in all {
             assert_eq!(CATALOG.iter().filter(|s| s.id == id).count(), 1, "{id:?}");
@@ -486,6 +642,63 @@ mod tests {
         assert_eq!(
             cli(ActionId::DisableAlarmActions, &alarm, now()),
             r"aws cloudwatch disable-alarm-actions --region eu-west-1 --alarm-names 'it'\''s down'"
+        );
+    }
+
+    #[test]
+    fn baseline_actions_preview_the_exact_rule_and_command() {
+        let rule = crate::domain::OpenIngress {
+            rule_id: Some("sgr-0abc".into()),
+            protocol: "tcp".into(),
+            from_port: Some(22),
+            to_port: Some(22),
+            cidr: "0.0.0.0/0".into(),
+        };
+        let target = Target::IngressRule {
+            account_id: "1".into(),
+            region: "eu-west-1".into(),
+            group_id: "sg-1".into(),
+            group_name: "bastion".into(),
+            rule: rule.clone(),
+            present: true,
+        };
+        assert_eq!(
+            cli(ActionId::RevokeIngress, &target, now()),
+            "aws ec2 revoke-security-group-ingress --region eu-west-1 --group-id sg-1 --security-group-rule-ids sgr-0abc"
+        );
+        assert_eq!(
+            cli(ActionId::RestoreIngress, &target, now()),
+            r#"aws ec2 authorize-security-group-ingress --region eu-west-1 --group-id sg-1 --ip-permissions '[{"FromPort":22,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"ToPort":22}]'"#
+        );
+        assert_eq!(
+            target.describe(),
+            "inbound rule tcp 22 from 0.0.0.0/0 [sgr-0abc] of security group sg-1 (bastion)"
+        );
+        assert!(applicable(ActionId::RevokeIngress, &target).is_ok());
+        assert!(applicable(ActionId::RestoreIngress, &target).is_err());
+        let ebs = Target::EbsDefaults {
+            account_id: "1".into(),
+            region: "us-east-1".into(),
+            enabled: false,
+        };
+        assert_eq!(
+            cli(ActionId::EnableEbsDefaultEncryption, &ebs, now()),
+            "aws ec2 enable-ebs-encryption-by-default --region us-east-1"
+        );
+        let trail = Target::Trail {
+            account_id: "1".into(),
+            region: "us-east-1".into(),
+            name: "main".into(),
+            arn: "arn:aws:cloudtrail:us-east-1:1:trail/main".into(),
+            logging: true,
+        };
+        assert!(applicable(ActionId::StartTrailLogging, &trail).is_err());
+        let bpa = Target::PublicAccessBlock {
+            account_id: "111122223333".into(),
+            all_on: false,
+        };
+        assert!(
+            cli(ActionId::BlockPublicAccess, &bpa, now()).contains("--account-id 111122223333")
         );
     }
 

@@ -169,4 +169,74 @@ mod tests {
             .unwrap_or_default();
         assert!(groups.iter().any(|g| g.name == "bastion-ssh"));
     }
+
+    #[tokio::test]
+    async fn actions_on_the_demo_baseline_stay_done() {
+        use crate::remediation::{ActionId, Execute, Offer, Target};
+        use crate::sources::demo::{DemoOptions, DemoWorld, changes::DemoExecutor};
+        let now = chrono::DateTime::UNIX_EPOCH;
+        let world = DemoWorld::new(DemoOptions::default(), now);
+        let executor = DemoExecutor::new(world.changes.clone());
+        let region = DEMO_REGIONS[failures(7).ssh];
+        let groups = world
+            .regional_baseline(region)
+            .and_then(|b| b.security_groups.ok())
+            .unwrap_or_default();
+        let Some(bastion) = groups.iter().find(|g| g.name == "bastion-ssh") else {
+            panic!("no bastion group in {region}");
+        };
+        let revoke = Offer::new(
+            ActionId::RevokeIngress,
+            Target::IngressRule {
+                account_id: DEMO_ACCOUNT_ID.into(),
+                region: region.into(),
+                group_id: bastion.id.clone(),
+                group_name: bastion.name.clone(),
+                rule: world_open(22),
+                present: true,
+            },
+            now,
+        );
+        assert!(executor.perform(&revoke).await.is_ok());
+        let after = world
+            .regional_baseline(region)
+            .and_then(|b| b.security_groups.ok());
+        let open: Vec<_> = after
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|g| g.id == bastion.id)
+            .flat_map(|g| g.open_ingress)
+            .collect();
+        assert!(open.is_empty(), "{open:?}");
+
+        let ebs_region = DEMO_REGIONS[failures(7).ebs_off];
+        let enable = Offer::new(
+            ActionId::EnableEbsDefaultEncryption,
+            Target::EbsDefaults {
+                account_id: DEMO_ACCOUNT_ID.into(),
+                region: ebs_region.into(),
+                enabled: false,
+            },
+            now,
+        );
+        assert!(executor.perform(&enable).await.is_ok());
+        let ebs = world
+            .regional_baseline(ebs_region)
+            .map(|b| b.ebs_encryption_by_default);
+        assert_eq!(ebs, Some(Ok(true)));
+
+        let block = Offer::new(
+            ActionId::BlockPublicAccess,
+            Target::PublicAccessBlock {
+                account_id: DEMO_ACCOUNT_ID.into(),
+                all_on: false,
+            },
+            now,
+        );
+        assert!(executor.perform(&block).await.is_ok());
+        assert_eq!(
+            world.account_baseline().public_access_block,
+            Ok(Some(PublicAccessBlock::ALL_ON))
+        );
+    }
 }

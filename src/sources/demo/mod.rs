@@ -201,14 +201,18 @@ impl DemoWorld {
         inventory
     }
 
-    /// The baseline of `region` (`None` outside the demo).
+    /// The baseline of `region` with the actions taken laid over it (`None` outside the demo).
     pub fn regional_baseline(&self, region: &str) -> Option<RegionalBaseline> {
-        baseline::regional(self.seed, region)
+        let mut baseline = baseline::regional(self.seed, region)?;
+        self.changes.apply_regional(&mut baseline);
+        Some(baseline)
     }
 
-    /// The account-wide baseline.
+    /// The account-wide baseline with the actions taken laid over it.
     pub fn account_baseline(&self) -> AccountBaseline {
-        baseline::account()
+        let mut baseline = baseline::account();
+        self.changes.apply_account(&mut baseline);
+        baseline
     }
 
     /// Population multiplier the world was built with (at least 1).
