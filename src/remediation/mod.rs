@@ -4,6 +4,7 @@
 
 pub mod aws;
 mod aws_baseline;
+mod baseline_cli;
 pub mod catalog;
 pub mod effects;
 mod runner;
