@@ -378,6 +378,9 @@ fn is_read_request(request: &serde_json::Value) -> bool {
     if let Some(action) = body.split('&').find_map(|p| p.strip_prefix("Action=")) {
         return watchpost::aws::read_only::is_read(action);
     }
+    if let Some(operation) = support::emulator::json_operation(request) {
+        return watchpost::aws::read_only::is_read(&operation);
+    }
     let method = request["method"].as_str().unwrap_or_default();
     let url = request["url"].as_str().unwrap_or_default();
     let path = url.split('?').next().unwrap_or_default();

@@ -7,7 +7,7 @@ mod support;
 
 use serde_json::json;
 use support::emulator::{ACCOUNT, Emulator};
-use support::pty::Console;
+use support::pty::console_with_env_keys;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_console_shows_a_seeded_account_across_two_regions() {
@@ -109,12 +109,6 @@ async fn the_console_shows_a_seeded_account_across_two_regions() {
     assert!(alarms.contains("ALARM"), "{alarms}");
     assert!(findings.contains("eu-west-1"), "{findings}");
     assert!(identity.contains("deploy-bot"), "{identity}");
-}
-
-/// The binary with dummy keys in its environment and no other AWS configuration.
-fn console_with_env_keys(args: &[String], extra: &[(&str, &str)]) -> (Console, tempfile::TempDir) {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    support::pty::aws_console(&args, extra)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -330,8 +324,11 @@ async fn a_read_only_console_sends_only_reads_whatever_is_pressed() {
             let action = body.split('&').find_map(|p| p.strip_prefix("Action="));
             let method = request["method"].as_str().unwrap_or_default();
             let url = request["url"].as_str().unwrap_or_default();
-            let read = match action {
-                Some(action) => watchpost::aws::read_only::is_read(action),
+            let operation = action
+                .map(str::to_string)
+                .or_else(|| support::emulator::json_operation(request));
+            let read = match operation {
+                Some(operation) => watchpost::aws::read_only::is_read(&operation),
                 None => {
                     method == "GET" || url.ends_with("/findings") || url.ends_with("/findings/get")
                 }

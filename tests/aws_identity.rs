@@ -30,6 +30,8 @@ fn failing(inventory: &IdentityInventory) -> BTreeSet<(String, String)> {
             identity: Some(inventory),
             detectors: &[],
             alarms: &[],
+            regional_baselines: &[],
+            account_baselines: &[],
         },
         &Thresholds::default(),
         Utc::now(),

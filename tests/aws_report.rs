@@ -9,7 +9,7 @@ use assert_cmd::Command;
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use support::emulator::{ACCOUNT, Emulator, request_body};
+use support::emulator::{ACCOUNT, Emulator, json_operation, request_body};
 
 struct Run {
     code: i32,
@@ -66,7 +66,9 @@ fn failing_checks(report: &Value) -> BTreeSet<(String, String)> {
 }
 
 /// What a clean account needs: a strong password policy, root with hardware MFA, GuardDuty
-/// on in us-east-1. Returns the detector ID.
+/// on in us-east-1, and a clean baseline (a logging trail with every CIS monitoring filter
+/// and alarm, Block Public Access, EBS encryption, flow logs, a Config recorder). Returns
+/// the detector ID.
 async fn seed_clean_account(emulator: &Emulator) -> String {
     let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
     iam.update_account_password_policy()
@@ -80,6 +82,7 @@ async fn seed_clean_account(emulator: &Emulator) -> String {
         .await
         .unwrap();
     emulator.post("/_watchpost/iam/root", &json!({ "mfaActive": true }));
+    support::baseline::clean(emulator, &["us-east-1"]).await;
     let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
     guardduty
         .create_detector()
@@ -141,7 +144,8 @@ fn assert_read_only(recording: &[Value]) {
         let action = body
             .split('&')
             .find_map(|p| p.strip_prefix("Action="))
-            .map(str::to_string);
+            .map(str::to_string)
+            .or_else(|| json_operation(request));
         let read = match &action {
             Some(action) => {
                 ["Get", "List", "Describe"]
@@ -151,13 +155,15 @@ fn assert_read_only(recording: &[Value]) {
             }
             None => {
                 let segments: Vec<&str> = path.split('/').skip(3).collect();
-                matches!(
-                    segments.as_slice(),
-                    ["detector"]
-                        | ["detector", _]
-                        | ["detector", _, "findings"]
-                        | ["detector", _, "findings", "get"]
-                )
+                // S3 Control's GetPublicAccessBlock is a GET.
+                (request["method"] == "GET" && path.contains("/v20180820/"))
+                    || matches!(
+                        segments.as_slice(),
+                        ["detector"]
+                            | ["detector", _]
+                            | ["detector", _, "findings"]
+                            | ["detector", _, "findings", "get"]
+                    )
             }
         };
         assert!(read, "not a read: {} {url} {body}", request["method"]);
@@ -242,6 +248,13 @@ async fn the_report_lists_exactly_the_seeded_failing_checks_and_makes_only_reads
         .await
         .unwrap();
     seed_finding(&emulator, 5.0, "A medium finding");
+    // The baseline: SSH open to the world, EBS encryption by default off.
+    let ec2 = support::baseline::ec2(&emulator, "us-east-1").await;
+    let bastion = support::baseline::open_group(&ec2, "bastion", 22, "0.0.0.0/0").await;
+    ec2.disable_ebs_encryption_by_default()
+        .send()
+        .await
+        .unwrap();
 
     emulator.start_recording();
     let run = report(&emulator, &[]);
@@ -256,6 +269,8 @@ async fn the_report_lists_exactly_the_seeded_failing_checks_and_makes_only_reads
         // The credential report names keys by slot, not ID.
         ("iam.key-rotation", "bob (#1)".to_string()),
         ("iam.single-active-key", "carol".to_string()),
+        ("ec2.sg-open-admin-ports", format!("{bastion} (bastion)")),
+        ("ec2.ebs-default-encryption", "us-east-1".to_string()),
     ]
     .into_iter()
     .map(|(id, resource)| (id.to_string(), resource))
@@ -266,6 +281,8 @@ async fn the_report_lists_exactly_the_seeded_failing_checks_and_makes_only_reads
         .unwrap()
         .iter()
         .map(|a| (a["name"].as_str().unwrap(), a["state"].as_str().unwrap()))
+        // The clean baseline's CIS monitoring alarms.
+        .filter(|(name, _)| !name.starts_with("cis-"))
         .collect();
     assert_eq!(alarms, [("batch-cpu", "OK"), ("orders-cpu", "ALARM")]);
     let findings = run.report["findings"].as_array().unwrap();

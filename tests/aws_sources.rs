@@ -48,7 +48,8 @@ async fn session_knows_the_caller_and_builds_sources_per_region() {
     assert!(!session.demo);
     let mut ids: Vec<String> = session.sources.iter().map(|s| s.id().to_string()).collect();
     ids.sort();
-    assert_eq!(ids.len(), 5, "{ids:?}");
+    // IAM and the account baseline once; alarms, findings and the baseline per region.
+    assert_eq!(ids.len(), 8, "{ids:?}");
     let identity = session
         .sources
         .iter()

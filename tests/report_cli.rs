@@ -227,8 +227,8 @@ fn on_a_terminal_a_progress_line_shows_then_clears() {
     let status = console.wait_exit();
     assert!(status.success(), "{status:?}");
     let raw = String::from_utf8_lossy(&console.raw.lock().unwrap()).into_owned();
-    assert!(raw.contains("watchpost: reading 7 sources"), "{raw:?}");
-    assert!(raw.contains("7/7 sources read"), "{raw:?}");
+    assert!(raw.contains("watchpost: reading 11 sources"), "{raw:?}");
+    assert!(raw.contains("11/11 sources read"), "{raw:?}");
     assert!(raw.ends_with("\r\x1b[2K"), "the line is cleared: {raw:?}");
     assert!(console.screen().trim().is_empty(), "{}", console.screen());
     assert!(std::fs::metadata(&path).unwrap().len() > 0);

@@ -3,8 +3,8 @@
 //! arrives, never per frame.
 
 use crate::domain::{
-    Alarm, AlarmState, AlarmTransition, CheckResult, DetectorStatus, Finding, IdentityInventory,
-    Severity, SourceId, TriageItem, TriageRef,
+    AccountBaseline, Alarm, AlarmState, AlarmTransition, CheckResult, DetectorStatus, Finding,
+    IdentityInventory, RegionalBaseline, Severity, SourceId, TriageItem, TriageRef,
 };
 use crate::journal::JournalContents;
 use crate::posture::{self, Thresholds};
@@ -23,6 +23,9 @@ pub struct Data {
     finding_index: HashMap<String, usize>,
     pub detectors: Vec<DetectorStatus>,
     pub identity: Option<IdentityInventory>,
+    /// The baseline of each watched region, and of each account.
+    pub regional_baselines: Vec<RegionalBaseline>,
+    pub account_baselines: Vec<AccountBaseline>,
     pub checks: Vec<CheckResult>,
     pub triage: Vec<TriageItem>,
     pub journal: JournalContents,
@@ -61,6 +64,26 @@ impl Data {
                 let mut inventory = *inventory;
                 super::overlay::apply(&mut inventory, &self.done_actions);
                 self.identity = Some(inventory);
+                Applied::default()
+            }
+            SourceData::RegionalBaseline(baseline) => {
+                let mut baseline = *baseline;
+                for done in &self.done_actions {
+                    crate::remediation::effects::apply_to_regional(&mut baseline, &done.offer);
+                }
+                self.regional_baselines
+                    .retain(|b| b.account_id != baseline.account_id || b.region != baseline.region);
+                self.regional_baselines.push(baseline);
+                Applied::default()
+            }
+            SourceData::AccountBaseline(baseline) => {
+                let mut baseline = *baseline;
+                for done in &self.done_actions {
+                    crate::remediation::effects::apply_to_account(&mut baseline, &done.offer);
+                }
+                self.account_baselines
+                    .retain(|b| b.account_id != baseline.account_id);
+                self.account_baselines.push(baseline);
                 Applied::default()
             }
         }
@@ -186,6 +209,12 @@ impl Data {
         if let Some(inventory) = self.identity.as_mut() {
             super::overlay::apply(inventory, std::slice::from_ref(&done));
         }
+        for baseline in &mut self.regional_baselines {
+            crate::remediation::effects::apply_to_regional(baseline, offer);
+        }
+        for baseline in &mut self.account_baselines {
+            crate::remediation::effects::apply_to_account(baseline, offer);
+        }
         if let crate::remediation::Target::Finding { id, .. } = &offer.target {
             if offer.action == crate::remediation::ActionId::ArchiveFinding {
                 self.findings.retain(|f| &f.id != id);
@@ -225,6 +254,8 @@ impl Data {
             identity: self.identity.as_ref(),
             detectors: &self.detectors,
             alarms: &self.alarms,
+            regional_baselines: &self.regional_baselines,
+            account_baselines: &self.account_baselines,
         };
         self.checks = posture::evaluate(&inventory, thresholds, now);
         self.user_failures.clear();
@@ -263,6 +294,9 @@ impl Data {
 /// The source whose data a check reads, by the check's service prefix.
 pub fn check_source(check_id: &str) -> crate::domain::SourceKind {
     use crate::domain::SourceKind;
+    if crate::posture::baseline::is_baseline(check_id) {
+        return SourceKind::Baseline;
+    }
     match check_id.split('.').next() {
         Some("guardduty") => SourceKind::Findings,
         Some("cloudwatch") => SourceKind::Alarms,

@@ -179,7 +179,7 @@ pub const TAB_BAR_ROWS: u16 = 1;
 pub const STATUS_ROWS: u16 = 1;
 pub const TABLE_CHROME_ROWS: u16 = 3;
 /// The Overview's per-source summary above its queue.
-pub const SUMMARY_ROWS: u16 = 3;
+pub const SUMMARY_ROWS: u16 = 4;
 
 pub fn page_rows_for(tab: Tab, height: u16) -> usize {
     let summary = if tab == Tab::Overview {

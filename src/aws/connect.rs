@@ -4,6 +4,8 @@
 //! emulators, then `GetCallerIdentity` to prove the credentials work before any pane opens.
 
 use super::alarms::AlarmSource;
+use super::baseline::s3control_endpoint::LiteralHostResolver;
+use super::baseline::{AccountBaselineSource, RegionalBaselineSource};
 use super::errors::{chain, no_credentials_found};
 use super::findings::FindingSource;
 use super::identity::IamSource;
@@ -11,7 +13,7 @@ use super::mfa::MfaSessionCredentials;
 use super::read_only::ReadOnlyGuard;
 use crate::domain::CallerIdentity;
 use crate::remediation::Execute;
-use crate::remediation::aws::AwsExecutor;
+use crate::remediation::aws::{AwsExecutor, BaselineClients};
 use crate::sources::{Session, Source};
 use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::environment::EnvironmentVariableRegionProvider;
@@ -240,6 +242,27 @@ pub struct Clients {
     iam: aws_sdk_iam::Client,
     cloudwatch: HashMap<String, aws_sdk_cloudwatch::Client>,
     guardduty: HashMap<String, aws_sdk_guardduty::Client>,
+    ec2: HashMap<String, aws_sdk_ec2::Client>,
+    config: HashMap<String, aws_sdk_config::Client>,
+    cloudtrail: HashMap<String, aws_sdk_cloudtrail::Client>,
+    logs: HashMap<String, aws_sdk_cloudwatchlogs::Client>,
+    s3control: aws_sdk_s3control::Client,
+}
+
+/// One client of `$sdk` per region, from `$config`, guarded when `$read_only`.
+macro_rules! regional_clients {
+    ($sdk:ident, $config:expr, $read_only:expr, $regions:expr) => {{
+        let mut clients = HashMap::new();
+        for region in $regions {
+            let mut builder =
+                $sdk::config::Builder::from($config).region(Region::new(region.clone()));
+            if $read_only {
+                builder = builder.interceptor(ReadOnlyGuard);
+            }
+            clients.insert(region.clone(), $sdk::Client::from_conf(builder.build()));
+        }
+        clients
+    }};
 }
 
 impl Clients {
@@ -268,10 +291,24 @@ impl Clients {
                 aws_sdk_guardduty::Client::from_conf(gd.build()),
             );
         }
+        // S3 Control is global; it signs for the first watched region.
+        let mut s3control = aws_sdk_s3control::config::Builder::from(config)
+            .endpoint_resolver(LiteralHostResolver::new());
+        if let Some(region) = regions.first() {
+            s3control = s3control.region(Region::new(region.clone()));
+        }
+        if read_only {
+            s3control = s3control.interceptor(ReadOnlyGuard);
+        }
         Clients {
             iam: aws_sdk_iam::Client::from_conf(iam.build()),
             cloudwatch,
             guardduty,
+            ec2: regional_clients!(aws_sdk_ec2, config, read_only, regions),
+            config: regional_clients!(aws_sdk_config, config, read_only, regions),
+            cloudtrail: regional_clients!(aws_sdk_cloudtrail, config, read_only, regions),
+            logs: regional_clients!(aws_sdk_cloudwatchlogs, config, read_only, regions),
+            s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
         }
     }
 
@@ -283,9 +320,15 @@ impl Clients {
             self.guardduty.clone(),
             self.cloudwatch.clone(),
         )
+        .with_baseline(BaselineClients {
+            ec2: self.ec2.clone(),
+            cloudtrail: self.cloudtrail.clone(),
+            s3control: Some(self.s3control.clone()),
+        })
     }
 
-    /// IAM once per account; CloudWatch and GuardDuty once per region.
+    /// IAM and the account baseline once per account; CloudWatch, GuardDuty and the
+    /// regional baseline once per region.
     fn sources(
         &self,
         options: &AwsOptions,
@@ -297,6 +340,15 @@ impl Clients {
             account_id,
             options.report_max_age,
         ))];
+        if let Some(home) = regions.first() {
+            sources.push(Box::new(AccountBaselineSource::new(
+                self.cloudtrail.clone(),
+                self.logs.clone(),
+                self.s3control.clone(),
+                account_id,
+                home,
+            )));
+        }
         for region in regions {
             if let Some(client) = self.cloudwatch.get(region) {
                 sources.push(Box::new(AlarmSource::new(
@@ -308,6 +360,14 @@ impl Clients {
             if let Some(client) = self.guardduty.get(region) {
                 sources.push(Box::new(FindingSource::new(
                     client.clone(),
+                    account_id,
+                    region,
+                )));
+            }
+            if let (Some(ec2), Some(config)) = (self.ec2.get(region), self.config.get(region)) {
+                sources.push(Box::new(RegionalBaselineSource::new(
+                    ec2.clone(),
+                    config.clone(),
                     account_id,
                     region,
                 )));

@@ -4,6 +4,7 @@
 
 pub mod alarms;
 mod authorization;
+pub mod baseline;
 mod capture;
 mod connect;
 pub mod credential_report;

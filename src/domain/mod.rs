@@ -1,6 +1,7 @@
 //! Domain types: everything above the source adapters speaks these, never SDK types.
 
 mod alarm;
+mod baseline;
 mod check;
 mod finding;
 mod identity;
@@ -8,6 +9,10 @@ mod severity;
 mod triage;
 
 pub use alarm::{Alarm, AlarmKind, AlarmState, AlarmTransition, MetricSpec};
+pub use baseline::{
+    AccountBaseline, ConfigRecorder, MetricFilter, OpenIngress, Probe, PublicAccessBlock,
+    RegionalBaseline, SecurityGroup, Trail, Unreadable, Vpc,
+};
 pub use check::{CheckResult, CheckStatus};
 pub use finding::{DetectorStatus, Finding, FindingResource};
 pub use identity::{
@@ -26,13 +31,16 @@ pub enum SourceKind {
     Alarms,
     Findings,
     Identity,
+    /// The account-level baseline: CloudTrail, S3 Control, EC2, AWS Config.
+    Baseline,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 3] = [
+    pub const ALL: [SourceKind; 4] = [
         SourceKind::Alarms,
         SourceKind::Findings,
         SourceKind::Identity,
+        SourceKind::Baseline,
     ];
 
     pub fn label(self) -> &'static str {
@@ -40,6 +48,17 @@ impl SourceKind {
             SourceKind::Alarms => "CloudWatch",
             SourceKind::Findings => "GuardDuty",
             SourceKind::Identity => "IAM",
+            SourceKind::Baseline => "Baseline",
+        }
+    }
+
+    /// A shorter name, for narrow terminals.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            SourceKind::Alarms => "CW",
+            SourceKind::Findings => "GD",
+            SourceKind::Identity => "IAM",
+            SourceKind::Baseline => "Base",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! and its detail view, as plain data that the UI draws and the app sorts and filters.
 
 mod alarms;
+mod baseline;
 mod findings;
 mod format;
 mod identity;
@@ -215,7 +216,16 @@ pub trait Pane: Sync {
 
 /// What a posture result or triage item about IAM can be acted on as: a role, or the user
 /// (and their keys) the result is about.
-pub fn check_targets(data: &Data, account_id: &str, resource: &str) -> Vec<Target> {
+pub fn check_targets(
+    data: &Data,
+    check_id: &str,
+    account_id: &str,
+    region: Option<&str>,
+    resource: &str,
+) -> Vec<Target> {
+    if crate::posture::baseline::is_baseline(check_id) {
+        return baseline::targets(data, check_id, account_id, region, resource);
+    }
     if let Some(role) = resource.strip_prefix("role/") {
         return vec![Target::Role {
             account_id: account_id.to_string(),

@@ -124,10 +124,11 @@ impl Pane for OverviewPane {
                 .map(|f| vec![super::findings::finding_target(f)])
                 .unwrap_or_default(),
             TriageRef::Check {
+                check_id,
                 account_id,
+                region,
                 resource,
-                ..
-            } => super::check_targets(data, account_id, resource),
+            } => super::check_targets(data, check_id, account_id, region.as_deref(), resource),
         }
     }
 

@@ -114,7 +114,15 @@ impl Pane for PosturePane {
 
     fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
         check(data, row)
-            .map(|c| super::check_targets(data, &c.account_id, &c.resource))
+            .map(|c| {
+                super::check_targets(
+                    data,
+                    c.check_id,
+                    &c.account_id,
+                    c.region.as_deref(),
+                    &c.resource,
+                )
+            })
             .unwrap_or_default()
     }
 
@@ -123,7 +131,7 @@ impl Pane for PosturePane {
     }
 
     fn empty_message(&self, _data: &Data) -> String {
-        "No checks evaluated yet: they run as soon as IAM, GuardDuty or CloudWatch data arrives."
+        "No checks evaluated yet: they run as soon as IAM, GuardDuty, CloudWatch or baseline data arrives."
             .to_string()
     }
 }

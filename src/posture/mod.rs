@@ -2,6 +2,7 @@
 //! and the evidence it used. Adding a check means adding one function in the file of its
 //! service and listing it in [`evaluate`].
 
+pub mod baseline;
 mod cloudwatch;
 mod guardduty;
 mod iam;
@@ -9,7 +10,9 @@ pub mod policy;
 
 pub use iam::ROOT;
 
-use crate::domain::{Alarm, CheckResult, DetectorStatus, IdentityInventory};
+use crate::domain::{
+    AccountBaseline, Alarm, CheckResult, DetectorStatus, IdentityInventory, RegionalBaseline,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +61,8 @@ pub struct Inventory<'a> {
     pub identity: Option<&'a IdentityInventory>,
     pub detectors: &'a [DetectorStatus],
     pub alarms: &'a [Alarm],
+    pub regional_baselines: &'a [RegionalBaseline],
+    pub account_baselines: &'a [AccountBaseline],
 }
 
 /// Runs every rule.
@@ -72,5 +77,11 @@ pub fn evaluate(
     }
     guardduty::evaluate(inventory.detectors, &mut results);
     cloudwatch::evaluate(inventory.alarms, &mut results);
+    baseline::evaluate(
+        inventory.regional_baselines,
+        inventory.account_baselines,
+        inventory.alarms,
+        &mut results,
+    );
     results
 }

@@ -1,6 +1,7 @@
 //! Carrying actions out on AWS: one SDK call per action (plus a key-ID lookup when the
 //! credential report named the key by slot). Built only when the session can write.
 
+pub use super::aws_baseline::BaselineClients;
 use super::catalog::{self, ActionId, QUARANTINE_DOCUMENT, QUARANTINE_POLICY, REVOKE_POLICY};
 use super::{Execute, Offer, Target};
 use crate::aws::errors::{Call, classify};
@@ -15,6 +16,7 @@ pub struct AwsExecutor {
     iam: aws_sdk_iam::Client,
     guardduty: HashMap<String, aws_sdk_guardduty::Client>,
     cloudwatch: HashMap<String, aws_sdk_cloudwatch::Client>,
+    baseline: BaselineClients,
 }
 
 impl AwsExecutor {
@@ -27,7 +29,14 @@ impl AwsExecutor {
             iam,
             guardduty,
             cloudwatch,
+            baseline: BaselineClients::default(),
         }
+    }
+
+    /// Adds the clients of the baseline actions (EC2, CloudTrail, S3 Control).
+    pub fn with_baseline(mut self, baseline: BaselineClients) -> Self {
+        self.baseline = baseline;
+        self
     }
 
     /// Runs the offer's API call. `Ok` says what changed; `Err` says why not, naming the
@@ -43,12 +52,19 @@ impl AwsExecutor {
             kind: match &offer.target {
                 Target::Finding { .. } => SourceKind::Findings,
                 Target::Alarm { .. } => SourceKind::Alarms,
+                Target::IngressRule { .. }
+                | Target::EbsDefaults { .. }
+                | Target::PublicAccessBlock { .. }
+                | Target::Trail { .. } => SourceKind::Baseline,
                 _ => SourceKind::Identity,
             },
             account_id: offer.target.account_id().to_string(),
             region: offer.target.region().map(str::to_string),
         };
         let fail = |e: SourceError| describe(&e);
+        if let Some(result) = self.baseline.run(offer, call, fail).await {
+            return result;
+        }
         match &offer.target {
             Target::AccessKey { user, .. } => {
                 let key_id = self.key_id(&offer.target, &id).await.map_err(fail)?;
@@ -205,6 +221,14 @@ impl AwsExecutor {
                     }
                 }
             }
+            Target::IngressRule { .. }
+            | Target::EbsDefaults { .. }
+            | Target::PublicAccessBlock { .. }
+            | Target::Trail { .. } => Err(format!(
+                "{} cannot run on {}",
+                spec.title,
+                offer.target.describe()
+            )),
             Target::Alarm { region, name, .. } => {
                 let client = self.cloudwatch.get(region).ok_or_else(|| {
                     format!("no CloudWatch client for {region}: it is not a watched region")
@@ -280,6 +304,9 @@ fn static_service(service: &str) -> &'static str {
     match service {
         "guardduty" => "guardduty",
         "cloudwatch" => "cloudwatch",
+        "ec2" => "ec2",
+        "s3" => "s3",
+        "cloudtrail" => "cloudtrail",
         _ => "iam",
     }
 }

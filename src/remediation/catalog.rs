@@ -20,6 +20,12 @@ pub enum ActionId {
     SuppressFinding,
     DisableAlarmActions,
     EnableAlarmActions,
+    RevokeIngress,
+    RestoreIngress,
+    EnableEbsDefaultEncryption,
+    DisableEbsDefaultEncryption,
+    BlockPublicAccess,
+    StartTrailLogging,
 }
 
 /// Reversible actions are confirmed with `y`; destructive ones by typing the target's name.
@@ -36,6 +42,10 @@ pub enum Applies {
     Role,
     Finding,
     Alarm,
+    IngressRule,
+    EbsDefaults,
+    PublicAccessBlock,
+    Trail,
 }
 
 pub struct ActionSpec {
@@ -199,6 +209,66 @@ pub const CATALOG: &[ActionSpec] = &[
         api: "cloudwatch:EnableAlarmActions",
         undo: Some(ActionId::DisableAlarmActions),
     },
+    ActionSpec {
+        id: ActionId::RevokeIngress,
+        name: "revoke-ingress-rule",
+        title: "Revoke the inbound rule open to the internet",
+        applies: Applies::IngressRule,
+        risk: Risk::Reversible,
+        permission: "ec2:RevokeSecurityGroupIngress",
+        api: "ec2:RevokeSecurityGroupIngress",
+        undo: Some(ActionId::RestoreIngress),
+    },
+    ActionSpec {
+        id: ActionId::RestoreIngress,
+        name: "restore-ingress-rule",
+        title: "Restore the inbound rule",
+        applies: Applies::IngressRule,
+        risk: Risk::Reversible,
+        permission: "ec2:AuthorizeSecurityGroupIngress",
+        api: "ec2:AuthorizeSecurityGroupIngress",
+        undo: Some(ActionId::RevokeIngress),
+    },
+    ActionSpec {
+        id: ActionId::EnableEbsDefaultEncryption,
+        name: "enable-ebs-encryption-by-default",
+        title: "Turn on EBS encryption by default in the region",
+        applies: Applies::EbsDefaults,
+        risk: Risk::Reversible,
+        permission: "ec2:EnableEbsEncryptionByDefault",
+        api: "ec2:EnableEbsEncryptionByDefault",
+        undo: Some(ActionId::DisableEbsDefaultEncryption),
+    },
+    ActionSpec {
+        id: ActionId::DisableEbsDefaultEncryption,
+        name: "disable-ebs-encryption-by-default",
+        title: "Turn off EBS encryption by default in the region",
+        applies: Applies::EbsDefaults,
+        risk: Risk::Reversible,
+        permission: "ec2:DisableEbsEncryptionByDefault",
+        api: "ec2:DisableEbsEncryptionByDefault",
+        undo: Some(ActionId::EnableEbsDefaultEncryption),
+    },
+    ActionSpec {
+        id: ActionId::BlockPublicAccess,
+        name: "block-public-access-account",
+        title: "Turn on all four S3 Block Public Access settings for the account",
+        applies: Applies::PublicAccessBlock,
+        risk: Risk::Reversible,
+        permission: "s3:PutAccountPublicAccessBlock",
+        api: "s3control:PutPublicAccessBlock (all four true)",
+        undo: None,
+    },
+    ActionSpec {
+        id: ActionId::StartTrailLogging,
+        name: "start-trail-logging",
+        title: "Start logging on the trail",
+        applies: Applies::Trail,
+        risk: Risk::Reversible,
+        permission: "cloudtrail:StartLogging",
+        api: "cloudtrail:StartLogging",
+        undo: None,
+    },
 ];
 
 pub fn spec(id: ActionId) -> &'static ActionSpec {
@@ -249,6 +319,24 @@ pub fn applicable(id: ActionId, target: &Target) -> Result<(), String> {
                 ..
             },
         ) => Err("the alarm's actions are already enabled".into()),
+        (ActionId::RevokeIngress, Target::IngressRule { present: false, .. }) => {
+            Err("the rule is no longer in the group".into())
+        }
+        (ActionId::RestoreIngress, Target::IngressRule { present: true, .. }) => {
+            Err("the rule is in the group".into())
+        }
+        (ActionId::EnableEbsDefaultEncryption, Target::EbsDefaults { enabled: true, .. }) => {
+            Err("EBS encryption by default is already on".into())
+        }
+        (ActionId::DisableEbsDefaultEncryption, Target::EbsDefaults { enabled: false, .. }) => {
+            Err("EBS encryption by default is already off".into())
+        }
+        (ActionId::BlockPublicAccess, Target::PublicAccessBlock { all_on: true, .. }) => {
+            Err("all four settings are already on".into())
+        }
+        (ActionId::StartTrailLogging, Target::Trail { logging: true, .. }) => {
+            Err("the trail is already logging".into())
+        }
         _ => Ok(()),
     }
 }
@@ -418,6 +506,10 @@ pub fn cli(id: ActionId, target: &Target, now: DateTime<Utc>) -> String {
             },
             q(name)
         ),
+        Target::IngressRule { .. }
+        | Target::EbsDefaults { .. }
+        | Target::PublicAccessBlock { .. }
+        | Target::Trail { .. } => super::baseline_cli::cli(id, target),
     }
 }
 
@@ -449,6 +541,12 @@ mod tests {
             ActionId::SuppressFinding,
             ActionId::DisableAlarmActions,
             ActionId::EnableAlarmActions,
+            ActionId::RevokeIngress,
+            ActionId::RestoreIngress,
+            ActionId::EnableEbsDefaultEncryption,
+            ActionId::DisableEbsDefaultEncryption,
+            ActionId::BlockPublicAccess,
+            ActionId::StartTrailLogging,
         ];
         for id in all {
             assert_eq!(CATALOG.iter().filter(|s| s.id == id).count(), 1, "{id:?}");

@@ -3,7 +3,10 @@
 
 use super::catalog::QUARANTINE_POLICY;
 use super::{ActionId, Offer, Target};
-use crate::domain::{AccessKeyStatus, Alarm, Finding, IdentityInventory};
+use crate::domain::{
+    AccessKeyStatus, AccountBaseline, Alarm, Finding, IdentityInventory, PublicAccessBlock,
+    RegionalBaseline,
+};
 
 /// What `offer` does to IAM users, as the data would show it.
 pub fn apply_to_identity(inventory: &mut IdentityInventory, offer: &Offer) {
@@ -86,5 +89,59 @@ pub fn archives(finding: &Finding, offer: &Offer) -> Option<bool> {
             Some(true)
         }
         _ => None,
+    }
+}
+
+/// What `offer` does to a region's baseline: a revoked rule leaves its group, a restored
+/// one comes back, EBS encryption by default turns on or off.
+pub fn apply_to_regional(baseline: &mut RegionalBaseline, offer: &Offer) {
+    if offer.target.account_id() != baseline.account_id
+        || offer.target.region() != Some(baseline.region.as_str())
+    {
+        return;
+    }
+    match (&offer.target, offer.action) {
+        (
+            Target::IngressRule { group_id, rule, .. },
+            ActionId::RevokeIngress | ActionId::RestoreIngress,
+        ) => {
+            let Ok(groups) = baseline.security_groups.as_mut() else {
+                return;
+            };
+            let Some(group) = groups.iter_mut().find(|g| &g.id == group_id) else {
+                return;
+            };
+            group.open_ingress.retain(|r| r != rule);
+            if offer.action == ActionId::RestoreIngress {
+                group.open_ingress.push(rule.clone());
+            }
+        }
+        (Target::EbsDefaults { .. }, ActionId::EnableEbsDefaultEncryption) => {
+            baseline.ebs_encryption_by_default = Ok(true);
+        }
+        (Target::EbsDefaults { .. }, ActionId::DisableEbsDefaultEncryption) => {
+            baseline.ebs_encryption_by_default = Ok(false);
+        }
+        _ => {}
+    }
+}
+
+/// What `offer` does to the account's baseline: Block Public Access on, a trail logging.
+pub fn apply_to_account(baseline: &mut AccountBaseline, offer: &Offer) {
+    if offer.target.account_id() != baseline.account_id {
+        return;
+    }
+    match (&offer.target, offer.action) {
+        (Target::PublicAccessBlock { .. }, ActionId::BlockPublicAccess) => {
+            baseline.public_access_block = Ok(Some(PublicAccessBlock::ALL_ON));
+        }
+        (Target::Trail { arn, .. }, ActionId::StartTrailLogging) => {
+            if let Ok(trails) = baseline.trails.as_mut() {
+                for trail in trails.iter_mut().filter(|t| &t.arn == arn) {
+                    trail.logging = Some(true);
+                }
+            }
+        }
+        _ => {}
     }
 }

@@ -3,6 +3,8 @@
 //! out and journal it. In read-only mode no executor exists.
 
 pub mod aws;
+mod aws_baseline;
+mod baseline_cli;
 pub mod catalog;
 pub mod effects;
 mod runner;
@@ -88,6 +90,30 @@ impl Offer {
                 name,
                 actions_enabled: !actions_enabled,
             },
+            Target::IngressRule {
+                account_id,
+                region,
+                group_id,
+                group_name,
+                rule,
+                present,
+            } => Target::IngressRule {
+                account_id,
+                region,
+                group_id,
+                group_name,
+                rule,
+                present: !present,
+            },
+            Target::EbsDefaults {
+                account_id,
+                region,
+                enabled,
+            } => Target::EbsDefaults {
+                account_id,
+                region,
+                enabled: !enabled,
+            },
             other => other,
         };
         Some(Offer::new(undo, target, now))
@@ -101,6 +127,10 @@ fn applies_to(target: &Target) -> Applies {
         Target::Role { .. } => Applies::Role,
         Target::Finding { .. } => Applies::Finding,
         Target::Alarm { .. } => Applies::Alarm,
+        Target::IngressRule { .. } => Applies::IngressRule,
+        Target::EbsDefaults { .. } => Applies::EbsDefaults,
+        Target::PublicAccessBlock { .. } => Applies::PublicAccessBlock,
+        Target::Trail { .. } => Applies::Trail,
     }
 }
 

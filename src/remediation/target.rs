@@ -1,6 +1,7 @@
 //! What an action is aimed at, with everything the preview, the CLI equivalent, the
 //! executor and the journal need to know about it.
 
+use crate::domain::OpenIngress;
 use chrono::{DateTime, Utc};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -40,6 +41,35 @@ pub enum Target {
         name: String,
         actions_enabled: bool,
     },
+    /// One world-open inbound rule of a security group.
+    IngressRule {
+        account_id: String,
+        region: String,
+        group_id: String,
+        group_name: String,
+        rule: OpenIngress,
+        /// Whether the rule is in the group now (after a revoke, its restore applies).
+        present: bool,
+    },
+    /// A region's EBS encryption-by-default setting.
+    EbsDefaults {
+        account_id: String,
+        region: String,
+        enabled: bool,
+    },
+    /// The account's S3 Block Public Access configuration.
+    PublicAccessBlock {
+        account_id: String,
+        all_on: bool,
+    },
+    /// A CloudTrail trail (actions run in its home region).
+    Trail {
+        account_id: String,
+        region: String,
+        name: String,
+        arn: String,
+        logging: bool,
+    },
 }
 
 impl Target {
@@ -49,14 +79,22 @@ impl Target {
             | Target::User { account_id, .. }
             | Target::Role { account_id, .. }
             | Target::Finding { account_id, .. }
-            | Target::Alarm { account_id, .. } => account_id,
+            | Target::Alarm { account_id, .. }
+            | Target::IngressRule { account_id, .. }
+            | Target::EbsDefaults { account_id, .. }
+            | Target::PublicAccessBlock { account_id, .. }
+            | Target::Trail { account_id, .. } => account_id,
         }
     }
 
     /// `None` for IAM, which is global.
     pub fn region(&self) -> Option<&str> {
         match self {
-            Target::Finding { region, .. } | Target::Alarm { region, .. } => Some(region),
+            Target::Finding { region, .. }
+            | Target::Alarm { region, .. }
+            | Target::IngressRule { region, .. }
+            | Target::EbsDefaults { region, .. }
+            | Target::Trail { region, .. } => Some(region),
             _ => None,
         }
     }
@@ -69,6 +107,10 @@ impl Target {
                 name
             }
             Target::Finding { id, .. } => id,
+            Target::IngressRule { group_id, .. } => group_id,
+            Target::EbsDefaults { region, .. } => region,
+            Target::PublicAccessBlock { account_id, .. } => account_id,
+            Target::Trail { name, .. } => name,
         }
     }
 
@@ -87,6 +129,28 @@ impl Target {
                 id, finding_type, ..
             } => format!("GuardDuty finding {id} ({finding_type})"),
             Target::Alarm { name, .. } => format!("CloudWatch alarm {name}"),
+            Target::IngressRule {
+                group_id,
+                group_name,
+                rule,
+                ..
+            } => format!(
+                "inbound rule {}{} of security group {group_id} ({group_name})",
+                rule.describe(),
+                rule.rule_id
+                    .as_deref()
+                    .map(|id| format!(" [{id}]"))
+                    .unwrap_or_default()
+            ),
+            Target::EbsDefaults { region, .. } => {
+                format!("EBS encryption by default in {region}")
+            }
+            Target::PublicAccessBlock { account_id, .. } => {
+                format!("S3 Block Public Access of account {account_id}")
+            }
+            Target::Trail { name, region, .. } => {
+                format!("CloudTrail trail {name} (home {region})")
+            }
         }
     }
 

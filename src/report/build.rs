@@ -219,6 +219,7 @@ fn error(e: &SourceError) -> ErrorEntry {
         crate::domain::SourceKind::Alarms => Section::Alarms,
         crate::domain::SourceKind::Findings => Section::Findings,
         crate::domain::SourceKind::Identity => Section::Identity,
+        crate::domain::SourceKind::Baseline => Section::Posture,
     };
     ErrorEntry {
         source: source.name(),

@@ -104,6 +104,7 @@ impl Filters {
             SourceKind::Alarms => Section::Alarms,
             SourceKind::Findings => Section::Findings,
             SourceKind::Identity => Section::Identity,
+            SourceKind::Baseline => Section::Posture,
         };
         if self.includes(direct) {
             return true;

@@ -119,6 +119,78 @@ const TABLE: &[Remediation] = &[
         advice: "Enable the alarm's actions so that it notifies someone.",
         cli: &["aws cloudwatch enable-alarm-actions --alarm-names ALARM --region REGION"],
     },
+    Remediation {
+        check_id: "cloudtrail.multi-region-logging",
+        advice: "Have one multi-region trail that is logging, with log file validation.",
+        cli: &[
+            "aws cloudtrail update-trail --name TRAIL --is-multi-region-trail \
+             --enable-log-file-validation",
+            "aws cloudtrail start-logging --name TRAIL",
+        ],
+    },
+    Remediation {
+        check_id: "cloudwatch.cis-monitoring",
+        advice: "On the trail's log group, add a metric filter for each missing CIS event and \
+                 an alarm on its metric that notifies someone.",
+        cli: &[
+            "aws logs put-metric-filter --log-group-name LOG_GROUP --filter-name NAME \
+             --filter-pattern PATTERN --metric-transformations \
+             metricName=NAME,metricNamespace=CISBenchmark,metricValue=1",
+            "aws cloudwatch put-metric-alarm --alarm-name NAME --namespace CISBenchmark \
+             --metric-name NAME --statistic Sum --period 300 --evaluation-periods 1 \
+             --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold \
+             --alarm-actions TOPIC_ARN",
+        ],
+    },
+    Remediation {
+        check_id: "s3.account-public-access-block",
+        advice: "Turn on all four S3 Block Public Access settings for the account.",
+        cli: &[
+            "aws s3control put-public-access-block --account-id ACCOUNT_ID \
+             --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,\
+             BlockPublicPolicy=true,RestrictPublicBuckets=true",
+        ],
+    },
+    Remediation {
+        check_id: "ec2.sg-open-admin-ports",
+        advice: "Revoke the rule open to 0.0.0.0/0 or ::/0; reach hosts through Session \
+                 Manager, a VPN or a known address range instead.",
+        cli: &["aws ec2 revoke-security-group-ingress --group-id GROUP_ID \
+             --security-group-rule-ids RULE_ID --region REGION"],
+    },
+    Remediation {
+        check_id: "ec2.sg-open-high-risk-ports",
+        advice: "Revoke the rule open to 0.0.0.0/0 or ::/0; admit only the sources that need \
+                 the port.",
+        cli: &["aws ec2 revoke-security-group-ingress --group-id GROUP_ID \
+             --security-group-rule-ids RULE_ID --region REGION"],
+    },
+    Remediation {
+        check_id: "ec2.ebs-default-encryption",
+        advice: "Turn on EBS encryption by default in the region.",
+        cli: &["aws ec2 enable-ebs-encryption-by-default --region REGION"],
+    },
+    Remediation {
+        check_id: "ec2.vpc-flow-logs",
+        advice: "Create a flow log for the VPC (rejected traffic at least).",
+        cli: &[
+            "aws ec2 create-flow-logs --resource-type VPC --resource-ids VPC_ID \
+             --traffic-type REJECT --log-destination-type s3 \
+             --log-destination arn:aws:s3:::BUCKET --region REGION",
+        ],
+    },
+    Remediation {
+        check_id: "config.recorder",
+        advice: "Create a configuration recorder for all resource types, a delivery \
+                 channel, and start the recorder.",
+        cli: &[
+            "aws configservice put-configuration-recorder --configuration-recorder \
+             name=default,roleARN=ROLE_ARN --recording-group allSupported=true \
+             --region REGION",
+            "aws configservice start-configuration-recorder \
+             --configuration-recorder-name default --region REGION",
+        ],
+    },
 ];
 
 /// The guidance for `check_id`, if there is any.
@@ -142,6 +214,9 @@ mod tests {
             assert!(!r.advice.is_empty());
         }
         assert!(remediation("iam.console-mfa").is_some());
+        for id in crate::posture::baseline::CHECK_IDS {
+            assert!(remediation(id).is_some(), "{id}");
+        }
         assert!(remediation("nope").is_none());
     }
 }

@@ -70,6 +70,9 @@ impl<'a> Resolver<'a> {
     pub fn check(&self, check: &CheckResult) -> (String, &'static str) {
         let account = check.account_id.as_str();
         let resource = check.resource.as_str();
+        if crate::posture::baseline::is_baseline(check.check_id) {
+            return self.baseline(check);
+        }
         match check.check_id.split('.').next() {
             Some("guardduty") => self.detector(check),
             Some("cloudwatch") => {
@@ -80,6 +83,26 @@ impl<'a> Resolver<'a> {
                 }
             }
             _ => self.iam(account, resource),
+        }
+    }
+
+    /// Security groups and VPCs by ARN; the account-wide and per-region controls (and any
+    /// that could not be evaluated) are about the account.
+    fn baseline(&self, check: &CheckResult) -> (String, &'static str) {
+        let region = check.region.as_deref().unwrap_or_default();
+        let id = crate::posture::baseline::group_id(&check.resource);
+        let ec2 = |kind: &str| {
+            format!(
+                "arn:{}:ec2:{region}:{}:{kind}/{id}",
+                self.partition, check.account_id
+            )
+        };
+        if id.starts_with("sg-") {
+            (ec2("security-group"), "AwsEc2SecurityGroup")
+        } else if id.starts_with("vpc-") {
+            (ec2("vpc"), "AwsEc2Vpc")
+        } else {
+            (check.account_id.clone(), "AwsAccount")
         }
     }
 

@@ -4,7 +4,10 @@
 
 pub mod demo;
 
-use crate::domain::{Alarm, CallerIdentity, DetectorStatus, Finding, IdentityInventory, SourceId};
+use crate::domain::{
+    AccountBaseline, Alarm, CallerIdentity, DetectorStatus, Finding, IdentityInventory,
+    RegionalBaseline, SourceId,
+};
 use async_trait::async_trait;
 use std::fmt;
 
@@ -22,6 +25,10 @@ pub enum SourceData {
     },
     /// The account's IAM inventory.
     Identity(Box<IdentityInventory>),
+    /// One region's baseline (security groups, EBS, flow logs, Config): the full set.
+    RegionalBaseline(Box<RegionalBaseline>),
+    /// The account-wide baseline (trails, monitoring filters, Block Public Access).
+    AccountBaseline(Box<AccountBaseline>),
 }
 
 /// Why a poll failed, in terms the user can act on.

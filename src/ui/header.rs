@@ -67,6 +67,24 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         right,
     );
 
+    let mut spans = source_spans(app, theme, SourceKind::label);
+    let width: usize = spans.iter().map(|s| s.content.width()).sum();
+    if width > usize::from(bottom.width) {
+        // Narrow terminals: short source names, so every source's age stays visible.
+        spans = source_spans(app, theme, SourceKind::short_label);
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(theme.header),
+        bottom,
+    );
+}
+
+/// The regions, then the age (or state) of the freshest data of each kind of source.
+fn source_spans<'a>(
+    app: &'a App,
+    theme: &Theme,
+    label: fn(SourceKind) -> &'static str,
+) -> Vec<Span<'a>> {
     let mut spans = vec![Span::styled(
         format!(
             " {} │",
@@ -82,29 +100,26 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             .any(|(id, s)| id.kind == kind && s.polling);
         let (text, style) = match (error, freshest) {
             (Some(_), Some(t)) => (
-                format!("{} ERROR, data {}", kind.label(), age(app.now, t)),
+                format!("{} ERROR, data {}", label(kind), age(app.now, t)),
                 theme.error,
             ),
-            (Some(_), None) => (format!("{} ERROR", kind.label()), theme.error),
+            (Some(_), None) => (format!("{} ERROR", label(kind)), theme.error),
             (None, Some(t)) => {
                 let limit =
                     i64::try_from(app.settings.refresh_secs.saturating_mul(3)).unwrap_or(i64::MAX);
                 let stale = (app.now - t).num_seconds() > limit;
                 let style = if stale { theme.stale } else { theme.header };
-                (format!("{} {}", kind.label(), age(app.now, t)), style)
+                (format!("{} {}", label(kind), age(app.now, t)), style)
             }
-            (None, None) if polling => (format!("{} loading…", kind.label()), theme.stale),
-            (None, None) => (format!("{} waiting", kind.label()), theme.stale),
+            (None, None) if polling => (format!("{} loading…", label(kind)), theme.stale),
+            (None, None) => (format!("{} waiting", label(kind)), theme.stale),
         };
         spans.push(Span::styled(" ", theme.header));
         spans.push(Span::styled(text, theme.header.patch(style)));
         spans.push(Span::styled(" │", theme.header));
     }
     spans.pop();
-    frame.render_widget(
-        Paragraph::new(Line::from(spans)).style(theme.header),
-        bottom,
-    );
+    spans
 }
 
 /// The tab bar: number, title and row count of each tab. On narrow terminals counts go

@@ -106,5 +106,21 @@ fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
                 None,
             )
         }
+        SourceKind::Baseline => {
+            let baseline: Vec<_> = data
+                .checks
+                .iter()
+                .filter(|c| crate::posture::baseline::is_baseline(c.check_id))
+                .collect();
+            let failing = baseline.iter().filter(|c| c.failed()).count();
+            let unevaluated = baseline
+                .iter()
+                .filter(|c| c.evidence.starts_with("could not be evaluated"))
+                .count();
+            (
+                format!("{failing} failing of {} results", baseline.len()),
+                (unevaluated > 0).then(|| format!("{unevaluated} not evaluated")),
+            )
+        }
     }
 }

@@ -209,3 +209,15 @@ pub async fn put_alarm(client: &aws_sdk_cloudwatch::Client, name: &str) {
         .await
         .unwrap_or_else(|e| panic!("PutMetricAlarm {name}: {e}"));
 }
+
+/// The operation of a JSON-protocol request (CloudTrail, AWS Config, CloudWatch Logs): the
+/// part of its `X-Amz-Target` header after the dot, e.g. `DescribeTrails`.
+pub fn json_operation(request: &Value) -> Option<String> {
+    let headers = request["headers"].as_object()?;
+    headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("x-amz-target"))
+        .and_then(|(_, value)| value.as_str())
+        .and_then(|target| target.rsplit('.').next())
+        .map(str::to_string)
+}

@@ -2,6 +2,7 @@
 //! snapshots and update tests are deterministic.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod baseline;
 pub mod emulator;
 pub mod fault_proxy;
 pub mod pty;

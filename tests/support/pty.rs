@@ -144,6 +144,15 @@ impl Console {
     }
 }
 
+/// The binary with dummy keys in its environment and no other AWS configuration.
+pub fn console_with_env_keys(
+    args: &[String],
+    extra: &[(&str, &str)],
+) -> (Console, tempfile::TempDir) {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    aws_console(&args, extra)
+}
+
 /// The real binary with dummy AWS keys in its environment and no other AWS configuration
 /// (an isolated HOME); `extra` adds or overrides variables.
 pub fn aws_console(args: &[&str], extra: &[(&str, &str)]) -> (Console, tempfile::TempDir) {

@@ -2,8 +2,10 @@
 //! clock; actions are kept here, in order, and laid over what is generated, so a
 //! deactivated key stays inactive and an archived finding stays archived — as on AWS.
 
-use crate::domain::{Alarm, Finding, IdentityInventory};
-use crate::remediation::effects::{apply_to_alarm, apply_to_identity, archives};
+use crate::domain::{AccountBaseline, Alarm, Finding, IdentityInventory, RegionalBaseline};
+use crate::remediation::effects::{
+    apply_to_account, apply_to_alarm, apply_to_identity, apply_to_regional, archives,
+};
 use crate::remediation::{Execute, Offer};
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex};
@@ -35,6 +37,14 @@ impl Changes {
 
     pub fn apply_alarms(&self, alarms: &mut [Alarm]) {
         self.each(|offer| alarms.iter_mut().for_each(|a| apply_to_alarm(a, offer)));
+    }
+
+    pub fn apply_regional(&self, baseline: &mut RegionalBaseline) {
+        self.each(|offer| apply_to_regional(baseline, offer));
+    }
+
+    pub fn apply_account(&self, baseline: &mut AccountBaseline) {
+        self.each(|offer| apply_to_account(baseline, offer));
     }
 
     /// Drops the findings archived by the actions (the last word on each wins).

@@ -19,6 +19,7 @@ pub const STREAM_INSTANCES: u64 = 7;
 pub const STREAM_DETECTORS: u64 = 8;
 pub const STREAM_KEYS: u64 = 9;
 pub const STREAM_FINDING_IDS: u64 = 10;
+pub const STREAM_BASELINE: u64 = 11;
 
 pub const DAY: i64 = 86_400;
 

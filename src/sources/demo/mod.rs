@@ -8,6 +8,7 @@
 
 mod alarm_catalog;
 mod alarms;
+mod baseline;
 mod catalog;
 mod changes;
 mod finding_catalog;
@@ -23,7 +24,10 @@ mod tests;
 mod user_plans;
 
 use crate::clock::SharedClock;
-use crate::domain::{Alarm, CallerIdentity, DetectorStatus, Finding, IdentityInventory};
+use crate::domain::{
+    AccountBaseline, Alarm, CallerIdentity, DetectorStatus, Finding, IdentityInventory,
+    RegionalBaseline,
+};
 use crate::sources::{Session, Source};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -197,6 +201,20 @@ impl DemoWorld {
         inventory
     }
 
+    /// The baseline of `region` with the actions taken laid over it (`None` outside the demo).
+    pub fn regional_baseline(&self, region: &str) -> Option<RegionalBaseline> {
+        let mut baseline = baseline::regional(self.seed, region)?;
+        self.changes.apply_regional(&mut baseline);
+        Some(baseline)
+    }
+
+    /// The account-wide baseline with the actions taken laid over it.
+    pub fn account_baseline(&self) -> AccountBaseline {
+        let mut baseline = baseline::account();
+        self.changes.apply_account(&mut baseline);
+        baseline
+    }
+
     /// Population multiplier the world was built with (at least 1).
     pub fn scale(&self) -> u32 {
         self.scale
@@ -207,17 +225,18 @@ fn region_slot(region: &str) -> Option<usize> {
     DEMO_REGIONS.iter().position(|r| *r == region)
 }
 
-/// Builds a Session whose sources are: one Identity source (region None), and one Alarms
-/// and one Findings source per [`DEMO_REGIONS`] entry; all share one `Arc<DemoWorld>` and the
-/// clock. The world is anchored at `clock.now()` when the session is built.
+/// Builds a Session whose sources are: one Identity and one account baseline source (region
+/// None), and one Alarms, one Findings and one baseline source per [`DEMO_REGIONS`] entry;
+/// all share one `Arc<DemoWorld>` and the clock. The world is anchored at `clock.now()` when the session is built.
 pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
     let anchor = clock.now();
     let world = Arc::new(DemoWorld::new(options, anchor));
-    let mut list: Vec<Box<dyn Source>> = Vec::with_capacity(1 + 2 * DEMO_REGIONS.len());
+    let mut list: Vec<Box<dyn Source>> = Vec::with_capacity(2 + 3 * DEMO_REGIONS.len());
     list.push(Box::new(sources::DemoIdentity::new(
         world.clone(),
         clock.clone(),
     )));
+    list.push(Box::new(sources::DemoAccountBaseline::new(world.clone())));
     for region in DEMO_REGIONS {
         list.push(Box::new(sources::DemoAlarms::new(
             world.clone(),
@@ -227,6 +246,10 @@ pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
         list.push(Box::new(sources::DemoFindings::new(
             world.clone(),
             clock.clone(),
+            region,
+        )));
+        list.push(Box::new(sources::DemoRegionalBaseline::new(
+            world.clone(),
             region,
         )));
     }

@@ -90,7 +90,7 @@ async fn session_has_one_identity_and_a_source_per_service_and_region() -> TestR
         "arn:aws:sts::111122223333:assumed-role/SecurityOncall/oncall-demo"
     );
     let ids: Vec<SourceId> = session.sources.iter().map(|s| s.id().clone()).collect();
-    assert_eq!(ids.len(), 7);
+    assert_eq!(ids.len(), 11);
     assert!(ids.iter().all(|id| id.account_id == DEMO_ACCOUNT_ID));
     assert_eq!(
         ids.iter()
@@ -117,6 +117,14 @@ async fn session_has_one_identity_and_a_source_per_service_and_region() -> TestR
                 assert_eq!(upserts.is_empty(), syd);
             }
             SourceData::Identity(inv) => assert_eq!(inv.users.len(), 40),
+            SourceData::RegionalBaseline(b) => {
+                assert_eq!(Some(&b.region), region.as_ref());
+                assert!(b.security_groups.is_ok_and(|g| g.len() >= 3));
+            }
+            SourceData::AccountBaseline(b) => {
+                assert!(region.is_none());
+                assert!(b.trails.is_ok_and(|t| t.len() == 1));
+            }
         }
     }
     Ok(())

@@ -160,3 +160,67 @@ impl Source for DemoIdentity {
         Ok(SourceData::Identity(Box::new(inventory)))
     }
 }
+
+/// One region's baseline (security groups, EBS, VPCs, Config): the full set every poll.
+pub struct DemoRegionalBaseline {
+    id: SourceId,
+    world: Arc<DemoWorld>,
+}
+
+impl DemoRegionalBaseline {
+    pub fn new(world: Arc<DemoWorld>, region: &str) -> Self {
+        DemoRegionalBaseline {
+            id: source_id(SourceKind::Baseline, Some(region)),
+            world,
+        }
+    }
+}
+
+#[async_trait]
+impl Source for DemoRegionalBaseline {
+    fn id(&self) -> &SourceId {
+        &self.id
+    }
+
+    async fn poll(&mut self) -> Result<SourceData, SourceError> {
+        let region = self.id.region.clone().unwrap_or_default();
+        let baseline = self
+            .world
+            .regional_baseline(&region)
+            .ok_or_else(|| SourceError {
+                source_id: self.id.clone(),
+                operation: "DescribeSecurityGroups".into(),
+                kind: SourceErrorKind::Service,
+                message: format!("{region} is not a region of the demo account"),
+            })?;
+        Ok(SourceData::RegionalBaseline(Box::new(baseline)))
+    }
+}
+
+/// The account-wide baseline (trails, monitoring filters, Block Public Access).
+pub struct DemoAccountBaseline {
+    id: SourceId,
+    world: Arc<DemoWorld>,
+}
+
+impl DemoAccountBaseline {
+    pub fn new(world: Arc<DemoWorld>) -> Self {
+        DemoAccountBaseline {
+            id: source_id(SourceKind::Baseline, None),
+            world,
+        }
+    }
+}
+
+#[async_trait]
+impl Source for DemoAccountBaseline {
+    fn id(&self) -> &SourceId {
+        &self.id
+    }
+
+    async fn poll(&mut self) -> Result<SourceData, SourceError> {
+        Ok(SourceData::AccountBaseline(Box::new(
+            self.world.account_baseline(),
+        )))
+    }
+}

@@ -1,0 +1,91 @@
+//! What a baseline check's row can be acted on as: the world-open rules of a failing
+//! security group, a region's EBS default, the account's Block Public Access, its trails.
+
+use crate::app::Data;
+use crate::posture::baseline;
+use crate::remediation::Target;
+
+/// The targets of a baseline check's row; empty for checks with no action.
+pub fn targets(
+    data: &Data,
+    check_id: &str,
+    account_id: &str,
+    region: Option<&str>,
+    resource: &str,
+) -> Vec<Target> {
+    let regional = || {
+        data.regional_baselines
+            .iter()
+            .find(|b| b.account_id == account_id && Some(b.region.as_str()) == region)
+    };
+    let account = || {
+        data.account_baselines
+            .iter()
+            .find(|b| b.account_id == account_id)
+    };
+    match check_id {
+        "ec2.sg-open-admin-ports" | "ec2.sg-open-high-risk-ports" => {
+            let Some(b) = regional() else {
+                return Vec::new();
+            };
+            let Some(group) =
+                b.security_groups.as_ref().ok().and_then(|groups| {
+                    groups.iter().find(|g| g.id == baseline::group_id(resource))
+                })
+            else {
+                return Vec::new();
+            };
+            let rules = if check_id == "ec2.sg-open-admin-ports" {
+                baseline::admin_rules(group)
+            } else {
+                baseline::high_risk_rules(group)
+            };
+            rules
+                .into_iter()
+                .map(|rule| Target::IngressRule {
+                    account_id: account_id.to_string(),
+                    region: b.region.clone(),
+                    group_id: group.id.clone(),
+                    group_name: group.name.clone(),
+                    rule: rule.clone(),
+                    present: true,
+                })
+                .collect()
+        }
+        "ec2.ebs-default-encryption" => regional()
+            .and_then(|b| {
+                let enabled = *b.ebs_encryption_by_default.as_ref().ok()?;
+                Some(vec![Target::EbsDefaults {
+                    account_id: account_id.to_string(),
+                    region: b.region.clone(),
+                    enabled,
+                }])
+            })
+            .unwrap_or_default(),
+        "s3.account-public-access-block" => account()
+            .and_then(|b| {
+                let block = b.public_access_block.as_ref().ok()?;
+                Some(vec![Target::PublicAccessBlock {
+                    account_id: account_id.to_string(),
+                    all_on: block.is_some_and(|b| b.all_on()),
+                }])
+            })
+            .unwrap_or_default(),
+        "cloudtrail.multi-region-logging" => account()
+            .and_then(|b| b.trails.as_ref().ok())
+            .map(|trails| {
+                trails
+                    .iter()
+                    .map(|t| Target::Trail {
+                        account_id: account_id.to_string(),
+                        region: t.home_region.clone(),
+                        name: t.name.clone(),
+                        arn: t.arn.clone(),
+                        logging: t.logging == Some(true),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,140 @@
+//! The account-level baseline controls: logging (CloudTrail, monitoring filters, AWS
+//! Config), network exposure (security groups, flow logs), public data (S3 Block Public
+//! Access) and encryption at rest (EBS). One file per control.
+//!
+//! A fact that could not be read (a denied call) gives the control a failing result that
+//! says it could not be evaluated and which permission it needs: unknown is not clean.
+
+mod cloudtrail;
+mod config;
+mod ebs;
+mod flow_logs;
+mod monitoring;
+mod s3;
+mod security_groups;
+
+pub use security_groups::{ADMIN_PORTS, HIGH_RISK_PORTS, admin_rules, group_id, high_risk_rules};
+
+use crate::domain::{
+    AccountBaseline, Alarm, CheckResult, CheckStatus, RegionalBaseline, Severity, Unreadable,
+};
+
+/// Runs every baseline control on what has been read so far.
+pub fn evaluate(
+    regional: &[RegionalBaseline],
+    account: &[AccountBaseline],
+    alarms: &[Alarm],
+    out: &mut Vec<CheckResult>,
+) {
+    for baseline in account {
+        cloudtrail::evaluate(baseline, out);
+        monitoring::evaluate(baseline, alarms, out);
+        s3::evaluate(baseline, out);
+    }
+    for baseline in regional {
+        security_groups::evaluate(baseline, out);
+        ebs::evaluate(baseline, out);
+        flow_logs::evaluate(baseline, out);
+        config::evaluate(baseline, out);
+    }
+}
+
+/// Every baseline control's ID, for the source a check depends on.
+pub const CHECK_IDS: &[&str] = &[
+    cloudtrail::MULTI_REGION_TRAIL.id,
+    monitoring::CIS_MONITORING.id,
+    s3::ACCOUNT_PUBLIC_ACCESS_BLOCK.id,
+    security_groups::ADMIN.id,
+    security_groups::HIGH_RISK.id,
+    ebs::EBS_DEFAULT_ENCRYPTION.id,
+    flow_logs::VPC_FLOW_LOGS.id,
+    config::CONFIG_RECORDER.id,
+];
+
+/// Whether a check reads the baseline sources.
+pub fn is_baseline(check_id: &str) -> bool {
+    CHECK_IDS.contains(&check_id)
+}
+
+/// What every control declares once.
+pub(crate) struct Control {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: Severity,
+    pub controls: &'static [&'static str],
+}
+
+impl Control {
+    pub fn result(
+        &self,
+        status: CheckStatus,
+        account_id: &str,
+        region: Option<&str>,
+        resource: impl Into<String>,
+        evidence: impl Into<String>,
+    ) -> CheckResult {
+        CheckResult {
+            check_id: self.id,
+            title: self.title,
+            severity: self.severity,
+            controls: self.controls,
+            status,
+            account_id: account_id.to_string(),
+            region: region.map(str::to_string),
+            resource: resource.into(),
+            evidence: evidence.into(),
+        }
+    }
+
+    /// The control could not be evaluated: a failing result naming the permission.
+    pub fn unreadable(
+        &self,
+        account_id: &str,
+        region: Option<&str>,
+        resource: impl Into<String>,
+        why: &Unreadable,
+    ) -> CheckResult {
+        self.result(
+            CheckStatus::Fail,
+            account_id,
+            region,
+            resource,
+            format!(
+                "could not be evaluated (needs {}): {}",
+                why.permission, why.message
+            ),
+        )
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::domain::{AccountBaseline, RegionalBaseline, Unreadable};
+
+    pub fn denied(permission: &str) -> Unreadable {
+        Unreadable {
+            permission: permission.into(),
+            message: "AccessDenied: not allowed".into(),
+        }
+    }
+
+    pub fn regional() -> RegionalBaseline {
+        RegionalBaseline {
+            account_id: "111122223333".into(),
+            region: "eu-west-1".into(),
+            security_groups: Ok(Vec::new()),
+            ebs_encryption_by_default: Ok(true),
+            vpcs: Ok(Vec::new()),
+            config_recorders: Ok(Vec::new()),
+        }
+    }
+
+    pub fn account() -> AccountBaseline {
+        AccountBaseline {
+            account_id: "111122223333".into(),
+            trails: Ok(Vec::new()),
+            metric_filters: Ok(Vec::new()),
+            public_access_block: Ok(None),
+        }
+    }
+}
