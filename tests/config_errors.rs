@@ -103,7 +103,10 @@ fn unknown_theme_name_lists_the_built_in_ones() {
     let (code, _, stderr) = run_with_config(&[], &["--demo", "--theme", "neon"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("no themes named `neon`"), "{stderr}");
-    assert!(stderr.contains("default, mono"), "{stderr}");
+    assert!(
+        stderr.contains("default, light, high-contrast, ansi16, mono"),
+        "{stderr}"
+    );
 }
 
 #[test]
