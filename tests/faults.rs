@@ -106,8 +106,10 @@ async fn a_dead_endpoint_shows_errors_keeps_the_data_and_recovers_by_itself() {
         let (mut console, _home) = console(&url);
         console.send("2");
         console.wait_for("fault-002");
+        console.wait_for("Findings 2");
         proxy.set(Fault::Drop);
-        let failing = console.wait_for("CloudWatch ERROR");
+        // The header names sources in full or, when narrow, by initials ("CW ERROR").
+        let failing = console.wait_for(" ERROR");
         assert!(failing.contains("fault-002"), "the data stays: {failing}");
         // Still responsive: tabs switch while every poll fails.
         console.send("3");
@@ -136,12 +138,14 @@ async fn a_five_second_answer_never_freezes_input() {
         console.wait_for("CloudWatch");
         console.send("2");
         console.wait_for("fault-001");
+        console.wait_for("Findings 1");
+        let before_delay = proxy.requests();
         proxy.set(Fault::Delay(Duration::from_secs(5)));
-        // Let answers already on their way arrive; from now on every answer takes 5 s.
-        std::thread::sleep(Duration::from_millis(500));
-        let asked = proxy.requests();
+        // Let answers already on their way arrive (every source polls every 2 s); from now
+        // on every answer takes 5 s.
+        std::thread::sleep(Duration::from_millis(2500));
         let forwarded = proxy.forwarded();
-        console.send("\x12"); // Ctrl-r: every source polls now, into the delay
+        console.send("\x12"); // Ctrl-r: every source polls now (or is already waiting)
         // Keys are handled while those polls wait.
         console.send("4");
         console.wait_for("Identity");
@@ -149,7 +153,10 @@ async fn a_five_second_answer_never_freezes_input() {
         console.wait_for("Findings 1");
         console.send("?");
         console.wait_for("Keys (? or Esc closes)");
-        assert!(proxy.requests() > asked, "polls are waiting on the proxy");
+        assert!(
+            proxy.requests() > before_delay,
+            "polls are waiting on the proxy"
+        );
         assert_eq!(
             proxy.forwarded(),
             forwarded,
