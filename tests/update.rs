@@ -6,7 +6,7 @@ mod support;
 use chrono::Duration;
 use crossterm::event::KeyCode;
 use support::{ctrl, empty_app, fixed_now, key, loaded_app, press, session};
-use watchpost::app::{Effect, Mode, Msg, SourceEvent, update};
+use watchpost::app::{Effect, Mode, Msg, SourceEvent, TableView, update};
 use watchpost::domain::{AlarmState, SourceId, SourceKind};
 use watchpost::panes::Tab;
 use watchpost::sources::demo::{DEMO_ACCOUNT_ID, DemoOptions, DemoWorld};
@@ -493,4 +493,101 @@ fn expired_credentials_are_an_account_wide_problem_until_a_poll_succeeds() {
     let mut session = session();
     support::poll_all(&mut app, &mut session);
     assert_eq!(app.credentials_problem(), None);
+}
+
+/// What a full recomputation gives for the app's data: the triage queue, the checks, and
+/// every table's rows with the app's filters and sort orders.
+fn assert_same_as_full_recomputation(app: &watchpost::app::App, when: &str) {
+    let mut data = app.data.clone();
+    data.derive_all(
+        &app.settings.thresholds,
+        app.settings.alarm_severity,
+        fixed_now(),
+    );
+    assert_eq!(app.data.triage, data.triage, "triage queue {when}");
+    assert_eq!(app.data.checks, data.checks, "checks {when}");
+    assert_eq!(app.data.summary, data.summary, "summary {when}");
+    for tab in Tab::ALL {
+        let view = app.view(tab);
+        let mut fresh = TableView::new(tab.pane());
+        fresh.filter = view.filter.clone();
+        fresh.sort_column = view.sort_column;
+        fresh.descending = view.descending;
+        fresh.rebuild(tab.pane(), &data);
+        assert_eq!(view.rows, fresh.rows, "{tab:?} rows {when}");
+    }
+}
+
+fn send_findings(app: &mut watchpost::app::App, upserts: Vec<watchpost::domain::Finding>) {
+    let region = upserts[0].region.clone();
+    let detector = app
+        .data
+        .detectors
+        .iter()
+        .find(|d| d.region == region)
+        .unwrap()
+        .clone();
+    let data = SourceData::Findings {
+        detector,
+        upserts,
+        complete: false,
+    };
+    update(
+        app,
+        Msg::Source(SourceEvent::Data {
+            id: demo_source(SourceKind::Findings, region),
+            data,
+            at: fixed_now(),
+        }),
+    );
+}
+
+#[test]
+fn incremental_updates_match_a_full_recomputation() {
+    let mut app = loaded_app();
+    press(&mut app, "3jj");
+    press(&mut app, "1jjj");
+    assert_same_as_full_recomputation(&app, "after loading");
+    let region = app.data.findings[0].region.clone();
+    let same_region: Vec<usize> = (0..app.data.findings.len())
+        .filter(|&i| app.data.findings[i].region == region)
+        .collect();
+
+    // Re-scored and re-seen findings move within and into and out of the queue; a new one
+    // arrives; one is seen again at the very same time as another (a tie).
+    let mut batch = Vec::new();
+    for (n, &i) in same_region.iter().take(6).enumerate() {
+        let mut f = app.data.findings[i].clone();
+        f.severity_score = [8.5, 2.0, 5.0, 9.5, 7.0, 4.0][n];
+        f.last_seen = fixed_now() - Duration::seconds(30 * (n as i64 % 3));
+        f.count += 1;
+        batch.push(f);
+    }
+    let mut new = batch[0].clone();
+    new.id = "0123456789abcdef0123456789abcdef".into();
+    new.severity_score = 6.0;
+    batch.push(new);
+    send_findings(&mut app, batch);
+    assert_same_as_full_recomputation(&app, "after a batch");
+
+    // With a filter and another sort order on both tables.
+    press(&mut app, "/e");
+    update(&mut app, key(KeyCode::Enter));
+    press(&mut app, "3ss/i");
+    update(&mut app, key(KeyCode::Enter));
+    let mut batch = Vec::new();
+    for &i in same_region.iter().skip(3).take(5) {
+        let mut f = app.data.findings[i].clone();
+        f.severity_score = 9.0 - f.severity_score / 2.0;
+        f.last_seen = fixed_now() - Duration::seconds(5);
+        batch.push(f);
+    }
+    send_findings(&mut app, batch);
+    assert_same_as_full_recomputation(&app, "with filters");
+
+    // An archived finding renumbers the rest: everything is recomputed.
+    let mut gone = app.data.findings[same_region[1]].clone();
+    gone.archived = true;
+    send_findings(&mut app, vec![gone]);
+    assert_same_as_full_recomputation(&app, "after archiving");
 }

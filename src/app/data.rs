@@ -1,6 +1,7 @@
 //! The data the console holds, merged from every source, and what is derived from it
-//! (posture results and the Overview's triage queue). Derived data is recomputed when data
-//! arrives, never per frame.
+//! (posture results, the Overview's triage queue and its counters). Derived data is
+//! recomputed when data arrives, never per frame, and only as far as the data changed: a
+//! batch of updated findings re-ranks those findings in the queue instead of rebuilding it.
 
 use crate::domain::{
     Alarm, AlarmState, CheckResult, DetectorStatus, Finding, IdentityInventory, Severity, SourceId,
@@ -9,8 +10,13 @@ use crate::domain::{
 use crate::journal::JournalContents;
 use crate::posture::{self, Thresholds};
 use crate::sources::SourceData;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
+
+/// Posture is evaluated again when what it reads changes (IAM inventory, alarms, detectors),
+/// and otherwise at most this often as time passes (its rules count days).
+const POSTURE_MAX_AGE: TimeDelta = TimeDelta::seconds(60);
 
 #[derive(Clone, Debug, Default)]
 pub struct Data {
@@ -28,6 +34,86 @@ pub struct Data {
     pub journal_path: Option<String>,
     /// Failing checks per subject (`root` or a user name), for the Identity pane.
     user_failures: HashMap<String, usize>,
+    /// The Overview's counters, kept up to date by `derive` so a frame never counts.
+    pub summary: Summary,
+    /// Where each triage item comes from, in step with `triage`: its source (0 alarms,
+    /// 1 findings, 2 checks) and index there. Ties in the queue's order fall back to it.
+    triage_origin: Vec<(u8, usize)>,
+    /// What changed since the last `derive`.
+    pending: Pending,
+    /// When posture was last evaluated, with which thresholds.
+    evaluated: Option<(DateTime<Utc>, Thresholds)>,
+    /// The alarm severity the triage queue was ranked with.
+    triage_alarm_severity: Option<Severity>,
+}
+
+/// Counts shown in the Overview's summary lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Alarms in ALARM, INSUFFICIENT_DATA and OK.
+    pub alarms_alarm: usize,
+    pub alarms_insufficient: usize,
+    pub alarms_ok: usize,
+    /// Findings per severity, indexed by `Severity as usize`.
+    pub findings: [usize; 5],
+    /// Failing IAM checks.
+    pub failing_iam_checks: usize,
+}
+
+impl Summary {
+    pub fn findings_of(&self, severity: Severity) -> usize {
+        self.findings.get(severity as usize).copied().unwrap_or(0)
+    }
+}
+
+/// Which findings changed since the last `derive`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum FindingsChange {
+    #[default]
+    None,
+    /// These rows (indices into `findings`) are new or changed; every other row kept its
+    /// index and content.
+    Rows(Vec<usize>),
+    /// Rows were removed or renumbered.
+    All,
+}
+
+impl FindingsChange {
+    fn add(&mut self, rows: Vec<usize>) {
+        match self {
+            FindingsChange::None => *self = FindingsChange::Rows(rows),
+            FindingsChange::Rows(existing) => existing.extend(rows),
+            FindingsChange::All => {}
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct Pending {
+    identity: bool,
+    alarms: bool,
+    detectors: bool,
+    findings: FindingsChange,
+}
+
+/// What `derive` changed, so the console brings only the affected tables up to date.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Derived {
+    pub identity: bool,
+    pub alarms: bool,
+    /// Posture was evaluated again.
+    pub checks: bool,
+    pub findings: FindingsChange,
+    /// How the triage queue moved, if it changed.
+    pub triage: Option<TriageChange>,
+}
+
+/// How the triage queue changed: `remap[i]` is the new position of the item that was at
+/// `i` (`None`: it left), and `added` holds the positions of new or re-ranked items.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TriageChange {
+    pub remap: Vec<Option<usize>>,
+    pub added: Vec<usize>,
 }
 
 /// What an update changed that the console should react to.
@@ -51,6 +137,7 @@ impl Data {
             }
             SourceData::Identity(inventory) => {
                 self.identity = Some(*inventory);
+                self.pending.identity = true;
                 Applied::default()
             }
         }
@@ -86,6 +173,7 @@ impl Data {
         }
         self.alarms.retain(|a| !in_scope(a));
         self.alarms.extend(alarms);
+        self.pending.alarms = true;
         applied
     }
 
@@ -101,29 +189,47 @@ impl Data {
             .iter_mut()
             .find(|d| d.account_id == detector.account_id && d.region == detector.region)
         {
-            Some(existing) => *existing = detector,
-            None => self.detectors.push(detector),
+            Some(existing) => {
+                if *existing != detector {
+                    self.pending.detectors = true;
+                    *existing = detector;
+                }
+            }
+            None => {
+                self.pending.detectors = true;
+                self.detectors.push(detector);
+            }
         }
+        let mut renumbered = false;
         if complete {
             let keep: HashSet<&str> = upserts.iter().map(|f| f.id.as_str()).collect();
             let region = id.region.as_deref();
+            let before = self.findings.len();
             self.findings.retain(|f| {
                 f.account_id != id.account_id
                     || Some(f.region.as_str()) != region
                     || keep.contains(f.id.as_str())
             });
-            self.reindex_findings();
+            if self.findings.len() != before {
+                renumbered = true;
+                self.reindex_findings();
+            }
         }
         let mut removed = false;
+        let mut changed = Vec::with_capacity(upserts.len());
         for finding in upserts {
             match self.finding_index.get(&finding.id) {
                 Some(&i) => {
                     if let Some(slot) = self.findings.get_mut(i) {
                         removed |= finding.archived;
-                        *slot = finding;
+                        if *slot != finding {
+                            *slot = finding;
+                            changed.push(i);
+                        }
                     }
                 }
                 None if !finding.archived => {
+                    changed.push(self.findings.len());
                     self.finding_index
                         .insert(finding.id.clone(), self.findings.len());
                     self.findings.push(finding);
@@ -134,6 +240,12 @@ impl Data {
         if removed {
             self.findings.retain(|f| !f.archived);
             self.reindex_findings();
+            renumbered = true;
+        }
+        if renumbered {
+            self.pending.findings = FindingsChange::All;
+        } else if !changed.is_empty() {
+            self.pending.findings.add(changed);
         }
     }
 
@@ -152,33 +264,207 @@ impl Data {
             .and_then(|&i| self.findings.get(i))
     }
 
-    /// Recomputes posture results and the triage queue from the current data.
+    /// Brings posture results, the triage queue and the summary up to date with what
+    /// changed since the last call, and says what changed.
     pub fn derive(
         &mut self,
         thresholds: &Thresholds,
         alarm_severity: Severity,
         now: DateTime<Utc>,
-    ) {
+    ) -> Derived {
+        let pending = std::mem::take(&mut self.pending);
+        let evaluate = pending.identity
+            || pending.alarms
+            || pending.detectors
+            || self.evaluated.as_ref().is_none_or(|(at, used)| {
+                used != thresholds || now < *at || now - *at >= POSTURE_MAX_AGE
+            });
+        if evaluate {
+            self.evaluate_posture(thresholds, now);
+        }
+        if pending.alarms {
+            self.count_alarms();
+        }
+        if pending.findings != FindingsChange::None {
+            self.count_findings();
+        }
+        let alarms_changed =
+            pending.alarms || self.triage_alarm_severity != Some(alarm_severity);
+        let triage = if alarms_changed || evaluate || pending.findings != FindingsChange::None {
+            self.triage_alarm_severity = Some(alarm_severity);
+            Some(self.rerank(alarm_severity, alarms_changed, evaluate, &pending.findings))
+        } else {
+            None
+        };
+        Derived {
+            identity: pending.identity,
+            alarms: pending.alarms,
+            checks: evaluate,
+            findings: pending.findings,
+            triage,
+        }
+    }
+
+    /// Recomputes everything derived, as if all data had just arrived.
+    pub fn derive_all(
+        &mut self,
+        thresholds: &Thresholds,
+        alarm_severity: Severity,
+        now: DateTime<Utc>,
+    ) -> Derived {
+        self.pending = Pending {
+            identity: true,
+            alarms: true,
+            detectors: true,
+            findings: FindingsChange::All,
+        };
+        self.derive(thresholds, alarm_severity, now)
+    }
+
+    fn evaluate_posture(&mut self, thresholds: &Thresholds, now: DateTime<Utc>) {
+        // The old results go first, so two full sets are never held at once.
+        self.checks = Vec::new();
         let inventory = posture::Inventory {
             identity: self.identity.as_ref(),
             detectors: &self.detectors,
             alarms: &self.alarms,
         };
         self.checks = posture::evaluate(&inventory, thresholds, now);
+        self.evaluated = Some((now, thresholds.clone()));
         self.user_failures.clear();
+        let mut failing = 0;
         for check in self
             .checks
             .iter()
             .filter(|c| c.failed() && c.check_id.starts_with("iam."))
         {
+            failing += 1;
             *self
                 .user_failures
                 .entry(Data::check_subject(&check.resource).to_string())
                 .or_default() += 1;
         }
-        self.triage = triage(self, alarm_severity);
+        self.summary.failing_iam_checks = failing;
     }
 
+    fn count_alarms(&mut self) {
+        let count = |state| self.alarms.iter().filter(|a| a.state == state).count();
+        self.summary.alarms_alarm = count(AlarmState::Alarm);
+        self.summary.alarms_insufficient = count(AlarmState::InsufficientData);
+        self.summary.alarms_ok = count(AlarmState::Ok);
+    }
+
+    fn count_findings(&mut self) {
+        let mut counts = [0; 5];
+        for finding in &self.findings {
+            if let Some(n) = counts.get_mut(finding.severity() as usize) {
+                *n += 1;
+            }
+        }
+        self.summary.findings = counts;
+    }
+
+    /// Re-ranks the triage queue: the items of whatever changed (every alarm, every check,
+    /// or some findings) leave it, their new items are sorted and merged in, and every
+    /// other item keeps its relative place. The result is exactly the full sort.
+    fn rerank(
+        &mut self,
+        alarm_severity: Severity,
+        alarms: bool,
+        checks: bool,
+        findings: &FindingsChange,
+    ) -> TriageChange {
+        let mut changed_findings = vec![false; self.findings.len()];
+        let all_findings = match findings {
+            FindingsChange::None => false,
+            FindingsChange::All => true,
+            FindingsChange::Rows(rows) => {
+                for &row in rows {
+                    if let Some(flag) = changed_findings.get_mut(row) {
+                        *flag = true;
+                    }
+                }
+                false
+            }
+        };
+        let stale = |(source, index): (u8, usize)| match source {
+            0 => alarms,
+            1 => all_findings || changed_findings.get(index).copied().unwrap_or(true),
+            _ => checks,
+        };
+
+        let mut fresh: Vec<(TriageItem, (u8, usize))> = Vec::new();
+        if alarms {
+            fresh.extend(
+                self.alarms
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.state == AlarmState::Alarm)
+                    .map(|(i, a)| (alarm_item(a, alarm_severity), (0, i))),
+            );
+        }
+        let finding_rows: Box<dyn Iterator<Item = usize>> = match findings {
+            FindingsChange::None => Box::new(std::iter::empty()),
+            FindingsChange::All => Box::new(0..self.findings.len()),
+            FindingsChange::Rows(_) => Box::new(
+                changed_findings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, changed)| **changed)
+                    .map(|(i, _)| i),
+            ),
+        };
+        for i in finding_rows {
+            if let Some(f) = self.findings.get(i).filter(|f| in_triage(f)) {
+                fresh.push((finding_item(f), (1, i)));
+            }
+        }
+        if checks {
+            fresh.extend(
+                self.checks
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.failed())
+                    .map(|(i, c)| (check_item(c), (2, i))),
+            );
+        }
+        fresh.sort_by(|(a, ao), (b, bo)| rank(a, *ao, b, *bo));
+
+        let old = std::mem::take(&mut self.triage);
+        let old_origin = std::mem::take(&mut self.triage_origin);
+        let kept = old_origin.iter().filter(|o| !stale(**o)).count();
+        let mut triage = Vec::with_capacity(kept + fresh.len());
+        let mut origin = Vec::with_capacity(kept + fresh.len());
+        let mut change = TriageChange {
+            remap: Vec::with_capacity(old.len()),
+            added: Vec::with_capacity(fresh.len()),
+        };
+        let mut fresh = fresh.into_iter().peekable();
+        for (item, from) in old.into_iter().zip(old_origin) {
+            if stale(from) {
+                change.remap.push(None);
+                continue;
+            }
+            while let Some((new, new_from)) =
+                fresh.next_if(|(new, new_from)| rank(new, *new_from, &item, from).is_lt())
+            {
+                change.added.push(triage.len());
+                triage.push(new);
+                origin.push(new_from);
+            }
+            change.remap.push(Some(triage.len()));
+            triage.push(item);
+            origin.push(from);
+        }
+        for (new, new_from) in fresh {
+            change.added.push(triage.len());
+            triage.push(new);
+            origin.push(new_from);
+        }
+        self.triage = triage;
+        self.triage_origin = origin;
+        change
+    }
     /// How many checks fail for `root` or a user.
     pub fn failures_of(&self, subject: &str) -> usize {
         self.user_failures.get(subject).copied().unwrap_or(0)
@@ -201,62 +487,66 @@ fn check_source(check_id: &str) -> crate::domain::SourceKind {
     }
 }
 
-/// Alarms in ALARM, unarchived findings at or above Medium, and failing checks, ranked by
-/// severity, then most recent first.
-fn triage(data: &Data, alarm_severity: Severity) -> Vec<TriageItem> {
+/// The triage queue's order: severity, then most recent first; ties keep the order of
+/// their sources (alarms, findings, checks) and of the items within each.
+fn rank(a: &TriageItem, a_from: (u8, usize), b: &TriageItem, b_from: (u8, usize)) -> Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then(b.since.cmp(&a.since))
+        .then(a_from.cmp(&b_from))
+}
+
+/// Unarchived findings at or above Medium are in the queue.
+fn in_triage(f: &Finding) -> bool {
+    !f.archived && f.severity() >= Severity::Medium
+}
+
+fn alarm_item(a: &Alarm, alarm_severity: Severity) -> TriageItem {
     use crate::domain::SourceKind;
-    let alarms = data
-        .alarms
-        .iter()
-        .filter(|a| a.state == AlarmState::Alarm)
-        .map(|a| TriageItem {
-            severity: alarm_severity,
-            source: SourceKind::Alarms,
-            title: format!("{} in ALARM", a.name),
-            resource: a
-                .metric
-                .as_ref()
-                .map(|m| format!("{} {}", m.namespace, m.metric_name))
-                .unwrap_or_else(|| "composite".to_string()),
-            account_id: a.account_id.clone(),
-            region: Some(a.region.clone()),
-            since: Some(a.state_updated),
-            item: TriageRef::Alarm { arn: a.arn.clone() },
-        });
-    let findings = data
-        .findings
-        .iter()
-        .filter(|f| !f.archived && f.severity() >= Severity::Medium)
-        .map(|f| TriageItem {
-            severity: f.severity(),
-            source: SourceKind::Findings,
-            title: f.title.clone(),
-            resource: format!("{} {}", f.resource.kind, f.resource.id),
-            account_id: f.account_id.clone(),
-            region: Some(f.region.clone()),
-            since: Some(f.last_seen),
-            item: TriageRef::Finding { id: f.id.clone() },
-        });
-    let checks = data
-        .checks
-        .iter()
-        .filter(|c| c.failed())
-        .map(|c| TriageItem {
-            severity: c.severity,
-            source: check_source(c.check_id),
-            title: c.title.to_string(),
-            resource: c.resource.clone(),
+    TriageItem {
+        severity: alarm_severity,
+        source: SourceKind::Alarms,
+        title: format!("{} in ALARM", a.name),
+        resource: a
+            .metric
+            .as_ref()
+            .map(|m| format!("{} {}", m.namespace, m.metric_name))
+            .unwrap_or_else(|| "composite".to_string()),
+        account_id: a.account_id.clone(),
+        region: Some(a.region.clone()),
+        since: Some(a.state_updated),
+        item: TriageRef::Alarm { arn: a.arn.clone() },
+    }
+}
+
+fn finding_item(f: &Finding) -> TriageItem {
+    use crate::domain::SourceKind;
+    TriageItem {
+        severity: f.severity(),
+        source: SourceKind::Findings,
+        title: f.title.clone(),
+        resource: format!("{} {}", f.resource.kind, f.resource.id),
+        account_id: f.account_id.clone(),
+        region: Some(f.region.clone()),
+        since: Some(f.last_seen),
+        item: TriageRef::Finding { id: f.id.clone() },
+    }
+}
+
+fn check_item(c: &CheckResult) -> TriageItem {
+    TriageItem {
+        severity: c.severity,
+        source: check_source(c.check_id),
+        title: c.title.to_string(),
+        resource: c.resource.clone(),
+        account_id: c.account_id.clone(),
+        region: c.region.clone(),
+        since: None,
+        item: TriageRef::Check {
+            check_id: c.check_id,
             account_id: c.account_id.clone(),
             region: c.region.clone(),
-            since: None,
-            item: TriageRef::Check {
-                check_id: c.check_id,
-                account_id: c.account_id.clone(),
-                region: c.region.clone(),
-                resource: c.resource.clone(),
-            },
-        });
-    let mut items: Vec<TriageItem> = alarms.chain(findings).chain(checks).collect();
-    items.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.since.cmp(&a.since)));
-    items
+            resource: c.resource.clone(),
+        },
+    }
 }

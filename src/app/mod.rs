@@ -7,7 +7,7 @@ mod state;
 mod table;
 mod update;
 
-pub use data::{Applied, Data};
+pub use data::{Applied, Data, Derived, FindingsChange, Summary, TriageChange};
 pub use msg::{Effect, Msg, SourceEvent};
 pub use state::{
     App, HEADER_ROWS, HeaderInfo, Mode, STATUS_ROWS, SUMMARY_ROWS, SourceStatus, TAB_BAR_ROWS,

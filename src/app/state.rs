@@ -1,3 +1,4 @@
+use super::data::{Derived, FindingsChange};
 use super::{Data, TableView};
 use crate::config::{KeySpec, Keymap, Settings};
 use crate::domain::{CallerIdentity, SourceId, SourceKind};
@@ -109,12 +110,67 @@ impl App {
         }
     }
 
+    /// Recomputes one table's rows.
+    pub fn rebuild_view(&mut self, tab: Tab) {
+        self.views[tab.index()].rebuild(tab.pane(), &self.data);
+    }
+
+    /// Brings the tables up to date with what `Data::derive` changed; tables whose data did
+    /// not change are left alone, and the findings and triage tables are patched rather
+    /// than rebuilt when only some rows moved.
+    pub fn refresh_views(&mut self, derived: &Derived) {
+        if derived.alarms {
+            self.rebuild_view(Tab::Alarms);
+        }
+        if derived.identity || derived.checks {
+            self.rebuild_view(Tab::Identity);
+        }
+        if derived.checks {
+            self.rebuild_view(Tab::Posture);
+        }
+        match &derived.findings {
+            FindingsChange::None => {}
+            FindingsChange::Rows(rows) => {
+                self.views[Tab::Findings.index()].update_rows(
+                    Tab::Findings.pane(),
+                    &self.data,
+                    None,
+                    rows,
+                );
+            }
+            FindingsChange::All => self.rebuild_view(Tab::Findings),
+        }
+        if let Some(change) = &derived.triage {
+            if change.remap.iter().all(Option::is_none) {
+                self.rebuild_view(Tab::Overview);
+            } else {
+                self.views[Tab::Overview.index()].update_rows(
+                    Tab::Overview.pane(),
+                    &self.data,
+                    Some(&change.remap),
+                    &change.added,
+                );
+            }
+        }
+    }
+
     pub fn set_filter(&mut self, tab: Tab, filter: String) {
         self.views[tab.index()].set_filter(tab.pane(), &self.data, filter);
     }
 
     pub fn set_sort(&mut self, tab: Tab, column: usize, descending: bool) {
         self.views[tab.index()].set_sort(tab.pane(), &self.data, column, descending);
+    }
+
+    /// The row of the current tab whose key is `key` (the item a detail view is pinned to).
+    /// That is nearly always the selected row, which is checked first, so a frame does not
+    /// search the whole table.
+    pub fn row_of(&self, key: &str) -> Option<usize> {
+        let pane = self.tab.pane();
+        self.view(self.tab)
+            .selected_row()
+            .filter(|&row| row < pane.len(&self.data) && pane.key(&self.data, row) == key)
+            .or_else(|| pane.find(&self.data, key))
     }
 
     /// Rows of table body visible on screen, for paging and scrolling.

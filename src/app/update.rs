@@ -35,7 +35,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Source(event) => on_source(app, event),
         Msg::Journal(contents) => {
             app.data.journal = contents;
-            app.rebuild_views();
+            app.rebuild_view(Tab::Journal);
             Vec::new()
         }
     }
@@ -62,12 +62,12 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
             status.last_success = Some(at);
             status.last_error = None;
             status.credentials_error = None;
-            app.data.derive(
+            let derived = app.data.derive(
                 &app.settings.thresholds,
                 app.settings.alarm_severity,
                 app.now.max(at),
             );
-            app.rebuild_views();
+            app.refresh_views(&derived);
             if !applied.entered_alarm.is_empty() {
                 set_status(
                     app,
@@ -261,7 +261,7 @@ fn max_scroll(app: &App) -> usize {
     let content = match &app.mode {
         Mode::Detail { key, .. } => {
             let pane = app.tab.pane();
-            pane.find(&app.data, key)
+            app.row_of(key)
                 .map_or(0, |row| pane.detail(&app.data, row, app.now).len())
         }
         // A title and a blank line per layer, a line per binding, and the closing note.
