@@ -591,3 +591,36 @@ fn incremental_updates_match_a_full_recomputation() {
     send_findings(&mut app, vec![gone]);
     assert_same_as_full_recomputation(&app, "after archiving");
 }
+
+#[test]
+fn filtering_keeps_exactly_the_rows_nucleo_scores() {
+    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+    use nucleo_matcher::{Config, Matcher, Utf32Str};
+    let filters = [
+        "e", "cpu", "CPU", "ssh brute", "!eu", "^root", "api$", "'5xx", "ü", "Zz9", "a b c d",
+    ];
+    let mut app = loaded_app();
+    for tab in Tab::ALL {
+        let pane = tab.pane();
+        for filter in filters {
+            app.set_filter(tab, filter.to_string());
+            let pattern = Pattern::parse(filter, CaseMatching::Ignore, Normalization::Smart);
+            let mut matcher = Matcher::new(Config::DEFAULT);
+            let mut buf = Vec::new();
+            let mut expected: Vec<usize> = (0..pane.len(&app.data))
+                .filter(|&row| {
+                    let mut text = String::new();
+                    pane.haystack(&app.data, row, &mut text);
+                    pattern
+                        .score(Utf32Str::new(&text, &mut buf), &mut matcher)
+                        .is_some()
+                })
+                .collect();
+            let mut rows = app.view(tab).rows.clone();
+            rows.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(rows, expected, "{tab:?} /{filter}");
+        }
+        app.set_filter(tab, String::new());
+    }
+}

@@ -223,12 +223,15 @@ impl Data {
                     if let Some(slot) = self.findings.get_mut(i) {
                         removed |= finding.archived;
                         if *slot != finding {
+                            count_finding(&mut self.summary, slot, false);
+                            count_finding(&mut self.summary, &finding, true);
                             *slot = finding;
                             changed.push(i);
                         }
                     }
                 }
                 None if !finding.archived => {
+                    count_finding(&mut self.summary, &finding, true);
                     changed.push(self.findings.len());
                     self.finding_index
                         .insert(finding.id.clone(), self.findings.len());
@@ -285,7 +288,7 @@ impl Data {
         if pending.alarms {
             self.count_alarms();
         }
-        if pending.findings != FindingsChange::None {
+        if pending.findings == FindingsChange::All {
             self.count_findings();
         }
         let alarms_changed =
@@ -354,14 +357,13 @@ impl Data {
         self.summary.alarms_ok = count(AlarmState::Ok);
     }
 
+    /// Counts findings per severity from scratch; `apply` keeps the counts of findings it
+    /// replaces or adds in step.
     fn count_findings(&mut self) {
-        let mut counts = [0; 5];
+        self.summary.findings = [0; 5];
         for finding in &self.findings {
-            if let Some(n) = counts.get_mut(finding.severity() as usize) {
-                *n += 1;
-            }
+            count_finding(&mut self.summary, finding, true);
         }
-        self.summary.findings = counts;
     }
 
     /// Re-ranks the triage queue: the items of whatever changed (every alarm, every check,
@@ -439,24 +441,33 @@ impl Data {
             remap: Vec::with_capacity(old.len()),
             added: Vec::with_capacity(fresh.len()),
         };
-        let mut fresh = fresh.into_iter().peekable();
-        for (item, from) in old.into_iter().zip(old_origin) {
-            if stale(from) {
-                change.remap.push(None);
-                continue;
-            }
-            while let Some((new, new_from)) =
-                fresh.next_if(|(new, new_from)| rank(new, *new_from, &item, from).is_lt())
-            {
+        // Where each new item goes: after every old item that ranks before it. Old items
+        // that leave do not disturb this, as the rest keep their order.
+        let cuts: Vec<usize> = fresh
+            .iter()
+            .map(|(new, new_from)| {
+                partition_point(old.len(), |i| match (old.get(i), old_origin.get(i)) {
+                    (Some(item), Some(from)) => rank(item, *from, new, *new_from).is_lt(),
+                    _ => false,
+                })
+            })
+            .collect();
+        let mut fresh = fresh.into_iter().zip(cuts).peekable();
+        for (i, (item, from)) in old.into_iter().zip(old_origin).enumerate() {
+            while let Some(((new, new_from), _)) = fresh.next_if(|(_, cut)| *cut <= i) {
                 change.added.push(triage.len());
                 triage.push(new);
                 origin.push(new_from);
+            }
+            if stale(from) {
+                change.remap.push(None);
+                continue;
             }
             change.remap.push(Some(triage.len()));
             triage.push(item);
             origin.push(from);
         }
-        for (new, new_from) in fresh {
+        for ((new, new_from), _) in fresh {
             change.added.push(triage.len());
             triage.push(new);
             origin.push(new_from);
@@ -487,6 +498,20 @@ fn check_source(check_id: &str) -> crate::domain::SourceKind {
     }
 }
 
+/// The first index in `0..len` for which `before` is false (it must be true for a prefix).
+fn partition_point(len: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut low, mut high) = (0, len);
+    while low < high {
+        let mid = low + (high - low) / 2;
+        if before(mid) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    low
+}
+
 /// The triage queue's order: severity, then most recent first; ties keep the order of
 /// their sources (alarms, findings, checks) and of the items within each.
 fn rank(a: &TriageItem, a_from: (u8, usize), b: &TriageItem, b_from: (u8, usize)) -> Ordering {
@@ -494,6 +519,12 @@ fn rank(a: &TriageItem, a_from: (u8, usize), b: &TriageItem, b_from: (u8, usize)
         .cmp(&a.severity)
         .then(b.since.cmp(&a.since))
         .then(a_from.cmp(&b_from))
+}
+
+fn count_finding(summary: &mut Summary, finding: &Finding, add: bool) {
+    if let Some(n) = summary.findings.get_mut(finding.severity() as usize) {
+        *n = if add { *n + 1 } else { n.saturating_sub(1) };
+    }
 }
 
 /// Unarchived findings at or above Medium are in the queue.

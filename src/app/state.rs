@@ -154,6 +154,11 @@ impl App {
         }
     }
 
+    /// Gets a table ready for a filter to be typed (see `TableView::prepare_filter`).
+    pub fn prepare_filter(&mut self, tab: Tab) {
+        self.views[tab.index()].prepare_filter(tab.pane(), &self.data);
+    }
+
     pub fn set_filter(&mut self, tab: Tab, filter: String) {
         self.views[tab.index()].set_filter(tab.pane(), &self.data, filter);
     }

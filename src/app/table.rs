@@ -5,7 +5,7 @@
 
 use crate::app::Data;
 use crate::panes::{Pane, SortKey};
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::cmp::Ordering;
 
@@ -28,6 +28,9 @@ pub struct TableView {
     /// Rows of shorter filters this one was narrowed from (same data and order), newest
     /// last, so deleting a character does not search the whole table again.
     history: Vec<(String, Vec<usize>)>,
+    /// Each row's filter text while the table is being filtered (empty otherwise), so a
+    /// keystroke reads one compact list instead of every item's fields scattered in memory.
+    search: Vec<Box<str>>,
 }
 
 impl TableView {
@@ -42,6 +45,14 @@ impl TableView {
             descending,
             applied_filter: String::new(),
             history: Vec::new(),
+            search: Vec::new(),
+        }
+    }
+
+    /// Gets the rows' filter text ready, as a filter is about to be typed.
+    pub fn prepare_filter(&mut self, pane: &dyn Pane, data: &Data) {
+        if self.search.len() != pane.len(data) {
+            self.search = (0..pane.len(data)).map(|row| search_text(pane, data, row)).collect();
         }
     }
 
@@ -53,10 +64,13 @@ impl TableView {
     pub fn rebuild(&mut self, pane: &dyn Pane, data: &Data) {
         let keep = self.selected_row().map(|row| pane.key(data, row));
         let len = pane.len(data);
+        self.search.clear();
         let mut rows: Vec<usize> = if self.filter.is_empty() {
+            self.search = Vec::new();
             (0..len).collect()
         } else {
-            filter_rows(pane, data, 0..len, &self.filter)
+            self.prepare_filter(pane, data);
+            filter_rows(pane, data, &self.search, 0..len, &self.filter)
         };
         sort_rows(pane, data, &mut rows, self.sort_column, self.descending);
         self.rows = rows;
@@ -94,6 +108,22 @@ impl TableView {
                 *flag = true;
             }
         }
+        if self.filter.is_empty() {
+            self.search = Vec::new();
+        } else if !self.search.is_empty() {
+            let mut search = vec![Box::<str>::default(); len];
+            for (old, text) in std::mem::take(&mut self.search).into_iter().enumerate() {
+                if let Some(slot) = map(old).and_then(|new| search.get_mut(new)) {
+                    *slot = text;
+                }
+            }
+            for &row in changed {
+                if let Some(slot) = search.get_mut(row) {
+                    *slot = search_text(pane, data, row);
+                }
+            }
+            self.search = search;
+        }
         let kept: Vec<usize> = self
             .rows
             .iter()
@@ -108,7 +138,7 @@ impl TableView {
         let mut fresh: Vec<usize> = if self.filter.is_empty() {
             candidates.collect()
         } else {
-            filter_rows(pane, data, candidates, &self.filter)
+            filter_rows(pane, data, &self.search, candidates, &self.filter)
         };
         sort_rows(pane, data, &mut fresh, self.sort_column, self.descending);
 
@@ -144,7 +174,14 @@ impl TableView {
         let keep = self.selected_row();
         if narrows(&self.applied_filter, &self.filter) {
             let current = std::mem::take(&mut self.rows);
-            self.rows = filter_rows(pane, data, current.iter().copied(), &self.filter);
+            self.prepare_filter(pane, data);
+            self.rows = filter_rows(
+                pane,
+                data,
+                &self.search,
+                current.iter().copied(),
+                &self.filter,
+            );
             let previous = std::mem::replace(&mut self.applied_filter, self.filter.clone());
             if self.history.len() >= FILTER_HISTORY {
                 self.history.remove(0);
@@ -251,24 +288,74 @@ fn narrows(old: &str, new: &str) -> bool {
     new.starts_with(old) && !old.contains(['!', '$', '\\'])
 }
 
+/// The rows (in the order given) whose filter text matches `filter`, read from `search`
+/// when it holds every row's text.
 fn filter_rows(
     pane: &dyn Pane,
     data: &Data,
-    rows: impl Iterator<Item = usize>,
+    search: &[Box<str>],
+    rows: impl Iterator<Item = usize> + Clone,
     filter: &str,
 ) -> Vec<usize> {
     let pattern = Pattern::parse(filter, CaseMatching::Ignore, Normalization::Smart);
     let mut matcher = Matcher::new(Config::DEFAULT);
+    // Scoring an atom first sets the matcher's case and normalisation to the atom's (as
+    // nucleo documents); they are read back here, once, for the faster test below.
+    let atoms: Vec<(&Atom, Config)> = pattern
+        .atoms
+        .iter()
+        .map(|atom| {
+            let _ = atom.score(Utf32Str::Ascii(&[]), &mut matcher);
+            (atom, matcher.config.clone())
+        })
+        .collect();
+    let len = pane.len(data);
+    let cached = search.len() == len;
+    // Rows are tested in the data's order, not the table's: the filter texts (and the items)
+    // lie in memory in about that order, and at 100,000 rows memory reads are the cost.
+    let mut matched = vec![false; len];
+    for row in rows.clone() {
+        if let Some(flag) = matched.get_mut(row) {
+            *flag = true;
+        }
+    }
     let mut buf = Vec::new();
     let mut haystack = String::new();
-    rows.filter(|&row| {
-        haystack.clear();
-        pane.haystack(data, row, &mut haystack);
-        pattern
-            .score(Utf32Str::new(&haystack, &mut buf), &mut matcher)
-            .is_some()
-    })
-    .collect()
+    for (row, flag) in matched.iter_mut().enumerate() {
+        if !*flag {
+            continue;
+        }
+        let text: &str = match search.get(row) {
+            Some(text) if cached => text,
+            _ => {
+                haystack.clear();
+                pane.haystack(data, row, &mut haystack);
+                &haystack
+            }
+        };
+        let text = Utf32Str::new(text, &mut buf);
+        *flag = atoms.iter().all(|(atom, config)| match atom.kind {
+            // Whether a fuzzy atom matches at all does not need its best alignment (the
+            // costly part of scoring): the greedy search finds a match exactly when one
+            // exists.
+            AtomKind::Fuzzy => {
+                matcher.config.ignore_case = config.ignore_case;
+                matcher.config.normalize = config.normalize;
+                matcher
+                    .fuzzy_match_greedy(text, atom.needle_text())
+                    .is_some()
+            }
+            _ => atom.score(text, &mut matcher).is_some(),
+        });
+    }
+    rows.filter(|&row| matched.get(row).copied().unwrap_or(false))
+        .collect()
+}
+
+fn search_text(pane: &dyn Pane, data: &Data, row: usize) -> Box<str> {
+    let mut text = String::new();
+    pane.haystack(data, row, &mut text);
+    text.into_boxed_str()
 }
 
 fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<usize>, column: usize, descending: bool) {

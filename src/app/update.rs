@@ -211,7 +211,10 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Back => app.mode = Mode::Normal,
-        Action::Filter => app.mode = Mode::Filter,
+        Action::Filter => {
+            app.mode = Mode::Filter;
+            app.prepare_filter(app.tab);
+        }
         Action::ClearFilter => {
             let tab = app.tab;
             if !app.view(tab).filter.is_empty() {
