@@ -9,7 +9,16 @@ use std::fmt::Write;
 use std::hint::black_box;
 use watchpost::aws::credential_report::{COLUMNS, ROOT_USER, parse};
 
-const USERS: usize = 20_000;
+/// Users in the report; run as a test (`cargo test --benches`), a small one checks that
+/// the bench works.
+fn users() -> usize {
+    let mut args = std::env::args().skip(1);
+    if args.any(|a| a == "--bench") && !std::env::args().any(|a| a == "--test") {
+        20_000
+    } else {
+        500
+    }
+}
 const ACCOUNT: &str = "111122223333";
 const REGIONS: [&str; 4] = ["us-east-1", "eu-west-1", "us-west-2", "ap-southeast-2"];
 const SERVICES: [&str; 5] = ["s3", "sts", "ec2", "dynamodb", "iam"];
@@ -118,13 +127,14 @@ fn report(users: usize) -> String {
 }
 
 fn credential_report(c: &mut Criterion) {
-    let csv = report(USERS);
+    let users = users();
+    let csv = report(users);
     let parsed = parse(csv.as_bytes()).unwrap();
-    assert_eq!(parsed.users.len(), USERS);
+    assert_eq!(parsed.users.len(), users);
     assert!(parsed.root.is_some());
     let mut group = c.benchmark_group("credential-report");
     group.throughput(Throughput::Bytes(csv.len() as u64));
-    group.bench_function("parse-20000-users", |b| {
+    group.bench_function(format!("parse-{users}-users"), |b| {
         b.iter(|| parse(black_box(csv.as_bytes())).unwrap())
     });
     group.finish();

@@ -597,7 +597,17 @@ fn filtering_keeps_exactly_the_rows_nucleo_scores() {
     use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
     use nucleo_matcher::{Config, Matcher, Utf32Str};
     let filters = [
-        "e", "cpu", "CPU", "ssh brute", "!eu", "^root", "api$", "'5xx", "ü", "Zz9", "a b c d",
+        "e",
+        "cpu",
+        "CPU",
+        "ssh brute",
+        "!eu",
+        "^root",
+        "api$",
+        "'5xx",
+        "ü",
+        "Zz9",
+        "a b c d",
     ];
     let mut app = loaded_app();
     for tab in Tab::ALL {

@@ -291,8 +291,7 @@ impl Data {
         if pending.findings == FindingsChange::All {
             self.count_findings();
         }
-        let alarms_changed =
-            pending.alarms || self.triage_alarm_severity != Some(alarm_severity);
+        let alarms_changed = pending.alarms || self.triage_alarm_severity != Some(alarm_severity);
         let triage = if alarms_changed || evaluate || pending.findings != FindingsChange::None {
             self.triage_alarm_severity = Some(alarm_severity);
             Some(self.rerank(alarm_severity, alarms_changed, evaluate, &pending.findings))

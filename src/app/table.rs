@@ -52,7 +52,9 @@ impl TableView {
     /// Gets the rows' filter text ready, as a filter is about to be typed.
     pub fn prepare_filter(&mut self, pane: &dyn Pane, data: &Data) {
         if self.search.len() != pane.len(data) {
-            self.search = (0..pane.len(data)).map(|row| search_text(pane, data, row)).collect();
+            self.search = (0..pane.len(data))
+                .map(|row| search_text(pane, data, row))
+                .collect();
         }
     }
 

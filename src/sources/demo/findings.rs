@@ -109,9 +109,7 @@ pub fn visible(
         } else {
             type_for_ticket(rng.random_range(0..total_weight().max(1)))
         };
-        let Some(kind) = FINDING_TYPES.get(kind) else {
-            return None;
-        };
+        let kind = FINDING_TYPES.get(kind)?;
         let id_index = if arrival { (1 << 63) | index } else { index };
         let id = hex32(ctx.seed, STREAM_FINDING_IDS, id_index);
         Some(finding(ctx, &mut rng, kind, id, &timing, count, last_seen))
