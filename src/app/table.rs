@@ -338,20 +338,46 @@ fn filter_rows(
         let text = Utf32Str::new(text, &mut buf);
         *flag = atoms.iter().all(|(atom, config)| match atom.kind {
             // Whether a fuzzy atom matches at all does not need its best alignment (the
-            // costly part of scoring): the greedy search finds a match exactly when one
-            // exists.
-            AtomKind::Fuzzy => {
-                matcher.config.ignore_case = config.ignore_case;
-                matcher.config.normalize = config.normalize;
-                matcher
-                    .fuzzy_match_greedy(text, atom.needle_text())
-                    .is_some()
-            }
+            // costly part of scoring): in ASCII text it matches exactly when its characters
+            // occur in order, and otherwise nucleo's greedy search finds a match exactly
+            // when one exists.
+            AtomKind::Fuzzy => match (text, atom.needle_text()) {
+                (Utf32Str::Ascii(haystack), Utf32Str::Ascii(needle)) => {
+                    ascii_subsequence(haystack, needle, config.ignore_case)
+                }
+                (text, needle) => {
+                    matcher.config.ignore_case = config.ignore_case;
+                    matcher.config.normalize = config.normalize;
+                    matcher.fuzzy_match_greedy(text, needle).is_some()
+                }
+            },
             _ => atom.score(text, &mut matcher).is_some(),
         });
     }
     rows.filter(|&row| matched.get(row).copied().unwrap_or(false))
         .collect()
+}
+
+/// Whether `needle` occurs in `haystack` as a subsequence: what a fuzzy atom needs to match
+/// ASCII text (the needle is already lower case when case is ignored).
+fn ascii_subsequence(haystack: &[u8], needle: &[u8], ignore_case: bool) -> bool {
+    let mut rest = haystack;
+    needle.iter().all(|&wanted| {
+        let found = rest.iter().position(|&c| {
+            if ignore_case {
+                c.to_ascii_lowercase() == wanted
+            } else {
+                c == wanted
+            }
+        });
+        match found {
+            Some(i) => {
+                rest = rest.get(i + 1..).unwrap_or_default();
+                true
+            }
+            None => false,
+        }
+    })
 }
 
 fn search_text(pane: &dyn Pane, data: &Data, row: usize) -> Box<str> {
@@ -380,6 +406,16 @@ fn row_order(a: &SortKey, ra: usize, b: &SortKey, rb: usize, descending: bool) -
 #[cfg(test)]
 mod tests {
     use super::narrows;
+
+    #[test]
+    fn ascii_subsequences() {
+        use super::ascii_subsequence;
+        assert!(ascii_subsequence(b"SSH brute force", b"sbf", true));
+        assert!(!ascii_subsequence(b"SSH brute force", b"sbf", false));
+        assert!(!ascii_subsequence(b"brute", b"bb", true));
+        assert!(ascii_subsequence(b"x", b"", true));
+        assert!(!ascii_subsequence(b"", b"x", true));
+    }
 
     #[test]
     fn appending_narrows_except_after_negation_or_anchor() {
