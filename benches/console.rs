@@ -338,13 +338,14 @@ fn bench_merge(c: &mut Criterion, app: &mut App) {
             for _ in 0..iters {
                 round += 1;
                 let batch = next_round(&batch, round);
+                let selected = app.selected_keys();
                 let start = Instant::now();
                 black_box(app.data.apply(&id, batch));
                 total += start.elapsed();
                 let derived =
                     app.data
                         .derive(&app.settings.thresholds, app.settings.alarm_severity, now());
-                app.refresh_views(&derived);
+                app.refresh_views(&derived, &selected);
             }
             total
         })

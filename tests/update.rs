@@ -634,3 +634,47 @@ fn filtering_keeps_exactly_the_rows_nucleo_scores() {
         app.set_filter(tab, String::new());
     }
 }
+
+#[test]
+fn overview_selection_follows_its_item_when_findings_move() {
+    use watchpost::domain::TriageRef;
+    let mut app = loaded_app();
+    press(&mut app, "1");
+    // Select the lowest-ranked finding of the queue.
+    let view = app.view(Tab::Overview);
+    let position = (0..view.rows.len())
+        .rev()
+        .find(|&pos| {
+            matches!(
+                app.data.triage[view.rows[pos]].item,
+                TriageRef::Finding { .. }
+            )
+        })
+        .unwrap();
+    app.view_mut(Tab::Overview).selected = position;
+    let selected = selected_key(&app);
+    let finding = app.data.finding(&selected).unwrap().clone();
+
+    // Another finding of the same region is seen again: rows move; the selection stays on
+    // its item.
+    let other = app
+        .data
+        .findings
+        .iter()
+        .find(|f| f.region == finding.region && f.id != finding.id && f.severity_score >= 4.0)
+        .unwrap();
+    let mut other = other.clone();
+    other.severity_score = 9.9;
+    other.last_seen = fixed_now();
+    send_findings(&mut app, vec![other]);
+    assert_eq!(selected_key(&app), selected);
+
+    // The selected finding itself is re-ranked to the top of the queue: the selection goes
+    // with it.
+    let mut moved = finding.clone();
+    moved.severity_score = 9.9;
+    moved.last_seen = fixed_now() + Duration::seconds(1);
+    send_findings(&mut app, vec![moved]);
+    assert_eq!(selected_key(&app), selected);
+    assert!(app.view(Tab::Overview).selected < position);
+}

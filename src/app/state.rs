@@ -115,18 +115,38 @@ impl App {
         self.views[tab.index()].rebuild(tab.pane(), &self.data);
     }
 
+    /// The key of each table's selected item, taken before data changes so the selection
+    /// can follow its item.
+    pub fn selected_keys(&self) -> [Option<String>; Tab::ALL.len()] {
+        Tab::ALL.map(|tab| {
+            self.view(tab)
+                .selected_row()
+                .filter(|&row| row < tab.pane().len(&self.data))
+                .map(|row| tab.pane().key(&self.data, row))
+        })
+    }
+
     /// Brings the tables up to date with what `Data::derive` changed; tables whose data did
     /// not change are left alone, and the findings and triage tables are patched rather
-    /// than rebuilt when only some rows moved.
-    pub fn refresh_views(&mut self, derived: &Derived) {
+    /// than rebuilt when only some rows moved. `selected` holds `selected_keys` from before
+    /// the change.
+    pub fn refresh_views(
+        &mut self,
+        derived: &Derived,
+        selected: &[Option<String>; Tab::ALL.len()],
+    ) {
+        let keep = |tab: Tab| selected.get(tab.index()).cloned().flatten();
+        let rebuild = |app: &mut App, tab: Tab| {
+            app.views[tab.index()].rebuild_selecting(tab.pane(), &app.data, keep(tab));
+        };
         if derived.alarms {
-            self.rebuild_view(Tab::Alarms);
+            rebuild(self, Tab::Alarms);
         }
         if derived.identity || derived.checks {
-            self.rebuild_view(Tab::Identity);
+            rebuild(self, Tab::Identity);
         }
         if derived.checks {
-            self.rebuild_view(Tab::Posture);
+            rebuild(self, Tab::Posture);
         }
         match &derived.findings {
             FindingsChange::None => {}
@@ -136,19 +156,21 @@ impl App {
                     &self.data,
                     None,
                     rows,
+                    keep(Tab::Findings).as_deref(),
                 );
             }
-            FindingsChange::All => self.rebuild_view(Tab::Findings),
+            FindingsChange::All => rebuild(self, Tab::Findings),
         }
         if let Some(change) = &derived.triage {
             if change.remap.iter().all(Option::is_none) {
-                self.rebuild_view(Tab::Overview);
+                rebuild(self, Tab::Overview);
             } else {
                 self.views[Tab::Overview.index()].update_rows(
                     Tab::Overview.pane(),
                     &self.data,
                     Some(&change.remap),
                     &change.added,
+                    keep(Tab::Overview).as_deref(),
                 );
             }
         }

@@ -65,6 +65,12 @@ impl TableView {
     /// Full recomputation: filter every row, sort, and keep the selection on the same item.
     pub fn rebuild(&mut self, pane: &dyn Pane, data: &Data) {
         let keep = self.selected_row().map(|row| pane.key(data, row));
+        self.rebuild_selecting(pane, data, keep);
+    }
+
+    /// `rebuild` after the data changed: `keep` is the key of the item that was selected
+    /// before the change (the selected row index may name another item now).
+    pub fn rebuild_selecting(&mut self, pane: &dyn Pane, data: &Data, keep: Option<String>) {
         let len = pane.len(data);
         self.search.clear();
         let mut rows: Vec<usize> = if self.filter.is_empty() {
@@ -86,23 +92,32 @@ impl TableView {
     /// one (`None`: the row is gone) and must keep the order of the rows it keeps; `changed`
     /// lists the (new) indices of rows that are new or whose content changed. Every other
     /// row kept its content, so its filter result and sort key still hold. The result is
-    /// what `rebuild` gives.
+    /// what `rebuild` gives. `keep` is the key of the item selected before the change.
     pub fn update_rows(
         &mut self,
         pane: &dyn Pane,
         data: &Data,
         remap: Option<&[Option<usize>]>,
         changed: &[usize],
+        keep: Option<&str>,
     ) {
         if self.applied_filter != self.filter {
-            self.rebuild(pane, data);
+            self.rebuild_selecting(pane, data, keep.map(str::to_string));
             return;
         }
         let map = |row: usize| match remap {
             Some(remap) => remap.get(row).copied().flatten(),
             None => Some(row),
         };
-        let keep = self.selected_row().and_then(map);
+        // The selected item: where its row went, or, if it changed (and so moved), the
+        // changed row with its key.
+        let selected = self.selected_row().and_then(map).or_else(|| {
+            let key = keep?;
+            changed
+                .iter()
+                .copied()
+                .find(|&row| row < pane.len(data) && pane.key(data, row) == key)
+        });
         let len = pane.len(data);
         let mut is_changed = vec![false; len];
         for &row in changed {
@@ -162,7 +177,7 @@ impl TableView {
         rows.extend_from_slice(rest);
         self.rows = rows;
         self.history.clear();
-        self.reselect_row(keep);
+        self.reselect_row(selected);
     }
 
     /// Applies a changed filter. When the new filter extends the old one, only the rows that

@@ -56,6 +56,7 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
             Vec::new()
         }
         SourceEvent::Data { id, data, at } => {
+            let selected = app.selected_keys();
             let applied = app.data.apply(&id, data);
             let status = app.sources.entry(id).or_default();
             status.polling = false;
@@ -67,7 +68,7 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
                 app.settings.alarm_severity,
                 app.now.max(at),
             );
-            app.refresh_views(&derived);
+            app.refresh_views(&derived, &selected);
             if !applied.entered_alarm.is_empty() {
                 set_status(
                     app,
