@@ -6,7 +6,7 @@ mod support;
 use chrono::Duration;
 use crossterm::event::KeyCode;
 use support::{ctrl, empty_app, fixed_now, key, loaded_app, press, session};
-use watchpost::app::{Effect, Mode, Msg, SourceEvent, update};
+use watchpost::app::{Effect, Mode, Msg, SourceEvent, TableView, update};
 use watchpost::domain::{AlarmState, SourceId, SourceKind};
 use watchpost::panes::Tab;
 use watchpost::sources::demo::{DEMO_ACCOUNT_ID, DemoOptions, DemoWorld};
@@ -550,4 +550,188 @@ fn freeze_holds_data_until_unfrozen_then_applies_it_in_order() {
             .unwrap_or_default()
             .contains("held update")
     );
+}
+
+/// What a full recomputation gives for the app's data: the triage queue, the checks, and
+/// every table's rows with the app's filters and sort orders.
+fn assert_same_as_full_recomputation(app: &watchpost::app::App, when: &str) {
+    let mut data = app.data.clone();
+    data.derive_all(
+        &app.settings.thresholds,
+        app.settings.alarm_severity,
+        fixed_now(),
+    );
+    assert_eq!(app.data.triage, data.triage, "triage queue {when}");
+    assert_eq!(app.data.checks, data.checks, "checks {when}");
+    assert_eq!(app.data.summary, data.summary, "summary {when}");
+    for tab in Tab::ALL {
+        let view = app.view(tab);
+        let mut fresh = TableView::new(tab.pane());
+        fresh.filter = view.filter.clone();
+        fresh.sort_column = view.sort_column;
+        fresh.descending = view.descending;
+        fresh.rebuild(tab.pane(), &data);
+        assert_eq!(view.rows, fresh.rows, "{tab:?} rows {when}");
+    }
+}
+
+fn send_findings(app: &mut watchpost::app::App, upserts: Vec<watchpost::domain::Finding>) {
+    let region = upserts[0].region.clone();
+    let detector = app
+        .data
+        .detectors
+        .iter()
+        .find(|d| d.region == region)
+        .unwrap()
+        .clone();
+    let data = SourceData::Findings {
+        detector,
+        upserts,
+        complete: false,
+    };
+    update(
+        app,
+        Msg::Source(SourceEvent::Data {
+            id: demo_source(SourceKind::Findings, region),
+            data,
+            at: fixed_now(),
+        }),
+    );
+}
+
+#[test]
+fn incremental_updates_match_a_full_recomputation() {
+    let mut app = loaded_app();
+    press(&mut app, "3jj");
+    press(&mut app, "1jjj");
+    assert_same_as_full_recomputation(&app, "after loading");
+    let region = app.data.findings[0].region.clone();
+    let same_region: Vec<usize> = (0..app.data.findings.len())
+        .filter(|&i| app.data.findings[i].region == region)
+        .collect();
+
+    // Re-scored and re-seen findings move within and into and out of the queue; a new one
+    // arrives; one is seen again at the very same time as another (a tie).
+    let mut batch = Vec::new();
+    for (n, &i) in same_region.iter().take(6).enumerate() {
+        let mut f = app.data.findings[i].clone();
+        f.severity_score = [8.5, 2.0, 5.0, 9.5, 7.0, 4.0][n];
+        f.last_seen = fixed_now() - Duration::seconds(30 * (n as i64 % 3));
+        f.count += 1;
+        batch.push(f);
+    }
+    let mut new = batch[0].clone();
+    new.id = "0123456789abcdef0123456789abcdef".into();
+    new.severity_score = 6.0;
+    batch.push(new);
+    send_findings(&mut app, batch);
+    assert_same_as_full_recomputation(&app, "after a batch");
+
+    // With a filter and another sort order on both tables.
+    press(&mut app, "/e");
+    update(&mut app, key(KeyCode::Enter));
+    press(&mut app, "3ss/i");
+    update(&mut app, key(KeyCode::Enter));
+    let mut batch = Vec::new();
+    for &i in same_region.iter().skip(3).take(5) {
+        let mut f = app.data.findings[i].clone();
+        f.severity_score = 9.0 - f.severity_score / 2.0;
+        f.last_seen = fixed_now() - Duration::seconds(5);
+        batch.push(f);
+    }
+    send_findings(&mut app, batch);
+    assert_same_as_full_recomputation(&app, "with filters");
+
+    // An archived finding renumbers the rest: everything is recomputed.
+    let mut gone = app.data.findings[same_region[1]].clone();
+    gone.archived = true;
+    send_findings(&mut app, vec![gone]);
+    assert_same_as_full_recomputation(&app, "after archiving");
+}
+
+#[test]
+fn filtering_keeps_exactly_the_rows_nucleo_scores() {
+    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+    use nucleo_matcher::{Config, Matcher, Utf32Str};
+    let filters = [
+        "e",
+        "cpu",
+        "CPU",
+        "ssh brute",
+        "!eu",
+        "^root",
+        "api$",
+        "'5xx",
+        "ü",
+        "Zz9",
+        "a b c d",
+    ];
+    let mut app = loaded_app();
+    for tab in Tab::ALL {
+        let pane = tab.pane();
+        for filter in filters {
+            app.set_filter(tab, filter.to_string());
+            let pattern = Pattern::parse(filter, CaseMatching::Ignore, Normalization::Smart);
+            let mut matcher = Matcher::new(Config::DEFAULT);
+            let mut buf = Vec::new();
+            let mut expected: Vec<usize> = (0..pane.len(&app.data))
+                .filter(|&row| {
+                    let mut text = String::new();
+                    pane.haystack(&app.data, row, &mut text);
+                    pattern
+                        .score(Utf32Str::new(&text, &mut buf), &mut matcher)
+                        .is_some()
+                })
+                .collect();
+            let mut rows = app.view(tab).rows.clone();
+            rows.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(rows, expected, "{tab:?} /{filter}");
+        }
+        app.set_filter(tab, String::new());
+    }
+}
+
+#[test]
+fn overview_selection_follows_its_item_when_findings_move() {
+    use watchpost::domain::TriageRef;
+    let mut app = loaded_app();
+    press(&mut app, "1");
+    // Select the lowest-ranked finding of the queue.
+    let view = app.view(Tab::Overview);
+    let position = (0..view.rows.len())
+        .rev()
+        .find(|&pos| {
+            matches!(
+                app.data.triage[view.rows[pos]].item,
+                TriageRef::Finding { .. }
+            )
+        })
+        .unwrap();
+    app.view_mut(Tab::Overview).selected = position;
+    let selected = selected_key(&app);
+    let finding = app.data.finding(&selected).unwrap().clone();
+
+    // Another finding of the same region is seen again: rows move; the selection stays on
+    // its item.
+    let other = app
+        .data
+        .findings
+        .iter()
+        .find(|f| f.region == finding.region && f.id != finding.id && f.severity_score >= 4.0)
+        .unwrap();
+    let mut other = other.clone();
+    other.severity_score = 9.9;
+    other.last_seen = fixed_now();
+    send_findings(&mut app, vec![other]);
+    assert_eq!(selected_key(&app), selected);
+
+    // The selected finding itself is re-ranked to the top of the queue: the selection goes
+    // with it.
+    let mut moved = finding.clone();
+    moved.severity_score = 9.9;
+    moved.last_seen = fixed_now() + Duration::seconds(1);
+    send_findings(&mut app, vec![moved]);
+    assert_eq!(selected_key(&app), selected);
+    assert!(app.view(Tab::Overview).selected < position);
 }

@@ -1,6 +1,7 @@
 //! The data the console holds, merged from every source, and what is derived from it
-//! (posture results and the Overview's triage queue). Derived data is recomputed when data
-//! arrives, never per frame.
+//! (posture results, the Overview's triage queue and its counters). Derived data is
+//! recomputed when data arrives, never per frame, and only as far as the data changed: a
+//! batch of updated findings re-ranks those findings in the queue instead of rebuilding it.
 
 use crate::domain::{
     AccountBaseline, Alarm, AlarmState, AlarmTransition, CheckResult, DetectorStatus, Finding,
@@ -9,8 +10,13 @@ use crate::domain::{
 use crate::journal::JournalContents;
 use crate::posture::{self, Thresholds};
 use crate::sources::SourceData;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
+
+/// Posture is evaluated again when what it reads changes (IAM inventory, alarms, detectors),
+/// and otherwise at most this often as time passes (its rules count days).
+const POSTURE_MAX_AGE: TimeDelta = TimeDelta::seconds(60);
 
 #[derive(Clone, Debug, Default)]
 pub struct Data {
@@ -31,11 +37,92 @@ pub struct Data {
     pub journal: JournalContents,
     /// Where the journal lives, shown when it is empty.
     pub journal_path: Option<String>,
-    /// Failing checks per subject (`root` or a user name), for the Identity pane.
     /// Actions carried out this session, newest last, for the identity overlay.
     pub done_actions: Vec<super::overlay::DoneAction>,
     /// Failing IAM checks per user (and root): how many, and the worst severity.
     user_failures: HashMap<String, (usize, Severity)>,
+    /// The Overview's counters, kept up to date by `derive` so a frame never counts.
+    pub summary: Summary,
+    /// Where each triage item comes from, in step with `triage`: its source (0 alarms,
+    /// 1 findings, 2 checks) and index there. Ties in the queue's order fall back to it.
+    triage_origin: Vec<(u8, usize)>,
+    /// What changed since the last `derive`.
+    pending: Pending,
+    /// When posture was last evaluated, with which thresholds.
+    evaluated: Option<(DateTime<Utc>, Thresholds)>,
+    /// The alarm severity the triage queue was ranked with.
+    triage_alarm_severity: Option<Severity>,
+}
+
+/// Counts shown in the Overview's summary lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Alarms in ALARM, INSUFFICIENT_DATA and OK.
+    pub alarms_alarm: usize,
+    pub alarms_insufficient: usize,
+    pub alarms_ok: usize,
+    /// Findings per severity, indexed by `Severity as usize`.
+    pub findings: [usize; 5],
+    /// Failing IAM checks.
+    pub failing_iam_checks: usize,
+}
+
+impl Summary {
+    pub fn findings_of(&self, severity: Severity) -> usize {
+        self.findings.get(severity as usize).copied().unwrap_or(0)
+    }
+}
+
+/// Which findings changed since the last `derive`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum FindingsChange {
+    #[default]
+    None,
+    /// These rows (indices into `findings`) are new or changed; every other row kept its
+    /// index and content.
+    Rows(Vec<usize>),
+    /// Rows were removed or renumbered.
+    All,
+}
+
+impl FindingsChange {
+    fn add(&mut self, rows: Vec<usize>) {
+        match self {
+            FindingsChange::None => *self = FindingsChange::Rows(rows),
+            FindingsChange::Rows(existing) => existing.extend(rows),
+            FindingsChange::All => {}
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct Pending {
+    identity: bool,
+    /// Account and regional baselines (posture inputs).
+    baselines: bool,
+    alarms: bool,
+    detectors: bool,
+    findings: FindingsChange,
+}
+
+/// What `derive` changed, so the console brings only the affected tables up to date.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Derived {
+    pub identity: bool,
+    pub alarms: bool,
+    /// Posture was evaluated again.
+    pub checks: bool,
+    pub findings: FindingsChange,
+    /// How the triage queue moved, if it changed.
+    pub triage: Option<TriageChange>,
+}
+
+/// How the triage queue changed: `remap[i]` is the new position of the item that was at
+/// `i` (`None`: it left), and `added` holds the positions of new or re-ranked items.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TriageChange {
+    pub remap: Vec<Option<usize>>,
+    pub added: Vec<usize>,
 }
 
 /// Transitions kept per alarm from what the console saw itself.
@@ -64,6 +151,7 @@ impl Data {
                 let mut inventory = *inventory;
                 super::overlay::apply(&mut inventory, &self.done_actions);
                 self.identity = Some(inventory);
+                self.pending.identity = true;
                 Applied::default()
             }
             SourceData::RegionalBaseline(baseline) => {
@@ -74,6 +162,7 @@ impl Data {
                 self.regional_baselines
                     .retain(|b| b.account_id != baseline.account_id || b.region != baseline.region);
                 self.regional_baselines.push(baseline);
+                self.pending.baselines = true;
                 Applied::default()
             }
             SourceData::AccountBaseline(baseline) => {
@@ -84,6 +173,7 @@ impl Data {
                 self.account_baselines
                     .retain(|b| b.account_id != baseline.account_id);
                 self.account_baselines.push(baseline);
+                self.pending.baselines = true;
                 Applied::default()
             }
         }
@@ -133,6 +223,7 @@ impl Data {
         }
         self.alarms.retain(|a| !in_scope(a));
         self.alarms.extend(alarms);
+        self.pending.alarms = true;
         applied
     }
 
@@ -148,29 +239,50 @@ impl Data {
             .iter_mut()
             .find(|d| d.account_id == detector.account_id && d.region == detector.region)
         {
-            Some(existing) => *existing = detector,
-            None => self.detectors.push(detector),
+            Some(existing) => {
+                if *existing != detector {
+                    self.pending.detectors = true;
+                    *existing = detector;
+                }
+            }
+            None => {
+                self.pending.detectors = true;
+                self.detectors.push(detector);
+            }
         }
+        let mut renumbered = false;
         if complete {
             let keep: HashSet<&str> = upserts.iter().map(|f| f.id.as_str()).collect();
             let region = id.region.as_deref();
+            let before = self.findings.len();
             self.findings.retain(|f| {
                 f.account_id != id.account_id
                     || Some(f.region.as_str()) != region
                     || keep.contains(f.id.as_str())
             });
-            self.reindex_findings();
+            if self.findings.len() != before {
+                renumbered = true;
+                self.reindex_findings();
+            }
         }
         let mut removed = false;
+        let mut changed = Vec::with_capacity(upserts.len());
         for finding in upserts {
             match self.finding_index.get(&finding.id) {
                 Some(&i) => {
                     if let Some(slot) = self.findings.get_mut(i) {
                         removed |= finding.archived;
-                        *slot = finding;
+                        if *slot != finding {
+                            count_finding(&mut self.summary, slot, false);
+                            count_finding(&mut self.summary, &finding, true);
+                            *slot = finding;
+                            changed.push(i);
+                        }
                     }
                 }
                 None if !finding.archived => {
+                    count_finding(&mut self.summary, &finding, true);
+                    changed.push(self.findings.len());
                     self.finding_index
                         .insert(finding.id.clone(), self.findings.len());
                     self.findings.push(finding);
@@ -181,6 +293,12 @@ impl Data {
         if removed {
             self.findings.retain(|f| !f.archived);
             self.reindex_findings();
+            renumbered = true;
+        }
+        if renumbered {
+            self.pending.findings = FindingsChange::All;
+        } else if !changed.is_empty() {
+            self.pending.findings.add(changed);
         }
     }
 
@@ -199,8 +317,233 @@ impl Data {
             .and_then(|&i| self.findings.get(i))
     }
 
+    /// Brings posture results, the triage queue and the summary up to date with what
+    /// changed since the last call, and says what changed.
+    pub fn derive(
+        &mut self,
+        thresholds: &Thresholds,
+        alarm_severity: Severity,
+        now: DateTime<Utc>,
+    ) -> Derived {
+        let pending = std::mem::take(&mut self.pending);
+        let evaluate = pending.identity
+            || pending.baselines
+            || pending.alarms
+            || pending.detectors
+            || self.evaluated.as_ref().is_none_or(|(at, used)| {
+                used != thresholds || now < *at || now - *at >= POSTURE_MAX_AGE
+            });
+        if evaluate {
+            self.evaluate_posture(thresholds, now);
+        }
+        if pending.alarms {
+            self.count_alarms();
+        }
+        if pending.findings == FindingsChange::All {
+            self.count_findings();
+        }
+        let alarms_changed = pending.alarms || self.triage_alarm_severity != Some(alarm_severity);
+        let triage = if alarms_changed || evaluate || pending.findings != FindingsChange::None {
+            self.triage_alarm_severity = Some(alarm_severity);
+            Some(self.rerank(alarm_severity, alarms_changed, evaluate, &pending.findings))
+        } else {
+            None
+        };
+        Derived {
+            identity: pending.identity,
+            alarms: pending.alarms,
+            checks: evaluate,
+            findings: pending.findings,
+            triage,
+        }
+    }
+
+    /// Recomputes everything derived, as if all data had just arrived.
+    pub fn derive_all(
+        &mut self,
+        thresholds: &Thresholds,
+        alarm_severity: Severity,
+        now: DateTime<Utc>,
+    ) -> Derived {
+        self.pending = Pending {
+            identity: true,
+            baselines: true,
+            alarms: true,
+            detectors: true,
+            findings: FindingsChange::All,
+        };
+        self.derive(thresholds, alarm_severity, now)
+    }
+
+    fn evaluate_posture(&mut self, thresholds: &Thresholds, now: DateTime<Utc>) {
+        // The old results go first, so two full sets are never held at once.
+        self.checks = Vec::new();
+        let inventory = posture::Inventory {
+            identity: self.identity.as_ref(),
+            detectors: &self.detectors,
+            alarms: &self.alarms,
+            regional_baselines: &self.regional_baselines,
+            account_baselines: &self.account_baselines,
+        };
+        self.checks = posture::evaluate(&inventory, thresholds, now);
+        self.evaluated = Some((now, thresholds.clone()));
+        self.user_failures.clear();
+        let mut failing = 0;
+        for check in self
+            .checks
+            .iter()
+            .filter(|c| c.failed() && c.check_id.starts_with("iam."))
+        {
+            failing += 1;
+            let entry = self
+                .user_failures
+                .entry(Data::check_subject(&check.resource).to_string())
+                .or_insert((0, check.severity));
+            entry.0 += 1;
+            entry.1 = entry.1.max(check.severity);
+        }
+        self.summary.failing_iam_checks = failing;
+    }
+
+    fn count_alarms(&mut self) {
+        let count = |state| self.alarms.iter().filter(|a| a.state == state).count();
+        self.summary.alarms_alarm = count(AlarmState::Alarm);
+        self.summary.alarms_insufficient = count(AlarmState::InsufficientData);
+        self.summary.alarms_ok = count(AlarmState::Ok);
+    }
+
+    /// Counts findings per severity from scratch; `apply` keeps the counts of findings it
+    /// replaces or adds in step.
+    fn count_findings(&mut self) {
+        self.summary.findings = [0; 5];
+        for finding in &self.findings {
+            count_finding(&mut self.summary, finding, true);
+        }
+    }
+
+    /// Re-ranks the triage queue: the items of whatever changed (every alarm, every check,
+    /// or some findings) leave it, their new items are sorted and merged in, and every
+    /// other item keeps its relative place. The result is exactly the full sort.
+    fn rerank(
+        &mut self,
+        alarm_severity: Severity,
+        alarms: bool,
+        checks: bool,
+        findings: &FindingsChange,
+    ) -> TriageChange {
+        let mut changed_findings = vec![false; self.findings.len()];
+        let all_findings = match findings {
+            FindingsChange::None => false,
+            FindingsChange::All => true,
+            FindingsChange::Rows(rows) => {
+                for &row in rows {
+                    if let Some(flag) = changed_findings.get_mut(row) {
+                        *flag = true;
+                    }
+                }
+                false
+            }
+        };
+        let stale = |(source, index): (u8, usize)| match source {
+            0 => alarms,
+            1 => all_findings || changed_findings.get(index).copied().unwrap_or(true),
+            _ => checks,
+        };
+
+        let mut fresh: Vec<(TriageItem, (u8, usize))> = Vec::new();
+        if alarms {
+            fresh.extend(
+                self.alarms
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.state == AlarmState::Alarm)
+                    .map(|(i, a)| (alarm_item(a, alarm_severity), (0, i))),
+            );
+        }
+        let finding_rows: Box<dyn Iterator<Item = usize>> = match findings {
+            FindingsChange::None => Box::new(std::iter::empty()),
+            FindingsChange::All => Box::new(0..self.findings.len()),
+            FindingsChange::Rows(_) => Box::new(
+                changed_findings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, changed)| **changed)
+                    .map(|(i, _)| i),
+            ),
+        };
+        for i in finding_rows {
+            if let Some(f) = self.findings.get(i).filter(|f| in_triage(f)) {
+                fresh.push((finding_item(f), (1, i)));
+            }
+        }
+        if checks {
+            fresh.extend(
+                self.checks
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.failed())
+                    .map(|(i, c)| (check_item(c), (2, i))),
+            );
+        }
+        fresh.sort_by(|(a, ao), (b, bo)| rank(a, *ao, b, *bo));
+
+        let old = std::mem::take(&mut self.triage);
+        let old_origin = std::mem::take(&mut self.triage_origin);
+        let kept = old_origin.iter().filter(|o| !stale(**o)).count();
+        let mut triage = Vec::with_capacity(kept + fresh.len());
+        let mut origin = Vec::with_capacity(kept + fresh.len());
+        let mut change = TriageChange {
+            remap: Vec::with_capacity(old.len()),
+            added: Vec::with_capacity(fresh.len()),
+        };
+        // Where each new item goes: after every old item that ranks before it. Old items
+        // that leave do not disturb this, as the rest keep their order.
+        let cuts: Vec<usize> = fresh
+            .iter()
+            .map(|(new, new_from)| {
+                partition_point(old.len(), |i| match (old.get(i), old_origin.get(i)) {
+                    (Some(item), Some(from)) => rank(item, *from, new, *new_from).is_lt(),
+                    _ => false,
+                })
+            })
+            .collect();
+        let mut fresh = fresh.into_iter().zip(cuts).peekable();
+        for (i, (item, from)) in old.into_iter().zip(old_origin).enumerate() {
+            while let Some(((new, new_from), _)) = fresh.next_if(|(_, cut)| *cut <= i) {
+                change.added.push(triage.len());
+                triage.push(new);
+                origin.push(new_from);
+            }
+            if stale(from) {
+                change.remap.push(None);
+                continue;
+            }
+            change.remap.push(Some(triage.len()));
+            triage.push(item);
+            origin.push(from);
+        }
+        for ((new, new_from), _) in fresh {
+            change.added.push(triage.len());
+            triage.push(new);
+            origin.push(new_from);
+        }
+        self.triage = triage;
+        self.triage_origin = origin;
+        change
+    }
+    /// How many checks fail for `root` or a user.
+    pub fn failures_of(&self, subject: &str) -> usize {
+        self.user_failures.get(subject).map_or(0, |(n, _)| *n)
+    }
+
+    /// The worst severity among the failing checks of `root` or a user.
+    pub fn worst_failure_of(&self, subject: &str) -> Option<Severity> {
+        self.user_failures.get(subject).map(|(_, worst)| *worst)
+    }
+
     /// Records a successful action and shows its effect at once where the data would lag
-    /// (the credential report); alarms and findings show it at their next poll.
+    /// (the credential report, the baselines); alarms and findings show it at their next
+    /// poll, an archived finding at once.
     pub fn action_done(&mut self, offer: &crate::remediation::Offer, at: DateTime<Utc>) {
         let done = super::overlay::DoneAction {
             offer: offer.clone(),
@@ -208,6 +551,7 @@ impl Data {
         };
         if let Some(inventory) = self.identity.as_mut() {
             super::overlay::apply(inventory, std::slice::from_ref(&done));
+            self.pending.identity = true;
         }
         for baseline in &mut self.regional_baselines {
             crate::remediation::effects::apply_to_regional(baseline, offer);
@@ -215,10 +559,12 @@ impl Data {
         for baseline in &mut self.account_baselines {
             crate::remediation::effects::apply_to_account(baseline, offer);
         }
+        self.pending.baselines = true;
         if let crate::remediation::Target::Finding { id, .. } = &offer.target {
             if offer.action == crate::remediation::ActionId::ArchiveFinding {
                 self.findings.retain(|f| &f.id != id);
                 self.reindex_findings();
+                self.pending.findings = FindingsChange::All;
             }
         }
         self.done_actions.push(done);
@@ -243,47 +589,6 @@ impl Data {
         all
     }
 
-    /// Recomputes posture results and the triage queue from the current data.
-    pub fn derive(
-        &mut self,
-        thresholds: &Thresholds,
-        alarm_severity: Severity,
-        now: DateTime<Utc>,
-    ) {
-        let inventory = posture::Inventory {
-            identity: self.identity.as_ref(),
-            detectors: &self.detectors,
-            alarms: &self.alarms,
-            regional_baselines: &self.regional_baselines,
-            account_baselines: &self.account_baselines,
-        };
-        self.checks = posture::evaluate(&inventory, thresholds, now);
-        self.user_failures.clear();
-        for check in self
-            .checks
-            .iter()
-            .filter(|c| c.failed() && c.check_id.starts_with("iam."))
-        {
-            let entry = self
-                .user_failures
-                .entry(Data::check_subject(&check.resource).to_string())
-                .or_insert((0, check.severity));
-            entry.0 += 1;
-            entry.1 = entry.1.max(check.severity);
-        }
-        self.triage = triage(self, alarm_severity);
-    }
-
-    /// How many checks fail for `root` or a user.
-    pub fn failures_of(&self, subject: &str) -> usize {
-        self.user_failures.get(subject).map_or(0, |(n, _)| *n)
-    }
-
-    /// The worst severity among the failing checks of `root` or a user.
-    pub fn worst_failure_of(&self, subject: &str) -> Option<Severity> {
-        self.user_failures.get(subject).map(|(_, worst)| *worst)
-    }
-
     /// The user a check's resource is about: `alice (AKIA…)` and `alice (password)` are
     /// about `alice`. IAM names cannot contain spaces, so the first word is the user.
     pub fn check_subject(resource: &str) -> &str {
@@ -304,62 +609,86 @@ pub fn check_source(check_id: &str) -> crate::domain::SourceKind {
     }
 }
 
-/// Alarms in ALARM, unarchived findings at or above Medium, and failing checks, ranked by
-/// severity, then most recent first.
-fn triage(data: &Data, alarm_severity: Severity) -> Vec<TriageItem> {
+/// The first index in `0..len` for which `before` is false (it must be true for a prefix).
+fn partition_point(len: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut low, mut high) = (0, len);
+    while low < high {
+        let mid = low + (high - low) / 2;
+        if before(mid) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    low
+}
+
+/// The triage queue's order: severity, then most recent first; ties keep the order of
+/// their sources (alarms, findings, checks) and of the items within each.
+fn rank(a: &TriageItem, a_from: (u8, usize), b: &TriageItem, b_from: (u8, usize)) -> Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then(b.since.cmp(&a.since))
+        .then(a_from.cmp(&b_from))
+}
+
+fn count_finding(summary: &mut Summary, finding: &Finding, add: bool) {
+    if let Some(n) = summary.findings.get_mut(finding.severity() as usize) {
+        *n = if add { *n + 1 } else { n.saturating_sub(1) };
+    }
+}
+
+/// Unarchived findings at or above Medium are in the queue.
+fn in_triage(f: &Finding) -> bool {
+    !f.archived && f.severity() >= Severity::Medium
+}
+
+fn alarm_item(a: &Alarm, alarm_severity: Severity) -> TriageItem {
     use crate::domain::SourceKind;
-    let alarms = data
-        .alarms
-        .iter()
-        .filter(|a| a.state == AlarmState::Alarm)
-        .map(|a| TriageItem {
-            severity: alarm_severity,
-            source: SourceKind::Alarms,
-            title: format!("{} in ALARM", a.name),
-            resource: a
-                .metric
-                .as_ref()
-                .map(|m| format!("{} {}", m.namespace, m.metric_name))
-                .unwrap_or_else(|| "composite".to_string()),
-            account_id: a.account_id.clone(),
-            region: Some(a.region.clone()),
-            since: Some(a.state_updated),
-            item: TriageRef::Alarm { arn: a.arn.clone() },
-        });
-    let findings = data
-        .findings
-        .iter()
-        .filter(|f| !f.archived && f.severity() >= Severity::Medium)
-        .map(|f| TriageItem {
-            severity: f.severity(),
-            source: SourceKind::Findings,
-            title: f.title.clone(),
-            resource: format!("{} {}", f.resource.kind, f.resource.id),
-            account_id: f.account_id.clone(),
-            region: Some(f.region.clone()),
-            since: Some(f.last_seen),
-            item: TriageRef::Finding { id: f.id.clone() },
-        });
-    let checks = data
-        .checks
-        .iter()
-        .filter(|c| c.failed())
-        .map(|c| TriageItem {
-            severity: c.severity,
-            source: check_source(c.check_id),
-            title: c.title.to_string(),
-            resource: c.resource.clone(),
+    TriageItem {
+        severity: alarm_severity,
+        source: SourceKind::Alarms,
+        title: format!("{} in ALARM", a.name),
+        resource: a
+            .metric
+            .as_ref()
+            .map(|m| format!("{} {}", m.namespace, m.metric_name))
+            .unwrap_or_else(|| "composite".to_string()),
+        account_id: a.account_id.clone(),
+        region: Some(a.region.clone()),
+        since: Some(a.state_updated),
+        item: TriageRef::Alarm { arn: a.arn.clone() },
+    }
+}
+
+fn finding_item(f: &Finding) -> TriageItem {
+    use crate::domain::SourceKind;
+    TriageItem {
+        severity: f.severity(),
+        source: SourceKind::Findings,
+        title: f.title.clone(),
+        resource: format!("{} {}", f.resource.kind, f.resource.id),
+        account_id: f.account_id.clone(),
+        region: Some(f.region.clone()),
+        since: Some(f.last_seen),
+        item: TriageRef::Finding { id: f.id.clone() },
+    }
+}
+
+fn check_item(c: &CheckResult) -> TriageItem {
+    TriageItem {
+        severity: c.severity,
+        source: check_source(c.check_id),
+        title: c.title.to_string(),
+        resource: c.resource.clone(),
+        account_id: c.account_id.clone(),
+        region: c.region.clone(),
+        since: None,
+        item: TriageRef::Check {
+            check_id: c.check_id,
             account_id: c.account_id.clone(),
             region: c.region.clone(),
-            since: None,
-            item: TriageRef::Check {
-                check_id: c.check_id,
-                account_id: c.account_id.clone(),
-                region: c.region.clone(),
-                resource: c.resource.clone(),
-            },
-        });
-    let mut items: Vec<TriageItem> = alarms.chain(findings).chain(checks).collect();
-    items.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.since.cmp(&a.since)));
-    items
+            resource: c.resource.clone(),
+        },
+    }
 }

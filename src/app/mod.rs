@@ -11,7 +11,7 @@ mod table;
 mod update;
 
 pub use command::{COMMANDS, candidates};
-pub use data::{Applied, Data, check_source};
+pub use data::{Applied, Data, Derived, FindingsChange, Summary, TriageChange, check_source};
 pub use dialog::Dialog;
 pub use msg::{Effect, Msg, SourceEvent};
 pub use state::{

@@ -1,3 +1,4 @@
+use super::data::{Derived, FindingsChange};
 use super::{Data, TableView};
 use crate::config::{KeySpec, Keymap, Settings};
 use crate::domain::{CallerIdentity, SourceId, SourceKind};
@@ -124,12 +125,94 @@ impl App {
         }
     }
 
+    /// Recomputes one table's rows.
+    pub fn rebuild_view(&mut self, tab: Tab) {
+        self.views[tab.index()].rebuild(tab.pane(), &self.data);
+    }
+
+    /// The key of each table's selected item, taken before data changes so the selection
+    /// can follow its item.
+    pub fn selected_keys(&self) -> [Option<String>; Tab::ALL.len()] {
+        Tab::ALL.map(|tab| {
+            self.view(tab)
+                .selected_row()
+                .filter(|&row| row < tab.pane().len(&self.data))
+                .map(|row| tab.pane().key(&self.data, row))
+        })
+    }
+
+    /// Brings the tables up to date with what `Data::derive` changed; tables whose data did
+    /// not change are left alone, and the findings and triage tables are patched rather
+    /// than rebuilt when only some rows moved. `selected` holds `selected_keys` from before
+    /// the change.
+    pub fn refresh_views(
+        &mut self,
+        derived: &Derived,
+        selected: &[Option<String>; Tab::ALL.len()],
+    ) {
+        let keep = |tab: Tab| selected.get(tab.index()).cloned().flatten();
+        let rebuild = |app: &mut App, tab: Tab| {
+            app.views[tab.index()].rebuild_selecting(tab.pane(), &app.data, keep(tab));
+        };
+        if derived.alarms {
+            rebuild(self, Tab::Alarms);
+        }
+        if derived.identity || derived.checks {
+            rebuild(self, Tab::Identity);
+        }
+        if derived.checks {
+            rebuild(self, Tab::Posture);
+        }
+        match &derived.findings {
+            FindingsChange::None => {}
+            FindingsChange::Rows(rows) => {
+                self.views[Tab::Findings.index()].update_rows(
+                    Tab::Findings.pane(),
+                    &self.data,
+                    None,
+                    rows,
+                    keep(Tab::Findings).as_deref(),
+                );
+            }
+            FindingsChange::All => rebuild(self, Tab::Findings),
+        }
+        if let Some(change) = &derived.triage {
+            if change.remap.iter().all(Option::is_none) {
+                rebuild(self, Tab::Overview);
+            } else {
+                self.views[Tab::Overview.index()].update_rows(
+                    Tab::Overview.pane(),
+                    &self.data,
+                    Some(&change.remap),
+                    &change.added,
+                    keep(Tab::Overview).as_deref(),
+                );
+            }
+        }
+    }
+
+    /// Gets a table ready for a filter to be typed (see `TableView::prepare_filter`).
+    pub fn prepare_filter(&mut self, tab: Tab) {
+        self.views[tab.index()].prepare_filter(tab.pane(), &self.data);
+    }
+
     pub fn set_filter(&mut self, tab: Tab, filter: String) {
         self.views[tab.index()].set_filter(tab.pane(), &self.data, filter);
     }
 
     pub fn set_sort(&mut self, tab: Tab, column: usize, descending: bool) {
         self.views[tab.index()].set_sort(tab.pane(), &self.data, column, descending);
+    }
+
+    /// The row of the current tab whose key is `key` (the item a detail view is pinned to).
+    /// That is nearly always the selected row, which is checked first, so a frame does not
+    /// search the whole table.
+    pub fn row_of(&self, key: &str) -> Option<usize> {
+        let pane = self.tab.pane();
+        self.view(self.tab)
+            .selected_row()
+            .filter(|&row| row < pane.len(&self.data) && pane.key(&self.data, row) == key)
+            .or_else(|| pane.find(&self.data, key))
     }
 
     /// Rows of table body visible on screen, for paging and scrolling.

@@ -1,10 +1,16 @@
 //! The view of one table: which rows pass the filter, in which order, and which is selected.
-//! Recomputed when data, filter or sort change — never while rendering a frame.
+//! Recomputed when data, filter or sort change — never while rendering a frame — and only
+//! as far as needed: typing narrows the rows that matched, Backspace returns to an earlier
+//! result, and a batch of changed rows is re-placed without sorting the whole table.
 
 use crate::app::Data;
 use crate::panes::{Pane, SortKey};
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
+use std::cmp::Ordering;
+
+/// Earlier filter results kept for Backspace, at most this many.
+const FILTER_HISTORY: usize = 16;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TableView {
@@ -19,6 +25,12 @@ pub struct TableView {
     pub descending: bool,
     /// The filter `rows` was computed with, to narrow incrementally as the user types.
     applied_filter: String,
+    /// Rows of shorter filters this one was narrowed from (same data and order), newest
+    /// last, so deleting a character does not search the whole table again.
+    history: Vec<(String, Vec<usize>)>,
+    /// Each row's filter text while the table is being filtered (empty otherwise), so a
+    /// keystroke reads one compact list instead of every item's fields scattered in memory.
+    search: Vec<Box<str>>,
 }
 
 impl TableView {
@@ -32,6 +44,17 @@ impl TableView {
             sort_column,
             descending,
             applied_filter: String::new(),
+            history: Vec::new(),
+            search: Vec::new(),
+        }
+    }
+
+    /// Gets the rows' filter text ready, as a filter is about to be typed.
+    pub fn prepare_filter(&mut self, pane: &dyn Pane, data: &Data) {
+        if self.search.len() != pane.len(data) {
+            self.search = (0..pane.len(data))
+                .map(|row| search_text(pane, data, row))
+                .collect();
         }
     }
 
@@ -42,41 +65,180 @@ impl TableView {
     /// Full recomputation: filter every row, sort, and keep the selection on the same item.
     pub fn rebuild(&mut self, pane: &dyn Pane, data: &Data) {
         let keep = self.selected_row().map(|row| pane.key(data, row));
+        self.rebuild_selecting(pane, data, keep);
+    }
+
+    /// `rebuild` after the data changed: `keep` is the key of the item that was selected
+    /// before the change (the selected row index may name another item now).
+    pub fn rebuild_selecting(&mut self, pane: &dyn Pane, data: &Data, keep: Option<String>) {
         let len = pane.len(data);
+        self.search.clear();
         let mut rows: Vec<usize> = if self.filter.is_empty() {
+            self.search = Vec::new();
             (0..len).collect()
         } else {
-            filter_rows(pane, data, 0..len, &self.filter)
+            self.prepare_filter(pane, data);
+            filter_rows(pane, data, &self.search, 0..len, &self.filter)
         };
         sort_rows(pane, data, &mut rows, self.sort_column, self.descending);
         self.rows = rows;
         self.applied_filter = self.filter.clone();
+        self.history.clear();
         self.reselect(pane, data, keep);
     }
 
+    /// Brings the rows up to date after some of the pane's rows changed, without filtering
+    /// or sorting the whole table. `remap`, when given, maps each old row index to its new
+    /// one (`None`: the row is gone) and must keep the order of the rows it keeps; `changed`
+    /// lists the (new) indices of rows that are new or whose content changed. Every other
+    /// row kept its content, so its filter result and sort key still hold. The result is
+    /// what `rebuild` gives. `keep` is the key of the item selected before the change.
+    pub fn update_rows(
+        &mut self,
+        pane: &dyn Pane,
+        data: &Data,
+        remap: Option<&[Option<usize>]>,
+        changed: &[usize],
+        keep: Option<&str>,
+    ) {
+        if self.applied_filter != self.filter {
+            self.rebuild_selecting(pane, data, keep.map(str::to_string));
+            return;
+        }
+        let map = |row: usize| match remap {
+            Some(remap) => remap.get(row).copied().flatten(),
+            None => Some(row),
+        };
+        // The selected item: where its row went, or, if it changed (and so moved), the
+        // changed row with its key.
+        let selected = self.selected_row().and_then(map).or_else(|| {
+            let key = keep?;
+            changed
+                .iter()
+                .copied()
+                .find(|&row| row < pane.len(data) && pane.key(data, row) == key)
+        });
+        let len = pane.len(data);
+        let mut is_changed = vec![false; len];
+        for &row in changed {
+            if let Some(flag) = is_changed.get_mut(row) {
+                *flag = true;
+            }
+        }
+        if self.filter.is_empty() {
+            self.search = Vec::new();
+        } else if !self.search.is_empty() {
+            let mut search = vec![Box::<str>::default(); len];
+            for (old, text) in std::mem::take(&mut self.search).into_iter().enumerate() {
+                if let Some(slot) = map(old).and_then(|new| search.get_mut(new)) {
+                    *slot = text;
+                }
+            }
+            for &row in changed {
+                if let Some(slot) = search.get_mut(row) {
+                    *slot = search_text(pane, data, row);
+                }
+            }
+            self.search = search;
+        }
+        let kept: Vec<usize> = self
+            .rows
+            .iter()
+            .filter_map(|&row| map(row))
+            .filter(|&row| !is_changed.get(row).copied().unwrap_or(true))
+            .collect();
+        let candidates = is_changed
+            .iter()
+            .enumerate()
+            .filter(|(_, changed)| **changed)
+            .map(|(row, _)| row);
+        let mut fresh: Vec<usize> = if self.filter.is_empty() {
+            candidates.collect()
+        } else {
+            filter_rows(pane, data, &self.search, candidates, &self.filter)
+        };
+        sort_rows(pane, data, &mut fresh, self.sort_column, self.descending);
+
+        // Merge: each fresh row goes where a binary search over the kept rows puts it.
+        let (column, descending) = (self.sort_column, self.descending);
+        let mut rows = Vec::with_capacity(kept.len() + fresh.len());
+        let mut rest = &kept[..];
+        for row in fresh {
+            let key = pane.sort_key(data, row, column);
+            let at = rest.partition_point(|&other| {
+                let other_key = pane.sort_key(data, other, column);
+                row_order(&other_key, other, &key, row, descending).is_lt()
+            });
+            let (before, after) = rest.split_at(at);
+            rows.extend_from_slice(before);
+            rows.push(row);
+            rest = after;
+        }
+        rows.extend_from_slice(rest);
+        self.rows = rows;
+        self.history.clear();
+        self.reselect_row(selected);
+    }
+
     /// Applies a changed filter. When the new filter extends the old one, only the rows that
-    /// already matched are searched again (typing narrows; it never needs the whole table).
+    /// already matched are searched again (typing narrows; it never needs the whole table);
+    /// when it returns to a filter it was narrowed from, that result is reused.
     pub fn set_filter(&mut self, pane: &dyn Pane, data: &Data, filter: String) {
         self.filter = filter;
+        if self.filter == self.applied_filter {
+            return;
+        }
+        let keep = self.selected_row();
         if narrows(&self.applied_filter, &self.filter) {
-            let keep = self.selected_row().map(|row| pane.key(data, row));
             let current = std::mem::take(&mut self.rows);
-            self.rows = filter_rows(pane, data, current.into_iter(), &self.filter);
-            self.applied_filter = self.filter.clone();
-            self.reselect(pane, data, keep);
+            self.prepare_filter(pane, data);
+            self.rows = filter_rows(
+                pane,
+                data,
+                &self.search,
+                current.iter().copied(),
+                &self.filter,
+            );
+            let previous = std::mem::replace(&mut self.applied_filter, self.filter.clone());
+            if self.history.len() >= FILTER_HISTORY {
+                self.history.remove(0);
+            }
+            self.history.push((previous, current));
+        } else if let Some(i) = self.history.iter().rposition(|(f, _)| *f == self.filter) {
+            self.history.truncate(i + 1);
+            if let Some((applied, rows)) = self.history.pop() {
+                self.rows = rows;
+                self.applied_filter = applied;
+            }
         } else {
             self.rebuild(pane, data);
+            return;
         }
+        // The data did not change, so a row index still names the same item.
+        self.reselect_row(keep);
     }
 
     pub fn set_sort(&mut self, pane: &dyn Pane, data: &Data, column: usize, descending: bool) {
         self.sort_column = column;
         self.descending = descending;
-        let keep = self.selected_row().map(|row| pane.key(data, row));
+        let keep = self.selected_row();
         let mut rows = std::mem::take(&mut self.rows);
         sort_rows(pane, data, &mut rows, column, descending);
         self.rows = rows;
-        self.reselect(pane, data, keep);
+        self.history.clear();
+        self.reselect_row(keep);
+    }
+
+    /// `reselect` for a row index that still names the same item.
+    fn reselect_row(&mut self, row: Option<usize>) {
+        if self.selected == 0 {
+            return;
+        }
+        if let Some(pos) = row.and_then(|row| self.rows.iter().position(|&r| r == row)) {
+            self.selected = pos;
+            return;
+        }
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
     }
 
     /// Keeps the selection on the item it was on when rows move, except at the top: a
@@ -136,30 +298,107 @@ fn window_start(offset: usize, selected: usize, len: usize, height: usize) -> us
 }
 
 /// Whether every row matching `new` also matched `old`, so `new` can be applied to the rows
-/// `old` left. True when text is appended, unless `old` holds a negated (`!`) or anchored
-/// (`$`) term: extending those widens the match instead.
+/// `old` left. True when text is appended (to nothing, too: no filter keeps every row),
+/// unless `old` holds a negated (`!`) or anchored (`$`) term: extending those widens the
+/// match instead.
 fn narrows(old: &str, new: &str) -> bool {
-    !old.is_empty() && new.starts_with(old) && !old.contains(['!', '$', '\\'])
+    new.starts_with(old) && !old.contains(['!', '$', '\\'])
 }
 
+/// The rows (in the order given) whose filter text matches `filter`, read from `search`
+/// when it holds every row's text.
 fn filter_rows(
     pane: &dyn Pane,
     data: &Data,
-    rows: impl Iterator<Item = usize>,
+    search: &[Box<str>],
+    rows: impl Iterator<Item = usize> + Clone,
     filter: &str,
 ) -> Vec<usize> {
     let pattern = Pattern::parse(filter, CaseMatching::Ignore, Normalization::Smart);
     let mut matcher = Matcher::new(Config::DEFAULT);
+    // Scoring an atom first sets the matcher's case and normalisation to the atom's (as
+    // nucleo documents); they are read back here, once, for the faster test below.
+    let atoms: Vec<(&Atom, Config)> = pattern
+        .atoms
+        .iter()
+        .map(|atom| {
+            let _ = atom.score(Utf32Str::Ascii(&[]), &mut matcher);
+            (atom, matcher.config.clone())
+        })
+        .collect();
+    let len = pane.len(data);
+    let cached = search.len() == len;
+    // Rows are tested in the data's order, not the table's: the filter texts (and the items)
+    // lie in memory in about that order, and at 100,000 rows memory reads are the cost.
+    let mut matched = vec![false; len];
+    for row in rows.clone() {
+        if let Some(flag) = matched.get_mut(row) {
+            *flag = true;
+        }
+    }
     let mut buf = Vec::new();
     let mut haystack = String::new();
-    rows.filter(|&row| {
-        haystack.clear();
-        pane.haystack(data, row, &mut haystack);
-        pattern
-            .score(Utf32Str::new(&haystack, &mut buf), &mut matcher)
-            .is_some()
+    for (row, flag) in matched.iter_mut().enumerate() {
+        if !*flag {
+            continue;
+        }
+        let text: &str = match search.get(row) {
+            Some(text) if cached => text,
+            _ => {
+                haystack.clear();
+                pane.haystack(data, row, &mut haystack);
+                &haystack
+            }
+        };
+        let text = Utf32Str::new(text, &mut buf);
+        *flag = atoms.iter().all(|(atom, config)| match atom.kind {
+            // Whether a fuzzy atom matches at all does not need its best alignment (the
+            // costly part of scoring): in ASCII text it matches exactly when its characters
+            // occur in order, and otherwise nucleo's greedy search finds a match exactly
+            // when one exists.
+            AtomKind::Fuzzy => match (text, atom.needle_text()) {
+                (Utf32Str::Ascii(haystack), Utf32Str::Ascii(needle)) => {
+                    ascii_subsequence(haystack, needle, config.ignore_case)
+                }
+                (text, needle) => {
+                    matcher.config.ignore_case = config.ignore_case;
+                    matcher.config.normalize = config.normalize;
+                    matcher.fuzzy_match_greedy(text, needle).is_some()
+                }
+            },
+            _ => atom.score(text, &mut matcher).is_some(),
+        });
+    }
+    rows.filter(|&row| matched.get(row).copied().unwrap_or(false))
+        .collect()
+}
+
+/// Whether `needle` occurs in `haystack` as a subsequence: what a fuzzy atom needs to match
+/// ASCII text (the needle is already lower case when case is ignored).
+fn ascii_subsequence(haystack: &[u8], needle: &[u8], ignore_case: bool) -> bool {
+    let mut rest = haystack;
+    needle.iter().all(|&wanted| {
+        let found = rest.iter().position(|&c| {
+            if ignore_case {
+                c.to_ascii_lowercase() == wanted
+            } else {
+                c == wanted
+            }
+        });
+        match found {
+            Some(i) => {
+                rest = rest.get(i + 1..).unwrap_or_default();
+                true
+            }
+            None => false,
+        }
     })
-    .collect()
+}
+
+fn search_text(pane: &dyn Pane, data: &Data, row: usize) -> Box<str> {
+    let mut text = String::new();
+    pane.haystack(data, row, &mut text);
+    text.into_boxed_str()
 }
 
 fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<usize>, column: usize, descending: bool) {
@@ -167,13 +406,16 @@ fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<usize>, column: usize,
         .iter()
         .map(|&row| (pane.sort_key(data, row, column), row))
         .collect();
-    // Stable, with the row index as tie-breaker, so equal keys keep the source's order.
-    keyed.sort_by(|(a, ra), (b, rb)| {
-        let order = if descending { b.cmp(a) } else { a.cmp(b) };
-        order.then(ra.cmp(rb))
-    });
+    keyed.sort_by(|(a, ra), (b, rb)| row_order(a, *ra, b, *rb, descending));
     rows.clear();
     rows.extend(keyed.into_iter().map(|(_, row)| row));
+}
+
+/// The order of a table's rows: by key, with the row index as tie-breaker, so equal keys
+/// keep the source's order.
+fn row_order(a: &SortKey, ra: usize, b: &SortKey, rb: usize, descending: bool) -> Ordering {
+    let order = if descending { b.cmp(a) } else { a.cmp(b) };
+    order.then(ra.cmp(&rb))
 }
 
 #[cfg(test)]
@@ -181,10 +423,20 @@ mod tests {
     use super::narrows;
 
     #[test]
+    fn ascii_subsequences() {
+        use super::ascii_subsequence;
+        assert!(ascii_subsequence(b"SSH brute force", b"sbf", true));
+        assert!(!ascii_subsequence(b"SSH brute force", b"sbf", false));
+        assert!(!ascii_subsequence(b"brute", b"bb", true));
+        assert!(ascii_subsequence(b"x", b"", true));
+        assert!(!ascii_subsequence(b"", b"x", true));
+    }
+
+    #[test]
     fn appending_narrows_except_after_negation_or_anchor() {
         assert!(narrows("cp", "cpu"));
         assert!(narrows("cpu", "cpu !prod"));
-        assert!(!narrows("", "cpu"));
+        assert!(narrows("", "cpu"));
         assert!(!narrows("cpu", "cp"));
         assert!(!narrows("!z", "!zz"));
         assert!(!narrows("db$", "db$x"));

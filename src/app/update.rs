@@ -47,7 +47,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Journal(contents) => {
             app.data.journal = contents;
-            app.rebuild_views();
+            app.rebuild_view(Tab::Journal);
             Vec::new()
         }
     }
@@ -72,18 +72,19 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
             Vec::new()
         }
         SourceEvent::Data { id, data, at } => {
+            let selected = app.selected_keys();
             let applied = app.data.apply(&id, data);
             let status = app.sources.entry(id).or_default();
             status.polling = false;
             status.last_success = Some(at);
             status.last_error = None;
             status.credentials_error = None;
-            app.data.derive(
+            let derived = app.data.derive(
                 &app.settings.thresholds,
                 app.settings.alarm_severity,
                 app.now.max(at),
             );
-            app.rebuild_views();
+            app.refresh_views(&derived, &selected);
             if !applied.entered_alarm.is_empty() {
                 set_status(
                     app,
@@ -264,7 +265,10 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Back => app.mode = Mode::Normal,
-        Action::Filter => app.mode = Mode::Filter,
+        Action::Filter => {
+            app.mode = Mode::Filter;
+            app.prepare_filter(app.tab);
+        }
         Action::Command => {
             app.mode = Mode::Command {
                 text: String::new(),
@@ -321,7 +325,7 @@ fn max_scroll(app: &App) -> usize {
             let pane = app.tab.pane();
             // The detail block's borders take two columns.
             let width = usize::from(app.width.saturating_sub(2));
-            pane.find(&app.data, key).map_or(0, |row| {
+            app.row_of(key).map_or(0, |row| {
                 crate::panes::detail_rows(&pane.detail(&app.data, row, app.now), width).len()
             })
         }

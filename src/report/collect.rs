@@ -87,7 +87,7 @@ pub fn assemble(
             Err(error) => collected.errors.push(error),
         }
     }
-    collected.data.derive(thresholds, alarm_severity, now);
+    collected.data.derive_all(thresholds, alarm_severity, now);
     collected
 }
 

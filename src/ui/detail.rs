@@ -18,7 +18,7 @@ pub fn render(
     scroll: usize,
 ) {
     let pane = app.tab.pane();
-    let row = pane.find(&app.data, key);
+    let row = app.row_of(key);
     let content = match row {
         Some(row) => pane.detail(&app.data, row, app.now),
         None => vec![DetailLine::Text(

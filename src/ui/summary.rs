@@ -3,7 +3,7 @@
 use super::text::fit;
 use crate::app::App;
 use crate::config::Theme;
-use crate::domain::{AlarmState, Severity, SourceKind};
+use crate::domain::{Severity, SourceKind};
 use crate::panes::age;
 use crate::sanitize::clean;
 use ratatui::Frame;
@@ -57,20 +57,16 @@ fn freshness(app: &App, kind: SourceKind) -> (String, StyleOf) {
 fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
     let data = &app.data;
     match kind {
-        SourceKind::Alarms => {
-            let count = |state| data.alarms.iter().filter(|a| a.state == state).count();
-            (
-                format!(
-                    "{} ALARM · {} INSUFFICIENT · {} OK",
-                    count(AlarmState::Alarm),
-                    count(AlarmState::InsufficientData),
-                    count(AlarmState::Ok)
-                ),
-                None,
-            )
-        }
+        // Counted when data arrives (`Data::derive`), never per frame.
+        SourceKind::Alarms => (
+            format!(
+                "{} ALARM · {} INSUFFICIENT · {} OK",
+                data.summary.alarms_alarm, data.summary.alarms_insufficient, data.summary.alarms_ok
+            ),
+            None,
+        ),
         SourceKind::Findings => {
-            let count = |sev| data.findings.iter().filter(|f| f.severity() == sev).count();
+            let count = |sev| data.summary.findings_of(sev);
             let text = format!(
                 "{} Critical · {} High · {} Medium · {} Low",
                 count(Severity::Critical),
@@ -91,11 +87,7 @@ fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
         }
         SourceKind::Identity => {
             let users = data.identity.as_ref().map_or(0, |i| i.users.len());
-            let failing = data
-                .checks
-                .iter()
-                .filter(|c| c.failed() && c.check_id.starts_with("iam."))
-                .count();
+            let failing = data.summary.failing_iam_checks;
             let report = data
                 .identity
                 .as_ref()

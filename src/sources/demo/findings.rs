@@ -68,8 +68,13 @@ impl Timing {
 }
 
 /// Findings visible at `now` in the context's region; with `changed_after`, only those
-/// first seen or updated strictly after that time (epoch seconds).
-pub fn visible(ctx: &FindingContext<'_>, now: i64, changed_after: Option<i64>) -> Vec<Finding> {
+/// first seen or updated strictly after that time (epoch seconds); at most `limit`.
+pub fn visible(
+    ctx: &FindingContext<'_>,
+    now: i64,
+    changed_after: Option<i64>,
+    limit: usize,
+) -> Vec<Finding> {
     let Some(lane) = ENABLED_SLOTS.iter().position(|&s| s == ctx.region_slot) else {
         return Vec::new();
     };
@@ -77,7 +82,7 @@ pub fn visible(ctx: &FindingContext<'_>, now: i64, changed_after: Option<i64>) -
     let base_total = FINDINGS_PER_UNIT * u64::from(ctx.scale);
     let arrivals = floor_div(now - ctx.anchor, ARRIVAL_SECS).clamp(0, MAX_ARRIVALS) as u64;
     let mut out = Vec::new();
-    let mut emit = |index: u64, arrival: bool| {
+    let emit = |index: u64, arrival: bool| -> Option<Finding> {
         let stream = if arrival {
             STREAM_ARRIVALS
         } else {
@@ -90,11 +95,11 @@ pub fn visible(ctx: &FindingContext<'_>, now: i64, changed_after: Option<i64>) -
             base_timing(&mut rng, ctx.anchor)
         };
         if timing.first_seen > now {
-            return;
+            return None;
         }
         let (count, last_seen) = timing.at(now);
         if changed_after.is_some_and(|after| last_seen <= after) {
-            return;
+            return None;
         }
         let kind = if !arrival && index % FINDINGS_PER_UNIT < BAND_EXEMPLARS.len() as u64 {
             BAND_EXEMPLARS
@@ -104,22 +109,20 @@ pub fn visible(ctx: &FindingContext<'_>, now: i64, changed_after: Option<i64>) -
         } else {
             type_for_ticket(rng.random_range(0..total_weight().max(1)))
         };
-        let Some(kind) = FINDING_TYPES.get(kind) else {
-            return;
-        };
+        let kind = FINDING_TYPES.get(kind)?;
         let id_index = if arrival { (1 << 63) | index } else { index };
         let id = hex32(ctx.seed, STREAM_FINDING_IDS, id_index);
-        out.push(finding(ctx, &mut rng, kind, id, &timing, count, last_seen));
+        Some(finding(ctx, &mut rng, kind, id, &timing, count, last_seen))
     };
     let mut index = lane as u64;
-    while index < base_total {
-        emit(index, false);
+    while index < base_total && out.len() < limit {
+        out.extend(emit(index, false));
         index += lanes;
     }
     // Arrival k (from 1) lands in lane k % 2.
     let mut k = if lane == 0 { lanes } else { lane as u64 };
-    while k <= arrivals {
-        emit(k, true);
+    while k <= arrivals && out.len() < limit {
+        out.extend(emit(k, true));
         k += lanes;
     }
     out

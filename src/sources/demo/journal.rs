@@ -9,9 +9,9 @@ use chrono::{DateTime, Duration, Utc};
 impl DemoWorld {
     pub fn journal_at(&self, anchor: DateTime<Utc>) -> Vec<JournalRecord> {
         let caller = self.caller().arn;
-        let identity = self.identity_at(anchor);
-        let mut keyed = identity
-            .users
+        // The world's own users, not a fresh inventory: a large demo would copy every user.
+        let users = &self.identity.users;
+        let mut keyed = users
             .iter()
             .filter_map(|u| u.access_keys.first().map(|k| (u, k)));
         let mut records = Vec::new();
@@ -60,8 +60,7 @@ impl DemoWorld {
                 Some(None),
             );
         }
-        let findings = self.findings_at("us-east-1", anchor);
-        if let Some(finding) = findings.first() {
+        if let Some(finding) = self.first_finding("us-east-1", anchor) {
             add(
                 "2",
                 46,
@@ -91,7 +90,7 @@ impl DemoWorld {
                 )),
             );
         }
-        if let Some(user) = identity.users.first() {
+        if let Some(user) = users.first() {
             add(
                 "4",
                 5,

@@ -127,7 +127,12 @@ impl DemoWorld {
 
     /// All unarchived findings in `region` visible at `now`.
     pub fn findings_at(&self, region: &str, now: DateTime<Utc>) -> Vec<Finding> {
-        self.findings(region, now, None)
+        self.findings(region, now, None, usize::MAX)
+    }
+
+    /// The first of `findings_at`, without generating the rest.
+    pub fn first_finding(&self, region: &str, now: DateTime<Utc>) -> Option<Finding> {
+        self.findings(region, now, None, 1).into_iter().next()
     }
 
     /// Findings in `region` first seen or updated after `since` and visible at `now`: what an
@@ -138,10 +143,16 @@ impl DemoWorld {
         since: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Vec<Finding> {
-        self.findings(region, now, Some(since.timestamp()))
+        self.findings(region, now, Some(since.timestamp()), usize::MAX)
     }
 
-    fn findings(&self, region: &str, now: DateTime<Utc>, after: Option<i64>) -> Vec<Finding> {
+    fn findings(
+        &self,
+        region: &str,
+        now: DateTime<Utc>,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Vec<Finding> {
         let Some(slot) = region_slot(region) else {
             return Vec::new();
         };
@@ -164,7 +175,7 @@ impl DemoWorld {
                 .first()
                 .map(|k| k.id.as_str()),
         };
-        let mut visible = findings::visible(&ctx, now.timestamp(), after);
+        let mut visible = findings::visible(&ctx, now.timestamp(), after, limit);
         self.changes.filter_findings(&mut visible);
         visible
     }
