@@ -13,36 +13,13 @@ use support::pty::console_with_env_keys;
 async fn the_console_shows_a_seeded_account_across_two_regions() {
     let emulator = Emulator::lock().await;
     let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
-    iam.create_user()
-        .user_name("deploy-bot")
-        .send()
-        .await
-        .unwrap();
-    iam.create_access_key()
-        .user_name("deploy-bot")
-        .send()
-        .await
-        .unwrap();
+    support::emulator::user_with_key(&iam, "deploy-bot").await;
     for (region, alarm) in [
         ("us-east-1", "orders-5xx"),
         ("eu-west-1", "payments-latency"),
     ] {
         let cloudwatch = aws_sdk_cloudwatch::Client::new(&emulator.sdk(region).await);
-        cloudwatch
-            .put_metric_alarm()
-            .alarm_name(alarm)
-            .namespace("AWS/ApplicationELB")
-            .metric_name("HTTPCode_Target_5XX_Count")
-            .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
-            .period(60)
-            .evaluation_periods(1)
-            .threshold(10.0)
-            .comparison_operator(
-                aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold,
-            )
-            .send()
-            .await
-            .unwrap();
+        support::emulator::put_alarm(&cloudwatch, &alarm).await;
         cloudwatch
             .set_alarm_state()
             .alarm_name(alarm)
@@ -115,19 +92,7 @@ async fn the_console_shows_a_seeded_account_across_two_regions() {
 async fn the_standard_endpoint_and_region_variables_are_honoured() {
     let emulator = Emulator::lock().await;
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&emulator.sdk("eu-west-1").await);
-    cloudwatch
-        .put_metric_alarm()
-        .alarm_name("set-through-env")
-        .namespace("AWS/EC2")
-        .metric_name("CPUUtilization")
-        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
-        .period(60)
-        .evaluation_periods(1)
-        .threshold(90.0)
-        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
-        .send()
-        .await
-        .unwrap();
+    support::emulator::put_alarm(&cloudwatch, "set-through-env").await;
     let url = emulator.url.clone();
     let screen = tokio::task::spawn_blocking(move || {
         let (mut console, _home) = console_with_env_keys(
@@ -150,16 +115,7 @@ async fn the_standard_endpoint_and_region_variables_are_honoured() {
 async fn deactivating_a_key_in_the_console_changes_aws_and_is_journaled() {
     let emulator = Emulator::lock().await;
     let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
-    iam.create_user()
-        .user_name("deploy-bot")
-        .send()
-        .await
-        .unwrap();
-    iam.create_access_key()
-        .user_name("deploy-bot")
-        .send()
-        .await
-        .unwrap();
+    support::emulator::user_with_key(&iam, "deploy-bot").await;
     let statuses = || async {
         iam.list_access_keys()
             .user_name("deploy-bot")
@@ -248,26 +204,9 @@ async fn deactivating_a_key_in_the_console_changes_aws_and_is_journaled() {
 async fn a_read_only_console_sends_only_reads_whatever_is_pressed() {
     let emulator = Emulator::lock().await;
     let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
-    iam.create_user().user_name("auditee").send().await.unwrap();
-    iam.create_access_key()
-        .user_name("auditee")
-        .send()
-        .await
-        .unwrap();
+    support::emulator::user_with_key(&iam, "auditee").await;
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&emulator.sdk("us-east-1").await);
-    cloudwatch
-        .put_metric_alarm()
-        .alarm_name("audit-alarm")
-        .namespace("AWS/EC2")
-        .metric_name("CPUUtilization")
-        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
-        .period(60)
-        .evaluation_periods(1)
-        .threshold(90.0)
-        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
-        .send()
-        .await
-        .unwrap();
+    support::emulator::put_alarm(&cloudwatch, "audit-alarm").await;
     let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
     guardduty
         .create_detector()

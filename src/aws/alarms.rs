@@ -203,6 +203,32 @@ fn changed_at(
         .unwrap_or(DateTime::UNIX_EPOCH)
 }
 
+/// The fields metric and composite alarms share: their SDK types have the same accessors.
+macro_rules! common {
+    ($alarm:expr, $account_id:expr, $region:expr) => {
+        Alarm {
+            arn: $alarm.alarm_arn().unwrap_or_default().to_string(),
+            name: $alarm.alarm_name().unwrap_or_default().to_string(),
+            account_id: $account_id.to_string(),
+            region: $region.to_string(),
+            kind: AlarmKind::Metric,
+            description: $alarm.alarm_description().map(str::to_string),
+            state: state($alarm.state_value()),
+            state_reason: $alarm.state_reason().unwrap_or_default().to_string(),
+            state_updated: changed_at(
+                $alarm.state_transitioned_timestamp(),
+                $alarm.state_updated_timestamp(),
+            ),
+            metric: None,
+            rule: None,
+            // AWS's default for a new alarm is enabled.
+            actions_enabled: $alarm.actions_enabled().unwrap_or(true),
+            alarm_actions: $alarm.alarm_actions().to_vec(),
+            history: Vec::new(),
+        }
+    };
+}
+
 pub fn metric_alarm(alarm: &MetricAlarm, account_id: &str, region: &str) -> Alarm {
     // Metric-math alarms have no single metric: show the expression's ID instead.
     let metric_name = alarm.metric_name().map(str::to_string).unwrap_or_else(|| {
@@ -224,18 +250,7 @@ pub fn metric_alarm(alarm: &MetricAlarm, account_id: &str, region: &str) -> Alar
         .or_else(|| alarm.extended_statistic().map(str::to_string))
         .unwrap_or_default();
     Alarm {
-        arn: alarm.alarm_arn().unwrap_or_default().to_string(),
-        name: alarm.alarm_name().unwrap_or_default().to_string(),
-        account_id: account_id.to_string(),
-        region: region.to_string(),
         kind: AlarmKind::Metric,
-        description: alarm.alarm_description().map(str::to_string),
-        state: state(alarm.state_value()),
-        state_reason: alarm.state_reason().unwrap_or_default().to_string(),
-        state_updated: changed_at(
-            alarm.state_transitioned_timestamp(),
-            alarm.state_updated_timestamp(),
-        ),
         metric: Some(MetricSpec {
             namespace: alarm.namespace().unwrap_or_default().to_string(),
             metric_name,
@@ -264,32 +279,14 @@ pub fn metric_alarm(alarm: &MetricAlarm, account_id: &str, region: &str) -> Alar
                 })
                 .collect(),
         }),
-        rule: None,
-        // AWS's default for a new alarm is enabled.
-        actions_enabled: alarm.actions_enabled().unwrap_or(true),
-        alarm_actions: alarm.alarm_actions().to_vec(),
-        history: Vec::new(),
+        ..common!(alarm, account_id, region)
     }
 }
 
 pub fn composite_alarm(alarm: &CompositeAlarm, account_id: &str, region: &str) -> Alarm {
     Alarm {
-        arn: alarm.alarm_arn().unwrap_or_default().to_string(),
-        name: alarm.alarm_name().unwrap_or_default().to_string(),
-        account_id: account_id.to_string(),
-        region: region.to_string(),
         kind: AlarmKind::Composite,
-        description: alarm.alarm_description().map(str::to_string),
-        state: state(alarm.state_value()),
-        state_reason: alarm.state_reason().unwrap_or_default().to_string(),
-        state_updated: changed_at(
-            alarm.state_transitioned_timestamp(),
-            alarm.state_updated_timestamp(),
-        ),
-        metric: None,
         rule: alarm.alarm_rule().map(str::to_string),
-        actions_enabled: alarm.actions_enabled().unwrap_or(true),
-        alarm_actions: alarm.alarm_actions().to_vec(),
-        history: Vec::new(),
+        ..common!(alarm, account_id, region)
     }
 }

@@ -221,3 +221,17 @@ pub fn json_operation(request: &Value) -> Option<String> {
         .and_then(|target| target.rsplit('.').next())
         .map(str::to_string)
 }
+
+/// An IAM user with one access key.
+pub async fn user_with_key(iam: &aws_sdk_iam::Client, name: &str) {
+    iam.create_user()
+        .user_name(name)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("CreateUser {name}: {e}"));
+    iam.create_access_key()
+        .user_name(name)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("CreateAccessKey {name}: {e}"));
+}
