@@ -19,7 +19,7 @@ async fn the_console_shows_a_seeded_account_across_two_regions() {
         ("eu-west-1", "payments-latency"),
     ] {
         let cloudwatch = aws_sdk_cloudwatch::Client::new(&emulator.sdk(region).await);
-        support::emulator::put_alarm(&cloudwatch, &alarm).await;
+        support::emulator::put_alarm(&cloudwatch, alarm).await;
         cloudwatch
             .set_alarm_state()
             .alarm_name(alarm)
