@@ -20,7 +20,7 @@ use watchpost::clock::{FixedClock, SharedClock};
 use watchpost::config::{self, ConfigRequest, Theme};
 use watchpost::domain::{Finding, SourceId, SourceKind};
 use watchpost::panes::Tab;
-use watchpost::sources::demo::{DemoOptions, demo_session};
+use watchpost::sources::demo::{DemoOptions, DemoScale, demo_session};
 use watchpost::sources::{Session, SourceData};
 use watchpost::ui;
 
@@ -75,7 +75,13 @@ fn empty_app(session: &Session) -> App {
 /// the app through `update`, as the console does.
 fn loaded_app(scale: u32, limits: Option<(usize, usize, usize)>) -> App {
     let clock: SharedClock = Arc::new(FixedClock(now()));
-    let mut session = demo_session(DemoOptions { seed: 7, scale }, clock);
+    let mut session = demo_session(
+        DemoOptions {
+            seed: 7,
+            scale: DemoScale::uniform(scale),
+        },
+        clock,
+    );
     let mut app = empty_app(&session);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()

@@ -82,10 +82,17 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Account", value_name = "N", default_value_t = crate::sources::demo::DEFAULT_SEED, requires = "demo")]
     pub demo_seed: u64,
 
-    /// Multiply every population of the demo account by N (load testing).
-    #[arg(long, global = true, help_heading = "Account", value_name = "N", default_value_t = 1, requires = "demo",
-          value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    pub demo_scale: u32,
+    /// Multiply the demo account's populations (load testing): N for all, or
+    /// findings=N,users=N,alarms=N (units of 60 findings, 40 users, 31 alarms).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Account",
+        value_name = "N",
+        default_value = "1",
+        requires = "demo"
+    )]
+    pub demo_scale: crate::sources::demo::DemoScale,
 
     /// Audit mode: no action that changes the account can run (`report` always is).
     #[arg(long, global = true)]

@@ -44,16 +44,94 @@ pub const DEFAULT_SEED: u64 = 7;
 pub struct DemoOptions {
     /// Same seed, same account.
     pub seed: u64,
-    /// Multiplies every population (users, alarms, findings); values below 1 count as 1.
-    pub scale: u32,
+    pub scale: DemoScale,
 }
 
 impl Default for DemoOptions {
     fn default() -> Self {
         DemoOptions {
             seed: DEFAULT_SEED,
-            scale: 1,
+            scale: DemoScale::default(),
         }
+    }
+}
+
+/// Multipliers of the demo account's populations. One unit of each is 60 findings, 40 users
+/// and 31 alarms; a load test sets them apart to reach a given shape of account (e.g. 100,000
+/// findings with 20,000 users and 10,000 alarms). Values below 1 count as 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DemoScale {
+    pub findings: u32,
+    pub users: u32,
+    pub alarms: u32,
+}
+
+impl DemoScale {
+    /// The largest multiplier the command line accepts (6 million users at most).
+    pub const MAX: u32 = 10_000;
+
+    pub const fn uniform(n: u32) -> Self {
+        DemoScale {
+            findings: n,
+            users: n,
+            alarms: n,
+        }
+    }
+
+    fn at_least_one(self) -> Self {
+        DemoScale {
+            findings: self.findings.max(1),
+            users: self.users.max(1),
+            alarms: self.alarms.max(1),
+        }
+    }
+
+    /// The largest of the three, which decides whether generation leaves the async workers.
+    pub fn largest(self) -> u32 {
+        self.findings.max(self.users).max(self.alarms)
+    }
+}
+
+impl Default for DemoScale {
+    fn default() -> Self {
+        DemoScale::uniform(1)
+    }
+}
+
+impl std::str::FromStr for DemoScale {
+    type Err = String;
+
+    /// `N` multiplies every population; `findings=N,users=N,alarms=N` sets them apart (an
+    /// omitted one stays 1).
+    fn from_str(text: &str) -> Result<Self, String> {
+        let multiplier = |value: &str| -> Result<u32, String> {
+            match value.trim().parse::<u32>() {
+                Ok(n) if (1..=Self::MAX).contains(&n) => Ok(n),
+                _ => Err(format!(
+                    "`{value}` is not a whole number from 1 to {}",
+                    Self::MAX
+                )),
+            }
+        };
+        if !text.contains('=') {
+            return multiplier(text).map(DemoScale::uniform);
+        }
+        let mut scale = DemoScale::default();
+        for part in text.split(',') {
+            let (name, value) = part.split_once('=').unwrap_or((part, ""));
+            let slot = match name.trim() {
+                "findings" => &mut scale.findings,
+                "users" => &mut scale.users,
+                "alarms" => &mut scale.alarms,
+                other => {
+                    return Err(format!(
+                        "unknown population `{other}` (expected findings, users or alarms)"
+                    ));
+                }
+            };
+            *slot = multiplier(value)?;
+        }
+        Ok(scale)
     }
 }
 
@@ -63,7 +141,7 @@ const REPORT_INTERVAL_SECS: i64 = 4 * 3600;
 /// The pure, deterministic simulated account. Everything is a function of (options, anchor, now).
 pub struct DemoWorld {
     seed: u64,
-    scale: u32,
+    scale: DemoScale,
     anchor: i64,
     identity: identity::Identity,
     /// Indices of users holding an access key (GuardDuty findings name them).
@@ -79,9 +157,9 @@ impl DemoWorld {
     /// ages and finding histories are relative to it.
     pub fn new(options: DemoOptions, anchor: DateTime<Utc>) -> Self {
         let seed = options.seed;
-        let scale = options.scale.max(1);
+        let scale = options.scale.at_least_one();
         let anchor = anchor.timestamp();
-        let identity = identity::build(seed, scale, anchor);
+        let identity = identity::build(seed, scale.users, anchor);
         let keyed = identity
             .users
             .iter()
@@ -100,7 +178,7 @@ impl DemoWorld {
             anchor,
             identity,
             keyed,
-            alarms: alarms::build(seed, scale, anchor),
+            alarms: alarms::build(seed, scale.alarms, anchor),
             detectors,
             changes: Arc::default(),
         }
@@ -161,7 +239,7 @@ impl DemoWorld {
         };
         let ctx = findings::FindingContext {
             seed: self.seed,
-            scale: self.scale,
+            scale: self.scale.findings,
             anchor: self.anchor,
             region_slot: slot,
             region,
@@ -226,8 +304,8 @@ impl DemoWorld {
         baseline
     }
 
-    /// Population multiplier the world was built with (at least 1).
-    pub fn scale(&self) -> u32 {
+    /// Population multipliers the world was built with (each at least 1).
+    pub fn scale(&self) -> DemoScale {
         self.scale
     }
 }

@@ -82,7 +82,13 @@ async fn findings_source_sends_everything_then_only_changes() -> TestResult {
 #[tokio::test]
 async fn session_has_one_identity_and_a_source_per_service_and_region() -> TestResult {
     let clock: SharedClock = Arc::new(FixedClock(anchor()));
-    let session = demo_session(DemoOptions { seed: 3, scale: 1 }, clock);
+    let session = demo_session(
+        DemoOptions {
+            seed: 3,
+            scale: DemoScale::uniform(1),
+        },
+        clock,
+    );
     assert!(session.demo);
     assert_eq!(session.regions, DEMO_REGIONS.map(str::to_string).to_vec());
     assert_eq!(
@@ -133,7 +139,13 @@ async fn session_has_one_identity_and_a_source_per_service_and_region() -> TestR
 #[tokio::test]
 async fn large_scale_sources_run_on_the_blocking_pool() {
     let clock: SharedClock = Arc::new(FixedClock(anchor()));
-    let mut session = demo_session(DemoOptions { seed: 1, scale: 20 }, clock);
+    let mut session = demo_session(
+        DemoOptions {
+            seed: 1,
+            scale: DemoScale::uniform(20),
+        },
+        clock,
+    );
     for source in session.sources.iter_mut().take(3) {
         let polled = source.poll().await;
         assert!(polled.is_ok(), "{polled:?}");

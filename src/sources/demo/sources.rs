@@ -31,7 +31,7 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
-    if world.scale() < OFFLOAD_FROM_SCALE {
+    if world.scale().largest() < OFFLOAD_FROM_SCALE {
         return Ok(work());
     }
     match tokio::runtime::Handle::try_current() {

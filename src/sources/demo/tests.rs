@@ -10,7 +10,13 @@ fn anchor() -> DateTime<Utc> {
 }
 
 fn world(seed: u64, scale: u32) -> DemoWorld {
-    DemoWorld::new(DemoOptions { seed, scale }, anchor())
+    DemoWorld::new(
+        DemoOptions {
+            seed,
+            scale: DemoScale::uniform(scale),
+        },
+        anchor(),
+    )
 }
 
 fn all_alarms(w: &DemoWorld, now: DateTime<Utc>) -> Vec<Alarm> {
@@ -94,6 +100,43 @@ fn populations_scale_linearly() {
         assert_eq!(w.identity_at(anchor()).users.len(), 40 * n);
         assert_eq!(all_alarms(&w, anchor()).len(), 31 * n);
         assert_eq!(all_findings(&w, anchor()).len(), 60 * n);
+    }
+}
+
+#[test]
+fn each_population_scales_on_its_own() {
+    let scale: DemoScale = "findings=3,alarms=2".parse().unwrap();
+    assert_eq!(
+        scale,
+        DemoScale {
+            findings: 3,
+            users: 1,
+            alarms: 2
+        }
+    );
+    let w = DemoWorld::new(
+        DemoOptions {
+            seed: DEFAULT_SEED,
+            scale,
+        },
+        anchor(),
+    );
+    assert_eq!(w.identity_at(anchor()).users.len(), 40);
+    assert_eq!(all_alarms(&w, anchor()).len(), 62);
+    assert_eq!(all_findings(&w, anchor()).len(), 180);
+}
+
+#[test]
+fn a_bad_demo_scale_is_explained() {
+    assert_eq!("4".parse::<DemoScale>(), Ok(DemoScale::uniform(4)));
+    for (text, expected) in [
+        ("0", "not a whole number from 1 to 10000"),
+        ("users=x", "`x` is not a whole number"),
+        ("groups=2", "unknown population `groups`"),
+        ("users", "`users` is not a whole number"),
+    ] {
+        let err = text.parse::<DemoScale>().unwrap_err();
+        assert!(err.contains(expected), "{text}: {err}");
     }
 }
 
