@@ -12,7 +12,7 @@ use std::sync::Arc;
 use support::emulator::{Emulator, connect, put_alarm};
 use watchpost::app::{App, HeaderInfo, Msg, SourceEvent, update};
 use watchpost::config::{self, ConfigRequest};
-use watchpost::domain::{AlarmState, Severity, SourceKind, TriageRef};
+use watchpost::domain::{AlarmState, Severity, SourceKind, TriageOrigin};
 use watchpost::sources::Session;
 
 fn console_state(session: &Session) -> App {
@@ -136,8 +136,10 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
         .data
         .triage
         .iter()
-        .filter(|t| matches!(t.item, TriageRef::Alarm { .. }))
-        .map(|t| t.title.as_str())
+        .filter_map(|t| match t.origin {
+            TriageOrigin::Alarm(i) => Some(app.data.alarms[i].name.as_str()),
+            _ => None,
+        })
         .collect();
     assert_eq!(queued_alarms.len(), 1, "{queued_alarms:?}");
     assert!(queued_alarms[0].contains("db-cpu"));
@@ -159,7 +161,7 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
         .data
         .triage
         .iter()
-        .filter(|t| matches!(t.item, TriageRef::Finding { .. }))
+        .filter(|t| matches!(t.origin, TriageOrigin::Finding(_)))
         .count();
     assert_eq!(queued_findings, 2, "High and Medium, not Low");
     let raw = app.data.findings[0].raw_json.as_deref().unwrap_or_default();

@@ -281,12 +281,12 @@ fn findings_merge_in_place_and_archived_ones_leave() {
     let mut archived = app.data.findings[1].clone();
     archived.archived = true;
     let region = changed.region.clone();
-    let id = demo_source(SourceKind::Findings, region.clone());
+    let id = demo_source(SourceKind::Findings, region.to_string());
     let detector = app
         .data
         .detectors
         .iter()
-        .find(|d| d.region == region)
+        .find(|d| *d.region == *region)
         .unwrap()
         .clone();
     let data = SourceData::Findings {
@@ -317,12 +317,12 @@ fn selection_follows_its_item_when_data_reorders() {
     // every row below it moves up by one.
     let mut top = app.data.findings[app.view(Tab::Findings).rows[0]].clone();
     top.severity_score = 1.0;
-    let id = demo_source(SourceKind::Findings, top.region.clone());
+    let id = demo_source(SourceKind::Findings, top.region.to_string());
     let detector = app
         .data
         .detectors
         .iter()
-        .find(|d| d.region == top.region)
+        .find(|d| *d.region == *top.region)
         .unwrap()
         .clone();
     let data = SourceData::Findings {
@@ -581,7 +581,7 @@ fn send_findings(app: &mut watchpost::app::App, upserts: Vec<watchpost::domain::
         .data
         .detectors
         .iter()
-        .find(|d| d.region == region)
+        .find(|d| *d.region == *region)
         .unwrap()
         .clone();
     let data = SourceData::Findings {
@@ -592,7 +592,7 @@ fn send_findings(app: &mut watchpost::app::App, upserts: Vec<watchpost::domain::
     update(
         app,
         Msg::Source(SourceEvent::Data {
-            id: demo_source(SourceKind::Findings, region),
+            id: demo_source(SourceKind::Findings, region.to_string()),
             data,
             at: fixed_now(),
         }),
@@ -694,7 +694,7 @@ fn filtering_keeps_exactly_the_rows_nucleo_scores() {
 
 #[test]
 fn overview_selection_follows_its_item_when_findings_move() {
-    use watchpost::domain::TriageRef;
+    use watchpost::domain::TriageOrigin;
     let mut app = loaded_app();
     press(&mut app, "1");
     // Select the lowest-ranked finding of the queue.
@@ -703,8 +703,8 @@ fn overview_selection_follows_its_item_when_findings_move() {
         .rev()
         .find(|&pos| {
             matches!(
-                app.data.triage[view.rows[pos]].item,
-                TriageRef::Finding { .. }
+                app.data.triage[view.rows[pos]].origin,
+                TriageOrigin::Finding(_)
             )
         })
         .unwrap();

@@ -5,7 +5,7 @@
 
 use crate::domain::{
     AccountBaseline, Alarm, AlarmState, AlarmTransition, CheckResult, DetectorStatus, Finding,
-    IdentityInventory, RegionalBaseline, Severity, SourceId, TriageItem, TriageRef,
+    IdentityInventory, RegionalBaseline, Severity, SourceId, TriageItem, TriageOrigin,
 };
 use crate::journal::JournalContents;
 use crate::posture::{self, Thresholds};
@@ -43,9 +43,6 @@ pub struct Data {
     user_failures: HashMap<String, (usize, Severity)>,
     /// The Overview's counters, kept up to date by `derive` so a frame never counts.
     pub summary: Summary,
-    /// Where each triage item comes from, in step with `triage`: its source (0 alarms,
-    /// 1 findings, 2 checks) and index there. Ties in the queue's order fall back to it.
-    triage_origin: Vec<(u8, usize)>,
     /// What changed since the last `derive`.
     pending: Pending,
     /// When posture was last evaluated, with which thresholds.
@@ -256,8 +253,8 @@ impl Data {
             let region = id.region.as_deref();
             let before = self.findings.len();
             self.findings.retain(|f| {
-                f.account_id != id.account_id
-                    || Some(f.region.as_str()) != region
+                *f.account_id != *id.account_id
+                    || Some(&*f.region) != region
                     || keep.contains(f.id.as_str())
             });
             if self.findings.len() != before {
@@ -267,6 +264,10 @@ impl Data {
         }
         let mut removed = false;
         let mut changed = Vec::with_capacity(upserts.len());
+        // A first load brings every finding at once: room for them all up front, instead of
+        // a doubling vector briefly holding two copies.
+        self.findings.reserve(upserts.len());
+        self.finding_index.reserve(upserts.len());
         for finding in upserts {
             match self.finding_index.get(&finding.id) {
                 Some(&i) => {
@@ -444,20 +445,22 @@ impl Data {
                 false
             }
         };
-        let stale = |(source, index): (u8, usize)| match source {
-            0 => alarms,
-            1 => all_findings || changed_findings.get(index).copied().unwrap_or(true),
-            _ => checks,
+        let stale = |origin: TriageOrigin| match origin {
+            TriageOrigin::Alarm(_) => alarms,
+            TriageOrigin::Finding(index) => {
+                all_findings || changed_findings.get(index).copied().unwrap_or(true)
+            }
+            TriageOrigin::Check(_) => checks,
         };
 
-        let mut fresh: Vec<(TriageItem, (u8, usize))> = Vec::new();
+        let mut fresh: Vec<TriageItem> = Vec::new();
         if alarms {
             fresh.extend(
                 self.alarms
                     .iter()
                     .enumerate()
                     .filter(|(_, a)| a.state == AlarmState::Alarm)
-                    .map(|(i, a)| (alarm_item(a, alarm_severity), (0, i))),
+                    .map(|(i, a)| alarm_item(i, a, alarm_severity)),
             );
         }
         let finding_rows: Box<dyn Iterator<Item = usize>> = match findings {
@@ -473,7 +476,7 @@ impl Data {
         };
         for i in finding_rows {
             if let Some(f) = self.findings.get(i).filter(|f| in_triage(f)) {
-                fresh.push((finding_item(f), (1, i)));
+                fresh.push(finding_item(i, f));
             }
         }
         if checks {
@@ -482,16 +485,14 @@ impl Data {
                     .iter()
                     .enumerate()
                     .filter(|(_, c)| c.failed())
-                    .map(|(i, c)| (check_item(c), (2, i))),
+                    .map(|(i, c)| check_item(i, c)),
             );
         }
-        fresh.sort_by(|(a, ao), (b, bo)| rank(a, *ao, b, *bo));
+        fresh.sort_by(rank);
 
         let old = std::mem::take(&mut self.triage);
-        let old_origin = std::mem::take(&mut self.triage_origin);
-        let kept = old_origin.iter().filter(|o| !stale(**o)).count();
+        let kept = old.iter().filter(|item| !stale(item.origin)).count();
         let mut triage = Vec::with_capacity(kept + fresh.len());
-        let mut origin = Vec::with_capacity(kept + fresh.len());
         let mut change = TriageChange {
             remap: Vec::with_capacity(old.len()),
             added: Vec::with_capacity(fresh.len()),
@@ -500,35 +501,30 @@ impl Data {
         // that leave do not disturb this, as the rest keep their order.
         let cuts: Vec<usize> = fresh
             .iter()
-            .map(|(new, new_from)| {
-                partition_point(old.len(), |i| match (old.get(i), old_origin.get(i)) {
-                    (Some(item), Some(from)) => rank(item, *from, new, *new_from).is_lt(),
-                    _ => false,
+            .map(|new| {
+                partition_point(old.len(), |i| {
+                    old.get(i).is_some_and(|item| rank(item, new).is_lt())
                 })
             })
             .collect();
         let mut fresh = fresh.into_iter().zip(cuts).peekable();
-        for (i, (item, from)) in old.into_iter().zip(old_origin).enumerate() {
-            while let Some(((new, new_from), _)) = fresh.next_if(|(_, cut)| *cut <= i) {
+        for (i, item) in old.into_iter().enumerate() {
+            while let Some((new, _)) = fresh.next_if(|(_, cut)| *cut <= i) {
                 change.added.push(triage.len());
                 triage.push(new);
-                origin.push(new_from);
             }
-            if stale(from) {
+            if stale(item.origin) {
                 change.remap.push(None);
                 continue;
             }
             change.remap.push(Some(triage.len()));
             triage.push(item);
-            origin.push(from);
         }
-        for ((new, new_from), _) in fresh {
+        for (new, _) in fresh {
             change.added.push(triage.len());
             triage.push(new);
-            origin.push(new_from);
         }
         self.triage = triage;
-        self.triage_origin = origin;
         change
     }
     /// How many checks fail for `root` or a user.
@@ -625,11 +621,11 @@ fn partition_point(len: usize, before: impl Fn(usize) -> bool) -> usize {
 
 /// The triage queue's order: severity, then most recent first; ties keep the order of
 /// their sources (alarms, findings, checks) and of the items within each.
-fn rank(a: &TriageItem, a_from: (u8, usize), b: &TriageItem, b_from: (u8, usize)) -> Ordering {
+fn rank(a: &TriageItem, b: &TriageItem) -> Ordering {
     b.severity
         .cmp(&a.severity)
         .then(b.since.cmp(&a.since))
-        .then(a_from.cmp(&b_from))
+        .then(a.origin.cmp(&b.origin))
 }
 
 fn count_finding(summary: &mut Summary, finding: &Finding, add: bool) {
@@ -643,52 +639,29 @@ fn in_triage(f: &Finding) -> bool {
     !f.archived && f.severity() >= Severity::Medium
 }
 
-fn alarm_item(a: &Alarm, alarm_severity: Severity) -> TriageItem {
-    use crate::domain::SourceKind;
+fn alarm_item(index: usize, a: &Alarm, alarm_severity: Severity) -> TriageItem {
     TriageItem {
         severity: alarm_severity,
-        source: SourceKind::Alarms,
-        title: format!("{} in ALARM", a.name),
-        resource: a
-            .metric
-            .as_ref()
-            .map(|m| format!("{} {}", m.namespace, m.metric_name))
-            .unwrap_or_else(|| "composite".to_string()),
-        account_id: a.account_id.clone(),
-        region: Some(a.region.clone()),
+        source: crate::domain::SourceKind::Alarms,
         since: Some(a.state_updated),
-        item: TriageRef::Alarm { arn: a.arn.clone() },
+        origin: TriageOrigin::Alarm(index),
     }
 }
 
-fn finding_item(f: &Finding) -> TriageItem {
-    use crate::domain::SourceKind;
+fn finding_item(index: usize, f: &Finding) -> TriageItem {
     TriageItem {
         severity: f.severity(),
-        source: SourceKind::Findings,
-        title: f.title.clone(),
-        resource: format!("{} {}", f.resource.kind, f.resource.id),
-        account_id: f.account_id.clone(),
-        region: Some(f.region.clone()),
+        source: crate::domain::SourceKind::Findings,
         since: Some(f.last_seen),
-        item: TriageRef::Finding { id: f.id.clone() },
+        origin: TriageOrigin::Finding(index),
     }
 }
 
-fn check_item(c: &CheckResult) -> TriageItem {
+fn check_item(index: usize, c: &CheckResult) -> TriageItem {
     TriageItem {
         severity: c.severity,
         source: check_source(c.check_id),
-        title: c.title.to_string(),
-        resource: c.resource.clone(),
-        account_id: c.account_id.clone(),
-        region: c.region.clone(),
         since: None,
-        item: TriageRef::Check {
-            check_id: c.check_id,
-            account_id: c.account_id.clone(),
-            region: c.region.clone(),
-            resource: c.resource.clone(),
-        },
+        origin: TriageOrigin::Check(index),
     }
 }

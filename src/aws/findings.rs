@@ -16,7 +16,7 @@
 
 use super::capture::CaptureBody;
 use super::errors::{Call, classify};
-use crate::domain::{DetectorStatus, Finding, FindingResource, SourceId, SourceKind};
+use crate::domain::{DetectorStatus, Finding, FindingResource, Interner, SourceId, SourceKind};
 use crate::sources::{Source, SourceData, SourceError};
 use async_trait::async_trait;
 use aws_sdk_guardduty::Client;
@@ -24,6 +24,7 @@ use aws_sdk_guardduty::types::{
     Condition, DetectorStatus as AwsDetectorStatus, FindingCriteria, OrderBy, SortCriteria,
 };
 use chrono::{DateTime, Duration, Utc};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 const LIST_DETECTORS: Call = Call::new("guardduty", "ListDetectors");
@@ -170,6 +171,7 @@ impl FindingSource {
 
     async fn get(&self, detector_id: &str, ids: &[String]) -> Result<Vec<Finding>, SourceError> {
         let mut findings = Vec::with_capacity(ids.len());
+        let mut interner = Interner::default();
         for batch in ids.chunks(BATCH) {
             let capture = CaptureBody::default();
             let output = self
@@ -184,7 +186,7 @@ impl FindingSource {
                 .map_err(|e| classify(&self.id, GET_FINDINGS, &e))?;
             let mut raw = raw_findings(capture.take());
             findings.extend(output.findings().iter().map(|f| {
-                let mut finding = finding(f, &self.id, detector_id);
+                let mut finding = finding(f, &self.id, detector_id, &mut interner);
                 finding.raw_json = raw.remove(&finding.id);
                 finding
             }));
@@ -295,6 +297,7 @@ pub fn finding(
     f: &aws_sdk_guardduty::types::Finding,
     source: &SourceId,
     detector_id: &str,
+    interner: &mut Interner,
 ) -> Finding {
     let service = f.service();
     let updated_at = time(f.updated_at()).unwrap_or(DateTime::UNIX_EPOCH);
@@ -305,22 +308,18 @@ pub fn finding(
     Finding {
         id: text(f.id()),
         arn: text(f.arn()),
-        account_id: f
-            .account_id()
-            .map_or_else(|| source.account_id.clone(), str::to_string),
-        region: f
-            .region()
-            .map_or_else(|| source.region.clone().unwrap_or_default(), str::to_string),
-        detector_id: service
-            .and_then(|s| s.detector_id())
-            .unwrap_or(detector_id)
-            .to_string(),
-        finding_type: text(f.r#type()),
+        account_id: interner.get(f.account_id().unwrap_or(&source.account_id)),
+        region: interner.get(
+            f.region()
+                .unwrap_or(source.region.as_deref().unwrap_or_default()),
+        ),
+        detector_id: interner.get(service.and_then(|s| s.detector_id()).unwrap_or(detector_id)),
+        finding_type: interner.get(f.r#type().unwrap_or_default()),
         title: text(f.title()),
         description: text(f.description()),
         severity_score: f.severity().unwrap_or_default(),
         resource: {
-            let mut resource = resource(f.resource());
+            let mut resource = resource(f.resource(), interner);
             action_details(service.and_then(|s| s.action()), &mut resource.details);
             resource
         },
@@ -339,14 +338,14 @@ pub fn finding(
 /// What was done: the action's kind, API, remote address, port or domain.
 fn action_details(
     action: Option<&aws_sdk_guardduty::types::Action>,
-    details: &mut Vec<(String, String)>,
+    details: &mut Vec<(Cow<'static, str>, String)>,
 ) {
     let Some(action) = action else {
         return;
     };
-    let mut push = |label: &str, value: Option<String>| {
+    let mut push = |label: &'static str, value: Option<String>| {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
-            details.push((label.to_string(), value));
+            details.push((Cow::Borrowed(label), value));
         }
     };
     let owned = |value: Option<&str>| value.map(str::to_string);
@@ -406,12 +405,15 @@ fn action_details(
     }
 }
 
-fn resource(resource: Option<&aws_sdk_guardduty::types::Resource>) -> FindingResource {
-    let kind = text(resource.and_then(|r| r.resource_type()));
-    let mut details: Vec<(String, String)> = Vec::new();
-    let mut push = |label: &str, value: Option<&str>| {
+fn resource(
+    resource: Option<&aws_sdk_guardduty::types::Resource>,
+    interner: &mut Interner,
+) -> FindingResource {
+    let kind = interner.get(resource.and_then(|r| r.resource_type()).unwrap_or_default());
+    let mut details: Vec<(Cow<'static, str>, String)> = Vec::new();
+    let mut push = |label: Cow<'static, str>, value: Option<&str>| {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
-            details.push((label.to_string(), value.to_string()));
+            details.push((label, value.to_string()));
         }
     };
     let Some(resource) = resource else {
@@ -424,10 +426,10 @@ fn resource(resource: Option<&aws_sdk_guardduty::types::Resource>) -> FindingRes
     let mut id = None;
     if let Some(instance) = resource.instance_details() {
         id = instance.instance_id().map(str::to_string);
-        push("Instance type", instance.instance_type());
-        push("Image ID", instance.image_id());
+        push(Cow::Borrowed("Instance type"), instance.instance_type());
+        push(Cow::Borrowed("Image ID"), instance.image_id());
         push(
-            "Private IP",
+            Cow::Borrowed("Private IP"),
             instance
                 .network_interfaces()
                 .first()
@@ -435,21 +437,21 @@ fn resource(resource: Option<&aws_sdk_guardduty::types::Resource>) -> FindingRes
         );
         for tag in instance.tags() {
             let label = format!("Tag: {}", tag.key().unwrap_or_default());
-            push(&label, tag.value());
+            push(Cow::Owned(label), tag.value());
         }
     }
     if let Some(key) = resource.access_key_details() {
         id = id.or_else(|| key.access_key_id().map(str::to_string));
-        push("User name", key.user_name());
-        push("User type", key.user_type());
+        push(Cow::Borrowed("User name"), key.user_name());
+        push(Cow::Borrowed("User type"), key.user_type());
     }
     for bucket in resource.s3_bucket_details() {
         id = id.or_else(|| bucket.name().map(str::to_string));
-        push("Bucket", bucket.name());
+        push(Cow::Borrowed("Bucket"), bucket.name());
     }
     if let Some(cluster) = resource.eks_cluster_details() {
         id = id.or_else(|| cluster.name().map(str::to_string));
-        push("Cluster", cluster.name());
+        push(Cow::Borrowed("Cluster"), cluster.name());
     }
     FindingResource {
         kind,

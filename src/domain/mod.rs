@@ -14,13 +14,13 @@ pub use baseline::{
     RegionalBaseline, SecurityGroup, Trail, Unreadable, Vpc,
 };
 pub use check::{CheckResult, CheckStatus};
-pub use finding::{DetectorStatus, Finding, FindingResource};
+pub use finding::{DetectorStatus, Finding, FindingResource, Interner};
 pub use identity::{
     AccessKey, AccessKeyStatus, CallerIdentity, IamRole, IamUser, IdentityInventory, MfaDevice,
     PasswordCredential, PasswordPolicy, RootAccount,
 };
 pub use severity::Severity;
-pub use triage::{TriageItem, TriageRef};
+pub use triage::{TriageItem, TriageOrigin};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

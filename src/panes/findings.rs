@@ -104,9 +104,9 @@ impl Pane for FindingsPane {
                 format!("{:.1}", f.severity_score),
                 Tone::Severity(f.severity()),
             ),
-            Cell::plain(f.finding_type.as_str()),
+            Cell::plain(&*f.finding_type),
             Cell::plain(format!("{} {}", f.resource.kind, f.resource.id)),
-            Cell::dim(f.region.as_str()),
+            Cell::dim(&*f.region),
             Cell::plain(f.count.to_string()),
             Cell::dim(age(now, f.last_seen)),
         ]
@@ -150,7 +150,7 @@ pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
             format!("{} ({:.1})", f.severity().label(), f.severity_score),
             Tone::Severity(f.severity()),
         ),
-        DetailLine::field("Type", f.finding_type.clone()),
+        DetailLine::field("Type", f.finding_type.to_string()),
         DetailLine::field("Count", f.count.to_string()),
         DetailLine::field(
             "First seen",
@@ -164,8 +164,8 @@ pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
             "Last seen",
             format!("{} ({} ago)", timestamp(f.last_seen), age(now, f.last_seen)),
         ),
-        DetailLine::field("Account", f.account_id.clone()),
-        DetailLine::field("Region", f.region.clone()),
+        DetailLine::field("Account", f.account_id.to_string()),
+        DetailLine::field("Region", f.region.to_string()),
         DetailLine::field("Finding ID", f.id.clone()),
         DetailLine::field("ARN", f.arn.clone()),
         DetailLine::Blank,
@@ -173,11 +173,15 @@ pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
         DetailLine::Text(f.description.clone()),
         DetailLine::Blank,
         DetailLine::Section("Resource".into()),
-        DetailLine::field("Type", f.resource.kind.clone()),
+        DetailLine::field("Type", f.resource.kind.to_string()),
         DetailLine::field("ID", f.resource.id.clone()),
     ];
     for (label, value) in &f.resource.details {
-        lines.push(DetailLine::Field(label.clone(), value.clone(), Tone::Plain));
+        lines.push(DetailLine::Field(
+            label.to_string(),
+            value.clone(),
+            Tone::Plain,
+        ));
     }
     lines.push(DetailLine::Blank);
     lines.extend(raw_json(f));
@@ -211,12 +215,12 @@ fn raw_json(f: &Finding) -> Vec<DetailLine> {
 
 pub fn finding_target(f: &Finding) -> Target {
     Target::Finding {
-        account_id: f.account_id.clone(),
-        region: f.region.clone(),
-        detector_id: f.detector_id.clone(),
+        account_id: f.account_id.to_string(),
+        region: f.region.to_string(),
+        detector_id: f.detector_id.to_string(),
         id: f.id.clone(),
-        finding_type: f.finding_type.clone(),
-        resource_kind: f.resource.kind.clone(),
+        finding_type: f.finding_type.to_string(),
+        resource_kind: f.resource.kind.to_string(),
         resource_id: f.resource.id.clone(),
     }
 }

@@ -3,9 +3,10 @@
 
 use super::{Cell, Column, DetailLine, Pane, SortKey, Width, age};
 use crate::app::Data;
-use crate::domain::{TriageItem, TriageRef};
+use crate::domain::{Alarm, CheckResult, Finding, TriageItem, TriageOrigin};
 use crate::remediation::Target;
 use chrono::{DateTime, Utc};
+use std::borrow::Cow;
 
 pub struct OverviewPane;
 
@@ -32,8 +33,50 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
-fn item(data: &Data, row: usize) -> Option<&TriageItem> {
-    data.triage.get(row)
+/// What a triage row points at, read from the data it was ranked from.
+enum Origin<'a> {
+    Alarm(&'a Alarm),
+    Finding(&'a Finding),
+    Check(&'a CheckResult),
+}
+
+impl Origin<'_> {
+    fn title(&self) -> Cow<'_, str> {
+        match self {
+            Origin::Alarm(a) => Cow::Owned(format!("{} in ALARM", a.name)),
+            Origin::Finding(f) => Cow::Borrowed(&f.title),
+            Origin::Check(c) => Cow::Borrowed(c.title),
+        }
+    }
+
+    fn resource(&self) -> Cow<'_, str> {
+        match self {
+            Origin::Alarm(a) => match &a.metric {
+                Some(m) => Cow::Owned(format!("{} {}", m.namespace, m.metric_name)),
+                None => Cow::Borrowed("composite"),
+            },
+            Origin::Finding(f) => Cow::Owned(format!("{} {}", f.resource.kind, f.resource.id)),
+            Origin::Check(c) => Cow::Borrowed(&c.resource),
+        }
+    }
+
+    fn region(&self) -> Option<&str> {
+        match self {
+            Origin::Alarm(a) => Some(&a.region),
+            Origin::Finding(f) => Some(&f.region),
+            Origin::Check(c) => c.region.as_deref(),
+        }
+    }
+}
+
+fn item(data: &Data, row: usize) -> Option<(&TriageItem, Origin<'_>)> {
+    let item = data.triage.get(row)?;
+    let origin = match item.origin {
+        TriageOrigin::Alarm(i) => Origin::Alarm(data.alarms.get(i)?),
+        TriageOrigin::Finding(i) => Origin::Finding(data.findings.get(i)?),
+        TriageOrigin::Check(i) => Origin::Check(data.checks.get(i)?),
+    };
+    Some((item, origin))
 }
 
 impl Pane for OverviewPane {
@@ -55,114 +98,83 @@ impl Pane for OverviewPane {
 
     fn key(&self, data: &Data, row: usize) -> String {
         item(data, row)
-            .map(|i| match &i.item {
-                TriageRef::Alarm { arn } => arn.clone(),
-                TriageRef::Finding { id } => id.clone(),
-                TriageRef::Check {
-                    check_id,
-                    account_id,
-                    region,
-                    resource,
-                } => format!(
-                    "{check_id}|{account_id}|{}|{resource}",
-                    region.as_deref().unwrap_or("")
+            .map(|(_, origin)| match origin {
+                Origin::Alarm(a) => a.arn.clone(),
+                Origin::Finding(f) => f.id.clone(),
+                Origin::Check(c) => format!(
+                    "{}|{}|{}|{}",
+                    c.check_id,
+                    c.account_id,
+                    c.region.as_deref().unwrap_or(""),
+                    c.resource
                 ),
             })
             .unwrap_or_default()
     }
 
     fn haystack(&self, data: &Data, row: usize, out: &mut String) {
-        if let Some(i) = item(data, row) {
-            for part in [i.severity.label(), i.source.label(), &i.title, &i.resource] {
+        if let Some((i, origin)) = item(data, row) {
+            for part in [
+                i.severity.label(),
+                i.source.label(),
+                &origin.title(),
+                &origin.resource(),
+            ] {
                 out.push_str(part);
                 out.push(' ');
             }
-            out.push_str(i.region.as_deref().unwrap_or(""));
+            out.push_str(origin.region().unwrap_or(""));
         }
     }
 
     fn sort_key(&self, data: &Data, row: usize, column: usize) -> SortKey {
-        let Some(i) = item(data, row) else {
+        let Some((i, origin)) = item(data, row) else {
             return SortKey::Num(0);
         };
         match column {
             // Severity, then recency: the queue's own order.
             0 => SortKey::Pair(i.severity as i64, i.since.map_or(0, |t| t.timestamp())),
             1 => SortKey::text(i.source.label()),
-            2 => SortKey::text(&i.title),
-            3 => SortKey::text(&i.resource),
+            2 => SortKey::text(&origin.title()),
+            3 => SortKey::text(&origin.resource()),
             _ => SortKey::time(i.since),
         }
     }
 
     fn cells<'a>(&self, data: &'a Data, row: usize, now: DateTime<Utc>) -> Vec<Cell<'a>> {
-        let Some(i) = item(data, row) else {
+        let Some((i, origin)) = item(data, row) else {
             return Vec::new();
         };
         vec![
             Cell::severity(i.severity),
             Cell::dim(i.source.label()),
-            Cell::plain(i.title.as_str()),
-            Cell::plain(i.resource.as_str()),
+            Cell::plain(origin.title().into_owned()),
+            Cell::plain(origin.resource().into_owned()),
             Cell::dim(i.since.map(|t| age(now, t)).unwrap_or_default()),
         ]
     }
 
     fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
-        let Some(item) = item(data, row) else {
-            return Vec::new();
-        };
-        match &item.item {
-            TriageRef::Alarm { arn } => data
-                .alarms
-                .iter()
-                .find(|a| &a.arn == arn)
-                .map(|a| vec![super::alarms::alarm_target(a)])
-                .unwrap_or_default(),
-            TriageRef::Finding { id } => data
-                .finding(id)
-                .map(|f| vec![super::findings::finding_target(f)])
-                .unwrap_or_default(),
-            TriageRef::Check {
-                check_id,
-                account_id,
-                region,
-                resource,
-            } => super::check_targets(data, check_id, account_id, region.as_deref(), resource),
+        match item(data, row) {
+            Some((_, Origin::Alarm(a))) => vec![super::alarms::alarm_target(a)],
+            Some((_, Origin::Finding(f))) => vec![super::findings::finding_target(f)],
+            Some((_, Origin::Check(c))) => super::check_targets(
+                data,
+                c.check_id,
+                &c.account_id,
+                c.region.as_deref(),
+                &c.resource,
+            ),
+            None => Vec::new(),
         }
     }
 
     fn detail(&self, data: &Data, row: usize, now: DateTime<Utc>) -> Vec<DetailLine> {
-        let Some(i) = item(data, row) else {
-            return Vec::new();
-        };
-        match &i.item {
-            TriageRef::Alarm { arn } => data
-                .alarms
-                .iter()
-                .find(|a| &a.arn == arn)
-                .map(|a| super::alarms::detail(a, data, now))
-                .unwrap_or_default(),
-            TriageRef::Finding { id } => data
-                .finding(id)
-                .map(|f| super::findings::detail(f, now))
-                .unwrap_or_default(),
-            TriageRef::Check {
-                check_id,
-                account_id,
-                region,
-                resource,
-            } => data
-                .checks
-                .iter()
-                .find(|c| {
-                    c.check_id == *check_id
-                        && &c.account_id == account_id
-                        && &c.region == region
-                        && &c.resource == resource
-                })
-                .map(super::posture::detail)
-                .unwrap_or_default(),
+        match item(data, row) {
+            Some((_, Origin::Alarm(a))) => super::alarms::detail(a, data, now),
+            Some((_, Origin::Finding(f))) => super::findings::detail(f, now),
+            Some((_, Origin::Check(c))) => super::posture::detail(c),
+            None => Vec::new(),
         }
     }
 

@@ -71,7 +71,15 @@ pub fn evaluate(
     thresholds: &Thresholds,
     now: DateTime<Utc>,
 ) -> Vec<CheckResult> {
-    let mut results = Vec::new();
+    // Room for every result up front: at 20,000 users a growing vector would briefly hold
+    // its old and its doubled buffer, tens of MB for nothing.
+    let per_user = 6;
+    let expected = inventory
+        .identity
+        .map_or(0, |identity| identity.users.len() * per_user)
+        + inventory.alarms.len()
+        + 64;
+    let mut results = Vec::with_capacity(expected);
     if let Some(identity) = inventory.identity {
         iam::evaluate(identity, thresholds, now, &mut results);
     }
@@ -83,5 +91,6 @@ pub fn evaluate(
         inventory.alarms,
         &mut results,
     );
+    results.shrink_to_fit();
     results
 }

@@ -144,12 +144,12 @@ mod tests {
         let archive = Offer::new(
             ActionId::ArchiveFinding,
             Target::Finding {
-                account_id: finding.account_id.clone(),
-                region: finding.region.clone(),
-                detector_id: finding.detector_id.clone(),
+                account_id: finding.account_id.to_string(),
+                region: finding.region.to_string(),
+                detector_id: finding.detector_id.to_string(),
                 id: finding.id.clone(),
-                finding_type: finding.finding_type.clone(),
-                resource_kind: finding.resource.kind.clone(),
+                finding_type: finding.finding_type.to_string(),
+                resource_kind: finding.resource.kind.to_string(),
                 resource_id: finding.resource.id.clone(),
             },
             now,

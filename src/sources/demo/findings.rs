@@ -16,9 +16,10 @@ use super::ids::{
     DAY, STREAM_ARRIVALS, STREAM_FINDING_IDS, STREAM_FINDINGS, access_key_id, at, between, choose,
     floor_div, hex32, instance, rng_for, unit_suffix,
 };
-use crate::domain::{Finding, FindingResource, IamUser};
+use crate::domain::{Finding, FindingResource, IamUser, Interner};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
+use std::borrow::Cow;
 
 pub const FINDINGS_PER_UNIT: u64 = 60;
 /// One new finding every this many seconds after the anchor.
@@ -82,7 +83,8 @@ pub fn visible(
     let base_total = FINDINGS_PER_UNIT * u64::from(ctx.scale);
     let arrivals = floor_div(now - ctx.anchor, ARRIVAL_SECS).clamp(0, MAX_ARRIVALS) as u64;
     let mut out = Vec::new();
-    let emit = |index: u64, arrival: bool| -> Option<Finding> {
+    let mut interner = Interner::default();
+    let mut emit = |index: u64, arrival: bool| -> Option<Finding> {
         let stream = if arrival {
             STREAM_ARRIVALS
         } else {
@@ -112,7 +114,14 @@ pub fn visible(
         let kind = FINDING_TYPES.get(kind)?;
         let id_index = if arrival { (1 << 63) | index } else { index };
         let id = hex32(ctx.seed, STREAM_FINDING_IDS, id_index);
-        Some(finding(ctx, &mut rng, kind, id, &timing, count, last_seen))
+        Some(finding(
+            ctx,
+            &mut interner,
+            &mut rng,
+            kind,
+            id,
+            (&timing, count, last_seen),
+        ))
     };
     let mut index = lane as u64;
     while index < base_total && out.len() < limit {
@@ -183,12 +192,11 @@ struct Vars {
 
 fn finding(
     ctx: &FindingContext<'_>,
+    interner: &mut Interner,
     rng: &mut ChaCha8Rng,
     kind: &FindingType,
     id: String,
-    timing: &Timing,
-    count: u64,
-    last_seen: i64,
+    (timing, count, last_seen): (&Timing, u64, i64),
 ) -> Finding {
     let (prefix, country) = choose(rng, REMOTE_ORIGINS, ("198.51.100.", "Unknown"));
     let mut vars = Vars {
@@ -197,8 +205,8 @@ fn finding(
         port: choose(rng, kind.ports, 22).to_string(),
         ..Vars::default()
     };
-    let mut details: Vec<(String, String)> = Vec::with_capacity(8);
-    let mut push = |label: &str, value: String| details.push((label.to_string(), value));
+    let mut details: Vec<(Cow<'static, str>, String)> = Vec::with_capacity(8);
+    let mut push = |label: &'static str, value: String| details.push((Cow::Borrowed(label), value));
     let resource_id = match kind.resource {
         ResourceKind::Instance => {
             let fleet = FLEET_PER_UNIT * i64::from(ctx.scale);
@@ -274,23 +282,27 @@ fn finding(
             ctx.region, ctx.detector_id
         ),
         id,
-        account_id: DEMO_ACCOUNT_ID.to_string(),
-        region: ctx.region.to_string(),
-        detector_id: ctx.detector_id.to_string(),
-        finding_type: kind.name.to_string(),
+        account_id: interner.get(DEMO_ACCOUNT_ID),
+        region: interner.get(ctx.region),
+        detector_id: interner.get(ctx.detector_id),
+        finding_type: interner.get(kind.name),
         title: render(kind.title, &vars),
         description: render(kind.description, &vars),
         severity_score: kind.score,
         resource: FindingResource {
-            kind: match kind.resource {
+            kind: interner.get(match kind.resource {
                 ResourceKind::Instance => "Instance",
                 ResourceKind::AccessKey => "AccessKey",
                 ResourceKind::S3Bucket => "S3Bucket",
                 ResourceKind::EksCluster => "EKSCluster",
-            }
-            .to_string(),
+            }),
             id: resource_id,
-            details,
+            // Exactly as long as it is: 100,000 findings would otherwise keep room for
+            // labels they never use.
+            details: {
+                details.shrink_to_fit();
+                details
+            },
         },
         count,
         first_seen: at(timing.first_seen),
@@ -368,6 +380,8 @@ fn render(template: &str, vars: &Vars) -> String {
         rest = after.get(close + 1..).unwrap_or("");
     }
     out.push_str(rest);
+    // Held by every finding for the whole session: no spare capacity.
+    out.shrink_to_fit();
     out
 }
 

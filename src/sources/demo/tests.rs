@@ -209,7 +209,7 @@ fn findings_cover_every_severity_band_and_only_enabled_regions() {
     assert!(use1.enabled && use1.detector_id.as_ref().is_some_and(|d| d.len() == 32));
     for f in &findings {
         let det = w.detector(&f.region).detector_id.unwrap_or_default();
-        assert_eq!(f.detector_id, det);
+        assert_eq!(*f.detector_id, *det);
         let arn = format!(
             "arn:aws:guardduty:{}:111122223333:detector/{det}/finding/{}",
             f.region, f.id
@@ -219,7 +219,7 @@ fn findings_cover_every_severity_band_and_only_enabled_regions() {
         assert!(age_days(f.first_seen) <= 30);
         assert!(!f.title.contains('{') && !f.description.contains('{'));
     }
-    let regions: HashSet<&str> = findings.iter().map(|f| f.region.as_str()).collect();
+    let regions: HashSet<&str> = findings.iter().map(|f| &*f.region).collect();
     assert_eq!(regions, HashSet::from(["us-east-1", "eu-west-1"]));
 }
 
