@@ -54,6 +54,7 @@ fn empty_app(session: &Session) -> App {
     let loaded = config::load(None, &ConfigRequest::default()).unwrap();
     let header = HeaderInfo {
         caller: session.caller.clone(),
+        profile: None,
         regions: session.regions.clone(),
         demo: true,
         read_only: false,

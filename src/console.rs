@@ -2,18 +2,16 @@
 //! a clock tick and termination signals, feeds them to `update`, carries out its effects
 //! and redraws when something changed.
 
-use crate::app::{App, Effect, Msg, update};
+use crate::app::{App, Effect, Msg, SwitchTarget, update};
 use crate::clipboard;
 use crate::clock::SharedClock;
-use crate::config::Theme;
-use crate::remediation::Runner;
+use crate::session::{Connected, Established, SessionFactory};
 use crate::sources::Source;
 use crate::ui;
-use crate::worker::{self, PollSettings, WorkerHandle};
+use crate::worker::{self, PollLimit, PollSettings, WorkerHandle};
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use std::io::Write;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -50,22 +48,50 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// What a switch's connecting task sends back to the console loop.
+type SwitchOutcome = (SwitchTarget, Result<Connected, String>);
+
+/// The workers of the current session, and the channel their data comes in on. A switch
+/// replaces both: dropping the handles aborts the old workers, and dropping the receiver
+/// discards whatever they had already sent.
+struct Polling {
+    workers: Vec<WorkerHandle>,
+    rx: mpsc::UnboundedReceiver<Msg>,
+}
+
+impl Polling {
+    fn start(
+        sources: Vec<Box<dyn Source>>,
+        poll: PollSettings,
+        clock: &SharedClock,
+        limit: &PollLimit,
+    ) -> Polling {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let workers = sources
+            .into_iter()
+            .map(|source| worker::spawn(source, poll, clock.clone(), tx.clone(), limit.clone()))
+            .collect();
+        Polling { workers, rx }
+    }
+}
+
 pub async fn run(
     mut app: App,
-    theme: Theme,
-    sources: Vec<Box<dyn Source>>,
-    runner: Option<Arc<Runner>>,
+    established: Established,
+    mut factory: SessionFactory,
     poll: PollSettings,
     clock: SharedClock,
 ) -> std::io::Result<()> {
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let action_tx = tx.clone();
+    let Established {
+        mut theme,
+        sources,
+        mut runner,
+        ..
+    } = established;
     let limit = worker::poll_limit(worker::DEFAULT_CONCURRENT_POLLS);
-    let workers: Vec<WorkerHandle> = sources
-        .into_iter()
-        .map(|source| worker::spawn(source, poll, clock.clone(), tx.clone(), limit.clone()))
-        .collect();
-    drop(tx);
+    let mut polling = Polling::start(sources, poll, &clock, &limit);
+    let (action_tx, mut action_rx) = mpsc::unbounded_channel();
+    let (switch_tx, mut switch_rx) = mpsc::unbounded_channel::<SwitchOutcome>();
 
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
@@ -98,20 +124,33 @@ pub async fn run(
                 // The terminal is gone (e.g. the SSH session dropped).
                 None => return Ok(()),
             },
-            Some(msg) = rx.recv() => msg,
+            Some(msg) = polling.rx.recv() => msg,
+            Some(msg) = action_rx.recv() => msg,
+            Some((target, outcome)) = switch_rx.recv() => {
+                match outcome.and_then(|c| factory.adopt(c, app.header.read_only)) {
+                    Ok(next) => {
+                        let sources = next.sources.iter().map(|s| s.id().clone()).collect();
+                        polling = Polling::start(next.sources, poll, &clock, &limit);
+                        theme = next.theme;
+                        runner = next.runner;
+                        Msg::Switched { header: Box::new(next.header), sources }
+                    }
+                    Err(error) => Msg::SwitchFailed { target, error },
+                }
+            },
             _ = tick.tick() => Msg::Tick(clock.now()),
             () = terminate.recv() => return Ok(()),
         };
         let mut effects = update(&mut app, msg);
         // Apply everything else already queued before drawing: one frame per burst.
-        while let Ok(msg) = rx.try_recv() {
+        while let Ok(msg) = polling.rx.try_recv() {
             effects.extend(update(&mut app, msg));
         }
         dirty = true;
         for effect in effects {
             match effect {
                 Effect::Quit => return Ok(()),
-                Effect::RefreshAll => workers.iter().for_each(WorkerHandle::refresh),
+                Effect::RefreshAll => polling.workers.iter().for_each(WorkerHandle::refresh),
                 Effect::Bell => {
                     let mut out = std::io::stdout();
                     out.write_all(b"\x07")?;
@@ -133,8 +172,16 @@ pub async fn run(
                     app.status = Some(message);
                     app.status_since = Some(app.now);
                 }
+                Effect::Switch(target) => {
+                    let connecting = factory.connect(target.clone(), app.header.read_only);
+                    let tx = switch_tx.clone();
+                    tokio::spawn(async move {
+                        let _ = tx.send((target, connecting.await));
+                    });
+                }
                 Effect::Execute(offer) => {
-                    let runner = runner.clone();
+                    // `:readonly` takes the runner away for good.
+                    let runner = runner.clone().filter(|_| !app.header.read_only);
                     let tx = action_tx.clone();
                     tokio::spawn(async move {
                         let result = match &runner {

@@ -18,6 +18,7 @@ pub mod posture;
 pub mod remediation;
 pub mod report;
 pub mod sanitize;
+pub mod session;
 pub mod sources;
 pub mod ui;
 pub mod worker;

@@ -4,12 +4,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::runtime::Runtime;
-use watchpost::app::{App, HeaderInfo, Msg, update};
+use watchpost::app::{App, Msg, update};
 use watchpost::cli::{Cli, Command, ConfigAction, JournalAction, JournalArgs, ReportArgs};
 use watchpost::clock::{SharedClock, SystemClock};
 use watchpost::config::{self, ConfigRequest, Settings};
-use watchpost::remediation::Runner;
 use watchpost::report;
+use watchpost::session::{AwsAccess, SessionFactory};
 use watchpost::sources::Session;
 use watchpost::sources::demo::{DemoOptions, demo_session};
 use watchpost::worker::PollSettings;
@@ -81,64 +81,49 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let clock: SharedClock = Arc::new(SystemClock);
-    let session = match open_session(&cli, &loaded.settings, &runtime, &clock, false) {
-        Ok(session) => session,
+    let (session, access) = match open_session(&cli, &loaded.settings, &runtime, &clock, false) {
+        Ok(opened) => opened,
         Err(code) => return code,
     };
-    let read_only = session.read_only || cli.read_only || loaded.settings.read_only;
-    // Per-account safety: the first `[[accounts]]` rule matching the account or profile.
-    let profile = cli
-        .profile
-        .clone()
-        .or_else(|| std::env::var("AWS_PROFILE").ok())
-        .unwrap_or_else(|| "default".to_string());
-    let rule = loaded
-        .settings
-        .account_rule(&session.caller.account_id, &profile)
-        .cloned();
-    let read_only = read_only || rule.as_ref().is_some_and(|r| r.read_only);
-    let mut theme = loaded.theme;
-    if let Some(name) = rule
-        .as_ref()
-        .and_then(|r| r.theme.clone())
-        .filter(|_| cli.theme.is_none())
-    {
-        let request = ConfigRequest {
-            theme: Some(name),
-            ..request.clone()
-        };
-        match config::load(config_dir.as_deref(), &request) {
-            Ok(loaded) => theme = loaded.theme,
-            Err(err) => {
-                eprintln!("watchpost: {err}");
-                return ExitCode::from(EXIT_USAGE);
-            }
-        }
-    }
     let mut settings = loaded.settings;
     if let Some(refresh) = cli.refresh {
         settings.refresh_secs = refresh;
     }
     let poll = PollSettings::every(Duration::from_secs(settings.refresh_secs));
-    let header = HeaderInfo {
-        caller: session.caller.clone(),
-        regions: session.regions.clone(),
-        demo: session.demo,
-        read_only,
-        banner: rule.and_then(|r| r.banner),
-    };
-    let ids: Vec<_> = session.sources.iter().map(|s| s.id().clone()).collect();
-    let mut app = App::new(header, Arc::new(loaded.keymap), settings, ids, clock.now());
-
     // The demo journal is kept apart from the real one, so practice never mixes with audit.
     let journal_file = if session.demo {
         "demo-journal.jsonl"
     } else {
         "journal.jsonl"
     };
-    let history = session.journal_history.clone();
     let journal_path = state_dir.as_ref().map(|d| d.join(journal_file));
-    let contents = match journal_path.clone() {
+    let history = session.journal_history.clone();
+    let factory = SessionFactory::new(
+        settings.clone(),
+        config_dir,
+        request,
+        loaded.theme,
+        journal_path.clone(),
+        cli.read_only || settings.read_only,
+    )
+    .with_aws(access);
+    // Per-account safety: the first `[[accounts]]` rule matching the account or profile.
+    let established = match factory.establish(session, false) {
+        Ok(established) => established,
+        Err(err) => {
+            eprintln!("watchpost: {err}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let ids: Vec<_> = established.sources.iter().map(|s| s.id().clone()).collect();
+    let mut app = App::new(
+        established.header.clone(),
+        Arc::new(loaded.keymap),
+        settings,
+        ids,
+        clock.now(),
+    );
+    let contents = match journal_path {
         Some(path) => {
             app.data.journal_path = Some(path.display().to_string());
             journal::read_checked(&path).unwrap_or_else(|err| {
@@ -148,28 +133,9 @@ fn main() -> ExitCode {
         }
         None => journal::JournalContents::default(),
     };
-    update(
-        &mut app,
-        Msg::Journal(contents.with_records(history.clone())),
-    );
+    update(&mut app, Msg::Journal(contents.with_records(history)));
 
-    // In read-only mode there is no executor, so there is nothing to run actions with.
-    let runner = session.executor.filter(|_| !read_only).map(|executor| {
-        Arc::new(Runner::new(
-            executor,
-            journal_path,
-            &session.caller.arn,
-            history,
-        ))
-    });
-    let result = runtime.block_on(console::run(
-        app,
-        theme,
-        session.sources,
-        runner,
-        poll,
-        clock,
-    ));
+    let result = runtime.block_on(console::run(app, established, factory, poll, clock));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -193,21 +159,23 @@ fn runtime() -> Option<Runtime> {
     }
 }
 
-/// The demo account, or the AWS account the options and settings point at; on failure the
-/// error is printed and the exit status returned. `read_only` forces audit mode.
+/// The demo account, or the AWS account the options and settings point at (with how it was
+/// opened, to open others from the console); on failure the error is printed and the exit
+/// status returned. `read_only` forces audit mode.
 fn open_session(
     cli: &Cli,
     settings: &Settings,
     runtime: &Runtime,
     clock: &SharedClock,
     read_only: bool,
-) -> Result<Session, ExitCode> {
+) -> Result<(Session, Option<AwsAccess>), ExitCode> {
     if cli.demo {
         let options = DemoOptions {
             seed: cli.demo_seed,
             scale: cli.demo_scale,
         };
-        return Ok(runtime.block_on(async { demo_session(options, clock.clone()) }));
+        let session = runtime.block_on(async { demo_session(options, clock.clone()) });
+        return Ok((session, None));
     }
     runtime
         .block_on(connect_to_aws(cli, settings, read_only))
@@ -244,7 +212,7 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> ExitCode {
     let clock: SharedClock = Arc::new(SystemClock);
     // Always read-only: the clients refuse anything but reads and no executor is built.
     let mut session = match open_session(cli, &settings, &runtime, &clock, true) {
-        Ok(session) => session,
+        Ok((session, _)) => session,
         Err(code) => return code,
     };
     ExitCode::from(runtime.block_on(report::run(&mut session, &settings, args, &clock)))
@@ -352,7 +320,7 @@ async fn connect_to_aws(
     cli: &Cli,
     settings: &Settings,
     read_only: bool,
-) -> Result<Session, aws::ConnectError> {
+) -> Result<(Session, Option<AwsAccess>), aws::ConnectError> {
     let regions = if cli.region.is_empty() {
         aws::parse_regions(&settings.regions)
     } else {
@@ -397,7 +365,9 @@ async fn connect_to_aws(
             .collect(),
     };
     let loader = aws::config_loader(&options).await;
-    aws::connect(&options, loader, &mut prompt_mfa_code).await
+    let signed_in = aws::sign_in(&options, loader, &mut prompt_mfa_code).await?;
+    let session = aws::open(&options, &signed_in).await?;
+    Ok((session, Some(AwsAccess { options, signed_in })))
 }
 
 /// Asks for the MFA code on a plain prompt, before the console takes the terminal.

@@ -19,6 +19,7 @@ fn console_state(session: &Session) -> App {
     let loaded = config::load(None, &ConfigRequest::default()).unwrap();
     let header = HeaderInfo {
         caller: session.caller.clone(),
+        profile: None,
         regions: session.regions.clone(),
         demo: false,
         read_only: true,

@@ -9,6 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::{key, loaded_app, press, theme};
 use watchpost::app::{App, Msg, update};
+use watchpost::config::Theme;
 use watchpost::ui;
 
 fn draw(app: &mut App, width: u16, height: u16) -> String {
@@ -16,11 +17,14 @@ fn draw(app: &mut App, width: u16, height: u16) -> String {
 }
 
 fn render(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    render_with(app, width, height, &theme("default"))
+}
+
+fn render_with(app: &mut App, width: u16, height: u16, theme: &Theme) -> Terminal<TestBackend> {
     update(app, Msg::Resize { width, height });
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let theme = theme("default");
     terminal
-        .draw(|frame| ui::render(frame, app, &theme))
+        .draw(|frame| ui::render(frame, app, theme))
         .unwrap();
     terminal
 }
@@ -105,6 +109,124 @@ fn tiny_and_odd_sizes_never_panic() {
             render(&mut app, w, h);
         }
     }
+}
+
+/// Each row of the frame as runs of cells that share a style: `[fg bg MODIFIERS] "text"`,
+/// the default parts left out and trailing blanks dropped. It changes when a theme's
+/// colours or modifiers do, and stays short enough to review.
+fn styled_rows(buffer: &ratatui::buffer::Buffer) -> String {
+    use ratatui::style::{Color, Modifier};
+    let describe = |fg: Color, bg: Color, modifier: Modifier| {
+        let mut parts = Vec::new();
+        if fg != Color::Reset {
+            parts.push(format!("fg={fg}"));
+        }
+        if bg != Color::Reset {
+            parts.push(format!("bg={bg}"));
+        }
+        if !modifier.is_empty() {
+            parts.push(format!("{modifier:?}"));
+        }
+        parts.join(" ")
+    };
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut runs: Vec<(String, String)> = Vec::new();
+        for x in 0..area.width {
+            let cell = &buffer[(x, y)];
+            let style = describe(cell.fg, cell.bg, cell.modifier);
+            match runs.last_mut() {
+                Some((last, text)) if *last == style => text.push_str(cell.symbol()),
+                _ => runs.push((style, cell.symbol().to_string())),
+            }
+        }
+        while runs
+            .last()
+            .is_some_and(|(style, text)| style.is_empty() && text.trim().is_empty())
+        {
+            runs.pop();
+        }
+        let row: Vec<String> = runs
+            .iter()
+            .map(|(style, text)| format!("[{style}] {text:?}"))
+            .collect();
+        out.push_str(&format!("{y:2} {}\n", row.join(" ")));
+    }
+    out
+}
+
+/// The Overview with its second row selected, at 100×20: header, badges, tabs, summary,
+/// severities, states and the selection, in every theme.
+fn themed_frame(theme: &Theme) -> Terminal<TestBackend> {
+    let mut app = loaded_app();
+    press(&mut app, "j");
+    render_with(&mut app, 100, 20, theme)
+}
+
+macro_rules! theme_snapshots {
+    ($($name:ident: $theme:literal),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            let terminal = themed_frame(&theme($theme));
+            insta::assert_snapshot!(
+                concat!("theme_", $theme),
+                styled_rows(terminal.backend().buffer())
+            );
+        }
+    )*};
+}
+
+theme_snapshots! {
+    theme_default: "default",
+    theme_light: "light",
+    theme_high_contrast: "high-contrast",
+    theme_ansi16: "ansi16",
+    theme_mono: "mono",
+}
+
+/// `NO_COLOR` picks the mono theme; crossterm 0.29 then writes a bare SGR reset for
+/// colours, so the selection must be carried by a modifier (reverse video) alone.
+#[test]
+fn theme_under_no_color_keeps_the_selection_in_reverse_video() {
+    use ratatui::style::{Color, Modifier};
+    let request = watchpost::config::ConfigRequest {
+        no_color: true,
+        ..Default::default()
+    };
+    let no_color = watchpost::config::load(None, &request).unwrap().theme;
+    assert_eq!(no_color, theme("mono"), "the mono theme, snapshotted above");
+    let mut app = loaded_app();
+    press(&mut app, "j");
+    let selected = app
+        .view(watchpost::panes::Tab::Overview)
+        .selected_row()
+        .unwrap();
+    let resource = app.data.triage[selected].resource.clone();
+    let terminal = render_with(&mut app, 100, 20, &no_color);
+    let buffer = terminal.backend().buffer();
+
+    let row_text = |y: u16| {
+        (0..100)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect::<String>()
+    };
+    let y = (0..20).find(|&y| row_text(y).contains(&resource)).unwrap();
+    for x in 1..99 {
+        let cell = &buffer[(x, y)];
+        assert!(
+            cell.modifier.contains(Modifier::REVERSED),
+            "cell {x} of the selected row"
+        );
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+    }
+    let other_reversed_rows = (y + 1..20)
+        .filter(|&other| (1..99).any(|x| buffer[(x, other)].modifier.contains(Modifier::REVERSED)))
+        .count();
+    assert_eq!(
+        other_reversed_rows, 0,
+        "only the selection is reversed below the header"
+    );
 }
 
 #[test]

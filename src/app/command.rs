@@ -1,8 +1,8 @@
-//! The `:` command line: jump to a tab, filter, switch to read-only (never back without a
-//! restart), export the current table to CSV, copy the selected row's ARN, quit. Tab
-//! completes a command's name.
+//! The `:` command line: jump to a tab, filter, watch other regions or another profile,
+//! switch to read-only (never back without a restart), export the current table to CSV,
+//! copy the selected row's ARN, quit. Tab completes a command's name.
 
-use super::{App, Effect, Mode};
+use super::{App, Effect, Mode, SwitchTarget};
 use crate::panes::Tab;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -15,6 +15,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("posture", "go to the Posture tab"),
     ("journal", "go to the Journal tab"),
     ("filter", "filter the table: :filter TEXT"),
+    ("region", "watch other regions: :region REGION[,REGION…]"),
+    ("profile", "switch to another AWS profile: :profile NAME"),
     ("readonly", "switch to read-only mode until restart"),
     ("export", "write the table to CSV: :export FILE"),
     ("copy", "copy the selected row's ARN (OSC 52)"),
@@ -99,6 +101,8 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
             app.set_filter(tab, argument.to_string());
             Vec::new()
         }
+        "region" => switch_regions(app, argument),
+        "profile" => switch_profile(app, argument),
         "readonly" => {
             app.header.read_only = true;
             super::update::set_status(
@@ -131,6 +135,61 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// `:region`: the same account and credentials, other regions.
+fn switch_regions(app: &mut App, argument: &str) -> Vec<Effect> {
+    let words: Vec<&str> = argument.split_whitespace().collect();
+    let regions = crate::aws::parse_regions(&words);
+    if regions.is_empty() {
+        super::update::set_status(app, "Usage: :region REGION[,REGION…]".to_string());
+        return Vec::new();
+    }
+    if let Some(bad) = regions.iter().find(|r| !crate::aws::is_region_name(r)) {
+        let text = format!("Not a region name: {bad} (e.g. us-east-1, eu-west-1)");
+        super::update::set_status(app, text);
+        return Vec::new();
+    }
+    // The demo account's data is simulated for its three regions only: relabelling it for
+    // another region would show invented data as if it came from there.
+    if app.header.demo {
+        let text = ":region is not available in the demo account (its regions are fixed)";
+        super::update::set_status(app, text.to_string());
+        return Vec::new();
+    }
+    if regions == app.header.regions {
+        let text = format!("Already watching {}", regions.join(","));
+        super::update::set_status(app, text);
+        return Vec::new();
+    }
+    start_switch(app, SwitchTarget::Regions(regions))
+}
+
+/// `:profile`: another named profile, signed in again (perhaps another account).
+fn switch_profile(app: &mut App, argument: &str) -> Vec<Effect> {
+    if argument.is_empty() || argument.contains(char::is_whitespace) {
+        super::update::set_status(app, "Usage: :profile NAME".to_string());
+        return Vec::new();
+    }
+    if app.header.demo {
+        let text = ":profile is not available in the demo account (it has no AWS profiles)";
+        super::update::set_status(app, text.to_string());
+        return Vec::new();
+    }
+    start_switch(app, SwitchTarget::Profile(argument.to_string()))
+}
+
+/// Asks the runtime to connect, one switch at a time; the status line says so meanwhile.
+fn start_switch(app: &mut App, target: SwitchTarget) -> Vec<Effect> {
+    if let Some(current) = &app.switching {
+        let text = format!("Still switching to {current}; wait for it to finish");
+        super::update::set_status(app, text);
+        return Vec::new();
+    }
+    app.status = None;
+    app.status_since = None;
+    app.switching = Some(target.clone());
+    vec![Effect::Switch(target)]
 }
 
 /// The current table as CSV: its columns and its rows in view order (filter and sort

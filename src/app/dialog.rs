@@ -32,6 +32,12 @@ pub enum Dialog {
 
 /// Opens the action menu for `targets` (the selected row's), or says there is none.
 pub fn open(app: &mut App, targets: &[Target]) {
+    // The row belongs to the session being left; its action would run on the new one.
+    if let Some(target) = &app.switching {
+        let text = format!("Switching to {target}: actions wait until it is done");
+        super::update::set_status(app, text);
+        return;
+    }
     let mut offers = offers(targets, app.header.read_only, app.now);
     // Acting on expired or revoked credentials would fail half-way or not at all: say so
     // before anything is previewed as runnable.

@@ -13,7 +13,7 @@ mod update;
 pub use command::{COMMANDS, candidates};
 pub use data::{Applied, Data, Derived, FindingsChange, Summary, TriageChange, check_source};
 pub use dialog::Dialog;
-pub use msg::{Effect, Msg, SourceEvent};
+pub use msg::{Effect, Msg, SourceEvent, SwitchTarget};
 pub use state::{
     App, HEADER_ROWS, HeaderInfo, Mode, STATUS_ROWS, SUMMARY_ROWS, SourceStatus, TAB_BAR_ROWS,
     page_rows_for,

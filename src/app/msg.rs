@@ -40,6 +40,38 @@ pub enum Msg {
         offer: Box<Offer>,
         result: Result<String, String>,
     },
+    /// `:region` or `:profile` succeeded: the console now watches another session, whose
+    /// sources are these. Everything shown of the old one goes; the journal stays.
+    Switched {
+        header: Box<super::HeaderInfo>,
+        sources: Vec<SourceId>,
+    },
+    /// `:region` or `:profile` failed; the current session goes on as it was.
+    SwitchFailed {
+        target: SwitchTarget,
+        error: String,
+    },
+}
+
+/// Where `:region` or `:profile` asks the console to go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SwitchTarget {
+    /// Other regions of the same account, with the same credentials.
+    Regions(Vec<String>),
+    /// Another named AWS profile: new credentials, perhaps another account.
+    Profile(String),
+}
+
+impl std::fmt::Display for SwitchTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SwitchTarget::Regions(regions) if regions.len() == 1 => {
+                write!(f, "region {}", regions.join(","))
+            }
+            SwitchTarget::Regions(regions) => write!(f, "regions {}", regions.join(",")),
+            SwitchTarget::Profile(name) => write!(f, "profile {name}"),
+        }
+    }
 }
 
 /// What `update` asks the runtime to do.
@@ -59,4 +91,7 @@ pub enum Effect {
         path: String,
         csv: String,
     },
+    /// Connect to other regions or another profile, off the UI loop; the outcome comes
+    /// back as `Msg::Switched` or `Msg::SwitchFailed`.
+    Switch(SwitchTarget),
 }

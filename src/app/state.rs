@@ -11,6 +11,8 @@ use std::sync::Arc;
 #[derive(Clone, Debug, PartialEq)]
 pub struct HeaderInfo {
     pub caller: CallerIdentity,
+    /// The AWS profile, when one was named (`--profile`, `AWS_PROFILE` or `:profile`).
+    pub profile: Option<String>,
     pub regions: Vec<String>,
     pub demo: bool,
     pub read_only: bool,
@@ -74,6 +76,8 @@ pub struct App {
     pub held: Vec<super::SourceEvent>,
     /// The remediation dialog, over whatever the user was looking at.
     pub dialog: Option<super::Dialog>,
+    /// A `:region` or `:profile` switch is connecting; actions wait until it is done.
+    pub switching: Option<super::SwitchTarget>,
 }
 
 impl App {
@@ -105,6 +109,38 @@ impl App {
             frozen: false,
             held: Vec::new(),
             dialog: None,
+            switching: None,
+        }
+    }
+
+    /// Moves the console to another session: everything shown of the old account or
+    /// regions goes (data, selections, filters, held updates, an open dialog or detail
+    /// view); the journal stays, as it records what was done whatever the account.
+    pub fn replace_session(
+        &mut self,
+        header: HeaderInfo,
+        source_ids: impl IntoIterator<Item = SourceId>,
+    ) {
+        let journal = std::mem::take(&mut self.data.journal);
+        let journal_path = self.data.journal_path.take();
+        self.data = Data::default();
+        self.data.journal = journal;
+        self.data.journal_path = journal_path;
+        for tab in Tab::ALL.into_iter().filter(|&tab| tab != Tab::Journal) {
+            self.views[tab.index()] = TableView::new(tab.pane());
+        }
+        self.rebuild_views();
+        self.sources = source_ids
+            .into_iter()
+            .map(|id| (id, SourceStatus::default()))
+            .collect();
+        self.header = header;
+        self.frozen = false;
+        self.held.clear();
+        self.dialog = None;
+        self.switching = None;
+        if matches!(self.mode, Mode::Detail { .. } | Mode::Filter) {
+            self.mode = Mode::Normal;
         }
     }
 

@@ -50,6 +50,26 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.rebuild_view(Tab::Journal);
             Vec::new()
         }
+        Msg::Switched {
+            mut header,
+            sources,
+        } => {
+            // `:readonly` may have been typed while connecting: never turn it off.
+            header.read_only |= app.header.read_only;
+            let text = format!(
+                "Switched to account {}, {}",
+                header.caller.account_id,
+                header.regions.join(",")
+            );
+            app.replace_session(*header, sources);
+            set_status(app, text);
+            Vec::new()
+        }
+        Msg::SwitchFailed { target, error } => {
+            app.switching = None;
+            set_status(app, format!("Cannot switch to {target}: {error}"));
+            Vec::new()
+        }
     }
 }
 

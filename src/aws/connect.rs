@@ -115,6 +115,23 @@ pub fn parse_regions<S: AsRef<str>>(values: &[S]) -> Vec<String> {
     regions
 }
 
+/// Whether `name` is shaped like an AWS region: lowercase words joined by hyphens, ending in
+/// a number (`us-east-1`, `us-gov-west-1`, `ap-southeast-2`). Catches typos such as
+/// `us-east` or `eu_west_1` before any client is built for them.
+pub fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    let [first, middle @ .., number] = parts.as_slice() else {
+        return false;
+    };
+    let word = |part: &&str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase());
+    parts.len() >= 3
+        && (2..=4).contains(&first.len())
+        && word(first)
+        && middle.iter().all(word)
+        && (1..=2).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn imds_client() -> aws_config::imds::Client {
     aws_config::imds::Client::builder()
         .connect_timeout(IMDS_TIMEOUT)
@@ -168,14 +185,39 @@ pub async fn config_loader(options: &AwsOptions) -> ConfigLoader {
 pub async fn connect(
     options: &AwsOptions,
     loader: ConfigLoader,
-    mfa_code: &mut dyn FnMut(&str) -> std::io::Result<String>,
+    mfa_code: &mut (dyn FnMut(&str) -> std::io::Result<String> + Send),
 ) -> Result<Session, ConnectError> {
+    let signed_in = sign_in(options, loader, mfa_code).await?;
+    open(options, &signed_in).await
+}
+
+/// Credentials that were loaded (and a role assumed with them, if asked), kept so other
+/// regions of the same account can be opened without signing in again: a role assumed with
+/// MFA could not be assumed again without a new code.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    config: SdkConfig,
+}
+
+/// Loads the configuration and assumes the role if asked; nothing is proven yet.
+pub async fn sign_in(
+    options: &AwsOptions,
+    loader: ConfigLoader,
+    mfa_code: &mut (dyn FnMut(&str) -> std::io::Result<String> + Send),
+) -> Result<SignedIn, ConnectError> {
     let base = loader.load().await;
     let config = match &options.role_arn {
         Some(role) => assume_role(&base, options, role, mfa_code).await?,
         None => base,
     };
-    let caller = caller_identity(&config, options.read_only).await?;
+    Ok(SignedIn { config })
+}
+
+/// Proves the credentials with `GetCallerIdentity`, then builds one source per service and
+/// region of `options` (or the configuration's region when it names none).
+pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session, ConnectError> {
+    let config = &signed_in.config;
+    let caller = caller_identity(config, options.read_only).await?;
     let regions = if options.regions.is_empty() {
         config
             .region()
@@ -198,7 +240,7 @@ pub async fn connect(
             .read_only_profiles
             .iter()
             .any(|p| glob_match(p, &profile));
-    let clients = Clients::new(&config, read_only, &regions);
+    let clients = Clients::new(config, read_only, &regions);
     let sources = clients.sources(options, &caller.account_id, &regions);
     let executor: Option<Arc<dyn Execute>> = if read_only {
         None
@@ -447,7 +489,7 @@ async fn assume_role(
     base: &SdkConfig,
     options: &AwsOptions,
     role: &str,
-    mfa_code: &mut dyn FnMut(&str) -> std::io::Result<String>,
+    mfa_code: &mut (dyn FnMut(&str) -> std::io::Result<String> + Send),
 ) -> Result<SdkConfig, ConnectError> {
     let provider = match &options.mfa_serial {
         None => {
@@ -527,6 +569,30 @@ mod tests {
             ["us-east-1", "eu-west-1", "ap-southeast-2"]
         );
         assert!(parse_regions::<&str>(&[]).is_empty());
+    }
+
+    #[test]
+    fn region_names_are_recognised() {
+        for good in [
+            "us-east-1",
+            "eu-west-1",
+            "ap-southeast-2",
+            "us-gov-west-1",
+            "il-central-1",
+        ] {
+            assert!(is_region_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "us-east",
+            "eu_west_1",
+            "US-EAST-1",
+            "us-east-1a",
+            "east-1",
+            "us--1",
+        ] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
     }
 
     #[test]

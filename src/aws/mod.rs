@@ -12,11 +12,14 @@ pub mod errors;
 pub mod findings;
 pub mod identity;
 mod mfa;
+mod profiles;
 pub mod read_only;
 
 pub use connect::{
-    AwsOptions, Clients, ConnectError, config_loader, connect, glob_match, parse_regions,
+    AwsOptions, Clients, ConnectError, SignedIn, config_loader, connect, glob_match,
+    is_region_name, open, parse_regions, sign_in,
 };
+pub use profiles::{ProfileFacts, find_profile};
 
 /// SDK timestamps as chrono's, for the domain types.
 pub fn to_chrono(time: &aws_smithy_types::DateTime) -> Option<chrono::DateTime<chrono::Utc>> {

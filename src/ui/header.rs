@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-/// Two lines: who and where (account, caller, mode), then regions and the age of the
+/// Two lines: who and where (account, profile, caller, mode), then regions and the age of the
 /// freshest data per source.
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new("").style(theme.header), area);
@@ -53,10 +53,21 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             ),
             theme.header.patch(theme.error),
         ),
-        None => (
-            format!(" watchpost │ {} │ {}", caller.account_id, caller.arn),
-            theme.header,
-        ),
+        None => {
+            let profile = app
+                .header
+                .profile
+                .as_deref()
+                .map(|p| format!("profile {} │ ", crate::sanitize::clean(p)))
+                .unwrap_or_default();
+            (
+                format!(
+                    " watchpost │ {} │ {profile}{}",
+                    caller.account_id, caller.arn
+                ),
+                theme.header,
+            )
+        }
     };
     frame.render_widget(
         Paragraph::new(fit(&left_text, usize::from(left.width))).style(left_style),

@@ -38,6 +38,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         Line::styled(format!(" {} …", keys.join(" ")), theme.status)
     } else if let Some(message) = &app.status {
         Line::styled(fit(&format!(" {message}"), width), theme.status)
+    } else if let Some(target) = &app.switching {
+        Line::styled(
+            fit(&format!(" Switching to {target}…"), width),
+            theme.status,
+        )
     } else {
         Line::styled(fit(&hints(app), width), theme.dim)
     };

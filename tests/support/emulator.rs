@@ -184,7 +184,7 @@ pub async fn connect(options: &AwsOptions) -> watchpost::sources::Session {
 
 pub async fn try_connect(
     options: &AwsOptions,
-    mfa: &mut dyn FnMut(&str) -> std::io::Result<String>,
+    mfa: &mut (dyn FnMut(&str) -> std::io::Result<String> + Send),
 ) -> Result<watchpost::sources::Session, watchpost::aws::ConnectError> {
     let loader = watchpost::aws::config_loader(options)
         .await
