@@ -202,7 +202,12 @@ fn theme_under_no_color_keeps_the_selection_in_reverse_video() {
         .view(watchpost::panes::Tab::Overview)
         .selected_row()
         .unwrap();
-    let resource = app.data.triage[selected].resource.clone();
+    // The Resource cell, as the table shows it.
+    let resource = watchpost::panes::Tab::Overview
+        .pane()
+        .cells(&app.data, selected, app.now)[3]
+        .text
+        .to_string();
     let terminal = render_with(&mut app, 100, 20, &no_color);
     let buffer = terminal.backend().buffer();
 
