@@ -4,6 +4,9 @@
 use std::path::Path;
 use tracing_subscriber::EnvFilter;
 
+/// Log lines waiting for the writer thread at most.
+const QUEUED_LINES: usize = 4096;
+
 /// Starts file logging. Returns the guard that flushes on drop, or `None` when the log
 /// file cannot be opened (the console still runs; it just does not log).
 pub fn init(state_dir: Option<&Path>) -> Option<tracing_appender::non_blocking::WorkerGuard> {
@@ -14,7 +17,12 @@ pub fn init(state_dir: Option<&Path>) -> Option<tracing_appender::non_blocking::
         .append(true)
         .open(dir.join("watchpost.log"))
         .ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(file);
+    // The default queue preallocates room for 128,000 lines (4 MB); the console logs a few
+    // lines a minute, and a burst beyond this many waits for the writer instead.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(QUEUED_LINES)
+        .lossy(false)
+        .finish(file);
     let filter =
         EnvFilter::try_from_env("WATCHPOST_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()

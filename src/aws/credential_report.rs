@@ -7,8 +7,7 @@
 //! handful of calls per account instead of one per user.
 
 use crate::domain::{AccessKey, AccessKeyStatus, IamUser, PasswordCredential, RootAccount};
-use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// The columns AWS documents, in its order.
 pub const COLUMNS: [&str; 22] = [
@@ -36,6 +35,21 @@ pub const COLUMNS: [&str; 22] = [
     "cert_2_last_rotated",
 ];
 
+/// Positions in [`COLUMNS`] of the columns read; a unit test ties each to its name.
+mod col {
+    pub const USER: usize = 0;
+    pub const ARN: usize = 1;
+    pub const USER_CREATION_TIME: usize = 2;
+    pub const PASSWORD_ENABLED: usize = 3;
+    pub const PASSWORD_LAST_USED: usize = 4;
+    pub const PASSWORD_LAST_CHANGED: usize = 5;
+    pub const MFA_ACTIVE: usize = 7;
+    /// The first of key slot 1's five columns (active, last rotated, last used date,
+    /// region, service); slot 2's follow at 13.
+    pub const KEY_1: usize = 8;
+    pub const KEY_2: usize = 13;
+}
+
 pub const ROOT_USER: &str = "<root_account>";
 
 #[derive(Clone, Debug, PartialEq)]
@@ -54,9 +68,13 @@ pub fn parse(content: &[u8]) -> Result<CredentialReport, String> {
         .headers()
         .map_err(|e| format!("credential report header: {e}"))?
         .clone();
-    let index: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
-    if let Some(missing) = COLUMNS.iter().find(|c| !index.contains_key(**c)) {
-        return Err(format!("credential report has no `{missing}` column"));
+    // Where each documented column sits in this report, found once by name.
+    let mut positions = [0usize; COLUMNS.len()];
+    for (position, name) in positions.iter_mut().zip(COLUMNS) {
+        *position = headers
+            .iter()
+            .position(|header| header == name)
+            .ok_or_else(|| format!("credential report has no `{name}` column"))?;
     }
     let mut report = CredentialReport {
         root: None,
@@ -71,38 +89,38 @@ pub fn parse(content: &[u8]) -> Result<CredentialReport, String> {
         let line = record.position().map_or(0, |p| p.line());
         let row = Row {
             record: &record,
-            index: &index,
+            positions: &positions,
             line,
         };
         let keys = [row.key(1)?, row.key(2)?].into_iter().flatten().collect();
-        let user = row.get("user");
+        let user = row.get(col::USER);
         if user == ROOT_USER {
             report.root = Some(RootAccount {
-                arn: row.get("arn").to_string(),
-                mfa_active: row.flag("mfa_active")?,
+                arn: row.get(col::ARN).to_string(),
+                mfa_active: row.flag(col::MFA_ACTIVE)?,
                 mfa_hardware: None,
-                password_last_used: row.date("password_last_used")?,
+                password_last_used: row.date(col::PASSWORD_LAST_USED)?,
                 access_keys: keys,
             });
             continue;
         }
-        let password = if row.flag("password_enabled")? {
+        let password = if row.flag(col::PASSWORD_ENABLED)? {
             Some(PasswordCredential {
                 enabled: true,
-                last_used: row.date("password_last_used")?,
-                last_changed: row.date("password_last_changed")?,
+                last_used: row.date(col::PASSWORD_LAST_USED)?,
+                last_changed: row.date(col::PASSWORD_LAST_CHANGED)?,
             })
         } else {
             None
         };
         report.users.push(IamUser {
             name: user.to_string(),
-            arn: row.get("arn").to_string(),
+            arn: row.get(col::ARN).to_string(),
             created: row
-                .date("user_creation_time")?
-                .ok_or_else(|| row.error("user_creation_time", "a date"))?,
+                .date(col::USER_CREATION_TIME)?
+                .ok_or_else(|| row.error(col::USER_CREATION_TIME, "a date"))?,
             password,
-            mfa_active: row.flag("mfa_active")?,
+            mfa_active: row.flag(col::MFA_ACTIVE)?,
             // The report does not say which kind; the MFA device list does.
             mfa_device: None,
             access_keys: keys,
@@ -116,28 +134,31 @@ pub fn parse(content: &[u8]) -> Result<CredentialReport, String> {
 
 struct Row<'a> {
     record: &'a csv::StringRecord,
-    index: &'a HashMap<&'a str, usize>,
+    /// Where each of [`COLUMNS`] sits in this report.
+    positions: &'a [usize; COLUMNS.len()],
     line: u64,
 }
 
 impl Row<'_> {
-    fn get(&self, column: &str) -> &str {
-        self.index
+    /// The value of the column at `column` in [`COLUMNS`].
+    fn get(&self, column: usize) -> &str {
+        self.positions
             .get(column)
-            .and_then(|i| self.record.get(*i))
+            .and_then(|&i| self.record.get(i))
             .unwrap_or_default()
             .trim()
     }
 
-    fn error(&self, column: &str, expected: &str) -> String {
+    fn error(&self, column: usize, expected: &str) -> String {
         format!(
-            "credential report line {}: `{column}` is {:?}, expected {expected}",
+            "credential report line {}: `{}` is {:?}, expected {expected}",
             self.line,
+            COLUMNS.get(column).copied().unwrap_or_default(),
             self.get(column)
         )
     }
 
-    fn flag(&self, column: &str) -> Result<bool, String> {
+    fn flag(&self, column: usize) -> Result<bool, String> {
         match self.get(column) {
             "true" | "TRUE" => Ok(true),
             "false" | "FALSE" | "" | "N/A" | "not_supported" => Ok(false),
@@ -146,16 +167,21 @@ impl Row<'_> {
     }
 
     /// ISO-8601 date, or one of the report's "nothing here" markers.
-    fn date(&self, column: &str) -> Result<Option<DateTime<Utc>>, String> {
+    fn date(&self, column: usize) -> Result<Option<DateTime<Utc>>, String> {
         match self.get(column) {
             "" | "N/A" | "no_information" | "not_supported" => Ok(None),
-            text => DateTime::parse_from_rfc3339(text)
-                .map(|d| Some(d.with_timezone(&Utc)))
-                .map_err(|_| self.error(column, "an ISO-8601 date, N/A or no_information")),
+            text => utc_timestamp(text)
+                .or_else(|| {
+                    DateTime::parse_from_rfc3339(text)
+                        .ok()
+                        .map(|d| d.with_timezone(&Utc))
+                })
+                .map(Some)
+                .ok_or_else(|| self.error(column, "an ISO-8601 date, N/A or no_information")),
         }
     }
 
-    fn text(&self, column: &str) -> Option<String> {
+    fn text(&self, column: usize) -> Option<String> {
         match self.get(column) {
             "" | "N/A" | "no_information" | "not_supported" => None,
             text => Some(text.to_string()),
@@ -164,14 +190,11 @@ impl Row<'_> {
 
     /// Key slot `n`, if a key was ever created in it (a rotation date is present).
     fn key(&self, n: u8) -> Result<Option<AccessKey>, String> {
-        // The slot's five columns sit in COLUMNS in AWS's order; naming them from the table
-        // avoids formatting 100,000 column names for a 20,000-user report.
-        let first = if n == 1 { 8 } else { 13 };
-        let column = |offset: usize| COLUMNS.get(first + offset).copied().unwrap_or_default();
-        let Some(created) = self.date(column(1))? else {
+        let first = if n == 1 { col::KEY_1 } else { col::KEY_2 };
+        let Some(created) = self.date(first + 1)? else {
             return Ok(None);
         };
-        let status = if self.flag(column(0))? {
+        let status = if self.flag(first)? {
             AccessKeyStatus::Active
         } else {
             AccessKeyStatus::Inactive
@@ -180,11 +203,37 @@ impl Row<'_> {
             id: format!("#{n}"),
             status,
             created,
-            last_used: self.date(column(2))?,
-            last_used_region: self.text(column(3)),
-            last_used_service: self.text(column(4)),
+            last_used: self.date(first + 2)?,
+            last_used_region: self.text(first + 3),
+            last_used_service: self.text(first + 4),
         }))
     }
+}
+
+/// The form AWS writes every date of the report in, `2024-01-31T09:30:00+00:00`, read
+/// without a general parser: a 20,000-user report holds about 100,000 of them. Anything
+/// else (another offset, fractions) returns `None` and goes to the RFC 3339 parser.
+fn utc_timestamp(text: &str) -> Option<DateTime<Utc>> {
+    let b = text.as_bytes();
+    if b.len() != 25 || b.get(19..) != Some(b"+00:00".as_slice()) {
+        return None;
+    }
+    let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if separators.iter().any(|&(i, c)| b.get(i) != Some(&c)) {
+        return None;
+    }
+    let number = |from: usize, to: usize| -> Option<u32> {
+        b.get(from..to)?.iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(
+        i32::try_from(number(0, 4)?).ok()?,
+        number(5, 7)?,
+        number(8, 10)?,
+    )?;
+    let time = date.and_hms_opt(number(11, 13)?, number(14, 16)?, number(17, 19)?)?;
+    Some(time.and_utc())
 }
 
 #[cfg(test)]
@@ -238,6 +287,48 @@ mod tests {
         let bob = &parsed.users[1];
         assert!(bob.password.is_none());
         assert!(bob.access_keys.is_empty());
+    }
+
+    #[test]
+    fn the_column_positions_name_the_columns_read() {
+        for (position, name) in [
+            (col::USER, "user"),
+            (col::ARN, "arn"),
+            (col::USER_CREATION_TIME, "user_creation_time"),
+            (col::PASSWORD_ENABLED, "password_enabled"),
+            (col::PASSWORD_LAST_USED, "password_last_used"),
+            (col::PASSWORD_LAST_CHANGED, "password_last_changed"),
+            (col::MFA_ACTIVE, "mfa_active"),
+            (col::KEY_1, "access_key_1_active"),
+            (col::KEY_1 + 4, "access_key_1_last_used_service"),
+            (col::KEY_2, "access_key_2_active"),
+            (col::KEY_2 + 4, "access_key_2_last_used_service"),
+        ] {
+            assert_eq!(COLUMNS[position], name);
+        }
+    }
+
+    #[test]
+    fn the_quick_date_reader_agrees_with_rfc_3339() {
+        for text in [
+            "2024-01-31T09:30:00+00:00",
+            "1999-12-31T23:59:59+00:00",
+            "2024-02-29T00:00:00+00:00",
+        ] {
+            let expected = DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc);
+            assert_eq!(utc_timestamp(text), Some(expected), "{text}");
+        }
+        // Not the quick form: left to the full parser (or refused by it).
+        for text in [
+            "2024-01-31T09:30:00+02:00",
+            "2024-01-31T09:30:00.5+00:00",
+            "2023-02-29T00:00:00+00:00",
+            "2024-13-01T00:00:00+00:00",
+            "2024-01-31 09:30:00+00:00",
+            "２024-01-31T09:30:00+00:00",
+        ] {
+            assert_eq!(utc_timestamp(text), None, "{text}");
+        }
     }
 
     #[test]

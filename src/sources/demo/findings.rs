@@ -82,7 +82,13 @@ pub fn visible(
     let lanes = ENABLED_SLOTS.len() as u64;
     let base_total = FINDINGS_PER_UNIT * u64::from(ctx.scale);
     let arrivals = floor_div(now - ctx.anchor, ARRIVAL_SECS).clamp(0, MAX_ARRIVALS) as u64;
-    let mut out = Vec::new();
+    // A full listing: room for the region's share of every finding at once (an incremental
+    // one returns a few, and grows as needed).
+    let expected = match changed_after {
+        None => usize::try_from((base_total + arrivals) / lanes + 1).unwrap_or(0),
+        Some(_) => 0,
+    };
+    let mut out = Vec::with_capacity(expected.min(limit));
     let mut interner = Interner::default();
     let mut emit = |index: u64, arrival: bool| -> Option<Finding> {
         let stream = if arrival {
