@@ -225,7 +225,7 @@ fn selected_arn(app: &App) -> Option<String> {
     let key = app.tab.pane().key(&app.data, row);
     match app.tab {
         Tab::Alarms => Some(key).filter(|k| k.starts_with("arn:")),
-        Tab::Findings => app.data.finding(&key).map(|f| f.arn.clone()),
+        Tab::Findings => app.data.finding(&key).map(|f| f.arn().into_owned()),
         Tab::Identity => app
             .data
             .identity

@@ -315,7 +315,9 @@ mod tests {
             "1999-12-31T23:59:59+00:00",
             "2024-02-29T00:00:00+00:00",
         ] {
-            let expected = DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc);
+            let expected = DateTime::parse_from_rfc3339(text)
+                .unwrap()
+                .with_timezone(&Utc);
             assert_eq!(utc_timestamp(text), Some(expected), "{text}");
         }
         // Not the quick form: left to the full parser (or refused by it).

@@ -16,7 +16,9 @@
 
 use super::capture::CaptureBody;
 use super::errors::{Call, classify};
-use crate::domain::{DetectorStatus, Finding, FindingResource, Interner, SourceId, SourceKind};
+use crate::domain::{
+    DetectorStatus, Finding, FindingDetails, FindingResource, Interner, SourceId, SourceKind,
+};
 use crate::sources::{Source, SourceData, SourceError};
 use async_trait::async_trait;
 use aws_sdk_guardduty::Client;
@@ -24,7 +26,6 @@ use aws_sdk_guardduty::types::{
     Condition, DetectorStatus as AwsDetectorStatus, FindingCriteria, OrderBy, SortCriteria,
 };
 use chrono::{DateTime, Duration, Utc};
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 const LIST_DETECTORS: Call = Call::new("guardduty", "ListDetectors");
@@ -305,9 +306,9 @@ pub fn finding(
     let first_seen = time(service.and_then(|s| s.event_first_seen()))
         .or_else(|| time(f.created_at()))
         .unwrap_or(last_seen);
-    Finding {
+    let mut finding = Finding {
         id: text(f.id()),
-        arn: text(f.arn()),
+        unusual_arn: None,
         account_id: interner.get(f.account_id().unwrap_or(&source.account_id)),
         region: interner.get(
             f.region()
@@ -332,20 +333,20 @@ pub fn finding(
         updated_at,
         archived: service.and_then(|s| s.archived()).unwrap_or(false),
         raw_json: None,
-    }
+    };
+    finding.set_arn(f.arn().unwrap_or_default());
+    finding.resource.details.shrink_to_fit();
+    finding
 }
 
 /// What was done: the action's kind, API, remote address, port or domain.
-fn action_details(
-    action: Option<&aws_sdk_guardduty::types::Action>,
-    details: &mut Vec<(Cow<'static, str>, String)>,
-) {
+fn action_details(action: Option<&aws_sdk_guardduty::types::Action>, details: &mut FindingDetails) {
     let Some(action) = action else {
         return;
     };
-    let mut push = |label: &'static str, value: Option<String>| {
+    let mut push = |label: &str, value: Option<String>| {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
-            details.push((Cow::Borrowed(label), value));
+            details.push(label, &value);
         }
     };
     let owned = |value: Option<&str>| value.map(str::to_string);
@@ -410,10 +411,10 @@ fn resource(
     interner: &mut Interner,
 ) -> FindingResource {
     let kind = interner.get(resource.and_then(|r| r.resource_type()).unwrap_or_default());
-    let mut details: Vec<(Cow<'static, str>, String)> = Vec::new();
-    let mut push = |label: Cow<'static, str>, value: Option<&str>| {
+    let mut details = FindingDetails::default();
+    let mut push = |label: &str, value: Option<&str>| {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
-            details.push((label, value.to_string()));
+            details.push(label, value);
         }
     };
     let Some(resource) = resource else {
@@ -426,10 +427,10 @@ fn resource(
     let mut id = None;
     if let Some(instance) = resource.instance_details() {
         id = instance.instance_id().map(str::to_string);
-        push(Cow::Borrowed("Instance type"), instance.instance_type());
-        push(Cow::Borrowed("Image ID"), instance.image_id());
+        push("Instance type", instance.instance_type());
+        push("Image ID", instance.image_id());
         push(
-            Cow::Borrowed("Private IP"),
+            "Private IP",
             instance
                 .network_interfaces()
                 .first()
@@ -437,21 +438,21 @@ fn resource(
         );
         for tag in instance.tags() {
             let label = format!("Tag: {}", tag.key().unwrap_or_default());
-            push(Cow::Owned(label), tag.value());
+            push(&label, tag.value());
         }
     }
     if let Some(key) = resource.access_key_details() {
         id = id.or_else(|| key.access_key_id().map(str::to_string));
-        push(Cow::Borrowed("User name"), key.user_name());
-        push(Cow::Borrowed("User type"), key.user_type());
+        push("User name", key.user_name());
+        push("User type", key.user_type());
     }
     for bucket in resource.s3_bucket_details() {
         id = id.or_else(|| bucket.name().map(str::to_string));
-        push(Cow::Borrowed("Bucket"), bucket.name());
+        push("Bucket", bucket.name());
     }
     if let Some(cluster) = resource.eks_cluster_details() {
         id = id.or_else(|| cluster.name().map(str::to_string));
-        push(Cow::Borrowed("Cluster"), cluster.name());
+        push("Cluster", cluster.name());
     }
     FindingResource {
         kind,

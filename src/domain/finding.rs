@@ -4,24 +4,84 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::sync::Arc;
 
+/// Separates a label from its value, and one fact from the next, in [`FindingDetails`].
+const LABEL_END: char = '\u{1f}';
+const FACT_END: char = '\u{1e}';
+
+/// A finding's labelled facts, packed in one string: at 100,000 findings of five facts each,
+/// a vector of string pairs costs some 40 MB, this a third of it. The separators are
+/// control characters, removed from what is pushed, so no value can forge a fact.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FindingDetails(String);
+
+/// As a list of `[label, value]` pairs, the shape the facts have.
+impl Serialize for FindingDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl FindingDetails {
+    pub fn push(&mut self, label: &str, value: &str) {
+        let clean = |c: &char| *c != LABEL_END && *c != FACT_END;
+        self.0.extend(label.chars().filter(clean));
+        self.0.push(LABEL_END);
+        self.0.extend(value.chars().filter(clean));
+        self.0.push(FACT_END);
+    }
+
+    /// Each (label, value), in the order pushed.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .split_terminator(FACT_END)
+            .map(|fact| fact.split_once(LABEL_END).unwrap_or((fact, "")))
+    }
+
+    /// The value of the first fact with this label.
+    pub fn get(&self, label: &str) -> Option<&str> {
+        self.iter().find(|(l, _)| *l == label).map(|(_, v)| v)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Drops spare room once complete: findings are kept for the whole session.
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+}
+
+impl<L: AsRef<str>, V: AsRef<str>> FromIterator<(L, V)> for FindingDetails {
+    fn from_iter<I: IntoIterator<Item = (L, V)>>(facts: I) -> Self {
+        let mut details = FindingDetails::default();
+        for (label, value) in facts {
+            details.push(label.as_ref(), value.as_ref());
+        }
+        details.shrink_to_fit();
+        details
+    }
+}
+
 /// The AWS resource a GuardDuty finding is about.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FindingResource {
     /// GuardDuty's `ResourceType`: `Instance`, `AccessKey`, `S3Bucket`, `EKSCluster`, …
     pub kind: Arc<str>,
     /// The most useful identifier: instance ID, access key ID, bucket name, …
     pub id: String,
-    /// Further labelled facts for the detail view (user name, IP, port, tags…); the labels
-    /// are mostly fixed words, borrowed rather than copied into every finding.
-    pub details: Vec<(Cow<'static, str>, String)>,
+    /// Further labelled facts for the detail view (user name, IP, port, tags…).
+    pub details: FindingDetails,
 }
 
 /// A GuardDuty finding. The strings most findings repeat (account, region, detector, type)
 /// are shared (see [`Interner`]): at 100,000 findings, copies of them cost tens of MB.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
     pub id: String,
-    pub arn: String,
+    /// The ARN when it is not the one [`Finding::arn`] builds from the other fields; GuardDuty's
+    /// ARNs always are, and 100,000 copies of them would cost some 15 MB.
+    pub unusual_arn: Option<Box<str>>,
     pub account_id: Arc<str>,
     pub region: Arc<str>,
     pub detector_id: Arc<str>,
@@ -40,13 +100,76 @@ pub struct Finding {
     pub archived: bool,
     /// The finding exactly as GuardDuty sent it (compact JSON), for the detail view; `None`
     /// where there is no wire form (the demo account).
-    #[serde(skip)]
     pub raw_json: Option<String>,
 }
 
 impl Finding {
     pub fn severity(&self) -> Severity {
         Severity::from_guardduty_score(self.severity_score)
+    }
+
+    /// `arn:PARTITION:guardduty:REGION:ACCOUNT:detector/DETECTOR/finding/ID`.
+    pub fn arn(&self) -> Cow<'_, str> {
+        match &self.unusual_arn {
+            Some(arn) => Cow::Borrowed(arn),
+            None => Cow::Owned(self.usual_arn()),
+        }
+    }
+
+    fn usual_arn(&self) -> String {
+        format!(
+            "arn:{}:guardduty:{}:{}:detector/{}/finding/{}",
+            partition(&self.region),
+            self.region,
+            self.account_id,
+            self.detector_id,
+            self.id
+        )
+    }
+
+    /// Keeps `arn` only if the other fields do not already give it.
+    pub fn set_arn(&mut self, arn: &str) {
+        self.unusual_arn = (arn != self.usual_arn()).then(|| arn.into());
+    }
+}
+
+/// The finding's fields, its ARN among them (built when it is the usual one); not the raw
+/// JSON, which is GuardDuty's own text.
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Finding", 16)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("arn", &self.arn())?;
+        out.serialize_field("account_id", &self.account_id)?;
+        out.serialize_field("region", &self.region)?;
+        out.serialize_field("detector_id", &self.detector_id)?;
+        out.serialize_field("finding_type", &self.finding_type)?;
+        out.serialize_field("title", &self.title)?;
+        out.serialize_field("description", &self.description)?;
+        out.serialize_field("severity_score", &self.severity_score)?;
+        out.serialize_field("resource", &self.resource)?;
+        out.serialize_field("count", &self.count)?;
+        out.serialize_field("first_seen", &self.first_seen)?;
+        out.serialize_field("last_seen", &self.last_seen)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.serialize_field("archived", &self.archived)?;
+        out.end()
+    }
+}
+
+/// The AWS partition a region belongs to.
+fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else {
+        "aws"
     }
 }
 
@@ -72,5 +195,73 @@ impl Interner {
         let shared: Arc<str> = Arc::from(text);
         self.0.insert(shared.clone());
         shared
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+
+    fn finding(region: &str) -> Finding {
+        Finding {
+            id: "f1".into(),
+            unusual_arn: None,
+            account_id: "111122223333".into(),
+            region: region.into(),
+            detector_id: "d1".into(),
+            finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
+            title: String::new(),
+            description: String::new(),
+            severity_score: 5.0,
+            resource: FindingResource {
+                kind: "Instance".into(),
+                id: "i-1".into(),
+                details: FindingDetails::default(),
+            },
+            count: 1,
+            first_seen: DateTime::UNIX_EPOCH,
+            last_seen: DateTime::UNIX_EPOCH,
+            updated_at: DateTime::UNIX_EPOCH,
+            archived: false,
+            raw_json: None,
+        }
+    }
+
+    #[test]
+    fn the_arn_is_built_unless_it_differs() {
+        let mut f = finding("us-east-1");
+        let usual = "arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/f1";
+        f.set_arn(usual);
+        assert_eq!((f.arn().as_ref(), &f.unusual_arn), (usual, &None));
+        let mut gov = finding("us-gov-west-1");
+        gov.set_arn("arn:aws-us-gov:guardduty:us-gov-west-1:111122223333:detector/d1/finding/f1");
+        assert_eq!(gov.unusual_arn, None);
+        let odd = "arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/other";
+        f.set_arn(odd);
+        assert_eq!(f.arn(), odd, "kept as given");
+    }
+
+    #[test]
+    fn details_keep_their_order_and_cannot_be_forged() {
+        let details: FindingDetails = [
+            ("User name", "alice"),
+            ("Note", "x\u{1e}Forged\u{1f}yes"),
+            ("Empty", ""),
+        ]
+        .into_iter()
+        .collect();
+        let facts: Vec<(&str, &str)> = details.iter().collect();
+        assert_eq!(
+            facts,
+            [
+                ("User name", "alice"),
+                ("Note", "xForgedyes"),
+                ("Empty", "")
+            ]
+        );
+        assert_eq!(details.get("User name"), Some("alice"));
+        assert_eq!(details.get("Forged"), None);
+        assert!(FindingDetails::default().iter().next().is_none());
     }
 }

@@ -14,7 +14,7 @@ pub use baseline::{
     RegionalBaseline, SecurityGroup, Trail, Unreadable, Vpc,
 };
 pub use check::{CheckResult, CheckStatus};
-pub use finding::{DetectorStatus, Finding, FindingResource, Interner};
+pub use finding::{DetectorStatus, Finding, FindingDetails, FindingResource, Interner};
 pub use identity::{
     AccessKey, AccessKeyStatus, CallerIdentity, IamRole, IamUser, IdentityInventory, MfaDevice,
     PasswordCredential, PasswordPolicy, RootAccount,

@@ -167,7 +167,7 @@ pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
         DetailLine::field("Account", f.account_id.to_string()),
         DetailLine::field("Region", f.region.to_string()),
         DetailLine::field("Finding ID", f.id.clone()),
-        DetailLine::field("ARN", f.arn.clone()),
+        DetailLine::field("ARN", f.arn().into_owned()),
         DetailLine::Blank,
         DetailLine::Section("Description".into()),
         DetailLine::Text(f.description.clone()),
@@ -176,10 +176,10 @@ pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
         DetailLine::field("Type", f.resource.kind.to_string()),
         DetailLine::field("ID", f.resource.id.clone()),
     ];
-    for (label, value) in &f.resource.details {
+    for (label, value) in f.resource.details.iter() {
         lines.push(DetailLine::Field(
             label.to_string(),
-            value.clone(),
+            value.to_string(),
             Tone::Plain,
         ));
     }

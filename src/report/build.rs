@@ -186,7 +186,7 @@ fn findings(data: &Data, filters: &Filters) -> Vec<FindingEntry> {
     kept.into_iter()
         .map(|f| FindingEntry {
             id: f.id.clone(),
-            arn: f.arn.clone(),
+            arn: f.arn().into_owned(),
             account_id: f.account_id.to_string(),
             region: f.region.to_string(),
             detector_id: f.detector_id.to_string(),

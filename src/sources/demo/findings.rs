@@ -16,10 +16,9 @@ use super::ids::{
     DAY, STREAM_ARRIVALS, STREAM_FINDING_IDS, STREAM_FINDINGS, access_key_id, at, between, choose,
     floor_div, hex32, instance, rng_for, unit_suffix,
 };
-use crate::domain::{Finding, FindingResource, IamUser, Interner};
+use crate::domain::{Finding, FindingDetails, FindingResource, IamUser, Interner};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use std::borrow::Cow;
 
 pub const FINDINGS_PER_UNIT: u64 = 60;
 /// One new finding every this many seconds after the anchor.
@@ -211,8 +210,8 @@ fn finding(
         port: choose(rng, kind.ports, 22).to_string(),
         ..Vars::default()
     };
-    let mut details: Vec<(Cow<'static, str>, String)> = Vec::with_capacity(8);
-    let mut push = |label: &'static str, value: String| details.push((Cow::Borrowed(label), value));
+    let mut details = FindingDetails::default();
+    let mut push = |label: &str, value: String| details.push(label, &value);
     let resource_id = match kind.resource {
         ResourceKind::Instance => {
             let fleet = FLEET_PER_UNIT * i64::from(ctx.scale);
@@ -283,10 +282,8 @@ fn finding(
         push("Trail", vars.trail.to_string());
     }
     Finding {
-        arn: format!(
-            "arn:aws:guardduty:{}:{DEMO_ACCOUNT_ID}:detector/{}/finding/{id}",
-            ctx.region, ctx.detector_id
-        ),
+        // The usual GuardDuty ARN, which `Finding::arn` builds.
+        unusual_arn: None,
         id,
         account_id: interner.get(DEMO_ACCOUNT_ID),
         region: interner.get(ctx.region),
@@ -303,8 +300,7 @@ fn finding(
                 ResourceKind::EksCluster => "EKSCluster",
             }),
             id: resource_id,
-            // Exactly as long as it is: 100,000 findings would otherwise keep room for
-            // labels they never use.
+            // Exactly as long as it is: kept for the whole session.
             details: {
                 details.shrink_to_fit();
                 details

@@ -214,7 +214,7 @@ fn findings_cover_every_severity_band_and_only_enabled_regions() {
             "arn:aws:guardduty:{}:111122223333:detector/{det}/finding/{}",
             f.region, f.id
         );
-        assert_eq!(f.arn, arn);
+        assert_eq!(f.arn(), arn);
         assert!(f.first_seen <= f.last_seen && f.last_seen <= anchor());
         assert!(age_days(f.first_seen) <= 30);
         assert!(!f.title.contains('{') && !f.description.contains('{'));
@@ -238,21 +238,11 @@ fn access_key_findings_name_real_demo_users_and_keys() {
     let findings = all_findings(&w, anchor() + TimeDelta::hours(2));
     let iam_user_findings: Vec<&Finding> = findings
         .iter()
-        .filter(|f| {
-            f.resource
-                .details
-                .iter()
-                .any(|(k, v)| k == "User type" && v == "IAMUser")
-        })
+        .filter(|f| f.resource.details.get("User type") == Some("IAMUser"))
         .collect();
     assert!(!iam_user_findings.is_empty());
     for f in iam_user_findings {
-        let user = f
-            .resource
-            .details
-            .iter()
-            .find(|(k, _)| k == "User name")
-            .map(|(_, v)| v.as_str());
+        let user = f.resource.details.get("User name");
         assert!(
             keys.contains(&(user.unwrap_or(""), f.resource.id.as_str())),
             "{f:?}"
