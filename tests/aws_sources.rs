@@ -351,12 +351,7 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
     assert_eq!(&*high.region, "us-east-1");
     assert_eq!(&*high.account_id, ACCOUNT);
     assert!(high.title.contains("i-0000"));
-    let labels: Vec<&str> = high
-        .resource
-        .details
-        .iter()
-        .map(|(l, _)| l.as_ref())
-        .collect();
+    let labels: Vec<&str> = high.resource.details.iter().map(|(l, _)| l).collect();
     assert!(labels.contains(&"Action"), "action details: {labels:?}");
     assert!(labels.contains(&"Remote IP"), "action details: {labels:?}");
     assert!(

@@ -3,6 +3,7 @@
 //! recomputed when data arrives, never per frame, and only as far as the data changed: a
 //! batch of updated findings re-ranks those findings in the queue instead of rebuilding it.
 
+use super::finding_index::FindingIndex;
 use crate::domain::{
     AccountBaseline, Alarm, AlarmState, AlarmTransition, CheckResult, DetectorStatus, Finding,
     IdentityInventory, RegionalBaseline, Severity, SourceId, TriageItem, TriageOrigin,
@@ -26,7 +27,7 @@ pub struct Data {
     /// Transitions the console saw between polls, by alarm ARN, newest first.
     pub observed_transitions: HashMap<String, Vec<AlarmTransition>>,
     pub findings: Vec<Finding>,
-    finding_index: HashMap<String, usize>,
+    finding_index: FindingIndex,
     pub detectors: Vec<DetectorStatus>,
     pub identity: Option<IdentityInventory>,
     /// The baseline of each watched region, and of each account.
@@ -267,10 +268,10 @@ impl Data {
         // A first load brings every finding at once: room for them all up front, instead of
         // a doubling vector briefly holding two copies.
         self.findings.reserve(upserts.len());
-        self.finding_index.reserve(upserts.len());
+        self.finding_index.reserve(&self.findings, upserts.len());
         for finding in upserts {
-            match self.finding_index.get(&finding.id) {
-                Some(&i) => {
+            match self.finding_index.get(&self.findings, &finding.id) {
+                Some(i) => {
                     if let Some(slot) = self.findings.get_mut(i) {
                         removed |= finding.archived;
                         if *slot != finding {
@@ -284,9 +285,9 @@ impl Data {
                 None if !finding.archived => {
                     count_finding(&mut self.summary, &finding, true);
                     changed.push(self.findings.len());
-                    self.finding_index
-                        .insert(finding.id.clone(), self.findings.len());
                     self.findings.push(finding);
+                    self.finding_index
+                        .insert(&self.findings, self.findings.len() - 1);
                 }
                 None => {}
             }
@@ -304,18 +305,13 @@ impl Data {
     }
 
     fn reindex_findings(&mut self) {
-        self.finding_index = self
-            .findings
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.clone(), i))
-            .collect();
+        self.finding_index = FindingIndex::of(&self.findings);
     }
 
     pub fn finding(&self, id: &str) -> Option<&Finding> {
         self.finding_index
-            .get(id)
-            .and_then(|&i| self.findings.get(i))
+            .get(&self.findings, id)
+            .and_then(|i| self.findings.get(i))
     }
 
     /// Brings posture results, the triage queue and the summary up to date with what

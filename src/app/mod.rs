@@ -4,6 +4,7 @@
 mod command;
 mod data;
 mod dialog;
+mod finding_index;
 mod msg;
 mod overlay;
 mod state;

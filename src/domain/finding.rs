@@ -198,34 +198,39 @@ impl Interner {
     }
 }
 
+/// A plain finding for tests elsewhere in the crate.
+#[cfg(test)]
+pub(crate) fn sample(id: &str, region: &str) -> Finding {
+    Finding {
+        id: id.into(),
+        unusual_arn: None,
+        account_id: "111122223333".into(),
+        region: region.into(),
+        detector_id: "d1".into(),
+        finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
+        title: String::new(),
+        description: String::new(),
+        severity_score: 5.0,
+        resource: FindingResource {
+            kind: "Instance".into(),
+            id: "i-1".into(),
+            details: FindingDetails::default(),
+        },
+        count: 1,
+        first_seen: DateTime::UNIX_EPOCH,
+        last_seen: DateTime::UNIX_EPOCH,
+        updated_at: DateTime::UNIX_EPOCH,
+        archived: false,
+        raw_json: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::DateTime;
 
     fn finding(region: &str) -> Finding {
-        Finding {
-            id: "f1".into(),
-            unusual_arn: None,
-            account_id: "111122223333".into(),
-            region: region.into(),
-            detector_id: "d1".into(),
-            finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
-            title: String::new(),
-            description: String::new(),
-            severity_score: 5.0,
-            resource: FindingResource {
-                kind: "Instance".into(),
-                id: "i-1".into(),
-                details: FindingDetails::default(),
-            },
-            count: 1,
-            first_seen: DateTime::UNIX_EPOCH,
-            last_seen: DateTime::UNIX_EPOCH,
-            updated_at: DateTime::UNIX_EPOCH,
-            archived: false,
-            raw_json: None,
-        }
+        sample("f1", region)
     }
 
     #[test]

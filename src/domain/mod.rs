@@ -14,6 +14,8 @@ pub use baseline::{
     RegionalBaseline, SecurityGroup, Trail, Unreadable, Vpc,
 };
 pub use check::{CheckResult, CheckStatus};
+#[cfg(test)]
+pub(crate) use finding::sample as sample_finding;
 pub use finding::{DetectorStatus, Finding, FindingDetails, FindingResource, Interner};
 pub use identity::{
     AccessKey, AccessKeyStatus, CallerIdentity, IamRole, IamUser, IdentityInventory, MfaDevice,
