@@ -151,7 +151,7 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
         app.data
             .findings
             .iter()
-            .find(|f| f.id == id)
+            .find(|f| &*f.id == id)
             .unwrap()
             .severity()
     };
@@ -223,7 +223,7 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
         .data
         .findings
         .iter()
-        .find(|f| f.id == west_findings[0])
+        .find(|f| *f.id == *west_findings[0])
         .unwrap();
     assert_eq!(updated.count, 7);
     assert!(updated.last_seen > Utc::now() - chrono::Duration::minutes(5));

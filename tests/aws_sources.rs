@@ -343,8 +343,11 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
         60,
         "two ListFindings pages, two GetFindings batches"
     );
-    assert!(upserts.iter().all(|f| !f.archived && f.id != archived[0]));
-    let high = upserts.iter().find(|f| f.resource.id == "i-0000").unwrap();
+    assert!(upserts.iter().all(|f| !f.archived && *f.id != *archived[0]));
+    let high = upserts
+        .iter()
+        .find(|f| &*f.resource.id == "i-0000")
+        .unwrap();
     assert_eq!(high.severity_score, 8.5);
     assert_eq!(&*high.finding_type, "Recon:EC2/PortProbeUnprotectedPort");
     assert_eq!(&*high.resource.kind, "Instance");
@@ -391,7 +394,7 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
         panic!("not findings");
     };
     assert!(!complete);
-    let ids: Vec<&str> = upserts.iter().map(|f| f.id.as_str()).collect();
+    let ids: Vec<&str> = upserts.iter().map(|f| &*f.id).collect();
     assert_eq!(ids, [fresh[0].as_str()]);
 
     // A finding that became visible late, with a timestamp before the newest one seen:
@@ -406,7 +409,7 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
         let SourceData::Findings { upserts, .. } = findings.poll().await.unwrap() else {
             panic!("not findings");
         };
-        caught.extend(upserts.into_iter().map(|f| f.id));
+        caught.extend(upserts.into_iter().map(|f| f.id.into_string()));
     }
     assert_eq!(caught, late, "only the late finding, once");
 

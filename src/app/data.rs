@@ -250,13 +250,13 @@ impl Data {
         }
         let mut renumbered = false;
         if complete {
-            let keep: HashSet<&str> = upserts.iter().map(|f| f.id.as_str()).collect();
+            let keep: HashSet<&str> = upserts.iter().map(|f| &*f.id).collect();
             let region = id.region.as_deref();
             let before = self.findings.len();
             self.findings.retain(|f| {
                 *f.account_id != *id.account_id
                     || Some(&*f.region) != region
-                    || keep.contains(f.id.as_str())
+                    || keep.contains(&*f.id)
             });
             if self.findings.len() != before {
                 renumbered = true;
@@ -554,7 +554,7 @@ impl Data {
         self.pending.baselines = true;
         if let crate::remediation::Target::Finding { id, .. } = &offer.target {
             if offer.action == crate::remediation::ActionId::ArchiveFinding {
-                self.findings.retain(|f| &f.id != id);
+                self.findings.retain(|f| *f.id != **id);
                 self.reindex_findings();
                 self.pending.findings = FindingsChange::All;
             }

@@ -34,7 +34,7 @@ impl FindingIndex {
     /// Records `findings[position]`, which must not be indexed yet.
     pub fn insert(&mut self, findings: &[Finding], position: usize) {
         let (Some(id), Ok(stored)) = (
-            findings.get(position).map(|f| f.id.as_str()),
+            findings.get(position).map(|f| &*f.id),
             u32::try_from(position),
         ) else {
             return;
@@ -54,7 +54,7 @@ impl FindingIndex {
 }
 
 fn id_at(findings: &[Finding], position: u32) -> Option<&str> {
-    findings.get(position as usize).map(|f| f.id.as_str())
+    findings.get(position as usize).map(|f| &*f.id)
 }
 
 #[cfg(test)]

@@ -188,7 +188,7 @@ impl FindingSource {
             let mut raw = raw_findings(capture.take());
             findings.extend(output.findings().iter().map(|f| {
                 let mut finding = finding(f, &self.id, detector_id, &mut interner);
-                finding.raw_json = raw.remove(&finding.id);
+                finding.raw_json = raw.remove(&*finding.id).map(String::into_boxed_str);
                 finding
             }));
         }
@@ -242,9 +242,9 @@ impl Source for FindingSource {
         }
         for finding in &upserts {
             if finding.archived {
-                self.known.remove(&finding.id);
+                self.known.remove(&*finding.id);
             } else {
-                self.known.insert(finding.id.clone());
+                self.known.insert(finding.id.to_string());
             }
         }
         let newest = upserts.iter().map(|f| f.updated_at).max();
@@ -307,7 +307,7 @@ pub fn finding(
         .or_else(|| time(f.created_at()))
         .unwrap_or(last_seen);
     let mut finding = Finding {
-        id: text(f.id()),
+        id: text(f.id()).into(),
         unusual_arn: None,
         account_id: interner.get(f.account_id().unwrap_or(&source.account_id)),
         region: interner.get(
@@ -316,8 +316,8 @@ pub fn finding(
         ),
         detector_id: interner.get(service.and_then(|s| s.detector_id()).unwrap_or(detector_id)),
         finding_type: interner.get(f.r#type().unwrap_or_default()),
-        title: text(f.title()),
-        description: text(f.description()),
+        title: text(f.title()).into(),
+        description: text(f.description()).into(),
         severity_score: f.severity().unwrap_or_default(),
         resource: {
             let mut resource = resource(f.resource(), interner);
@@ -420,7 +420,7 @@ fn resource(
     let Some(resource) = resource else {
         return FindingResource {
             kind,
-            id: String::new(),
+            id: "".into(),
             details,
         };
     };
@@ -456,7 +456,7 @@ fn resource(
     }
     FindingResource {
         kind,
-        id: id.unwrap_or_default(),
+        id: id.unwrap_or_default().into(),
         details,
     }
 }

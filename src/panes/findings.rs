@@ -59,7 +59,9 @@ impl Pane for FindingsPane {
     }
 
     fn key(&self, data: &Data, row: usize) -> String {
-        finding(data, row).map(|f| f.id.clone()).unwrap_or_default()
+        finding(data, row)
+            .map(|f| f.id.to_string())
+            .unwrap_or_default()
     }
 
     fn haystack(&self, data: &Data, row: usize, out: &mut String) {
@@ -144,7 +146,7 @@ impl Pane for FindingsPane {
 
 pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
     let mut lines = vec![
-        DetailLine::Section(f.title.clone()),
+        DetailLine::Section(f.title.to_string()),
         DetailLine::Field(
             "Severity".into(),
             format!("{} ({:.1})", f.severity().label(), f.severity_score),
@@ -166,15 +168,15 @@ pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
         ),
         DetailLine::field("Account", f.account_id.to_string()),
         DetailLine::field("Region", f.region.to_string()),
-        DetailLine::field("Finding ID", f.id.clone()),
+        DetailLine::field("Finding ID", f.id.to_string()),
         DetailLine::field("ARN", f.arn().into_owned()),
         DetailLine::Blank,
         DetailLine::Section("Description".into()),
-        DetailLine::Text(f.description.clone()),
+        DetailLine::Text(f.description.to_string()),
         DetailLine::Blank,
         DetailLine::Section("Resource".into()),
         DetailLine::field("Type", f.resource.kind.to_string()),
-        DetailLine::field("ID", f.resource.id.clone()),
+        DetailLine::field("ID", f.resource.id.to_string()),
     ];
     for (label, value) in f.resource.details.iter() {
         lines.push(DetailLine::Field(
@@ -218,9 +220,9 @@ pub fn finding_target(f: &Finding) -> Target {
         account_id: f.account_id.to_string(),
         region: f.region.to_string(),
         detector_id: f.detector_id.to_string(),
-        id: f.id.clone(),
+        id: f.id.to_string(),
         finding_type: f.finding_type.to_string(),
         resource_kind: f.resource.kind.to_string(),
-        resource_id: f.resource.id.clone(),
+        resource_id: f.resource.id.to_string(),
     }
 }

@@ -100,7 +100,7 @@ impl Pane for OverviewPane {
         item(data, row)
             .map(|(_, origin)| match origin {
                 Origin::Alarm(a) => a.arn.clone(),
-                Origin::Finding(f) => f.id.clone(),
+                Origin::Finding(f) => f.id.to_string(),
                 Origin::Check(c) => format!(
                     "{}|{}|{}|{}",
                     c.check_id,

@@ -185,18 +185,18 @@ fn findings(data: &Data, filters: &Filters) -> Vec<FindingEntry> {
     });
     kept.into_iter()
         .map(|f| FindingEntry {
-            id: f.id.clone(),
+            id: f.id.to_string(),
             arn: f.arn().into_owned(),
             account_id: f.account_id.to_string(),
             region: f.region.to_string(),
             detector_id: f.detector_id.to_string(),
             finding_type: f.finding_type.to_string(),
-            title: f.title.clone(),
-            description: f.description.clone(),
+            title: f.title.to_string(),
+            description: f.description.to_string(),
             severity: f.severity(),
             severity_score: f.severity_score,
             resource_type: f.resource.kind.to_string(),
-            resource_id: f.resource.id.clone(),
+            resource_id: f.resource.id.to_string(),
             count: f.count,
             first_seen: f.first_seen,
             last_seen: f.last_seen,

@@ -147,10 +147,10 @@ mod tests {
                 account_id: finding.account_id.to_string(),
                 region: finding.region.to_string(),
                 detector_id: finding.detector_id.to_string(),
-                id: finding.id.clone(),
+                id: finding.id.to_string(),
                 finding_type: finding.finding_type.to_string(),
                 resource_kind: finding.resource.kind.to_string(),
-                resource_id: finding.resource.id.clone(),
+                resource_id: finding.resource.id.to_string(),
             },
             now,
         );

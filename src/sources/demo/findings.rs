@@ -284,13 +284,13 @@ fn finding(
     Finding {
         // The usual GuardDuty ARN, which `Finding::arn` builds.
         unusual_arn: None,
-        id,
+        id: id.into(),
         account_id: interner.get(DEMO_ACCOUNT_ID),
         region: interner.get(ctx.region),
         detector_id: interner.get(ctx.detector_id),
         finding_type: interner.get(kind.name),
-        title: render(kind.title, &vars),
-        description: render(kind.description, &vars),
+        title: render(kind.title, &vars).into(),
+        description: render(kind.description, &vars).into(),
         severity_score: kind.score,
         resource: FindingResource {
             kind: interner.get(match kind.resource {
@@ -299,7 +299,7 @@ fn finding(
                 ResourceKind::S3Bucket => "S3Bucket",
                 ResourceKind::EksCluster => "EKSCluster",
             }),
-            id: resource_id,
+            id: resource_id.into(),
             // Exactly as long as it is: kept for the whole session.
             details: {
                 details.shrink_to_fit();
@@ -382,8 +382,6 @@ fn render(template: &str, vars: &Vars) -> String {
         rest = after.get(close + 1..).unwrap_or("");
     }
     out.push_str(rest);
-    // Held by every finding for the whole session: no spare capacity.
-    out.shrink_to_fit();
     out
 }
 

@@ -65,7 +65,7 @@ impl DemoWorld {
                 "2",
                 46,
                 "finding.archive",
-                finding.id.clone(),
+                finding.id.to_string(),
                 Some("us-east-1"),
                 format!(
                     "aws guardduty archive-findings --detector-id {} --finding-ids {}",

@@ -63,13 +63,13 @@ async fn findings_source_sends_everything_then_only_changes() -> TestResult {
     let (_, changes, complete) = findings_batch(findings.poll().await)?;
     assert!(!complete);
     assert!(!changes.is_empty() && changes.len() < upserts.len());
-    let known: HashSet<&str> = upserts.iter().map(|f| f.id.as_str()).collect();
+    let known: HashSet<&str> = upserts.iter().map(|f| &*f.id).collect();
     assert!(
-        changes.iter().any(|f| !known.contains(f.id.as_str())),
+        changes.iter().any(|f| !known.contains(&*f.id)),
         "no new finding"
     );
     assert!(
-        changes.iter().any(|f| known.contains(f.id.as_str())),
+        changes.iter().any(|f| known.contains(&*f.id)),
         "no updated finding"
     );
     assert!(changes.iter().all(|f| f.updated_at > anchor()));

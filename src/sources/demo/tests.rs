@@ -244,7 +244,7 @@ fn access_key_findings_name_real_demo_users_and_keys() {
     for f in iam_user_findings {
         let user = f.resource.details.get("User name");
         assert!(
-            keys.contains(&(user.unwrap_or(""), f.resource.id.as_str())),
+            keys.contains(&(user.unwrap_or(""), &*f.resource.id)),
             "{f:?}"
         );
     }
@@ -363,7 +363,7 @@ fn names_and_ids_are_unique_at_scale() {
         inv.users.iter().map(|u| u.access_keys.len()).sum::<usize>()
     );
     let findings = all_findings(&w, anchor() + TimeDelta::hours(3));
-    let ids: HashSet<&str> = findings.iter().map(|f| f.id.as_str()).collect();
+    let ids: HashSet<&str> = findings.iter().map(|f| &*f.id).collect();
     assert_eq!(ids.len(), findings.len());
     assert!(findings.iter().all(|f| f.id.len() == 32));
     let alarms = all_alarms(&w, anchor());
