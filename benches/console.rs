@@ -106,7 +106,9 @@ fn loaded_app(scale: u32, limits: Option<(usize, usize, usize)>) -> App {
         for (_, data) in &mut polled {
             match data {
                 SourceData::Alarms(list) => list.truncate(alarms.div_ceil(regions)),
-                SourceData::Identity(inventory) => inventory.users.truncate(users),
+                SourceData::Identity(inventory) => {
+                    Arc::make_mut(&mut inventory.users).truncate(users)
+                }
                 SourceData::Findings { upserts, .. } => {
                     upserts.truncate(findings_left);
                     findings_left -= upserts.len();

@@ -291,7 +291,7 @@ impl Source for IamSource {
             account_id,
             report_generated,
             root,
-            users,
+            users: users.into(),
             password_policy,
             roles,
             admin_managed_policies,

@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Who the console is running as (`sts:GetCallerIdentity`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,7 +138,10 @@ pub struct IdentityInventory {
     /// When the credential report was generated; AWS regenerates at most every 4 hours.
     pub report_generated: DateTime<Utc>,
     pub root: RootAccount,
-    pub users: Vec<IamUser>,
+    /// Shared, not copied, between the source that keeps them and the console (the demo
+    /// account's 20,000 users would otherwise be held twice); a change copies them first
+    /// (`Arc::make_mut`).
+    pub users: Arc<Vec<IamUser>>,
     /// `None`: the account has no password policy (itself a failing check).
     pub password_policy: Option<PasswordPolicy>,
     pub roles: Vec<IamRole>,

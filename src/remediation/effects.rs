@@ -4,15 +4,21 @@
 use super::catalog::QUARANTINE_POLICY;
 use super::{ActionId, Offer, Target};
 use crate::domain::{
-    AccessKeyStatus, AccountBaseline, Alarm, Finding, IdentityInventory, PublicAccessBlock,
-    RegionalBaseline,
+    AccessKeyStatus, AccountBaseline, Alarm, Finding, IamUser, IdentityInventory,
+    PublicAccessBlock, RegionalBaseline,
 };
+
+/// The user named `name`, to change: the users are copied first if they are shared.
+fn user_mut<'a>(inventory: &'a mut IdentityInventory, name: &str) -> Option<&'a mut IamUser> {
+    let position = inventory.users.iter().position(|u| u.name == name)?;
+    std::sync::Arc::make_mut(&mut inventory.users).get_mut(position)
+}
 
 /// What `offer` does to IAM users, as the data would show it.
 pub fn apply_to_identity(inventory: &mut IdentityInventory, offer: &Offer) {
     match &offer.target {
         Target::AccessKey { user, key, .. } => {
-            let Some(user) = inventory.users.iter_mut().find(|u| &u.name == user) else {
+            let Some(user) = user_mut(inventory, user) else {
                 return;
             };
             match offer.action {
@@ -30,7 +36,7 @@ pub fn apply_to_identity(inventory: &mut IdentityInventory, offer: &Offer) {
             }
         }
         Target::User { name, .. } => {
-            let Some(user) = inventory.users.iter_mut().find(|u| &u.name == name) else {
+            let Some(user) = user_mut(inventory, name) else {
                 return;
             };
             let label = format!("{QUARANTINE_POLICY} (inline)");

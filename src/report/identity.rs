@@ -31,7 +31,7 @@ pub fn build(data: &Data, inv: &IdentityInventory, filters: &Filters) -> Identit
         users: inv.users.len(),
         ..IdentitySummary::default()
     };
-    for user in &inv.users {
+    for user in inv.users.iter() {
         let active = user.active_keys().count();
         summary.console_users += usize::from(user.has_console_access());
         summary.console_users_without_mfa +=

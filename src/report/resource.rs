@@ -29,7 +29,7 @@ impl<'a> Resolver<'a> {
         let mut roles = HashMap::new();
         if let Some(identity) = &data.identity {
             let account = identity.account_id.as_str();
-            for user in &identity.users {
+            for user in identity.users.iter() {
                 users.insert((account, user.name.as_str()), user);
             }
             for role in &identity.roles {

@@ -18,7 +18,7 @@ pub fn evaluate(
 ) {
     root::evaluate(inv, t, now, out);
     account::evaluate(inv, t, out);
-    for user in &inv.users {
+    for user in inv.users.iter() {
         users::evaluate(inv, user, t, now, out);
     }
 }

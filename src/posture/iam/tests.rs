@@ -52,7 +52,7 @@ fn inventory(users: Vec<IamUser>) -> IdentityInventory {
             password_last_used: None,
             access_keys: vec![],
         },
-        users,
+        users: users.into(),
         password_policy: Some(PasswordPolicy {
             minimum_length: 14,
             require_symbols: true,

@@ -17,6 +17,7 @@ use crate::domain::{
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The credential report is generated up to this long before the anchor; no credential is
 /// used in between, so nothing in the report postdates it.
@@ -28,7 +29,8 @@ const PINNED_SEED: u64 = super::DEFAULT_SEED;
 /// The generated IAM side of the account.
 pub struct Identity {
     pub root: RootAccount,
-    pub users: Vec<IamUser>,
+    /// Shared with every inventory handed out, never copied per poll.
+    pub users: Arc<Vec<IamUser>>,
     pub password_policy: Option<PasswordPolicy>,
     /// How long before the anchor the first credential report was generated.
     pub report_lag_secs: i64,
@@ -58,7 +60,7 @@ pub fn build(seed: u64, scale: u32, anchor: i64) -> Identity {
     let mut rng = rng_for(seed, STREAM_ROOT, 0);
     Identity {
         root: root(seed, &mut rng, anchor, &mut keys),
-        users,
+        users: Arc::new(users),
         password_policy: password_policy(seed, &mut rng),
         report_lag_secs: between(&mut rng, 3 * 60, REPORT_LAG_MAX),
     }

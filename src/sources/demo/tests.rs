@@ -170,7 +170,7 @@ fn identity_contains_every_hygiene_problem_the_checks_look_for() {
             age_days(u.created) < 7 && u.access_keys.iter().any(|k| k.last_used.is_none())
         };
         assert_eq!(count_users(&users, new_unused), n);
-        for u in &users {
+        for u in users.iter() {
             assert_eq!(u.arn, format!("arn:aws:iam::111122223333:user/{}", u.name));
             assert!(
                 u.access_keys
