@@ -55,8 +55,8 @@ fn failing(checks: &[CheckResult]) -> BTreeSet<(String, String, String)> {
         .map(|c| {
             (
                 c.check_id.to_string(),
-                c.region.clone().unwrap_or_else(|| "global".into()),
-                c.resource.clone(),
+                c.region.as_deref().unwrap_or("global").to_string(),
+                c.resource.to_string(),
             )
         })
         .collect()
@@ -112,12 +112,12 @@ async fn an_empty_account_fails_every_control_and_says_why() {
     assert_eq!(failing(&checks), expected);
     let evidence = |id| result(&checks, id, None).evidence.clone();
     assert_eq!(
-        evidence("cloudtrail.multi-region-logging"),
+        &*evidence("cloudtrail.multi-region-logging"),
         "no trail in the account"
     );
     assert!(evidence("s3.account-public-access-block").starts_with("no account-level"));
     assert_eq!(
-        result(&checks, "config.recorder", Some("us-east-1")).evidence,
+        &*result(&checks, "config.recorder", Some("us-east-1")).evidence,
         "no configuration recorder in this region"
     );
 }
@@ -186,12 +186,15 @@ async fn each_regional_control_fails_on_its_seeded_fault_only() {
         .iter()
         .find(|c| c.failed() && c.check_id == "ec2.sg-open-admin-ports")
         .unwrap();
-    assert_eq!(open.evidence, "open to the internet: tcp 22 from 0.0.0.0/0");
+    assert_eq!(
+        &*open.evidence,
+        "open to the internet: tcp 22 from 0.0.0.0/0"
+    );
     let db = checks
         .iter()
         .find(|c| c.failed() && c.check_id == "ec2.sg-open-high-risk-ports")
         .unwrap();
-    assert_eq!(db.evidence, "open to the internet: tcp 3306 from ::/0");
+    assert_eq!(&*db.evidence, "open to the internet: tcp 3306 from ::/0");
     assert!(
         result(&checks, "config.recorder", Some("eu-west-1"))
             .evidence
@@ -219,7 +222,7 @@ async fn account_controls_follow_the_trail_its_monitoring_and_block_public_acces
     let trail = result(&checks, "cloudtrail.multi-region-logging", None);
     assert!(trail.failed());
     assert_eq!(
-        trail.evidence,
+        &*trail.evidence,
         "no trail qualifies — org-trail: not logging"
     );
     let monitoring = result(&checks, "cloudwatch.cis-monitoring", None);
@@ -234,7 +237,7 @@ async fn account_controls_follow_the_trail_its_monitoring_and_block_public_acces
         "{e}"
     );
     let block = result(&checks, "s3.account-public-access-block", None);
-    assert_eq!(block.evidence, "off: RestrictPublicBuckets");
+    assert_eq!(&*block.evidence, "off: RestrictPublicBuckets");
 
     aws_sdk_cloudtrail::Client::new(&emulator.sdk("us-east-1").await)
         .start_logging()

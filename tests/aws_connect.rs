@@ -62,7 +62,7 @@ async fn a_role_in_another_account_sees_that_account() {
     };
     let names: Vec<&str> = inventory.users.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(names, ["other-user"]);
-    assert_eq!(inventory.account_id, OTHER_ACCOUNT);
+    assert_eq!(&*inventory.account_id, OTHER_ACCOUNT);
 }
 
 #[tokio::test]

@@ -39,7 +39,7 @@ fn failing(inventory: &IdentityInventory) -> BTreeSet<(String, String)> {
     checks
         .into_iter()
         .filter(|c| c.failed())
-        .map(|c| (c.check_id.to_string(), c.resource))
+        .map(|c| (c.check_id.to_string(), c.resource.into_string()))
         .collect()
 }
 

@@ -113,7 +113,7 @@ async fn identity_reads_the_credential_report_summary_and_password_policy() {
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
     let inventory = identity(&mut session).await;
 
-    assert_eq!(inventory.account_id, ACCOUNT);
+    assert_eq!(&*inventory.account_id, ACCOUNT);
     assert!(
         (Utc::now() - inventory.report_generated).num_minutes() < 5,
         "report generated {}",

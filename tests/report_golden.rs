@@ -238,7 +238,7 @@ fn the_report_holds_the_consoles_results() {
             let status = format!("{:?}", c.status);
             (
                 c.check_id.to_string(),
-                c.resource.clone(),
+                c.resource.to_string(),
                 status,
                 c.severity,
             )

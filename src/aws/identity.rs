@@ -288,7 +288,7 @@ impl Source for IamSource {
             Err(why) => (Vec::new(), Vec::new(), Some(why)),
         };
         Ok(SourceData::Identity(Box::new(IdentityInventory {
-            account_id,
+            account_id: account_id.into(),
             report_generated,
             root,
             users: users.into(),

@@ -134,7 +134,8 @@ pub struct IamRole {
 /// authorization details).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdentityInventory {
-    pub account_id: String,
+    /// Shared with every posture result about the account.
+    pub account_id: Arc<str>,
     /// When the credential report was generated; AWS regenerates at most every 4 hours.
     pub report_generated: DateTime<Utc>,
     pub root: RootAccount,

@@ -96,8 +96,8 @@ impl Pane for PosturePane {
             return Vec::new();
         };
         let resource = match &c.region {
-            Some(region) if region != &c.resource => format!("{} ({region})", c.resource),
-            _ => c.resource.clone(),
+            Some(region) if **region != *c.resource => format!("{} ({region})", c.resource),
+            _ => c.resource.to_string(),
         };
         vec![
             if c.failed() {
@@ -156,13 +156,13 @@ pub fn detail(c: &CheckResult) -> Vec<DetailLine> {
         DetailLine::field("Check", c.check_id),
         DetailLine::field("Controls", c.controls.join(", ")),
         DetailLine::field("Resource", c.resource.clone()),
-        DetailLine::field("Account", c.account_id.clone()),
+        DetailLine::field("Account", c.account_id.to_string()),
         DetailLine::field(
             "Region",
-            c.region.clone().unwrap_or_else(|| "global".to_string()),
+            c.region.as_deref().unwrap_or("global").to_string(),
         ),
         DetailLine::Blank,
         DetailLine::Section("Evidence".into()),
-        DetailLine::Text(c.evidence.clone()),
+        DetailLine::Text(c.evidence.to_string()),
     ]
 }

@@ -22,10 +22,10 @@ pub fn evaluate(alarms: &[Alarm], out: &mut Vec<CheckResult>) {
             severity: Severity::Medium,
             controls: &["CloudWatch.17"],
             status,
-            account_id: alarm.account_id.clone(),
-            region: Some(alarm.region.clone()),
-            resource: alarm.name.clone(),
-            evidence,
+            account_id: alarm.account_id.as_str().into(),
+            region: Some(alarm.region.as_str().into()),
+            resource: alarm.name.as_str().into(),
+            evidence: evidence.into(),
         });
     }
 }

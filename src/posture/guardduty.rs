@@ -13,10 +13,10 @@ pub fn evaluate(detectors: &[DetectorStatus], out: &mut Vec<CheckResult>) {
             severity: Severity::High,
             controls: &["GuardDuty.1"],
             status,
-            account_id: detector.account_id.clone(),
-            region: Some(detector.region.clone()),
-            resource: detector.region.clone(),
-            evidence,
+            account_id: detector.account_id.as_str().into(),
+            region: Some(detector.region.as_str().into()),
+            resource: detector.region.as_str().into(),
+            evidence: evidence.into(),
         });
     }
 }

@@ -101,12 +101,12 @@ fn checks(data: &Data, filters: &Filters, resolver: &Resolver<'_>) -> Vec<CheckE
                 controls: c.controls.to_vec(),
                 status: c.status,
                 service: check_source(c.check_id).label(),
-                account_id: c.account_id.clone(),
-                region: c.region.clone(),
-                resource: c.resource.clone(),
+                account_id: c.account_id.to_string(),
+                region: c.region.as_deref().map(str::to_string),
+                resource: c.resource.to_string(),
                 resource_uid,
                 resource_type,
-                evidence: c.evidence.clone(),
+                evidence: c.evidence.to_string(),
             }
         })
         .collect();

@@ -56,7 +56,7 @@ pub fn build(data: &Data, inv: &IdentityInventory, filters: &Filters) -> Identit
         .map(|u| user(u, failing.get(u.name.as_str())))
         .collect();
     IdentityEntry {
-        account_id: inv.account_id.clone(),
+        account_id: inv.account_id.to_string(),
         report_generated: inv.report_generated,
         root: RootEntry {
             arn: inv.root.arn.clone(),

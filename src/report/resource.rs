@@ -28,7 +28,7 @@ impl<'a> Resolver<'a> {
         let mut users = HashMap::new();
         let mut roles = HashMap::new();
         if let Some(identity) = &data.identity {
-            let account = identity.account_id.as_str();
+            let account = &*identity.account_id;
             for user in identity.users.iter() {
                 users.insert((account, user.name.as_str()), user);
             }
@@ -68,8 +68,8 @@ impl<'a> Resolver<'a> {
 
     /// The resource's ARN or ID, and its type.
     pub fn check(&self, check: &CheckResult) -> (String, &'static str) {
-        let account = check.account_id.as_str();
-        let resource = check.resource.as_str();
+        let account = &*check.account_id;
+        let resource = &*check.resource;
         if crate::posture::baseline::is_baseline(check.check_id) {
             return self.baseline(check);
         }
@@ -102,7 +102,7 @@ impl<'a> Resolver<'a> {
         } else if id.starts_with("vpc-") {
             (ec2("vpc"), "AwsEc2Vpc")
         } else {
-            (check.account_id.clone(), "AwsAccount")
+            (check.account_id.to_string(), "AwsAccount")
         }
     }
 
@@ -112,7 +112,7 @@ impl<'a> Resolver<'a> {
             .data
             .detectors
             .iter()
-            .find(|d| d.account_id == check.account_id && d.region == region)
+            .find(|d| *d.account_id == *check.account_id && d.region == region)
             .and_then(|d| d.detector_id.as_deref());
         match detector {
             Some(id) => (
@@ -123,7 +123,7 @@ impl<'a> Resolver<'a> {
                 "AwsGuardDutyDetector",
             ),
             // No detector to name: the finding is about the account in that region.
-            None => (check.account_id.clone(), "AwsAccount"),
+            None => (check.account_id.to_string(), "AwsAccount"),
         }
     }
 
@@ -171,9 +171,9 @@ mod tests {
             controls: &[],
             status: CheckStatus::Fail,
             account_id: "111122223333".into(),
-            region: region.map(str::to_string),
+            region: region.map(Into::into),
             resource: resource.into(),
-            evidence: String::new(),
+            evidence: "".into(),
         }
     }
 

@@ -349,13 +349,13 @@ pub fn user_targets(inv: &IdentityInventory, user: &IamUser) -> Vec<Target> {
         .iter()
         .any(|p| p.split(" (").next() == Some(crate::remediation::catalog::QUARANTINE_POLICY));
     let mut targets = vec![Target::User {
-        account_id: inv.account_id.clone(),
+        account_id: inv.account_id.to_string(),
         name: user.name.clone(),
         console: user.has_console_access(),
         quarantined,
     }];
     targets.extend(user.access_keys.iter().map(|key| Target::AccessKey {
-        account_id: inv.account_id.clone(),
+        account_id: inv.account_id.to_string(),
         user: user.name.clone(),
         key: key.id.clone(),
         created: key.created,

@@ -83,7 +83,7 @@ mod tests {
         let mut out = Vec::new();
         let mut b = account();
         evaluate(&b, &mut out);
-        assert_eq!(out[0].evidence, "no trail in the account");
+        assert_eq!(&*out[0].evidence, "no trail in the account");
         b.trails = Ok(vec![trail(true, false, true), trail(false, true, true)]);
         evaluate(&b, &mut out);
         assert_eq!(out[1].status, CheckStatus::Fail);

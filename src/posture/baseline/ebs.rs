@@ -50,7 +50,7 @@ mod tests {
             statuses,
             [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Fail]
         );
-        assert_eq!(out[0].resource, "eu-west-1");
+        assert_eq!(&*out[0].resource, "eu-west-1");
         assert!(
             out[2]
                 .evidence

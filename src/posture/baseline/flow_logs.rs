@@ -65,14 +65,14 @@ mod tests {
         evaluate(&b, &mut out);
         assert_eq!(out.len(), 2);
         assert_eq!(
-            (out[0].status, out[0].resource.as_str()),
+            (out[0].status, &*out[0].resource),
             (CheckStatus::Fail, "vpc-1")
         );
         assert_eq!(out[1].status, CheckStatus::Pass);
         b.vpcs = Err(denied("ec2:DescribeFlowLogs"));
         out.clear();
         evaluate(&b, &mut out);
-        assert_eq!(out[0].resource, "eu-west-1");
+        assert_eq!(&*out[0].resource, "eu-west-1");
         assert!(out[0].evidence.contains("needs ec2:DescribeFlowLogs"));
     }
 }

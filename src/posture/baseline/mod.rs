@@ -79,10 +79,10 @@ impl Control {
             severity: self.severity,
             controls: self.controls,
             status,
-            account_id: account_id.to_string(),
-            region: region.map(str::to_string),
-            resource: resource.into(),
-            evidence: evidence.into(),
+            account_id: account_id.into(),
+            region: region.map(std::sync::Arc::from),
+            resource: resource.into().into_boxed_str(),
+            evidence: evidence.into().into_boxed_str(),
         }
     }
 

@@ -87,7 +87,7 @@ mod tests {
                 CheckStatus::Fail
             ]
         );
-        assert_eq!(out[1].evidence, "off: RestrictPublicBuckets");
+        assert_eq!(&*out[1].evidence, "off: RestrictPublicBuckets");
         assert!(out[3].evidence.contains("s3:GetAccountPublicAccessBlock"));
     }
 }

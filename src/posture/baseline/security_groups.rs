@@ -122,7 +122,7 @@ mod tests {
         let mut out = Vec::new();
         evaluate(&b, &mut out);
         out.into_iter()
-            .map(|r| (r.check_id, r.status, r.evidence))
+            .map(|r| (r.check_id, r.status, r.evidence.into_string()))
             .collect()
     }
 

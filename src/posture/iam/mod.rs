@@ -52,8 +52,8 @@ fn result(
         },
         account_id: inv.account_id.clone(),
         region: None,
-        resource: resource.to_string(),
-        evidence,
+        resource: resource.into(),
+        evidence: evidence.into(),
     }
 }
 

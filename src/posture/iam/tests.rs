@@ -73,7 +73,7 @@ fn failing(inv: &IdentityInventory) -> Vec<(String, String)> {
     evaluate(inv, &Thresholds::default(), now(), &mut out);
     out.into_iter()
         .filter(CheckResult::failed)
-        .map(|r| (r.check_id.to_string(), r.resource))
+        .map(|r| (r.check_id.to_string(), r.resource.into_string()))
         .collect()
 }
 
@@ -176,7 +176,7 @@ fn weak_or_missing_password_policy_fails_with_reasons() {
     evaluate(&inv, &Thresholds::default(), now(), &mut out);
     let policy = out.iter().find(|r| r.check_id == "iam.password-policy");
     let evidence = policy.map(|r| r.evidence.clone()).unwrap_or_default();
-    assert_eq!(evidence, "minimum length 8 < 14; reuse prevention off");
+    assert_eq!(&*evidence, "minimum length 8 < 14; reuse prevention off");
     inv.password_policy = None;
     assert_eq!(
         failing(&inv),
@@ -223,10 +223,7 @@ fn a_key_made_with_the_user_and_never_used_fails_cis_1_11() {
         &Thresholds::default(),
         "iam.key-at-setup",
     );
-    let summary: Vec<(&str, bool)> = results
-        .iter()
-        .map(|r| (r.resource.as_str(), r.failed()))
-        .collect();
+    let summary: Vec<(&str, bool)> = results.iter().map(|r| (&*r.resource, r.failed())).collect();
     assert_eq!(
         summary,
         [
@@ -298,10 +295,7 @@ fn admin_roles_fail_except_service_linked_ones() {
         role("lambda-exec", false, false),
     ];
     let results = results_of(&inv, &Thresholds::default(), "iam.admin-role");
-    let summary: Vec<(&str, bool)> = results
-        .iter()
-        .map(|r| (r.resource.as_str(), r.failed()))
-        .collect();
+    let summary: Vec<(&str, bool)> = results.iter().map(|r| (&*r.resource, r.failed())).collect();
     assert_eq!(
         summary,
         [("role/ci-deploy", true), ("role/lambda-exec", false)]
@@ -330,7 +324,7 @@ fn password_policy_character_classes_and_optional_expiry() {
     let t = Thresholds::default();
     let evidence = &results_of(&inv, &t, "iam.password-policy")[0].evidence;
     assert_eq!(
-        evidence, "symbols not required; lowercase letters not required",
+        &**evidence, "symbols not required; lowercase letters not required",
         "expiry is not required by default"
     );
     let strict = Thresholds {
@@ -340,7 +334,7 @@ fn password_policy_character_classes_and_optional_expiry() {
     };
     let evidence = &results_of(&inv, &strict, "iam.password-policy")[0].evidence;
     assert_eq!(
-        evidence,
+        &**evidence,
         "lowercase letters not required; passwords never expire"
     );
 }

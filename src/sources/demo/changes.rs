@@ -120,7 +120,7 @@ mod tests {
         let deactivate = Offer::new(
             ActionId::DeactivateKey,
             Target::AccessKey {
-                account_id: inventory.account_id.clone(),
+                account_id: inventory.account_id.to_string(),
                 user: user.name.clone(),
                 key: key.id.clone(),
                 created: key.created,
