@@ -269,7 +269,7 @@ impl Data {
         // a doubling vector briefly holding two copies.
         self.findings.reserve(upserts.len());
         self.finding_index.reserve(&self.findings, upserts.len());
-        for finding in upserts {
+        for finding in drain_shrinking(upserts) {
             match self.finding_index.get(&self.findings, &finding.id) {
                 Some(i) => {
                     if let Some(slot) = self.findings.get_mut(i) {
@@ -630,6 +630,21 @@ fn count_finding(summary: &mut Summary, finding: &Finding, add: bool) {
     }
 }
 
+/// The items of `batch` in order, its memory handed back as they are taken: a region's
+/// first listing can be 50,000 findings, which would otherwise be held twice (in the batch
+/// and in the data) until the last one is merged.
+fn drain_shrinking<T>(mut batch: Vec<T>) -> impl Iterator<Item = T> {
+    const STEP: usize = 4096;
+    batch.reverse();
+    std::iter::from_fn(move || {
+        let item = batch.pop();
+        if batch.len() % STEP == 0 {
+            batch.shrink_to_fit();
+        }
+        item
+    })
+}
+
 /// Unarchived findings at or above Medium are in the queue.
 fn in_triage(f: &Finding) -> bool {
     !f.archived && f.severity() >= Severity::Medium
@@ -659,5 +674,18 @@ fn check_item(index: usize, c: &CheckResult) -> TriageItem {
         source: check_source(c.check_id),
         since: None,
         origin: TriageOrigin::Check(index),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drain_shrinking;
+
+    #[test]
+    fn a_drained_batch_keeps_its_order() {
+        let batch: Vec<u32> = (0..10_000).collect();
+        let drained: Vec<u32> = drain_shrinking(batch).collect();
+        assert_eq!(drained, (0..10_000).collect::<Vec<u32>>());
+        assert_eq!(drain_shrinking(Vec::<u32>::new()).count(), 0);
     }
 }
