@@ -16,9 +16,12 @@ use rand::Rng;
 /// How far back `state_updated` looks for the start of an unchanged run of periods.
 const MAX_LOOKBACK: i64 = 24;
 
-/// One generated alarm: its fixed description plus what decides its state.
+/// One generated alarm: which template of which unit it is, and what decides its state.
+/// Its names and settings are built when it is listed, not kept: at 10,000 alarms a stored
+/// copy of each would cost some 10 MB for a description that never changes.
 pub struct AlarmSlot {
-    proto: Alarm,
+    template: &'static AlarmTemplate,
+    unit: u32,
     behaviour: Behaviour,
     key: u64,
     period: i64,
@@ -33,7 +36,6 @@ pub fn build(seed: u64, scale: u32, anchor: i64) -> [Vec<AlarmSlot>; 3] {
     let mut regions: [Vec<AlarmSlot>; 3] = Default::default();
     let mut positions = vec![0usize; ALARMS.len()];
     for unit in 0..scale {
-        let suffix = unit_suffix(unit);
         let variant = opening_variant(seed, unit);
         for (t, template) in ALARMS.iter().enumerate() {
             let Some(list) = regions.get_mut(template.region_slot) else {
@@ -46,14 +48,7 @@ pub fn build(seed: u64, scale: u32, anchor: i64) -> [Vec<AlarmSlot>; 3] {
             if let Some(slot) = positions.get_mut(t) {
                 *slot = list.len();
             }
-            list.push(slot(
-                seed,
-                &suffix,
-                template,
-                (key, variant),
-                anchor,
-                children,
-            ));
+            list.push(slot(seed, unit, template, (key, variant), anchor, children));
         }
     }
     regions
@@ -62,60 +57,75 @@ pub fn build(seed: u64, scale: u32, anchor: i64) -> [Vec<AlarmSlot>; 3] {
 /// One alarm of one unit; `key` numbers it across units, `variant` salts its state hash.
 fn slot(
     seed: u64,
-    suffix: &str,
-    template: &AlarmTemplate,
+    unit: u32,
+    template: &'static AlarmTemplate,
     (key, variant): (u64, u64),
     anchor: i64,
     children: Option<(usize, usize, bool)>,
 ) -> AlarmSlot {
-    let region = DEMO_REGIONS
-        .get(template.region_slot)
-        .copied()
-        .unwrap_or("us-east-1");
     let mut rng = rng_for(seed, STREAM_ALARMS, key);
-    let name = format!("{}{suffix}", template.name);
-    let metric = template.metric.as_ref().map(|m| {
-        let mut dimensions: Vec<(String, String)> = m
-            .dimensions
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        if let Some(index) = m.instance {
-            let unit = key / ALARMS.len().max(1) as u64;
-            let fleet_index = index + 12 * unit;
-            let host = instance(seed, template.region_slot, fleet_index);
-            dimensions.push(("InstanceId".to_string(), host.id));
-        }
-        MetricSpec {
-            namespace: m.namespace.to_string(),
-            metric_name: m.metric_name.to_string(),
-            statistic: m.statistic.to_string(),
-            comparison: m.comparison.to_string(),
-            threshold: m.threshold,
-            period_secs: m.period_secs,
-            evaluation_periods: m.evaluation_periods,
-            dimensions,
-        }
-    });
-    let rule = template.children.map(|(a, b, and)| {
-        let child = |i: usize| ALARMS.get(i).map(|c| c.name).unwrap_or("missing");
-        let op = if and { "AND" } else { "OR" };
-        format!(
-            "ALARM(\"{}{suffix}\") {op} ALARM(\"{}{suffix}\")",
-            child(a),
-            child(b)
-        )
-    });
-    let topic = |name: &str| format!("arn:aws:sns:{region}:{DEMO_ACCOUNT_ID}:{name}");
-    let alarm_actions = match template.actions {
-        Actions::Pager => vec![topic("oncall-pager")],
-        Actions::Notify => vec![topic("ops-notifications")],
-        Actions::Both => vec![topic("oncall-pager"), topic("ops-notifications")],
-        Actions::None => Vec::new(),
-    };
     let period = between(&mut rng, 60, 601);
     AlarmSlot {
-        proto: Alarm {
+        template,
+        unit,
+        behaviour: template.behaviour,
+        key: state_key(seed, key, variant),
+        period,
+        phase: between(&mut rng, 0, period),
+        steady_since: anchor - between(&mut rng, 2 * 3600, 40 * DAY),
+        children,
+    }
+}
+
+impl AlarmSlot {
+    /// The alarm as configured, before its state at some moment is filled in.
+    fn proto(&self, seed: u64, anchor: i64) -> Alarm {
+        let template = self.template;
+        let suffix = unit_suffix(self.unit);
+        let region = DEMO_REGIONS
+            .get(template.region_slot)
+            .copied()
+            .unwrap_or("us-east-1");
+        let name = format!("{}{suffix}", template.name);
+        let metric = template.metric.as_ref().map(|m| {
+            let mut dimensions: Vec<(String, String)> = m
+                .dimensions
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            if let Some(index) = m.instance {
+                let fleet_index = index + 12 * u64::from(self.unit);
+                let host = instance(seed, template.region_slot, fleet_index);
+                dimensions.push(("InstanceId".to_string(), host.id));
+            }
+            MetricSpec {
+                namespace: m.namespace.to_string(),
+                metric_name: m.metric_name.to_string(),
+                statistic: m.statistic.to_string(),
+                comparison: m.comparison.to_string(),
+                threshold: m.threshold,
+                period_secs: m.period_secs,
+                evaluation_periods: m.evaluation_periods,
+                dimensions,
+            }
+        });
+        let rule = template.children.map(|(a, b, and)| {
+            let child = |i: usize| ALARMS.get(i).map(|c| c.name).unwrap_or("missing");
+            let op = if and { "AND" } else { "OR" };
+            format!(
+                "ALARM(\"{}{suffix}\") {op} ALARM(\"{}{suffix}\")",
+                child(a),
+                child(b)
+            )
+        });
+        let topic = |name: &str| format!("arn:aws:sns:{region}:{DEMO_ACCOUNT_ID}:{name}");
+        let alarm_actions = match template.actions {
+            Actions::Pager => vec![topic("oncall-pager")],
+            Actions::Notify => vec![topic("ops-notifications")],
+            Actions::Both => vec![topic("oncall-pager"), topic("ops-notifications")],
+            Actions::None => Vec::new(),
+        };
+        Alarm {
             arn: format!("arn:aws:cloudwatch:{region}:{DEMO_ACCOUNT_ID}:alarm:{name}"),
             name,
             account_id: DEMO_ACCOUNT_ID.to_string(),
@@ -134,13 +144,7 @@ fn slot(
             actions_enabled: template.actions_enabled,
             alarm_actions,
             history: Vec::new(),
-        },
-        behaviour: template.behaviour,
-        key: state_key(seed, key, variant),
-        period,
-        phase: between(&mut rng, 0, period),
-        steady_since: anchor - between(&mut rng, 2 * 3600, 40 * DAY),
-        children,
+        }
     }
 }
 
@@ -259,38 +263,38 @@ pub fn at_time(slots: &[AlarmSlot], seed: u64, anchor: i64, now: i64) -> Vec<Ala
         let e = evaluate(slot, anchor, now, &evaluated);
         evaluated.push(e);
     }
-    slots
-        .iter()
-        .zip(&evaluated)
-        .map(|(slot, e)| {
-            let mut alarm = slot.proto.clone();
+    let mut alarms: Vec<Alarm> = slots.iter().map(|slot| slot.proto(seed, anchor)).collect();
+    for (i, (slot, e)) in slots.iter().zip(&evaluated).enumerate() {
+        let state_reason = reason(slot, e, seed, (&alarms, i), &evaluated);
+        if let Some(alarm) = alarms.get_mut(i) {
             alarm.state = e.state;
             alarm.state_updated = at(e.since);
-            alarm.state_reason = reason(slot, e, seed, slots, &evaluated);
-            alarm
-        })
-        .collect()
+            alarm.state_reason = state_reason;
+        }
+    }
+    alarms
 }
 
 /// CloudWatch's own wording for why the alarm is in its state.
+/// `alarms` are the region's alarms as configured, `own` the position of this one.
 fn reason(
     slot: &AlarmSlot,
     e: &Evaluated,
     seed: u64,
-    slots: &[AlarmSlot],
+    (alarms, own): (&[Alarm], usize),
     done: &[Evaluated],
 ) -> String {
     if let Some((a, b, _)) = slot.children {
         let (child, ce) = match (done.get(a), done.get(b)) {
-            (Some(ea), Some(eb)) if eb.since > ea.since => (slots.get(b), eb),
-            (Some(ea), _) => (slots.get(a), ea),
+            (Some(ea), Some(eb)) if eb.since > ea.since => (alarms.get(b), eb),
+            (Some(ea), _) => (alarms.get(a), ea),
             _ => return "Unchecked: Initial alarm creation".to_string(),
         };
-        let arn = child.map(|c| c.proto.arn.as_str()).unwrap_or("unknown");
+        let arn = child.map(|c| c.arn.as_str()).unwrap_or("unknown");
         let when = at(ce.since).format("%A %d %B, %Y %H:%M:%S UTC");
         return format!("{arn} transitioned to {} at {when}", ce.state.label());
     }
-    let Some(metric) = slot.proto.metric.as_ref() else {
+    let Some(metric) = alarms.get(own).and_then(|a| a.metric.as_ref()) else {
         return String::new();
     };
     let points = metric.evaluation_periods.clamp(1, 5);
