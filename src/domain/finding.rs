@@ -8,6 +8,64 @@ use std::sync::Arc;
 const LABEL_END: char = '\u{1f}';
 const FACT_END: char = '\u{1e}';
 
+/// The labels GuardDuty findings carry most often, stored as one character each.
+const KNOWN_LABELS: &[&str] = &[
+    "API",
+    "Action",
+    "Bucket",
+    "Caller type",
+    "Cluster",
+    "Direction",
+    "Domain",
+    "Image ID",
+    "Instance type",
+    "Kubernetes user",
+    "Local port",
+    "Namespace",
+    "Pod",
+    "Port",
+    "Private IP",
+    "Probed port",
+    "Protocol",
+    "Remote IP",
+    "Remote country",
+    "Remote org",
+    "Remote port",
+    "Service",
+    "Tag: Name",
+    "Trail",
+    "User agent",
+    "User name",
+    "User type",
+];
+
+/// Known labels are coded from here, in Unicode's private use area.
+const CODE_BASE: u32 = 0xE000;
+
+fn label_code(position: usize) -> Option<char> {
+    u32::try_from(position)
+        .ok()
+        .and_then(|p| char::from_u32(CODE_BASE + p))
+}
+
+fn is_code(c: char) -> bool {
+    (CODE_BASE..CODE_BASE + 0x1000).contains(&u32::from(c))
+}
+
+/// A stored label as written: a code stands for its known label.
+fn decode_label(stored: &str) -> &str {
+    let mut chars = stored.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if is_code(c) => (u32::from(c) - CODE_BASE)
+            .try_into()
+            .ok()
+            .and_then(|p: usize| KNOWN_LABELS.get(p))
+            .copied()
+            .unwrap_or(stored),
+        _ => stored,
+    }
+}
+
 /// A finding's labelled facts, packed in one string: at 100,000 findings of five facts each,
 /// a vector of string pairs costs some 40 MB, this a third of it. The separators are
 /// control characters, removed from what is pushed, so no value can forge a fact.
@@ -24,7 +82,14 @@ impl Serialize for FindingDetails {
 impl FindingDetails {
     pub fn push(&mut self, label: &str, value: &str) {
         let clean = |c: &char| *c != LABEL_END && *c != FACT_END;
-        self.0.extend(label.chars().filter(clean));
+        match KNOWN_LABELS.iter().position(|known| *known == label) {
+            // A known label is one character: its position past CODE_BASE.
+            Some(code) => self.0.extend(label_code(code)),
+            // Private-use characters are dropped from other labels, so none reads as a code.
+            None => self
+                .0
+                .extend(label.chars().filter(clean).filter(|c| !is_code(*c))),
+        }
         self.0.push(LABEL_END);
         self.0.extend(value.chars().filter(clean));
         self.0.push(FACT_END);
@@ -32,9 +97,10 @@ impl FindingDetails {
 
     /// Each (label, value), in the order pushed.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0
-            .split_terminator(FACT_END)
-            .map(|fact| fact.split_once(LABEL_END).unwrap_or((fact, "")))
+        self.0.split_terminator(FACT_END).map(|fact| {
+            let (label, value) = fact.split_once(LABEL_END).unwrap_or((fact, ""));
+            (decode_label(label), value)
+        })
     }
 
     /// The value of the first fact with this label.
@@ -270,5 +336,17 @@ mod tests {
         assert_eq!(details.get("User name"), Some("alice"));
         assert_eq!(details.get("Forged"), None);
         assert!(FindingDetails::default().iter().next().is_none());
+    }
+
+    #[test]
+    fn every_known_label_reads_back_and_a_code_cannot_be_smuggled_in() {
+        let details: FindingDetails = KNOWN_LABELS.iter().map(|l| (*l, "v")).collect();
+        let labels: Vec<&str> = details.iter().map(|(l, _)| l).collect();
+        assert_eq!(labels, KNOWN_LABELS);
+        let smuggled: FindingDetails = [("\u{E000}", "x"), ("Tag: \u{E001}env", "y")]
+            .into_iter()
+            .collect();
+        let labels: Vec<&str> = smuggled.iter().map(|(l, _)| l).collect();
+        assert_eq!(labels, ["", "Tag: env"]);
     }
 }
