@@ -255,7 +255,7 @@ impl Data {
             let before = self.findings.len();
             self.findings.retain(|f| {
                 *f.account_id != *id.account_id
-                    || Some(&*f.region) != region
+                    || Some(f.region.as_str()) != region
                     || keep.contains(&*f.id)
             });
             if self.findings.len() != before {

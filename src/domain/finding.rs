@@ -133,7 +133,7 @@ impl<L: AsRef<str>, V: AsRef<str>> FromIterator<(L, V)> for FindingDetails {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FindingResource {
     /// GuardDuty's `ResourceType`: `Instance`, `AccessKey`, `S3Bucket`, `EKSCluster`, …
-    pub kind: Arc<str>,
+    pub kind: SharedText,
     /// The most useful identifier: instance ID, access key ID, bucket name, …
     pub id: Box<str>,
     /// Further labelled facts for the detail view (user name, IP, port, tags…).
@@ -150,11 +150,11 @@ pub struct Finding {
     /// The ARN when it is not the one [`Finding::arn`] builds from the other fields; GuardDuty's
     /// ARNs always are, and 100,000 copies of them would cost some 15 MB.
     pub unusual_arn: Option<Box<str>>,
-    pub account_id: Arc<str>,
-    pub region: Arc<str>,
-    pub detector_id: Arc<str>,
+    pub account_id: SharedText,
+    pub region: SharedText,
+    pub detector_id: SharedText,
     /// e.g. `Recon:EC2/PortProbeUnprotectedPort`.
-    pub finding_type: Arc<str>,
+    pub finding_type: SharedText,
     pub title: Box<str>,
     pub description: Box<str>,
     /// GuardDuty's numeric severity (1.0–10.0).
@@ -250,18 +250,22 @@ pub struct DetectorStatus {
     pub enabled: bool,
 }
 
+/// A string many findings repeat, shared. `Arc<String>` rather than `Arc<str>`: a thin
+/// pointer, 8 bytes where `Arc<str>` takes 16, and each finding holds five.
+pub type SharedText = Arc<String>;
+
 /// Hands out one shared copy of each repeated string, so every finding of a region points
 /// at the same account ID, region, detector and type instead of holding its own.
 #[derive(Debug, Default)]
-pub struct Interner(std::collections::HashSet<Arc<str>>);
+pub struct Interner(std::collections::HashMap<String, SharedText>);
 
 impl Interner {
-    pub fn get(&mut self, text: &str) -> Arc<str> {
+    pub fn get(&mut self, text: &str) -> SharedText {
         if let Some(shared) = self.0.get(text) {
             return shared.clone();
         }
-        let shared: Arc<str> = Arc::from(text);
-        self.0.insert(shared.clone());
+        let shared = Arc::new(text.to_string());
+        self.0.insert(text.to_string(), shared.clone());
         shared
     }
 }
@@ -272,15 +276,15 @@ pub(crate) fn sample(id: &str, region: &str) -> Finding {
     Finding {
         id: id.into(),
         unusual_arn: None,
-        account_id: "111122223333".into(),
-        region: region.into(),
-        detector_id: "d1".into(),
-        finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
+        account_id: Arc::new("111122223333".into()),
+        region: Arc::new(region.into()),
+        detector_id: Arc::new("d1".into()),
+        finding_type: Arc::new("Recon:EC2/PortProbeUnprotectedPort".into()),
         title: "".into(),
         description: "".into(),
         severity_score: 5.0,
         resource: FindingResource {
-            kind: "Instance".into(),
+            kind: Arc::new("Instance".into()),
             id: "i-1".into(),
             details: FindingDetails::default(),
         },

@@ -219,7 +219,7 @@ fn findings_cover_every_severity_band_and_only_enabled_regions() {
         assert!(age_days(f.first_seen) <= 30);
         assert!(!f.title.contains('{') && !f.description.contains('{'));
     }
-    let regions: HashSet<&str> = findings.iter().map(|f| &*f.region).collect();
+    let regions: HashSet<&str> = findings.iter().map(|f| f.region.as_str()).collect();
     assert_eq!(regions, HashSet::from(["us-east-1", "eu-west-1"]));
 }
 
