@@ -303,7 +303,7 @@ fn updated_batch(app: &App, region: &str) -> (SourceId, SourceData) {
         .data
         .findings
         .iter()
-        .filter(|f| &*f.region == region)
+        .filter(|f| *f.region == region)
         .step_by(7)
         .take(app.data.findings.len() / 100)
         .map(|f| {
