@@ -402,6 +402,25 @@ fn search_text(pane: &dyn Pane, data: &Data, row: usize) -> Box<str> {
 }
 
 fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<usize>, column: usize, descending: bool) {
+    // Every table's default order is numeric: such keys sort as 16-byte pairs instead of
+    // 32-byte enums, which at 100,000 rows keeps a sort's scratch space under 3 MB.
+    let numeric: Option<Vec<((i64, i64), usize)>> = rows
+        .iter()
+        .map(|&row| match pane.sort_key(data, row, column) {
+            SortKey::Num(n) => Some(((n, 0), row)),
+            SortKey::Pair(a, b) => Some(((a, b), row)),
+            SortKey::Text(_) => None,
+        })
+        .collect();
+    if let Some(mut keyed) = numeric {
+        keyed.sort_unstable_by(|(a, ra), (b, rb)| {
+            let order = if descending { b.cmp(a) } else { a.cmp(b) };
+            order.then(ra.cmp(rb))
+        });
+        rows.clear();
+        rows.extend(keyed.into_iter().map(|(_, row)| row));
+        return;
+    }
     let mut keyed: Vec<(SortKey, usize)> = rows
         .iter()
         .map(|&row| (pane.sort_key(data, row, column), row))
