@@ -346,14 +346,14 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
     assert!(upserts.iter().all(|f| !f.archived && *f.id != *archived[0]));
     let high = upserts
         .iter()
-        .find(|f| &*f.resource.id == "i-0000")
+        .find(|f| f.text.resource_id() == "i-0000")
         .unwrap();
     assert_eq!(high.severity_score, 8.5);
     assert_eq!(&*high.finding_type, "Recon:EC2/PortProbeUnprotectedPort");
     assert_eq!(&*high.resource.kind, "Instance");
     assert_eq!(&*high.region, "us-east-1");
     assert_eq!(&*high.account_id, ACCOUNT);
-    assert!(high.title.contains("i-0000"));
+    assert!(high.text.title().contains("i-0000"));
     let labels: Vec<&str> = high.resource.details.iter().map(|(l, _)| l).collect();
     assert!(labels.contains(&"Action"), "action details: {labels:?}");
     assert!(labels.contains(&"Remote IP"), "action details: {labels:?}");

@@ -17,7 +17,8 @@
 use super::capture::CaptureBody;
 use super::errors::{Call, classify};
 use crate::domain::{
-    DetectorStatus, Finding, FindingDetails, FindingResource, Interner, SourceId, SourceKind,
+    DetectorStatus, Finding, FindingDetails, FindingResource, FindingText, Interner, SourceId,
+    SourceKind,
 };
 use crate::sources::{Source, SourceData, SourceError};
 use async_trait::async_trait;
@@ -306,6 +307,7 @@ pub fn finding(
     let first_seen = time(service.and_then(|s| s.event_first_seen()))
         .or_else(|| time(f.created_at()))
         .unwrap_or(last_seen);
+    let (mut resource, resource_id) = resource(f.resource(), interner);
     let mut finding = Finding {
         id: text(f.id()).into(),
         unusual_arn: None,
@@ -316,11 +318,13 @@ pub fn finding(
         ),
         detector_id: interner.get(service.and_then(|s| s.detector_id()).unwrap_or(detector_id)),
         finding_type: interner.get(f.r#type().unwrap_or_default()),
-        title: text(f.title()).into(),
-        description: text(f.description()).into(),
+        text: FindingText::new(
+            f.title().unwrap_or_default(),
+            f.description().unwrap_or_default(),
+            &resource_id,
+        ),
         severity_score: f.severity().unwrap_or_default(),
         resource: {
-            let mut resource = resource(f.resource(), interner);
             action_details(service.and_then(|s| s.action()), &mut resource.details);
             resource
         },
@@ -409,7 +413,7 @@ fn action_details(action: Option<&aws_sdk_guardduty::types::Action>, details: &m
 fn resource(
     resource: Option<&aws_sdk_guardduty::types::Resource>,
     interner: &mut Interner,
-) -> FindingResource {
+) -> (FindingResource, String) {
     let kind = interner.get(resource.and_then(|r| r.resource_type()).unwrap_or_default());
     let mut details = FindingDetails::default();
     let mut push = |label: &str, value: Option<&str>| {
@@ -418,11 +422,7 @@ fn resource(
         }
     };
     let Some(resource) = resource else {
-        return FindingResource {
-            kind,
-            id: "".into(),
-            details,
-        };
+        return (FindingResource { kind, details }, String::new());
     };
     let mut id = None;
     if let Some(instance) = resource.instance_details() {
@@ -454,9 +454,5 @@ fn resource(
         id = id.or_else(|| cluster.name().map(str::to_string));
         push("Cluster", cluster.name());
     }
-    FindingResource {
-        kind,
-        id: id.unwrap_or_default().into(),
-        details,
-    }
+    (FindingResource { kind, details }, id.unwrap_or_default())
 }

@@ -16,7 +16,9 @@ pub use baseline::{
 pub use check::{CheckResult, CheckStatus};
 #[cfg(test)]
 pub(crate) use finding::sample as sample_finding;
-pub use finding::{DetectorStatus, Finding, FindingDetails, FindingResource, Interner, SharedText};
+pub use finding::{
+    DetectorStatus, Finding, FindingDetails, FindingResource, FindingText, Interner, SharedText,
+};
 pub use identity::{
     AccessKey, AccessKeyStatus, CallerIdentity, IamRole, IamUser, IdentityInventory, MfaDevice,
     PasswordCredential, PasswordPolicy, RootAccount,

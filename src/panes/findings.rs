@@ -69,9 +69,9 @@ impl Pane for FindingsPane {
             for part in [
                 f.severity().label(),
                 &f.finding_type,
-                &f.title,
+                f.text.title(),
                 &f.resource.kind,
-                &f.resource.id,
+                f.text.resource_id(),
                 &f.region,
             ] {
                 out.push_str(part);
@@ -89,7 +89,7 @@ impl Pane for FindingsPane {
         match column {
             0 | 1 => SortKey::Pair(score, f.last_seen.timestamp()),
             2 => SortKey::text(&f.finding_type),
-            3 => SortKey::text(&f.resource.id),
+            3 => SortKey::text(f.text.resource_id()),
             4 => SortKey::text(&f.region),
             5 => SortKey::Num(f.count as i64),
             _ => SortKey::time(Some(f.last_seen)),
@@ -107,7 +107,7 @@ impl Pane for FindingsPane {
                 Tone::Severity(f.severity()),
             ),
             Cell::plain(&*f.finding_type),
-            Cell::plain(format!("{} {}", f.resource.kind, f.resource.id)),
+            Cell::plain(format!("{} {}", f.resource.kind, f.text.resource_id())),
             Cell::dim(&*f.region),
             Cell::plain(f.count.to_string()),
             Cell::dim(age(now, f.last_seen)),
@@ -146,7 +146,7 @@ impl Pane for FindingsPane {
 
 pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
     let mut lines = vec![
-        DetailLine::Section(f.title.to_string()),
+        DetailLine::Section(f.text.title().to_string()),
         DetailLine::Field(
             "Severity".into(),
             format!("{} ({:.1})", f.severity().label(), f.severity_score),
@@ -172,11 +172,11 @@ pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
         DetailLine::field("ARN", f.arn().into_owned()),
         DetailLine::Blank,
         DetailLine::Section("Description".into()),
-        DetailLine::Text(f.description.to_string()),
+        DetailLine::Text(f.text.description().to_string()),
         DetailLine::Blank,
         DetailLine::Section("Resource".into()),
         DetailLine::field("Type", f.resource.kind.to_string()),
-        DetailLine::field("ID", f.resource.id.to_string()),
+        DetailLine::field("ID", f.text.resource_id().to_string()),
     ];
     for (label, value) in f.resource.details.iter() {
         lines.push(DetailLine::Field(
@@ -223,6 +223,6 @@ pub fn finding_target(f: &Finding) -> Target {
         id: f.id.to_string(),
         finding_type: f.finding_type.to_string(),
         resource_kind: f.resource.kind.to_string(),
-        resource_id: f.resource.id.to_string(),
+        resource_id: f.text.resource_id().to_string(),
     }
 }

@@ -44,7 +44,7 @@ impl Origin<'_> {
     fn title(&self) -> Cow<'_, str> {
         match self {
             Origin::Alarm(a) => Cow::Owned(format!("{} in ALARM", a.name)),
-            Origin::Finding(f) => Cow::Borrowed(&f.title),
+            Origin::Finding(f) => Cow::Borrowed(f.text.title()),
             Origin::Check(c) => Cow::Borrowed(c.title),
         }
     }
@@ -55,7 +55,9 @@ impl Origin<'_> {
                 Some(m) => Cow::Owned(format!("{} {}", m.namespace, m.metric_name)),
                 None => Cow::Borrowed("composite"),
             },
-            Origin::Finding(f) => Cow::Owned(format!("{} {}", f.resource.kind, f.resource.id)),
+            Origin::Finding(f) => {
+                Cow::Owned(format!("{} {}", f.resource.kind, f.text.resource_id()))
+            }
             Origin::Check(c) => Cow::Borrowed(&c.resource),
         }
     }

@@ -90,7 +90,8 @@ pub fn archives(finding: &Finding, offer: &Offer) -> Option<bool> {
         ActionId::ArchiveFinding if *finding.id == **id => Some(true),
         ActionId::UnarchiveFinding if *finding.id == **id => Some(false),
         ActionId::SuppressFinding
-            if *finding.finding_type == **finding_type && *finding.resource.id == **resource_id =>
+            if *finding.finding_type == **finding_type
+                && *finding.text.resource_id() == **resource_id =>
         {
             Some(true)
         }

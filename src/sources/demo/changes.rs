@@ -150,7 +150,7 @@ mod tests {
                 id: finding.id.to_string(),
                 finding_type: finding.finding_type.to_string(),
                 resource_kind: finding.resource.kind.to_string(),
-                resource_id: finding.resource.id.to_string(),
+                resource_id: finding.text.resource_id().to_string(),
             },
             now,
         );

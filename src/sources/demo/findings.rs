@@ -16,7 +16,7 @@ use super::ids::{
     DAY, STREAM_ARRIVALS, STREAM_FINDING_IDS, STREAM_FINDINGS, access_key_id, at, between, choose,
     floor_div, hex32, instance, rng_for, unit_suffix,
 };
-use crate::domain::{Finding, FindingDetails, FindingResource, IamUser, Interner};
+use crate::domain::{Finding, FindingDetails, FindingResource, FindingText, IamUser, Interner};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -289,8 +289,11 @@ fn finding(
         region: interner.get(ctx.region),
         detector_id: interner.get(ctx.detector_id),
         finding_type: interner.get(kind.name),
-        title: render(kind.title, &vars).into(),
-        description: render(kind.description, &vars).into(),
+        text: FindingText::new(
+            &render(kind.title, &vars),
+            &render(kind.description, &vars),
+            &resource_id,
+        ),
         severity_score: kind.score,
         resource: FindingResource {
             kind: interner.get(match kind.resource {
@@ -299,7 +302,6 @@ fn finding(
                 ResourceKind::S3Bucket => "S3Bucket",
                 ResourceKind::EksCluster => "EKSCluster",
             }),
-            id: resource_id.into(),
             // Exactly as long as it is: kept for the whole session.
             details: {
                 details.shrink_to_fit();

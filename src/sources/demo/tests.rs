@@ -217,7 +217,7 @@ fn findings_cover_every_severity_band_and_only_enabled_regions() {
         assert_eq!(f.arn(), arn);
         assert!(f.first_seen <= f.last_seen && f.last_seen <= anchor());
         assert!(age_days(f.first_seen) <= 30);
-        assert!(!f.title.contains('{') && !f.description.contains('{'));
+        assert!(!f.text.title().contains('{') && !f.text.description().contains('{'));
     }
     let regions: HashSet<&str> = findings.iter().map(|f| f.region.as_str()).collect();
     assert_eq!(regions, HashSet::from(["us-east-1", "eu-west-1"]));
@@ -244,7 +244,7 @@ fn access_key_findings_name_real_demo_users_and_keys() {
     for f in iam_user_findings {
         let user = f.resource.details.get("User name");
         assert!(
-            keys.contains(&(user.unwrap_or(""), &*f.resource.id)),
+            keys.contains(&(user.unwrap_or(""), f.text.resource_id())),
             "{f:?}"
         );
     }
