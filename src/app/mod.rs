@@ -7,6 +7,7 @@ mod dialog;
 mod finding_index;
 mod msg;
 mod overlay;
+mod search_text;
 mod state;
 mod table;
 mod update;

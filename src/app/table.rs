@@ -3,6 +3,7 @@
 //! as far as needed: typing narrows the rows that matched, Backspace returns to an earlier
 //! result, and a batch of changed rows is re-placed without sorting the whole table.
 
+use super::search_text::SearchTexts;
 use crate::app::Data;
 use crate::panes::{Pane, SortKey};
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
@@ -30,7 +31,7 @@ pub struct TableView {
     history: Vec<(String, Vec<usize>)>,
     /// Each row's filter text while the table is being filtered (empty otherwise), so a
     /// keystroke reads one compact list instead of every item's fields scattered in memory.
-    search: Vec<Box<str>>,
+    search: SearchTexts,
 }
 
 impl TableView {
@@ -45,16 +46,14 @@ impl TableView {
             descending,
             applied_filter: String::new(),
             history: Vec::new(),
-            search: Vec::new(),
+            search: SearchTexts::default(),
         }
     }
 
     /// Gets the rows' filter text ready, as a filter is about to be typed.
     pub fn prepare_filter(&mut self, pane: &dyn Pane, data: &Data) {
         if self.search.len() != pane.len(data) {
-            self.search = (0..pane.len(data))
-                .map(|row| search_text(pane, data, row))
-                .collect();
+            self.search = SearchTexts::gather(pane, data);
         }
     }
 
@@ -72,9 +71,8 @@ impl TableView {
     /// before the change (the selected row index may name another item now).
     pub fn rebuild_selecting(&mut self, pane: &dyn Pane, data: &Data, keep: Option<String>) {
         let len = pane.len(data);
-        self.search.clear();
+        self.search = SearchTexts::default();
         let mut rows: Vec<usize> = if self.filter.is_empty() {
-            self.search = Vec::new();
             (0..len).collect()
         } else {
             self.prepare_filter(pane, data);
@@ -126,20 +124,9 @@ impl TableView {
             }
         }
         if self.filter.is_empty() {
-            self.search = Vec::new();
+            self.search = SearchTexts::default();
         } else if !self.search.is_empty() {
-            let mut search = vec![Box::<str>::default(); len];
-            for (old, text) in std::mem::take(&mut self.search).into_iter().enumerate() {
-                if let Some(slot) = map(old).and_then(|new| search.get_mut(new)) {
-                    *slot = text;
-                }
-            }
-            for &row in changed {
-                if let Some(slot) = search.get_mut(row) {
-                    *slot = search_text(pane, data, row);
-                }
-            }
-            self.search = search;
+            self.search = self.search.remapped(pane, data, map, &is_changed);
         }
         let kept: Vec<usize> = self
             .rows
@@ -310,7 +297,7 @@ fn narrows(old: &str, new: &str) -> bool {
 fn filter_rows(
     pane: &dyn Pane,
     data: &Data,
-    search: &[Box<str>],
+    search: &SearchTexts,
     rows: impl Iterator<Item = usize> + Clone,
     filter: &str,
 ) -> Vec<usize> {
@@ -393,12 +380,6 @@ fn ascii_subsequence(haystack: &[u8], needle: &[u8], ignore_case: bool) -> bool 
             None => false,
         }
     })
-}
-
-fn search_text(pane: &dyn Pane, data: &Data, row: usize) -> Box<str> {
-    let mut text = String::new();
-    pane.haystack(data, row, &mut text);
-    text.into_boxed_str()
 }
 
 fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<usize>, column: usize, descending: bool) {
