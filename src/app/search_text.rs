@@ -20,11 +20,19 @@ impl SearchTexts {
             text: String::new(),
             ends: Vec::with_capacity(len),
         };
+        // Room for all of it, estimated from the first rows, so the buffer is not copied
+        // as it grows; it lives only while the table is filtered.
+        const SAMPLE: usize = 256;
         for row in 0..len {
             pane.haystack(data, row, &mut texts.text);
             texts.ends.push(texts.text.len());
+            if row + 1 == SAMPLE && len > SAMPLE {
+                let estimate = texts.text.len() / SAMPLE * len;
+                texts
+                    .text
+                    .reserve((estimate + estimate / 8).saturating_sub(texts.text.len()));
+            }
         }
-        texts.text.shrink_to_fit();
         texts
     }
 
