@@ -18,10 +18,10 @@ pub fn init(state_dir: Option<&Path>) -> Option<tracing_appender::non_blocking::
         .open(dir.join("watchpost.log"))
         .ok()?;
     // The default queue preallocates room for 128,000 lines (4 MB); the console logs a few
-    // lines a minute, and a burst beyond this many waits for the writer instead.
+    // lines a minute. A burst beyond this many is dropped, as by default, rather than
+    // stall the console on a slow disk.
     let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .buffered_lines_limit(QUEUED_LINES)
-        .lossy(false)
         .finish(file);
     let filter =
         EnvFilter::try_from_env("WATCHPOST_LOG").unwrap_or_else(|_| EnvFilter::new("info"));

@@ -160,6 +160,16 @@ fn runtime() -> Option<Runtime> {
     }
 }
 
+/// `patterns`, and the patterns of the `[[accounts]]` rules that make an account read-only.
+fn with_read_only_rules(patterns: &[String], settings: &Settings) -> Vec<String> {
+    let rules = settings.accounts.iter().filter(|r| r.read_only);
+    patterns
+        .iter()
+        .cloned()
+        .chain(rules.map(|r| r.pattern.clone()))
+        .collect()
+}
+
 /// Large buffers (a region's findings, the tables' rows) come and go with every full
 /// poll. glibc raises its mmap threshold each time such a buffer is freed, after which the
 /// next ones land on the heap and their pages are kept when freed; a fixed 1 MiB threshold
@@ -355,30 +365,8 @@ async fn connect_to_aws(
         read_only: read_only || cli.read_only || settings.read_only,
         // `[[accounts]]` rules with read_only join the read-only patterns, so the guard is
         // on the clients from the first call.
-        read_only_accounts: settings
-            .read_only_accounts
-            .iter()
-            .cloned()
-            .chain(
-                settings
-                    .accounts
-                    .iter()
-                    .filter(|r| r.read_only)
-                    .map(|r| r.pattern.clone()),
-            )
-            .collect(),
-        read_only_profiles: settings
-            .read_only_profiles
-            .iter()
-            .cloned()
-            .chain(
-                settings
-                    .accounts
-                    .iter()
-                    .filter(|r| r.read_only)
-                    .map(|r| r.pattern.clone()),
-            )
-            .collect(),
+        read_only_accounts: with_read_only_rules(&settings.read_only_accounts, settings),
+        read_only_profiles: with_read_only_rules(&settings.read_only_profiles, settings),
     };
     let loader = aws::config_loader(&options).await;
     let signed_in = aws::sign_in(&options, loader, &mut prompt_mfa_code).await?;

@@ -160,11 +160,7 @@ async fn deactivating_a_key_in_the_console_changes_aws_and_is_journaled() {
     .unwrap();
     assert_eq!(statuses().await, ["Inactive"]);
 
-    let journal = std::fs::read_to_string(console.state_dir().join("journal.jsonl")).unwrap();
-    let records: Vec<serde_json::Value> = journal
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (journal, records) = console.journal();
     assert_eq!(records.len(), 2, "{journal}");
     assert_eq!(records[0]["phase"], "intent");
     assert_eq!(records[0]["action"], "deactivate-access-key");

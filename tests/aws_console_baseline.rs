@@ -62,11 +62,7 @@ async fn revoking_a_world_open_ssh_rule_from_the_posture_tab_changes_aws_and_is_
     .unwrap();
     assert_eq!(open().await, 0);
 
-    let journal = std::fs::read_to_string(console.state_dir().join("journal.jsonl")).unwrap();
-    let records: Vec<serde_json::Value> = journal
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (journal, records) = console.journal();
     assert_eq!(records.len(), 2, "{journal}");
     assert_eq!(records[0]["phase"], "intent");
     assert_eq!(records[0]["action"], "revoke-ingress-rule");

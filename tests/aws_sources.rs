@@ -363,6 +363,12 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
             .unwrap_or_default()
             .contains("i-0000")
     );
+    // Every ARN reads back exactly as GuardDuty sent it, built or kept.
+    for finding in &upserts {
+        let raw: serde_json::Value =
+            serde_json::from_str(finding.raw_json.as_deref().unwrap()).unwrap();
+        assert_eq!(raw["arn"].as_str(), Some(finding.arn().as_ref()), "{raw}");
+    }
 
     // Nothing new: an incremental poll brings nothing back, for one ListFindings call.
     emulator.start_recording();

@@ -280,28 +280,7 @@ fn findings_merge_in_place_and_archived_ones_leave() {
     changed.count += 10;
     let mut archived = app.data.findings[1].clone();
     archived.archived = true;
-    let region = changed.region.clone();
-    let id = demo_source(SourceKind::Findings, region.to_string());
-    let detector = app
-        .data
-        .detectors
-        .iter()
-        .find(|d| *d.region == *region)
-        .unwrap()
-        .clone();
-    let data = SourceData::Findings {
-        detector,
-        upserts: vec![changed.clone(), archived.clone()],
-        complete: false,
-    };
-    update(
-        &mut app,
-        Msg::Source(SourceEvent::Data {
-            id,
-            data,
-            at: fixed_now(),
-        }),
-    );
+    send_findings(&mut app, vec![changed.clone(), archived.clone()]);
     assert_eq!(app.data.findings.len(), count - 1);
     assert_eq!(app.data.finding(&changed.id).unwrap().count, changed.count);
     assert!(app.data.finding(&archived.id).is_none());
@@ -317,27 +296,7 @@ fn selection_follows_its_item_when_data_reorders() {
     // every row below it moves up by one.
     let mut top = app.data.findings[app.view(Tab::Findings).rows[0]].clone();
     top.severity_score = 1.0;
-    let id = demo_source(SourceKind::Findings, top.region.to_string());
-    let detector = app
-        .data
-        .detectors
-        .iter()
-        .find(|d| *d.region == *top.region)
-        .unwrap()
-        .clone();
-    let data = SourceData::Findings {
-        detector,
-        upserts: vec![top],
-        complete: false,
-    };
-    update(
-        &mut app,
-        Msg::Source(SourceEvent::Data {
-            id,
-            data,
-            at: fixed_now(),
-        }),
-    );
+    send_findings(&mut app, vec![top]);
     assert_eq!(selected_key(&app), selected);
     assert_eq!(
         app.view(Tab::Findings).selected,
@@ -576,6 +535,7 @@ fn assert_same_as_full_recomputation(app: &watchpost::app::App, when: &str) {
 }
 
 fn send_findings(app: &mut watchpost::app::App, upserts: Vec<watchpost::domain::Finding>) {
+    // Every finding of a batch is from the region of the first.
     let region = upserts[0].region.clone();
     let detector = app
         .data

@@ -108,10 +108,6 @@ impl FindingDetails {
         self.iter().find(|(l, _)| *l == label).map(|(_, v)| v)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// Drops spare room once complete: findings are kept for the whole session.
     pub fn shrink_to_fit(&mut self) {
         self.0.shrink_to_fit();

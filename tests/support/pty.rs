@@ -85,6 +85,16 @@ impl Console {
         self._dirs.path().join("state").join("watchpost")
     }
 
+    /// The journal the console wrote, as text (for messages) and as one JSON value a line.
+    pub fn journal(&self) -> (String, Vec<serde_json::Value>) {
+        let text = std::fs::read_to_string(self.state_dir().join("journal.jsonl")).unwrap();
+        let records = text
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        (text, records)
+    }
+
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }
