@@ -36,6 +36,8 @@ const CREDENTIAL_CODES: &[&str] = &[
     "UnrecognizedClientException",
     "InvalidAccessKeyId",
     "SignatureDoesNotMatch",
+    "InvalidSignatureException",
+    "AuthFailure",
     "IncompleteSignature",
     "MissingAuthenticationToken",
 ];

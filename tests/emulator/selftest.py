@@ -515,6 +515,221 @@ def cloudwatch_composite_alarms_types_and_history() -> None:
     assert client("cloudwatch", "eu-west-1").describe_alarm_history()["AlarmHistoryItems"] == []
 
 
+# ------------------------------------------------------------------ IAM enforcement
+
+
+def set_auth(count: str) -> None:
+    """POST /moto-api/reset-auth: IAM is enforced after `count` more requests ("inf": never)."""
+    req = urllib.request.Request(URL + "/moto-api/reset-auth", data=count.encode(), method="POST")
+    req.add_header("Content-Type", "text/plain")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 200
+
+
+def user_with_policy(name: str, actions: list[str] | None = None, managed: list[str] | None = None) -> dict:
+    """An IAM user allowed exactly `actions` (inline) and/or holding `managed` policy ARNs; its key."""
+    iam = client("iam")
+    iam.create_user(UserName=name)
+    if actions:
+        doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}
+        iam.put_user_policy(UserName=name, PolicyName="under-test", PolicyDocument=json.dumps(doc))
+    for arn in managed or []:
+        iam.attach_user_policy(UserName=name, PolicyArn=arn)
+    return iam.create_access_key(UserName=name)["AccessKey"]
+
+
+def client_as(service: str, key: dict, region: str = "us-east-1"):  # type: ignore[no-untyped-def]
+    c = boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=URL,
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+        config=Config(retries={"max_attempts": 1}),
+    )
+    if service == "s3control":
+        # S3 Control puts the account ID in front of the host, which does not resolve here:
+        # send it to the emulator's own host (before signing, so the signature covers it).
+        from urllib.parse import urlsplit, urlunsplit
+
+        def to_emulator(request, **_):  # type: ignore[no-untyped-def]
+            u, e = urlsplit(request.url), urlsplit(URL)
+            request.url = urlunsplit((u.scheme, e.netloc, u.path, u.query, u.fragment))
+
+        c.meta.events.register("before-sign.s3-control.*", to_emulator)
+    return c
+
+
+def expect_refused(status: int, code: str, fn, *args, **kwargs) -> ClientError:  # type: ignore[no-untyped-def]
+    e = expect_error(code, fn, *args, **kwargs)
+    got = e.response["ResponseMetadata"]["HTTPStatusCode"]
+    assert got == status, (got, e.response)
+    return e
+
+
+@test
+def iam_actions_are_named_as_the_service_authorization_reference_names_them() -> None:
+    sys.dont_write_bytecode = True  # no __pycache__ beside the sources
+    import server  # beside this file
+
+    assert server.iam_action("monitoring", "DescribeAlarms", "/") == "cloudwatch:DescribeAlarms"
+    assert server.iam_action("iam", "GetCredentialReport", "/") == "iam:GetCredentialReport"
+    assert server.iam_action("guardduty", "ListFindings", "/detector/x/findings") == "guardduty:ListFindings"
+    assert server.iam_action("s3", "GetPublicAccessBlock", "/v20180820/configuration/publicAccessBlock") == (
+        "s3:GetAccountPublicAccessBlock"
+    )
+    assert server.iam_action("s3", "PutPublicAccessBlock", "/v20180820/configuration/publicAccessBlock") == (
+        "s3:PutAccountPublicAccessBlock"
+    )
+    # End to end: cloudwatch:DescribeAlarms is what a policy must allow, not monitoring:…
+    right = user_with_policy("cw-right", ["cloudwatch:DescribeAlarms", "s3:GetAccountPublicAccessBlock"])
+    wrong = user_with_policy("cw-wrong", ["monitoring:DescribeAlarms", "s3:GetPublicAccessBlock"])
+    set_auth("0")
+    assert client_as("cloudwatch", right).describe_alarms()["MetricAlarms"] == []
+    e = expect_refused(403, "AccessDenied", client_as("cloudwatch", wrong).describe_alarms)
+    assert "cloudwatch:DescribeAlarms" in e.response["Error"]["Message"], e.response
+    # S3 Control: s3:GetAccountPublicAccessBlock lets the call through (to its real answer).
+    expect_refused(404, "NoSuchPublicAccessBlockConfiguration",
+                   client_as("s3control", right).get_public_access_block, AccountId=ACCOUNT)
+    expect_refused(403, "AccessDenied", client_as("s3control", wrong).get_public_access_block, AccountId=ACCOUNT)
+    expect_refused(403, "AccessDenied", client_as("s3control", right).put_public_access_block, AccountId=ACCOUNT,
+                   PublicAccessBlockConfiguration={"BlockPublicAcls": True})
+
+
+@test
+def guardduty_under_iam_passes_with_its_permissions_and_is_denied_without() -> None:
+    det = client("guardduty").create_detector(Enable=True)["DetectorId"]
+    ids = seed("/_watchpost/guardduty/findings", {"findings": [{"severity": 8}]})["findingIds"]
+    reader = user_with_policy("gd-reader", [
+        "guardduty:ListDetectors", "guardduty:GetDetector", "guardduty:ListFindings",
+        "guardduty:GetFindings", "guardduty:ListFilters",
+    ])
+    nobody = user_with_policy("gd-nobody", ["iam:GetUser"])
+    set_auth("0")
+    gd = client_as("guardduty", reader)
+    # GET routes (no body: the signature covers the empty payload) and POST routes alike.
+    assert gd.list_detectors()["DetectorIds"] == [det]
+    assert gd.get_detector(DetectorId=det)["Status"] == "ENABLED"
+    assert gd.list_filters(DetectorId=det, MaxResults=5)["FilterNames"] == []
+    assert gd.list_findings(DetectorId=det, FindingCriteria=crit(severity={"Gte": 7}))["FindingIds"] == ids
+    assert gd.get_findings(DetectorId=det, FindingIds=ids)["Findings"][0]["Id"] == ids[0]
+    e = expect_refused(403, "AccessDeniedException", client_as("guardduty", nobody).list_detectors)
+    headers = e.response["ResponseMetadata"]["HTTPHeaders"]
+    assert headers.get("x-amzn-errortype") == "AccessDeniedException", headers
+    assert headers.get("content-type") == "application/json", headers
+    assert e.response["Error"]["Message"] == (
+        f"User: arn:aws:iam::{ACCOUNT}:user/gd-nobody is not authorized to perform: guardduty:ListDetectors "
+        "because no identity-based policy allows the guardduty:ListDetectors action"
+    ), e.response
+    # Unknown credentials: GuardDuty's own error for them.
+    stranger = {"AccessKeyId": "AKIAEXAMPLEUNKNOWN00", "SecretAccessKey": "x"}
+    expect_refused(403, "UnrecognizedClientException", client_as("guardduty", stranger).list_detectors)
+
+
+@test
+def extension_routes_are_denied_without_their_permission() -> None:
+    gd0 = client("guardduty")
+    det = gd0.create_detector(Enable=True)["DetectorId"]
+    ids = seed("/_watchpost/guardduty/findings", {"findings": [{}]})["findingIds"]
+    nobody = user_with_policy("ext-nobody", ["iam:GetUser"])
+    history = user_with_policy("ext-history", ["cloudwatch:DescribeAlarmHistory"])
+    set_auth("0")
+    gd = client_as("guardduty", nobody)
+    calls = {
+        "ListFindings": lambda: gd.list_findings(DetectorId=det),
+        "GetFindings": lambda: gd.get_findings(DetectorId=det, FindingIds=ids),
+        "ArchiveFindings": lambda: gd.archive_findings(DetectorId=det, FindingIds=ids),
+        "UnarchiveFindings": lambda: gd.unarchive_findings(DetectorId=det, FindingIds=ids),
+        "UpdateFindingsFeedback": lambda: gd.update_findings_feedback(DetectorId=det, FindingIds=ids, Feedback="USEFUL"),
+        "GetFindingsStatistics": lambda: gd.get_findings_statistics(DetectorId=det, FindingStatisticTypes=["COUNT_BY_SEVERITY"]),
+        "ListFilters": lambda: gd.list_filters(DetectorId=det),
+    }
+    for operation, call in calls.items():
+        e = expect_refused(403, "AccessDeniedException", call)
+        assert f"guardduty:{operation} " in e.response["Error"]["Message"], e.response
+    cw = client_as("cloudwatch", nobody)
+    iam = client_as("iam", nobody)
+    query_calls = {
+        "cloudwatch:PutCompositeAlarm": lambda: cw.put_composite_alarm(AlarmName="c", AlarmRule="TRUE"),
+        "cloudwatch:DescribeAlarmHistory": lambda: cw.describe_alarm_history(),
+        "cloudwatch:DescribeAlarms": lambda: cw.describe_alarms(AlarmTypes=["CompositeAlarm"]),
+        "iam:GenerateCredentialReport": lambda: iam.generate_credential_report(),
+        "iam:GetCredentialReport": lambda: iam.get_credential_report(),
+    }
+    for action, call in query_calls.items():
+        e = expect_refused(403, "AccessDenied", call)
+        assert e.response["Error"]["Type"] == "Sender", e.response
+        assert f"perform: {action} " in e.response["Error"]["Message"], e.response
+    # Granted, the same route answers.
+    assert client_as("cloudwatch", history).describe_alarm_history()["AlarmHistoryItems"] == []
+    # Nothing changed: the denied archive did not archive.
+    set_auth("inf")
+    assert gd0.get_findings(DetectorId=det, FindingIds=ids)["Findings"][0]["Service"]["Archived"] is False
+
+
+@test
+def denials_answer_in_each_protocols_format() -> None:
+    nobody = user_with_policy("fmt-nobody", ["iam:GetUser"])
+    set_auth("0")
+    e = expect_refused(403, "UnauthorizedOperation", client_as("ec2", nobody).describe_flow_logs)
+    assert e.response["Error"]["Message"].startswith("You are not authorized to perform this operation. User: "), e.response
+    assert "ec2:DescribeFlowLogs" in e.response["Error"]["Message"]
+    for service, call, action in [
+        ("cloudtrail", "describe_trails", "cloudtrail:DescribeTrails"),
+        ("logs", "describe_metric_filters", "logs:DescribeMetricFilters"),
+        ("config", "describe_configuration_recorders", "config:DescribeConfigurationRecorders"),
+    ]:
+        e = expect_refused(400, "AccessDeniedException", getattr(client_as(service, nobody), call))
+        assert f"perform: {action} " in e.response["Error"]["Message"], e.response
+    e = expect_refused(403, "AccessDenied", client_as("iam", nobody).list_users)
+    assert "iam:ListUsers" in e.response["Error"]["Message"]
+    # The right key with the wrong secret: each protocol's signature error.
+    forged = {"AccessKeyId": nobody["AccessKeyId"], "SecretAccessKey": "not-the-secret"}
+    expect_refused(403, "InvalidSignatureException", client_as("guardduty", forged).list_detectors)
+    expect_refused(400, "InvalidSignatureException", client_as("cloudtrail", forged).describe_trails)
+    expect_refused(403, "SignatureDoesNotMatch", client_as("iam", forged).list_users)
+    expect_refused(401, "AuthFailure", client_as("ec2", forged).describe_vpcs)
+    # sts:GetCallerIdentity needs no permission.
+    assert client_as("sts", nobody).get_caller_identity()["Arn"].endswith(":user/fmt-nobody")
+    # An explicit Deny says so.
+    set_auth("inf")
+    client("iam").put_user_policy(UserName="fmt-nobody", PolicyName="deny", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:getuser", "Resource": "*"}]}))
+    set_auth("0")
+    e = expect_refused(403, "AccessDenied", client_as("iam", nobody).get_user)
+    assert e.response["Error"]["Message"].endswith("with an explicit deny in an identity-based policy"), e.response
+
+
+@test
+def reset_ends_enforcement_and_seeding_routes_stay_open() -> None:
+    client("guardduty").create_detector(Enable=True)
+    set_auth("0")
+    expect_refused(403, "InvalidClientTokenId", client("iam").list_users)  # dummy keys are unknown
+    seed("/_watchpost/guardduty/findings", {"findings": [{}]})  # unsigned, still served
+    seed("/_watchpost/iam/root", {"mfaActive": True})
+    reset()
+    assert client("iam").list_users()["Users"] == []
+
+
+@test
+def aws_managed_policies_load_on_demand() -> None:
+    iam = client("iam")
+    # Not loaded by default: every reset stays fast and the account lists none.
+    assert iam.get_account_authorization_details(Filter=["AWSManagedPolicy"])["Policies"] == []
+    arns = seed("/_watchpost/iam/aws-managed-policies", {"names": ["SecurityAudit"]})["policyArns"]
+    assert arns == ["arn:aws:iam::aws:policy/SecurityAudit"]
+    det = client("guardduty").create_detector(Enable=True)["DetectorId"]
+    auditor = user_with_policy("auditor", managed=arns)
+    set_auth("0")
+    assert client_as("guardduty", auditor).list_detectors()["DetectorIds"] == [det]
+    client_as("cloudwatch", auditor).describe_alarms()
+    client_as("iam", auditor).generate_credential_report()
+    expect_refused(403, "AccessDeniedException", client_as("guardduty", auditor).archive_findings,
+                   DetectorId=det, FindingIds=["x"])
+    status, raw = http("POST", "/_watchpost/iam/aws-managed-policies", {"names": ["NoSuchPolicy"]})
+    assert status == 400 and b"NoSuchPolicy" in raw, (status, raw)
+
+
 # ------------------------------------------------------------------ recorder
 
 

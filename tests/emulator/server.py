@@ -17,8 +17,13 @@ them and `x-moto-account-id` / region isolation apply):
   through moto's own serializer).
 * IAM: a credential report shaped like AWS's (a `<root_account>` row, N/A for
   never-used keys, password_last_changed tracked).
+* IAM enforcement (INITIAL_NO_AUTH_ACTION_COUNT, POST /moto-api/reset-auth) that
+  names actions with the Service Authorization Reference's prefixes (cloudwatch:, not
+  monitoring:; S3 Control's s3:GetAccountPublicAccessBlock), checks REST signatures over
+  the bytes sent, and answers a denial as the service's protocol does.
 * Private test-only routes under /_watchpost/ (never an AWS path) to seed
-  GuardDuty findings, move IAM dates into the past and set root-account facts.
+  GuardDuty findings, move IAM dates into the past, set root-account facts and load
+  AWS managed policies.
 
 See README.md beside this file.
 """
@@ -28,6 +33,7 @@ from __future__ import annotations
 import argparse
 import base64
 import copy
+import io
 import json
 import os
 import shutil
@@ -1248,11 +1254,297 @@ def install_iam() -> None:
 
 
 # --------------------------------------------------------------------------
+# IAM enforcement (INITIAL_NO_AUTH_ACTION_COUNT / POST /moto-api/reset-auth)
+# --------------------------------------------------------------------------
+
+# moto names the IAM action after the SigV4 signing name of the credential scope. Where that
+# name is not the service's prefix in AWS's Service Authorization Reference, use the prefix.
+SIGNING_NAME_TO_IAM_PREFIX: dict[str, str] = {
+    "monitoring": "cloudwatch",
+    "iotdata": "iot",
+    "IoTSecuredTunneling": "iot",
+    "iot-jobs-data": "iotjobsdata",
+    "tagging": "tag",
+}
+
+# S3 Control signs as `s3`; its IAM actions are `s3:` actions, a few under another name.
+S3CONTROL_ACTIONS: dict[str, str] = {
+    "GetPublicAccessBlock": "GetAccountPublicAccessBlock",
+    "PutPublicAccessBlock": "PutAccountPublicAccessBlock",
+    "DeletePublicAccessBlock": "PutAccountPublicAccessBlock",
+}
+
+# The raw body of the request this thread is serving (see WatchpostMiddleware): SigV4 signs
+# the bytes sent, which moto no longer has once werkzeug parsed a form.
+CURRENT = threading.local()
+
+# The enforcement setting the server started with; `POST /moto-api/reset` goes back to it.
+START_NO_AUTH_COUNT: float = float("inf")
+
+
+def iam_action(signing_name: str, operation: str, path: str) -> str:
+    """The IAM action (`prefix:Operation`) a request signed for `signing_name` needs."""
+    if signing_name == "s3" and path.startswith("/v20180820/"):
+        return f"s3:{S3CONTROL_ACTIONS.get(operation, operation)}"
+    return f"{SIGNING_NAME_TO_IAM_PREFIX.get(signing_name, signing_name)}:{operation}"
+
+
+class Denied(Exception):
+    """An IAM denial, answered in the wire format of the service's protocol."""
+
+    def __init__(self, user_arn: str, action: str, explicit: bool) -> None:
+        super().__init__(action)
+        self.user_arn = user_arn
+        self.action = action
+        self.explicit = explicit
+
+    def message(self) -> str:
+        why = (
+            "with an explicit deny in an identity-based policy"
+            if self.explicit
+            else f"because no identity-based policy allows the {self.action} action"
+        )
+        return f"User: {self.user_arn} is not authorized to perform: {self.action} {why}"
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# What AWS answers, per protocol, when a call is denied or its credentials are refused:
+# kind -> protocol -> (HTTP status, error code, fixed message or None for the caller's).
+AUTH_ERRORS: dict[str, dict[str, tuple[int, str, str | None]]] = {
+    "denied": {
+        "query": (403, "AccessDenied", None),
+        "ec2": (403, "UnauthorizedOperation", "You are not authorized to perform this operation. {}"),
+        "json": (400, "AccessDeniedException", None),
+        "rest-json": (403, "AccessDeniedException", None),
+        "rest-xml": (403, "AccessDenied", "Access Denied"),
+    },
+    "unknown-key": {
+        "query": (403, "InvalidClientTokenId", "The security token included in the request is invalid."),
+        "ec2": (401, "AuthFailure", "AWS was not able to validate the provided access credentials"),
+        "json": (400, "UnrecognizedClientException", "The security token included in the request is invalid."),
+        "rest-json": (403, "UnrecognizedClientException", "The security token included in the request is invalid."),
+        "rest-xml": (403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."),
+    },
+    "bad-signature": {
+        "query": (403, "SignatureDoesNotMatch", None),
+        "ec2": (401, "AuthFailure", "AWS was not able to validate the provided access credentials"),
+        "json": (400, "InvalidSignatureException", None),
+        "rest-json": (403, "InvalidSignatureException", None),
+        "rest-xml": (403, "SignatureDoesNotMatch", None),
+    },
+}
+SIGNATURE_MESSAGE = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+)
+
+
+def auth_error_response(
+    kind: str, protocol: str, namespace: str | None, json_version: str, message: str
+) -> tuple[int, dict[str, str], str]:
+    """(status, headers, body) of AWS's answer to a refused call in `protocol`'s format."""
+    protocol = {"query-json": "json"}.get(protocol, protocol)
+    table = AUTH_ERRORS[kind]
+    status, code, fixed = table.get(protocol, table["query"])
+    if fixed is not None:
+        message = fixed.format(message)
+    request_id = str(uuid.uuid4())
+    if protocol == "rest-json":
+        # e.g. GuardDuty: {"message", "__type"} (its API reference's error shape).
+        body = json.dumps({"message": message, "__type": code})
+        return status, {"Content-Type": "application/json", "x-amzn-ErrorType": code, "x-amzn-RequestId": request_id}, body
+    if protocol == "json":
+        # CloudTrail, CloudWatch Logs, AWS Config.
+        body = json.dumps({"__type": code, "Message": message})
+        return status, {"Content-Type": f"application/x-amz-json-{json_version}", "x-amzn-ErrorType": code, "x-amzn-RequestId": request_id}, body
+    if protocol == "ec2":
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>{code}</Code>'
+            f"<Message>{_xml_escape(message)}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>"
+        )
+        return status, {"Content-Type": "text/xml;charset=UTF-8"}, body
+    if protocol == "rest-xml":
+        # S3 Control: S3's terse messages, in the wrapped error document S3 Control uses.
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Code>{code}</Code>'
+            f"<Message>{_xml_escape(message)}</Message></Error><RequestId>{request_id}</RequestId>"
+            f"<HostId>{base64.b64encode(uuid.uuid4().bytes).decode()}</HostId></ErrorResponse>"
+        )
+        return status, {"Content-Type": "application/xml", "x-amz-request-id": request_id}, body
+    # Query protocol (IAM, CloudWatch, STS, ...).
+    xmlns = f' xmlns="{namespace}"' if namespace else ""
+    body = (
+        f"<ErrorResponse{xmlns}><Error><Type>Sender</Type><Code>{code}</Code>"
+        f"<Message>{_xml_escape(message)}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+    )
+    return status, {"Content-Type": "text/xml"}, body
+
+
+def install_auth() -> None:
+    global START_NO_AUTH_COUNT
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.core.exceptions import AuthFailureError, InvalidClientTokenIdError, SignatureDoesNotMatchError
+    from moto.iam.access_control import IAMPolicy, IAMPolicyStatement, IAMRequest, IAMRequestBase, PermissionResult
+    from moto.moto_api._internal.models import MotoAPIBackend
+    from werkzeug.exceptions import HTTPException
+
+    START_NO_AUTH_COUNT = settings.INITIAL_NO_AUTH_ACTION_COUNT
+
+    # A reset also ends IAM enforcement (back to the start-up setting), so a test that turned
+    # it on and failed halfway leaves nothing behind for the next one.
+    orig_reset = MotoAPIBackend.reset
+
+    def reset(self: Any) -> None:
+        orig_reset(self)
+        settings.INITIAL_NO_AUTH_ACTION_COUNT = START_NO_AUTH_COUNT
+        ActionAuthenticatorMixin.request_count = 0
+
+    MotoAPIBackend.reset = reset  # type: ignore[method-assign]
+
+    # The IAM action: the Service Authorization Reference's prefix, not the signing name.
+    orig_init = IAMRequestBase.__init__
+
+    def init(self: Any, account_id: str, method: str, path: str, data: Any, body: Any, headers: Any, action: Any) -> None:
+        orig_init(self, account_id, method, path, data, body, headers, action)
+        operation = action[0] if isinstance(action, list) else action
+        self._action = iam_action(self._service, str(operation), path)
+
+    IAMRequestBase.__init__ = init  # type: ignore[method-assign]
+
+    # The signature: over the bytes that were sent. moto signs its parsed form or query
+    # parameters (and, for a GET without either, the headers) when the body is empty, which
+    # breaks every REST GET (GuardDuty ListDetectors, GetDetector, ListFilters).
+    orig_create = IAMRequestBase._create_aws_request
+
+    def create_aws_request(self: Any) -> Any:
+        request = orig_create(self)
+        raw = getattr(CURRENT, "raw_body", None)
+        if raw is not None:
+            request.data = raw
+        return request
+
+    IAMRequestBase._create_aws_request = create_aws_request  # type: ignore[method-assign]
+
+    # Action names are case-insensitive in IAM policies; resources are not.
+    orig_matches = IAMPolicyStatement._check_element_matches
+
+    def check_element_matches(self: Any, element: Any, value: str) -> bool:
+        if element in ("Action", "NotAction"):
+            patterns = self._statement[element]
+            patterns = patterns if isinstance(patterns, list) else [patterns]
+            return any(self._match(p.lower(), value.lower()) for p in patterns)
+        return orig_matches(self, element, value)
+
+    IAMPolicyStatement._check_element_matches = check_element_matches  # type: ignore[method-assign]
+
+    # Denials: remember whether a Deny statement matched, and answer per protocol.
+    def check_action_permitted(self: Any, resource: str) -> None:
+        if self._action == "sts:GetCallerIdentity":  # always allowed, as on AWS
+            return
+        permitted = False
+        for policy in self._access_key.collect_policies():
+            result = IAMPolicy(policy).is_action_permitted(self._action, resource)
+            if result == PermissionResult.DENIED:
+                raise Denied(self._access_key.arn, self._action, explicit=True)
+            if result == PermissionResult.PERMITTED:
+                permitted = True
+        if self._is_assuming_role_operation(resource):
+            permitted = permitted and self._check_role_trust_relationship(resource)
+        if not permitted:
+            raise Denied(self._access_key.arn, self._action, explicit=False)
+
+    IAMRequest.check_action_permitted = check_action_permitted  # type: ignore[method-assign]
+
+    class RefusedHTTP(HTTPException):
+        def __init__(self, status: int, body: str) -> None:
+            super().__init__(description=body)
+            self.code = status
+
+    orig_authorize = ActionAuthenticatorMixin._authenticate_and_authorize_normal_action
+
+    def authorize(self: Any, resource: str = "*") -> None:
+        try:
+            orig_authorize(self, resource)
+        except Denied as denied:
+            refuse(self, "denied", denied.message())
+        except (InvalidClientTokenIdError, AuthFailureError) as e:
+            refuse(self, "unknown-key", e.message)
+        except SignatureDoesNotMatchError:
+            refuse(self, "bad-signature", SIGNATURE_MESSAGE)
+
+    def refuse(self: Any, kind: str, message: str) -> None:
+        protocol, namespace, json_version = "query", None, "1.1"
+        try:
+            from moto.core.responses import get_service_model
+
+            model = get_service_model(self.boto3_service_name)
+            protocol = self.determine_response_protocol(model)
+            namespace = model.metadata.get("xmlNamespace")
+            json_version = model.metadata.get("jsonVersion") or "1.1"
+        except Exception:  # noqa: BLE001 - a service without a model answers as Query
+            pass
+        status, headers, body = auth_error_response(kind, protocol, namespace, json_version, message)
+        # moto's call_action answers an HTTPException with its description and code, and the
+        # handler's response_headers.
+        self.response_headers.update(headers)
+        raise RefusedHTTP(status, body) from None
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = authorize  # type: ignore[method-assign]
+
+    # AWS managed policies on demand: MOTO_IAM_LOAD_MANAGED_POLICIES=true builds all ~1,600
+    # of them in every account's IAM backend after each reset (slow, and they then show in
+    # GetAccountAuthorizationDetails); this loads only the ones a test names.
+    def aws_managed_policies(body: dict[str, Any]) -> dict[str, Any]:
+        from moto.iam.aws_managed_policies import aws_managed_policies_data
+        from moto.iam.models import AWSManagedPolicy, iam_backends
+
+        account = str(body.get("accountId") or "123456789012")
+        names = body.get("names") or []
+        if not isinstance(names, list) or not names:
+            raise ValueError("names: a list of AWS managed policy names, e.g. [\"SecurityAudit\"]")
+        data = json.loads(aws_managed_policies_data)
+        backend = iam_backends[account]["aws"]
+        arns = []
+        with LOCK:
+            for name in names:
+                if name not in data:
+                    raise ValueError(f"no AWS managed policy named {name}")
+                policy = AWSManagedPolicy.from_data(name, account, backend.region_name, data[name])
+                if policy.arn not in backend.managed_policies:
+                    backend.aws_managed_policies.append(policy)
+                    backend.managed_policies[policy.arn] = policy
+                arns.append(policy.arn)
+        return {"accountId": account, "policyArns": arns}
+
+    PRIVATE_ROUTES["/_watchpost/iam/aws-managed-policies"] = aws_managed_policies
+
+
+# --------------------------------------------------------------------------
 # private routes + server
 # --------------------------------------------------------------------------
 
 PRIVATE_ROUTES: dict[str, Any] = {}
 PRIVATE_PREFIX = "/_watchpost/"
+
+
+def capture_body(environ: dict[str, Any]) -> bytes:
+    """Reads the request body once and puts it back for moto; returns the bytes sent."""
+    stream = environ.get("wsgi.input")
+    length = environ.get("CONTENT_LENGTH")
+    if stream is None:
+        raw = b""
+    elif length:
+        raw = stream.read(int(length))
+    elif environ.get("wsgi.input_terminated"):
+        raw = stream.read()
+    else:
+        raw = b""
+    environ["wsgi.input"] = io.BytesIO(raw)
+    return raw
 
 
 class WatchpostMiddleware:
@@ -1264,6 +1556,7 @@ class WatchpostMiddleware:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
         if not path.startswith(PRIVATE_PREFIX):
+            CURRENT.raw_body = capture_body(environ)
             return self.app(environ, start_response)
         status, payload = "200 OK", {}
         try:
@@ -1293,6 +1586,7 @@ def install_all() -> None:
     install_guardduty()
     install_cloudwatch()
     install_iam()
+    install_auth()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -235,3 +235,199 @@ pub async fn user_with_key(iam: &aws_sdk_iam::Client, name: &str) {
         .await
         .unwrap_or_else(|e| panic!("CreateAccessKey {name}: {e}"));
 }
+
+/// IAM enforcement in the emulator, on while this guard lives: every request then needs the
+/// credentials of an IAM user or role whose policies allow it (dummy keys are refused).
+/// Dropping the guard, or the next [`Emulator::lock`] (a reset), turns it off again.
+pub struct IamEnforced<'a> {
+    emulator: &'a Emulator,
+}
+
+impl Drop for IamEnforced<'_> {
+    fn drop(&mut self) {
+        // Never panics (it may run while a failed test unwinds); a reset turns it off anyway.
+        let _ = self.emulator.try_post_text("/moto-api/reset-auth", "inf");
+    }
+}
+
+impl Emulator {
+    /// Turns IAM enforcement on from the next request (`POST /moto-api/reset-auth` with 0).
+    /// Seed first: the seeding clients' dummy keys are refused from then on.
+    pub fn enforce_iam(&self) -> IamEnforced<'_> {
+        self.try_post_text("/moto-api/reset-auth", "0")
+            .unwrap_or_else(|e| panic!("reset-auth: {e}"));
+        IamEnforced { emulator: self }
+    }
+
+    /// POSTs a `text/plain` body; returns the answer's text.
+    pub fn try_post_text(&self, path: &str, body: &str) -> Result<String, String> {
+        let url = format!("{}{path}", self.url);
+        let mut response = ureq::post(&url)
+            .content_type("text/plain")
+            .send(body)
+            .map_err(|e| format!("POST {url}: {e}"))?;
+        Ok(response.body_mut().read_to_string().unwrap_or_default())
+    }
+
+    /// Makes these AWS managed policies (e.g. `SecurityAudit`) exist in the default account,
+    /// loaded on demand from moto's copy of them; returns their ARNs.
+    pub fn aws_managed_policies(&self, names: &[&str]) -> Vec<String> {
+        let answer = self.post(
+            "/_watchpost/iam/aws-managed-policies",
+            &serde_json::json!({ "accountId": ACCOUNT, "names": names }),
+        );
+        answer["policyArns"]
+            .as_array()
+            .unwrap_or_else(|| panic!("loading {names:?} failed: {answer}"))
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+}
+
+/// An IAM user allowed by `policy` (an inline policy document, when given) and the managed
+/// policies `managed`; returns its access key as SDK credentials.
+pub async fn user_with_policy(
+    iam: &aws_sdk_iam::Client,
+    name: &str,
+    policy: Option<&Value>,
+    managed: &[String],
+) -> Credentials {
+    iam.create_user()
+        .user_name(name)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("CreateUser {name}: {e}"));
+    if let Some(policy) = policy {
+        iam.put_user_policy()
+            .user_name(name)
+            .policy_name("under-test")
+            .policy_document(policy.to_string())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("PutUserPolicy {name}: {e}"));
+    }
+    for arn in managed {
+        iam.attach_user_policy()
+            .user_name(name)
+            .policy_arn(arn)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("AttachUserPolicy {name} {arn}: {e}"));
+    }
+    let key = iam
+        .create_access_key()
+        .user_name(name)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("CreateAccessKey {name}: {e}"));
+    let key = key
+        .access_key()
+        .unwrap_or_else(|| panic!("no key for {name}"));
+    Credentials::new(
+        key.access_key_id(),
+        key.secret_access_key(),
+        None,
+        None,
+        "watchpost-tests",
+    )
+}
+
+/// The operation a recorded request called: the Query `Action=`, the JSON `X-Amz-Target`,
+/// or, for the REST APIs (GuardDuty, S3 Control), the operation its method and path name in
+/// the API reference. Unknown REST requests are named by method and path.
+pub fn recorded_operation(request: &Value) -> String {
+    let body = request_body(request);
+    if let Some(action) = body.split('&').find_map(|p| p.strip_prefix("Action=")) {
+        return action.to_string();
+    }
+    if let Some(operation) = json_operation(request) {
+        return operation;
+    }
+    let method = request["method"].as_str().unwrap_or_default();
+    let url = request["url"].as_str().unwrap_or_default();
+    let path = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.find('/').map(|at| &rest[at..]))
+        .unwrap_or(url)
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let operation = match (method, segments.as_slice()) {
+        ("GET", ["detector"]) => "ListDetectors",
+        ("GET", ["detector", _]) => "GetDetector",
+        ("POST", ["detector"]) => "CreateDetector",
+        ("POST", ["detector", _]) => "UpdateDetector",
+        ("DELETE", ["detector", _]) => "DeleteDetector",
+        ("POST", ["detector", _, "findings"]) => "ListFindings",
+        ("POST", ["detector", _, "findings", "get"]) => "GetFindings",
+        ("POST", ["detector", _, "findings", "statistics"]) => "GetFindingsStatistics",
+        ("POST", ["detector", _, "findings", "archive"]) => "ArchiveFindings",
+        ("POST", ["detector", _, "findings", "unarchive"]) => "UnarchiveFindings",
+        ("POST", ["detector", _, "findings", "feedback"]) => "UpdateFindingsFeedback",
+        ("POST", ["detector", _, "findings", "create"]) => "CreateSampleFindings",
+        ("GET", ["detector", _, "filter"]) => "ListFilters",
+        ("POST", ["detector", _, "filter"]) => "CreateFilter",
+        ("GET", ["detector", _, "filter", _]) => "GetFilter",
+        ("POST", ["detector", _, "filter", _]) => "UpdateFilter",
+        ("DELETE", ["detector", _, "filter", _]) => "DeleteFilter",
+        ("GET", ["v20180820", "configuration", "publicAccessBlock"]) => "GetPublicAccessBlock",
+        ("PUT", ["v20180820", "configuration", "publicAccessBlock"]) => "PutPublicAccessBlock",
+        ("DELETE", ["v20180820", "configuration", "publicAccessBlock"]) => {
+            "DeletePublicAccessBlock"
+        }
+        _ => return format!("{method} {path}"),
+    };
+    operation.to_string()
+}
+
+/// The verbs AWS gives operations that change an account. This is the tests' own oracle,
+/// independent of watchpost's read allowlist (`watchpost::aws::read_only::is_read`): a
+/// request passes as "not mutating" only if its operation starts with none of these and is
+/// not an unknown REST request.
+const MUTATING_VERBS: &[&str] = &[
+    "Activate",
+    "Add",
+    "Archive",
+    "Associate",
+    "Attach",
+    "Authorize",
+    "Cancel",
+    "Change",
+    "Create",
+    "Deactivate",
+    "Delete",
+    "Detach",
+    "Disable",
+    "Disassociate",
+    "Enable",
+    "Modify",
+    "Put",
+    "Register",
+    "Remove",
+    "Reset",
+    "Revoke",
+    "Set",
+    "Start",
+    "Stop",
+    "Tag",
+    "Unarchive",
+    "Untag",
+    "Update",
+    "Upload",
+];
+
+/// Every recorded request that could change the account, as `operation: body`.
+pub fn mutating_requests(recording: &[Value]) -> Vec<String> {
+    recording
+        .iter()
+        .filter_map(|request| {
+            let operation = recorded_operation(request);
+            let unknown_rest = operation.contains(' ') && !operation.starts_with("GET ");
+            let mutating = unknown_rest || MUTATING_VERBS.iter().any(|v| operation.starts_with(v));
+            mutating.then(|| format!("{operation}: {}", request_body(request)))
+        })
+        .collect()
+}
