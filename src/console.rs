@@ -2,6 +2,7 @@
 //! a clock tick and termination signals, feeds them to `update`, carries out its effects
 //! and redraws when something changed.
 
+use crate::app::settle::Settle;
 use crate::app::{App, Effect, Msg, SwitchTarget, update};
 use crate::clipboard;
 use crate::clock::SharedClock;
@@ -9,7 +10,10 @@ use crate::session::{Connected, Established, SessionFactory};
 use crate::sources::Source;
 use crate::ui;
 use crate::worker::{self, PollLimit, PollSettings, WorkerHandle};
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{
+    DisableBracketedPaste, EnableBracketedPaste, Event, EventStream, KeyCode, KeyEvent,
+    KeyModifiers,
+};
 use futures::StreamExt;
 use std::io::Write;
 use std::time::Duration;
@@ -22,30 +26,43 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    /// Raw mode, alternate screen, and the panic hook that undoes both.
+    /// Raw mode, alternate screen, bracketed paste (a paste arrives as one piece of text,
+    /// never as key presses), and the panic hook that undoes them.
     pub fn enter() -> std::io::Result<Self> {
         let terminal = ratatui::try_init()?;
+        let guard = TerminalGuard { terminal };
+        crossterm::execute!(std::io::stdout(), EnableBracketedPaste)?;
         exit_on_any_panic();
-        Ok(TerminalGuard { terminal })
+        Ok(guard)
     }
 }
 
 /// A panic on any thread — a worker task included — restores the terminal (ratatui's hook,
-/// which runs first), prints the report, and ends the process. Without this, a worker panic
-/// would be caught by tokio and the console would go on drawing onto a restored terminal.
+/// which runs first), prints the report, logs it and flushes the log, and ends the process
+/// with status 101. Without this, a worker panic would be caught by tokio and the console
+/// would go on drawing onto a restored terminal.
 fn exit_on_any_panic() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
         previous(info);
         tracing::error!(%info, "panic");
+        // `exit` runs no destructor: write out the queued log lines (this one included).
+        crate::logging::flush();
         std::process::exit(101);
     }));
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
         ratatui::restore();
     }
+}
+
+/// Ctrl-C quits at once, whatever is on screen.
+fn is_quit(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 /// What a switch's connecting task sends back to the console loop.
@@ -86,6 +103,7 @@ pub async fn run(
         mut theme,
         sources,
         mut runner,
+        mut read_only,
         ..
     } = established;
     let limit = worker::poll_limit(worker::DEFAULT_CONCURRENT_POLLS);
@@ -108,16 +126,28 @@ pub async fn run(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut terminate = Termination::new();
     let mut dirty = true;
+    let mut settle = Settle::default();
+    let dialog_step = |app: &App| app.dialog.as_ref().map(|_| app.dialog_step);
     loop {
         if dirty {
             guard
                 .terminal
                 .draw(|frame| ui::render(frame, &app, &theme))?;
+            settle.drawn(dialog_step(&app), std::time::Instant::now());
             dirty = false;
         }
         let msg = tokio::select! {
             event = events.next() => match event {
+                Some(Ok(Event::Key(key)))
+                    if !is_quit(&key)
+                        && !settle.admits(dialog_step(&app), std::time::Instant::now()) =>
+                {
+                    // Typed ahead or pasted as keys: the dialog has not settled yet.
+                    tracing::debug!(?key, "key dropped while the dialog settles");
+                    continue;
+                }
                 Some(Ok(Event::Key(key))) => Msg::Key(key),
+                Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
                 Some(Ok(_)) => continue,
                 Some(Err(err)) => return Err(err),
@@ -133,6 +163,7 @@ pub async fn run(
                         polling = Polling::start(next.sources, poll, &clock, &limit);
                         theme = next.theme;
                         runner = next.runner;
+                        read_only = next.read_only;
                         Msg::Switched { header: Box::new(next.header), sources }
                     }
                     Err(error) => Msg::SwitchFailed { target, error },
@@ -163,13 +194,19 @@ pub async fn run(
                     app.status = Some("Copied to the clipboard (OSC 52)".to_string());
                     app.status_since = Some(app.now);
                 }
-                Effect::Export { path, csv } => {
+                Effect::Export {
+                    path,
+                    csv,
+                    overwrite,
+                } => {
                     // The export is the table as shown; a failure is reported, not fatal.
-                    let message = match std::fs::write(&path, csv) {
-                        Ok(()) => format!("Exported the table to {path}"),
-                        Err(err) => format!("Cannot write {path}: {err}"),
-                    };
-                    app.status = Some(message);
+                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+                    app.status = Some(crate::private_fs::export(
+                        &path,
+                        csv.as_bytes(),
+                        overwrite,
+                        home.as_deref(),
+                    ));
                     app.status_since = Some(app.now);
                 }
                 Effect::Switch(target) => {
@@ -179,14 +216,33 @@ pub async fn run(
                         let _ = tx.send((target, connecting.await));
                     });
                 }
-                Effect::Execute(offer) => {
-                    // `:readonly` takes the runner away for good.
-                    let runner = runner.clone().filter(|_| !app.header.read_only);
+                Effect::ReadOnly => {
+                    // For good: no executor, and every client of the session refuses
+                    // anything but reads before it is signed or sent.
+                    read_only.turn_on();
+                    runner = None;
+                }
+                Effect::Resolve(asked) => {
+                    let runner = runner.clone().filter(|_| !read_only.is_on());
                     let tx = action_tx.clone();
                     tokio::spawn(async move {
                         let result = match &runner {
-                            Some(runner) => runner.run(&offer).await,
+                            Some(runner) => runner.resolve(&asked).await,
                             None => Err("read-only mode: no action can run".to_string()),
+                        };
+                        let _ = tx.send(Msg::Resolved { asked, result });
+                    });
+                }
+                Effect::Execute(offer) => {
+                    let runner = runner.clone().filter(|_| !read_only.is_on());
+                    let tx = action_tx.clone();
+                    tokio::spawn(async move {
+                        let (offer, result) = match &runner {
+                            Some(runner) => {
+                                let (ran, result) = runner.run(&offer).await;
+                                (Box::new(ran), result)
+                            }
+                            None => (offer, Err("read-only mode: no action can run".to_string())),
                         };
                         let _ = tx.send(Msg::ActionDone { offer, result });
                         if let Some(contents) = runner.as_ref().and_then(|r| r.journal_contents()) {

@@ -4,10 +4,14 @@
 //! loop ([`SessionFactory::connect`]) and is adopted on it ([`SessionFactory::adopt`]); until
 //! then, and whenever it fails, the current session is untouched.
 //!
-//! Read-only never turns off here: once the console is read-only (flag, config, rule or
-//! `:readonly`), every session it opens is, and a rule for the new account can only add it.
+//! Read-only is decided here and only here, per account, from the flag, config.toml, the
+//! account rules and `:readonly`; the decision turns on the account's [`ReadOnlySwitch`],
+//! which every AWS client of the session obeys, and leaves the session without a runner.
+//! Read-only never turns off: once the console is read-only, every session it opens is,
+//! and a rule for the new account can only add it.
 
 use crate::app::{HeaderInfo, SwitchTarget};
+use crate::aws::read_only::ReadOnlySwitch;
 use crate::aws::{self, AwsOptions, SignedIn};
 use crate::config::{self, AccountRule, ConfigError, ConfigRequest, Settings, Theme};
 use crate::remediation::Runner;
@@ -31,6 +35,8 @@ pub struct Established {
     pub sources: Vec<Box<dyn Source>>,
     /// Carries out actions; `None` when read-only.
     pub runner: Option<Arc<Runner>>,
+    /// The account's switch: on when read-only; `:readonly` turns it on.
+    pub read_only: ReadOnlySwitch,
 }
 
 /// A switch's new, proven connection, not yet adopted.
@@ -159,8 +165,14 @@ impl SessionFactory {
             .cloned();
         let read_only = read_only
             || self.read_only
-            || session.read_only
-            || rule.as_ref().is_some_and(|r| r.read_only);
+            || session.read_only.is_on()
+            || self
+                .settings
+                .read_only_for(&session.caller.account_id, rule_profile);
+        if read_only {
+            // Before any source polls or any action could run.
+            session.read_only.turn_on();
+        }
         let theme = self.theme_for(rule.as_ref())?;
         let header = HeaderInfo {
             caller: session.caller.clone(),
@@ -184,6 +196,7 @@ impl SessionFactory {
             theme,
             sources: session.sources,
             runner,
+            read_only: session.read_only,
         })
     }
 

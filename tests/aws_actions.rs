@@ -8,6 +8,7 @@ use chrono::Utc;
 use serde_json::json;
 use std::sync::Arc;
 use support::emulator::{ACCOUNT, Emulator, connect};
+use watchpost::aws::read_only::ReadOnlySwitch;
 use watchpost::domain::SourceKind;
 use watchpost::remediation::{ActionId, Execute, Offer, Target};
 use watchpost::sources::{Session, SourceData};
@@ -350,7 +351,11 @@ async fn read_only_clients_refuse_a_mutating_call_before_it_is_sent() {
 
     // Even code that builds an executor on read-only clients cannot change anything.
     let config = emulator.sdk("us-east-1").await;
-    let guarded = watchpost::aws::Clients::new(&config, true, &["us-east-1".to_string()]);
+    let guarded = watchpost::aws::Clients::new(
+        &config,
+        &ReadOnlySwitch::new(true),
+        &["us-east-1".to_string()],
+    );
     emulator.start_recording();
     let offer = Offer::new(
         ActionId::DeactivateKey,
@@ -371,24 +376,176 @@ async fn read_only_clients_refuse_a_mutating_call_before_it_is_sent() {
     assert_eq!(key_status(&iam, "carol").await, ["Active"]);
 }
 
-/// Whether a recorded request is a read: a Query `Action=` on the allowlist, or one of the
-/// GuardDuty REST reads (GET, or the POSTs that list, get and count findings).
-fn is_read_request(request: &serde_json::Value) -> bool {
-    let body = support::emulator::request_body(request);
-    if let Some(action) = body.split('&').find_map(|p| p.strip_prefix("Action=")) {
-        return watchpost::aws::read_only::is_read(action);
+/// Every action of the catalog but the ingress rules' (which need a security group), each
+/// on a target it is available for: `user` has a console password and the inactive `key`,
+/// the role `ops` and the trail of `support::baseline::trail` exist, so that each action's
+/// live check passes and only the read-only guard stands in the way.
+fn every_action(user: &str, key: &str, detector: &str, finding: &str) -> Vec<Offer> {
+    let now = Utc::now();
+    let account_id = || ACCOUNT.to_string();
+    let targets = [
+        Target::AccessKey {
+            account_id: account_id(),
+            user: user.into(),
+            key: key.into(),
+            created: now,
+            active: true,
+        },
+        Target::AccessKey {
+            account_id: account_id(),
+            user: user.into(),
+            key: key.into(),
+            created: now,
+            active: false,
+        },
+        Target::User {
+            account_id: account_id(),
+            name: user.into(),
+            console: true,
+            quarantined: false,
+        },
+        Target::User {
+            account_id: account_id(),
+            name: user.into(),
+            console: true,
+            quarantined: true,
+        },
+        Target::Role {
+            account_id: account_id(),
+            name: "ops".into(),
+        },
+        Target::Finding {
+            account_id: account_id(),
+            region: "us-east-1".into(),
+            detector_id: detector.into(),
+            id: finding.into(),
+            finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
+            resource_kind: "Instance".into(),
+            resource_id: "i-1".into(),
+        },
+        Target::Alarm {
+            account_id: account_id(),
+            region: "us-east-1".into(),
+            name: "cpu".into(),
+            actions_enabled: true,
+        },
+        Target::Alarm {
+            account_id: account_id(),
+            region: "us-east-1".into(),
+            name: "cpu".into(),
+            actions_enabled: false,
+        },
+        Target::EbsDefaults {
+            account_id: account_id(),
+            region: "us-east-1".into(),
+            enabled: false,
+        },
+        Target::EbsDefaults {
+            account_id: account_id(),
+            region: "us-east-1".into(),
+            enabled: true,
+        },
+        Target::PublicAccessBlock {
+            account_id: account_id(),
+            all_on: false,
+        },
+        Target::Trail {
+            account_id: account_id(),
+            region: "us-east-1".into(),
+            name: support::baseline::TRAIL.into(),
+            arn: format!(
+                "arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/{}",
+                support::baseline::TRAIL
+            ),
+            logging: false,
+        },
+    ];
+    let offers: Vec<Offer> = watchpost::remediation::offers(&targets, false, now)
+        .into_iter()
+        .filter(|o| o.available.is_ok())
+        .collect();
+    let mut actions: Vec<String> = offers.iter().map(|o| format!("{:?}", o.action)).collect();
+    actions.sort();
+    actions.dedup();
+    assert_eq!(
+        actions.len(),
+        watchpost::remediation::CATALOG.len() - 2,
+        "{actions:?}"
+    );
+    offers
+}
+
+#[tokio::test]
+async fn a_session_turned_read_only_sends_no_mutating_request_whatever_runs() {
+    let emulator = Emulator::lock().await;
+    let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
+    support::emulator::user_with_key(&iam, "erin").await;
+    let key = iam
+        .list_access_keys()
+        .user_name("erin")
+        .send()
+        .await
+        .unwrap()
+        .access_key_metadata()[0]
+        .access_key_id()
+        .unwrap()
+        .to_string();
+    let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
+    let detector = guardduty
+        .create_detector()
+        .enable(true)
+        .send()
+        .await
+        .unwrap()
+        .detector_id()
+        .unwrap()
+        .to_string();
+    let finding = emulator.seed_findings("us-east-1", json!([{}]))[0].clone();
+    iam.update_access_key()
+        .user_name("erin")
+        .access_key_id(&key)
+        .status(aws_sdk_iam::types::StatusType::Inactive)
+        .send()
+        .await
+        .unwrap();
+    iam.create_login_profile()
+        .user_name("erin")
+        .password("a-long-passphrase-3!")
+        .send()
+        .await
+        .unwrap();
+    iam.create_role()
+        .role_name("ops")
+        .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
+        .send()
+        .await
+        .unwrap();
+    support::baseline::bucket(&emulator);
+    support::baseline::trail(&emulator, false).await;
+
+    // A writable session, as the console opens it; then `:readonly` turns its switch on.
+    let session = connect(&emulator.options(&["us-east-1"])).await;
+    let executor = executor(&session);
+    session.read_only.turn_on();
+    emulator.start_recording();
+    for offer in every_action("erin", &key, &detector, &finding) {
+        // Resolving reads (the guard lets it through); running must be refused.
+        let resolved = executor.resolve(&offer).await.unwrap_or(offer.clone());
+        let error = executor
+            .perform(&resolved)
+            .await
+            .expect_err(&format!("{:?} ran in read-only mode", offer.action));
+        assert!(
+            error.contains("read-only mode"),
+            "{:?}: {error}",
+            offer.action
+        );
     }
-    if let Some(operation) = support::emulator::json_operation(request) {
-        return watchpost::aws::read_only::is_read(&operation);
-    }
-    let method = request["method"].as_str().unwrap_or_default();
-    let url = request["url"].as_str().unwrap_or_default();
-    let path = url.split('?').next().unwrap_or_default();
-    method == "GET"
-        || (method == "POST"
-            && (path.ends_with("/findings")
-                || path.ends_with("/findings/get")
-                || path.ends_with("/findings/statistics")))
+    let sent = emulator.recording();
+    assert!(!sent.is_empty(), "the live-state reads went through");
+    let mutating = support::emulator::mutating_requests(&sent);
+    assert!(mutating.is_empty(), "mutating requests: {mutating:#?}");
+    assert_eq!(key_status(&iam, "erin").await, ["Inactive"]);
 }
 
 #[tokio::test]
@@ -422,22 +579,153 @@ async fn a_read_only_session_polls_every_source_with_reads_only() {
         "the session polled: {} requests",
         sent.len()
     );
-    let writes: Vec<&serde_json::Value> = sent.iter().filter(|r| !is_read_request(r)).collect();
+    let writes = support::emulator::mutating_requests(&sent);
     assert!(writes.is_empty(), "mutating requests: {writes:#?}");
 }
 
 #[tokio::test]
 async fn accounts_and_profiles_configured_read_only_open_read_only() {
+    use watchpost::config::{ConfigRequest, Settings};
+    use watchpost::session::SessionFactory;
     let emulator = Emulator::lock().await;
-    let mut options = emulator.options(&["us-east-1"]);
-    options.read_only_accounts = vec!["1234*".to_string()];
-    let session = connect(&options).await;
-    assert!(session.read_only);
-    assert!(session.executor.is_none());
+    let theme = support::theme("default");
+    let establish = |settings: Settings, session| {
+        let factory = SessionFactory::new(
+            settings,
+            None,
+            ConfigRequest::default(),
+            theme.clone(),
+            None,
+            false,
+        );
+        factory.establish(session, false).unwrap()
+    };
+    let by_account = Settings {
+        read_only_accounts: vec!["1234*".to_string()],
+        ..Settings::default()
+    };
+    let session = connect(&emulator.options(&["us-east-1"])).await;
+    let switch = session.read_only.clone();
+    let established = establish(by_account, session);
+    assert!(established.header.read_only);
+    assert!(established.runner.is_none());
+    assert!(switch.is_on(), "the clients' guard is on");
 
-    let mut options = emulator.options(&["us-east-1"]);
-    options.read_only_accounts = vec!["999*".to_string()];
-    let session = connect(&options).await;
-    assert!(!session.read_only);
-    assert!(session.executor.is_some());
+    let by_profile = Settings {
+        read_only_profiles: vec!["def*".to_string()],
+        ..Settings::default()
+    };
+    let session = connect(&emulator.options(&["us-east-1"])).await;
+    assert!(establish(by_profile, session).read_only.is_on());
+
+    let elsewhere = Settings {
+        read_only_accounts: vec!["999*".to_string()],
+        ..Settings::default()
+    };
+    let session = connect(&emulator.options(&["us-east-1"])).await;
+    let established = establish(elsewhere, session);
+    assert!(!established.read_only.is_on());
+    assert!(established.runner.is_some());
+}
+
+#[tokio::test]
+async fn previews_resolve_keys_live_and_no_undo_actions_recheck_before_they_run() {
+    let emulator = Emulator::lock().await;
+    let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
+    support::emulator::user_with_key(&iam, "frank").await;
+    let mut session = connect(&emulator.options(&["us-east-1"])).await;
+    let executor = executor(&session);
+    // The credential report, as the Identity pane has it: key `#1`, active.
+    let identity = session
+        .sources
+        .iter_mut()
+        .find(|s| s.id().kind == SourceKind::Identity)
+        .unwrap();
+    let SourceData::Identity(inventory) = identity.poll().await.unwrap() else {
+        panic!("not identity");
+    };
+    let reported = &inventory.users[0].access_keys[0];
+    assert_eq!(reported.id, "#1");
+    let live_id = iam
+        .list_access_keys()
+        .user_name("frank")
+        .send()
+        .await
+        .unwrap()
+        .access_key_metadata()[0]
+        .access_key_id()
+        .unwrap()
+        .to_string();
+    let slot = |active| Target::AccessKey {
+        account_id: ACCOUNT.into(),
+        user: "frank".into(),
+        key: "#1".into(),
+        created: reported.created,
+        active,
+    };
+
+    // The preview gets the real ID and the live status.
+    let resolved = executor
+        .resolve(&Offer::new(ActionId::DeactivateKey, slot(true), Utc::now()))
+        .await
+        .unwrap();
+    let Target::AccessKey { key, active, .. } = &resolved.target else {
+        panic!("not a key");
+    };
+    assert_eq!((key.as_str(), *active), (live_id.as_str(), true));
+    assert_eq!(resolved.target.confirmation(), Some(live_id.as_str()));
+    assert!(resolved.cli.contains(&live_id), "{}", resolved.cli);
+
+    // A report that says inactive while IAM says active: resolving shows delete is not
+    // available, and the executor refuses the delete even when asked directly.
+    let stale = Offer::new(ActionId::DeleteKey, slot(false), Utc::now());
+    assert_eq!(
+        stale.available,
+        Ok(()),
+        "the report makes it look deletable"
+    );
+    let live = executor.resolve(&stale).await.unwrap();
+    assert!(live.available.is_err(), "{live:?}");
+    emulator.start_recording();
+    let as_reported = live.on(
+        Target::AccessKey {
+            account_id: ACCOUNT.into(),
+            user: "frank".into(),
+            key: live_id.clone(),
+            created: reported.created,
+            active: false,
+        },
+        Utc::now(),
+    );
+    let error = executor.perform(&as_reported).await.unwrap_err();
+    assert!(error.contains("is Active now"), "{error}");
+    let mutating = support::emulator::mutating_requests(&emulator.recording());
+    assert!(mutating.is_empty(), "{mutating:#?}");
+    assert_eq!(key_status(&iam, "frank").await, ["Active"]);
+
+    // A console password deleted since the data was read: refused, nothing sent.
+    let gone = Offer::new(
+        ActionId::DeleteLoginProfile,
+        Target::User {
+            account_id: ACCOUNT.into(),
+            name: "frank".into(),
+            console: true,
+            quarantined: false,
+        },
+        Utc::now(),
+    );
+    let error = executor.perform(&gone).await.unwrap_err();
+    assert!(error.contains("no console password any more"), "{error}");
+    let role = Offer::new(
+        ActionId::RevokeRoleSessions,
+        Target::Role {
+            account_id: ACCOUNT.into(),
+            name: "deleted-role".into(),
+        },
+        Utc::now(),
+    );
+    let error = executor.perform(&role).await.unwrap_err();
+    assert!(error.contains("no longer exists"), "{error}");
+    let mutating = support::emulator::mutating_requests(&emulator.recording());
+    assert!(mutating.is_empty(), "{mutating:#?}");
 }

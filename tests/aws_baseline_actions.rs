@@ -110,7 +110,7 @@ async fn revoking_a_world_open_ssh_rule_removes_it_and_journals_it() {
         open_rules(&east, &group).await,
         [(22, "0.0.0.0/0".to_string())]
     );
-    let said = runner.run(&offer).await.unwrap();
+    let said = runner.run(&offer).await.1.unwrap();
     assert!(said.contains("revoked"), "{said}");
     assert!(open_rules(&east, &group).await.is_empty());
 
@@ -135,7 +135,7 @@ async fn revoking_a_world_open_ssh_rule_removes_it_and_journals_it() {
     );
     let undo = offer.undo(Utc::now()).unwrap();
     assert_eq!(undo.action, ActionId::RestoreIngress);
-    runner.run(&undo).await.unwrap();
+    runner.run(&undo).await.1.unwrap();
     assert_eq!(
         open_rules(&east, &group).await,
         [(22, "0.0.0.0/0".to_string())]
@@ -241,7 +241,11 @@ async fn read_only_clients_refuse_the_revoke_before_sending_it() {
     let east = ec2(&emulator, "us-east-1").await;
     let group = seed::open_group(&east, "bastion", 22, "0.0.0.0/0").await;
     let config = emulator.sdk("us-east-1").await;
-    let guarded = watchpost::aws::Clients::new(&config, true, &["us-east-1".to_string()]);
+    let guarded = watchpost::aws::Clients::new(
+        &config,
+        &watchpost::aws::read_only::ReadOnlySwitch::new(true),
+        &["us-east-1".to_string()],
+    );
     let target = Target::IngressRule {
         account_id: ACCOUNT.into(),
         region: "us-east-1".into(),

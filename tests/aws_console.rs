@@ -141,11 +141,11 @@ async fn deactivating_a_key_in_the_console_changes_aws_and_is_journaled() {
         console.wait_for("deploy-bot");
         console.send("/deploy-bot\r");
         console.send("a");
-        console.wait_for("Actions");
+        console.wait_for_dialog("Actions");
         // The menu opens on the first action that can run (quarantine); the key's
         // deactivation is two rows down.
         console.send("jj\r");
-        console.wait_for("Press y to run it");
+        console.wait_for_dialog("Press y to run it");
         (console, home)
     })
     .await
@@ -153,7 +153,7 @@ async fn deactivating_a_key_in_the_console_changes_aws_and_is_journaled() {
     assert_eq!(statuses().await, ["Active"], "nothing ran before y");
     let mut console = tokio::task::spawn_blocking(move || {
         console.send("y");
-        console.wait_for("is now Inactive");
+        console.wait_for_dialog("is now Inactive");
         console
     })
     .await
@@ -179,9 +179,9 @@ async fn deactivating_a_key_in_the_console_changes_aws_and_is_journaled() {
     // Undo from the outcome: reactivate.
     let status = tokio::task::spawn_blocking(move || {
         console.send("u");
-        console.wait_for("Press y to run it");
+        console.wait_for_dialog("Press y to run it");
         console.send("y");
-        console.wait_for("is now Active");
+        console.wait_for_dialog("is now Active");
         console.send("\r");
         console.send("6");
         console.wait_for("reactivate-access-key");
@@ -272,4 +272,184 @@ async fn a_read_only_console_sends_only_reads_whatever_is_pressed() {
         })
         .collect();
     assert!(writes.is_empty(), "mutating requests: {writes:#?}");
+}
+
+/// A user with a console password and one access key of the given status; its key ID.
+async fn user_with_password_and_key(iam: &aws_sdk_iam::Client, name: &str, active: bool) -> String {
+    use aws_sdk_iam::types::StatusType;
+    support::emulator::user_with_key(iam, name).await;
+    iam.create_login_profile()
+        .user_name(name)
+        .password("a-long-passphrase-3!")
+        .send()
+        .await
+        .unwrap();
+    let key = access_keys(iam, name).await[0].0.clone();
+    let status = if active {
+        StatusType::Active
+    } else {
+        StatusType::Inactive
+    };
+    iam.update_access_key()
+        .user_name(name)
+        .access_key_id(&key)
+        .status(status)
+        .send()
+        .await
+        .unwrap();
+    key
+}
+
+/// Each access key of `user` with its status, as IAM has them now.
+async fn access_keys(iam: &aws_sdk_iam::Client, user: &str) -> Vec<(String, String)> {
+    iam.list_access_keys()
+        .user_name(user)
+        .send()
+        .await
+        .unwrap()
+        .access_key_metadata()
+        .iter()
+        .map(|k| {
+            (
+                k.access_key_id().unwrap().to_string(),
+                k.status().unwrap().as_str().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Moves the open action menu's selection down to `title`.
+fn select_in_menu(console: &mut support::pty::Console, title: &str) {
+    let marker = format!("▸ {title}");
+    for _ in 0..10 {
+        if console.screen().contains(&marker) {
+            return;
+        }
+        console.send("j");
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+    console.wait_for(&marker);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stale_reports_slot_numbers_and_pastes_run_nothing() {
+    use aws_sdk_iam::types::StatusType;
+    let emulator = Emulator::lock().await;
+    let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
+    // The credential report (renewed at most every 4 hours) will say both keys are inactive.
+    let bob_key = user_with_password_and_key(&iam, "ops-bob", false).await;
+    let carol_key = user_with_password_and_key(&iam, "ops-carol", false).await;
+
+    let args = [
+        "--endpoint-url".to_string(),
+        emulator.url.clone(),
+        "--region".to_string(),
+        "us-east-1".to_string(),
+    ];
+    let (console, home) = tokio::task::spawn_blocking(move || {
+        let (console, home) = console_with_env_keys(&args, &[]);
+        console.wait_for("Alarms");
+        (console, home)
+    })
+    .await
+    .unwrap();
+    let mut console = tokio::task::spawn_blocking(move || {
+        let mut console = console;
+        console.send("4");
+        console.wait_for("ops-carol");
+        console
+    })
+    .await
+    .unwrap();
+    // Behind the console's back, bob's key is active again; the report still says inactive.
+    iam.update_access_key()
+        .user_name("ops-bob")
+        .access_key_id(&bob_key)
+        .status(StatusType::Active)
+        .send()
+        .await
+        .unwrap();
+    emulator.start_recording();
+
+    let carol = carol_key.clone();
+    let (console, screens) = tokio::task::spawn_blocking(move || {
+        let mut screens = Vec::new();
+        // 1. Delete is offered on the stale report, but IAM says Active: refused at the
+        //    preview, with nothing to confirm.
+        console.send("/ops-bob\r");
+        console.send("a");
+        console.wait_for_dialog("Actions");
+        select_in_menu(&mut console, "Delete access key");
+        console.send("\r");
+        screens.push(console.wait_for_dialog("not available now"));
+        console.send("\r");
+        console.wait_for_absent("not available now");
+
+        // 2. The confirmation names the real key ID; the report's slot number confirms
+        //    nothing.
+        console.send("/\x15ops-carol\r");
+        console.send("a");
+        console.wait_for_dialog("Actions");
+        select_in_menu(&mut console, "Delete access key");
+        console.send("\r");
+        screens.push(console.wait_for_dialog(&format!("Type {carol}")));
+        console.send("#1\r");
+        console.wait_for_absent("Confirm:");
+
+        // 3. Pastes over a row, bracketed (one piece of text) and as a burst of keys (a
+        //    terminal that drops bracketed paste).
+        for paste in ["a\ry\r", "a\rops-carol\r", &format!("a\r{carol}\r")] {
+            console.paste(paste);
+            screens.push(console.wait_for("Paste ignored"));
+            console.send(paste);
+            std::thread::sleep(std::time::Duration::from_millis(800));
+            screens.push(console.screen());
+            console.send("\x1b");
+            console.wait_for_absent("Actions");
+        }
+        (console, screens)
+    })
+    .await
+    .unwrap();
+    let sent = emulator.recording();
+    let mutating = support::emulator::mutating_requests(&sent);
+    assert!(mutating.is_empty(), "mutating requests: {mutating:#?}");
+    assert!(
+        sent.iter()
+            .any(|r| support::emulator::recorded_operation(r) == "ListAccessKeys"),
+        "the keys were read live"
+    );
+    assert_eq!(
+        access_keys(&iam, "ops-bob").await,
+        [(bob_key, "Active".to_string())]
+    );
+    assert_eq!(
+        access_keys(&iam, "ops-carol").await,
+        [(carol_key.clone(), "Inactive".to_string())]
+    );
+    assert!(
+        iam.get_login_profile()
+            .user_name("ops-carol")
+            .send()
+            .await
+            .is_ok()
+    );
+    assert!(
+        screens[0].contains("deactivate the key first"),
+        "{}",
+        screens[0]
+    );
+    assert!(screens[1].contains(&carol_key), "{}", screens[1]);
+    for screen in &screens[2..] {
+        assert!(!screen.contains("Running"), "{screen}");
+        assert!(!screen.contains("Done:"), "{screen}");
+    }
+    tokio::task::spawn_blocking(move || {
+        let mut console = console;
+        console.send("q");
+        assert!(console.wait_exit().success());
+        drop(home);
+    })
+    .await
+    .unwrap();
 }

@@ -38,10 +38,10 @@ async fn revoking_a_world_open_ssh_rule_from_the_posture_tab_changes_aws_and_is_
         console.wait_for("No security group admits");
         console.send("/ec2.sg-open-admin-ports\r");
         console.send("a");
-        console.wait_for("Actions");
+        console.wait_for_dialog("Actions");
         // The first action that can run: the revoke (the restore cannot, the rule is there).
         console.send("\r");
-        let preview = console.wait_for("Press y to run it");
+        let preview = console.wait_for_dialog("Press y to run it");
         (console, home, preview)
     })
     .await
@@ -55,7 +55,7 @@ async fn revoking_a_world_open_ssh_rule_from_the_posture_tab_changes_aws_and_is_
     let mut console = tokio::task::spawn_blocking(move || {
         let mut console = console;
         console.send("y");
-        console.wait_for("is revoked from");
+        console.wait_for_dialog("is revoked from");
         console
     })
     .await

@@ -1,5 +1,7 @@
 //! The remediation dialog as the pure `update` sees it: nothing runs from one key, Cancel
-//! has the focus, destructive actions need the name typed, read-only mode runs nothing.
+//! has the focus, actions without an undo need the name or ID typed, an access key is
+//! resolved to its live ID and status before its preview, a paste is never keys, read-only
+//! mode runs nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
@@ -37,6 +39,37 @@ fn executes(effects: &[Effect]) -> Vec<ActionId> {
         .collect()
 }
 
+/// Answers the dialog's `Effect::Resolve` among `effects` as the executor would: with the
+/// offer's target as `live` makes it (the demo's keys carry their real IDs).
+fn answer_resolve(app: &mut App, effects: &[Effect], live: impl Fn(Target) -> Target) {
+    let asked = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Resolve(offer) => Some(offer.clone()),
+            _ => None,
+        })
+        .expect("the preview waits for the key's live state");
+    assert!(matches!(app.dialog, Some(Dialog::Resolving { .. })));
+    let resolved = asked.on(live(asked.target.clone()), asked.prepared_at);
+    update(
+        app,
+        Msg::Resolved {
+            asked,
+            result: Ok(resolved),
+        },
+    );
+}
+
+/// Opens the preview of the selected menu entry, answering a key's resolution with its
+/// target unchanged.
+fn preview(app: &mut App) -> Vec<Effect> {
+    let effects = update(app, key(KeyCode::Enter));
+    if effects.iter().any(|e| matches!(e, Effect::Resolve(_))) {
+        answer_resolve(app, &effects, |target| target);
+    }
+    effects
+}
+
 /// Moves the menu's selection to `action` on a target of the given kind.
 fn choose(app: &mut App, action: ActionId, key_target: bool) {
     for _ in 0..40 {
@@ -59,7 +92,7 @@ fn a_reversible_action_needs_the_menu_a_preview_and_y() {
     let mut effects = press(&mut app, "a");
     assert!(matches!(app.dialog, Some(Dialog::Menu { .. })));
     choose(&mut app, ActionId::DeactivateKey, true);
-    effects.extend(update(&mut app, key(KeyCode::Enter)));
+    effects.extend(preview(&mut app));
     assert!(matches!(app.dialog, Some(Dialog::Confirm { .. })));
     assert!(executes(&effects).is_empty(), "nothing ran yet");
     let effects = press(&mut app, "y");
@@ -73,7 +106,7 @@ fn enter_and_esc_in_the_preview_cancel() {
         let (mut app, _) = on_user_with_active_key();
         press(&mut app, "a");
         choose(&mut app, ActionId::DeactivateKey, true);
-        update(&mut app, key(KeyCode::Enter));
+        preview(&mut app);
         let effects = update(&mut app, key(cancel));
         assert!(executes(&effects).is_empty(), "{cancel:?}");
         assert_eq!(app.dialog, None, "{cancel:?} closes the dialog");
@@ -81,7 +114,7 @@ fn enter_and_esc_in_the_preview_cancel() {
 }
 
 #[test]
-fn a_destructive_action_runs_only_with_the_name_typed_exactly() {
+fn an_action_without_undo_runs_only_with_the_name_typed_exactly() {
     let (mut app, user) = on_user_with_active_key();
     press(&mut app, "a");
     choose(&mut app, ActionId::DeleteLoginProfile, false);
@@ -132,7 +165,7 @@ fn the_outcome_offers_the_undo_and_the_row_shows_the_change() {
     let (mut app, user) = on_user_with_active_key();
     press(&mut app, "a");
     choose(&mut app, ActionId::DeactivateKey, true);
-    update(&mut app, key(KeyCode::Enter));
+    preview(&mut app);
     let effects = press(&mut app, "y");
     let Some(Effect::Execute(offer)) = effects
         .into_iter()
@@ -166,7 +199,7 @@ fn a_failed_action_says_why_and_changes_nothing() {
     let (mut app, user) = on_user_with_active_key();
     press(&mut app, "a");
     choose(&mut app, ActionId::DeactivateKey, true);
-    update(&mut app, key(KeyCode::Enter));
+    preview(&mut app);
     let offer: Box<Offer> = match press(&mut app, "y").into_iter().next() {
         Some(Effect::Execute(offer)) => offer,
         other => panic!("{other:?}"),
@@ -222,4 +255,264 @@ fn no_action_runs_on_failed_credentials() {
     effects.extend(update(&mut app, key(KeyCode::Enter)));
     effects.extend(press(&mut app, "y"));
     assert!(executes(&effects).is_empty());
+}
+
+#[test]
+fn a_key_is_previewed_on_its_live_state_not_the_report() {
+    let (mut app, _) = on_user_with_active_key();
+    press(&mut app, "a");
+    choose(&mut app, ActionId::DeactivateKey, true);
+    let effects = update(&mut app, key(KeyCode::Enter));
+    // Nothing to confirm until IAM has answered; keys do not run anything meanwhile.
+    assert!(matches!(app.dialog, Some(Dialog::Resolving { .. })));
+    assert!(executes(&press(&mut app, "yy")).is_empty());
+    assert!(executes(&update(&mut app, key(KeyCode::Enter))).is_empty());
+    // IAM says the key is inactive already (the report is hours old): deactivating it is
+    // not available, and nothing confirms it.
+    answer_resolve(&mut app, &effects, |target| match target {
+        Target::AccessKey {
+            account_id,
+            user,
+            key,
+            created,
+            ..
+        } => Target::AccessKey {
+            account_id,
+            user,
+            key,
+            created,
+            active: false,
+        },
+        other => other,
+    });
+    let Some(Dialog::Confirm { offer, .. }) = &app.dialog else {
+        panic!("no preview: {:?}", app.dialog);
+    };
+    assert!(offer.available.is_err(), "{offer:?}");
+    assert!(executes(&press(&mut app, "y")).is_empty());
+    assert_eq!(app.dialog, None, "any key closes an unavailable preview");
+}
+
+#[test]
+fn a_key_that_cannot_be_resolved_cannot_be_confirmed() {
+    let (mut app, _) = on_user_with_active_key();
+    press(&mut app, "a");
+    choose(&mut app, ActionId::DeactivateKey, true);
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let Some(Effect::Resolve(asked)) = effects.into_iter().next() else {
+        panic!("no resolve");
+    };
+    update(
+        &mut app,
+        Msg::Resolved {
+            asked,
+            result: Err("ListAccessKeys access denied (needs iam:ListAccessKeys)".into()),
+        },
+    );
+    let Some(Dialog::Confirm { offer, .. }) = &app.dialog else {
+        panic!("no preview");
+    };
+    let why = offer.available.clone().unwrap_err();
+    assert!(why.contains("needs iam:ListAccessKeys"), "{why}");
+    assert!(executes(&press(&mut app, "y")).is_empty());
+}
+
+/// A key the credential report named by slot: `#1` until IAM gives its ID.
+fn slot_key_offer(action: ActionId, active: bool) -> Offer {
+    Offer::new(
+        action,
+        Target::AccessKey {
+            account_id: "123456789012".into(),
+            user: "ops-bob".into(),
+            key: "#1".into(),
+            created: support::fixed_now(),
+            active,
+        },
+        support::fixed_now(),
+    )
+}
+
+#[test]
+fn a_slot_number_never_confirms_a_delete_and_the_real_id_does() {
+    let offer = slot_key_offer(ActionId::DeleteKey, false);
+    assert_eq!(offer.target.confirmation(), None);
+    for typed in ["#1", "", "ops-bob", "ops-bob/#1"] {
+        assert!(!offer.target.is_confirmed_by(typed), "{typed:?}");
+    }
+    let resolved = offer.on(
+        Target::AccessKey {
+            account_id: "123456789012".into(),
+            user: "ops-bob".into(),
+            key: "AKIAIOSFODNN7EXAMPLE".into(),
+            created: support::fixed_now(),
+            active: false,
+        },
+        offer.prepared_at,
+    );
+    assert_eq!(resolved.target.confirmation(), Some("AKIAIOSFODNN7EXAMPLE"));
+    assert!(resolved.target.is_confirmed_by("AKIAIOSFODNN7EXAMPLE"));
+    assert!(
+        resolved
+            .target
+            .is_confirmed_by("ops-bob/AKIAIOSFODNN7EXAMPLE")
+    );
+    for typed in [
+        "#1",
+        "AKIAIOSFODNN7EXAMPL",
+        "alice/AKIAIOSFODNN7EXAMPLE",
+        "akiaiosfodnn7example",
+    ] {
+        assert!(!resolved.target.is_confirmed_by(typed), "{typed:?}");
+    }
+    assert!(
+        !resolved.cli.contains("list-access-keys"),
+        "{}",
+        resolved.cli
+    );
+    assert!(
+        resolved.cli.contains("AKIAIOSFODNN7EXAMPLE"),
+        "{}",
+        resolved.cli
+    );
+}
+
+#[test]
+fn typing_the_slot_in_the_dialog_runs_nothing() {
+    let (mut app, _) = on_user_with_active_key();
+    let offer = slot_key_offer(ActionId::DeleteKey, false);
+    app.dialog = Some(Dialog::Confirm {
+        offer,
+        typed: String::new(),
+    });
+    let mut effects = press(&mut app, "#1");
+    effects.extend(update(&mut app, key(KeyCode::Enter)));
+    assert!(executes(&effects).is_empty());
+    assert_eq!(app.dialog, None, "a wrong confirmation cancels");
+}
+
+#[test]
+fn every_action_without_an_undo_is_typed_not_y() {
+    use watchpost::remediation::{CATALOG, Risk};
+    let no_undo: Vec<&str> = CATALOG
+        .iter()
+        .filter(|s| s.risk() == Risk::NoUndo)
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(
+        no_undo,
+        [
+            "delete-access-key",
+            "delete-login-profile",
+            "revoke-role-sessions",
+            "finding-feedback-useful",
+            "finding-feedback-not-useful",
+            "suppress-finding-type",
+            "block-public-access-account",
+            "start-trail-logging",
+        ]
+    );
+    // On the demo's findings: feedback and suppression wait for the finding's ID.
+    let mut app = loaded_app();
+    press(&mut app, "3");
+    for action in [
+        ActionId::FeedbackUseful,
+        ActionId::FeedbackNotUseful,
+        ActionId::SuppressFinding,
+    ] {
+        press(&mut app, "a");
+        choose(&mut app, action, false);
+        preview(&mut app);
+        let Some(Dialog::Confirm { offer, .. }) = app.dialog.clone() else {
+            panic!("no preview for {action:?}");
+        };
+        assert!(executes(&press(&mut app, "y")).is_empty(), "{action:?}");
+        update(&mut app, key(KeyCode::Esc));
+        press(&mut app, "a");
+        choose(&mut app, action, false);
+        preview(&mut app);
+        update(
+            &mut app,
+            Msg::Paste(offer.target.confirmation().unwrap().to_string()),
+        );
+        let effects = update(&mut app, key(KeyCode::Enter));
+        assert_eq!(executes(&effects), [action]);
+        app.dialog = None;
+    }
+}
+
+#[test]
+fn a_paste_is_never_key_presses() {
+    let (mut app, user) = on_user_with_active_key();
+    for paste in ["a\ry\r", "a\nyyyy\n", &format!("a\r{user}\r"), "ajj\ry"] {
+        let effects = update(&mut app, Msg::Paste(paste.to_string()));
+        assert!(effects.is_empty(), "{paste:?}: {effects:?}");
+        assert_eq!(app.dialog, None, "{paste:?} opened nothing");
+        assert!(
+            app.status
+                .as_deref()
+                .unwrap_or_default()
+                .contains("Paste ignored"),
+            "{:?}",
+            app.status
+        );
+    }
+    // In the menu and in a `y` preview, a paste does nothing either.
+    press(&mut app, "a");
+    choose(&mut app, ActionId::DeactivateKey, true);
+    let menu = app.dialog.clone();
+    assert!(update(&mut app, Msg::Paste("\ry\r".into())).is_empty());
+    assert_eq!(app.dialog, menu);
+    preview(&mut app);
+    let confirm = app.dialog.clone();
+    assert!(update(&mut app, Msg::Paste("y".into())).is_empty());
+    assert_eq!(app.dialog, confirm);
+}
+
+#[test]
+fn a_pasted_name_fills_the_confirmation_and_its_newline_submits_nothing() {
+    let (mut app, user) = on_user_with_active_key();
+    press(&mut app, "a");
+    choose(&mut app, ActionId::DeleteLoginProfile, false);
+    preview(&mut app);
+    let effects = update(&mut app, Msg::Paste(format!("{user}\r\n")));
+    assert!(executes(&effects).is_empty(), "the newline did not submit");
+    let Some(Dialog::Confirm { typed, .. }) = &app.dialog else {
+        panic!("the dialog closed: {:?}", app.dialog);
+    };
+    assert_eq!(typed, &user);
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert_eq!(executes(&effects), [ActionId::DeleteLoginProfile]);
+}
+
+#[test]
+fn a_paste_goes_into_the_filter_and_the_command_line_without_newlines() {
+    let mut app = loaded_app();
+    press(&mut app, "4/");
+    update(&mut app, Msg::Paste("ops\n".into()));
+    assert_eq!(app.view(app.tab).filter, "ops");
+    assert_eq!(app.mode, watchpost::app::Mode::Filter, "still typing");
+    update(&mut app, key(KeyCode::Esc));
+    press(&mut app, ":");
+    let effects = update(&mut app, Msg::Paste("quit\n".into()));
+    assert!(effects.is_empty(), "the pasted newline ran nothing");
+    assert_eq!(
+        app.mode,
+        watchpost::app::Mode::Command {
+            text: "quit".into()
+        }
+    );
+}
+
+#[test]
+fn each_new_step_of_the_dialog_counts_for_the_settling_time() {
+    let (mut app, _) = on_user_with_active_key();
+    let before = app.dialog_step;
+    press(&mut app, "a");
+    let menu = app.dialog_step;
+    assert_ne!(menu, before);
+    press(&mut app, "j");
+    assert_eq!(app.dialog_step, menu, "moving in the menu is the same step");
+    choose(&mut app, ActionId::DeactivateKey, true);
+    preview(&mut app);
+    assert_ne!(app.dialog_step, menu, "the preview is a new step");
 }

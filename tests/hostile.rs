@@ -139,11 +139,11 @@ async fn hostile_strings_stay_inert_and_secrets_never_leave() {
         // An action, so the journal has records to check.
         console.send("3");
         console.send("a");
-        console.wait_for("Actions");
+        console.wait_for_dialog("Actions");
         console.send("\r");
-        console.wait_for("Press y to run it");
+        console.wait_for_dialog("Press y to run it");
         console.send("y");
-        screens.push(console.wait_for("Done:"));
+        screens.push(console.wait_for_dialog("Done:"));
         console.send("\r");
         console.send("q");
         assert!(console.wait_exit().success());
@@ -235,6 +235,31 @@ async fn hostile_strings_stay_inert_and_secrets_never_leave() {
             !contains(&report, b"\x1b"),
             "a raw ESC in the {format} report"
         );
+        for raw in [b"\xc2\x9b".as_slice(), "\u{202e}".as_bytes(), b"\x00"] {
+            assert!(
+                !contains(&report, raw),
+                "a raw C1 control or bidi control {raw:?} in the {format} report"
+            );
+        }
+        if format == "markdown" {
+            assert!(
+                !contains(&report, b"http://evil"),
+                "a clickable link in the Markdown report"
+            );
+        }
+        if format == "json" {
+            // Escaped, not lost: the alarm's name reads back with its bidi override.
+            let value: serde_json::Value = serde_json::from_slice(&report).unwrap();
+            let names: Vec<&str> = value["alarms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|a| a["name"].as_str())
+                .collect();
+            let name = format!("ALARMHOSTILE 警報 {BIDI}");
+            assert!(names.contains(&name.as_str()), "{names:?}");
+            assert!(contains(&report, b"\\u202etxt.exe"), "escaped as \\u202e");
+        }
         if format == "csv" {
             let text = String::from_utf8_lossy(&report);
             assert!(

@@ -18,10 +18,16 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("region", "watch other regions: :region REGION[,REGION…]"),
     ("profile", "switch to another AWS profile: :profile NAME"),
     ("readonly", "switch to read-only mode until restart"),
-    ("export", "write the table to CSV: :export FILE"),
+    (
+        "export",
+        "write the table to a new CSV file: :export FILE (~ is home; :export! FILE overwrites)",
+    ),
     ("copy", "copy the selected row's ARN (OSC 52)"),
     ("quit", "quit"),
 ];
+
+/// The longest command line kept (typed or pasted).
+pub const MAX_LINE_CHARS: usize = 512;
 
 pub fn edit(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     let Mode::Command { text } = &mut app.mode else {
@@ -42,7 +48,8 @@ pub fn edit(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Tab => complete(text),
         KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => text.clear(),
         KeyCode::Char(c)
-            if !key.modifiers.contains(KeyModifiers::CONTROL) && text.chars().count() < 512 =>
+            if !key.modifiers.contains(KeyModifiers::CONTROL)
+                && text.chars().count() < MAX_LINE_CHARS =>
         {
             text.push(c);
         }
@@ -109,15 +116,17 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
                 app,
                 "Read-only until restart: no action can run".to_string(),
             );
+            vec![Effect::ReadOnly]
+        }
+        "export" | "export!" if argument.is_empty() => {
+            let text = "Usage: :export FILE (a new file; :export! FILE overwrites)";
+            super::update::set_status(app, text.to_string());
             Vec::new()
         }
-        "export" if argument.is_empty() => {
-            super::update::set_status(app, "Usage: :export FILE".to_string());
-            Vec::new()
-        }
-        "export" => vec![Effect::Export {
+        "export" | "export!" => vec![Effect::Export {
             path: argument.to_string(),
             csv: table_csv(app),
+            overwrite: name == "export!",
         }],
         "copy" => match selected_arn(app) {
             Some(arn) => vec![Effect::Copy(arn)],

@@ -3,9 +3,16 @@
 //! there when closed.
 //!
 //! Its keys are fixed, not taken from the keymap, so that no rebinding can make an action
-//! easier to run: nothing runs from one key. Reversible actions need `y` in the preview
-//! (Enter and Esc cancel: Cancel has the focus); destructive ones need the target's name
-//! typed exactly, then Enter.
+//! easier to run: nothing runs from one key. Actions with an undo need `y` in the preview
+//! (Enter and Esc cancel: Cancel has the focus); actions without one need the target's
+//! name or ID typed (or pasted) exactly, then Enter. An access key is resolved against IAM
+//! before its preview shows, so the preview and the confirmation name its real ID and
+//! status, never the credential report's slot.
+//!
+//! Pasted text only ever fills the confirmation field; a newline in it submits nothing.
+//! Keys that arrive in a burst right after a step of the dialog shows are dropped by the
+//! runtime (see [`super::settle`]), so typed-ahead or pasted keys cannot open a menu and
+//! confirm it.
 
 use super::{App, Effect};
 use crate::remediation::{Offer, Risk, Target, offers};
@@ -16,6 +23,10 @@ pub enum Dialog {
     Menu {
         offers: Vec<Offer>,
         selected: usize,
+    },
+    /// The target's live state is being read before the preview shows.
+    Resolving {
+        offer: Offer,
     },
     Confirm {
         offer: Offer,
@@ -54,23 +65,60 @@ pub fn open(app: &mut App, targets: &[Target]) {
     }
     // Start on the first action that can run.
     let selected = offers.iter().position(|o| o.available.is_ok()).unwrap_or(0);
-    app.dialog = Some(Dialog::Menu { offers, selected });
+    show(app, Some(Dialog::Menu { offers, selected }));
+}
+
+/// Puts `next` up, counting a new step when it is another kind of dialog than the one
+/// shown, so the runtime lets it settle before it takes keys.
+fn show(app: &mut App, next: Option<Dialog>) {
+    let kind = |d: &Option<Dialog>| d.as_ref().map(std::mem::discriminant);
+    if next.is_some() && kind(&next) != kind(&app.dialog) {
+        app.dialog_step = app.dialog_step.wrapping_add(1);
+    }
+    app.dialog = next;
 }
 
 pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let Some(dialog) = app.dialog.take() else {
+    let Some(dialog) = app.dialog.clone() else {
         return Vec::new();
     };
     let (next, effects) = match dialog {
         Dialog::Menu { offers, selected } => menu_key(app, offers, selected, key),
+        Dialog::Resolving { offer } => match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => (None, Vec::new()),
+            _ => (Some(Dialog::Resolving { offer }), Vec::new()),
+        },
         Dialog::Confirm { offer, typed } => confirm_key(offer, typed, key),
         // Nothing interrupts an action in flight (Ctrl-C still quits; the journal then
         // shows the intent without outcome).
         running @ Dialog::Running { .. } => (Some(running), Vec::new()),
         Dialog::Outcome { offer, result } => outcome_key(app, offer, result, key),
     };
-    app.dialog = next;
+    show(app, next);
     effects
+}
+
+/// Pasted text: only a typed confirmation takes it, without its control characters, so a
+/// pasted newline cannot submit it. Everywhere else in the dialog a paste does nothing.
+pub fn on_paste(app: &mut App, text: &str) {
+    match &mut app.dialog {
+        Some(Dialog::Confirm { offer, typed }) if takes_typing(offer) => {
+            let room = MAX_TYPED.saturating_sub(typed.chars().count());
+            typed.extend(text.chars().filter(|c| !c.is_control()).take(room));
+        }
+        _ => super::update::set_status(
+            app,
+            "Paste ignored: the dialog takes keys, not pasted text".to_string(),
+        ),
+    }
+}
+
+/// The longest confirmation kept; IDs and names are far shorter.
+const MAX_TYPED: usize = 256;
+
+/// Whether the confirmation of `offer` is typed (no undo, and it can run).
+fn takes_typing(offer: &Offer) -> bool {
+    offer.spec().risk() == Risk::NoUndo && offer.available.is_ok()
 }
 
 type Step = (Option<Dialog>, Vec<Effect>);
@@ -99,6 +147,12 @@ fn menu_key(app: &mut App, offers: Vec<Offer>, selected: usize, key: KeyEvent) -
             (Some(Dialog::Menu { offers, selected }), effects)
         }
         KeyCode::Enter => match offers.get(selected) {
+            Some(offer) if offer.available.is_ok() && offer.needs_resolving() => (
+                Some(Dialog::Resolving {
+                    offer: offer.clone(),
+                }),
+                vec![Effect::Resolve(Box::new(offer.clone()))],
+            ),
             Some(offer) if offer.available.is_ok() => (
                 Some(Dialog::Confirm {
                     offer: offer.clone(),
@@ -126,29 +180,42 @@ fn confirm_key(offer: Offer, mut typed: String, key: KeyEvent) -> Step {
             vec![Effect::Execute(Box::new(offer))],
         )
     };
-    match offer.spec().risk {
+    let stay = |offer: Offer, typed: String, effects: Vec<Effect>| {
+        (Some(Dialog::Confirm { offer, typed }), effects)
+    };
+    if offer.available.is_err() {
+        // The live state said no (or could not be read): nothing to confirm.
+        return match key.code {
+            KeyCode::Char('c') => {
+                let copy = Effect::Copy(offer.cli.clone());
+                stay(offer, typed, vec![copy])
+            }
+            _ => (None, Vec::new()),
+        };
+    }
+    match offer.spec().risk() {
         Risk::Reversible => match key.code {
             KeyCode::Char('y') => run(offer),
             KeyCode::Char('c') => {
                 let copy = Effect::Copy(offer.cli.clone());
-                (Some(Dialog::Confirm { offer, typed }), vec![copy])
+                stay(offer, typed, vec![copy])
             }
             // Enter, Esc and anything else: Cancel has the focus.
             _ => (None, Vec::new()),
         },
-        Risk::Destructive => match key.code {
+        Risk::NoUndo => match key.code {
             KeyCode::Esc => (None, Vec::new()),
-            KeyCode::Enter if typed == offer.target.name() => run(offer),
+            KeyCode::Enter if offer.target.is_confirmed_by(&typed) => run(offer),
             KeyCode::Enter => (None, Vec::new()),
             KeyCode::Backspace => {
                 typed.pop();
-                (Some(Dialog::Confirm { offer, typed }), Vec::new())
+                stay(offer, typed, Vec::new())
             }
-            KeyCode::Char(c) if typed.chars().count() < 256 => {
+            KeyCode::Char(c) if typed.chars().count() < MAX_TYPED => {
                 typed.push(c);
-                (Some(Dialog::Confirm { offer, typed }), Vec::new())
+                stay(offer, typed, Vec::new())
             }
-            _ => (Some(Dialog::Confirm { offer, typed }), Vec::new()),
+            _ => stay(offer, typed, Vec::new()),
         },
     }
 }
@@ -173,10 +240,31 @@ fn outcome_key(app: &App, offer: Offer, result: Result<String, String>, key: Key
     }
 }
 
-/// The executor finished: show the outcome if the dialog still waits for it.
+/// The target's live state was read: show the preview on it, if the dialog still waits
+/// for it. A target that could not be read shows why, and cannot be confirmed.
+pub fn resolved(app: &mut App, asked: &Offer, result: Result<Offer, String>) {
+    if !matches!(&app.dialog, Some(Dialog::Resolving { offer }) if offer == asked) {
+        return;
+    }
+    let offer = result.unwrap_or_else(|why| Offer {
+        available: Err(format!("its live state could not be read: {why}")),
+        ..asked.clone()
+    });
+    show(
+        app,
+        Some(Dialog::Confirm {
+            offer,
+            typed: String::new(),
+        }),
+    );
+}
+
+/// The executor finished: show the outcome if the dialog still waits for it. `offer` is
+/// the offer as it ran (stamped with the moment it ran).
 pub fn finished(app: &mut App, offer: Offer, result: Result<String, String>) {
-    if matches!(&app.dialog, Some(Dialog::Running { offer: running }) if *running == offer) {
-        app.dialog = Some(Dialog::Outcome { offer, result });
+    if matches!(&app.dialog, Some(Dialog::Running { offer: running }) if running.same_action(&offer))
+    {
+        show(app, Some(Dialog::Outcome { offer, result }));
     } else {
         let text = match &result {
             Ok(done) => format!("Done: {done}"),

@@ -8,12 +8,16 @@ mod finding_index;
 mod msg;
 mod overlay;
 mod search_text;
+pub mod settle;
 mod state;
 mod table;
 mod update;
 
 pub use command::{COMMANDS, candidates};
-pub use data::{Applied, Data, Derived, FindingsChange, Summary, TriageChange, check_source};
+pub use data::{
+    Applied, DONE_ACTIONS_KEPT, Data, Derived, FindingsChange, OBSERVED_PER_ALARM, Summary,
+    TriageChange, check_source,
+};
 pub use dialog::Dialog;
 pub use msg::{Effect, Msg, SourceEvent, SwitchTarget};
 pub use state::{

@@ -26,6 +26,8 @@ pub enum SourceEvent {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste): never taken as key presses.
+    Paste(String),
     /// The clock moved; carries the time so `update` stays pure.
     Tick(DateTime<Utc>),
     /// The terminal's size changed.
@@ -35,7 +37,14 @@ pub enum Msg {
     },
     Source(SourceEvent),
     Journal(JournalContents),
-    /// A remediation action finished: what it did, or why it did not.
+    /// The live state of an offer's target was read for its preview (`Effect::Resolve`):
+    /// the offer on that state, or why it could not be read.
+    Resolved {
+        asked: Box<Offer>,
+        result: Result<Offer, String>,
+    },
+    /// A remediation action finished: what it did, or why it did not. `offer` is the
+    /// offer as it ran (stamped with the moment it ran).
     ActionDone {
         offer: Box<Offer>,
         result: Result<String, String>,
@@ -82,14 +91,22 @@ pub enum Effect {
     RefreshAll,
     /// Ring the terminal bell (a new alarm entered ALARM).
     Bell,
+    /// Read the live state of an offer's target before its preview (reads only; the
+    /// answer comes back as `Msg::Resolved`).
+    Resolve(Box<Offer>),
     /// Carry out a confirmed action (journaled before and after the call).
     Execute(Box<Offer>),
+    /// `:readonly`: drop the executor and turn on the read-only guard of every AWS client
+    /// of the session, for good.
+    ReadOnly,
     /// Put text on the clipboard (OSC 52, so it works over SSH and in tmux).
     Copy(String),
-    /// Write a table export to a file.
+    /// Write a table export to a file: `path` as typed (`~` is expanded when written); an
+    /// existing file is replaced only when `overwrite` (`:export!`) is set.
     Export {
         path: String,
         csv: String,
+        overwrite: bool,
     },
     /// Connect to other regions or another profile, off the UI loop; the outcome comes
     /// back as `Msg::Switched` or `Msg::SwitchFailed`.

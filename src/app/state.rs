@@ -76,6 +76,9 @@ pub struct App {
     pub held: Vec<super::SourceEvent>,
     /// The remediation dialog, over whatever the user was looking at.
     pub dialog: Option<super::Dialog>,
+    /// Counts the dialog's steps (menu, preview, outcome…): the runtime lets each new step
+    /// settle before it takes keys.
+    pub dialog_step: u64,
     /// A `:region` or `:profile` switch is connecting; actions wait until it is done.
     pub switching: Option<super::SwitchTarget>,
 }
@@ -109,6 +112,7 @@ impl App {
             frozen: false,
             held: Vec::new(),
             dialog: None,
+            dialog_step: 0,
             switching: None,
         }
     }

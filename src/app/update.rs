@@ -3,9 +3,11 @@
 use super::{App, Effect, Mode, Msg, SourceEvent};
 use crate::config::keymap::Resolution;
 use crate::config::{Action, KeySpec, Layer};
+use crate::domain::Finding;
 use crate::panes::Tab;
-use crate::sources::SourceErrorKind;
+use crate::sources::{SourceData, SourceErrorKind};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::collections::{HashMap, HashSet};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let effects = dispatch(app, msg);
@@ -16,6 +18,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => on_key(app, key),
+        Msg::Paste(text) => {
+            on_paste(app, &text);
+            Vec::new()
+        }
+        Msg::Resolved { asked, result } => {
+            super::dialog::resolved(app, &asked, result);
+            Vec::new()
+        }
         Msg::Tick(now) => {
             app.now = now;
             if app
@@ -75,7 +85,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
 
 fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
     if app.frozen && matches!(event, SourceEvent::Data { .. }) {
-        app.held.push(event);
+        hold(&mut app.held, event);
         return Vec::new();
     }
     match event {
@@ -115,6 +125,90 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
                 }
             }
             Vec::new()
+        }
+    }
+}
+
+/// Keeps `event` (a source's data) for when the freeze ends, at most one event per source,
+/// so a long freeze holds no more than one poll's worth of each: a source that sends its
+/// full set (alarms, IAM, baselines) keeps only its latest set; findings, which arrive as
+/// changes, are merged by ID into one pending batch that gives the same findings as
+/// applying every batch in order.
+fn hold(held: &mut Vec<SourceEvent>, event: SourceEvent) {
+    let SourceEvent::Data { id, data, at } = event else {
+        held.push(event);
+        return;
+    };
+    let pending = held.iter_mut().find_map(|e| match e {
+        SourceEvent::Data {
+            id: held_id,
+            data,
+            at,
+        } if *held_id == id => Some((data, at)),
+        _ => None,
+    });
+    match pending {
+        Some((pending, pending_at)) => {
+            *pending_at = at;
+            merge_held(pending, data);
+        }
+        None => held.push(SourceEvent::Data { id, data, at }),
+    }
+}
+
+/// `next` laid over `pending`, data of the same source.
+fn merge_held(pending: &mut SourceData, next: SourceData) {
+    match (pending, next) {
+        (
+            SourceData::Findings {
+                detector,
+                upserts,
+                complete,
+            },
+            SourceData::Findings {
+                detector: next_detector,
+                upserts: next_upserts,
+                complete: next_complete,
+            },
+        ) => {
+            *detector = next_detector;
+            if next_complete {
+                // A full listing replaces whatever changes came before it.
+                *upserts = next_upserts;
+                *complete = true;
+            } else {
+                // Changes after a full listing extend it: applied at once, the two give
+                // what the listing then the changes give. An archived finding is kept, as
+                // applying it takes the finding away.
+                merge_findings(upserts, next_upserts);
+            }
+        }
+        (pending, next) => *pending = next,
+    }
+}
+
+/// `batch` merged into `pending` by finding ID: a finding already pending is replaced in its
+/// place, a new one goes at the end, in order.
+fn merge_findings(pending: &mut Vec<Finding>, batch: Vec<Finding>) {
+    let incoming: HashSet<&str> = batch.iter().map(|f| &*f.id).collect();
+    let mut position: HashMap<Box<str>, usize> = pending
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| incoming.contains(&*f.id))
+        .map(|(i, f)| (f.id.clone(), i))
+        .collect();
+    drop(incoming);
+    for finding in batch {
+        match position.get(&finding.id).copied() {
+            Some(i) => {
+                if let Some(slot) = pending.get_mut(i) {
+                    *slot = finding;
+                }
+            }
+            None => {
+                position.insert(finding.id.clone(), pending.len());
+                pending.push(finding);
+            }
         }
     }
 }
@@ -179,6 +273,33 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
+/// A paste is text, never keys: it goes into the `/` filter, the `:` line or a typed
+/// confirmation (without control characters, so a pasted newline submits nothing), and is
+/// ignored everywhere else.
+fn on_paste(app: &mut App, text: &str) {
+    let printable = || text.chars().filter(|c| !c.is_control());
+    if app.dialog.is_some() {
+        super::dialog::on_paste(app, text);
+        return;
+    }
+    match &mut app.mode {
+        Mode::Filter => {
+            let tab = app.tab;
+            let mut filter = app.view(tab).filter.clone();
+            filter.extend(printable());
+            app.set_filter(tab, bounded_filter(filter));
+        }
+        Mode::Command { text: line } => {
+            let room = super::command::MAX_LINE_CHARS.saturating_sub(line.chars().count());
+            line.extend(printable().take(room));
+        }
+        _ => set_status(
+            app,
+            "Paste ignored: paste into the / filter, the : line or a confirmation".to_string(),
+        ),
+    }
+}
+
 fn edit_filter(app: &mut App, key: KeyEvent) {
     let tab = app.tab;
     let mut filter = app.view(tab).filter.clone();
@@ -238,7 +359,8 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
                     effects.extend(on_source(app, event));
                 }
                 if app.status.is_none() {
-                    set_status(app, format!("Unfrozen: {count} held update(s) applied"));
+                    let text = format!("Unfrozen: the held updates of {count} source(s) applied");
+                    set_status(app, text);
                 }
                 return effects;
             }

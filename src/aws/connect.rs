@@ -4,13 +4,15 @@
 //! emulators, then `GetCallerIdentity` to prove the credentials work before any pane opens.
 
 use super::alarms::AlarmSource;
+use super::assume::{AttributedRole, refuses_source_identity};
+use super::attribution::LocalOperator;
 use super::baseline::s3control_endpoint::LiteralHostResolver;
 use super::baseline::{AccountBaselineSource, RegionalBaselineSource};
 use super::errors::{chain, no_credentials_found};
 use super::findings::FindingSource;
 use super::identity::IamSource;
 use super::mfa::MfaSessionCredentials;
-use super::read_only::ReadOnlyGuard;
+use super::read_only::ReadOnlySwitch;
 use crate::domain::CallerIdentity;
 use crate::remediation::Execute;
 use crate::remediation::aws::{AwsExecutor, BaselineClients};
@@ -41,11 +43,10 @@ pub struct AwsOptions {
     pub mfa_serial: Option<String>,
     /// A credential report younger than this is reused instead of asking for a new one.
     pub report_max_age: Duration,
-    /// Audit mode: every client refuses non-read operations, and no executor is built.
+    /// Audit mode from the start (`--read-only`, config.toml, `report`): every client
+    /// refuses non-read operations from the first call, and no executor is built. Account
+    /// rules are applied by the session once the account is known (`crate::session`).
     pub read_only: bool,
-    /// Accounts and profiles (`*` wildcards) that are always opened read-only.
-    pub read_only_accounts: Vec<String>,
-    pub read_only_profiles: Vec<String>,
 }
 
 impl Default for AwsOptions {
@@ -59,8 +60,6 @@ impl Default for AwsOptions {
             mfa_serial: None,
             report_max_age: super::identity::DEFAULT_REPORT_MAX_AGE,
             read_only: false,
-            read_only_accounts: Vec::new(),
-            read_only_profiles: Vec::new(),
         }
     }
 }
@@ -101,7 +100,6 @@ const IDENTITY_TIMEOUT: Duration = Duration::from_secs(20);
 const IMDS_TIMEOUT: Duration = Duration::from_secs(1);
 /// Assumed-role sessions with MFA last this long (AWS's default; a role may allow more).
 const MFA_SESSION: Duration = Duration::from_secs(3600);
-const SESSION_NAME: &str = "watchpost";
 
 /// Splits `--region a,b --region c` into distinct, trimmed region names, in order.
 pub fn parse_regions<S: AsRef<str>>(values: &[S]) -> Vec<String> {
@@ -217,7 +215,7 @@ pub async fn sign_in(
 /// region of `options` (or the configuration's region when it names none).
 pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session, ConnectError> {
     let config = &signed_in.config;
-    let caller = caller_identity(config, options.read_only).await?;
+    let caller = caller_identity(config, &ReadOnlySwitch::new(options.read_only)).await?;
     let regions = if options.regions.is_empty() {
         config
             .region()
@@ -226,23 +224,12 @@ pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session,
     } else {
         options.regions.clone()
     };
-    let profile = options
-        .profile
-        .clone()
-        .or_else(|| std::env::var("AWS_PROFILE").ok())
-        .unwrap_or_else(|| "default".to_string());
-    let read_only = options.read_only
-        || options
-            .read_only_accounts
-            .iter()
-            .any(|p| glob_match(p, &caller.account_id))
-        || options
-            .read_only_profiles
-            .iter()
-            .any(|p| glob_match(p, &profile));
-    let clients = Clients::new(config, read_only, &regions);
+    // Every client carries the guard; the switch decides. The session may still turn it on
+    // (an account rule), before any source polls or any action runs.
+    let read_only = ReadOnlySwitch::new(options.read_only);
+    let clients = Clients::new(config, &read_only, &regions);
     let sources = clients.sources(options, &caller.account_id, &regions);
-    let executor: Option<Arc<dyn Execute>> = if read_only {
+    let executor: Option<Arc<dyn Execute>> = if options.read_only {
         None
     } else {
         Some(Arc::new(clients.executor()))
@@ -291,16 +278,14 @@ pub struct Clients {
     s3control: aws_sdk_s3control::Client,
 }
 
-/// One client of `$sdk` per region, from `$config`, guarded when `$read_only`.
+/// One client of `$sdk` per region, from `$config`, each with the read-only guard.
 macro_rules! regional_clients {
     ($sdk:ident, $config:expr, $read_only:expr, $regions:expr) => {{
         let mut clients = HashMap::new();
         for region in $regions {
-            let mut builder =
-                $sdk::config::Builder::from($config).region(Region::new(region.clone()));
-            if $read_only {
-                builder = builder.interceptor(ReadOnlyGuard);
-            }
+            let builder = $sdk::config::Builder::from($config)
+                .region(Region::new(region.clone()))
+                .interceptor($read_only.guard());
             clients.insert(region.clone(), $sdk::Client::from_conf(builder.build()));
         }
         clients
@@ -308,44 +293,20 @@ macro_rules! regional_clients {
 }
 
 impl Clients {
-    pub fn new(config: &SdkConfig, read_only: bool, regions: &[String]) -> Clients {
-        let mut iam = aws_sdk_iam::config::Builder::from(config);
-        if read_only {
-            iam = iam.interceptor(ReadOnlyGuard);
-        }
-        let mut cloudwatch = HashMap::new();
-        let mut guardduty = HashMap::new();
-        for region in regions {
-            let mut cw = aws_sdk_cloudwatch::config::Builder::from(config)
-                .region(Region::new(region.clone()));
-            let mut gd = aws_sdk_guardduty::config::Builder::from(config)
-                .region(Region::new(region.clone()));
-            if read_only {
-                cw = cw.interceptor(ReadOnlyGuard);
-                gd = gd.interceptor(ReadOnlyGuard);
-            }
-            cloudwatch.insert(
-                region.clone(),
-                aws_sdk_cloudwatch::Client::from_conf(cw.build()),
-            );
-            guardduty.insert(
-                region.clone(),
-                aws_sdk_guardduty::Client::from_conf(gd.build()),
-            );
-        }
+    /// Every client carries `read_only`'s guard, which refuses all but reads while it is on.
+    pub fn new(config: &SdkConfig, read_only: &ReadOnlySwitch, regions: &[String]) -> Clients {
+        let iam = aws_sdk_iam::config::Builder::from(config).interceptor(read_only.guard());
         // S3 Control is global; it signs for the first watched region.
         let mut s3control = aws_sdk_s3control::config::Builder::from(config)
-            .endpoint_resolver(LiteralHostResolver::new());
+            .endpoint_resolver(LiteralHostResolver::new())
+            .interceptor(read_only.guard());
         if let Some(region) = regions.first() {
             s3control = s3control.region(Region::new(region.clone()));
         }
-        if read_only {
-            s3control = s3control.interceptor(ReadOnlyGuard);
-        }
         Clients {
             iam: aws_sdk_iam::Client::from_conf(iam.build()),
-            cloudwatch,
-            guardduty,
+            cloudwatch: regional_clients!(aws_sdk_cloudwatch, config, read_only, regions),
+            guardduty: regional_clients!(aws_sdk_guardduty, config, read_only, regions),
             ec2: regional_clients!(aws_sdk_ec2, config, read_only, regions),
             config: regional_clients!(aws_sdk_config, config, read_only, regions),
             cloudtrail: regional_clients!(aws_sdk_cloudtrail, config, read_only, regions),
@@ -430,18 +391,15 @@ fn sts_client(config: &SdkConfig) -> aws_sdk_sts::Client {
 
 async fn caller_identity(
     config: &SdkConfig,
-    read_only: bool,
+    read_only: &ReadOnlySwitch,
 ) -> Result<CallerIdentity, ConnectError> {
-    let mut client = sts_client(config);
-    if read_only {
-        client = aws_sdk_sts::Client::from_conf(
-            client
-                .config()
-                .to_builder()
-                .interceptor(ReadOnlyGuard)
-                .build(),
-        );
-    }
+    let client = aws_sdk_sts::Client::from_conf(
+        sts_client(config)
+            .config()
+            .to_builder()
+            .interceptor(read_only.guard())
+            .build(),
+    );
     let call = client.get_caller_identity().send();
     let output = match tokio::time::timeout(IDENTITY_TIMEOUT, call).await {
         Ok(Ok(output)) => output,
@@ -494,15 +452,12 @@ async fn assume_role(
     let provider = match &options.mfa_serial {
         None => {
             // Refreshes itself before expiry for as long as the base credentials work.
-            let mut builder =
-                aws_config::sts::AssumeRoleProvider::builder(role).session_name(SESSION_NAME);
-            if let Some(external_id) = &options.external_id {
-                builder = builder.external_id(external_id);
-            }
-            if base.region().is_none() {
-                builder = builder.region(Region::from_static("us-east-1"));
-            }
-            SharedCredentialsProvider::new(builder.configure(base).build().await)
+            SharedCredentialsProvider::new(AttributedRole::new(
+                sts_client(base),
+                role,
+                options.external_id.clone(),
+                LocalOperator::current(),
+            ))
         }
         Some(serial) => {
             let code = mfa_code(serial)
@@ -532,17 +487,31 @@ async fn assume_with_mfa(
         role: role.to_string(),
         message,
     };
+    let operator = LocalOperator::current();
+    // No retry without the source identity here: the code is single-use.
     let output = sts_client(base)
         .assume_role()
         .role_arn(role)
-        .role_session_name(SESSION_NAME)
+        .role_session_name(operator.session_name())
+        .source_identity(operator.source_identity())
         .set_external_id(options.external_id.clone())
         .serial_number(serial)
         .token_code(code)
         .duration_seconds(i32::try_from(MFA_SESSION.as_secs()).unwrap_or(3600))
         .send()
         .await
-        .map_err(|e| failed(chain(&e)))?;
+        .map_err(|e| {
+            if refuses_source_identity(&e) {
+                failed(format!(
+                    "its trust policy does not allow sts:SetSourceIdentity, which watchpost \
+                     sets to name you in CloudTrail: add sts:SetSourceIdentity to the trust \
+                     policy's statement for the caller ({})",
+                    chain(&e)
+                ))
+            } else {
+                failed(chain(&e))
+            }
+        })?;
     let issued = output
         .credentials()
         .ok_or_else(|| failed("STS returned no credentials".to_string()))?;

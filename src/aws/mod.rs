@@ -3,6 +3,8 @@
 //! AWS SDK; everything they hand on is a domain type.
 
 pub mod alarms;
+mod assume;
+pub mod attribution;
 mod authorization;
 pub mod baseline;
 mod capture;

@@ -52,6 +52,20 @@ pub struct AccountRule {
 
 impl Settings {
     /// The first `[[accounts]]` rule matching the account ID or the profile name.
+    /// Whether the account (or the profile it was reached through) is to be read-only by
+    /// configuration: `read_only`, `read_only_accounts`, `read_only_profiles`, or any
+    /// matching `[[accounts]]` rule that says so (not only the first: for safety, one
+    /// read-only rule is enough).
+    pub fn read_only_for(&self, account_id: &str, profile: &str) -> bool {
+        let glob = crate::aws::glob_match;
+        self.read_only
+            || self.read_only_accounts.iter().any(|p| glob(p, account_id))
+            || self.read_only_profiles.iter().any(|p| glob(p, profile))
+            || self.accounts.iter().any(|rule| {
+                rule.read_only && (glob(&rule.pattern, account_id) || glob(&rule.pattern, profile))
+            })
+    }
+
     pub fn account_rule(&self, account_id: &str, profile: &str) -> Option<&AccountRule> {
         self.accounts.iter().find(|rule| {
             crate::aws::glob_match(&rule.pattern, account_id)

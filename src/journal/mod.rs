@@ -3,11 +3,13 @@
 //! outcome means the program died mid-action.
 //!
 //! Each record carries `prev_hash`, the SHA-256 of the previous record's line, so an edited,
-//! removed or reordered record breaks the chain and [`verify`] names the line.
+//! removed or reordered record breaks the chain and [`verify`] names the line. What the
+//! chain alone cannot show (a cut tail, a deleted file, a rewritten chain), the head kept
+//! elsewhere shows: [`verify_expecting`].
 //!
 //! - [`read`] / [`parse`]: the records joined into entries for the Journal tab;
-//! - [`JournalWriter`]: appends records, chained and fsync'd;
-//! - [`verify`]: walks the chain;
+//! - [`JournalWriter`]: appends records, chained and fsync'd, under an exclusive file lock;
+//! - [`verify`] / [`verify_expecting`]: walks the chain, reports the head;
 //! - [`print`]: a plain-text listing.
 
 mod chain;
@@ -15,7 +17,10 @@ mod print;
 mod read;
 mod write;
 
-pub use chain::{Verification, VerifyProblem, line_hash, verify, verify_bytes};
+pub use chain::{
+    Head, Verification, VerifyProblem, line_hash, verify, verify_bytes, verify_bytes_expecting,
+    verify_expecting,
+};
 pub use print::print;
 pub use read::{assemble, parse, read, read_checked};
 pub use write::JournalWriter;
@@ -46,6 +51,12 @@ pub struct JournalRecord {
     pub account_id: String,
     pub region: Option<String>,
     pub caller_arn: String,
+    /// The OS user and host watchpost ran as: who was at the keyboard, beside the AWS
+    /// caller (often a shared role). Absent in records written before they were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
     /// The equivalent `aws` CLI command.
     pub cli: String,
     /// For outcomes: `None` on success, the error otherwise.
@@ -77,9 +88,20 @@ impl JournalRecord {
             account_id: account_id.into(),
             region,
             caller_arn: caller_arn.into(),
+            local_user: None,
+            host: None,
             cli: cli.into(),
             error: None,
             prev_hash: None,
+        }
+    }
+
+    /// The record with the local OS user and host who acted.
+    pub fn by(self, local_user: &str, host: &str) -> JournalRecord {
+        JournalRecord {
+            local_user: Some(local_user.to_string()),
+            host: Some(host.to_string()),
+            ..self
         }
     }
 

@@ -1,5 +1,6 @@
-//! Carrying actions out on AWS: one SDK call per action (plus a key-ID lookup when the
-//! credential report named the key by slot). Built only when the session can write.
+//! Carrying actions out on AWS: one SDK call per action, after a read of the live state for
+//! actions without an undo (`recheck.rs`) and of an access key's ID and status before its
+//! preview ([`Execute::resolve`]). Built only when the session can write.
 
 pub use super::aws_baseline::BaselineClients;
 use super::catalog::{self, ActionId, QUARANTINE_DOCUMENT, QUARANTINE_POLICY, REVOKE_POLICY};
@@ -13,10 +14,10 @@ use aws_sdk_iam::types::StatusType;
 use std::collections::HashMap;
 
 pub struct AwsExecutor {
-    iam: aws_sdk_iam::Client,
-    guardduty: HashMap<String, aws_sdk_guardduty::Client>,
-    cloudwatch: HashMap<String, aws_sdk_cloudwatch::Client>,
-    baseline: BaselineClients,
+    pub(super) iam: aws_sdk_iam::Client,
+    pub(super) guardduty: HashMap<String, aws_sdk_guardduty::Client>,
+    pub(super) cloudwatch: HashMap<String, aws_sdk_cloudwatch::Client>,
+    pub(super) baseline: BaselineClients,
 }
 
 impl AwsExecutor {
@@ -62,12 +63,19 @@ impl AwsExecutor {
             region: offer.target.region().map(str::to_string),
         };
         let fail = |e: SourceError| describe(&e);
+        // No undo: the live state must still be what the user confirmed against.
+        self.recheck(offer, &id).await?;
         if let Some(result) = self.baseline.run(offer, call, fail).await {
             return result;
         }
         match &offer.target {
             Target::AccessKey { user, .. } => {
-                let key_id = self.key_id(&offer.target, &id).await.map_err(fail)?;
+                // A key named by its credential-report slot is looked up; a known ID is used
+                // as it is (its preview resolved it against IAM already).
+                let key_id = match &offer.target {
+                    Target::AccessKey { key, .. } if !offer.target.key_by_slot() => key.clone(),
+                    target => self.live_key(target, &id).await.map_err(fail)?.id,
+                };
                 match offer.action {
                     ActionId::DeleteKey => {
                         self.iam
@@ -254,17 +262,24 @@ impl AwsExecutor {
         }
     }
 
-    /// The key's ID: given, or found by creation time when the report named it by slot.
-    async fn key_id(&self, target: &Target, id: &SourceId) -> Result<String, SourceError> {
+    /// The key as IAM lists it now: by its ID, or by its creation time when the credential
+    /// report named it by slot.
+    pub(super) async fn live_key(
+        &self,
+        target: &Target,
+        id: &SourceId,
+    ) -> Result<LiveKey, SourceError> {
         let Target::AccessKey {
             user, key, created, ..
         } = target
         else {
-            return Ok(String::new());
+            return Err(SourceError {
+                source_id: id.clone(),
+                operation: "ListAccessKeys".into(),
+                kind: SourceErrorKind::Service,
+                message: format!("{} is not an access key", target.describe()),
+            });
         };
-        if !target.key_by_slot() {
-            return Ok(key.clone());
-        }
         let listed = self
             .iam
             .list_access_keys()
@@ -272,29 +287,77 @@ impl AwsExecutor {
             .send()
             .await
             .map_err(|e| classify(id, Call::new("iam", "ListAccessKeys"), &e))?;
+        let by_slot = target.key_by_slot();
         listed
             .access_key_metadata()
             .iter()
             .find(|k| {
-                k.create_date()
-                    .is_some_and(|d| d.secs() == created.timestamp())
+                if by_slot {
+                    k.create_date()
+                        .is_some_and(|d| d.secs() == created.timestamp())
+                } else {
+                    k.access_key_id() == Some(key.as_str())
+                }
             })
-            .and_then(|k| k.access_key_id())
-            .map(str::to_string)
+            .and_then(|k| {
+                Some(LiveKey {
+                    id: k.access_key_id()?.to_string(),
+                    active: k.status() == Some(&StatusType::Active),
+                })
+            })
             .ok_or_else(|| SourceError {
                 source_id: id.clone(),
                 operation: "ListAccessKeys".into(),
                 kind: SourceErrorKind::Service,
-                message: format!(
-                    "{user} has no access key created at {}; it was rotated or deleted since the credential report",
-                    created.format("%Y-%m-%d %H:%M:%S UTC")
-                ),
+                message: if by_slot {
+                    format!(
+                        "{user} has no access key created at {}; it was rotated or deleted since the credential report",
+                        created.format("%Y-%m-%d %H:%M:%S UTC")
+                    )
+                } else {
+                    format!("{user} has no access key {key} any more; it was deleted since the data was read")
+                },
             })
     }
 }
 
+/// An access key as IAM lists it now.
+pub(super) struct LiveKey {
+    pub id: String,
+    pub active: bool,
+}
+
 #[async_trait]
 impl Execute for AwsExecutor {
+    async fn resolve(&self, offer: &Offer) -> Result<Offer, String> {
+        let Target::AccessKey {
+            account_id,
+            user,
+            created,
+            ..
+        } = &offer.target
+        else {
+            return Ok(offer.clone());
+        };
+        let id = SourceId {
+            kind: SourceKind::Identity,
+            account_id: account_id.clone(),
+            region: None,
+        };
+        let live = self
+            .live_key(&offer.target, &id)
+            .await
+            .map_err(|e| describe(&e))?;
+        let target = Target::AccessKey {
+            account_id: account_id.clone(),
+            user: user.clone(),
+            key: live.id,
+            created: *created,
+            active: live.active,
+        };
+        Ok(offer.on(target, offer.prepared_at))
+    }
+
     async fn perform(&self, offer: &Offer) -> Result<String, String> {
         self.run(offer).await
     }
@@ -312,7 +375,7 @@ fn static_service(service: &str) -> &'static str {
 }
 
 /// An action error in the words of the dialog: the kind first, then AWS's message.
-fn describe(error: &SourceError) -> String {
+pub(super) fn describe(error: &SourceError) -> String {
     let what = match &error.kind {
         SourceErrorKind::AccessDenied {
             permission: Some(permission),

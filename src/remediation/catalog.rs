@@ -28,11 +28,14 @@ pub enum ActionId {
     StartTrailLogging,
 }
 
-/// Reversible actions are confirmed with `y`; destructive ones by typing the target's name.
+/// Whether an action can be taken back. Actions with an undo are confirmed with `y`; every
+/// action without one — deleting, but also a suppression rule, feedback, Block Public Access,
+/// starting a trail, revoking sessions — by typing the target's name. It follows from the
+/// catalog's `undo`, so the label and the confirmation can never disagree with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Risk {
     Reversible,
-    Destructive,
+    NoUndo,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,8 +57,10 @@ pub struct ActionSpec {
     pub name: &'static str,
     pub title: &'static str,
     pub applies: Applies,
-    pub risk: Risk,
     pub permission: &'static str,
+    /// What the executor reads just before the call to check the live state still allows
+    /// it (no-undo actions only), e.g. `iam:ListAccessKeys`.
+    pub recheck: Option<&'static str>,
     /// The API call, as AWS names it.
     pub api: &'static str,
     pub undo: Option<ActionId>,
@@ -74,8 +79,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "deactivate-access-key",
         title: "Deactivate access key",
         applies: Applies::AccessKey,
-        risk: Risk::Reversible,
         permission: "iam:UpdateAccessKey",
+        recheck: None,
         api: "iam:UpdateAccessKey (Status=Inactive)",
         undo: Some(ActionId::ReactivateKey),
     },
@@ -84,8 +89,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "reactivate-access-key",
         title: "Reactivate access key",
         applies: Applies::AccessKey,
-        risk: Risk::Reversible,
         permission: "iam:UpdateAccessKey",
+        recheck: None,
         api: "iam:UpdateAccessKey (Status=Active)",
         undo: Some(ActionId::DeactivateKey),
     },
@@ -94,8 +99,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "delete-access-key",
         title: "Delete access key",
         applies: Applies::AccessKey,
-        risk: Risk::Destructive,
         permission: "iam:DeleteAccessKey",
+        recheck: Some("iam:ListAccessKeys"),
         api: "iam:DeleteAccessKey",
         undo: None,
     },
@@ -104,8 +109,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "delete-login-profile",
         title: "Delete console password (login profile)",
         applies: Applies::User,
-        risk: Risk::Destructive,
         permission: "iam:DeleteLoginProfile",
+        recheck: Some("iam:GetLoginProfile"),
         api: "iam:DeleteLoginProfile",
         undo: None,
     },
@@ -114,8 +119,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "quarantine-user",
         title: "Quarantine user (attach a deny-all inline policy)",
         applies: Applies::User,
-        risk: Risk::Reversible,
         permission: "iam:PutUserPolicy",
+        recheck: None,
         api: "iam:PutUserPolicy",
         undo: Some(ActionId::ReleaseUser),
     },
@@ -124,8 +129,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "release-user",
         title: "Release user from quarantine",
         applies: Applies::User,
-        risk: Risk::Reversible,
         permission: "iam:DeleteUserPolicy",
+        recheck: None,
         api: "iam:DeleteUserPolicy",
         undo: Some(ActionId::QuarantineUser),
     },
@@ -134,8 +139,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "revoke-role-sessions",
         title: "Revoke the role's older sessions",
         applies: Applies::Role,
-        risk: Risk::Destructive,
         permission: "iam:PutRolePolicy",
+        recheck: Some("iam:GetRole"),
         api: "iam:PutRolePolicy (deny aws:TokenIssueTime before now)",
         undo: None,
     },
@@ -144,8 +149,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "archive-finding",
         title: "Archive finding",
         applies: Applies::Finding,
-        risk: Risk::Reversible,
         permission: "guardduty:ArchiveFindings",
+        recheck: None,
         api: "guardduty:ArchiveFindings",
         undo: Some(ActionId::UnarchiveFinding),
     },
@@ -154,8 +159,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "unarchive-finding",
         title: "Unarchive finding",
         applies: Applies::Finding,
-        risk: Risk::Reversible,
         permission: "guardduty:UnarchiveFindings",
+        recheck: None,
         api: "guardduty:UnarchiveFindings",
         undo: Some(ActionId::ArchiveFinding),
     },
@@ -164,8 +169,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "finding-feedback-useful",
         title: "Send feedback: useful",
         applies: Applies::Finding,
-        risk: Risk::Reversible,
         permission: "guardduty:UpdateFindingsFeedback",
+        recheck: Some("guardduty:GetFindings"),
         api: "guardduty:UpdateFindingsFeedback (USEFUL)",
         undo: None,
     },
@@ -174,8 +179,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "finding-feedback-not-useful",
         title: "Send feedback: not useful",
         applies: Applies::Finding,
-        risk: Risk::Reversible,
         permission: "guardduty:UpdateFindingsFeedback",
+        recheck: Some("guardduty:GetFindings"),
         api: "guardduty:UpdateFindingsFeedback (NOT_USEFUL)",
         undo: None,
     },
@@ -184,8 +189,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "suppress-finding-type",
         title: "Suppress: archive this type on this resource from now on",
         applies: Applies::Finding,
-        risk: Risk::Reversible,
         permission: "guardduty:CreateFilter",
+        recheck: Some("guardduty:GetFindings"),
         api: "guardduty:CreateFilter (Action=ARCHIVE)",
         undo: None,
     },
@@ -194,8 +199,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "disable-alarm-actions",
         title: "Disable the alarm's actions",
         applies: Applies::Alarm,
-        risk: Risk::Reversible,
         permission: "cloudwatch:DisableAlarmActions",
+        recheck: None,
         api: "cloudwatch:DisableAlarmActions",
         undo: Some(ActionId::EnableAlarmActions),
     },
@@ -204,8 +209,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "enable-alarm-actions",
         title: "Enable the alarm's actions",
         applies: Applies::Alarm,
-        risk: Risk::Reversible,
         permission: "cloudwatch:EnableAlarmActions",
+        recheck: None,
         api: "cloudwatch:EnableAlarmActions",
         undo: Some(ActionId::DisableAlarmActions),
     },
@@ -214,8 +219,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "revoke-ingress-rule",
         title: "Revoke the inbound rule open to the internet",
         applies: Applies::IngressRule,
-        risk: Risk::Reversible,
         permission: "ec2:RevokeSecurityGroupIngress",
+        recheck: None,
         api: "ec2:RevokeSecurityGroupIngress",
         undo: Some(ActionId::RestoreIngress),
     },
@@ -224,8 +229,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "restore-ingress-rule",
         title: "Restore the inbound rule",
         applies: Applies::IngressRule,
-        risk: Risk::Reversible,
         permission: "ec2:AuthorizeSecurityGroupIngress",
+        recheck: None,
         api: "ec2:AuthorizeSecurityGroupIngress",
         undo: Some(ActionId::RevokeIngress),
     },
@@ -234,8 +239,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "enable-ebs-encryption-by-default",
         title: "Turn on EBS encryption by default in the region",
         applies: Applies::EbsDefaults,
-        risk: Risk::Reversible,
         permission: "ec2:EnableEbsEncryptionByDefault",
+        recheck: None,
         api: "ec2:EnableEbsEncryptionByDefault",
         undo: Some(ActionId::DisableEbsDefaultEncryption),
     },
@@ -244,8 +249,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "disable-ebs-encryption-by-default",
         title: "Turn off EBS encryption by default in the region",
         applies: Applies::EbsDefaults,
-        risk: Risk::Reversible,
         permission: "ec2:DisableEbsEncryptionByDefault",
+        recheck: None,
         api: "ec2:DisableEbsEncryptionByDefault",
         undo: Some(ActionId::EnableEbsDefaultEncryption),
     },
@@ -254,8 +259,8 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "block-public-access-account",
         title: "Turn on all four S3 Block Public Access settings for the account",
         applies: Applies::PublicAccessBlock,
-        risk: Risk::Reversible,
         permission: "s3:PutAccountPublicAccessBlock",
+        recheck: Some("s3:GetAccountPublicAccessBlock"),
         api: "s3control:PutPublicAccessBlock (all four true)",
         undo: None,
     },
@@ -264,12 +269,22 @@ pub const CATALOG: &[ActionSpec] = &[
         name: "start-trail-logging",
         title: "Start logging on the trail",
         applies: Applies::Trail,
-        risk: Risk::Reversible,
         permission: "cloudtrail:StartLogging",
+        recheck: Some("cloudtrail:GetTrailStatus"),
         api: "cloudtrail:StartLogging",
         undo: None,
     },
 ];
+
+impl ActionSpec {
+    pub fn risk(&self) -> Risk {
+        if self.undo.is_some() {
+            Risk::Reversible
+        } else {
+            Risk::NoUndo
+        }
+    }
+}
 
 pub fn spec(id: ActionId) -> &'static ActionSpec {
     // Every ActionId has exactly one entry (a unit test checks); the first entry is never

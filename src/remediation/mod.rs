@@ -4,6 +4,7 @@
 
 pub mod aws;
 mod aws_baseline;
+mod aws_recheck;
 mod baseline_cli;
 pub mod catalog;
 pub mod effects;
@@ -20,6 +21,14 @@ use chrono::{DateTime, Utc};
 /// Something that can carry an offer out: the AWS executor, or the demo account's.
 #[async_trait]
 pub trait Execute: Send + Sync {
+    /// The offer on the live state of its target, read before the preview is shown (see
+    /// [`Offer::needs_resolving`]): an access key the credential report named by slot gets
+    /// its real ID, and its status comes from AWS now, not from a report up to 4 hours old.
+    /// Only reads. `Err` says why the target cannot be found.
+    async fn resolve(&self, offer: &Offer) -> Result<Offer, String> {
+        Ok(offer.clone())
+    }
+
     /// `Ok` says what changed; `Err` why nothing did.
     async fn perform(&self, offer: &Offer) -> Result<String, String>;
 }
@@ -49,6 +58,32 @@ impl Offer {
 
     pub fn spec(&self) -> &'static ActionSpec {
         catalog::spec(self.action)
+    }
+
+    /// Whether the preview must wait for [`Execute::resolve`]: access keys, whose ID and
+    /// status the credential report gives only by slot and up to 4 hours late.
+    pub fn needs_resolving(&self) -> bool {
+        matches!(self.target, Target::AccessKey { .. })
+    }
+
+    /// The same action on `target` as it is now (availability and CLI worked out again).
+    pub fn on(&self, target: Target, now: DateTime<Utc>) -> Offer {
+        Offer::new(self.action, target, now)
+    }
+
+    /// The offer as run at `now`: time-dependent actions (revoking sessions) take the
+    /// moment they run, and the CLI equivalent, which the journal keeps, shows it.
+    pub fn stamped(&self, now: DateTime<Utc>) -> Offer {
+        Offer {
+            cli: catalog::cli(self.action, &self.target, now),
+            prepared_at: now,
+            ..self.clone()
+        }
+    }
+
+    /// Whether `other` is this offer, perhaps stamped at another time.
+    pub fn same_action(&self, other: &Offer) -> bool {
+        self.action == other.action && self.target == other.target
     }
 
     /// The undo of a finished action, on the state the action left behind.

@@ -3,6 +3,7 @@
 //! an action that leaves no trace is worse than one that does not happen.
 
 use super::{Execute, Offer};
+use crate::aws::attribution::LocalOperator;
 use crate::journal::{JournalContents, JournalRecord, JournalWriter};
 use chrono::Utc;
 use std::path::PathBuf;
@@ -17,6 +18,8 @@ pub struct Runner {
     caller_arn: String,
     /// Records that belong to the account but not to the file (the demo's history).
     history: Vec<JournalRecord>,
+    /// Who is at the keyboard, journaled beside the caller ARN.
+    operator: LocalOperator,
 }
 
 impl Runner {
@@ -32,10 +35,24 @@ impl Runner {
             writer: Arc::new(Mutex::new(None)),
             caller_arn: caller_arn.to_string(),
             history,
+            operator: LocalOperator::current().clone(),
         }
     }
 
-    pub async fn run(&self, offer: &Offer) -> Result<String, String> {
+    /// The offer on its target's live state, for the preview (see [`Execute::resolve`]).
+    pub async fn resolve(&self, offer: &Offer) -> Result<Offer, String> {
+        self.executor.resolve(offer).await
+    }
+
+    /// Runs a confirmed offer, stamped with the moment it runs (what the journal and the
+    /// outcome show), and returns it with the result.
+    pub async fn run(&self, offer: &Offer) -> (Offer, Result<String, String>) {
+        let offer = offer.stamped(Utc::now());
+        let result = self.run_stamped(&offer).await;
+        (offer, result)
+    }
+
+    async fn run_stamped(&self, offer: &Offer) -> Result<String, String> {
         let intent = JournalRecord::intent(
             offer.spec().name,
             offer.target.describe(),
@@ -44,7 +61,8 @@ impl Runner {
             self.caller_arn.clone(),
             offer.cli.clone(),
             Utc::now(),
-        );
+        )
+        .by(&self.operator.user, &self.operator.host);
         let intent = self
             .append(intent)
             .await
@@ -164,7 +182,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state/journal.jsonl");
         let (runner, executor) = runner_with(Some(path.clone()), false);
-        assert_eq!(runner.run(&offer()).await, Ok("done".to_string()));
+        assert_eq!(runner.run(&offer()).await.1, Ok("done".to_string()));
         assert_eq!(executor.calls.load(Ordering::SeqCst), 1);
         let contents = crate::journal::read(&path).unwrap();
         assert_eq!(contents.entries.len(), 1);
@@ -173,6 +191,12 @@ mod tests {
         assert_eq!(entry.intent.phase, Phase::Intent);
         assert_eq!(entry.intent.action, "disable-alarm-actions");
         assert_eq!(entry.intent.region.as_deref(), Some("us-east-1"));
+        let operator = LocalOperator::current();
+        assert_eq!(
+            entry.intent.local_user.as_deref(),
+            Some(operator.user.as_str())
+        );
+        assert_eq!(entry.intent.host.as_deref(), Some(operator.host.as_str()));
         assert!(
             entry
                 .intent
@@ -183,11 +207,37 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_time_dependent_action_runs_and_is_journaled_at_the_moment_it_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let (runner, _) = runner_with(Some(path.clone()), false);
+        // Previewed an hour ago; the menu stood open since.
+        let an_hour_ago = Utc::now() - chrono::Duration::hours(1);
+        let offer = Offer::new(
+            ActionId::RevokeRoleSessions,
+            Target::Role {
+                account_id: "123456789012".into(),
+                name: "ops".into(),
+            },
+            an_hour_ago,
+        );
+        let before = Utc::now();
+        let (ran, _) = runner.run(&offer).await;
+        assert!(ran.prepared_at >= before, "stamped when it ran");
+        let stamp = ran.prepared_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        assert!(ran.cli.contains(&stamp), "{}", ran.cli);
+        let journaled = &crate::journal::read(&path).unwrap().entries[0].intent;
+        assert_eq!(journaled.cli, ran.cli);
+        let stale = an_hour_ago.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        assert!(!journaled.cli.contains(&stale), "{}", journaled.cli);
+    }
+
+    #[tokio::test]
     async fn a_failure_is_journaled_with_its_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("journal.jsonl");
         let (runner, _) = runner_with(Some(path.clone()), true);
-        assert!(runner.run(&offer()).await.is_err());
+        assert!(runner.run(&offer()).await.1.is_err());
         let contents = crate::journal::read(&path).unwrap();
         assert_eq!(
             contents.entries[0].outcome,
@@ -198,7 +248,7 @@ mod tests {
     #[tokio::test]
     async fn without_a_journal_nothing_runs() {
         let (runner, executor) = runner_with(None, false);
-        let error = runner.run(&offer()).await.unwrap_err();
+        let error = runner.run(&offer()).await.1.unwrap_err();
         assert!(error.starts_with("nothing was done"), "{error}");
         assert_eq!(executor.calls.load(Ordering::SeqCst), 0);
 
@@ -206,7 +256,7 @@ mod tests {
         let blocked = dir.path().join("a-file");
         std::fs::write(&blocked, "not a directory").unwrap();
         let (runner, executor) = runner_with(Some(blocked.join("journal.jsonl")), false);
-        assert!(runner.run(&offer()).await.is_err());
+        assert!(runner.run(&offer()).await.1.is_err());
         assert_eq!(executor.calls.load(Ordering::SeqCst), 0);
     }
 }

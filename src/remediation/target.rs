@@ -99,18 +99,39 @@ impl Target {
         }
     }
 
-    /// The name a destructive action asks the user to type, exactly.
-    pub fn name(&self) -> &str {
+    /// What an action without an undo asks the user to type: the resource's own name or ID
+    /// as AWS knows it. `None` for a key still known only by its credential-report slot:
+    /// such a key must be resolved to its real ID first, and a slot number never confirms.
+    pub fn confirmation(&self) -> Option<&str> {
         match self {
-            Target::AccessKey { key, .. } => key,
+            Target::AccessKey { .. } if self.key_by_slot() => None,
+            Target::AccessKey { key, .. } => Some(key),
             Target::User { name, .. } | Target::Role { name, .. } | Target::Alarm { name, .. } => {
-                name
+                Some(name)
             }
-            Target::Finding { id, .. } => id,
-            Target::IngressRule { group_id, .. } => group_id,
-            Target::EbsDefaults { region, .. } => region,
-            Target::PublicAccessBlock { account_id, .. } => account_id,
-            Target::Trail { name, .. } => name,
+            Target::Finding { id, .. } => Some(id),
+            Target::IngressRule { group_id, .. } => Some(group_id),
+            Target::EbsDefaults { region, .. } => Some(region),
+            Target::PublicAccessBlock { account_id, .. } => Some(account_id),
+            Target::Trail { name, .. } => Some(name),
+        }
+    }
+
+    /// Whether `typed` confirms an action on this target: exactly [`Target::confirmation`],
+    /// or for an access key also `user/KEY-ID`, as it is often written.
+    pub fn is_confirmed_by(&self, typed: &str) -> bool {
+        let Some(expected) = self.confirmation() else {
+            return false;
+        };
+        if typed == expected {
+            return true;
+        }
+        match self {
+            Target::AccessKey { user, key, .. } => typed
+                .strip_prefix(user.as_str())
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|rest| rest == key),
+            _ => false,
         }
     }
 

@@ -115,6 +115,8 @@ pub struct Session {
     pub sources: Vec<Box<dyn Source>>,
     /// Carries out remediation actions; `None` in read-only mode, where none may run.
     pub executor: Option<std::sync::Arc<dyn crate::remediation::Execute>>,
-    /// Whether the session was opened read-only (asked for, or by a configured rule).
-    pub read_only: bool,
+    /// The account's read-only switch, which every AWS client of the session obeys: on
+    /// from the start when read-only was asked for; the session turns it on for an account
+    /// rule, and `:readonly` at any time. It never turns off.
+    pub read_only: crate::aws::read_only::ReadOnlySwitch,
 }

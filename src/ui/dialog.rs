@@ -21,6 +21,14 @@ pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
     let inner = usize::from(width.saturating_sub(2));
     let (title, mut lines, footer) = match dialog {
         Dialog::Menu { offers, selected } => menu(offers, *selected, inner, theme),
+        Dialog::Resolving { offer } => (
+            format!(" {} ", offer.spec().title),
+            preview(offer, inner, theme),
+            Line::styled(
+                "Resolving the key's ID and status with IAM (iam:ListAccessKeys)… Esc cancels",
+                theme.stale,
+            ),
+        ),
         Dialog::Confirm { offer, typed } => confirm(offer, typed, inner, theme),
         Dialog::Running { offer } => (
             format!(" {} ", offer.spec().title),
@@ -95,16 +103,22 @@ fn preview<'a>(offer: &Offer, width: usize, theme: &Theme) -> Vec<Line<'a>> {
             offer.target.region().unwrap_or("global (IAM)").to_string(),
         ),
         DetailLine::field("API call", spec.api),
-        DetailLine::field("Permission", spec.permission),
+        DetailLine::field(
+            "Permission",
+            match spec.recheck {
+                Some(read) => format!("{} (and {read}, read first)", spec.permission),
+                None => spec.permission.to_string(),
+            },
+        ),
         DetailLine::Field(
             "Risk".into(),
-            match spec.risk {
+            match spec.risk() {
                 Risk::Reversible => "reversible".into(),
-                Risk::Destructive => "DESTRUCTIVE: cannot be undone".into(),
+                Risk::NoUndo => "NO UNDO: it cannot be taken back".into(),
             },
-            match spec.risk {
+            match spec.risk() {
                 Risk::Reversible => Tone::Plain,
-                Risk::Destructive => Tone::Fail,
+                Risk::NoUndo => Tone::Fail,
             },
         ),
         DetailLine::field(
@@ -129,7 +143,17 @@ fn confirm<'a>(offer: &Offer, typed: &str, width: usize, theme: &Theme) -> Parts
     let mut lines = preview(offer, width, theme);
     lines.push(Line::raw(""));
     let cancel = Span::styled("[ Cancel ]", theme.selected.add_modifier(Modifier::BOLD));
-    let footer = match offer.spec().risk {
+    if offer.available.is_err() {
+        let footer = Line::from(vec![
+            cancel,
+            Span::styled(
+                "   not available now: any key closes · c copies the CLI command",
+                theme.dim,
+            ),
+        ]);
+        return (format!(" {} ", offer.spec().title), lines, footer);
+    }
+    let footer = match offer.spec().risk() {
         Risk::Reversible => {
             lines.push(Line::styled(
                 "Press y to run it. Enter or Esc cancels.",
@@ -142,23 +166,22 @@ fn confirm<'a>(offer: &Offer, typed: &str, width: usize, theme: &Theme) -> Parts
                 Span::styled("   c copies the CLI command", theme.dim),
             ])
         }
-        Risk::Destructive => {
-            lines.push(Line::styled(
-                fit(
-                    &format!(
-                        "This cannot be undone. Type {} and press Enter to run it.",
-                        offer.target.name()
-                    ),
-                    width,
-                ),
-                theme.fail,
-            ));
+        Risk::NoUndo => {
+            let expected = offer.target.confirmation().unwrap_or_default();
+            let content = [DetailLine::Text(format!(
+                "This has no undo. Type {expected} (or paste it) and press Enter to run it."
+            ))];
+            lines.extend(
+                detail_rows(&content, width)
+                    .into_iter()
+                    .map(|row| Line::styled(row.text, theme.fail)),
+            );
             lines.push(Line::from(vec![
                 Span::styled("> ", theme.filter),
                 Span::styled(fit(typed, width.saturating_sub(3)), theme.text),
                 Span::styled("█", theme.filter),
             ]));
-            let ready = typed == offer.target.name();
+            let ready = offer.target.is_confirmed_by(typed);
             Line::from(vec![
                 if ready {
                     Span::styled("[ Cancel: Esc ]", theme.text)

@@ -113,6 +113,20 @@ impl Console {
         }
     }
 
+    /// Waits for a step of the remediation dialog to show `what`, then for it to settle:
+    /// the console drops keys that arrive within its settling time (300 ms) of a new step,
+    /// so a burst of typed-ahead or pasted keys cannot confirm anything.
+    pub fn wait_for_dialog(&self, what: &str) -> String {
+        let screen = self.wait_for(what);
+        std::thread::sleep(Duration::from_millis(450));
+        screen
+    }
+
+    /// Pastes `text` as a terminal with bracketed paste sends it.
+    pub fn paste(&mut self, text: &str) {
+        self.send(&format!("\x1b[200~{text}\x1b[201~"));
+    }
+
     /// Waits until `what` is no longer on the screen.
     pub fn wait_for_absent(&self, what: &str) -> String {
         let start = Instant::now();

@@ -32,6 +32,8 @@ impl DemoWorld {
                 account_id: DEMO_ACCOUNT_ID.to_string(),
                 region: region.map(str::to_string),
                 caller_arn: caller.clone(),
+                local_user: None,
+                host: None,
                 cli,
                 error: None,
                 prev_hash: None,

@@ -349,6 +349,6 @@ pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
         journal_history: world.journal_at(anchor),
         sources: list,
         executor: Some(Arc::new(changes::DemoExecutor::new(world.changes.clone()))),
-        read_only: false,
+        read_only: crate::aws::read_only::ReadOnlySwitch::new(false),
     }
 }
