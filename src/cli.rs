@@ -145,9 +145,15 @@ pub enum Command {
     /// Print the remediation journal, or check that no record was edited or removed.
     #[command(
         after_help = "The journal is $XDG_STATE_HOME/watchpost/journal.jsonl (with --demo, \
-                      demo-journal.jsonl). Exit statuses: 0 printed, or intact; 1 `verify` found \
-                      an edited, removed, reordered or unreadable record; 2 the journal cannot \
-                      be read."
+                      demo-journal.jsonl). `verify` prints the record count and the head (the \
+                      hash of the last record's line); keep the head elsewhere and check it \
+                      with `verify --expect-head HASH`, since the chain alone cannot show a \
+                      cut tail, a deleted file or a rewritten chain. Exit statuses: 0 printed, \
+                      or intact (and ending at --expect-head); 1 tampering: an edited, \
+                      removed, reordered or damaged record, or the journal does not end at \
+                      --expect-head (or is missing); 2 usage error, or the journal cannot be \
+                      read (a missing file is an empty journal); 3 intact, but a line was torn \
+                      by a crash while writing (a write cut short, not tampering)."
     )]
     Journal(JournalArgs),
     /// Where configuration is read from, and the configuration in effect.
@@ -185,8 +191,25 @@ pub struct JournalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum JournalAction {
-    /// Check the hash chain: every record must name the hash of the one before it.
-    Verify,
+    /// Check the hash chain: every record must name the hash of the one before it. Prints
+    /// the record count and the head hash.
+    Verify {
+        /// Fail unless the journal ends exactly at this head (the hash `verify` printed
+        /// earlier, kept elsewhere): detects a removed last record, a cut tail, a deleted
+        /// file, a rewritten chain.
+        #[arg(long, value_name = "HASH", value_parser = parse_head)]
+        expect_head: Option<String>,
+    },
+}
+
+/// A head hash: 64 hexadecimal digits (SHA-256), in either case.
+fn parse_head(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(text.to_ascii_lowercase())
+    } else {
+        Err("a head is 64 hexadecimal digits, as `watchpost journal verify` prints it".into())
+    }
 }
 
 /// `watchpost report`: the format, where it goes, the filters and the failure threshold.

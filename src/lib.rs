@@ -15,6 +15,7 @@ pub mod journal;
 pub mod logging;
 pub mod panes;
 pub mod posture;
+pub mod private_fs;
 pub mod remediation;
 pub mod report;
 pub mod sanitize;

@@ -13,7 +13,7 @@ use watchpost::session::{AwsAccess, SessionFactory};
 use watchpost::sources::Session;
 use watchpost::sources::demo::{DemoOptions, demo_session};
 use watchpost::worker::PollSettings;
-use watchpost::{aws, console, journal, logging};
+use watchpost::{aws, console, journal, logging, private_fs};
 
 /// Exit statuses, documented in the README (the report's own are in `watchpost::report`).
 const EXIT_USAGE: u8 = 2;
@@ -76,7 +76,16 @@ fn main() -> ExitCode {
         }
     };
     let state_dir = config::state_dir();
-    let _log_guard = logging::init(state_dir.as_deref());
+    // The state directory holds the journal and the log: it must be the user's own and not
+    // a symbolic link. When it is refused, neither is written and the console says why.
+    let state_refused = state_dir
+        .as_deref()
+        .and_then(|dir| private_fs::ensure_private_dir(dir).err())
+        .map(|err| err.to_string());
+    let _log_guard = match state_refused {
+        None => logging::init(state_dir.as_deref()).ok().flatten(),
+        Some(_) => None,
+    };
 
     let Some(runtime) = runtime() else {
         return ExitCode::FAILURE;
@@ -125,6 +134,13 @@ fn main() -> ExitCode {
         clock.now(),
     );
     let contents = match journal_path {
+        Some(path) if state_refused.is_some() => {
+            let why = state_refused.unwrap_or_default();
+            // The runner refuses to open the journal there too, so no action can run.
+            app.data.journal_path = Some(format!("{}, which is refused: {why}", path.display()));
+            app.status = Some(format!("No journal, no log, no actions: {why}"));
+            journal::JournalContents::default()
+        }
         Some(path) => {
             app.data.journal_path = Some(path.display().to_string());
             journal::read_checked(&path).unwrap_or_else(|err| {
@@ -158,16 +174,6 @@ fn runtime() -> Option<Runtime> {
             None
         }
     }
-}
-
-/// `patterns`, and the patterns of the `[[accounts]]` rules that make an account read-only.
-fn with_read_only_rules(patterns: &[String], settings: &Settings) -> Vec<String> {
-    let rules = settings.accounts.iter().filter(|r| r.read_only);
-    patterns
-        .iter()
-        .cloned()
-        .chain(rules.map(|r| r.pattern.clone()))
-        .collect()
 }
 
 /// Large buffers (a region's findings, the tables' rows) come and go with every full
@@ -231,7 +237,11 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> ExitCode {
             return ExitCode::from(report::EXIT_USAGE);
         }
     };
-    let _log_guard = logging::init(config::state_dir().as_deref());
+    // The report runs without a log rather than log into a refused state directory.
+    let _log_guard = logging::init(config::state_dir().as_deref()).unwrap_or_else(|err| {
+        eprintln!("watchpost: not logging: {err}");
+        None
+    });
     let Some(runtime) = runtime() else {
         return ExitCode::from(101);
     };
@@ -323,20 +333,42 @@ fn run_journal(cli: &Cli, args: &JournalArgs) -> ExitCode {
                 ExitCode::from(EXIT_USAGE)
             }
         },
-        Some(JournalAction::Verify) => match journal::verify(&path) {
-            Ok(verification) => {
-                println!("{}: {verification}", path.display());
-                if verification.is_intact() {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::FAILURE
+        Some(JournalAction::Verify { expect_head }) => {
+            let verified = match expect_head {
+                Some(head) => journal::verify_expecting(&path, head),
+                None => journal::verify(&path),
+            };
+            match verified {
+                Ok(verification) => {
+                    println!("{}: {verification}", path.display());
+                    match &verification.head {
+                        Some(head) => println!("head: {} (line {})", head.hash, head.line),
+                        None => println!("head: none (no record)"),
+                    }
+                    ExitCode::from(journal_exit_status(&verification))
+                }
+                // Only a missing file is an empty journal; anything else that stops the
+                // read (permissions, a directory) must not pass for one.
+                Err(err) => {
+                    eprintln!("watchpost: cannot read {}: {err}", path.display());
+                    ExitCode::from(EXIT_USAGE)
                 }
             }
-            Err(err) => {
-                eprintln!("watchpost: cannot read {}: {err}", path.display());
-                ExitCode::from(EXIT_USAGE)
-            }
-        },
+        }
+    }
+}
+
+/// `journal verify`'s exit status (README, `watchpost journal --help`): 0 intact; 1
+/// tampering (or not ending at the expected head); 3 only torn lines, a crash while writing.
+fn journal_exit_status(verification: &journal::Verification) -> u8 {
+    const EXIT_TAMPERED: u8 = 1;
+    const EXIT_TORN: u8 = 3;
+    if verification.is_tampered() {
+        EXIT_TAMPERED
+    } else if verification.is_intact() {
+        0
+    } else {
+        EXIT_TORN
     }
 }
 
@@ -362,11 +394,8 @@ async fn connect_to_aws(
         report_max_age: Duration::from_secs(
             u64::from(settings.credential_report_max_age_hours) * 3600,
         ),
+        // Account rules need the account: the session applies them (`session.rs`).
         read_only: read_only || cli.read_only || settings.read_only,
-        // `[[accounts]]` rules with read_only join the read-only patterns, so the guard is
-        // on the clients from the first call.
-        read_only_accounts: with_read_only_rules(&settings.read_only_accounts, settings),
-        read_only_profiles: with_read_only_rules(&settings.read_only_profiles, settings),
     };
     let loader = aws::config_loader(&options).await;
     let signed_in = aws::sign_in(&options, loader, &mut prompt_mfa_code).await?;

@@ -61,10 +61,16 @@ fn export_writes_the_table_as_shown_and_copy_takes_the_arn() {
     command(&mut app, "findings");
     command(&mut app, "filter Bitcoin");
     let effects = command(&mut app, "export /tmp/findings.csv");
-    let Some(Effect::Export { path, csv }) = effects.first() else {
+    let Some(Effect::Export {
+        path,
+        csv,
+        overwrite,
+    }) = effects.first()
+    else {
         panic!("no export: {effects:?}");
     };
     assert_eq!(path, "/tmp/findings.csv");
+    assert!(!overwrite, "a plain :export never replaces a file");
     let mut lines = csv.lines();
     assert!(lines.next().unwrap().starts_with("Sev,Score,Finding type"));
     let rows: Vec<&str> = lines.collect();
@@ -81,6 +87,42 @@ fn export_writes_the_table_as_shown_and_copy_takes_the_arn() {
         panic!("no copy: {effects:?}");
     };
     assert!(arn.starts_with("arn:aws:guardduty:"), "{arn}");
+}
+
+#[test]
+fn export_bang_overwrites_and_the_path_is_kept_as_typed() {
+    let mut app = loaded_app();
+    let effects = command(&mut app, "export! ~/alarms.csv");
+    let Some(Effect::Export {
+        path, overwrite, ..
+    }) = effects.first()
+    else {
+        panic!("no export: {effects:?}");
+    };
+    assert_eq!(
+        path, "~/alarms.csv",
+        "~ is expanded where the file is written"
+    );
+    assert!(*overwrite);
+    let effects = command(&mut app, "export ~/alarms.csv");
+    assert!(matches!(
+        effects.first(),
+        Some(Effect::Export {
+            overwrite: false,
+            ..
+        })
+    ));
+    for bare in ["export", "export!"] {
+        assert!(command(&mut app, bare).is_empty());
+        let status = app.status.clone().unwrap_or_default();
+        assert!(status.contains(":export! FILE overwrites"), "{status}");
+    }
+    let help = COMMANDS
+        .iter()
+        .find(|(name, _)| *name == "export")
+        .map(|(_, desc)| *desc)
+        .unwrap_or_default();
+    assert!(help.contains(":export! FILE overwrites"), "{help}");
 }
 
 #[test]

@@ -4,9 +4,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use std::path::{Path, PathBuf};
+use std::process::Output;
 use watchpost::journal::{
     JournalRecord, JournalWriter, Outcome, Phase, Verification, VerifyProblem, line_hash, print,
-    read, verify,
+    read, verify, verify_expecting,
 };
 
 fn at(seconds: i64) -> DateTime<Utc> {
@@ -170,10 +171,14 @@ fn a_torn_last_line_is_reported_and_the_next_append_is_intact() {
     assert!(contents.problems[0].starts_with("line 3: "));
     let verification = verify(&path).unwrap();
     assert_eq!(verification.records, 3, "{verification}");
-    assert!(matches!(
-        verification.problems.as_slice(),
-        [VerifyProblem::Unreadable { line: 3, .. }]
-    ));
+    assert!(
+        matches!(
+            verification.problems.as_slice(),
+            [VerifyProblem::Torn { line: 3, .. }]
+        ),
+        "a crash, still told apart from damage once records follow it: {verification}"
+    );
+    assert!(!verification.is_tampered());
 }
 
 #[test]
@@ -377,4 +382,251 @@ fn the_journal_command_prints_and_verify_detects_an_edit() {
     assert_eq!(verified.status.code(), Some(1));
     let text = String::from_utf8_lossy(&verified.stdout);
     assert!(text.contains("line 2"), "{text}");
+}
+
+/// `watchpost journal --file PATH ARGS…`.
+fn journal_command(path: &Path, args: &[&str]) -> Output {
+    assert_cmd::Command::cargo_bin("watchpost")
+        .unwrap()
+        .env("XDG_STATE_HOME", path.parent().unwrap())
+        .env("XDG_CONFIG_HOME", path.parent().unwrap())
+        .arg("journal")
+        .arg("--file")
+        .arg(path)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The head `journal verify` printed.
+fn printed_head(output: &Output) -> String {
+    let text = stdout(output);
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("head: "))
+        .unwrap_or_else(|| panic!("no head in {text}"));
+    line.split_whitespace().next().unwrap().to_string()
+}
+
+#[test]
+fn verify_prints_the_count_and_the_head_the_next_record_links_to() {
+    let (_dir, path) = journal();
+    five_records(&path);
+    let output = journal_command(&path, &["verify"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("5 record(s), hash chain intact"), "{text}");
+    let head = printed_head(&output);
+    assert_eq!(head, line_hash(lines(&path)[4].as_bytes()));
+    assert!(text.contains(&format!("head: {head} (line 5)")), "{text}");
+    let next = JournalWriter::open(&path)
+        .unwrap()
+        .append(intent("dave", 50))
+        .unwrap();
+    assert_eq!(next.prev_hash.as_deref(), Some(head.as_str()));
+
+    let empty = journal_command(&path.with_file_name("none.jsonl"), &["verify"]);
+    assert_eq!(empty.status.code(), Some(0));
+    assert!(stdout(&empty).contains("head: none"), "{}", stdout(&empty));
+}
+
+#[test]
+fn expect_head_detects_a_removed_last_record() {
+    let (_dir, path) = journal();
+    five_records(&path);
+    let head = printed_head(&journal_command(&path, &["verify"]));
+    let anchored = journal_command(&path, &["verify", "--expect-head", &head]);
+    assert_eq!(anchored.status.code(), Some(0), "{}", stdout(&anchored));
+
+    // The last record goes: the chain that is left is intact, which only the head shows.
+    let mut kept = lines(&path);
+    kept.pop();
+    rewrite(&path, &kept);
+    assert_eq!(journal_command(&path, &["verify"]).status.code(), Some(0));
+    let output = journal_command(&path, &["verify", "--expect-head", &head]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("no line has the expected head") && text.contains("removed from the end"),
+        "{text}"
+    );
+}
+
+#[test]
+fn expect_head_detects_a_cut_tail_a_deleted_file_and_a_rewritten_chain() {
+    let (_dir, path) = journal();
+    five_records(&path);
+    let head = verify(&path).unwrap().head.unwrap().hash;
+
+    // Cut to nothing.
+    let original = std::fs::read(&path).unwrap();
+    std::fs::write(&path, b"").unwrap();
+    let verification = verify_expecting(&path, &head).unwrap();
+    assert!(verification.is_tampered(), "{verification}");
+    assert!(
+        verification.to_string().contains("emptied"),
+        "{verification}"
+    );
+
+    // Deleted: an absent journal is empty, but not where a head was expected.
+    std::fs::remove_file(&path).unwrap();
+    assert!(verify(&path).unwrap().is_intact());
+    let output = journal_command(&path, &["verify", "--expect-head", &head]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("deleted or moved"),
+        "{}",
+        stdout(&output)
+    );
+
+    // Rewritten from the start with a fresh, intact chain holding other records.
+    {
+        let mut writer = JournalWriter::open(&path).unwrap();
+        for target in ["alice", "bob", "carol", "dave", "erin"] {
+            writer.append(intent(target, 0)).unwrap();
+        }
+    }
+    assert!(verify(&path).unwrap().is_intact());
+    let verification = verify_expecting(&path, &head).unwrap();
+    assert!(verification.is_tampered(), "{verification}");
+
+    // Records appended after the head was noted: the journal no longer ends there.
+    std::fs::write(&path, &original).unwrap();
+    assert!(verify_expecting(&path, &head).unwrap().is_intact());
+    JournalWriter::open(&path)
+        .unwrap()
+        .append(intent("frank", 60))
+        .unwrap();
+    let grown = verify_expecting(&path, &head).unwrap();
+    assert!(
+        grown.to_string().contains("records were added after it"),
+        "{grown}"
+    );
+}
+
+#[test]
+fn expect_head_must_be_a_hash() {
+    let (_dir, path) = journal();
+    five_records(&path);
+    let output = journal_command(&path, &["verify", "--expect-head", "abc"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("64 hexadecimal digits"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_torn_last_line_is_a_crash_not_tampering_and_exits_3() {
+    let (_dir, path) = journal();
+    five_records(&path);
+    let head = verify(&path).unwrap().head.unwrap().hash;
+    let torn = serde_json::to_string(&intent("dave", 40)).unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend_from_slice(&torn.as_bytes()[..torn.len() / 2]);
+    std::fs::write(&path, &bytes).unwrap();
+
+    let output = journal_command(&path, &["verify"]);
+    assert_eq!(output.status.code(), Some(3), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("incomplete last line, a write cut short"),
+        "{text}"
+    );
+    assert!(text.contains("torn"), "{text}");
+    assert!(text.contains("not tampering"), "{text}");
+    // The head is still the last whole record, so an anchor noted before the crash holds.
+    let anchored = journal_command(&path, &["verify", "--expect-head", &head]);
+    assert_eq!(anchored.status.code(), Some(3), "{}", stdout(&anchored));
+
+    // Tampering as well: tampering wins.
+    let mut damaged = lines(&path);
+    damaged[1] = damaged[1].replace("alice", "mallory");
+    let mut text = damaged.join("\n");
+    text.truncate(text.len() - torn.len() / 4);
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(journal_command(&path, &["verify"]).status.code(), Some(1));
+}
+
+#[test]
+fn a_journal_that_cannot_be_read_is_an_error_not_an_empty_journal() {
+    let (dir, _) = journal();
+    // A directory where the journal should be (tests run as root, so a mode-000 file would
+    // still be readable).
+    let path = dir.path().join("journal.jsonl");
+    std::fs::create_dir_all(&path).unwrap();
+    assert!(verify(&path).is_err());
+    assert!(read(&path).is_err());
+    for args in [&["verify"][..], &[][..]] {
+        let output = journal_command(&path, args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stdout(&output)
+        );
+        assert!(
+            stderr(&output).contains("cannot read"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+    }
+}
+
+const CHILD_JOURNAL: &str = "WATCHPOST_TEST_CHILD_JOURNAL";
+const CHILD_RECORDS: usize = 500;
+
+/// Run by `two_processes_appending_to_one_journal_keep_one_chain` as a process of its own.
+#[test]
+#[ignore = "a child process of two_processes_appending_to_one_journal_keep_one_chain"]
+fn append_records_as_a_child_process() {
+    let Ok(path) = std::env::var(CHILD_JOURNAL) else {
+        return;
+    };
+    let mut writer = JournalWriter::open(Path::new(&path)).unwrap();
+    let pid = std::process::id();
+    for n in 0..CHILD_RECORDS {
+        writer
+            .append(intent(&format!("user-{pid}-{n}"), n as i64))
+            .unwrap();
+    }
+}
+
+#[test]
+fn two_processes_appending_to_one_journal_keep_one_chain() {
+    let (_dir, path) = journal();
+    // Both start on an existing journal, so both must see each other's records.
+    JournalWriter::open(&path).unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            std::process::Command::new(&exe)
+                .args([
+                    "append_records_as_a_child_process",
+                    "--exact",
+                    "--ignored",
+                    "--quiet",
+                ])
+                .env(CHILD_JOURNAL, &path)
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let verification = verify(&path).unwrap();
+    assert!(verification.is_intact(), "{verification}");
+    assert_eq!(verification.records, 2 * CHILD_RECORDS);
 }

@@ -695,3 +695,320 @@ fn overview_selection_follows_its_item_when_findings_move() {
     assert_eq!(selected_key(&app), selected);
     assert!(app.view(Tab::Overview).selected < position);
 }
+
+fn send_findings_batch(
+    app: &mut watchpost::app::App,
+    region: &str,
+    upserts: Vec<watchpost::domain::Finding>,
+    complete: bool,
+) {
+    let detector = app
+        .data
+        .detectors
+        .iter()
+        .find(|d| *d.region == *region)
+        .unwrap()
+        .clone();
+    update(
+        app,
+        Msg::Source(SourceEvent::Data {
+            id: demo_source(SourceKind::Findings, region),
+            data: SourceData::Findings {
+                detector,
+                upserts,
+                complete,
+            },
+            at: fixed_now(),
+        }),
+    );
+}
+
+fn send_alarms(app: &mut watchpost::app::App, region: &str, alarms: Vec<watchpost::domain::Alarm>) {
+    update(
+        app,
+        Msg::Source(SourceEvent::Data {
+            id: demo_source(SourceKind::Alarms, region),
+            data: SourceData::Alarms(alarms),
+            at: fixed_now(),
+        }),
+    );
+}
+
+#[test]
+fn a_full_set_source_held_many_times_keeps_only_its_latest_set() {
+    let mut app = loaded_app();
+    let region = app.data.alarms[0].region.clone();
+    let alarms: Vec<_> = app
+        .data
+        .alarms
+        .iter()
+        .filter(|a| a.region == region)
+        .cloned()
+        .collect();
+    press(&mut app, "F");
+    for n in 0..200 {
+        let mut set = alarms.clone();
+        set[0].state_reason = format!("poll {n}");
+        send_alarms(&mut app, &region, set);
+    }
+    assert_eq!(app.held.len(), 1, "one held update for one source");
+    let Some(SourceEvent::Data {
+        data: SourceData::Alarms(held),
+        ..
+    }) = app.held.first()
+    else {
+        panic!("held: {:?}", app.held.first());
+    };
+    assert_eq!(held[0].state_reason, "poll 199", "the latest set");
+    assert_ne!(
+        app.data
+            .alarms
+            .iter()
+            .find(|a| a.arn == alarms[0].arn)
+            .unwrap()
+            .state_reason,
+        "poll 199",
+        "nothing shown while frozen"
+    );
+    press(&mut app, "F");
+    assert!(app.held.is_empty());
+    let shown = app
+        .data
+        .alarms
+        .iter()
+        .find(|a| a.arn == alarms[0].arn)
+        .unwrap();
+    assert_eq!(shown.state_reason, "poll 199");
+    assert_same_as_full_recomputation(&app, "after unfreezing");
+}
+
+#[test]
+fn every_source_holds_at_most_one_update_however_long_the_freeze() {
+    let mut session = session();
+    let mut app = empty_app(&session);
+    support::poll_all(&mut app, &mut session);
+    press(&mut app, "F");
+    for _ in 0..20 {
+        support::poll_all(&mut app, &mut session);
+    }
+    let sources = session.sources.len();
+    assert!(app.held.len() <= sources, "{} > {sources}", app.held.len());
+    let mut ids: Vec<_> = app
+        .held
+        .iter()
+        .filter_map(|e| match e {
+            SourceEvent::Data { id, .. } => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), app.held.len(), "no source twice");
+}
+
+/// The findings batches of one region: changes, an archive, a full listing, more changes.
+fn findings_batches(
+    app: &watchpost::app::App,
+) -> (String, Vec<(Vec<watchpost::domain::Finding>, bool)>) {
+    let region = app.data.findings[0].region.to_string();
+    let of_region: Vec<_> = app
+        .data
+        .findings
+        .iter()
+        .filter(|f| *f.region == *region)
+        .cloned()
+        .collect();
+    assert!(of_region.len() >= 8);
+    let fresh = |n: usize, like: &watchpost::domain::Finding| {
+        let mut f = like.clone();
+        f.id = format!("{n:032x}").into();
+        f.severity_score = 5.0 + n as f64 / 10.0;
+        f
+    };
+    let rescore = |f: &watchpost::domain::Finding, score: f64| {
+        let mut f = f.clone();
+        f.severity_score = score;
+        f.count += 1;
+        f.last_seen = fixed_now() - Duration::seconds(score as i64);
+        f
+    };
+    let mut archived = of_region[3].clone();
+    archived.archived = true;
+    let batches = vec![
+        // Re-scored findings and a new one.
+        (
+            vec![
+                rescore(&of_region[0], 8.5),
+                rescore(&of_region[1], 2.0),
+                fresh(1, &of_region[0]),
+            ],
+            false,
+        ),
+        // One of them again, the new one changed, one archived.
+        (
+            vec![
+                rescore(&of_region[0], 3.0),
+                rescore(&fresh(1, &of_region[0]), 9.1),
+                archived,
+            ],
+            false,
+        ),
+        // A full listing without two findings (they were archived elsewhere), with a new one.
+        (
+            of_region
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| ![2, 3, 4].contains(i))
+                .map(|(_, f)| f.clone())
+                .chain([fresh(2, &of_region[5])])
+                .collect(),
+            true,
+        ),
+        // Changes after the listing, one archiving the newest finding.
+        (
+            vec![rescore(&of_region[6], 7.7), fresh(3, &of_region[6]), {
+                let mut gone = fresh(2, &of_region[5]);
+                gone.archived = true;
+                gone
+            }],
+            false,
+        ),
+    ];
+    (region, batches)
+}
+
+fn findings_by_id(app: &watchpost::app::App) -> Vec<watchpost::domain::Finding> {
+    let mut findings = app.data.findings.clone();
+    findings.sort_by(|a, b| a.id.cmp(&b.id));
+    findings
+}
+
+#[test]
+fn held_findings_merge_by_id_and_give_what_applying_them_in_order_gives() {
+    let mut in_order = loaded_app();
+    let mut frozen = loaded_app();
+    let (region, batches) = findings_batches(&in_order);
+    for (upserts, complete) in batches.clone() {
+        send_findings_batch(&mut in_order, &region, upserts, complete);
+    }
+
+    press(&mut frozen, "F");
+    for (upserts, complete) in batches.clone() {
+        send_findings_batch(&mut frozen, &region, upserts, complete);
+    }
+    assert_eq!(frozen.held.len(), 1, "one pending set for the region");
+    let Some(SourceEvent::Data {
+        data: SourceData::Findings {
+            upserts, complete, ..
+        },
+        ..
+    }) = frozen.held.first()
+    else {
+        panic!("held: {:?}", frozen.held.first());
+    };
+    assert!(*complete, "a full listing was held");
+    let mut ids: Vec<&str> = upserts.iter().map(|f| &*f.id).collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "each finding once");
+    press(&mut frozen, "F");
+
+    assert_eq!(findings_by_id(&frozen), findings_by_id(&in_order));
+    assert_eq!(frozen.data.summary, in_order.data.summary);
+    assert_eq!(frozen.data.detectors, in_order.data.detectors);
+    let id = |n: usize| format!("{n:032x}");
+    assert!(
+        frozen.data.finding(&id(1)).is_none(),
+        "not in the full listing"
+    );
+    assert!(
+        frozen.data.finding(&id(2)).is_none(),
+        "archived after the listing"
+    );
+    assert!(
+        frozen.data.finding(&id(3)).is_some(),
+        "new after the listing"
+    );
+    assert_same_as_full_recomputation(&frozen, "after unfreezing held findings");
+}
+
+#[test]
+fn held_changes_without_a_full_listing_merge_into_one_batch() {
+    let mut in_order = loaded_app();
+    let mut frozen = loaded_app();
+    let (region, batches) = findings_batches(&in_order);
+    let changes: Vec<_> = batches
+        .into_iter()
+        .filter(|(_, complete)| !complete)
+        .collect();
+    for (upserts, _) in changes.clone() {
+        send_findings_batch(&mut in_order, &region, upserts, false);
+    }
+    press(&mut frozen, "F");
+    for (upserts, _) in changes {
+        send_findings_batch(&mut frozen, &region, upserts, false);
+    }
+    let Some(SourceEvent::Data {
+        data: SourceData::Findings {
+            upserts, complete, ..
+        },
+        ..
+    }) = frozen.held.first()
+    else {
+        panic!("held: {:?}", frozen.held.first());
+    };
+    assert!(!complete);
+    // 3 + 3 + 3 changes of 7 distinct findings.
+    assert_eq!(
+        upserts.len(),
+        7,
+        "{:?}",
+        upserts.iter().map(|f| &f.id).collect::<Vec<_>>()
+    );
+    press(&mut frozen, "F");
+    assert_eq!(findings_by_id(&frozen), findings_by_id(&in_order));
+    assert_eq!(frozen.data.summary, in_order.data.summary);
+    let score = |app: &watchpost::app::App, n: usize| {
+        app.data
+            .finding(&format!("{n:032x}"))
+            .map(|f| f.severity_score)
+    };
+    assert_eq!(
+        score(&frozen, 1),
+        Some(9.1),
+        "the latest change of a finding wins"
+    );
+}
+
+#[test]
+fn observed_transitions_are_bounded_and_go_with_their_alarm() {
+    use watchpost::app::OBSERVED_PER_ALARM;
+    let mut app = loaded_app();
+    let region = app.data.alarms[0].region.clone();
+    let mut alarms: Vec<_> = app
+        .data
+        .alarms
+        .iter()
+        .filter(|a| a.region == region)
+        .cloned()
+        .collect();
+    let arn = alarms[0].arn.clone();
+    for n in 0..(3 * OBSERVED_PER_ALARM as i64) {
+        alarms[0].state = if n % 2 == 0 {
+            AlarmState::Alarm
+        } else {
+            AlarmState::Ok
+        };
+        alarms[0].state_updated = fixed_now() + Duration::seconds(n);
+        send_alarms(&mut app, &region, alarms.clone());
+    }
+    let seen = app.data.observed_transitions.get(&arn).map_or(0, Vec::len);
+    assert_eq!(seen, OBSERVED_PER_ALARM);
+
+    // The alarm is deleted: what was seen of it goes too.
+    alarms.remove(0);
+    send_alarms(&mut app, &region, alarms);
+    assert!(!app.data.observed_transitions.contains_key(&arn));
+    assert!(app.data.observed_transitions.len() <= app.data.alarms.len());
+}

@@ -24,7 +24,8 @@ pub struct Data {
     pub alarms: Vec<Alarm>,
     /// ARNs of alarms whose state changed in the latest poll of their region.
     pub changed_alarms: HashSet<String>,
-    /// Transitions the console saw between polls, by alarm ARN, newest first.
+    /// Transitions the console saw between polls, by alarm ARN, newest first: at most
+    /// [`OBSERVED_PER_ALARM`] per alarm, for the alarms listed now.
     pub observed_transitions: HashMap<String, Vec<AlarmTransition>>,
     pub findings: Vec<Finding>,
     finding_index: FindingIndex,
@@ -38,7 +39,8 @@ pub struct Data {
     pub journal: JournalContents,
     /// Where the journal lives, shown when it is empty.
     pub journal_path: Option<String>,
-    /// Actions carried out this session, newest last, for the identity overlay.
+    /// Actions carried out this session, newest last, for the identity overlay (the last
+    /// [`DONE_ACTIONS_KEPT`]).
     pub done_actions: Vec<super::overlay::DoneAction>,
     /// Failing IAM checks per user (and root): how many, and the worst severity.
     user_failures: HashMap<String, (usize, Severity)>,
@@ -124,7 +126,12 @@ pub struct TriageChange {
 }
 
 /// Transitions kept per alarm from what the console saw itself.
-const OBSERVED_PER_ALARM: usize = 10;
+pub const OBSERVED_PER_ALARM: usize = 10;
+
+/// Successful actions kept for the overlays, newest last. The credential report they make
+/// up for is at most a few hours old; a session that takes more actions than this drops
+/// the oldest, whose effect the data shows by then.
+pub const DONE_ACTIONS_KEPT: usize = 256;
 
 /// What an update changed that the console should react to.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -218,6 +225,12 @@ impl Data {
                 }
                 _ => {}
             }
+        }
+        // Transitions of alarms that are gone (deleted, or no longer listed) go with them,
+        // so the history is bounded by the alarms there are.
+        let listed: HashSet<&str> = alarms.iter().map(|a| a.arn.as_str()).collect();
+        for arn in previous.keys().filter(|arn| !listed.contains(arn.as_str())) {
+            self.observed_transitions.remove(arn);
         }
         self.alarms.retain(|a| !in_scope(a));
         self.alarms.extend(alarms);
@@ -560,6 +573,8 @@ impl Data {
             }
         }
         self.done_actions.push(done);
+        let excess = self.done_actions.len().saturating_sub(DONE_ACTIONS_KEPT);
+        self.done_actions.drain(..excess);
     }
 
     /// An alarm's known transitions, newest first: the source's history and what the
@@ -679,7 +694,30 @@ fn check_item(index: usize, c: &CheckResult) -> TriageItem {
 
 #[cfg(test)]
 mod tests {
-    use super::drain_shrinking;
+    use super::{DONE_ACTIONS_KEPT, Data, drain_shrinking};
+    use crate::remediation::{ActionId, Offer, Target};
+
+    #[test]
+    fn done_actions_keep_the_newest_few() {
+        let mut data = Data::default();
+        let start = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let total = DONE_ACTIONS_KEPT + 50;
+        for n in 0..total {
+            let at = start + chrono::TimeDelta::seconds(n as i64);
+            let target = Target::Alarm {
+                account_id: "123456789012".into(),
+                region: "us-east-1".into(),
+                name: format!("alarm-{n}"),
+                actions_enabled: true,
+            };
+            data.action_done(&Offer::new(ActionId::DisableAlarmActions, target, at), at);
+        }
+        assert_eq!(data.done_actions.len(), DONE_ACTIONS_KEPT);
+        let newest = start + chrono::TimeDelta::seconds(total as i64 - 1);
+        assert_eq!(data.done_actions.last().map(|d| d.at), Some(newest));
+        let oldest_kept = start + chrono::TimeDelta::seconds(50);
+        assert_eq!(data.done_actions.first().map(|d| d.at), Some(oldest_kept));
+    }
 
     #[test]
     fn a_drained_batch_keeps_its_order() {

@@ -50,7 +50,9 @@ fn parse_bytes(bytes: &[u8]) -> JournalContents {
         match line.record() {
             RecordLine::Blank => {}
             RecordLine::Record(record) => records.push(*record),
-            RecordLine::Unreadable(why) => problems.push(format!("line {}: {why}", line.number)),
+            RecordLine::Unreadable { why, .. } => {
+                problems.push(format!("line {}: {why}", line.number));
+            }
         }
     }
     assemble(records, problems)
@@ -196,5 +198,12 @@ mod tests {
     fn missing_file_is_an_empty_journal() {
         let contents = read(Path::new("/nonexistent/watchpost/journal.jsonl"));
         assert_eq!(contents.ok(), Some(JournalContents::default()));
+    }
+
+    #[test]
+    fn a_journal_that_cannot_be_read_is_an_error_not_an_empty_journal() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        assert!(read(dir.path()).is_err());
+        assert!(read_checked(dir.path()).is_err());
     }
 }

@@ -1,9 +1,15 @@
 //! Appending to the journal: one JSON line per record, linked to the record before it,
 //! flushed and fsync'd before `append` returns, so an intent is on disk before its call.
+//!
+//! The file is opened without following a symbolic link and is readable by its owner only,
+//! in a directory that is the owner's own (see [`crate::private_fs`]). Appends from several
+//! processes (two consoles on one account) take an exclusive lock on the file around reading
+//! where the chain ends and writing the next record, so the chain never forks.
 
 use super::JournalRecord;
 use super::chain::{RecordLine, line_hash, lines};
-use std::fs::{File, OpenOptions};
+use crate::private_fs::{self, OpenMode};
+use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -24,26 +30,17 @@ pub struct JournalWriter {
 impl JournalWriter {
     /// Opens (creating it and its directories if needed) the journal at `path` for
     /// appending, readable and writable by the owner only, and finds the last record's hash.
+    /// Its directory must be the owner's own and not a symbolic link, and the journal itself
+    /// not a symbolic link: otherwise nothing is written and the error says why.
     pub fn open(path: &Path) -> io::Result<JournalWriter> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            create_dirs(parent)?;
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if let Some(parent) = parent {
+            private_fs::ensure_private_dir(parent)?;
         }
-        let mut options = OpenOptions::new();
-        options.read(true).append(true).create(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let file = options.open(path)?;
-        #[cfg(unix)]
-        {
-            // `mode` applies only when the file is created; an existing journal is tightened.
-            use std::os::unix::fs::PermissionsExt;
-            let permissions = file.metadata()?.permissions();
-            if permissions.mode() & 0o777 != 0o600 {
-                file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-            }
+        let (file, created) = private_fs::open_private(path, OpenMode::Append)?;
+        if created {
+            // The new file's name reaches the disk before any intent is written to it.
+            private_fs::sync_dir(parent.unwrap_or(Path::new(".")))?;
         }
         let mut writer = JournalWriter {
             path: path.to_path_buf(),
@@ -63,7 +60,14 @@ impl JournalWriter {
     /// Writes `record` as one line with `prev_hash` set, flushes and fsyncs it, and returns
     /// the record as stored. When this returns an error the record may or may not be on
     /// disk; the caller must not go on as if it were.
-    pub fn append(&mut self, mut record: JournalRecord) -> io::Result<JournalRecord> {
+    pub fn append(&mut self, record: JournalRecord) -> io::Result<JournalRecord> {
+        // Waits while another writer (another process) appends; the lock also ends when a
+        // process holding it dies. Released when `_lock` goes, after the fsync.
+        let _lock = private_fs::lock_exclusive(&self.file)?;
+        self.append_locked(record)
+    }
+
+    fn append_locked(&mut self, mut record: JournalRecord) -> io::Result<JournalRecord> {
         if self.file.metadata()?.len() != self.len {
             self.scan()?;
         }
@@ -98,19 +102,6 @@ impl JournalWriter {
         self.len = bytes.len() as u64;
         Ok(())
     }
-}
-
-/// Creates `dir` and its missing parents, private to the owner on Unix (existing
-/// directories are left as they are).
-fn create_dirs(dir: &Path) -> io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
 }
 
 #[cfg(test)]
@@ -173,6 +164,49 @@ mod tests {
         writer.append(intent("a")).unwrap();
         assert_eq!(read(&path).unwrap().entries.len(), 1);
         assert_eq!(writer.path(), path.as_path());
+    }
+
+    #[test]
+    fn creating_the_journal_syncs_its_directory_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("watchpost/journal.jsonl");
+        let syncs = || private_fs::DIR_SYNCS.with(std::cell::Cell::get);
+        let before = syncs();
+        let mut writer = JournalWriter::open(&path).unwrap();
+        assert_eq!(syncs(), before + 1, "the new file's directory");
+        writer.append(intent("a")).unwrap();
+        JournalWriter::open(&path).unwrap();
+        assert_eq!(
+            syncs(),
+            before + 1,
+            "an existing journal is not created again"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_links_are_refused_for_the_journal_and_its_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("journal.jsonl"), "").unwrap();
+
+        let linked_file = dir.path().join("journal.jsonl");
+        std::os::unix::fs::symlink(elsewhere.join("journal.jsonl"), &linked_file).unwrap();
+        let err = JournalWriter::open(&linked_file).unwrap_err().to_string();
+        assert!(err.contains("symbolic link in place of"), "{err}");
+
+        let linked_dir = dir.path().join("state");
+        std::os::unix::fs::symlink(&elsewhere, &linked_dir).unwrap();
+        let err = JournalWriter::open(&linked_dir.join("journal.jsonl"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("symbolic link in place of"), "{err}");
+        assert_eq!(
+            std::fs::read(elsewhere.join("journal.jsonl")).unwrap(),
+            b"",
+            "nothing written through either link"
+        );
     }
 
     #[test]
