@@ -11,6 +11,30 @@ use watchpost::domain::SourceKind;
 use watchpost::sources::SourceData;
 
 const OTHER_ACCOUNT: &str = "222233334444";
+
+/// The local user as `id -un` names it: the tests' own oracle for the source identity.
+fn local_user() -> String {
+    let output = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
+/// The AssumeRole parameters watchpost sends to name the person behind the session.
+fn attributed(body: &str) {
+    let user = local_user();
+    assert!(
+        body.contains(&format!("RoleSessionName=watchpost-{user}&"))
+            || body.ends_with(&format!("RoleSessionName=watchpost-{user}")),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("SourceIdentity={user}&"))
+            || body.ends_with(&format!("SourceIdentity={user}")),
+        "{body}"
+    );
+}
 const AUDIT_ROLE: &str = "arn:aws:iam::222233334444:role/watchpost-audit";
 
 #[tokio::test]
@@ -49,7 +73,7 @@ async fn a_role_in_another_account_sees_that_account() {
         .find(|b| b.contains("Action=AssumeRole"))
         .unwrap_or_else(|| panic!("no AssumeRole call in {bodies:#?}"));
     assert!(body.contains("ExternalId=ext-1234"), "{body}");
-    assert!(body.contains("RoleSessionName=watchpost"), "{body}");
+    attributed(body);
 
     let identity = session
         .sources
@@ -88,6 +112,7 @@ async fn an_mfa_code_is_asked_once_and_sent_with_assume_role() {
         .collect();
     assert_eq!(bodies.len(), 1, "{bodies:?}");
     assert!(bodies[0].contains("TokenCode=123456"), "{}", bodies[0]);
+    attributed(bodies[0]);
     assert!(bodies[0].contains("SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Foncall"));
 }
 
@@ -185,6 +210,44 @@ async fn without_a_region_the_binary_says_how_to_give_one_and_exits_2() {
     let stderr = one_line_stderr(&output);
     assert!(stderr.contains("no region"), "{stderr}");
     assert!(stderr.contains("--region"), "{stderr}");
+}
+
+#[test]
+fn from_a_pipe_the_mfa_code_is_read_as_a_line() {
+    let home = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let run = |stdin: &str| {
+        bare_watchpost(home.path())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .args(["--region", "us-east-1", "--endpoint-url"])
+            .arg(format!("http://127.0.0.1:{port}"))
+            .args(["--role-arn", AUDIT_ROLE, "--mfa-serial"])
+            .arg(format!("arn:aws:iam::{ACCOUNT}:mfa/oncall"))
+            .write_stdin(stdin)
+            .output()
+            .unwrap()
+    };
+    // An empty line is refused before any call.
+    let output = run("\n");
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("MFA code for arn:aws:iam::"), "{stderr}");
+    assert!(stderr.contains("no MFA code: an empty code"), "{stderr}");
+    // A code is read and used: the failure is then the unreachable endpoint's.
+    let output = run("123456\n");
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("no MFA code"), "{stderr}");
+    assert!(
+        stderr.contains(AUDIT_ROLE) || stderr.contains("cannot reach"),
+        "{stderr}"
+    );
 }
 
 #[test]

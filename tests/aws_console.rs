@@ -171,6 +171,22 @@ async fn deactivating_a_key_in_the_console_changes_aws_and_is_journaled() {
             .unwrap()
             .starts_with("aws iam update-access-key")
     );
+    // Who was at the keyboard, beside the AWS caller: the OS user and host.
+    let command = |program: &str, arg: &str| {
+        let output = std::process::Command::new(program)
+            .arg(arg)
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap().trim().to_string()
+    };
+    assert_eq!(records[0]["local_user"], command("id", "-un"), "{journal}");
+    assert_eq!(records[0]["host"], command("uname", "-n"), "{journal}");
+    assert!(
+        records[0]["caller_arn"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:")
+    );
     assert_eq!(records[1]["phase"], "outcome");
     assert_eq!(records[1]["id"], records[0]["id"]);
     assert!(records[1]["error"].is_null());
@@ -196,8 +212,11 @@ async fn deactivating_a_key_in_the_console_changes_aws_and_is_journaled() {
     assert_eq!(statuses().await, ["Active"]);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_read_only_console_sends_only_reads_whatever_is_pressed() {
+/// Seeds an account with something on every tab, starts the console (`args` decide how it
+/// becomes read-only: the flag, or `:readonly` typed once it shows), then on every tab opens
+/// the action menu and tries every way to confirm: `y`, Enter, the row's name typed, in the
+/// table and in the detail view. Returns the requests the emulator recorded meanwhile.
+async fn drive_every_action_menu(read_only_by_command: bool) -> Vec<serde_json::Value> {
     let emulator = Emulator::lock().await;
     let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
     support::emulator::user_with_key(&iam, "auditee").await;
@@ -216,28 +235,36 @@ async fn a_read_only_console_sends_only_reads_whatever_is_pressed() {
     );
 
     emulator.start_recording();
-    let args = [
-        "--read-only".to_string(),
+    let mut args = vec![
         "--endpoint-url".to_string(),
         emulator.url.clone(),
         "--region".to_string(),
         "us-east-1".to_string(),
     ];
+    if !read_only_by_command {
+        args.push("--read-only".to_string());
+    }
     let screen = tokio::task::spawn_blocking(move || {
         let (mut console, _home) = console_with_env_keys(&args, &[]);
-        console.wait_for("READ-ONLY");
         console.wait_for("auditee");
-        // Every tab; on each, the action menu and every way to confirm, in the table and in
-        // the detail view.
+        if read_only_by_command {
+            console.wait_for("CAN WRITE");
+            console.send(":readonly\r");
+        }
+        console.wait_for("READ-ONLY");
         for tab in ["1", "2", "3", "4", "5", "6"] {
             console.send(tab);
-            for keys in ["a", "j", "\r", "y", "Y", "jj\r", "y"] {
+            for keys in ["a", "j", "\r", "y", "Y", "jj\r", "y", "auditee\r"] {
                 console.send(keys);
+                // Past the dialog's settling time, so every key counts.
+                std::thread::sleep(std::time::Duration::from_millis(350));
             }
             console.send("\x1b");
             console.send("\r");
             console.send("a");
+            std::thread::sleep(std::time::Duration::from_millis(350));
             console.send("\ry");
+            std::thread::sleep(std::time::Duration::from_millis(350));
             console.send("\x1b");
             console.send("\x1b");
         }
@@ -250,27 +277,22 @@ async fn a_read_only_console_sends_only_reads_whatever_is_pressed() {
     .await
     .unwrap();
     assert!(screen.contains("READ-ONLY"), "{screen}");
-    let sent = emulator.recording();
+    emulator.recording()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_only_console_sends_only_reads_whatever_is_pressed() {
+    let sent = drive_every_action_menu(false).await;
     assert!(!sent.is_empty());
-    let writes: Vec<String> = sent
-        .iter()
-        .filter_map(|request| {
-            let body = support::emulator::request_body(request);
-            let action = body.split('&').find_map(|p| p.strip_prefix("Action="));
-            let method = request["method"].as_str().unwrap_or_default();
-            let url = request["url"].as_str().unwrap_or_default();
-            let operation = action
-                .map(str::to_string)
-                .or_else(|| support::emulator::json_operation(request));
-            let read = match operation {
-                Some(operation) => watchpost::aws::read_only::is_read(&operation),
-                None => {
-                    method == "GET" || url.ends_with("/findings") || url.ends_with("/findings/get")
-                }
-            };
-            (!read).then(|| format!("{method} {url} {body}"))
-        })
-        .collect();
+    let writes = support::emulator::mutating_requests(&sent);
+    assert!(writes.is_empty(), "mutating requests: {writes:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_console_turned_read_only_with_the_command_sends_only_reads() {
+    let sent = drive_every_action_menu(true).await;
+    assert!(!sent.is_empty());
+    let writes = support::emulator::mutating_requests(&sent);
     assert!(writes.is_empty(), "mutating requests: {writes:#?}");
 }
 

@@ -295,3 +295,84 @@ fn header_when_credentials_fail() {
     let header: String = screen.lines().take(2).collect::<Vec<_>>().join("\n");
     insta::assert_snapshot!("header_when_credentials_fail_160x48", header);
 }
+
+/// The finding detail with the action menu open on it, then moved to `action`.
+fn finding_dialog(action: &str) -> App {
+    let mut app = loaded_app();
+    press(&mut app, "3");
+    update(&mut app, key(KeyCode::Enter));
+    press(&mut app, "a");
+    for _ in 0..10 {
+        let on_it = matches!(&app.dialog, Some(watchpost::app::Dialog::Menu { offers, selected })
+            if offers[*selected].spec().name == action);
+        if on_it {
+            break;
+        }
+        press(&mut app, "j");
+    }
+    app
+}
+
+#[test]
+fn action_menu() {
+    let mut app = finding_dialog("archive-finding");
+    insta::assert_snapshot!("action_menu_80x24", draw(&mut app, 80, 24));
+    insta::assert_snapshot!("action_menu_160x48", draw(&mut app, 160, 48));
+}
+
+#[test]
+fn action_preview_of_a_reversible_action() {
+    let mut app = finding_dialog("archive-finding");
+    update(&mut app, key(KeyCode::Enter));
+    insta::assert_snapshot!("action_preview_80x24", draw(&mut app, 80, 24));
+    insta::assert_snapshot!("action_preview_160x48", draw(&mut app, 160, 48));
+}
+
+#[test]
+fn typed_confirmation_of_an_action_without_undo() {
+    let mut app = finding_dialog("suppress-finding-type");
+    update(&mut app, key(KeyCode::Enter));
+    press(&mut app, "a6da28");
+    insta::assert_snapshot!("typed_confirmation_80x24", draw(&mut app, 80, 24));
+    insta::assert_snapshot!("typed_confirmation_160x48", draw(&mut app, 160, 48));
+}
+
+#[test]
+fn nothing_of_the_pane_shows_beside_a_popup() {
+    for (width, height) in [(80, 24), (100, 30), (160, 48)] {
+        let mut app = finding_dialog("archive-finding");
+        let terminal = render(&mut app, width, height);
+        let buffer = terminal.backend().buffer();
+        // The popup's corners, found on screen: its border is drawn with ┌ ┐ └ ┘.
+        let cells: Vec<Vec<String>> = (0..height)
+            .map(|y| {
+                (0..width)
+                    .map(|x| buffer[(x, y)].symbol().to_string())
+                    .collect()
+            })
+            .collect();
+        let (top, left) = (0..height as usize)
+            .find_map(|y| {
+                let row = &cells[y];
+                (2..width as usize).find(|&x| row[x] == "┌").map(|x| (y, x))
+            })
+            .expect("the popup's top-left corner");
+        let right = (left + 1..width as usize)
+            .find(|&x| cells[top][x] == "┐")
+            .expect("the popup's top-right corner");
+        let bottom = (top + 1..height as usize)
+            .find(|&y| cells[y][left] == "└")
+            .expect("the popup's bottom-left corner");
+        // The cells just outside the popup's border, inside the pane, are blank.
+        for y in top..=bottom {
+            for x in [left - 1, right + 1] {
+                assert_eq!(
+                    cells[y][x],
+                    " ",
+                    "{width}x{height}: pane text at column {x}, row {y}:\n{}",
+                    terminal.backend()
+                );
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
     let Some(dialog) = &app.dialog else {
@@ -19,33 +19,22 @@ pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
     };
     let width = body.width.saturating_sub(4).min(96);
     let inner = usize::from(width.saturating_sub(2));
-    let (title, mut lines, footer) = match dialog {
-        Dialog::Menu { offers, selected } => menu(offers, *selected, inner, theme),
-        Dialog::Resolving { offer } => (
-            format!(" {} ", offer.spec().title),
-            preview(offer, inner, theme),
-            Line::styled(
-                "Resolving the key's ID and status with IAM (iam:ListAccessKeys)… Esc cancels",
-                theme.stale,
-            ),
-        ),
-        Dialog::Confirm { offer, typed } => confirm(offer, typed, inner, theme),
-        Dialog::Running { offer } => (
-            format!(" {} ", offer.spec().title),
-            preview(offer, inner, theme),
-            Line::styled(format!("Running {} on AWS…", offer.spec().api), theme.stale),
-        ),
-        Dialog::Outcome { offer, result } => outcome(offer, result, inner, theme),
-    };
+    let room = usize::from(body.height.saturating_sub(2));
+    // In a short terminal the CLI equivalent shrinks to one line (`c` copies it whole), so
+    // the target and the risk stay in view above the prompt.
+    let mut parts = content(dialog, inner, theme, false);
+    if parts.1.len() + 2 > room {
+        parts = content(dialog, inner, theme, true);
+    }
+    let (title, mut lines, footer) = parts;
     lines.push(Line::raw(""));
     lines.push(footer);
     let height = body.height.min(lines.len() as u16 + 2);
-    let area = super::centered(body, width, height);
+    let area = super::overlay(frame, body, width, height);
     // Keep the end of the dialog (prompt and keys) visible when it is taller than the body.
     let scroll = lines
         .len()
         .saturating_sub(usize::from(height.saturating_sub(2)));
-    frame.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
@@ -59,6 +48,28 @@ pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
 }
 
 type Parts<'a> = (String, Vec<Line<'a>>, Line<'a>);
+
+/// The dialog's title, lines and footer; `compact` puts the CLI equivalent on one line.
+fn content<'a>(dialog: &Dialog, inner: usize, theme: &Theme, compact: bool) -> Parts<'a> {
+    match dialog {
+        Dialog::Menu { offers, selected } => menu(offers, *selected, inner, theme),
+        Dialog::Resolving { offer } => (
+            format!(" {} ", offer.spec().title),
+            preview(offer, inner, theme, compact),
+            Line::styled(
+                "Resolving the key's ID and status with IAM (iam:ListAccessKeys)… Esc cancels",
+                theme.stale,
+            ),
+        ),
+        Dialog::Confirm { offer, typed } => confirm(offer, typed, inner, theme, compact),
+        Dialog::Running { offer } => (
+            format!(" {} ", offer.spec().title),
+            preview(offer, inner, theme, compact),
+            Line::styled(format!("Running {} on AWS…", offer.spec().api), theme.stale),
+        ),
+        Dialog::Outcome { offer, result } => outcome(offer, result, inner, theme, compact),
+    }
+}
 
 fn menu<'a>(offers: &[Offer], selected: usize, width: usize, theme: &Theme) -> Parts<'a> {
     let mut lines = Vec::new();
@@ -93,7 +104,7 @@ fn menu<'a>(offers: &[Offer], selected: usize, width: usize, theme: &Theme) -> P
 }
 
 /// Target, account, region, API call, permission, risk, undo and CLI equivalent.
-fn preview<'a>(offer: &Offer, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+fn preview<'a>(offer: &Offer, width: usize, theme: &Theme, compact: bool) -> Vec<Line<'a>> {
     let spec = offer.spec();
     let mut content = vec![
         DetailLine::field("Target", offer.target.describe()),
@@ -127,7 +138,15 @@ fn preview<'a>(offer: &Offer, width: usize, theme: &Theme) -> Vec<Line<'a>> {
                 .map(|u| crate::remediation::catalog::spec(u).title)
                 .unwrap_or("none"),
         ),
-        DetailLine::field("CLI", offer.cli.clone()),
+        DetailLine::field(
+            "CLI",
+            if compact {
+                // The label column and its gap take 17 cells.
+                fit(&offer.cli, width.saturating_sub(17))
+            } else {
+                offer.cli.clone()
+            },
+        ),
     ];
     if let Err(why) = &offer.available {
         content.push(DetailLine::Field(
@@ -139,8 +158,14 @@ fn preview<'a>(offer: &Offer, width: usize, theme: &Theme) -> Vec<Line<'a>> {
     to_lines(detail_rows(&content, width), theme)
 }
 
-fn confirm<'a>(offer: &Offer, typed: &str, width: usize, theme: &Theme) -> Parts<'a> {
-    let mut lines = preview(offer, width, theme);
+fn confirm<'a>(
+    offer: &Offer,
+    typed: &str,
+    width: usize,
+    theme: &Theme,
+    compact: bool,
+) -> Parts<'a> {
+    let mut lines = preview(offer, width, theme, compact);
     lines.push(Line::raw(""));
     let cancel = Span::styled("[ Cancel ]", theme.selected.add_modifier(Modifier::BOLD));
     if offer.available.is_err() {
@@ -204,8 +229,9 @@ fn outcome<'a>(
     result: &Result<String, String>,
     width: usize,
     theme: &Theme,
+    compact: bool,
 ) -> Parts<'a> {
-    let mut lines = preview(offer, width, theme);
+    let mut lines = preview(offer, width, theme, compact);
     lines.push(Line::raw(""));
     let (text, style) = match result {
         Ok(done) => (format!("✓ Done: {done}"), theme.pass),

@@ -6,18 +6,17 @@ use crate::config::{Action, Theme};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme, scroll: usize) {
     let lines = help_lines(app, theme);
     let width = body.width.saturating_sub(4).min(72);
     let height = body.height.min(lines.len() as u16 + 2);
-    let area = super::centered(body, width, height);
+    let area = super::overlay(frame, body, width, height);
     let max_scroll = lines
         .len()
         .saturating_sub(usize::from(height.saturating_sub(2)));
     let scroll = u16::try_from(scroll.min(max_scroll)).unwrap_or(u16::MAX);
-    frame.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)

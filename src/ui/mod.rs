@@ -73,7 +73,26 @@ fn too_small(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(paragraph, area);
 }
 
-/// A `width`×`height` box in the middle of `body`, for overlays.
+/// A `width`×`height` box in the middle of `body` for an overlay, cleared together with a
+/// one-cell margin around it inside the pane's border, so no character of the pane beneath
+/// shows through inside the box or in the gap beside it (a wrapped detail line would).
+fn overlay(frame: &mut Frame<'_>, body: Rect, width: u16, height: u16) -> Rect {
+    use ratatui::layout::Margin;
+    use ratatui::widgets::Clear;
+    let area = centered(body, width, height);
+    let margin = Rect {
+        x: area.x.saturating_sub(1),
+        y: area.y.saturating_sub(1),
+        width: area.width.saturating_add(2),
+        height: area.height.saturating_add(2),
+    }
+    .intersection(body.inner(Margin::new(1, 1)));
+    frame.render_widget(Clear, margin);
+    frame.render_widget(Clear, area);
+    area
+}
+
+/// A `width`×`height` box in the middle of `body`.
 fn centered(body: Rect, width: u16, height: u16) -> Rect {
     let [area] = Layout::horizontal([Constraint::Length(width)])
         .flex(ratatui::layout::Flex::Center)
