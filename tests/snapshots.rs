@@ -364,10 +364,10 @@ fn nothing_of_the_pane_shows_beside_a_popup() {
             .find(|&y| cells[y][left] == "└")
             .expect("the popup's bottom-left corner");
         // The cells just outside the popup's border, inside the pane, are blank.
-        for y in top..=bottom {
+        for (y, row) in cells.iter().enumerate().take(bottom + 1).skip(top) {
             for x in [left - 1, right + 1] {
                 assert_eq!(
-                    cells[y][x],
+                    row[x],
                     " ",
                     "{width}x{height}: pane text at column {x}, row {y}:\n{}",
                     terminal.backend()
