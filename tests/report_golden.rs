@@ -206,6 +206,88 @@ fn a_failed_source_appears_in_every_format_and_makes_the_report_incomplete() {
     assert!(report.complete && report.errors.is_empty());
 }
 
+/// A source whose error message carries every kind of hostile text.
+struct Garbled(SourceId);
+
+const GARBLED: &str = "evil \u{1b}]52;c;eA==\u{7} \u{9b}31m \u{7f} \u{85} \u{202e}txt \u{200b}\u{feff}\
+    \u{ad}\u{3164}\u{fe0f}\u{2028}\u{e0041}\u{e0100} http://evil.example/x <https://evil.example> \
+    www.evil.example [x](https://e.example) 警報 😀";
+
+#[async_trait::async_trait]
+impl Source for Garbled {
+    fn id(&self) -> &SourceId {
+        &self.0
+    }
+
+    async fn poll(&mut self) -> Result<SourceData, SourceError> {
+        Err(SourceError {
+            source_id: self.0.clone(),
+            operation: "DescribeAlarms".into(),
+            kind: SourceErrorKind::Service,
+            message: GARBLED.into(),
+        })
+    }
+}
+
+#[test]
+fn hostile_text_is_escaped_in_every_format() {
+    let mut session = session();
+    let slot = session
+        .sources
+        .iter()
+        .position(|s| s.id().kind == SourceKind::Alarms)
+        .unwrap();
+    let id = session.sources[slot].id().clone();
+    session.sources[slot] = Box::new(Garbled(id));
+    let report = report_of(session, &Filters::default(), None);
+    let message = report.errors[0].message.clone();
+    assert!(message.ends_with(GARBLED), "{message}");
+    let unsafe_chars = |text: &str| -> Vec<char> {
+        text.chars()
+            .filter(|&c| c != '\n' && watchpost::sanitize::is_unsafe(c))
+            .collect()
+    };
+    // JSON and OCSF: escaped as \uXXXX, read back exactly.
+    for format in [Format::Json, Format::Ocsf] {
+        let text = rendered(&report, format);
+        assert_eq!(unsafe_chars(&text), Vec::<char>::new(), "{format:?}");
+        assert!(
+            text.contains(r"\u001b]52;c;eA==\u0007 \u009b31m \u007f"),
+            "{format:?}"
+        );
+        assert!(
+            text.contains(r"\u2028\udb40\udc41\udb40\udd00"),
+            "{format:?}"
+        );
+        let value: Value = serde_json::from_str(&text).unwrap();
+        let found = match format {
+            Format::Json => value["errors"][0]["message"].clone(),
+            _ => value[0]["message"].clone(),
+        };
+        assert!(
+            found.as_str().unwrap().ends_with(GARBLED),
+            "{format:?}: {found}"
+        );
+    }
+    // CSV and Markdown: made visible, and no clickable link in Markdown.
+    let csv = rendered(&report, Format::Csv);
+    assert_eq!(unsafe_chars(&csv), Vec::<char>::new());
+    assert!(csv.contains("evil ␛]52;c;eA==␇ �31m ␡ �"), "{csv}");
+    let markdown = rendered(&report, Format::Markdown);
+    assert_eq!(unsafe_chars(&markdown), Vec::<char>::new());
+    assert!(
+        markdown.contains(r"evil ␛\]52;c;eA==␇ �31m ␡ �"),
+        "{markdown}"
+    );
+    for link in ["http://", "https://", "www.evil", "<http", "](https"] {
+        assert!(!markdown.contains(link), "{link} in the Markdown report");
+    }
+    assert!(
+        markdown.contains(r"hxxp\[:\]//evil\[.\]example/x"),
+        "{markdown}"
+    );
+}
+
 #[test]
 fn a_filtered_report_with_fail_on_matches_its_golden_file_and_schema() {
     let filters = Filters {

@@ -3,8 +3,9 @@
 //! equivalent of the fix, every check's tally, then alarms, findings and identity.
 //!
 //! Every value that comes from AWS goes through [`text`]: control characters become visible
-//! symbols and Markdown's own characters (including `|`, which would split a table cell) are
-//! escaped, so a name cannot forge a heading, a link, a table column or raw HTML.
+//! symbols, bare links are defanged (see [`defang`]) and Markdown's own characters (including
+//! `|`, which would split a table cell) are escaped, so a name cannot forge a heading, a
+//! link, a table column or raw HTML, nor become a clickable link.
 
 mod checks;
 mod inventory;
@@ -17,7 +18,7 @@ use std::fmt::Write;
 
 /// Escapes `value` for Markdown text and table cells.
 pub fn text(value: &str) -> String {
-    let clean = clean_unbounded(value);
+    let clean = defang(&clean_unbounded(value));
     let mut out = String::with_capacity(clean.len());
     for c in clean.chars() {
         if matches!(
@@ -27,6 +28,62 @@ pub fn text(value: &str) -> String {
             out.push('\\');
         }
         out.push(c);
+    }
+    out
+}
+
+/// Where a link a Markdown renderer would make clickable starts (ASCII case ignored): the
+/// schemes GitHub-flavoured Markdown and linkify-style renderers link bare, and `www.`.
+const LINK_STARTS: [&str; 4] = ["https://", "http://", "ftp://", "www."];
+
+/// Characters that end a link's host.
+fn ends_host(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '/' | '?' | '#' | '\\' | '<' | '>' | '"' | '\'' | '`')
+        || matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | '|')
+}
+
+/// Defangs bare links in AWS text the way threat reports and security tools do, so that no
+/// Markdown renderer turns a finding's or an alarm's text into a clickable link to wherever
+/// an attacker points it: `http://evil.example/x` becomes `hxxp[:]//evil[.]example/x`,
+/// `https://` becomes `hxxps[:]//`, `ftp://` becomes `fxp[:]//`, and `www.a.b` becomes
+/// `www[.]a[.]b`. Auditors recognise the form and can refang it on purpose; unlike a
+/// zero-width break it stays visible and survives copying. The dots of the host are
+/// bracketed too, since linkify-style renderers link a bare domain. `<http://…>` autolinks
+/// need nothing more: `<` is escaped by [`text`]. E-mail addresses (IAM user names often
+/// are) are left as they are.
+fn defang(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(c) = rest.chars().next() {
+        let start = LINK_STARTS.iter().find(|p| {
+            rest.get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+        });
+        let Some(start) = start else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        };
+        let (head, tail) = rest.split_at(start.len());
+        match head.strip_suffix("://") {
+            // The scheme, with `t` as `x`, in the case it was written.
+            Some(scheme) => {
+                out.extend(scheme.chars().map(|c| match c {
+                    't' => 'x',
+                    'T' => 'X',
+                    c => c,
+                }));
+                out.push_str("[:]//");
+            }
+            None => {
+                out.push_str(&head[..head.len() - 1]);
+                out.push_str("[.]");
+            }
+        }
+        let host_len = tail.find(ends_host).unwrap_or(tail.len());
+        out.push_str(&tail[..host_len].replace('.', "[.]"));
+        rest = &tail[host_len..];
     }
     out
 }
@@ -204,5 +261,64 @@ mod tests {
         );
         assert_eq!(text("line\nbreak\x1b[31m"), "line break␛\\[31m");
         assert_eq!(text("svc_deploy"), "svc\\_deploy");
+    }
+
+    #[test]
+    fn bare_links_are_defanged_and_stay_visible() {
+        assert_eq!(
+            text("see http://evil.example/x?a=b.c"),
+            "see hxxp\\[:\\]//evil\\[.\\]example/x?a=b.c"
+        );
+        assert_eq!(defang("https://evil.example"), "hxxps[:]//evil[.]example");
+        assert_eq!(defang("HTTPS://Evil.Example"), "HXXPS[:]//Evil[.]Example");
+        assert_eq!(defang("ftp://files.example/a"), "fxp[:]//files[.]example/a");
+        assert_eq!(
+            defang("go to www.evil.example now"),
+            "go to www[.]evil[.]example now"
+        );
+        assert_eq!(defang("WWW.Evil.example"), "WWW[.]Evil[.]example");
+        assert_eq!(
+            defang("http://10.0.0.1:8080/a.b"),
+            "hxxp[:]//10[.]0[.]0[.]1:8080/a.b"
+        );
+        // Two links, one right after the other's host.
+        assert_eq!(
+            defang("http://a.b|https://c.d"),
+            "hxxp[:]//a[.]b|hxxps[:]//c[.]d"
+        );
+        // An autolink: its brackets are escaped and its scheme defanged.
+        assert_eq!(
+            text("<https://evil.example>"),
+            "\\<hxxps\\[:\\]//evil\\[.\\]example\\>"
+        );
+        // A link hidden behind an invisible character is made visible, then defanged.
+        assert_eq!(defang(&clean_unbounded("ht\u{200b}tp://x")), "ht�tp://x");
+        assert_eq!(text("htt\u{ad}p://x.y"), "htt�p://x.y");
+    }
+
+    #[test]
+    fn text_without_links_is_unchanged_by_defanging() {
+        for plain in [
+            "alice@example.com",
+            "CPUUtilization > 80.5",
+            "arn:aws:s3:::bucket.name",
+            "s3://bucket/key.txt",
+            "http",
+            "www",
+            "httpx://a.b",
+            "警報 www",
+        ] {
+            assert_eq!(defang(plain), plain);
+        }
+    }
+
+    #[test]
+    fn no_rendered_value_holds_a_clickable_link() {
+        let hostile = "x http://a.b https://c.d www.e.f <http://g.h> [l](https://i.j) HTTP://K.L";
+        let out = text(hostile);
+        for link in ["http://", "https://", "www.", "HTTP://", "<http"] {
+            assert!(!out.contains(link), "{link} in {out}");
+        }
+        assert_eq!(out.matches("\\[:\\]//").count(), 5, "{out}");
     }
 }

@@ -264,7 +264,8 @@ fn events(r: &Report) -> Vec<Event> {
 }
 
 pub fn render(report: &Report) -> Result<Vec<u8>, RenderError> {
-    let mut out = serde_json::to_vec_pretty(&events(report))?;
+    // Escaped as the JSON report is: no control or invisible character is written raw.
+    let mut out = super::json::to_vec_pretty(&events(report))?;
     out.push(b'\n');
     Ok(out)
 }
