@@ -1,10 +1,12 @@
-//! A test fixture for the end-to-end panic test: takes the terminal exactly as the console
-//! does, draws a frame, then panics. The test checks the terminal comes back restored.
+//! A test fixture for the end-to-end panic test: logs and takes the terminal exactly as the
+//! console does, draws a frame, then panics. The test checks the terminal comes back
+//! restored, the exit status is 101 and the panic is in the log.
 #![allow(clippy::panic)]
 
 use ratatui::widgets::Paragraph;
 
 fn main() -> std::io::Result<()> {
+    let _log = watchpost::logging::init_with_flush(watchpost::config::state_dir().as_deref());
     let mut guard = watchpost::console::TerminalGuard::enter()?;
     guard
         .terminal

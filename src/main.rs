@@ -9,6 +9,7 @@ use watchpost::cli::{Cli, Command, ConfigAction, JournalAction, JournalArgs, Rep
 use watchpost::clock::{SharedClock, SystemClock};
 use watchpost::config::{self, ConfigRequest, Settings};
 use watchpost::report;
+use watchpost::sanitize::clean;
 use watchpost::session::{AwsAccess, SessionFactory};
 use watchpost::sources::Session;
 use watchpost::sources::demo::{DemoOptions, demo_session};
@@ -49,7 +50,7 @@ fn main() -> ExitCode {
             return match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => {
-                    eprintln!("watchpost: {err}");
+                    eprintln!("watchpost: {}", clean(&err.to_string()));
                     ExitCode::FAILURE
                 }
             };
@@ -71,7 +72,7 @@ fn main() -> ExitCode {
     let loaded = match config::load(config_dir.as_deref(), &request) {
         Ok(loaded) => loaded,
         Err(err) => {
-            eprintln!("watchpost: {err}");
+            eprintln!("watchpost: {}", clean(&err.to_string()));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -86,6 +87,8 @@ fn main() -> ExitCode {
         None => logging::init(state_dir.as_deref()).ok().flatten(),
         Some(_) => None,
     };
+    // Reachable from the panic hook, which flushes the log before it ends the process.
+    let _log_guard = logging::keep_for_flush(_log_guard);
 
     let Some(runtime) = runtime() else {
         return ExitCode::FAILURE;
@@ -121,7 +124,7 @@ fn main() -> ExitCode {
     let established = match factory.establish(session, false) {
         Ok(established) => established,
         Err(err) => {
-            eprintln!("watchpost: {err}");
+            eprintln!("watchpost: {}", clean(&err.to_string()));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -156,7 +159,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("watchpost: terminal error: {err}");
+            eprintln!("watchpost: terminal error: {}", clean(&err.to_string()));
             ExitCode::FAILURE
         }
     }
@@ -170,7 +173,10 @@ fn runtime() -> Option<Runtime> {
     {
         Ok(runtime) => Some(runtime),
         Err(err) => {
-            eprintln!("watchpost: cannot start the async runtime: {err}");
+            eprintln!(
+                "watchpost: cannot start the async runtime: {}",
+                clean(&err.to_string())
+            );
             None
         }
     }
@@ -212,7 +218,7 @@ fn open_session(
     runtime
         .block_on(connect_to_aws(cli, settings, read_only))
         .map_err(|err| {
-            eprintln!("watchpost: {err}");
+            eprintln!("watchpost: {}", clean(&err.to_string()));
             ExitCode::from(if err.is_usage() {
                 EXIT_USAGE
             } else {
@@ -225,7 +231,7 @@ fn open_session(
 fn run_report(cli: &Cli, args: &ReportArgs) -> ExitCode {
     if let Some(path) = &args.output {
         if let Err(message) = report::output::check_target(path) {
-            eprintln!("watchpost: {message}");
+            eprintln!("watchpost: {}", clean(&message));
             return ExitCode::from(report::EXIT_USAGE);
         }
     }
@@ -233,7 +239,7 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> ExitCode {
     let settings = match Settings::load(config::config_dir().as_deref()) {
         Ok(settings) => settings,
         Err(err) => {
-            eprintln!("watchpost: {err}");
+            eprintln!("watchpost: {}", clean(&err.to_string()));
             return ExitCode::from(report::EXIT_USAGE);
         }
     };
@@ -284,7 +290,7 @@ fn run_config(action: &ConfigAction) -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    eprintln!("watchpost: {err}");
+                    eprintln!("watchpost: {}", clean(&err.to_string()));
                     ExitCode::FAILURE
                 }
             }
@@ -296,12 +302,12 @@ fn run_config(action: &ConfigAction) -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    eprintln!("watchpost: {err}");
+                    eprintln!("watchpost: {}", clean(&err.to_string()));
                     ExitCode::FAILURE
                 }
             },
             Err(err) => {
-                eprintln!("watchpost: {err}");
+                eprintln!("watchpost: {}", clean(&err.to_string()));
                 ExitCode::from(EXIT_USAGE)
             }
         },
@@ -403,12 +409,58 @@ async fn connect_to_aws(
     Ok((session, Some(AwsAccess { options, signed_in })))
 }
 
-/// Asks for the MFA code on a plain prompt, before the console takes the terminal.
+/// Asks for the MFA code on a plain prompt, before the console takes the terminal. On a
+/// terminal the code is not echoed (see [`read_hidden_line`]); from a pipe it is read as a
+/// line.
 fn prompt_mfa_code(serial: &str) -> std::io::Result<String> {
     let mut stderr = std::io::stderr();
-    write!(stderr, "MFA code for {serial}: ")?;
+    write!(stderr, "MFA code for {}: ", clean(serial))?;
     stderr.flush()?;
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        let code = read_hidden_line();
+        // The Enter that ended the code was not echoed either.
+        writeln!(stderr)?;
+        return code;
+    }
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     Ok(line.trim().to_string())
+}
+
+/// A line typed on the terminal without echo: raw mode (left on every path), keys read one
+/// by one. Enter ends it, Backspace deletes, Ctrl-U clears; Ctrl-C, Ctrl-D and Esc cancel.
+fn read_hidden_line() -> std::io::Result<String> {
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
+    struct Cooked;
+    impl Drop for Cooked {
+        fn drop(&mut self) {
+            let _ = crossterm::terminal::disable_raw_mode();
+        }
+    }
+    crossterm::terminal::enable_raw_mode()?;
+    let _cooked = Cooked;
+    let cancelled = || std::io::Error::new(std::io::ErrorKind::Interrupted, "cancelled");
+    let mut line = String::new();
+    loop {
+        match crossterm::event::read()? {
+            Event::Key(key) if key.kind != KeyEventKind::Release => {
+                let control = key.modifiers.contains(KeyModifiers::CONTROL);
+                match key.code {
+                    KeyCode::Enter => return Ok(line),
+                    // Ctrl-J is a newline: what Enter sends on some terminals.
+                    KeyCode::Char('j') if control => return Ok(line),
+                    KeyCode::Char('c' | 'd') if control => return Err(cancelled()),
+                    KeyCode::Char('u') if control => line.clear(),
+                    KeyCode::Esc => return Err(cancelled()),
+                    KeyCode::Backspace => {
+                        line.pop();
+                    }
+                    KeyCode::Char(c) if !control => line.push(c),
+                    _ => {}
+                }
+            }
+            Event::Paste(text) => line.push_str(&text),
+            _ => {}
+        }
+    }
 }

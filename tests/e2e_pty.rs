@@ -97,7 +97,7 @@ fn a_panic_restores_the_terminal() {
     let mut console = Console::start_program(example.to_str().unwrap(), &[], &[]);
     console.wait_for("about to panic");
     let status = console.wait_exit();
-    assert!(!status.success(), "a panic is a failure exit");
+    assert_eq!(status.exit_code(), 101, "a panic ends the process with 101");
     assert!(
         !console.parser.lock().unwrap().screen().alternate_screen(),
         "still on the alternate screen after a panic"
@@ -115,6 +115,76 @@ fn a_panic_restores_the_terminal() {
     assert!(
         raw.contains("deliberate panic"),
         "the report is printed: {raw}"
+    );
+    // The hook ends the process with `exit`, which runs no destructor: the log's queued
+    // lines, the panic's own among them, must have been written out before.
+    let log = std::fs::read_to_string(console.state_dir().join("watchpost.log")).unwrap();
+    let panic_line = log
+        .lines()
+        .find(|l| l.contains("ERROR") && l.contains("panic"));
+    assert!(panic_line.is_some(), "no panic line in the log: {log:?}");
+    assert!(log.contains("deliberate panic"), "{log:?}");
+}
+
+#[test]
+fn the_mfa_code_is_not_echoed_on_a_terminal() {
+    // Nothing listens on this port: the role cannot be assumed, once the code is read.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let (mut console, _home) = support::pty::aws_console(
+        &[
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            &endpoint,
+            "--role-arn",
+            "arn:aws:iam::222233334444:role/audit",
+            "--mfa-serial",
+            "arn:aws:iam::111122223333:mfa/oncall\u{1b}]0;pwned\u{7}",
+        ],
+        &[],
+    );
+    // The serial is shown sanitised.
+    console.wait_for("MFA code for arn:aws:iam::111122223333:mfa/oncall␛]0;pwned␇: ");
+    let start = std::time::Instant::now();
+    while console
+        .master
+        .get_termios()
+        .unwrap()
+        .local_flags
+        .contains(LocalFlags::ECHO)
+    {
+        assert!(
+            start.elapsed() < support::pty::TIMEOUT,
+            "echo stayed on at the prompt"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    console.send("65\x7f54321\r");
+    let status = console.wait_exit();
+    let screen = console.screen();
+    assert_eq!(status.exit_code(), 3, "{screen}");
+    let raw = String::from_utf8_lossy(&console.raw.lock().unwrap()).to_string();
+    assert!(
+        !raw.contains("654321") && !raw.contains("6554321"),
+        "{raw:?}"
+    );
+    assert!(!raw.contains("\u{1b}]0;pwned"), "{raw:?}");
+    // The code was read (Backspace included) and sent: the error is the role's, not the code's.
+    assert!(screen.contains("cannot"), "{screen}");
+    assert!(!screen.contains("no MFA code"), "{screen}");
+    let termios = console.master.get_termios().unwrap();
+    assert!(
+        termios.local_flags.contains(LocalFlags::ECHO),
+        "echo left off"
+    );
+    assert!(
+        termios.local_flags.contains(LocalFlags::ICANON),
+        "left in raw mode"
     );
 }
 

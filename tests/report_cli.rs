@@ -217,6 +217,43 @@ fn an_unknown_check_id_is_named_on_stderr() {
     );
 }
 
+#[test]
+fn hostile_text_in_error_messages_reaches_stderr_inert() {
+    let home = tempfile::tempdir().unwrap();
+    let hostile = "x\u{1b}]0;pwned\u{7}\u{9b}2J\u{202e}";
+    let inert = "x␛]0;pwned␇�2J�";
+    // An unknown check ID, printed by the report.
+    let run1 = run(
+        home.path(),
+        &["--demo", "report", "--check", hostile, "--format", "csv"],
+    );
+    assert!(
+        run1.stderr.contains(&format!("`{inert}`")),
+        "{}",
+        run1.stderr
+    );
+    // A file name in a start-up error, printed before the report starts.
+    let missing = home.path().join(hostile).join("r.json");
+    let run2 = run(
+        home.path(),
+        &["--demo", "report", "--output", missing.to_str().unwrap()],
+    );
+    assert_eq!(run2.code, 2, "{}", run2.stderr);
+    assert!(run2.stderr.contains(inert), "{}", run2.stderr);
+    // A theme name in a console start-up error.
+    let run3 = run(home.path(), &["--demo", "--theme", hostile]);
+    assert_eq!(run3.code, 2, "{}", run3.stderr);
+    assert!(run3.stderr.contains(inert), "{}", run3.stderr);
+    for run in [run1, run2, run3] {
+        assert!(
+            !run.stderr
+                .contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+            "{:?}",
+            run.stderr
+        );
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn on_a_terminal_a_progress_line_shows_then_clears() {

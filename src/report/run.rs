@@ -7,6 +7,7 @@ use super::{
 use crate::cli::ReportArgs;
 use crate::clock::SharedClock;
 use crate::config::Settings;
+use crate::sanitize::clean;
 use crate::sources::Session;
 use crate::worker::DEFAULT_CONCURRENT_POLLS;
 use std::io::{IsTerminal, Write};
@@ -18,7 +19,7 @@ pub const SOURCE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Reads every source of `session`, writes the report `args` asks for (to `--output` or
 /// stdout) and returns the exit status. Source errors and unknown `--check` IDs are also
-/// printed on stderr, one line each.
+/// printed on stderr, one line each, sanitised: they carry AWS text and file names.
 pub async fn run(
     session: &mut Session,
     settings: &Settings,
@@ -39,7 +40,8 @@ pub async fn run(
     for id in &args.check {
         if !collected.data.checks.iter().any(|c| c.check_id == id) {
             eprintln!(
-                "watchpost: no results for check `{id}` (unknown ID, or nothing it applies to)"
+                "watchpost: no results for check `{}` (unknown ID, or nothing it applies to)",
+                clean(id)
             );
         }
     }
@@ -59,7 +61,7 @@ pub async fn run(
     };
     let built = build(&collected, &context, &filters, args.fail_on);
     for error in &built.errors {
-        eprintln!("watchpost: {}", error.message);
+        eprintln!("watchpost: {}", clean(&error.message));
     }
     let written = render(&built, args.format)
         .map_err(|e| e.to_string())
@@ -75,7 +77,7 @@ pub async fn run(
             }
         });
     if let Err(message) = written {
-        eprintln!("watchpost: {message}");
+        eprintln!("watchpost: {}", clean(&message));
         return EXIT_WRITE;
     }
     exit_status(&built)
