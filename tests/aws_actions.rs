@@ -29,6 +29,19 @@ async fn run(executor: &Arc<dyn Execute>, action: ActionId, target: Target) -> S
         .unwrap_or_else(|e| panic!("{action:?}: {e}"))
 }
 
+/// The IAM inventory as the Identity pane gets it: from the credential report.
+async fn reported_inventory(session: &mut Session) -> watchpost::domain::IdentityInventory {
+    let identity = session
+        .sources
+        .iter_mut()
+        .find(|s| s.id().kind == SourceKind::Identity)
+        .unwrap();
+    let SourceData::Identity(inventory) = identity.poll().await.unwrap() else {
+        panic!("not identity");
+    };
+    inventory
+}
+
 async fn key_status(iam: &aws_sdk_iam::Client, user: &str) -> Vec<String> {
     iam.list_access_keys()
         .user_name(user)
@@ -55,14 +68,7 @@ async fn access_key_actions_and_their_undo() {
     let executor = executor(&session);
 
     // The key as the Identity pane knows it: by credential-report slot.
-    let identity = session
-        .sources
-        .iter_mut()
-        .find(|s| s.id().kind == SourceKind::Identity)
-        .unwrap();
-    let SourceData::Identity(inventory) = identity.poll().await.unwrap() else {
-        panic!("not identity");
-    };
+    let inventory = reported_inventory(&mut session).await;
     let key = &inventory.users[0].access_keys[0];
     assert_eq!(key.id, "#1");
     let target = |active| Target::AccessKey {
@@ -636,14 +642,7 @@ async fn previews_resolve_keys_live_and_no_undo_actions_recheck_before_they_run(
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
     let executor = executor(&session);
     // The credential report, as the Identity pane has it: key `#1`, active.
-    let identity = session
-        .sources
-        .iter_mut()
-        .find(|s| s.id().kind == SourceKind::Identity)
-        .unwrap();
-    let SourceData::Identity(inventory) = identity.poll().await.unwrap() else {
-        panic!("not identity");
-    };
+    let inventory = reported_inventory(&mut session).await;
     let reported = &inventory.users[0].access_keys[0];
     assert_eq!(reported.id, "#1");
     let live_id = iam

@@ -39,17 +39,7 @@ impl LocalOperator {
 /// `[\w+=,.@-]`, 2 to `max` characters. Other characters become `-`; a result shorter than
 /// 2 characters is padded with `-`.
 pub fn aws_identifier(text: &str, max: usize) -> String {
-    let mut out: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .take(max)
-        .collect();
+    let mut out = crate::domain::aws_name(text, "_+=,.@-", max);
     while out.len() < 2 {
         out.push('-');
     }

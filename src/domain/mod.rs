@@ -29,6 +29,22 @@ pub use triage::{TriageItem, TriageOrigin};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// `text` as a name AWS accepts where names are ASCII letters, digits and a few punctuation
+/// marks (`punctuation`), at most `max` characters: every other character becomes `-`.
+/// Used for GuardDuty filter names and STS session names and source identities.
+pub fn aws_name(text: &str, punctuation: &str, max: usize) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || punctuation.contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(max)
+        .collect()
+}
+
 /// Which kind of data a source delivers. One worker runs per source × region × account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum SourceKind {

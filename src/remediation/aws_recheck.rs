@@ -26,6 +26,25 @@ where
     describe(&classify(id, call, err))
 }
 
+/// A read of something the action needs to exist: `Ok` if it answered, what changed if AWS
+/// says it is gone (`missing`), or why it could not be read.
+fn still_there<T, E>(
+    read: Result<T, SdkError<E, HttpResponse>>,
+    id: &SourceId,
+    call: Call,
+    missing: impl Fn(&E) -> bool,
+    gone: impl Fn() -> String,
+) -> Result<(), String>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match read {
+        Ok(_) => Ok(()),
+        Err(e) if e.as_service_error().is_some_and(&missing) => changed(gone()),
+        Err(e) => Err(failed(id, call, &e)),
+    }
+}
+
 fn changed(what: String) -> Result<(), String> {
     Err(format!("nothing was done: {what}"))
 }
@@ -53,28 +72,24 @@ impl AwsExecutor {
                 Ok(())
             }
             (Target::User { name, .. }, ActionId::DeleteLoginProfile) => {
-                match self.iam.get_login_profile().user_name(name).send().await {
-                    Ok(_) => Ok(()),
-                    Err(e)
-                        if e.as_service_error()
-                            .is_some_and(|s| s.is_no_such_entity_exception()) =>
-                    {
-                        changed(format!("{name} has no console password any more"))
-                    }
-                    Err(e) => Err(failed(id, call, &e)),
-                }
+                let read = self.iam.get_login_profile().user_name(name).send().await;
+                still_there(
+                    read,
+                    id,
+                    call,
+                    |e| e.is_no_such_entity_exception(),
+                    || format!("{name} has no console password any more"),
+                )
             }
             (Target::Role { name, .. }, ActionId::RevokeRoleSessions) => {
-                match self.iam.get_role().role_name(name).send().await {
-                    Ok(_) => Ok(()),
-                    Err(e)
-                        if e.as_service_error()
-                            .is_some_and(|s| s.is_no_such_entity_exception()) =>
-                    {
-                        changed(format!("the role {name} no longer exists"))
-                    }
-                    Err(e) => Err(failed(id, call, &e)),
-                }
+                let read = self.iam.get_role().role_name(name).send().await;
+                still_there(
+                    read,
+                    id,
+                    call,
+                    |e| e.is_no_such_entity_exception(),
+                    || format!("the role {name} no longer exists"),
+                )
             }
             (
                 Target::Finding {

@@ -392,19 +392,11 @@ pub fn suppression_criteria(finding_type: &str, resource_kind: &str, resource_id
 
 /// A filter name GuardDuty accepts (3–64 of letters, digits, `-`, `_`, `.`).
 pub fn suppression_name(finding_type: &str, resource_id: &str) -> String {
-    let raw = format!("watchpost-{finding_type}-{resource_id}");
-    let mut name: String = raw
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    name.truncate(64);
-    name
+    crate::domain::aws_name(
+        &format!("watchpost-{finding_type}-{resource_id}"),
+        "-_.",
+        64,
+    )
 }
 
 /// The role policy that denies every session issued before `before`.
