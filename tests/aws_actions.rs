@@ -30,7 +30,7 @@ async fn run(executor: &Arc<dyn Execute>, action: ActionId, target: Target) -> S
 }
 
 /// The IAM inventory as the Identity pane gets it: from the credential report.
-async fn reported_inventory(session: &mut Session) -> watchpost::domain::IdentityInventory {
+async fn reported_inventory(session: &mut Session) -> Box<watchpost::domain::IdentityInventory> {
     let identity = session
         .sources
         .iter_mut()
