@@ -245,7 +245,7 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> ExitCode {
     };
     // The report runs without a log rather than log into a refused state directory.
     let _log_guard = logging::init(config::state_dir().as_deref()).unwrap_or_else(|err| {
-        eprintln!("watchpost: not logging: {err}");
+        eprintln!("watchpost: not logging: {}", clean(&err.to_string()));
         None
     });
     let Some(runtime) = runtime() else {
@@ -335,7 +335,8 @@ fn run_journal(cli: &Cli, args: &JournalArgs) -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(err) => {
-                eprintln!("watchpost: cannot read {}: {err}", path.display());
+                let message = format!("cannot read {}: {err}", path.display());
+                eprintln!("watchpost: {}", clean(&message));
                 ExitCode::from(EXIT_USAGE)
             }
         },
@@ -346,7 +347,11 @@ fn run_journal(cli: &Cli, args: &JournalArgs) -> ExitCode {
             };
             match verified {
                 Ok(verification) => {
-                    println!("{}: {verification}", path.display());
+                    // A journal's lines and its path are not trusted text.
+                    let report = format!("{}: {verification}", path.display());
+                    for line in report.lines() {
+                        println!("{}", watchpost::sanitize::clean_unbounded(line));
+                    }
                     match &verification.head {
                         Some(head) => println!("head: {} (line {})", head.hash, head.line),
                         None => println!("head: none (no record)"),
@@ -356,7 +361,8 @@ fn run_journal(cli: &Cli, args: &JournalArgs) -> ExitCode {
                 // Only a missing file is an empty journal; anything else that stops the
                 // read (permissions, a directory) must not pass for one.
                 Err(err) => {
-                    eprintln!("watchpost: cannot read {}: {err}", path.display());
+                    let message = format!("cannot read {}: {err}", path.display());
+                    eprintln!("watchpost: {}", clean(&message));
                     ExitCode::from(EXIT_USAGE)
                 }
             }
