@@ -583,42 +583,30 @@ fn a_journal_that_cannot_be_read_is_an_error_not_an_empty_journal() {
     }
 }
 
-const CHILD_JOURNAL: &str = "WATCHPOST_TEST_CHILD_JOURNAL";
 const CHILD_RECORDS: usize = 500;
-
-/// Run by `two_processes_appending_to_one_journal_keep_one_chain` as a process of its own.
-#[test]
-#[ignore = "a child process of two_processes_appending_to_one_journal_keep_one_chain"]
-fn append_records_as_a_child_process() {
-    let Ok(path) = std::env::var(CHILD_JOURNAL) else {
-        return;
-    };
-    let mut writer = JournalWriter::open(Path::new(&path)).unwrap();
-    let pid = std::process::id();
-    for n in 0..CHILD_RECORDS {
-        writer
-            .append(intent(&format!("user-{pid}-{n}"), n as i64))
-            .unwrap();
-    }
-}
 
 #[test]
 fn two_processes_appending_to_one_journal_keep_one_chain() {
     let (_dir, path) = journal();
     // Both start on an existing journal, so both must see each other's records.
     JournalWriter::open(&path).unwrap();
-    let exe = std::env::current_exe().unwrap();
+    // `examples/journal_append` appends through watchpost's writer as a process of its own.
+    let example = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .and_then(|deps| deps.parent())
+        .unwrap()
+        .join("examples")
+        .join("journal_append");
+    assert!(
+        example.exists(),
+        "build it with `cargo build --examples`: {example:?}"
+    );
     let children: Vec<_> = (0..2)
         .map(|_| {
-            std::process::Command::new(&exe)
-                .args([
-                    "append_records_as_a_child_process",
-                    "--exact",
-                    "--ignored",
-                    "--quiet",
-                ])
-                .env(CHILD_JOURNAL, &path)
-                .stdout(std::process::Stdio::null())
+            std::process::Command::new(&example)
+                .arg(&path)
+                .arg(CHILD_RECORDS.to_string())
                 .spawn()
                 .unwrap()
         })
