@@ -110,8 +110,9 @@ pub struct Trail {
     pub home_region: String,
     pub multi_region: bool,
     pub log_file_validation: bool,
-    /// `GetTrailStatus`'s `IsLogging`; `None` when the status could not be read.
-    pub logging: Option<bool>,
+    /// `GetTrailStatus`'s `IsLogging` (false when AWS leaves it out), or why it could not
+    /// be read.
+    pub logging: Probe<bool>,
     /// The CloudWatch Logs log group the trail delivers to, if any.
     pub log_group: Option<String>,
 }

@@ -81,7 +81,7 @@ pub fn targets(
                         region: t.home_region.clone(),
                         name: t.name.clone(),
                         arn: t.arn.clone(),
-                        logging: t.logging == Some(true),
+                        logging: t.logging == Ok(true),
                     })
                     .collect()
             })

@@ -145,7 +145,7 @@ pub fn apply_to_account(baseline: &mut AccountBaseline, offer: &Offer) {
         (Target::Trail { arn, .. }, ActionId::StartTrailLogging) => {
             if let Ok(trails) = baseline.trails.as_mut() {
                 for trail in trails.iter_mut().filter(|t| &t.arn == arn) {
-                    trail.logging = Some(true);
+                    trail.logging = Ok(true);
                 }
             }
         }

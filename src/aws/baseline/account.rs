@@ -66,15 +66,14 @@ impl AccountBaselineSource {
             let arn = t.trail_arn().unwrap_or_default().to_string();
             let home_region = t.home_region().unwrap_or(&self.home).to_string();
             let status_client = self.cloudtrail.get(&home_region).unwrap_or(client);
-            let logging = match status_client.get_trail_status().name(&arn).send().await {
-                Ok(status) => status.is_logging(),
-                // Denied: the status is unknown and the control says so; any other
-                // failure fails the poll.
-                Err(e) => {
-                    let _denied = degrade::<()>(Err(classify(&self.id, TRAIL_STATUS, &e)))?;
-                    None
-                }
-            };
+            // Denied: the status is unknown and the control says which permission it needs;
+            // any other failure fails the poll.
+            let status = status_client.get_trail_status().name(&arn).send().await;
+            let logging = degrade(
+                status
+                    .map(|s| s.is_logging().unwrap_or(false))
+                    .map_err(|e| classify(&self.id, TRAIL_STATUS, &e)),
+            )?;
             trails.push(Trail {
                 name: t.name().unwrap_or_default().to_string(),
                 arn,

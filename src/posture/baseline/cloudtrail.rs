@@ -16,9 +16,9 @@ pub fn shortcomings(trail: &Trail) -> Vec<&'static str> {
         wrong.push("single-region");
     }
     match trail.logging {
-        Some(true) => {}
-        Some(false) => wrong.push("not logging"),
-        None => wrong.push("status unknown"),
+        Ok(true) => {}
+        Ok(false) => wrong.push("not logging"),
+        Err(_) => wrong.push("status unknown"),
     }
     if !trail.log_file_validation {
         wrong.push("no log file validation");
@@ -49,6 +49,16 @@ pub fn evaluate(baseline: &AccountBaseline, out: &mut Vec<CheckResult>) {
         ));
         return;
     }
+    // A trail that would qualify but whose status could not be read: unknown is not clean,
+    // and the result names the permission that would tell.
+    let unknown = trails.iter().find_map(|t| match &t.logging {
+        Err(why) if t.multi_region && t.log_file_validation => Some(why),
+        _ => None,
+    });
+    if let Some(why) = unknown {
+        out.push(control.unreadable(account, None, ACCOUNT, why));
+        return;
+    }
     let evidence = if trails.is_empty() {
         "no trail in the account".to_string()
     } else {
@@ -73,7 +83,7 @@ mod tests {
             home_region: "us-east-1".into(),
             multi_region,
             log_file_validation: validation,
-            logging: Some(logging),
+            logging: Ok(logging),
             log_group: None,
         }
     }
@@ -102,5 +112,37 @@ mod tests {
         b.trails = Err(denied("cloudtrail:DescribeTrails"));
         evaluate(&b, &mut out);
         assert!(out[4].failed() && out[4].evidence.contains("cloudtrail:DescribeTrails"));
+    }
+
+    #[test]
+    fn a_trail_whose_status_is_denied_names_the_permission() {
+        let mut out = Vec::new();
+        let mut b = account();
+        let mut unknown = trail(true, true, true);
+        unknown.logging = Err(denied("cloudtrail:GetTrailStatus"));
+        b.trails = Ok(vec![unknown.clone()]);
+        evaluate(&b, &mut out);
+        assert!(out[0].failed());
+        assert!(
+            out[0]
+                .evidence
+                .starts_with("could not be evaluated (needs cloudtrail:GetTrailStatus)"),
+            "{}",
+            out[0].evidence
+        );
+        // Another trail that is known to qualify is enough.
+        b.trails = Ok(vec![unknown.clone(), trail(true, true, true)]);
+        evaluate(&b, &mut out);
+        assert_eq!(out[1].status, CheckStatus::Pass);
+        // One that would fail anyway is not a reason to say "could not be evaluated".
+        let mut single = unknown;
+        single.multi_region = false;
+        b.trails = Ok(vec![single]);
+        evaluate(&b, &mut out);
+        assert!(
+            out[2].evidence.contains("single-region, status unknown"),
+            "{}",
+            out[2].evidence
+        );
     }
 }

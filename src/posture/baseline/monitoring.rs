@@ -186,7 +186,7 @@ mod tests {
             home_region: "us-east-1".into(),
             multi_region: true,
             log_file_validation: true,
-            logging: Some(true),
+            logging: Ok(true),
             log_group: Some("trail-logs".into()),
         }
     }

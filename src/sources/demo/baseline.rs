@@ -127,7 +127,7 @@ pub fn account() -> AccountBaseline {
             home_region: home.to_string(),
             multi_region: true,
             log_file_validation: true,
-            logging: Some(true),
+            logging: Ok(true),
             log_group: Some(LOG_GROUP.to_string()),
         }]),
         metric_filters: Ok(vec![
