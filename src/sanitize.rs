@@ -333,6 +333,11 @@ mod tests {
         let cleaned = clean(&huge);
         assert_eq!(cleaned.chars().count(), MAX_DISPLAY_CHARS + 1);
         assert!(cleaned.ends_with('…'));
+        // Detail text keeps four times as much, and no more; reports keep everything.
+        let detail = clean_multiline(&huge);
+        assert_eq!(detail.chars().count(), MAX_DISPLAY_CHARS * 4 + 1);
+        assert!(detail.ends_with('…'));
+        assert_eq!(clean_unbounded(&huge).chars().count(), 100_000);
     }
 
     proptest::proptest! {
