@@ -18,6 +18,9 @@ pub use target::Target;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+/// What [`Execute::resolve`] reads: the user's access keys.
+pub const RESOLVE_PERMISSION: &str = "iam:ListAccessKeys";
+
 /// Something that can carry an offer out: the AWS executor, or the demo account's.
 #[async_trait]
 pub trait Execute: Send + Sync {
@@ -64,6 +67,19 @@ impl Offer {
     /// status the credential report gives only by slot and up to 4 hours late.
     pub fn needs_resolving(&self) -> bool {
         matches!(self.target, Target::AccessKey { .. })
+    }
+
+    /// The reads made before the action's call, as IAM permissions: resolving the target
+    /// for its preview, and the catalog's re-check just before the call.
+    pub fn reads(&self) -> Vec<&'static str> {
+        let mut reads: Vec<&'static str> = Vec::new();
+        if self.needs_resolving() {
+            reads.push(RESOLVE_PERMISSION);
+        }
+        if let Some(recheck) = self.spec().recheck.filter(|r| !reads.contains(r)) {
+            reads.push(recheck);
+        }
+        reads
     }
 
     /// The same action on `target` as it is now (availability and CLI worked out again).
@@ -227,6 +243,38 @@ mod tests {
                 .cli
                 .starts_with("aws cloudwatch disable-alarm-actions")
         );
+    }
+
+    #[test]
+    fn the_preview_names_every_read_made_before_the_call() {
+        let key = |action| {
+            Offer::new(
+                action,
+                Target::AccessKey {
+                    account_id: "1".into(),
+                    user: "u".into(),
+                    key: "#1".into(),
+                    created: Utc::now(),
+                    active: false,
+                },
+                Utc::now(),
+            )
+        };
+        assert_eq!(key(ActionId::DeleteKey).reads(), ["iam:ListAccessKeys"]);
+        assert_eq!(key(ActionId::ReactivateKey).reads(), ["iam:ListAccessKeys"]);
+        let user = Offer::new(
+            ActionId::DeleteLoginProfile,
+            Target::User {
+                account_id: "1".into(),
+                name: "u".into(),
+                console: true,
+                quarantined: false,
+            },
+            Utc::now(),
+        );
+        assert_eq!(user.reads(), ["iam:GetLoginProfile"]);
+        let alarm = Offer::new(ActionId::DisableAlarmActions, alarm(), Utc::now());
+        assert!(alarm.reads().is_empty());
     }
 
     #[test]

@@ -57,7 +57,10 @@ fn content<'a>(dialog: &Dialog, inner: usize, theme: &Theme, compact: bool) -> P
             format!(" {} ", offer.spec().title),
             preview(offer, inner, theme, compact),
             Line::styled(
-                "Resolving the key's ID and status with IAM (iam:ListAccessKeys)… Esc cancels",
+                format!(
+                    "Resolving the key's ID and status with IAM ({})… Esc cancels",
+                    crate::remediation::RESOLVE_PERMISSION
+                ),
                 theme.stale,
             ),
         ),
@@ -116,9 +119,9 @@ fn preview<'a>(offer: &Offer, width: usize, theme: &Theme, compact: bool) -> Vec
         DetailLine::field("API call", spec.api),
         DetailLine::field(
             "Permission",
-            match spec.recheck {
-                Some(read) => format!("{} (and {read}, read first)", spec.permission),
-                None => spec.permission.to_string(),
+            match offer.reads().as_slice() {
+                [] => spec.permission.to_string(),
+                reads => format!("{} (and {}, read first)", spec.permission, reads.join(", ")),
             },
         ),
         DetailLine::Field(
