@@ -123,6 +123,9 @@ mod tests {
             clean("prod-api 5xx"),
             Cow::Borrowed("prod-api 5xx")
         ));
+        // Up to the bound, plain text is not copied either.
+        let longest = "x".repeat(MAX_DISPLAY_CHARS);
+        assert!(matches!(clean(&longest), Cow::Borrowed(_)));
     }
 
     #[test]
