@@ -105,7 +105,7 @@ fn loaded_app(scale: u32, limits: Option<(usize, usize, usize)>) -> App {
         let mut findings_left = findings;
         for (_, data) in &mut polled {
             match data {
-                SourceData::Alarms(list) => list.truncate(alarms.div_ceil(regions)),
+                SourceData::Alarms { alarms: list, .. } => list.truncate(alarms.div_ceil(regions)),
                 SourceData::Identity(inventory) => {
                     Arc::make_mut(&mut inventory.users).truncate(users)
                 }

@@ -218,7 +218,7 @@ mod tests {
                     kind: kind.clone(),
                     message: "test".into(),
                 }),
-                None => Ok(SourceData::Alarms(Vec::new())),
+                None => Ok(SourceData::alarms(Vec::new())),
             }
         }
     }
@@ -333,7 +333,7 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(5)).await;
             self.running.fetch_sub(1, Ordering::SeqCst);
             self.polls.fetch_add(1, Ordering::SeqCst);
-            Ok(SourceData::Alarms(Vec::new()))
+            Ok(SourceData::alarms(Vec::new()))
         }
     }
 

@@ -321,7 +321,11 @@ fn unreadable(data: &SourceData) -> Vec<String> {
             probe(&mut out, &b.public_access_block);
         }
         SourceData::Identity(inventory) => out.extend(inventory.authorization_error.clone()),
-        SourceData::Alarms(_) | SourceData::Findings { .. } => {}
+        SourceData::Alarms {
+            history_denied: Some(why),
+            ..
+        } => out.push(format!("{}: {}", why.permission, why.message)),
+        SourceData::Alarms { .. } | SourceData::Findings { .. } => {}
     }
     out
 }
@@ -556,9 +560,8 @@ fn account_results(polled: &Polled) -> BTreeMap<(String, String), String> {
 }
 
 /// How the poll shows that `permission` was missing, if it does: a source failed for it, a
-/// fact could not be read for it, a control came out otherwise than with the full policy
-/// (a trail's status, which the baseline goes without), or the alarms came without the
-/// history the full policy reads (which a poll also goes without).
+/// fact could not be read for it (the alarms' history included), or a control came out
+/// otherwise than with the full policy.
 fn shows_missing(polled: &Polled, permission: &str, full: &Polled) -> Option<String> {
     let denied = polled.failed.iter().find(|e| {
         matches!(&e.kind, watchpost::sources::SourceErrorKind::AccessDenied {
@@ -579,8 +582,7 @@ fn shows_missing(polled: &Polled, permission: &str, full: &Polled) -> Option<Str
             .collect();
         return Some(format!("controls changed: {changed:?}"));
     }
-    let history = |p: &Polled| p.data.alarms.iter().map(|a| a.history.len()).sum::<usize>();
-    (history(polled) == 0 && history(full) > 0).then(|| "no alarm history".to_string())
+    None
 }
 
 #[tokio::test]

@@ -224,10 +224,11 @@ async fn alarms_are_paged_typed_and_kept_per_region() {
     put_cpu_alarm(&west, "west-only").await;
 
     let mut session = connect(&emulator.options(&["us-east-1", "eu-west-1"])).await;
-    let SourceData::Alarms(alarms) = source(&mut session, SourceKind::Alarms, Some("us-east-1"))
-        .poll()
-        .await
-        .unwrap()
+    let SourceData::Alarms { alarms, .. } =
+        source(&mut session, SourceKind::Alarms, Some("us-east-1"))
+            .poll()
+            .await
+            .unwrap()
     else {
         panic!("not alarms");
     };
@@ -274,11 +275,13 @@ async fn alarms_are_paged_typed_and_kept_per_region() {
     );
     assert!(!composite.actions_enabled);
 
-    let SourceData::Alarms(west_alarms) =
-        source(&mut session, SourceKind::Alarms, Some("eu-west-1"))
-            .poll()
-            .await
-            .unwrap()
+    let SourceData::Alarms {
+        alarms: west_alarms,
+        ..
+    } = source(&mut session, SourceKind::Alarms, Some("eu-west-1"))
+        .poll()
+        .await
+        .unwrap()
     else {
         panic!("not alarms");
     };

@@ -42,7 +42,7 @@ async fn poll_rounds(session: &mut Session, rounds: usize) -> Vec<(usize, usize)
             .filter(|s| matches!(s.id().kind, SourceKind::Alarms | SourceKind::Findings))
         {
             match source.poll().await.unwrap() {
-                SourceData::Alarms(list) => alarms += list.len(),
+                SourceData::Alarms { alarms: list, .. } => alarms += list.len(),
                 SourceData::Findings { upserts, .. } => findings += upserts.len(),
                 _ => {}
             }

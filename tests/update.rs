@@ -261,7 +261,7 @@ fn alarm_entering_alarm_is_marked_and_rings_the_bell_when_enabled() {
         &mut app,
         Msg::Source(SourceEvent::Data {
             id,
-            data: SourceData::Alarms(later),
+            data: SourceData::alarms(later),
             at: fixed_now(),
         }),
     );
@@ -728,7 +728,7 @@ fn send_alarms(app: &mut watchpost::app::App, region: &str, alarms: Vec<watchpos
         app,
         Msg::Source(SourceEvent::Data {
             id: demo_source(SourceKind::Alarms, region),
-            data: SourceData::Alarms(alarms),
+            data: SourceData::alarms(alarms),
             at: fixed_now(),
         }),
     );
@@ -753,7 +753,7 @@ fn a_full_set_source_held_many_times_keeps_only_its_latest_set() {
     }
     assert_eq!(app.held.len(), 1, "one held update for one source");
     let Some(SourceEvent::Data {
-        data: SourceData::Alarms(held),
+        data: SourceData::Alarms { alarms: held, .. },
         ..
     }) = app.held.first()
     else {
@@ -1011,4 +1011,83 @@ fn observed_transitions_are_bounded_and_go_with_their_alarm() {
     send_alarms(&mut app, &region, alarms);
     assert!(!app.data.observed_transitions.contains_key(&arn));
     assert!(app.data.observed_transitions.len() <= app.data.alarms.len());
+}
+
+#[test]
+fn a_region_whose_alarm_history_is_denied_says_so_on_the_alarms_tab() {
+    use watchpost::domain::Unreadable;
+    let mut app = loaded_app();
+    press(&mut app, "2");
+    let id = app
+        .sources
+        .keys()
+        .find(|id| id.kind == SourceKind::Alarms)
+        .unwrap()
+        .clone();
+    let region = id.region.clone().unwrap();
+    let alarms: Vec<_> = app
+        .data
+        .alarms
+        .iter()
+        .filter(|a| a.region == region)
+        .cloned()
+        .collect();
+    let count = alarms.len();
+    let alarms_event = |history_denied| {
+        Msg::Source(SourceEvent::Data {
+            id: id.clone(),
+            data: SourceData::Alarms {
+                alarms: alarms.clone(),
+                history_denied,
+            },
+            at: support::fixed_now(),
+        })
+    };
+    update(
+        &mut app,
+        alarms_event(Some(Unreadable {
+            permission: "cloudwatch:DescribeAlarmHistory".into(),
+            message: "User is not authorized".into(),
+        })),
+    );
+    let title = alarms_title(&mut app);
+    assert!(
+        title.contains(&format!(
+            "no history in {region}: access denied (needs cloudwatch:DescribeAlarmHistory)"
+        )),
+        "{title}"
+    );
+    let in_region = app
+        .data
+        .alarms
+        .iter()
+        .filter(|a| a.region == region)
+        .count();
+    assert_eq!(in_region, count, "the alarms themselves are all there");
+    // Once history reads again, the note goes.
+    update(&mut app, alarms_event(None));
+    let title = alarms_title(&mut app);
+    assert!(!title.contains("no history"), "{title}");
+}
+
+/// The Alarms table's title line at 200 columns.
+fn alarms_title(app: &mut watchpost::app::App) -> String {
+    use ratatui::{Terminal, backend::TestBackend};
+    update(
+        app,
+        Msg::Resize {
+            width: 200,
+            height: 30,
+        },
+    );
+    let mut terminal = Terminal::new(TestBackend::new(200, 30)).unwrap();
+    let theme = support::theme("default");
+    terminal
+        .draw(|frame| watchpost::ui::render(frame, app, &theme))
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    screen
+        .lines()
+        .find(|l| l.contains("┌ Alarms "))
+        .map_or_else(|| screen.clone(), str::to_string)
 }

@@ -27,6 +27,9 @@ pub struct Data {
     /// Transitions the console saw between polls, by alarm ARN, newest first: at most
     /// [`OBSERVED_PER_ALARM`] per alarm, for the alarms listed now.
     pub observed_transitions: HashMap<String, Vec<AlarmTransition>>,
+    /// Regions whose alarm history could not be read (`DescribeAlarmHistory` denied), and
+    /// why: their alarms show without recent transitions, and the Alarms tab says so.
+    pub alarm_history_denied: std::collections::BTreeMap<SourceId, crate::domain::Unreadable>,
     pub findings: Vec<Finding>,
     finding_index: FindingIndex,
     pub detectors: Vec<DetectorStatus>,
@@ -143,7 +146,16 @@ pub struct Applied {
 impl Data {
     pub fn apply(&mut self, id: &SourceId, data: SourceData) -> Applied {
         match data {
-            SourceData::Alarms(alarms) => self.apply_alarms(id, alarms),
+            SourceData::Alarms {
+                alarms,
+                history_denied,
+            } => {
+                match history_denied {
+                    Some(why) => self.alarm_history_denied.insert(id.clone(), why),
+                    None => self.alarm_history_denied.remove(id),
+                };
+                self.apply_alarms(id, alarms)
+            }
             SourceData::Findings {
                 detector,
                 upserts,

@@ -9,9 +9,9 @@
 use super::errors::{Call, classify};
 use super::to_chrono;
 use crate::domain::{
-    Alarm, AlarmKind, AlarmState, AlarmTransition, MetricSpec, SourceId, SourceKind,
+    Alarm, AlarmKind, AlarmState, AlarmTransition, MetricSpec, SourceId, SourceKind, Unreadable,
 };
-use crate::sources::{Source, SourceData, SourceError};
+use crate::sources::{Source, SourceData, SourceError, SourceErrorKind};
 use async_trait::async_trait;
 use aws_sdk_cloudwatch::Client;
 use aws_sdk_cloudwatch::types::{
@@ -40,6 +40,8 @@ pub struct AlarmSource {
     history: HashMap<String, Vec<AlarmTransition>>,
     /// When history was last read up to.
     history_until: Option<DateTime<Utc>>,
+    /// Why history could not be read, while it is denied.
+    history_denied: Option<Unreadable>,
 }
 
 impl AlarmSource {
@@ -54,6 +56,7 @@ impl AlarmSource {
             seen: HashMap::new(),
             history: HashMap::new(),
             history_until: None,
+            history_denied: None,
         }
     }
 
@@ -162,7 +165,22 @@ impl Source for AlarmSource {
         };
         if let Some(since) = since {
             match self.read_history(since).await {
-                Ok(()) => self.history_until = Some(started),
+                Ok(()) => {
+                    self.history_until = Some(started);
+                    self.history_denied = None;
+                }
+                // Denied: the alarms are still complete; the pane says what is missing.
+                Err(SourceError {
+                    kind: SourceErrorKind::AccessDenied { permission },
+                    operation,
+                    message,
+                    ..
+                }) => {
+                    self.history_denied = Some(Unreadable {
+                        permission: permission.unwrap_or(operation),
+                        message,
+                    });
+                }
                 Err(error) => {
                     tracing::warn!(source = %self.id, %error, "alarm history unavailable")
                 }
@@ -178,7 +196,10 @@ impl Source for AlarmSource {
                 alarm.history = history.clone();
             }
         }
-        Ok(SourceData::Alarms(alarms))
+        Ok(SourceData::Alarms {
+            alarms,
+            history_denied: self.history_denied.clone(),
+        })
     }
 }
 

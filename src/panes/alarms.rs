@@ -156,6 +156,22 @@ impl Pane for AlarmsPane {
     fn empty_message(&self, _data: &Data) -> String {
         "No CloudWatch alarms in the selected regions (or none loaded yet).".to_string()
     }
+
+    /// A region whose history was denied: its alarms are there, their transitions are not.
+    fn title_note(&self, data: &Data) -> Option<String> {
+        let (id, why) = data.alarm_history_denied.iter().next()?;
+        let others = data.alarm_history_denied.len() - 1;
+        let region = id.region.as_deref().unwrap_or("?");
+        let more = if others > 0 {
+            format!(" and {others} more region(s)")
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "no history in {region}{more}: access denied (needs {})",
+            why.permission
+        ))
+    }
 }
 
 pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {

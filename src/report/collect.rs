@@ -119,7 +119,7 @@ mod tests {
                     message: "no".into(),
                 });
             }
-            Ok(SourceData::Alarms(Vec::new()))
+            Ok(SourceData::alarms(Vec::new()))
         }
     }
 

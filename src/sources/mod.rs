@@ -15,7 +15,12 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq)]
 pub enum SourceData {
     /// Every alarm in the source's region: the full set, replacing the previous one.
-    Alarms(Vec<Alarm>),
+    /// `history_denied` says why recent transitions could not be read (a denied
+    /// `DescribeAlarmHistory`): the alarms are complete, their history is not.
+    Alarms {
+        alarms: Vec<Alarm>,
+        history_denied: Option<crate::domain::Unreadable>,
+    },
     /// New or changed findings in the source's region. `complete` says the batch is the full
     /// set of unarchived findings (first poll), so anything not in it can be dropped.
     Findings {
@@ -29,6 +34,16 @@ pub enum SourceData {
     RegionalBaseline(Box<RegionalBaseline>),
     /// The account-wide baseline (trails, monitoring filters, Block Public Access).
     AccountBaseline(Box<AccountBaseline>),
+}
+
+impl SourceData {
+    /// A region's alarms with their history read.
+    pub fn alarms(alarms: Vec<Alarm>) -> SourceData {
+        SourceData::Alarms {
+            alarms,
+            history_denied: None,
+        }
+    }
 }
 
 /// Why a poll failed, in terms the user can act on.

@@ -33,7 +33,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         ));
     }
     if let Some(note) = pane.title_note(&app.data) {
-        title.push(Span::styled(format!("{} ", fit(&note, 60)), theme.fail));
+        // As much of the note as the top border has room for, past the title and corners.
+        let used: usize = title.iter().map(Span::width).sum();
+        let room = usize::from(area.width).saturating_sub(used + 4);
+        title.push(Span::styled(format!("{} ", fit(&note, room)), theme.fail));
     }
     let block = Block::default()
         .borders(Borders::ALL)

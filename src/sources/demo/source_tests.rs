@@ -108,7 +108,7 @@ async fn session_has_one_identity_and_a_source_per_service_and_region() -> TestR
     for source in sources.iter_mut() {
         let region = source.id().region.clone();
         match source.poll().await.map_err(|e| e.to_string())? {
-            SourceData::Alarms(alarms) => {
+            SourceData::Alarms { alarms, .. } => {
                 assert!(!alarms.is_empty());
                 assert!(alarms.iter().all(|a| Some(&a.region) == region.as_ref()));
             }

@@ -76,7 +76,7 @@ impl Source for DemoAlarms {
             world.alarms_at(&region, now)
         })
         .await?;
-        Ok(SourceData::Alarms(alarms))
+        Ok(SourceData::alarms(alarms))
     }
 }
 
