@@ -516,3 +516,58 @@ fn each_new_step_of_the_dialog_counts_for_the_settling_time() {
     preview(&mut app);
     assert_ne!(app.dialog_step, menu, "the preview is a new step");
 }
+
+#[test]
+fn the_menu_moves_copies_and_closes_with_its_keys() {
+    let (mut app, _) = on_user_with_active_key();
+    press(&mut app, "a");
+    let selected = |app: &App| match &app.dialog {
+        Some(Dialog::Menu { selected, .. }) => *selected,
+        other => panic!("no menu: {other:?}"),
+    };
+    let first = selected(&app);
+    press(&mut app, "j");
+    assert_eq!(selected(&app), first + 1);
+    press(&mut app, "k");
+    assert_eq!(selected(&app), first);
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Up));
+    assert_eq!(selected(&app), first);
+    let effects = press(&mut app, "c");
+    let Some(Effect::Copy(cli)) = effects.first() else {
+        panic!("c copies: {effects:?}");
+    };
+    assert!(cli.starts_with("aws iam "), "{cli}");
+    assert!(app.dialog.is_some(), "copying keeps the menu open");
+    for close in [KeyCode::Esc, KeyCode::Char('q')] {
+        press(&mut app, "a");
+        if app.dialog.is_none() {
+            press(&mut app, "a");
+        }
+        assert!(app.dialog.is_some());
+        update(&mut app, key(close));
+        assert_eq!(app.dialog, None, "{close:?} closes the menu");
+    }
+}
+
+#[test]
+fn resolving_is_cancelled_with_esc_and_a_late_answer_is_ignored() {
+    let (mut app, _) = on_user_with_active_key();
+    press(&mut app, "a");
+    choose(&mut app, ActionId::DeactivateKey, true);
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let Some(Effect::Resolve(asked)) = effects.into_iter().next() else {
+        panic!("no resolve");
+    };
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.dialog, None);
+    let answer = Ok(*asked.clone());
+    update(
+        &mut app,
+        Msg::Resolved {
+            asked,
+            result: answer,
+        },
+    );
+    assert_eq!(app.dialog, None, "the answer after Esc opens nothing");
+}
