@@ -571,3 +571,65 @@ fn resolving_is_cancelled_with_esc_and_a_late_answer_is_ignored() {
     );
     assert_eq!(app.dialog, None, "the answer after Esc opens nothing");
 }
+
+#[test]
+fn the_typed_confirmation_edits_and_is_bounded() {
+    let (mut app, user) = on_user_with_active_key();
+    press(&mut app, "a");
+    choose(&mut app, ActionId::DeleteLoginProfile, false);
+    preview(&mut app);
+    // A slip corrected with Backspace still confirms.
+    press(&mut app, "x");
+    update(&mut app, key(KeyCode::Backspace));
+    press(&mut app, &user);
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert_eq!(executes(&effects), [ActionId::DeleteLoginProfile]);
+
+    // At most 256 characters are kept, typed or pasted.
+    let (mut app, _) = on_user_with_active_key();
+    press(&mut app, "a");
+    choose(&mut app, ActionId::DeleteLoginProfile, false);
+    preview(&mut app);
+    press(&mut app, &"z".repeat(300));
+    update(&mut app, Msg::Paste("y".repeat(10)));
+    let Some(Dialog::Confirm { typed, .. }) = &app.dialog else {
+        panic!("no confirmation");
+    };
+    assert_eq!(typed.chars().count(), 256);
+    assert!(typed.chars().all(|c| c == 'z'));
+}
+
+#[test]
+fn copy_works_in_every_step_and_a_failed_action_offers_no_undo() {
+    let (mut app, _) = on_user_with_active_key();
+    press(&mut app, "a");
+    choose(&mut app, ActionId::DeactivateKey, true);
+    preview(&mut app);
+    let copied = |effects: Vec<Effect>| effects.iter().any(|e| matches!(e, Effect::Copy(_)));
+    assert!(copied(press(&mut app, "c")), "c copies in the preview");
+    assert!(matches!(app.dialog, Some(Dialog::Confirm { .. })));
+    let Some(Effect::Execute(offer)) = press(&mut app, "y").into_iter().next() else {
+        panic!("no execute");
+    };
+    update(
+        &mut app,
+        Msg::ActionDone {
+            offer,
+            result: Err("UpdateAccessKey access denied (needs iam:UpdateAccessKey)".into()),
+        },
+    );
+    assert!(copied(press(&mut app, "c")), "c copies in the outcome");
+    assert!(matches!(app.dialog, Some(Dialog::Outcome { .. })));
+    // Nothing was done, so there is nothing to undo: `u` just closes.
+    press(&mut app, "u");
+    assert_eq!(app.dialog, None);
+
+    // An unavailable preview copies too (an auditor's recommendation).
+    let (mut app, _) = on_user_with_active_key();
+    app.dialog = Some(Dialog::Confirm {
+        offer: slot_key_offer(ActionId::DeactivateKey, false),
+        typed: String::new(),
+    });
+    assert!(copied(press(&mut app, "c")));
+    assert!(app.dialog.is_some());
+}
