@@ -198,6 +198,46 @@ mod tests {
     fn missing_file_is_an_empty_journal() {
         let contents = read(Path::new("/nonexistent/watchpost/journal.jsonl"));
         assert_eq!(contents.ok(), Some(JournalContents::default()));
+        let checked = read_checked(Path::new("/nonexistent/watchpost/journal.jsonl"));
+        assert_eq!(checked.ok(), Some(JournalContents::default()));
+    }
+
+    #[test]
+    fn records_kept_elsewhere_join_the_file_without_changing_its_entries() {
+        let failed = INTENT
+            .replace("\"id\":\"a1\"", "\"id\":\"b2\"")
+            .replace("AKIA1", "AKIA2");
+        let failed_outcome = failed
+            .replace("\"phase\":\"intent\"", "\"phase\":\"outcome\"")
+            .replace("10:00:00", "10:00:05")
+            .replace("}", ",\"error\":\"AccessDenied\"}");
+        let succeeded = INTENT
+            .replace("intent", "outcome")
+            .replace("10:00:00", "10:00:01");
+        let file = parse(&format!(
+            "{INTENT}\n{succeeded}\n{failed}\n{failed_outcome}\n"
+        ));
+        let extra: JournalRecord = serde_json::from_str(
+            &INTENT
+                .replace("\"id\":\"a1\"", "\"id\":\"demo-1\"")
+                .replace("2026-11-28", "2026-11-27"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let joined = file.clone().with_records(vec![extra]);
+        assert_eq!(joined.entries.len(), 3);
+        for entry in &file.entries {
+            let same = joined
+                .entries
+                .iter()
+                .find(|e| e.intent.id == entry.intent.id);
+            assert_eq!(same, Some(entry), "{}", entry.intent.id);
+        }
+        assert!(
+            joined
+                .entries
+                .iter()
+                .any(|e| e.intent.id == "demo-1" && e.outcome == Outcome::Unknown)
+        );
     }
 
     #[test]
