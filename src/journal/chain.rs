@@ -508,7 +508,7 @@ mod tests {
             [VerifyProblem::Unreadable { line: 1, .. }]
         ));
         // The count of torn lines is what the listing says.
-        let torn = verify_bytes(record[..40].as_bytes());
+        let torn = verify_bytes(&record.as_bytes()[..40]);
         assert_eq!(torn.torn(), 1);
         assert!(torn.to_string().contains("but 1 torn line(s)"), "{torn}");
         assert_eq!(verify_bytes(b"garbage\n").torn(), 0);
