@@ -3,17 +3,14 @@
 //! and redraws when something changed.
 
 use crate::app::settle::Settle;
-use crate::app::{App, Effect, Msg, SwitchTarget, update};
+use crate::app::{App, Effect, Msg, SwitchTarget, is_quit, update};
 use crate::clipboard;
 use crate::clock::SharedClock;
 use crate::session::{Connected, Established, SessionFactory};
 use crate::sources::Source;
 use crate::ui;
 use crate::worker::{self, PollLimit, PollSettings, WorkerHandle};
-use crossterm::event::{
-    DisableBracketedPaste, EnableBracketedPaste, Event, EventStream, KeyCode, KeyEvent,
-    KeyModifiers,
-};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
 use futures::StreamExt;
 use std::io::Write;
 use std::time::Duration;
@@ -58,11 +55,6 @@ impl Drop for TerminalGuard {
         let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
         ratatui::restore();
     }
-}
-
-/// Ctrl-C quits at once, whatever is on screen.
-fn is_quit(key: &KeyEvent) -> bool {
-    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 /// What a switch's connecting task sends back to the console loop.

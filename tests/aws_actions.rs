@@ -43,14 +43,10 @@ async fn reported_inventory(session: &mut Session) -> Box<watchpost::domain::Ide
 }
 
 async fn key_status(iam: &aws_sdk_iam::Client, user: &str) -> Vec<String> {
-    iam.list_access_keys()
-        .user_name(user)
-        .send()
+    support::emulator::access_keys(iam, user)
         .await
-        .unwrap()
-        .access_key_metadata()
-        .iter()
-        .map(|k| k.status().unwrap().as_str().to_string())
+        .into_iter()
+        .map(|(_, status)| status)
         .collect()
 }
 
@@ -339,16 +335,7 @@ async fn read_only_clients_refuse_a_mutating_call_before_it_is_sent() {
         .send()
         .await
         .unwrap();
-    let key = iam
-        .list_access_keys()
-        .user_name("carol")
-        .send()
-        .await
-        .unwrap()
-        .access_key_metadata()[0]
-        .access_key_id()
-        .unwrap()
-        .to_string();
+    let key = support::emulator::first_key_id(&iam, "carol").await;
 
     let mut options = emulator.options(&["us-east-1"]);
     options.read_only = true;
@@ -486,16 +473,7 @@ async fn a_session_turned_read_only_sends_no_mutating_request_whatever_runs() {
     let emulator = Emulator::lock().await;
     let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
     support::emulator::user_with_key(&iam, "erin").await;
-    let key = iam
-        .list_access_keys()
-        .user_name("erin")
-        .send()
-        .await
-        .unwrap()
-        .access_key_metadata()[0]
-        .access_key_id()
-        .unwrap()
-        .to_string();
+    let key = support::emulator::first_key_id(&iam, "erin").await;
     let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
     let detector = guardduty
         .create_detector()
@@ -645,16 +623,7 @@ async fn previews_resolve_keys_live_and_no_undo_actions_recheck_before_they_run(
     let inventory = reported_inventory(&mut session).await;
     let reported = &inventory.users[0].access_keys[0];
     assert_eq!(reported.id, "#1");
-    let live_id = iam
-        .list_access_keys()
-        .user_name("frank")
-        .send()
-        .await
-        .unwrap()
-        .access_key_metadata()[0]
-        .access_key_id()
-        .unwrap()
-        .to_string();
+    let live_id = support::emulator::first_key_id(&iam, "frank").await;
     let slot = |active| Target::AccessKey {
         account_id: ACCOUNT.into(),
         user: "frank".into(),

@@ -6,7 +6,7 @@
 mod support;
 
 use serde_json::json;
-use support::emulator::{ACCOUNT, Emulator};
+use support::emulator::{ACCOUNT, Emulator, access_keys};
 use support::pty::console_with_env_keys;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -117,14 +117,10 @@ async fn deactivating_a_key_in_the_console_changes_aws_and_is_journaled() {
     let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
     support::emulator::user_with_key(&iam, "deploy-bot").await;
     let statuses = || async {
-        iam.list_access_keys()
-            .user_name("deploy-bot")
-            .send()
+        access_keys(&iam, "deploy-bot")
             .await
-            .unwrap()
-            .access_key_metadata()
-            .iter()
-            .map(|k| k.status().unwrap().as_str().to_string())
+            .into_iter()
+            .map(|(_, status)| status)
             .collect::<Vec<_>>()
     };
     assert_eq!(statuses().await, ["Active"]);
@@ -307,7 +303,7 @@ async fn user_with_password_and_key(iam: &aws_sdk_iam::Client, name: &str, activ
         .send()
         .await
         .unwrap();
-    let key = access_keys(iam, name).await[0].0.clone();
+    let key = support::emulator::first_key_id(iam, name).await;
     let status = if active {
         StatusType::Active
     } else {
@@ -321,24 +317,6 @@ async fn user_with_password_and_key(iam: &aws_sdk_iam::Client, name: &str, activ
         .await
         .unwrap();
     key
-}
-
-/// Each access key of `user` with its status, as IAM has them now.
-async fn access_keys(iam: &aws_sdk_iam::Client, user: &str) -> Vec<(String, String)> {
-    iam.list_access_keys()
-        .user_name(user)
-        .send()
-        .await
-        .unwrap()
-        .access_key_metadata()
-        .iter()
-        .map(|k| {
-            (
-                k.access_key_id().unwrap().to_string(),
-                k.status().unwrap().as_str().to_string(),
-            )
-        })
-        .collect()
 }
 
 /// Moves the open action menu's selection down to `title`.

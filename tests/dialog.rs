@@ -70,6 +70,22 @@ fn preview(app: &mut App) -> Vec<Effect> {
     effects
 }
 
+/// Opens the action menu on the selected row and moves to `action` on a target of the
+/// given kind.
+fn open_menu_on(app: &mut App, action: ActionId, key_target: bool) {
+    press(app, "a");
+    choose(app, action, key_target);
+}
+
+/// Enter on a key's action: the offer the dialog asks the executor to resolve.
+fn ask_resolution(app: &mut App) -> Box<Offer> {
+    let effects = update(app, key(KeyCode::Enter));
+    match effects.into_iter().next() {
+        Some(Effect::Resolve(asked)) => asked,
+        other => panic!("no resolve: {other:?}"),
+    }
+}
+
 /// Moves the menu's selection to `action` on a target of the given kind.
 fn choose(app: &mut App, action: ActionId, key_target: bool) {
     for _ in 0..40 {
@@ -104,8 +120,7 @@ fn a_reversible_action_needs_the_menu_a_preview_and_y() {
 fn enter_and_esc_in_the_preview_cancel() {
     for cancel in [KeyCode::Enter, KeyCode::Esc, KeyCode::Char('n')] {
         let (mut app, _) = on_user_with_active_key();
-        press(&mut app, "a");
-        choose(&mut app, ActionId::DeactivateKey, true);
+        open_menu_on(&mut app, ActionId::DeactivateKey, true);
         preview(&mut app);
         let effects = update(&mut app, key(cancel));
         assert!(executes(&effects).is_empty(), "{cancel:?}");
@@ -116,8 +131,7 @@ fn enter_and_esc_in_the_preview_cancel() {
 #[test]
 fn an_action_without_undo_runs_only_with_the_name_typed_exactly() {
     let (mut app, user) = on_user_with_active_key();
-    press(&mut app, "a");
-    choose(&mut app, ActionId::DeleteLoginProfile, false);
+    open_menu_on(&mut app, ActionId::DeleteLoginProfile, false);
     update(&mut app, key(KeyCode::Enter));
     assert!(matches!(app.dialog, Some(Dialog::Confirm { .. })));
     // `y` is just a typed letter here.
@@ -128,8 +142,7 @@ fn an_action_without_undo_runs_only_with_the_name_typed_exactly() {
     assert!(executes(&effects).is_empty(), "a wrong name cancels");
     assert_eq!(app.dialog, None);
 
-    press(&mut app, "a");
-    choose(&mut app, ActionId::DeleteLoginProfile, false);
+    open_menu_on(&mut app, ActionId::DeleteLoginProfile, false);
     update(&mut app, key(KeyCode::Enter));
     press(&mut app, &user);
     let effects = update(&mut app, key(KeyCode::Enter));
@@ -163,8 +176,7 @@ fn read_only_mode_lists_actions_but_runs_none() {
 #[test]
 fn the_outcome_offers_the_undo_and_the_row_shows_the_change() {
     let (mut app, user) = on_user_with_active_key();
-    press(&mut app, "a");
-    choose(&mut app, ActionId::DeactivateKey, true);
+    open_menu_on(&mut app, ActionId::DeactivateKey, true);
     preview(&mut app);
     let effects = press(&mut app, "y");
     let Some(Effect::Execute(offer)) = effects
@@ -197,8 +209,7 @@ fn the_outcome_offers_the_undo_and_the_row_shows_the_change() {
 #[test]
 fn a_failed_action_says_why_and_changes_nothing() {
     let (mut app, user) = on_user_with_active_key();
-    press(&mut app, "a");
-    choose(&mut app, ActionId::DeactivateKey, true);
+    open_menu_on(&mut app, ActionId::DeactivateKey, true);
     preview(&mut app);
     let offer: Box<Offer> = match press(&mut app, "y").into_iter().next() {
         Some(Effect::Execute(offer)) => offer,
@@ -260,8 +271,7 @@ fn no_action_runs_on_failed_credentials() {
 #[test]
 fn a_key_is_previewed_on_its_live_state_not_the_report() {
     let (mut app, _) = on_user_with_active_key();
-    press(&mut app, "a");
-    choose(&mut app, ActionId::DeactivateKey, true);
+    open_menu_on(&mut app, ActionId::DeactivateKey, true);
     let effects = update(&mut app, key(KeyCode::Enter));
     // Nothing to confirm until IAM has answered; keys do not run anything meanwhile.
     assert!(matches!(app.dialog, Some(Dialog::Resolving { .. })));
@@ -296,12 +306,8 @@ fn a_key_is_previewed_on_its_live_state_not_the_report() {
 #[test]
 fn a_key_that_cannot_be_resolved_cannot_be_confirmed() {
     let (mut app, _) = on_user_with_active_key();
-    press(&mut app, "a");
-    choose(&mut app, ActionId::DeactivateKey, true);
-    let effects = update(&mut app, key(KeyCode::Enter));
-    let Some(Effect::Resolve(asked)) = effects.into_iter().next() else {
-        panic!("no resolve");
-    };
+    open_menu_on(&mut app, ActionId::DeactivateKey, true);
+    let asked = ask_resolution(&mut app);
     update(
         &mut app,
         Msg::Resolved {
@@ -419,16 +425,14 @@ fn every_action_without_an_undo_is_typed_not_y() {
         ActionId::FeedbackNotUseful,
         ActionId::SuppressFinding,
     ] {
-        press(&mut app, "a");
-        choose(&mut app, action, false);
+        open_menu_on(&mut app, action, false);
         preview(&mut app);
         let Some(Dialog::Confirm { offer, .. }) = app.dialog.clone() else {
             panic!("no preview for {action:?}");
         };
         assert!(executes(&press(&mut app, "y")).is_empty(), "{action:?}");
         update(&mut app, key(KeyCode::Esc));
-        press(&mut app, "a");
-        choose(&mut app, action, false);
+        open_menu_on(&mut app, action, false);
         preview(&mut app);
         update(
             &mut app,
@@ -457,8 +461,7 @@ fn a_paste_is_never_key_presses() {
         );
     }
     // In the menu and in a `y` preview, a paste does nothing either.
-    press(&mut app, "a");
-    choose(&mut app, ActionId::DeactivateKey, true);
+    open_menu_on(&mut app, ActionId::DeactivateKey, true);
     let menu = app.dialog.clone();
     assert!(update(&mut app, Msg::Paste("\ry\r".into())).is_empty());
     assert_eq!(app.dialog, menu);
@@ -471,8 +474,7 @@ fn a_paste_is_never_key_presses() {
 #[test]
 fn a_pasted_name_fills_the_confirmation_and_its_newline_submits_nothing() {
     let (mut app, user) = on_user_with_active_key();
-    press(&mut app, "a");
-    choose(&mut app, ActionId::DeleteLoginProfile, false);
+    open_menu_on(&mut app, ActionId::DeleteLoginProfile, false);
     preview(&mut app);
     let effects = update(&mut app, Msg::Paste(format!("{user}\r\n")));
     assert!(executes(&effects).is_empty(), "the newline did not submit");
@@ -539,26 +541,19 @@ fn the_menu_moves_copies_and_closes_with_its_keys() {
     };
     assert!(cli.starts_with("aws iam "), "{cli}");
     assert!(app.dialog.is_some(), "copying keeps the menu open");
-    for close in [KeyCode::Esc, KeyCode::Char('q')] {
-        press(&mut app, "a");
-        if app.dialog.is_none() {
-            press(&mut app, "a");
-        }
-        assert!(app.dialog.is_some());
-        update(&mut app, key(close));
-        assert_eq!(app.dialog, None, "{close:?} closes the menu");
-    }
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.dialog, None, "Esc closes the menu");
+    press(&mut app, "a");
+    assert!(app.dialog.is_some());
+    press(&mut app, "q");
+    assert_eq!(app.dialog, None, "q closes the menu");
 }
 
 #[test]
 fn resolving_is_cancelled_with_esc_and_a_late_answer_is_ignored() {
     let (mut app, _) = on_user_with_active_key();
-    press(&mut app, "a");
-    choose(&mut app, ActionId::DeactivateKey, true);
-    let effects = update(&mut app, key(KeyCode::Enter));
-    let Some(Effect::Resolve(asked)) = effects.into_iter().next() else {
-        panic!("no resolve");
-    };
+    open_menu_on(&mut app, ActionId::DeactivateKey, true);
+    let asked = ask_resolution(&mut app);
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.dialog, None);
     let answer = Ok(*asked.clone());
@@ -575,8 +570,7 @@ fn resolving_is_cancelled_with_esc_and_a_late_answer_is_ignored() {
 #[test]
 fn the_typed_confirmation_edits_and_is_bounded() {
     let (mut app, user) = on_user_with_active_key();
-    press(&mut app, "a");
-    choose(&mut app, ActionId::DeleteLoginProfile, false);
+    open_menu_on(&mut app, ActionId::DeleteLoginProfile, false);
     preview(&mut app);
     // A slip corrected with Backspace still confirms.
     press(&mut app, "x");
@@ -587,8 +581,7 @@ fn the_typed_confirmation_edits_and_is_bounded() {
 
     // At most 256 characters are kept, typed or pasted.
     let (mut app, _) = on_user_with_active_key();
-    press(&mut app, "a");
-    choose(&mut app, ActionId::DeleteLoginProfile, false);
+    open_menu_on(&mut app, ActionId::DeleteLoginProfile, false);
     preview(&mut app);
     press(&mut app, &"z".repeat(300));
     update(&mut app, Msg::Paste("y".repeat(10)));
@@ -602,8 +595,7 @@ fn the_typed_confirmation_edits_and_is_bounded() {
 #[test]
 fn copy_works_in_every_step_and_a_failed_action_offers_no_undo() {
     let (mut app, _) = on_user_with_active_key();
-    press(&mut app, "a");
-    choose(&mut app, ActionId::DeactivateKey, true);
+    open_menu_on(&mut app, ActionId::DeactivateKey, true);
     preview(&mut app);
     let copied = |effects: Vec<Effect>| effects.iter().any(|e| matches!(e, Effect::Copy(_)));
     assert!(copied(press(&mut app, "c")), "c copies in the preview");

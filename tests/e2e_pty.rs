@@ -83,17 +83,7 @@ fn sigterm_restores_the_terminal() {
 #[test]
 fn a_panic_restores_the_terminal() {
     // `examples/panic_restore` takes the terminal as the console does, then panics.
-    let example = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .and_then(|deps| deps.parent())
-        .unwrap()
-        .join("examples")
-        .join("panic_restore");
-    assert!(
-        example.exists(),
-        "build it with `cargo test --all-targets`: {example:?}"
-    );
+    let example = support::example("panic_restore");
     let mut console = Console::start_program(example.to_str().unwrap(), &[], &[]);
     console.wait_for("about to panic");
     let status = console.wait_exit();

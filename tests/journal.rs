@@ -2,6 +2,8 @@
 //! crash between them, a torn last line, and the hash chain against edits, removals and moves.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use chrono::{DateTime, Duration, Utc};
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -591,17 +593,7 @@ fn two_processes_appending_to_one_journal_keep_one_chain() {
     // Both start on an existing journal, so both must see each other's records.
     JournalWriter::open(&path).unwrap();
     // `examples/journal_append` appends through watchpost's writer as a process of its own.
-    let example = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .and_then(|deps| deps.parent())
-        .unwrap()
-        .join("examples")
-        .join("journal_append");
-    assert!(
-        example.exists(),
-        "build it with `cargo build --examples`: {example:?}"
-    );
+    let example = support::example("journal_append");
     let children: Vec<_> = (0..2)
         .map(|_| {
             std::process::Command::new(&example)

@@ -65,21 +65,28 @@ pub fn open(app: &mut App, targets: &[Target]) {
     }
     // Start on the first action that can run.
     let selected = offers.iter().position(|o| o.available.is_ok()).unwrap_or(0);
-    show(app, Some(Dialog::Menu { offers, selected }));
+    let shown = kind(&app.dialog);
+    show(app, shown, Some(Dialog::Menu { offers, selected }));
 }
 
-/// Puts `next` up, counting a new step when it is another kind of dialog than the one
-/// shown, so the runtime lets it settle before it takes keys.
-fn show(app: &mut App, next: Option<Dialog>) {
-    let kind = |d: &Option<Dialog>| d.as_ref().map(std::mem::discriminant);
-    if next.is_some() && kind(&next) != kind(&app.dialog) {
+type Kind = Option<std::mem::Discriminant<Dialog>>;
+
+fn kind(dialog: &Option<Dialog>) -> Kind {
+    dialog.as_ref().map(std::mem::discriminant)
+}
+
+/// Puts `next` up in place of a dialog of kind `shown`, counting a new step when it is
+/// another kind, so the runtime lets it settle before it takes keys.
+fn show(app: &mut App, shown: Kind, next: Option<Dialog>) {
+    if next.is_some() && kind(&next) != shown {
         app.dialog_step = app.dialog_step.wrapping_add(1);
     }
     app.dialog = next;
 }
 
 pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    let Some(dialog) = app.dialog.clone() else {
+    let shown = kind(&app.dialog);
+    let Some(dialog) = app.dialog.take() else {
         return Vec::new();
     };
     let (next, effects) = match dialog {
@@ -94,7 +101,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         running @ Dialog::Running { .. } => (Some(running), Vec::new()),
         Dialog::Outcome { offer, result } => outcome_key(app, offer, result, key),
     };
-    show(app, next);
+    show(app, shown, next);
     effects
 }
 
@@ -250,8 +257,10 @@ pub fn resolved(app: &mut App, asked: &Offer, result: Result<Offer, String>) {
         available: Err(format!("its live state could not be read: {why}")),
         ..asked.clone()
     });
+    let shown = kind(&app.dialog);
     show(
         app,
+        shown,
         Some(Dialog::Confirm {
             offer,
             typed: String::new(),
@@ -264,7 +273,8 @@ pub fn resolved(app: &mut App, asked: &Offer, result: Result<Offer, String>) {
 pub fn finished(app: &mut App, offer: Offer, result: Result<String, String>) {
     if matches!(&app.dialog, Some(Dialog::Running { offer: running }) if running.same_action(&offer))
     {
-        show(app, Some(Dialog::Outcome { offer, result }));
+        let shown = kind(&app.dialog);
+        show(app, shown, Some(Dialog::Outcome { offer, result }));
     } else {
         let text = match &result {
             Ok(done) => format!("Done: {done}"),

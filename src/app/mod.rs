@@ -25,4 +25,4 @@ pub use state::{
     page_rows_for,
 };
 pub use table::TableView;
-pub use update::update;
+pub use update::{is_quit, update};

@@ -228,8 +228,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     // A key press means the message was seen.
     app.status = None;
     app.status_since = None;
-    // Ctrl-C always quits, whatever the keymap says, so no binding can trap the user.
-    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+    if is_quit(&key) {
         return vec![Effect::Quit];
     }
     if app.dialog.is_some() {
@@ -298,6 +297,12 @@ fn on_paste(app: &mut App, text: &str) {
             "Paste ignored: paste into the / filter, the : line or a confirmation".to_string(),
         ),
     }
+}
+
+/// Ctrl-C always quits, whatever the keymap says or the screen shows, so no binding and no
+/// dialog can trap the user.
+pub fn is_quit(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 fn edit_filter(app: &mut App, key: KeyEvent) {

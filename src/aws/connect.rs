@@ -215,7 +215,10 @@ pub async fn sign_in(
 /// region of `options` (or the configuration's region when it names none).
 pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session, ConnectError> {
     let config = &signed_in.config;
-    let caller = caller_identity(config, &ReadOnlySwitch::new(options.read_only)).await?;
+    // Every client carries the guard; the switch decides. The session may still turn it on
+    // (an account rule), before any source polls or any action runs.
+    let read_only = ReadOnlySwitch::new(options.read_only);
+    let caller = caller_identity(config, &read_only).await?;
     let regions = if options.regions.is_empty() {
         config
             .region()
@@ -224,9 +227,6 @@ pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session,
     } else {
         options.regions.clone()
     };
-    // Every client carries the guard; the switch decides. The session may still turn it on
-    // (an account rule), before any source polls or any action runs.
-    let read_only = ReadOnlySwitch::new(options.read_only);
     let clients = Clients::new(config, &read_only, &regions);
     let sources = clients.sources(options, &caller.account_id, &regions);
     let executor: Option<Arc<dyn Execute>> = if options.read_only {

@@ -222,6 +222,36 @@ pub fn json_operation(request: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Each access key of `user` with its status (`Active`/`Inactive`), as IAM has them now.
+pub async fn access_keys(iam: &aws_sdk_iam::Client, user: &str) -> Vec<(String, String)> {
+    iam.list_access_keys()
+        .user_name(user)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("ListAccessKeys {user}: {e}"))
+        .access_key_metadata()
+        .iter()
+        .map(|k| {
+            (
+                k.access_key_id().unwrap_or_default().to_string(),
+                k.status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The ID of `user`'s first access key.
+pub async fn first_key_id(iam: &aws_sdk_iam::Client, user: &str) -> String {
+    access_keys(iam, user)
+        .await
+        .into_iter()
+        .next()
+        .map(|(id, _)| id)
+        .unwrap_or_else(|| panic!("{user} has no access key"))
+}
+
 /// An IAM user with one access key.
 pub async fn user_with_key(iam: &aws_sdk_iam::Client, name: &str) {
     iam.create_user()

@@ -16,6 +16,23 @@ use watchpost::config::{self, ConfigRequest, Theme};
 use watchpost::sources::Session;
 use watchpost::sources::demo::{DemoOptions, demo_session};
 
+/// An example program built beside the tests (`cargo build --examples`, which
+/// `scripts/test` runs), e.g. `panic_restore`.
+pub fn example(name: &str) -> std::path::PathBuf {
+    let path = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .and_then(|deps| deps.parent())
+        .unwrap()
+        .join("examples")
+        .join(name);
+    assert!(
+        path.exists(),
+        "build it with `cargo build --examples`: {path:?}"
+    );
+    path
+}
+
 /// The fixed "now" of every deterministic test.
 pub fn fixed_now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
