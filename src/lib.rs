@@ -21,5 +21,6 @@ pub mod report;
 pub mod sanitize;
 pub mod session;
 pub mod sources;
+pub mod store;
 pub mod ui;
 pub mod worker;

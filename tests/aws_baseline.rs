@@ -8,10 +8,10 @@ use chrono::Utc;
 use std::collections::BTreeSet;
 use support::baseline::{self as seed, ec2};
 use support::emulator::{Emulator, connect};
-use watchpost::app::Data;
 use watchpost::domain::{CheckResult, SourceKind};
 use watchpost::posture::Thresholds;
 use watchpost::sources::Session;
+use watchpost::store::Data;
 
 const BASELINE_CHECKS: &[&str] = &[
     "cloudtrail.multi-region-logging",

@@ -9,11 +9,11 @@ use chrono::Utc;
 use std::sync::Arc;
 use support::baseline::{self as seed, ec2};
 use support::emulator::{ACCOUNT, Emulator, connect};
-use watchpost::app::Data;
 use watchpost::domain::SourceKind;
 use watchpost::posture::Thresholds;
 use watchpost::remediation::{ActionId, Execute, Offer, Runner, Target};
 use watchpost::sources::Session;
+use watchpost::store::Data;
 
 async fn load(session: &mut Session) -> Data {
     let mut data = Data::default();

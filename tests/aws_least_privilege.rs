@@ -18,11 +18,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use support::baseline;
 use support::emulator::{ACCOUNT, Emulator, user_with_policy};
-use watchpost::app::Data;
 use watchpost::domain::Severity;
 use watchpost::posture::Thresholds;
 use watchpost::remediation::{ActionId, CATALOG, Execute, Offer, Target};
 use watchpost::sources::{Session, SourceData, SourceError};
+use watchpost::store::Data;
 
 const REGION: &str = "us-east-1";
 

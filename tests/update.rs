@@ -983,7 +983,7 @@ fn held_changes_without_a_full_listing_merge_into_one_batch() {
 
 #[test]
 fn observed_transitions_are_bounded_and_go_with_their_alarm() {
-    use watchpost::app::OBSERVED_PER_ALARM;
+    use watchpost::store::OBSERVED_PER_ALARM;
     let mut app = loaded_app();
     let region = app.data.alarms[0].region.clone();
     let mut alarms: Vec<_> = app

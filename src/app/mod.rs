@@ -2,11 +2,8 @@
 //! and a list of effects for the runtime to carry out. No I/O, no terminal.
 
 mod command;
-mod data;
 mod dialog;
-mod finding_index;
 mod msg;
-mod overlay;
 mod search_text;
 pub mod settle;
 mod state;
@@ -14,10 +11,6 @@ mod table;
 mod update;
 
 pub use command::{COMMANDS, candidates};
-pub use data::{
-    Applied, DONE_ACTIONS_KEPT, Data, Derived, FindingsChange, OBSERVED_PER_ALARM, Summary,
-    TriageChange, check_source,
-};
 pub use dialog::Dialog;
 pub use msg::{Effect, Msg, SourceEvent, SwitchTarget};
 pub use state::{

@@ -2,8 +2,8 @@
 //! boxed string per row, 100,000 rows cost some 700,000 allocations (about 37 ms when `/`
 //! is pressed); copied into one buffer they cost a few ms.
 
-use crate::app::Data;
 use crate::panes::Pane;
+use crate::store::Data;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchTexts {

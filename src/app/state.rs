@@ -1,8 +1,9 @@
-use super::data::{Derived, FindingsChange};
-use super::{Data, TableView};
+use super::TableView;
 use crate::config::{KeySpec, Keymap, Settings};
 use crate::domain::{CallerIdentity, SourceId, SourceKind};
 use crate::panes::Tab;
+use crate::store::Data;
+use crate::store::{Derived, FindingsChange};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -4,8 +4,8 @@
 //! result, and a batch of changed rows is re-placed without sorting the whole table.
 
 use super::search_text::SearchTexts;
-use crate::app::Data;
 use crate::panes::{Pane, SortKey};
+use crate::store::Data;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::cmp::Ordering;

@@ -1,9 +1,9 @@
 //! What a baseline check's row can be acted on as: the world-open rules of a failing
 //! security group, a region's EBS default, the account's Block Public Access, its trails.
 
-use crate::app::Data;
 use crate::posture::baseline;
 use crate::remediation::Target;
+use crate::store::Data;
 
 /// The targets of a baseline check's row; empty for checks with no action.
 pub fn targets(

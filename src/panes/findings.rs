@@ -1,7 +1,7 @@
 use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, age, timestamp};
-use crate::app::Data;
 use crate::domain::Finding;
 use crate::remediation::Target;
+use crate::store::Data;
 use chrono::{DateTime, Utc};
 
 pub struct FindingsPane;

@@ -2,8 +2,8 @@
 //! (the process was killed mid-call) shows as UNKNOWN.
 
 use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, timestamp};
-use crate::app::Data;
 use crate::journal::{JournalEntry, Outcome};
+use crate::store::Data;
 use chrono::{DateTime, Utc};
 
 pub struct JournalPane;

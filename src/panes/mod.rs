@@ -15,9 +15,9 @@ pub use wrap::{DetailRow, RowKind, detail_rows};
 
 pub use format::{age, timestamp};
 
-use crate::app::Data;
 use crate::domain::{AlarmState, Severity};
 use crate::remediation::Target;
+use crate::store::Data;
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 

@@ -2,9 +2,9 @@
 //! by severity then recency. Enter shows the underlying item's own detail view.
 
 use super::{Cell, Column, DetailLine, Pane, SortKey, Width, age};
-use crate::app::Data;
 use crate::domain::{Alarm, CheckResult, Finding, TriageItem, TriageOrigin};
 use crate::remediation::Target;
+use crate::store::Data;
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 

@@ -1,9 +1,9 @@
 //! Every check result, failing first: the account's posture against its controls.
 
 use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width};
-use crate::app::Data;
 use crate::domain::{CheckResult, CheckStatus};
 use crate::remediation::Target;
+use crate::store::Data;
 use chrono::{DateTime, Utc};
 
 pub struct PosturePane;

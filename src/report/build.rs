@@ -4,10 +4,10 @@
 use super::model::*;
 use super::resource::Resolver;
 use super::{Collected, Filters, Section};
-use crate::app::{Data, check_source};
 use crate::domain::{Alarm, AlarmKind, AlarmState, CallerIdentity, CheckStatus, Finding, Severity};
 use crate::posture::Thresholds;
 use crate::sources::{SourceError, SourceErrorKind};
+use crate::store::{Data, check_source};
 use chrono::{DateTime, Utc};
 
 /// Who ran the report, where, and with which settings.

@@ -1,10 +1,10 @@
 //! Reading every source exactly once, a bounded number at a time, then merging the results
 //! through the console's own data path.
 
-use crate::app::Data;
 use crate::domain::{Severity, SourceId};
 use crate::posture::Thresholds;
 use crate::sources::{Source, SourceData, SourceError, SourceErrorKind};
+use crate::store::Data;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use std::time::Duration;

@@ -10,8 +10,8 @@
 //!   `all`, `--check`) is given: then only users that a kept check result is about.
 
 use super::{Section, StatusFilter};
-use crate::app::check_source;
 use crate::domain::{Alarm, AlarmState, CheckResult, CheckStatus, Finding, Severity, SourceKind};
+use crate::store::check_source;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

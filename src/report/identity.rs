@@ -3,8 +3,8 @@
 
 use super::Filters;
 use super::model::{IdentityEntry, IdentitySummary, RootEntry, UserEntry};
-use crate::app::Data;
 use crate::domain::{IamUser, IdentityInventory};
+use crate::store::Data;
 use std::collections::{HashMap, HashSet};
 
 pub fn build(data: &Data, inv: &IdentityInventory, filters: &Filters) -> IdentityEntry {

@@ -1,5 +1,5 @@
 //! The headless audit report: every source read once, fed through the console's own
-//! [`Data::apply`](crate::app::Data::apply) and [`Data::derive`](crate::app::Data::derive)
+//! [`Data::apply`](crate::store::Data::apply) and [`Data::derive`](crate::store::Data::derive)
 //! (so the same checks and severities), filtered, and written as JSON, CSV, Markdown or OCSF.
 //!
 //! The pipeline: [`collect`] polls the sources, [`assemble`] merges what they returned,

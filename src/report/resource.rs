@@ -3,9 +3,9 @@
 //! way the console shows it (`alice`, `alice (AKIA…)`, `role/deploy`, `<root_account>`, a
 //! region, an alarm name); this resolves those names against the data the checks read.
 
-use crate::app::Data;
 use crate::domain::{Alarm, CheckResult, IamRole, IamUser};
 use crate::posture::ROOT;
+use crate::store::Data;
 use std::collections::HashMap;
 
 pub struct Resolver<'a> {

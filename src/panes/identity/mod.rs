@@ -5,9 +5,9 @@
 mod detail;
 
 use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, age, timestamp};
-use crate::app::Data;
 use crate::domain::{AccessKey, IamUser, IdentityInventory, RootAccount};
 use crate::remediation::Target;
+use crate::store::Data;
 use chrono::{DateTime, Utc};
 
 pub struct IdentityPane;

@@ -3,21 +3,21 @@
 //! recomputed when data arrives, never per frame, and only as far as the data changed: a
 //! batch of updated findings re-ranks those findings in the queue instead of rebuilding it.
 
+use super::done_actions::{self, DoneAction};
 use super::finding_index::FindingIndex;
 use crate::domain::{
     AccountBaseline, Alarm, AlarmState, AlarmTransition, CheckResult, DetectorStatus, Finding,
-    IdentityInventory, RegionalBaseline, Severity, SourceId, TriageItem, TriageOrigin,
+    IdentityInventory, RegionalBaseline, Severity, SourceId, TriageItem,
 };
 use crate::journal::JournalContents;
-use crate::posture::{self, Thresholds};
+use crate::posture::Thresholds;
 use crate::sources::SourceData;
 use chrono::{DateTime, TimeDelta, Utc};
-use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 /// Posture is evaluated again when what it reads changes (IAM inventory, alarms, detectors),
 /// and otherwise at most this often as time passes (its rules count days).
-const POSTURE_MAX_AGE: TimeDelta = TimeDelta::seconds(60);
+pub(super) const POSTURE_MAX_AGE: TimeDelta = TimeDelta::seconds(60);
 
 #[derive(Clone, Debug, Default)]
 pub struct Data {
@@ -44,17 +44,17 @@ pub struct Data {
     pub journal_path: Option<String>,
     /// Actions carried out this session, newest last, for the identity overlay (the last
     /// [`DONE_ACTIONS_KEPT`]).
-    pub done_actions: Vec<super::overlay::DoneAction>,
+    pub done_actions: Vec<DoneAction>,
     /// Failing IAM checks per user (and root): how many, and the worst severity.
-    user_failures: HashMap<String, (usize, Severity)>,
+    pub(super) user_failures: HashMap<String, (usize, Severity)>,
     /// The Overview's counters, kept up to date by `derive` so a frame never counts.
     pub summary: Summary,
     /// What changed since the last `derive`.
-    pending: Pending,
+    pub(super) pending: Pending,
     /// When posture was last evaluated, with which thresholds.
-    evaluated: Option<(DateTime<Utc>, Thresholds)>,
+    pub(super) evaluated: Option<(DateTime<Utc>, Thresholds)>,
     /// The alarm severity the triage queue was ranked with.
-    triage_alarm_severity: Option<Severity>,
+    pub(super) triage_alarm_severity: Option<Severity>,
 }
 
 /// Counts shown in the Overview's summary lines.
@@ -99,33 +99,13 @@ impl FindingsChange {
 }
 
 #[derive(Clone, Debug, Default)]
-struct Pending {
-    identity: bool,
-    /// Account and regional baselines (posture inputs).
-    baselines: bool,
-    alarms: bool,
-    detectors: bool,
-    findings: FindingsChange,
-}
-
-/// What `derive` changed, so the console brings only the affected tables up to date.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Derived {
+pub(super) struct Pending {
     pub identity: bool,
+    /// Account and regional baselines (posture inputs).
+    pub baselines: bool,
     pub alarms: bool,
-    /// Posture was evaluated again.
-    pub checks: bool,
+    pub detectors: bool,
     pub findings: FindingsChange,
-    /// How the triage queue moved, if it changed.
-    pub triage: Option<TriageChange>,
-}
-
-/// How the triage queue changed: `remap[i]` is the new position of the item that was at
-/// `i` (`None`: it left), and `added` holds the positions of new or re-ranked items.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TriageChange {
-    pub remap: Vec<Option<usize>>,
-    pub added: Vec<usize>,
 }
 
 /// Transitions kept per alarm from what the console saw itself.
@@ -166,7 +146,7 @@ impl Data {
             }
             SourceData::Identity(inventory) => {
                 let mut inventory = *inventory;
-                super::overlay::apply(&mut inventory, &self.done_actions);
+                done_actions::lay_over(&mut inventory, &self.done_actions);
                 self.identity = Some(inventory);
                 self.pending.identity = true;
                 Applied::default()
@@ -339,215 +319,6 @@ impl Data {
             .and_then(|i| self.findings.get(i))
     }
 
-    /// Brings posture results, the triage queue and the summary up to date with what
-    /// changed since the last call, and says what changed.
-    pub fn derive(
-        &mut self,
-        thresholds: &Thresholds,
-        alarm_severity: Severity,
-        now: DateTime<Utc>,
-    ) -> Derived {
-        let pending = std::mem::take(&mut self.pending);
-        let evaluate = pending.identity
-            || pending.baselines
-            || pending.alarms
-            || pending.detectors
-            || self.evaluated.as_ref().is_none_or(|(at, used)| {
-                used != thresholds || now < *at || now - *at >= POSTURE_MAX_AGE
-            });
-        if evaluate {
-            self.evaluate_posture(thresholds, now);
-        }
-        if pending.alarms {
-            self.count_alarms();
-        }
-        if pending.findings == FindingsChange::All {
-            self.count_findings();
-        }
-        let alarms_changed = pending.alarms || self.triage_alarm_severity != Some(alarm_severity);
-        let triage = if alarms_changed || evaluate || pending.findings != FindingsChange::None {
-            self.triage_alarm_severity = Some(alarm_severity);
-            Some(self.rerank(alarm_severity, alarms_changed, evaluate, &pending.findings))
-        } else {
-            None
-        };
-        Derived {
-            identity: pending.identity,
-            alarms: pending.alarms,
-            checks: evaluate,
-            findings: pending.findings,
-            triage,
-        }
-    }
-
-    /// Recomputes everything derived, as if all data had just arrived.
-    pub fn derive_all(
-        &mut self,
-        thresholds: &Thresholds,
-        alarm_severity: Severity,
-        now: DateTime<Utc>,
-    ) -> Derived {
-        self.pending = Pending {
-            identity: true,
-            baselines: true,
-            alarms: true,
-            detectors: true,
-            findings: FindingsChange::All,
-        };
-        self.derive(thresholds, alarm_severity, now)
-    }
-
-    fn evaluate_posture(&mut self, thresholds: &Thresholds, now: DateTime<Utc>) {
-        // The old results go first, so two full sets are never held at once.
-        self.checks = Vec::new();
-        let inventory = posture::Inventory {
-            identity: self.identity.as_ref(),
-            detectors: &self.detectors,
-            alarms: &self.alarms,
-            regional_baselines: &self.regional_baselines,
-            account_baselines: &self.account_baselines,
-        };
-        self.checks = posture::evaluate(&inventory, thresholds, now);
-        self.evaluated = Some((now, thresholds.clone()));
-        self.user_failures.clear();
-        let mut failing = 0;
-        for check in self
-            .checks
-            .iter()
-            .filter(|c| c.failed() && c.check_id.starts_with("iam."))
-        {
-            failing += 1;
-            let entry = self
-                .user_failures
-                .entry(Data::check_subject(&check.resource).to_string())
-                .or_insert((0, check.severity));
-            entry.0 += 1;
-            entry.1 = entry.1.max(check.severity);
-        }
-        self.summary.failing_iam_checks = failing;
-    }
-
-    fn count_alarms(&mut self) {
-        let count = |state| self.alarms.iter().filter(|a| a.state == state).count();
-        self.summary.alarms_alarm = count(AlarmState::Alarm);
-        self.summary.alarms_insufficient = count(AlarmState::InsufficientData);
-        self.summary.alarms_ok = count(AlarmState::Ok);
-    }
-
-    /// Counts findings per severity from scratch; `apply` keeps the counts of findings it
-    /// replaces or adds in step.
-    fn count_findings(&mut self) {
-        self.summary.findings = [0; 5];
-        for finding in &self.findings {
-            count_finding(&mut self.summary, finding, true);
-        }
-    }
-
-    /// Re-ranks the triage queue: the items of whatever changed (every alarm, every check,
-    /// or some findings) leave it, their new items are sorted and merged in, and every
-    /// other item keeps its relative place. The result is exactly the full sort.
-    fn rerank(
-        &mut self,
-        alarm_severity: Severity,
-        alarms: bool,
-        checks: bool,
-        findings: &FindingsChange,
-    ) -> TriageChange {
-        let mut changed_findings = vec![false; self.findings.len()];
-        let all_findings = match findings {
-            FindingsChange::None => false,
-            FindingsChange::All => true,
-            FindingsChange::Rows(rows) => {
-                for &row in rows {
-                    if let Some(flag) = changed_findings.get_mut(row) {
-                        *flag = true;
-                    }
-                }
-                false
-            }
-        };
-        let stale = |origin: TriageOrigin| match origin {
-            TriageOrigin::Alarm(_) => alarms,
-            TriageOrigin::Finding(index) => {
-                all_findings || changed_findings.get(index).copied().unwrap_or(true)
-            }
-            TriageOrigin::Check(_) => checks,
-        };
-
-        let mut fresh: Vec<TriageItem> = Vec::new();
-        if alarms {
-            fresh.extend(
-                self.alarms
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, a)| a.state == AlarmState::Alarm)
-                    .map(|(i, a)| alarm_item(i, a, alarm_severity)),
-            );
-        }
-        let finding_rows: Box<dyn Iterator<Item = usize>> = match findings {
-            FindingsChange::None => Box::new(std::iter::empty()),
-            FindingsChange::All => Box::new(0..self.findings.len()),
-            FindingsChange::Rows(_) => Box::new(
-                changed_findings
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, changed)| **changed)
-                    .map(|(i, _)| i),
-            ),
-        };
-        for i in finding_rows {
-            if let Some(f) = self.findings.get(i).filter(|f| in_triage(f)) {
-                fresh.push(finding_item(i, f));
-            }
-        }
-        if checks {
-            fresh.extend(
-                self.checks
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.failed())
-                    .map(|(i, c)| check_item(i, c)),
-            );
-        }
-        fresh.sort_by(rank);
-
-        let old = std::mem::take(&mut self.triage);
-        let kept = old.iter().filter(|item| !stale(item.origin)).count();
-        let mut triage = Vec::with_capacity(kept + fresh.len());
-        let mut change = TriageChange {
-            remap: Vec::with_capacity(old.len()),
-            added: Vec::with_capacity(fresh.len()),
-        };
-        // Where each new item goes: after every old item that ranks before it. Old items
-        // that leave do not disturb this, as the rest keep their order.
-        let cuts: Vec<usize> = fresh
-            .iter()
-            .map(|new| {
-                partition_point(old.len(), |i| {
-                    old.get(i).is_some_and(|item| rank(item, new).is_lt())
-                })
-            })
-            .collect();
-        let mut fresh = fresh.into_iter().zip(cuts).peekable();
-        for (i, item) in old.into_iter().enumerate() {
-            while let Some((new, _)) = fresh.next_if(|(_, cut)| *cut <= i) {
-                change.added.push(triage.len());
-                triage.push(new);
-            }
-            if stale(item.origin) {
-                change.remap.push(None);
-                continue;
-            }
-            change.remap.push(Some(triage.len()));
-            triage.push(item);
-        }
-        for (new, _) in fresh {
-            change.added.push(triage.len());
-            triage.push(new);
-        }
-        self.triage = triage;
-        change
-    }
     /// How many checks fail for `root` or a user.
     pub fn failures_of(&self, subject: &str) -> usize {
         self.user_failures.get(subject).map_or(0, |(n, _)| *n)
@@ -562,12 +333,12 @@ impl Data {
     /// (the credential report, the baselines); alarms and findings show it at their next
     /// poll, an archived finding at once.
     pub fn action_done(&mut self, offer: &crate::remediation::Offer, at: DateTime<Utc>) {
-        let done = super::overlay::DoneAction {
+        let done = DoneAction {
             offer: offer.clone(),
             at,
         };
         if let Some(inventory) = self.identity.as_mut() {
-            super::overlay::apply(inventory, std::slice::from_ref(&done));
+            done_actions::lay_over(inventory, std::slice::from_ref(&done));
             self.pending.identity = true;
         }
         for baseline in &mut self.regional_baselines {
@@ -615,43 +386,7 @@ impl Data {
     }
 }
 
-/// The source whose data a check reads, by the check's service prefix.
-pub fn check_source(check_id: &str) -> crate::domain::SourceKind {
-    use crate::domain::SourceKind;
-    if crate::posture::baseline::is_baseline(check_id) {
-        return SourceKind::Baseline;
-    }
-    match check_id.split('.').next() {
-        Some("guardduty") => SourceKind::Findings,
-        Some("cloudwatch") => SourceKind::Alarms,
-        _ => SourceKind::Identity,
-    }
-}
-
-/// The first index in `0..len` for which `before` is false (it must be true for a prefix).
-fn partition_point(len: usize, before: impl Fn(usize) -> bool) -> usize {
-    let (mut low, mut high) = (0, len);
-    while low < high {
-        let mid = low + (high - low) / 2;
-        if before(mid) {
-            low = mid + 1;
-        } else {
-            high = mid;
-        }
-    }
-    low
-}
-
-/// The triage queue's order: severity, then most recent first; ties keep the order of
-/// their sources (alarms, findings, checks) and of the items within each.
-fn rank(a: &TriageItem, b: &TriageItem) -> Ordering {
-    b.severity
-        .cmp(&a.severity)
-        .then(b.since.cmp(&a.since))
-        .then(a.origin.cmp(&b.origin))
-}
-
-fn count_finding(summary: &mut Summary, finding: &Finding, add: bool) {
+pub(super) fn count_finding(summary: &mut Summary, finding: &Finding, add: bool) {
     if let Some(n) = summary.findings.get_mut(finding.severity() as usize) {
         *n = if add { *n + 1 } else { n.saturating_sub(1) };
     }
@@ -670,38 +405,6 @@ fn drain_shrinking<T>(mut batch: Vec<T>) -> impl Iterator<Item = T> {
         }
         item
     })
-}
-
-/// Unarchived findings at or above Medium are in the queue.
-fn in_triage(f: &Finding) -> bool {
-    !f.archived && f.severity() >= Severity::Medium
-}
-
-fn alarm_item(index: usize, a: &Alarm, alarm_severity: Severity) -> TriageItem {
-    TriageItem {
-        severity: alarm_severity,
-        source: crate::domain::SourceKind::Alarms,
-        since: Some(a.state_updated),
-        origin: TriageOrigin::Alarm(index),
-    }
-}
-
-fn finding_item(index: usize, f: &Finding) -> TriageItem {
-    TriageItem {
-        severity: f.severity(),
-        source: crate::domain::SourceKind::Findings,
-        since: Some(f.last_seen),
-        origin: TriageOrigin::Finding(index),
-    }
-}
-
-fn check_item(index: usize, c: &CheckResult) -> TriageItem {
-    TriageItem {
-        severity: c.severity,
-        source: check_source(c.check_id),
-        since: None,
-        origin: TriageOrigin::Check(index),
-    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ pub struct DoneAction {
 }
 
 /// Applies to `inventory` every action newer than its credential report.
-pub fn apply(inventory: &mut IdentityInventory, done: &[DoneAction]) {
+pub fn lay_over(inventory: &mut IdentityInventory, done: &[DoneAction]) {
     let generated = inventory.report_generated;
     for action in done.iter().filter(|a| a.at > generated) {
         apply_to_identity(inventory, &action.offer);

@@ -1,0 +1,13 @@
+//! The data the console and the report hold, merged from every source, and what is derived
+//! from it: posture results, the triage queue, the Overview's counters, and actions done
+//! this session laid over data that predates them. Below everything that reads it: the
+//! panes, the app and the report depend on the store; the store depends on none of them.
+
+mod data;
+mod derive;
+mod done_actions;
+mod finding_index;
+
+pub use data::{Applied, DONE_ACTIONS_KEPT, Data, FindingsChange, OBSERVED_PER_ALARM, Summary};
+pub use derive::{Derived, TriageChange, check_source};
+pub use done_actions::DoneAction;
