@@ -6,6 +6,7 @@ use crate::app::settle::Settle;
 use crate::app::{App, Effect, Msg, SwitchTarget, is_quit, update};
 use crate::clipboard;
 use crate::clock::SharedClock;
+use crate::remediation::ActionError;
 use crate::session::{Connected, Established, SessionFactory};
 use crate::sources::Source;
 use crate::ui;
@@ -220,7 +221,7 @@ pub async fn run(
                     tokio::spawn(async move {
                         let result = match &runner {
                             Some(runner) => runner.resolve(&asked).await,
-                            None => Err("read-only mode: no action can run".to_string()),
+                            None => Err(ActionError::ReadOnly),
                         };
                         let _ = tx.send(Msg::Resolved { asked, result });
                     });
@@ -234,7 +235,7 @@ pub async fn run(
                                 let (ran, result) = runner.run(&offer).await;
                                 (Box::new(ran), result)
                             }
-                            None => (offer, Err("read-only mode: no action can run".to_string())),
+                            None => (offer, Err(ActionError::ReadOnly)),
                         };
                         let _ = tx.send(Msg::ActionDone { offer, result });
                         if let Some(contents) = runner.as_ref().and_then(|r| r.journal_contents()) {

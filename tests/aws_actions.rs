@@ -198,8 +198,8 @@ async fn finding_actions_archive_feedback_and_suppression() {
     let target = Target::Finding {
         account_id: ACCOUNT.into(),
         region: "eu-west-1".into(),
-        detector_id: detector.clone(),
-        id: finding_id.clone(),
+        detector_id: detector.clone().into(),
+        id: finding_id.clone().into(),
         finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
         resource_kind: "Instance".into(),
         resource_id: "i-0abc".into(),
@@ -322,7 +322,10 @@ async fn a_denied_action_names_the_missing_permission() {
         Utc::now(),
     );
     let error = executor(&session).perform(&offer).await.unwrap_err();
-    assert!(error.starts_with("ArchiveFindings refused"), "{error}");
+    assert!(
+        error.to_string().starts_with("ArchiveFindings refused"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -355,7 +358,7 @@ async fn read_only_clients_refuse_a_mutating_call_before_it_is_sent() {
         Target::AccessKey {
             account_id: ACCOUNT.into(),
             user: "carol".into(),
-            key: key.clone(),
+            key: key.clone().into(),
             created: Utc::now(),
             active: true,
         },
@@ -363,8 +366,8 @@ async fn read_only_clients_refuse_a_mutating_call_before_it_is_sent() {
     );
     let error = guarded.executor().perform(&offer).await.unwrap_err();
     let sent = emulator.recording();
-    assert!(error.contains("read-only mode"), "{error}");
-    assert!(error.contains("UpdateAccessKey"), "{error}");
+    assert!(error.to_string().contains("read-only mode"), "{error}");
+    assert!(error.to_string().contains("UpdateAccessKey"), "{error}");
     assert!(sent.is_empty(), "nothing reached the emulator: {sent:#?}");
     assert_eq!(key_status(&iam, "carol").await, ["Active"]);
 }
@@ -378,37 +381,37 @@ fn every_action(user: &str, key: &str, detector: &str, finding: &str) -> Vec<Off
     let account_id = || ACCOUNT.to_string();
     let targets = [
         Target::AccessKey {
-            account_id: account_id(),
+            account_id: account_id().into(),
             user: user.into(),
             key: key.into(),
             created: now,
             active: true,
         },
         Target::AccessKey {
-            account_id: account_id(),
+            account_id: account_id().into(),
             user: user.into(),
             key: key.into(),
             created: now,
             active: false,
         },
         Target::User {
-            account_id: account_id(),
+            account_id: account_id().into(),
             name: user.into(),
             console: true,
             quarantined: false,
         },
         Target::User {
-            account_id: account_id(),
+            account_id: account_id().into(),
             name: user.into(),
             console: true,
             quarantined: true,
         },
         Target::Role {
-            account_id: account_id(),
+            account_id: account_id().into(),
             name: "ops".into(),
         },
         Target::Finding {
-            account_id: account_id(),
+            account_id: account_id().into(),
             region: "us-east-1".into(),
             detector_id: detector.into(),
             id: finding.into(),
@@ -417,33 +420,33 @@ fn every_action(user: &str, key: &str, detector: &str, finding: &str) -> Vec<Off
             resource_id: "i-1".into(),
         },
         Target::Alarm {
-            account_id: account_id(),
+            account_id: account_id().into(),
             region: "us-east-1".into(),
             name: "cpu".into(),
             actions_enabled: true,
         },
         Target::Alarm {
-            account_id: account_id(),
+            account_id: account_id().into(),
             region: "us-east-1".into(),
             name: "cpu".into(),
             actions_enabled: false,
         },
         Target::EbsDefaults {
-            account_id: account_id(),
+            account_id: account_id().into(),
             region: "us-east-1".into(),
             enabled: false,
         },
         Target::EbsDefaults {
-            account_id: account_id(),
+            account_id: account_id().into(),
             region: "us-east-1".into(),
             enabled: true,
         },
         Target::PublicAccessBlock {
-            account_id: account_id(),
+            account_id: account_id().into(),
             all_on: false,
         },
         Target::Trail {
-            account_id: account_id(),
+            account_id: account_id().into(),
             region: "us-east-1".into(),
             name: support::baseline::TRAIL.into(),
             arn: format!(
@@ -520,7 +523,7 @@ async fn a_session_turned_read_only_sends_no_mutating_request_whatever_runs() {
             .await
             .expect_err(&format!("{:?} ran in read-only mode", offer.action));
         assert!(
-            error.contains("read-only mode"),
+            error.to_string().contains("read-only mode"),
             "{:?}: {error}",
             offer.action
         );
@@ -640,7 +643,7 @@ async fn previews_resolve_keys_live_and_no_undo_actions_recheck_before_they_run(
     let Target::AccessKey { key, active, .. } = &resolved.target else {
         panic!("not a key");
     };
-    assert_eq!((key.as_str(), *active), (live_id.as_str(), true));
+    assert_eq!((key.to_string(), *active), (live_id.to_string(), true));
     assert_eq!(resolved.target.confirmation(), Some(live_id.as_str()));
     assert!(resolved.cli.contains(&live_id), "{}", resolved.cli);
 
@@ -659,14 +662,14 @@ async fn previews_resolve_keys_live_and_no_undo_actions_recheck_before_they_run(
         Target::AccessKey {
             account_id: ACCOUNT.into(),
             user: "frank".into(),
-            key: live_id.clone(),
+            key: live_id.clone().into(),
             created: reported.created,
             active: false,
         },
         Utc::now(),
     );
     let error = executor.perform(&as_reported).await.unwrap_err();
-    assert!(error.contains("is Active now"), "{error}");
+    assert!(error.to_string().contains("is Active now"), "{error}");
     let mutating = support::emulator::mutating_requests(&emulator.recording());
     assert!(mutating.is_empty(), "{mutating:#?}");
     assert_eq!(key_status(&iam, "frank").await, ["Active"]);
@@ -683,7 +686,10 @@ async fn previews_resolve_keys_live_and_no_undo_actions_recheck_before_they_run(
         Utc::now(),
     );
     let error = executor.perform(&gone).await.unwrap_err();
-    assert!(error.contains("no console password any more"), "{error}");
+    assert!(
+        error.to_string().contains("no console password any more"),
+        "{error}"
+    );
     let role = Offer::new(
         ActionId::RevokeRoleSessions,
         Target::Role {
@@ -693,7 +699,7 @@ async fn previews_resolve_keys_live_and_no_undo_actions_recheck_before_they_run(
         Utc::now(),
     );
     let error = executor.perform(&role).await.unwrap_err();
-    assert!(error.contains("no longer exists"), "{error}");
+    assert!(error.to_string().contains("no longer exists"), "{error}");
     let mutating = support::emulator::mutating_requests(&emulator.recording());
     assert!(mutating.is_empty(), "{mutating:#?}");
 }

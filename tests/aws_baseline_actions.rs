@@ -249,7 +249,7 @@ async fn read_only_clients_refuse_the_revoke_before_sending_it() {
     let target = Target::IngressRule {
         account_id: ACCOUNT.into(),
         region: "us-east-1".into(),
-        group_id: group.clone(),
+        group_id: group.clone().into(),
         group_name: "bastion".into(),
         rule: watchpost::domain::OpenIngress {
             rule_id: None,
@@ -263,7 +263,7 @@ async fn read_only_clients_refuse_the_revoke_before_sending_it() {
     emulator.start_recording();
     let offer = Offer::new(ActionId::RevokeIngress, target, Utc::now());
     let error = guarded.executor().perform(&offer).await.unwrap_err();
-    assert!(error.contains("read-only"), "{error}");
+    assert!(error.to_string().contains("read-only"), "{error}");
     assert!(emulator.recording().is_empty());
     assert_eq!(
         open_rules(&east, &group).await,

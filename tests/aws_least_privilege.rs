@@ -924,8 +924,8 @@ async fn each_remediation_action_needs_exactly_its_documented_permissions() {
     let finding = Target::Finding {
         account_id: ACCOUNT.into(),
         region: REGION.into(),
-        detector_id: seeded.detector.clone(),
-        id: seeded.finding.clone(),
+        detector_id: seeded.detector.clone().into(),
+        id: seeded.finding.clone().into(),
         finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
         resource_kind: "Instance".into(),
         resource_id: "i-0abc".into(),
@@ -974,11 +974,10 @@ async fn each_remediation_action_needs_exactly_its_documented_permissions() {
         (ActionId::BlockPublicAccess, public_access),
         (ActionId::StartTrailLogging, trail),
     ];
-    for spec in CATALOG {
+    for id in CATALOG {
         assert!(
-            plan.iter().any(|(action, _)| *action == spec.id),
-            "{:?} is not exercised",
-            spec.id
+            plan.iter().any(|(action, _)| action == id),
+            "{id:?} is not exercised"
         );
     }
 
@@ -993,9 +992,9 @@ async fn each_remediation_action_needs_exactly_its_documented_permissions() {
         let offer = Offer::new(action, target.clone(), Utc::now());
         assert_eq!(offer.available, Ok(()), "{action:?} on {target:?}");
         assert!(
-            needed.contains(&offer.spec().permission.to_string()),
+            needed.contains(&offer.spec().permission()),
             "the README row {row:?} names {needed:?}, not the call {}",
-            offer.spec().permission
+            offer.spec().permission()
         );
 
         // Without any one of them: refused, naming it, and nothing changes.
@@ -1009,7 +1008,11 @@ async fn each_remediation_action_needs_exactly_its_documented_permissions() {
                 .perform(&offer)
                 .await
             {
-                Err(error) if error.contains(&format!("access denied (needs {missing})")) => {
+                Err(error)
+                    if error
+                        .to_string()
+                        .contains(&format!("access denied (needs {missing})")) =>
+                {
                     assert_eq!(
                         admin.state(&target).await,
                         before,

@@ -9,7 +9,9 @@ mod support;
 use crossterm::event::KeyCode;
 use support::{key, loaded_app, press};
 use watchpost::app::{App, Dialog, Effect, Msg, update};
-use watchpost::remediation::{ActionId, Offer, Target};
+use watchpost::domain::{SourceId, SourceKind};
+use watchpost::remediation::{ActionError, ActionId, Offer, Target};
+use watchpost::sources::{SourceError, SourceErrorKind};
 
 /// The Identity tab with the row of a user who has an active key selected.
 fn on_user_with_active_key() -> (App, String) {
@@ -100,6 +102,22 @@ fn choose(app: &mut App, action: ActionId, key_target: bool) {
         update(app, key(KeyCode::Down));
     }
     panic!("{action:?} is not in the menu: {:?}", app.dialog);
+}
+
+/// An IAM denial of `operation`, as the AWS executor reports it.
+fn denied(operation: &str, message: &str) -> ActionError {
+    ActionError::from(SourceError {
+        source_id: SourceId {
+            kind: SourceKind::Identity,
+            account_id: "123456789012".into(),
+            region: None,
+        },
+        operation: operation.into(),
+        kind: SourceErrorKind::AccessDenied {
+            permission: Some(format!("iam:{operation}")),
+        },
+        message: message.into(),
+    })
 }
 
 #[test]
@@ -219,7 +237,7 @@ fn a_failed_action_says_why_and_changes_nothing() {
         &mut app,
         Msg::ActionDone {
             offer,
-            result: Err("UpdateAccessKey access denied (needs iam:UpdateAccessKey): no".into()),
+            result: Err(denied("UpdateAccessKey", "no")),
         },
     );
     let Some(Dialog::Outcome { result, .. }) = &app.dialog else {
@@ -229,6 +247,7 @@ fn a_failed_action_says_why_and_changes_nothing() {
         result
             .as_ref()
             .unwrap_err()
+            .to_string()
             .contains("needs iam:UpdateAccessKey")
     );
     let inventory = app.data.identity.as_ref().unwrap();
@@ -261,7 +280,7 @@ fn no_action_runs_on_failed_credentials() {
     };
     assert!(offers.iter().all(|o| o.available.is_err()));
     let why = offers[0].available.clone().unwrap_err();
-    assert!(why.contains("credentials failed"), "{why}");
+    assert!(why.to_string().contains("credentials failed"), "{why}");
     let mut effects = press(&mut app, "jjj");
     effects.extend(update(&mut app, key(KeyCode::Enter)));
     effects.extend(press(&mut app, "y"));
@@ -312,14 +331,17 @@ fn a_key_that_cannot_be_resolved_cannot_be_confirmed() {
         &mut app,
         Msg::Resolved {
             asked,
-            result: Err("ListAccessKeys access denied (needs iam:ListAccessKeys)".into()),
+            result: Err(denied("ListAccessKeys", "not authorized")),
         },
     );
     let Some(Dialog::Confirm { offer, .. }) = &app.dialog else {
         panic!("no preview");
     };
     let why = offer.available.clone().unwrap_err();
-    assert!(why.contains("needs iam:ListAccessKeys"), "{why}");
+    assert!(
+        why.to_string().contains("needs iam:ListAccessKeys"),
+        "{why}"
+    );
     assert!(executes(&press(&mut app, "y")).is_empty());
 }
 
@@ -401,6 +423,7 @@ fn every_action_without_an_undo_is_typed_not_y() {
     use watchpost::remediation::{CATALOG, Risk};
     let no_undo: Vec<&str> = CATALOG
         .iter()
+        .map(|id| id.spec())
         .filter(|s| s.risk() == Risk::NoUndo)
         .map(|s| s.name)
         .collect();
@@ -607,7 +630,7 @@ fn copy_works_in_every_step_and_a_failed_action_offers_no_undo() {
         &mut app,
         Msg::ActionDone {
             offer,
-            result: Err("UpdateAccessKey access denied (needs iam:UpdateAccessKey)".into()),
+            result: Err(denied("UpdateAccessKey", "not authorized")),
         },
     );
     assert!(copied(press(&mut app, "c")), "c copies in the outcome");

@@ -15,7 +15,7 @@
 //! confirm it.
 
 use super::{App, Effect};
-use crate::remediation::{Offer, Risk, Target, offers};
+use crate::remediation::{ActionError, Offer, Risk, Target, Unavailable, offers};
 use crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -37,7 +37,7 @@ pub enum Dialog {
     },
     Outcome {
         offer: Offer,
-        result: Result<String, String>,
+        result: Result<String, ActionError>,
     },
 }
 
@@ -54,9 +54,7 @@ pub fn open(app: &mut App, targets: &[Target]) {
     // before anything is previewed as runnable.
     if let Some(problem) = app.credentials_problem() {
         for offer in offers.iter_mut().filter(|o| o.available.is_ok()) {
-            offer.available = Err(format!(
-                "the credentials failed ({problem}); renew them, then act"
-            ));
+            offer.available = Err(Unavailable::Credentials(problem.to_string()));
         }
     }
     if offers.is_empty() {
@@ -168,7 +166,8 @@ fn menu_key(app: &mut App, offers: Vec<Offer>, selected: usize, key: KeyEvent) -
                 Vec::new(),
             ),
             Some(offer) => {
-                let why = offer.available.clone().err().unwrap_or_default();
+                let why = offer.available.as_ref().err().map(ToString::to_string);
+                let why = why.unwrap_or_default();
                 super::update::set_status(app, format!("Not available: {why}"));
                 (Some(Dialog::Menu { offers, selected }), Vec::new())
             }
@@ -227,7 +226,12 @@ fn confirm_key(offer: Offer, mut typed: String, key: KeyEvent) -> Step {
     }
 }
 
-fn outcome_key(app: &App, offer: Offer, result: Result<String, String>, key: KeyEvent) -> Step {
+fn outcome_key(
+    app: &App,
+    offer: Offer,
+    result: Result<String, ActionError>,
+    key: KeyEvent,
+) -> Step {
     match key.code {
         KeyCode::Char('u') if result.is_ok() => match offer.undo(app.now) {
             Some(undo) => (
@@ -249,12 +253,12 @@ fn outcome_key(app: &App, offer: Offer, result: Result<String, String>, key: Key
 
 /// The target's live state was read: show the preview on it, if the dialog still waits
 /// for it. A target that could not be read shows why, and cannot be confirmed.
-pub fn resolved(app: &mut App, asked: &Offer, result: Result<Offer, String>) {
+pub fn resolved(app: &mut App, asked: &Offer, result: Result<Offer, ActionError>) {
     if !matches!(&app.dialog, Some(Dialog::Resolving { offer }) if offer == asked) {
         return;
     }
     let offer = result.unwrap_or_else(|why| Offer {
-        available: Err(format!("its live state could not be read: {why}")),
+        available: Err(Unavailable::Unresolved(Box::new(why))),
         ..asked.clone()
     });
     let shown = kind(&app.dialog);
@@ -270,7 +274,7 @@ pub fn resolved(app: &mut App, asked: &Offer, result: Result<Offer, String>) {
 
 /// The executor finished: show the outcome if the dialog still waits for it. `offer` is
 /// the offer as it ran (stamped with the moment it ran).
-pub fn finished(app: &mut App, offer: Offer, result: Result<String, String>) {
+pub fn finished(app: &mut App, offer: Offer, result: Result<String, ActionError>) {
     if matches!(&app.dialog, Some(Dialog::Running { offer: running }) if running.same_action(&offer))
     {
         let shown = kind(&app.dialog);

@@ -41,13 +41,13 @@ pub enum Msg {
     /// the offer on that state, or why it could not be read.
     Resolved {
         asked: Box<Offer>,
-        result: Result<Offer, String>,
+        result: Result<Offer, crate::remediation::ActionError>,
     },
     /// A remediation action finished: what it did, or why it did not. `offer` is the
     /// offer as it ran (stamped with the moment it ran).
     ActionDone {
         offer: Box<Offer>,
-        result: Result<String, String>,
+        result: Result<String, crate::remediation::ActionError>,
     },
     /// `:region` or `:profile` succeeded: the console now watches another session, whose
     /// sources are these. Everything shown of the old one goes; the journal stays.

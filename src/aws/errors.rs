@@ -42,25 +42,8 @@ const CREDENTIAL_CODES: &[&str] = &[
     "MissingAuthenticationToken",
 ];
 
-/// Which call failed: the operation's name and the IAM action it needs, so a denial can say
-/// exactly what to grant.
-#[derive(Clone, Copy, Debug)]
-pub struct Call {
-    /// IAM service prefix, e.g. `iam`, `cloudwatch`, `guardduty`.
-    pub service: &'static str,
-    /// API operation, e.g. `GetCredentialReport`.
-    pub operation: &'static str,
-}
-
-impl Call {
-    pub const fn new(service: &'static str, operation: &'static str) -> Call {
-        Call { service, operation }
-    }
-
-    pub fn permission(&self) -> String {
-        format!("{}:{}", self.service, self.operation)
-    }
-}
+/// Which call failed: the operation's name and the IAM action it needs.
+pub use crate::domain::Call;
 
 /// Classifies an SDK error for source `id` and the call that failed.
 pub fn classify<E>(id: &SourceId, call: Call, err: &SdkError<E, HttpResponse>) -> SourceError

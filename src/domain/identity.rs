@@ -153,3 +153,11 @@ pub struct IdentityInventory {
     /// was denied); the admin checks then say they could not be evaluated.
     pub authorization_error: Option<String>,
 }
+
+impl IdentityInventory {
+    /// The user named `name`, to change: the users are copied first if they are shared.
+    pub fn user_mut(&mut self, name: &str) -> Option<&mut IamUser> {
+        let position = self.users.iter().position(|u| u.name == name)?;
+        Arc::make_mut(&mut self.users).get_mut(position)
+    }
+}

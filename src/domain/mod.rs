@@ -5,6 +5,7 @@ mod baseline;
 mod check;
 mod finding;
 mod identity;
+mod ids;
 mod severity;
 mod triage;
 
@@ -22,6 +23,10 @@ pub use finding::{
 pub use identity::{
     AccessKey, AccessKeyStatus, CallerIdentity, IamRole, IamUser, IdentityInventory, MfaDevice,
     PasswordCredential, PasswordPolicy, RootAccount,
+};
+pub use ids::{
+    AccessKeyId, AccountId, AlarmName, Call, DetectorId, FindingId, KeyRef, Region, RoleName,
+    SecurityGroupId, UserName,
 };
 pub use severity::Severity;
 pub use triage::{TriageItem, TriageOrigin};

@@ -274,9 +274,9 @@ pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
 
 pub fn alarm_target(a: &Alarm) -> Target {
     Target::Alarm {
-        account_id: a.account_id.clone(),
-        region: a.region.clone(),
-        name: a.name.clone(),
+        account_id: a.account_id.as_str().into(),
+        region: a.region.as_str().into(),
+        name: a.name.as_str().into(),
         actions_enabled: a.actions_enabled,
     }
 }

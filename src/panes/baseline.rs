@@ -43,9 +43,9 @@ pub fn targets(
             rules
                 .into_iter()
                 .map(|rule| Target::IngressRule {
-                    account_id: account_id.to_string(),
-                    region: b.region.clone(),
-                    group_id: group.id.clone(),
+                    account_id: account_id.into(),
+                    region: b.region.as_str().into(),
+                    group_id: group.id.as_str().into(),
                     group_name: group.name.clone(),
                     rule: rule.clone(),
                     present: true,
@@ -56,8 +56,8 @@ pub fn targets(
             .and_then(|b| {
                 let enabled = *b.ebs_encryption_by_default.as_ref().ok()?;
                 Some(vec![Target::EbsDefaults {
-                    account_id: account_id.to_string(),
-                    region: b.region.clone(),
+                    account_id: account_id.into(),
+                    region: b.region.as_str().into(),
                     enabled,
                 }])
             })
@@ -66,7 +66,7 @@ pub fn targets(
             .and_then(|b| {
                 let block = b.public_access_block.as_ref().ok()?;
                 Some(vec![Target::PublicAccessBlock {
-                    account_id: account_id.to_string(),
+                    account_id: account_id.into(),
                     all_on: block.is_some_and(|b| b.all_on()),
                 }])
             })
@@ -77,8 +77,8 @@ pub fn targets(
                 trails
                     .iter()
                     .map(|t| Target::Trail {
-                        account_id: account_id.to_string(),
-                        region: t.home_region.clone(),
+                        account_id: account_id.into(),
+                        region: t.home_region.as_str().into(),
                         name: t.name.clone(),
                         arn: t.arn.clone(),
                         logging: t.logging == Ok(true),

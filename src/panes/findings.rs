@@ -217,10 +217,10 @@ fn raw_json(f: &Finding) -> Vec<DetailLine> {
 
 pub fn finding_target(f: &Finding) -> Target {
     Target::Finding {
-        account_id: f.account_id.to_string(),
-        region: f.region.to_string(),
-        detector_id: f.detector_id.to_string(),
-        id: f.id.to_string(),
+        account_id: f.account_id.to_string().into(),
+        region: f.region.to_string().into(),
+        detector_id: f.detector_id.to_string().into(),
+        id: f.id.to_string().into(),
         finding_type: f.finding_type.to_string(),
         resource_kind: f.resource.kind.to_string(),
         resource_id: f.text.resource_id().to_string(),

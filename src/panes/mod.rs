@@ -228,8 +228,8 @@ pub fn check_targets(
     }
     if let Some(role) = resource.strip_prefix("role/") {
         return vec![Target::Role {
-            account_id: account_id.to_string(),
-            name: role.to_string(),
+            account_id: account_id.into(),
+            name: role.into(),
         }];
     }
     let subject = Data::check_subject(resource);

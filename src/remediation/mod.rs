@@ -1,25 +1,27 @@
-//! Guided remediation: the action catalog, what each row can be acted on as (its targets,
-//! from the pane), the offers the action menu lists, and the executors that carry an action
-//! out and journal it. In read-only mode no executor exists.
+//! Guided remediation: the actions (one value each in `actions/`, listed by the catalog),
+//! what each row can be acted on as (its targets, from the pane), the offers the action
+//! menu lists, and the executors that carry an action out and journal it. In read-only
+//! mode no executor exists.
 
+pub mod action;
+pub mod actions;
 pub mod aws;
-mod aws_baseline;
-mod aws_recheck;
-mod baseline_cli;
 pub mod catalog;
 pub mod effects;
 mod runner;
 pub mod target;
 
-pub use catalog::{ActionId, ActionSpec, Applies, CATALOG, Risk};
+pub use action::{Action, ActionError, ActionSpec, Applies, Risk, Unavailable};
+pub use catalog::{ActionId, CATALOG};
 pub use runner::Runner;
 pub use target::Target;
 
+use crate::domain::Call;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 /// What [`Execute::resolve`] reads: the user's access keys.
-pub const RESOLVE_PERMISSION: &str = "iam:ListAccessKeys";
+pub const RESOLVE_CALL: Call = Call::new("iam", "ListAccessKeys");
 
 /// Something that can carry an offer out: the AWS executor, or the demo account's.
 #[async_trait]
@@ -28,12 +30,12 @@ pub trait Execute: Send + Sync {
     /// [`Offer::needs_resolving`]): an access key the credential report named by slot gets
     /// its real ID, and its status comes from AWS now, not from a report up to 4 hours old.
     /// Only reads. `Err` says why the target cannot be found.
-    async fn resolve(&self, offer: &Offer) -> Result<Offer, String> {
+    async fn resolve(&self, offer: &Offer) -> Result<Offer, ActionError> {
         Ok(offer.clone())
     }
 
     /// `Ok` says what changed; `Err` why nothing did.
-    async fn perform(&self, offer: &Offer) -> Result<String, String>;
+    async fn perform(&self, offer: &Offer) -> Result<String, ActionError>;
 }
 
 /// One action the menu offers for one target, with the CLI equivalent fixed at the moment
@@ -42,17 +44,26 @@ pub trait Execute: Send + Sync {
 pub struct Offer {
     pub action: ActionId,
     pub target: Target,
-    /// `Err(why)` when the action cannot run now (wrong state, read-only mode).
-    pub available: Result<(), String>,
+    /// Why the action cannot run now (wrong state, read-only mode), if it cannot.
+    pub available: Result<(), Unavailable>,
     pub cli: String,
     pub prepared_at: DateTime<Utc>,
 }
 
 impl Offer {
     pub fn new(action: ActionId, target: Target, now: DateTime<Utc>) -> Offer {
+        let it = action.action();
+        let available = if it.spec().applies != target.applies() {
+            Err(Unavailable::OtherKind(target.describe()))
+        } else {
+            match it.unavailable(&target) {
+                Some(why) => Err(Unavailable::State(why)),
+                None => Ok(()),
+            }
+        };
         Offer {
-            available: catalog::applicable(action, &target),
-            cli: catalog::cli(action, &target, now),
+            available,
+            cli: it.cli(&target, now),
             action,
             target,
             prepared_at: now,
@@ -60,21 +71,21 @@ impl Offer {
     }
 
     pub fn spec(&self) -> &'static ActionSpec {
-        catalog::spec(self.action)
+        self.action.spec()
     }
 
     /// Whether the preview must wait for [`Execute::resolve`]: access keys, whose ID and
     /// status the credential report gives only by slot and up to 4 hours late.
     pub fn needs_resolving(&self) -> bool {
-        matches!(self.target, Target::AccessKey { .. })
+        self.target.applies() == Applies::AccessKey
     }
 
-    /// The reads made before the action's call, as IAM permissions: resolving the target
-    /// for its preview, and the catalog's re-check just before the call.
-    pub fn reads(&self) -> Vec<&'static str> {
-        let mut reads: Vec<&'static str> = Vec::new();
+    /// The reads made before the action's call: resolving the target for its preview,
+    /// and the action's re-check just before the call.
+    pub fn reads(&self) -> Vec<Call> {
+        let mut reads: Vec<Call> = Vec::new();
         if self.needs_resolving() {
-            reads.push(RESOLVE_PERMISSION);
+            reads.push(RESOLVE_CALL);
         }
         if let Some(recheck) = self.spec().recheck.filter(|r| !reads.contains(r)) {
             reads.push(recheck);
@@ -91,7 +102,7 @@ impl Offer {
     /// moment they run, and the CLI equivalent, which the journal keeps, shows it.
     pub fn stamped(&self, now: DateTime<Utc>) -> Offer {
         Offer {
-            cli: catalog::cli(self.action, &self.target, now),
+            cli: self.action.action().cli(&self.target, now),
             prepared_at: now,
             ..self.clone()
         }
@@ -105,83 +116,11 @@ impl Offer {
     /// The undo of a finished action, on the state the action left behind.
     pub fn undo(&self, now: DateTime<Utc>) -> Option<Offer> {
         let undo = self.spec().undo?;
-        let target = match self.target.clone() {
-            Target::AccessKey {
-                account_id,
-                user,
-                key,
-                created,
-                active,
-            } => Target::AccessKey {
-                account_id,
-                user,
-                key,
-                created,
-                active: !active,
-            },
-            Target::User {
-                account_id,
-                name,
-                console,
-                quarantined,
-            } => Target::User {
-                account_id,
-                name,
-                console,
-                quarantined: !quarantined,
-            },
-            Target::Alarm {
-                account_id,
-                region,
-                name,
-                actions_enabled,
-            } => Target::Alarm {
-                account_id,
-                region,
-                name,
-                actions_enabled: !actions_enabled,
-            },
-            Target::IngressRule {
-                account_id,
-                region,
-                group_id,
-                group_name,
-                rule,
-                present,
-            } => Target::IngressRule {
-                account_id,
-                region,
-                group_id,
-                group_name,
-                rule,
-                present: !present,
-            },
-            Target::EbsDefaults {
-                account_id,
-                region,
-                enabled,
-            } => Target::EbsDefaults {
-                account_id,
-                region,
-                enabled: !enabled,
-            },
-            other => other,
-        };
-        Some(Offer::new(undo, target, now))
-    }
-}
-
-fn applies_to(target: &Target) -> Applies {
-    match target {
-        Target::AccessKey { .. } => Applies::AccessKey,
-        Target::User { .. } => Applies::User,
-        Target::Role { .. } => Applies::Role,
-        Target::Finding { .. } => Applies::Finding,
-        Target::Alarm { .. } => Applies::Alarm,
-        Target::IngressRule { .. } => Applies::IngressRule,
-        Target::EbsDefaults { .. } => Applies::EbsDefaults,
-        Target::PublicAccessBlock { .. } => Applies::PublicAccessBlock,
-        Target::Trail { .. } => Applies::Trail,
+        Some(Offer::new(
+            undo,
+            self.action.action().after(&self.target),
+            now,
+        ))
     }
 }
 
@@ -190,11 +129,13 @@ fn applies_to(target: &Target) -> Applies {
 pub fn offers(targets: &[Target], read_only: bool, now: DateTime<Utc>) -> Vec<Offer> {
     let mut offers = Vec::new();
     for target in targets {
-        for spec in CATALOG.iter().filter(|s| s.applies == applies_to(target)) {
-            let mut offer = Offer::new(spec.id, target.clone(), now);
+        for &id in CATALOG
+            .iter()
+            .filter(|id| id.spec().applies == target.applies())
+        {
+            let mut offer = Offer::new(id, target.clone(), now);
             if read_only && offer.available.is_ok() {
-                offer.available =
-                    Err("read-only mode: actions cannot run (shown for the record)".into());
+                offer.available = Err(Unavailable::ReadOnly);
             }
             offers.push(offer);
         }
@@ -236,7 +177,7 @@ mod tests {
                 .available
                 .as_ref()
                 .err()
-                .is_some_and(|e| e.contains("read-only"))
+                .is_some_and(|e| e.to_string().contains("read-only"))
         );
         assert!(
             offers[0]
@@ -260,8 +201,8 @@ mod tests {
                 Utc::now(),
             )
         };
-        assert_eq!(key(ActionId::DeleteKey).reads(), ["iam:ListAccessKeys"]);
-        assert_eq!(key(ActionId::ReactivateKey).reads(), ["iam:ListAccessKeys"]);
+        assert_eq!(key(ActionId::DeleteKey).reads(), [RESOLVE_CALL]);
+        assert_eq!(key(ActionId::ReactivateKey).reads(), [RESOLVE_CALL]);
         let user = Offer::new(
             ActionId::DeleteLoginProfile,
             Target::User {
@@ -272,7 +213,7 @@ mod tests {
             },
             Utc::now(),
         );
-        assert_eq!(user.reads(), ["iam:GetLoginProfile"]);
+        assert_eq!(user.reads(), [Call::new("iam", "GetLoginProfile")]);
         let alarm = Offer::new(ActionId::DisableAlarmActions, alarm(), Utc::now());
         assert!(alarm.reads().is_empty());
     }

@@ -2,7 +2,7 @@
 //! the call, journal the outcome. If the intent cannot be written, the action does not run:
 //! an action that leaves no trace is worse than one that does not happen.
 
-use super::{Execute, Offer};
+use super::{ActionError, Execute, Offer};
 use crate::aws::attribution::LocalOperator;
 use crate::journal::{JournalContents, JournalRecord, JournalWriter};
 use chrono::Utc;
@@ -40,43 +40,42 @@ impl Runner {
     }
 
     /// The offer on its target's live state, for the preview (see [`Execute::resolve`]).
-    pub async fn resolve(&self, offer: &Offer) -> Result<Offer, String> {
+    pub async fn resolve(&self, offer: &Offer) -> Result<Offer, ActionError> {
         self.executor.resolve(offer).await
     }
 
     /// Runs a confirmed offer, stamped with the moment it runs (what the journal and the
     /// outcome show), and returns it with the result.
-    pub async fn run(&self, offer: &Offer) -> (Offer, Result<String, String>) {
+    pub async fn run(&self, offer: &Offer) -> (Offer, Result<String, ActionError>) {
         let offer = offer.stamped(Utc::now());
         let result = self.run_stamped(&offer).await;
         (offer, result)
     }
 
-    async fn run_stamped(&self, offer: &Offer) -> Result<String, String> {
+    async fn run_stamped(&self, offer: &Offer) -> Result<String, ActionError> {
         let intent = JournalRecord::intent(
             offer.spec().name,
             offer.target.describe(),
-            offer.target.account_id(),
-            offer.target.region().map(str::to_string),
+            offer.target.account_id().as_str(),
+            offer.target.region().map(|r| r.to_string()),
             self.caller_arn.clone(),
             offer.cli.clone(),
             Utc::now(),
         )
         .by(&self.operator.user, &self.operator.host);
-        let intent = self
-            .append(intent)
-            .await
-            .map_err(|e| format!("nothing was done: the journal could not be written ({e})"))?;
+        let intent = self.append(intent).await.map_err(ActionError::Journal)?;
         let result = self.executor.perform(offer).await;
-        let outcome = JournalRecord::outcome(&intent, result.as_ref().err().cloned(), Utc::now());
+        let error = result.as_ref().err().map(ToString::to_string);
+        let outcome = JournalRecord::outcome(&intent, error, Utc::now());
         match (self.append(outcome).await, result) {
             (Ok(_), result) => result,
             (Err(e), Ok(done)) => Ok(format!(
                 "{done} (the outcome could not be journaled: {e}; the intent was)"
             )),
-            (Err(e), Err(error)) => Err(format!(
-                "{error} (the outcome could not be journaled: {e}; the intent was)"
-            )),
+            (Err(journal), Err(error)) => Err(ActionError::Unjournaled {
+                error: Box::new(error),
+                journal,
+            }),
         }
     }
 
@@ -132,7 +131,7 @@ mod tests {
 
     #[async_trait]
     impl Execute for ChecksJournal {
-        async fn perform(&self, _offer: &Offer) -> Result<String, String> {
+        async fn perform(&self, _offer: &Offer) -> Result<String, ActionError> {
             self.calls.fetch_add(1, Ordering::SeqCst);
             let text = std::fs::read_to_string(&self.path).unwrap_or_default();
             assert!(
@@ -140,7 +139,7 @@ mod tests {
                 "intent first: {text}"
             );
             if self.fail {
-                Err("AccessDenied".into())
+                Err(ActionError::NotDone("AccessDenied".into()))
             } else {
                 Ok("done".into())
             }
@@ -249,7 +248,7 @@ mod tests {
     async fn without_a_journal_nothing_runs() {
         let (runner, executor) = runner_with(None, false);
         let error = runner.run(&offer()).await.1.unwrap_err();
-        assert!(error.starts_with("nothing was done"), "{error}");
+        assert!(error.to_string().starts_with("nothing was done"), "{error}");
         assert_eq!(executor.calls.load(Ordering::SeqCst), 0);
 
         let dir = tempfile::tempdir().unwrap();

@@ -1,51 +1,55 @@
 //! What an action is aimed at, with everything the preview, the CLI equivalent, the
 //! executor and the journal need to know about it.
 
-use crate::domain::OpenIngress;
+use super::action::Applies;
+use crate::domain::{
+    AccountId, AlarmName, DetectorId, FindingId, KeyRef, OpenIngress, Region, RegionalBaseline,
+    RoleName, SecurityGroupId, UserName,
+};
 use chrono::{DateTime, Utc};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Target {
     AccessKey {
-        account_id: String,
-        user: String,
+        account_id: AccountId,
+        user: UserName,
         /// The key's ID when known; the credential report names keys by slot (`#1`), and
         /// the executor then finds the ID by the key's creation time.
-        key: String,
+        key: KeyRef,
         created: DateTime<Utc>,
         active: bool,
     },
     User {
-        account_id: String,
-        name: String,
+        account_id: AccountId,
+        name: UserName,
         console: bool,
         quarantined: bool,
     },
     Role {
-        account_id: String,
-        name: String,
+        account_id: AccountId,
+        name: RoleName,
     },
     Finding {
-        account_id: String,
-        region: String,
-        detector_id: String,
-        id: String,
+        account_id: AccountId,
+        region: Region,
+        detector_id: DetectorId,
+        id: FindingId,
         finding_type: String,
         /// GuardDuty's resource type and ID, for a suppression rule's criteria.
         resource_kind: String,
         resource_id: String,
     },
     Alarm {
-        account_id: String,
-        region: String,
-        name: String,
+        account_id: AccountId,
+        region: Region,
+        name: AlarmName,
         actions_enabled: bool,
     },
     /// One world-open inbound rule of a security group.
     IngressRule {
-        account_id: String,
-        region: String,
-        group_id: String,
+        account_id: AccountId,
+        region: Region,
+        group_id: SecurityGroupId,
         group_name: String,
         rule: OpenIngress,
         /// Whether the rule is in the group now (after a revoke, its restore applies).
@@ -53,19 +57,16 @@ pub enum Target {
     },
     /// A region's EBS encryption-by-default setting.
     EbsDefaults {
-        account_id: String,
-        region: String,
+        account_id: AccountId,
+        region: Region,
         enabled: bool,
     },
     /// The account's S3 Block Public Access configuration.
-    PublicAccessBlock {
-        account_id: String,
-        all_on: bool,
-    },
+    PublicAccessBlock { account_id: AccountId, all_on: bool },
     /// A CloudTrail trail (actions run in its home region).
     Trail {
-        account_id: String,
-        region: String,
+        account_id: AccountId,
+        region: Region,
         name: String,
         arn: String,
         logging: bool,
@@ -73,7 +74,28 @@ pub enum Target {
 }
 
 impl Target {
-    pub fn account_id(&self) -> &str {
+    /// The kind of target, which decides the actions offered on it.
+    pub fn applies(&self) -> Applies {
+        match self {
+            Target::AccessKey { .. } => Applies::AccessKey,
+            Target::User { .. } => Applies::User,
+            Target::Role { .. } => Applies::Role,
+            Target::Finding { .. } => Applies::Finding,
+            Target::Alarm { .. } => Applies::Alarm,
+            Target::IngressRule { .. } => Applies::IngressRule,
+            Target::EbsDefaults { .. } => Applies::EbsDefaults,
+            Target::PublicAccessBlock { .. } => Applies::PublicAccessBlock,
+            Target::Trail { .. } => Applies::Trail,
+        }
+    }
+
+    /// Whether the target is in this region's baseline (same account and region).
+    pub fn is_in(&self, baseline: &RegionalBaseline) -> bool {
+        *self.account_id() == baseline.account_id
+            && self.region().is_some_and(|r| *r == baseline.region)
+    }
+
+    pub fn account_id(&self) -> &AccountId {
         match self {
             Target::AccessKey { account_id, .. }
             | Target::User { account_id, .. }
@@ -88,7 +110,7 @@ impl Target {
     }
 
     /// `None` for IAM, which is global.
-    pub fn region(&self) -> Option<&str> {
+    pub fn region(&self) -> Option<&Region> {
         match self {
             Target::Finding { region, .. }
             | Target::Alarm { region, .. }
@@ -104,11 +126,10 @@ impl Target {
     /// such a key must be resolved to its real ID first, and a slot number never confirms.
     pub fn confirmation(&self) -> Option<&str> {
         match self {
-            Target::AccessKey { .. } if self.key_by_slot() => None,
-            Target::AccessKey { key, .. } => Some(key),
-            Target::User { name, .. } | Target::Role { name, .. } | Target::Alarm { name, .. } => {
-                Some(name)
-            }
+            Target::AccessKey { key, .. } => key.id().map(|id| id.as_str()),
+            Target::User { name, .. } => Some(name),
+            Target::Role { name, .. } => Some(name),
+            Target::Alarm { name, .. } => Some(name),
             Target::Finding { id, .. } => Some(id),
             Target::IngressRule { group_id, .. } => Some(group_id),
             Target::EbsDefaults { region, .. } => Some(region),
@@ -127,10 +148,10 @@ impl Target {
             return true;
         }
         match self {
-            Target::AccessKey { user, key, .. } => typed
+            Target::AccessKey { user, .. } => typed
                 .strip_prefix(user.as_str())
                 .and_then(|rest| rest.strip_prefix('/'))
-                .is_some_and(|rest| rest == key),
+                .is_some_and(|rest| rest == expected),
             _ => false,
         }
     }
@@ -177,6 +198,12 @@ impl Target {
 
     /// Whether the key is named by its credential-report slot rather than its ID.
     pub fn key_by_slot(&self) -> bool {
-        matches!(self, Target::AccessKey { key, .. } if key.starts_with('#'))
+        matches!(
+            self,
+            Target::AccessKey {
+                key: KeyRef::Slot(_),
+                ..
+            }
+        )
     }
 }

@@ -422,7 +422,7 @@ mod tests {
             let target = Target::Alarm {
                 account_id: "123456789012".into(),
                 region: "us-east-1".into(),
-                name: format!("alarm-{n}"),
+                name: format!("alarm-{n}").into(),
                 actions_enabled: true,
             };
             data.action_done(&Offer::new(ActionId::DisableAlarmActions, target, at), at);

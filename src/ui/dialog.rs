@@ -59,7 +59,7 @@ fn content<'a>(dialog: &Dialog, inner: usize, theme: &Theme, compact: bool) -> P
             Line::styled(
                 format!(
                     "Resolving the key's ID and status with IAM ({})… Esc cancels",
-                    crate::remediation::RESOLVE_PERMISSION
+                    crate::remediation::RESOLVE_CALL
                 ),
                 theme.stale,
             ),
@@ -114,14 +114,24 @@ fn preview<'a>(offer: &Offer, width: usize, theme: &Theme, compact: bool) -> Vec
         DetailLine::field("Account", offer.target.account_id().to_string()),
         DetailLine::field(
             "Region",
-            offer.target.region().unwrap_or("global (IAM)").to_string(),
+            offer
+                .target
+                .region()
+                .map_or("global (IAM)".to_string(), ToString::to_string),
         ),
         DetailLine::field("API call", spec.api),
         DetailLine::field(
             "Permission",
             match offer.reads().as_slice() {
-                [] => spec.permission.to_string(),
-                reads => format!("{} (and {}, read first)", spec.permission, reads.join(", ")),
+                [] => spec.permission(),
+                reads => {
+                    let reads: Vec<String> = reads.iter().map(ToString::to_string).collect();
+                    format!(
+                        "{} (and {}, read first)",
+                        spec.permission(),
+                        reads.join(", ")
+                    )
+                }
             },
         ),
         DetailLine::Field(
@@ -154,7 +164,7 @@ fn preview<'a>(offer: &Offer, width: usize, theme: &Theme, compact: bool) -> Vec
     if let Err(why) = &offer.available {
         content.push(DetailLine::Field(
             "Unavailable".into(),
-            why.clone(),
+            why.to_string(),
             Tone::Fail,
         ));
     }
@@ -229,7 +239,7 @@ fn confirm<'a>(
 
 fn outcome<'a>(
     offer: &Offer,
-    result: &Result<String, String>,
+    result: &Result<String, crate::remediation::ActionError>,
     width: usize,
     theme: &Theme,
     compact: bool,

@@ -5,7 +5,7 @@
 mod detail;
 
 use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, age, timestamp};
-use crate::domain::{AccessKey, IamUser, IdentityInventory, RootAccount};
+use crate::domain::{AccessKey, IamUser, IdentityInventory, KeyRef, RootAccount};
 use crate::remediation::Target;
 use crate::store::Data;
 use chrono::{DateTime, Utc};
@@ -344,20 +344,19 @@ impl Pane for IdentityPane {
 
 /// A user and each of their access keys, as action targets.
 pub fn user_targets(inv: &IdentityInventory, user: &IamUser) -> Vec<Target> {
-    let quarantined = user
-        .policies
-        .iter()
-        .any(|p| p.split(" (").next() == Some(crate::remediation::catalog::QUARANTINE_POLICY));
+    let quarantined = user.policies.iter().any(|p| {
+        p.split(" (").next() == Some(crate::remediation::actions::user::QUARANTINE_POLICY)
+    });
     let mut targets = vec![Target::User {
-        account_id: inv.account_id.to_string(),
-        name: user.name.clone(),
+        account_id: (*inv.account_id).into(),
+        name: user.name.as_str().into(),
         console: user.has_console_access(),
         quarantined,
     }];
     targets.extend(user.access_keys.iter().map(|key| Target::AccessKey {
-        account_id: inv.account_id.to_string(),
-        user: user.name.clone(),
-        key: key.id.clone(),
+        account_id: (*inv.account_id).into(),
+        user: user.name.as_str().into(),
+        key: KeyRef::of_listed(&key.id),
         created: key.created,
         active: key.is_active(),
     }));

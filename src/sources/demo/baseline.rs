@@ -190,7 +190,7 @@ mod tests {
             Target::IngressRule {
                 account_id: DEMO_ACCOUNT_ID.into(),
                 region: region.into(),
-                group_id: bastion.id.clone(),
+                group_id: bastion.id.clone().into(),
                 group_name: bastion.name.clone(),
                 rule: world_open(22),
                 present: true,

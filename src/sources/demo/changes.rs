@@ -6,7 +6,7 @@ use crate::domain::{AccountBaseline, Alarm, Finding, IdentityInventory, Regional
 use crate::remediation::effects::{
     apply_to_account, apply_to_alarm, apply_to_identity, apply_to_regional, archives,
 };
-use crate::remediation::{Execute, Offer};
+use crate::remediation::{ActionError, Execute, Offer};
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex};
 
@@ -16,11 +16,8 @@ pub struct Changes {
 }
 
 impl Changes {
-    pub fn record(&self, offer: &Offer) -> Result<(), String> {
-        let mut done = self
-            .done
-            .lock()
-            .map_err(|_| "the demo account's state is unavailable".to_string())?;
+    pub fn record(&self, offer: &Offer) -> Result<(), ActionError> {
+        let mut done = self.done.lock().map_err(|_| ActionError::Demo)?;
         done.push(offer.clone());
         Ok(())
     }
@@ -78,7 +75,7 @@ impl DemoExecutor {
 
 #[async_trait]
 impl Execute for DemoExecutor {
-    async fn perform(&self, offer: &Offer) -> Result<String, String> {
+    async fn perform(&self, offer: &Offer) -> Result<String, ActionError> {
         offer.available.clone()?;
         self.changes.record(offer)?;
         Ok(format!(
@@ -120,9 +117,9 @@ mod tests {
         let deactivate = Offer::new(
             ActionId::DeactivateKey,
             Target::AccessKey {
-                account_id: inventory.account_id.to_string(),
-                user: user.name.clone(),
-                key: key.id.clone(),
+                account_id: inventory.account_id.to_string().into(),
+                user: user.name.clone().into(),
+                key: key.id.clone().into(),
                 created: key.created,
                 active: true,
             },
@@ -144,10 +141,10 @@ mod tests {
         let archive = Offer::new(
             ActionId::ArchiveFinding,
             Target::Finding {
-                account_id: finding.account_id.to_string(),
-                region: finding.region.to_string(),
-                detector_id: finding.detector_id.to_string(),
-                id: finding.id.to_string(),
+                account_id: finding.account_id.to_string().into(),
+                region: finding.region.to_string().into(),
+                detector_id: finding.detector_id.to_string().into(),
+                id: finding.id.to_string().into(),
                 finding_type: finding.finding_type.to_string(),
                 resource_kind: finding.resource.kind.to_string(),
                 resource_id: finding.text.resource_id().to_string(),
@@ -170,9 +167,9 @@ mod tests {
         let disable = Offer::new(
             ActionId::DisableAlarmActions,
             Target::Alarm {
-                account_id: alarm.account_id.clone(),
-                region: alarm.region.clone(),
-                name: alarm.name.clone(),
+                account_id: alarm.account_id.clone().into(),
+                region: alarm.region.clone().into(),
+                name: alarm.name.clone().into(),
                 actions_enabled: true,
             },
             now,
@@ -191,9 +188,9 @@ mod tests {
         let twice = Offer::new(
             ActionId::EnableAlarmActions,
             Target::Alarm {
-                account_id: alarm.account_id.clone(),
-                region: alarm.region.clone(),
-                name: alarm.name.clone(),
+                account_id: alarm.account_id.clone().into(),
+                region: alarm.region.clone().into(),
+                name: alarm.name.clone().into(),
                 actions_enabled: true,
             },
             now,

@@ -1,0 +1,253 @@
+//! Access keys: deactivate, reactivate, delete (after deactivating, once nothing broke).
+
+use super::{other_kind, refused, shell_quote as q};
+use crate::domain::{AccessKeyStatus, Call, IdentityInventory, KeyRef};
+use crate::remediation::action::{Action, ActionError, ActionSpec, Applies};
+use crate::remediation::aws::AwsClients;
+use crate::remediation::catalog::ActionId;
+use crate::remediation::{Offer, Target};
+use async_trait::async_trait;
+use aws_sdk_iam::types::StatusType;
+use chrono::{DateTime, Utc};
+
+pub struct Deactivate;
+pub struct Reactivate;
+pub struct Delete;
+
+static DEACTIVATE: ActionSpec = ActionSpec {
+    name: "deactivate-access-key",
+    title: "Deactivate access key",
+    applies: Applies::AccessKey,
+    call: Call::new("iam", "UpdateAccessKey"),
+    recheck: None,
+    api: "iam:UpdateAccessKey (Status=Inactive)",
+    undo: Some(ActionId::ReactivateKey),
+};
+
+static REACTIVATE: ActionSpec = ActionSpec {
+    name: "reactivate-access-key",
+    title: "Reactivate access key",
+    applies: Applies::AccessKey,
+    call: Call::new("iam", "UpdateAccessKey"),
+    recheck: None,
+    api: "iam:UpdateAccessKey (Status=Active)",
+    undo: Some(ActionId::DeactivateKey),
+};
+
+static DELETE: ActionSpec = ActionSpec {
+    name: "delete-access-key",
+    title: "Delete access key",
+    applies: Applies::AccessKey,
+    call: Call::new("iam", "DeleteAccessKey"),
+    recheck: Some(Call::new("iam", "ListAccessKeys")),
+    api: "iam:DeleteAccessKey",
+    undo: None,
+};
+
+/// The key's ID for a CLI command: as it is, or found by creation time when the report
+/// named it by slot.
+fn cli_key_id(target: &Target) -> String {
+    match target {
+        Target::AccessKey {
+            user,
+            key: KeyRef::Slot(_),
+            created,
+            ..
+        } => format!(
+            "\"$(aws iam list-access-keys --user-name {} --query \"AccessKeyMetadata[?starts_with(CreateDate, '{}')].AccessKeyId\" --output text)\"",
+            q(user),
+            created.format("%Y-%m-%dT%H:%M:%S")
+        ),
+        Target::AccessKey { key, .. } => q(&key.to_string()),
+        _ => String::new(),
+    }
+}
+
+fn user_of(target: &Target) -> &str {
+    match target {
+        Target::AccessKey { user, .. } => user,
+        _ => "",
+    }
+}
+
+fn with_active(target: &Target, active: bool) -> Target {
+    match target.clone() {
+        Target::AccessKey {
+            account_id,
+            user,
+            key,
+            created,
+            ..
+        } => Target::AccessKey {
+            account_id,
+            user,
+            key,
+            created,
+            active,
+        },
+        other => other,
+    }
+}
+
+/// Sets the key's status: the one call deactivate and reactivate share.
+async fn set_status(
+    aws: &AwsClients,
+    offer: &Offer,
+    call: Call,
+    status: StatusType,
+) -> Result<String, ActionError> {
+    let Target::AccessKey { user, .. } = &offer.target else {
+        return Err(other_kind(&offer.target));
+    };
+    let key_id = aws.key_id(&offer.target).await?;
+    aws.iam
+        .update_access_key()
+        .user_name(user.as_str())
+        .access_key_id(key_id.as_str())
+        .status(status.clone())
+        .send()
+        .await
+        .map_err(|e| refused(&offer.target, call, &e))?;
+    Ok(format!(
+        "access key {key_id} of {user} is now {}",
+        status.as_str()
+    ))
+}
+
+/// The key's status in the data, where the data names it.
+fn show_status(target: &Target, inventory: &mut IdentityInventory, status: AccessKeyStatus) {
+    let Target::AccessKey { user, key, .. } = target else {
+        return;
+    };
+    if let Some(user) = inventory.user_mut(user) {
+        for k in user
+            .access_keys
+            .iter_mut()
+            .filter(|k| k.id == key.to_string())
+        {
+            k.status = status;
+        }
+    }
+}
+
+fn active(target: &Target) -> bool {
+    matches!(target, Target::AccessKey { active: true, .. })
+}
+
+#[async_trait]
+impl Action for Deactivate {
+    fn spec(&self) -> &'static ActionSpec {
+        &DEACTIVATE
+    }
+
+    fn unavailable(&self, target: &Target) -> Option<&'static str> {
+        (!active(target)).then_some("the key is already inactive")
+    }
+
+    fn cli(&self, target: &Target, _at: DateTime<Utc>) -> String {
+        format!(
+            "aws iam update-access-key --user-name {} --access-key-id {} --status Inactive",
+            q(user_of(target)),
+            cli_key_id(target)
+        )
+    }
+
+    fn after(&self, target: &Target) -> Target {
+        with_active(target, false)
+    }
+
+    async fn call(&self, aws: &AwsClients, offer: &Offer) -> Result<String, ActionError> {
+        set_status(aws, offer, DEACTIVATE.call, StatusType::Inactive).await
+    }
+
+    fn on_identity(&self, target: &Target, inventory: &mut IdentityInventory) {
+        show_status(target, inventory, AccessKeyStatus::Inactive);
+    }
+}
+
+#[async_trait]
+impl Action for Reactivate {
+    fn spec(&self) -> &'static ActionSpec {
+        &REACTIVATE
+    }
+
+    fn unavailable(&self, target: &Target) -> Option<&'static str> {
+        active(target).then_some("the key is already active")
+    }
+
+    fn cli(&self, target: &Target, _at: DateTime<Utc>) -> String {
+        format!(
+            "aws iam update-access-key --user-name {} --access-key-id {} --status Active",
+            q(user_of(target)),
+            cli_key_id(target)
+        )
+    }
+
+    fn after(&self, target: &Target) -> Target {
+        with_active(target, true)
+    }
+
+    async fn call(&self, aws: &AwsClients, offer: &Offer) -> Result<String, ActionError> {
+        set_status(aws, offer, REACTIVATE.call, StatusType::Active).await
+    }
+
+    fn on_identity(&self, target: &Target, inventory: &mut IdentityInventory) {
+        show_status(target, inventory, AccessKeyStatus::Active);
+    }
+}
+
+#[async_trait]
+impl Action for Delete {
+    fn spec(&self) -> &'static ActionSpec {
+        &DELETE
+    }
+
+    fn unavailable(&self, target: &Target) -> Option<&'static str> {
+        active(target).then_some("deactivate the key first; delete it once nothing broke")
+    }
+
+    fn cli(&self, target: &Target, _at: DateTime<Utc>) -> String {
+        format!(
+            "aws iam delete-access-key --user-name {} --access-key-id {}",
+            q(user_of(target)),
+            cli_key_id(target)
+        )
+    }
+
+    /// The key must still exist and be inactive.
+    async fn recheck(&self, aws: &AwsClients, offer: &Offer) -> Result<(), ActionError> {
+        let live = aws.live_key(&offer.target).await?;
+        if live.active {
+            return Err(ActionError::Changed(format!(
+                "access key {} of {} is Active now; deactivate it first",
+                live.id,
+                user_of(&offer.target)
+            )));
+        }
+        Ok(())
+    }
+
+    async fn call(&self, aws: &AwsClients, offer: &Offer) -> Result<String, ActionError> {
+        let Target::AccessKey { user, .. } = &offer.target else {
+            return Err(other_kind(&offer.target));
+        };
+        let key_id = aws.key_id(&offer.target).await?;
+        aws.iam
+            .delete_access_key()
+            .user_name(user.as_str())
+            .access_key_id(key_id.as_str())
+            .send()
+            .await
+            .map_err(|e| refused(&offer.target, DELETE.call, &e))?;
+        Ok(format!("access key {key_id} of {user} deleted"))
+    }
+
+    fn on_identity(&self, target: &Target, inventory: &mut IdentityInventory) {
+        let Target::AccessKey { user, key, .. } = target else {
+            return;
+        };
+        if let Some(user) = inventory.user_mut(user) {
+            user.access_keys.retain(|k| k.id != key.to_string());
+        }
+    }
+}
