@@ -192,7 +192,6 @@ impl Execute for AwsExecutor {
     /// The action's re-check (no undo: the live state must still be what the user
     /// confirmed against), then its call.
     async fn perform(&self, offer: &Offer) -> Result<String, ActionError> {
-        offer.available.clone()?;
         let action = offer.action.action();
         action.recheck(&self.clients, offer).await?;
         action.call(&self.clients, offer).await
