@@ -71,22 +71,11 @@ fn user_of(target: &Target) -> &str {
 }
 
 fn with_active(target: &Target, active: bool) -> Target {
-    match target.clone() {
-        Target::AccessKey {
-            account_id,
-            user,
-            key,
-            created,
-            ..
-        } => Target::AccessKey {
-            account_id,
-            user,
-            key,
-            created,
-            active,
-        },
-        other => other,
+    let mut after = target.clone();
+    if let Target::AccessKey { active: now, .. } = &mut after {
+        *now = active;
     }
+    after
 }
 
 /// Sets the key's status: the one call deactivate and reactivate share.

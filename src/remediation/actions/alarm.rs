@@ -67,20 +67,14 @@ impl Action for SetActions {
     }
 
     fn after(&self, target: &Target) -> Target {
-        match target.clone() {
-            Target::Alarm {
-                account_id,
-                region,
-                name,
-                ..
-            } => Target::Alarm {
-                account_id,
-                region,
-                name,
-                actions_enabled: self.0,
-            },
-            other => other,
+        let mut after = target.clone();
+        if let Target::Alarm {
+            actions_enabled, ..
+        } = &mut after
+        {
+            *actions_enabled = self.0;
         }
+        after
     }
 
     async fn call(&self, aws: &AwsClients, offer: &Offer) -> Result<String, ActionError> {

@@ -62,16 +62,11 @@ impl Action for SetDefaultEncryption {
     }
 
     fn after(&self, target: &Target) -> Target {
-        match target.clone() {
-            Target::EbsDefaults {
-                account_id, region, ..
-            } => Target::EbsDefaults {
-                account_id,
-                region,
-                enabled: self.0,
-            },
-            other => other,
+        let mut after = target.clone();
+        if let Target::EbsDefaults { enabled, .. } = &mut after {
+            *enabled = self.0;
         }
+        after
     }
 
     async fn call(&self, aws: &AwsClients, offer: &Offer) -> Result<String, ActionError> {

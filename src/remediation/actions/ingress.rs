@@ -72,24 +72,11 @@ fn present(target: &Target) -> bool {
 }
 
 fn with_present(target: &Target, present: bool) -> Target {
-    match target.clone() {
-        Target::IngressRule {
-            account_id,
-            region,
-            group_id,
-            group_name,
-            rule,
-            ..
-        } => Target::IngressRule {
-            account_id,
-            region,
-            group_id,
-            group_name,
-            rule,
-            present,
-        },
-        other => other,
+    let mut after = target.clone();
+    if let Target::IngressRule { present: now, .. } = &mut after {
+        *now = present;
     }
+    after
 }
 
 /// The rule leaves its group in the data; restored (`back`), it comes back.

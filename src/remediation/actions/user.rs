@@ -69,20 +69,14 @@ fn quarantined(target: &Target) -> bool {
 }
 
 fn with_quarantined(target: &Target, quarantined: bool) -> Target {
-    match target.clone() {
-        Target::User {
-            account_id,
-            name,
-            console,
-            ..
-        } => Target::User {
-            account_id,
-            name,
-            console,
-            quarantined,
-        },
-        other => other,
+    let mut after = target.clone();
+    if let Target::User {
+        quarantined: now, ..
+    } = &mut after
+    {
+        *now = quarantined;
     }
+    after
 }
 
 /// How the quarantine policy is listed among the user's policies.
