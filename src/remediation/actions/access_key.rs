@@ -240,3 +240,50 @@ impl Action for Delete {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::remediation::{ActionId, Offer, Target};
+    use chrono::{DateTime, TimeZone, Utc};
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn key(key: &str, active: bool) -> Target {
+        Target::AccessKey {
+            account_id: "1".into(),
+            user: "alice".into(),
+            key: key.into(),
+            created: now(),
+            active,
+        }
+    }
+
+    #[test]
+    fn cli_equivalents_are_exact() {
+        assert_eq!(
+            Offer::new(ActionId::DeactivateKey, key("AKIAEXAMPLE", true), now()).cli,
+            "aws iam update-access-key --user-name alice --access-key-id AKIAEXAMPLE --status Inactive"
+        );
+    }
+
+    #[test]
+    fn a_key_known_by_slot_is_found_by_its_creation_time() {
+        let cli = Offer::new(ActionId::DeactivateKey, key("#1", true), now()).cli;
+        assert!(cli.contains("list-access-keys --user-name alice"), "{cli}");
+        assert!(cli.contains("2026-11-28T12:00:00"), "{cli}");
+    }
+
+    #[test]
+    fn availability_follows_the_key_state() {
+        let available = |id, active| Offer::new(id, key("K", active), now()).available.is_ok();
+        assert!(available(ActionId::DeactivateKey, true));
+        assert!(!available(ActionId::DeactivateKey, false));
+        assert!(!available(ActionId::DeleteKey, true), "only once inactive");
+        assert!(available(ActionId::DeleteKey, false));
+        assert!(!available(ActionId::ReactivateKey, true));
+    }
+}

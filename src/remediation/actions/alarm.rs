@@ -109,3 +109,23 @@ impl Action for SetActions {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::remediation::{ActionId, Offer, Target};
+    use chrono::Utc;
+
+    #[test]
+    fn names_are_quoted_for_the_shell() {
+        let alarm = Target::Alarm {
+            account_id: "1".into(),
+            region: "eu-west-1".into(),
+            name: "it's down".into(),
+            actions_enabled: true,
+        };
+        assert_eq!(
+            Offer::new(ActionId::DisableAlarmActions, alarm, Utc::now()).cli,
+            r"aws cloudwatch disable-alarm-actions --region eu-west-1 --alarm-names 'it'\''s down'"
+        );
+    }
+}

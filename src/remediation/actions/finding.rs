@@ -368,3 +368,20 @@ impl Action for Suppress {
             .then_some(true)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppression_rules_name_the_type_and_resource() {
+        let criteria =
+            suppression_criteria("Recon:EC2/PortProbeUnprotectedPort", "Instance", "i-1");
+        assert!(
+            criteria.contains("resource.instanceDetails.instanceId"),
+            "{criteria}"
+        );
+        let name = suppression_name("Recon:EC2/PortProbeUnprotectedPort", "i-1");
+        assert_eq!(name, "watchpost-Recon-EC2-PortProbeUnprotectedPort-i-1");
+    }
+}

@@ -228,3 +228,81 @@ impl Action for Restore {
         show_rule(target, baseline, true);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::remediation::{ActionId, Offer, Target};
+    use chrono::Utc;
+
+    #[test]
+    fn baseline_actions_preview_the_exact_rule_and_command() {
+        let rule = crate::domain::OpenIngress {
+            rule_id: Some("sgr-0abc".into()),
+            protocol: "tcp".into(),
+            from_port: Some(22),
+            to_port: Some(22),
+            cidr: "0.0.0.0/0".into(),
+        };
+        let target = Target::IngressRule {
+            account_id: "1".into(),
+            region: "eu-west-1".into(),
+            group_id: "sg-1".into(),
+            group_name: "bastion".into(),
+            rule,
+            present: true,
+        };
+        let offer = |id| Offer::new(id, target.clone(), Utc::now());
+        assert_eq!(
+            offer(ActionId::RevokeIngress).cli,
+            "aws ec2 revoke-security-group-ingress --region eu-west-1 --group-id sg-1 --security-group-rule-ids sgr-0abc"
+        );
+        assert_eq!(
+            offer(ActionId::RestoreIngress).cli,
+            r#"aws ec2 authorize-security-group-ingress --region eu-west-1 --group-id sg-1 --ip-permissions '[{"FromPort":22,"IpProtocol":"tcp","IpRanges":[{"CidrIp":"0.0.0.0/0"}],"ToPort":22}]'"#
+        );
+        assert_eq!(
+            target.describe(),
+            "inbound rule tcp 22 from 0.0.0.0/0 [sgr-0abc] of security group sg-1 (bastion)"
+        );
+        assert!(offer(ActionId::RevokeIngress).available.is_ok());
+        assert!(offer(ActionId::RestoreIngress).available.is_err());
+    }
+
+    #[test]
+    fn the_other_baseline_actions_name_their_region_account_and_state() {
+        let ebs = Target::EbsDefaults {
+            account_id: "1".into(),
+            region: "us-east-1".into(),
+            enabled: false,
+        };
+        assert_eq!(
+            Offer::new(ActionId::EnableEbsDefaultEncryption, ebs, Utc::now()).cli,
+            "aws ec2 enable-ebs-encryption-by-default --region us-east-1"
+        );
+        let trail = Target::Trail {
+            account_id: "1".into(),
+            region: "us-east-1".into(),
+            name: "main".into(),
+            arn: "arn:aws:cloudtrail:us-east-1:1:trail/main".into(),
+            logging: true,
+        };
+        let start = Offer::new(ActionId::StartTrailLogging, trail, Utc::now());
+        assert!(start.available.is_err());
+        let bpa = Target::PublicAccessBlock {
+            account_id: "111122223333".into(),
+            all_on: false,
+        };
+        let block = Offer::new(ActionId::BlockPublicAccess, bpa, Utc::now());
+        assert!(block.cli.contains("--account-id 111122223333"));
+    }
+
+    #[test]
+    fn an_action_offered_on_another_kind_of_target_cannot_run() {
+        let role = Target::Role {
+            account_id: "1".into(),
+            name: "ops".into(),
+        };
+        let offer = Offer::new(ActionId::RevokeIngress, role, Utc::now());
+        assert!(offer.available.is_err(), "{offer:?}");
+    }
+}

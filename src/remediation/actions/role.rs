@@ -92,3 +92,18 @@ impl Action for RevokeSessions {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_revoke_policy_denies_sessions_issued_before_the_moment() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
+            .single()
+            .unwrap_or_default();
+        assert!(revoke_document(at).contains("2026-11-28T12:00:00Z"));
+    }
+}
