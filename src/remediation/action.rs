@@ -190,6 +190,12 @@ pub trait Action: Send + Sync {
         None
     }
 
+    /// Whether the console drops `finding` from its data as soon as the action is done;
+    /// other effects on findings show at the next poll.
+    fn drops_at_once(&self, _target: &Target, _finding: &Finding) -> bool {
+        false
+    }
+
     /// What the action does to a region's baseline.
     fn on_regional(&self, _target: &Target, _baseline: &mut RegionalBaseline) {}
 

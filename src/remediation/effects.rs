@@ -21,6 +21,12 @@ pub fn archives(finding: &Finding, offer: &Offer) -> Option<bool> {
     offer.action.action().archives(&offer.target, finding)
 }
 
+/// Whether the console drops `finding` as soon as `offer` is done, before the next poll
+/// says so (an archived finding leaves the Findings tab at once).
+pub fn drops_at_once(finding: &Finding, offer: &Offer) -> bool {
+    offer.action.action().drops_at_once(&offer.target, finding)
+}
+
 /// What `offer` does to a region's baseline.
 pub fn apply_to_regional(baseline: &mut RegionalBaseline, offer: &Offer) {
     offer.action.action().on_regional(&offer.target, baseline);

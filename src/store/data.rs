@@ -348,12 +348,12 @@ impl Data {
             crate::remediation::effects::apply_to_account(baseline, offer);
         }
         self.pending.baselines = true;
-        if let crate::remediation::Target::Finding { id, .. } = &offer.target {
-            if offer.action == crate::remediation::ActionId::ArchiveFinding {
-                self.findings.retain(|f| *f.id != **id);
-                self.reindex_findings();
-                self.pending.findings = FindingsChange::All;
-            }
+        let before = self.findings.len();
+        self.findings
+            .retain(|f| !crate::remediation::effects::drops_at_once(f, offer));
+        if self.findings.len() != before {
+            self.reindex_findings();
+            self.pending.findings = FindingsChange::All;
         }
         self.done_actions.push(done);
         let excess = self.done_actions.len().saturating_sub(DONE_ACTIONS_KEPT);

@@ -211,6 +211,10 @@ impl Action for Archive {
     fn archives(&self, target: &Target, finding: &Finding) -> Option<bool> {
         is_target(target, finding).then_some(true)
     }
+
+    fn drops_at_once(&self, target: &Target, finding: &Finding) -> bool {
+        is_target(target, finding)
+    }
 }
 
 #[async_trait]
