@@ -14,7 +14,7 @@ use watchpost::session::{AwsAccess, SessionFactory};
 use watchpost::sources::Session;
 use watchpost::sources::demo::{DemoOptions, demo_session};
 use watchpost::worker::PollSettings;
-use watchpost::{aws, console, journal, logging, private_fs};
+use watchpost::{aws, console, domain, journal, logging, private_fs};
 
 /// Exit statuses, documented in the README (the report's own are in `watchpost::report`).
 const EXIT_USAGE: u8 = 2;
@@ -392,9 +392,9 @@ async fn connect_to_aws(
     read_only: bool,
 ) -> Result<(Session, Option<AwsAccess>), aws::ConnectError> {
     let regions = if cli.region.is_empty() {
-        aws::parse_regions(&settings.regions)
+        domain::parse_regions(&settings.regions)
     } else {
-        aws::parse_regions(&cli.region)
+        domain::parse_regions(&cli.region)
     };
     let options = aws::AwsOptions {
         profile: cli.profile.clone(),

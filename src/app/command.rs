@@ -149,12 +149,12 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
 /// `:region`: the same account and credentials, other regions.
 fn switch_regions(app: &mut App, argument: &str) -> Vec<Effect> {
     let words: Vec<&str> = argument.split_whitespace().collect();
-    let regions = crate::aws::parse_regions(&words);
+    let regions = crate::domain::parse_regions(&words);
     if regions.is_empty() {
         super::update::set_status(app, "Usage: :region REGION[,REGION…]".to_string());
         return Vec::new();
     }
-    if let Some(bad) = regions.iter().find(|r| !crate::aws::is_region_name(r)) {
+    if let Some(bad) = regions.iter().find(|r| !crate::domain::is_region_name(r)) {
         let text = format!("Not a region name: {bad} (e.g. us-east-1, eu-west-1)");
         super::update::set_status(app, text);
         return Vec::new();

@@ -101,35 +101,6 @@ const IMDS_TIMEOUT: Duration = Duration::from_secs(1);
 /// Assumed-role sessions with MFA last this long (AWS's default; a role may allow more).
 const MFA_SESSION: Duration = Duration::from_secs(3600);
 
-/// Splits `--region a,b --region c` into distinct, trimmed region names, in order.
-pub fn parse_regions<S: AsRef<str>>(values: &[S]) -> Vec<String> {
-    let mut regions: Vec<String> = Vec::new();
-    for part in values.iter().flat_map(|v| v.as_ref().split(',')) {
-        let region = part.trim();
-        if !region.is_empty() && !regions.iter().any(|r| r == region) {
-            regions.push(region.to_string());
-        }
-    }
-    regions
-}
-
-/// Whether `name` is shaped like an AWS region: lowercase words joined by hyphens, ending in
-/// a number (`us-east-1`, `us-gov-west-1`, `ap-southeast-2`). Catches typos such as
-/// `us-east` or `eu_west_1` before any client is built for them.
-pub fn is_region_name(name: &str) -> bool {
-    let parts: Vec<&str> = name.split('-').collect();
-    let [first, middle @ .., number] = parts.as_slice() else {
-        return false;
-    };
-    let word = |part: &&str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase());
-    parts.len() >= 3
-        && (2..=4).contains(&first.len())
-        && word(first)
-        && middle.iter().all(word)
-        && (1..=2).contains(&number.len())
-        && number.bytes().all(|b| b.is_ascii_digit())
-}
-
 fn imds_client() -> aws_config::imds::Client {
     aws_config::imds::Client::builder()
         .connect_timeout(IMDS_TIMEOUT)
@@ -243,27 +214,6 @@ pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session,
         executor,
         read_only,
     })
-}
-
-/// `*` matches any run of characters; everything else matches itself.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let [first, middle @ .., last] = parts.as_slice() else {
-        return pattern == text;
-    };
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let Some(mut rest) = text.strip_prefix(first) else {
-        return false;
-    };
-    for part in middle {
-        match rest.find(part) {
-            Some(at) => rest = &rest[at + part.len()..],
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// One client per service (and region), each with the read-only guard when asked.
@@ -529,51 +479,6 @@ async fn assume_with_mfa(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn regions_accept_repeats_and_comma_lists() {
-        let values = ["us-east-1,eu-west-1", " eu-west-1 ", "ap-southeast-2,"];
-        assert_eq!(
-            parse_regions(&values),
-            ["us-east-1", "eu-west-1", "ap-southeast-2"]
-        );
-        assert!(parse_regions::<&str>(&[]).is_empty());
-    }
-
-    #[test]
-    fn region_names_are_recognised() {
-        for good in [
-            "us-east-1",
-            "eu-west-1",
-            "ap-southeast-2",
-            "us-gov-west-1",
-            "il-central-1",
-        ] {
-            assert!(is_region_name(good), "{good}");
-        }
-        for bad in [
-            "",
-            "us-east",
-            "eu_west_1",
-            "US-EAST-1",
-            "us-east-1a",
-            "east-1",
-            "us--1",
-        ] {
-            assert!(!is_region_name(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn globs_match_names_and_ids() {
-        assert!(glob_match("prod-*", "prod-eu"));
-        assert!(!glob_match("prod-*", "staging"));
-        assert!(glob_match("111122223333", "111122223333"));
-        assert!(glob_match("*-audit-*", "org-audit-ro"));
-        assert!(glob_match("*", "anything"));
-        assert!(!glob_match("a*b", "ab-"));
-        assert!(glob_match("a*b", "a-b"));
-    }
 
     #[test]
     fn only_a_missing_region_is_a_usage_error() {

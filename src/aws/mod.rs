@@ -18,8 +18,7 @@ mod profiles;
 pub mod read_only;
 
 pub use connect::{
-    AwsOptions, Clients, ConnectError, SignedIn, config_loader, connect, glob_match,
-    is_region_name, open, parse_regions, sign_in,
+    AwsOptions, Clients, ConnectError, SignedIn, config_loader, connect, open, sign_in,
 };
 pub use profiles::{ProfileFacts, find_profile};
 

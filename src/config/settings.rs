@@ -57,7 +57,7 @@ impl Settings {
     /// matching `[[accounts]]` rule that says so (not only the first: for safety, one
     /// read-only rule is enough).
     pub fn read_only_for(&self, account_id: &str, profile: &str) -> bool {
-        let glob = crate::aws::glob_match;
+        let glob = crate::domain::glob_match;
         self.read_only
             || self.read_only_accounts.iter().any(|p| glob(p, account_id))
             || self.read_only_profiles.iter().any(|p| glob(p, profile))
@@ -68,8 +68,8 @@ impl Settings {
 
     pub fn account_rule(&self, account_id: &str, profile: &str) -> Option<&AccountRule> {
         self.accounts.iter().find(|rule| {
-            crate::aws::glob_match(&rule.pattern, account_id)
-                || crate::aws::glob_match(&rule.pattern, profile)
+            crate::domain::glob_match(&rule.pattern, account_id)
+                || crate::domain::glob_match(&rule.pattern, profile)
         })
     }
 }

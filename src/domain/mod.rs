@@ -4,8 +4,10 @@ mod alarm;
 mod baseline;
 mod check;
 mod finding;
+mod glob;
 mod identity;
 mod ids;
+mod region;
 mod severity;
 mod triage;
 
@@ -20,6 +22,7 @@ pub(crate) use finding::sample as sample_finding;
 pub use finding::{
     DetectorStatus, Finding, FindingDetails, FindingResource, FindingText, Interner, SharedText,
 };
+pub use glob::glob_match;
 pub use identity::{
     AccessKey, AccessKeyStatus, CallerIdentity, IamRole, IamUser, IdentityInventory, MfaDevice,
     PasswordCredential, PasswordPolicy, RootAccount,
@@ -28,6 +31,7 @@ pub use ids::{
     AccessKeyId, AccountId, AlarmName, Call, DetectorId, FindingId, KeyRef, Region, RoleName,
     SecurityGroupId, UserName,
 };
+pub use region::{is_region_name, parse_regions};
 pub use severity::Severity;
 pub use triage::{TriageItem, TriageOrigin};
 
