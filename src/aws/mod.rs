@@ -7,20 +7,20 @@ mod assume;
 pub mod attribution;
 mod authorization;
 pub mod baseline;
+mod caller;
 mod capture;
+mod clients;
 mod connect;
 pub mod credential_report;
+mod credentials;
 pub mod errors;
 pub mod findings;
 pub mod identity;
-mod mfa;
-mod profiles;
 pub mod read_only;
 
-pub use connect::{
-    AwsOptions, Clients, ConnectError, SignedIn, config_loader, connect, open, sign_in,
-};
-pub use profiles::{ProfileFacts, find_profile};
+pub use clients::Clients;
+pub use connect::{AwsOptions, ConnectError, SignedIn, connect, open, sign_in};
+pub use credentials::{ProfileFacts, config_loader, find_profile};
 
 /// SDK timestamps as chrono's, for the domain types.
 pub fn to_chrono(time: &aws_smithy_types::DateTime) -> Option<chrono::DateTime<chrono::Utc>> {

@@ -7,8 +7,8 @@
 //! A trust policy that does not allow `sts:SetSourceIdentity` refuses the call: it is made
 //! once more without the source identity, that is logged, and later refreshes leave it out.
 
-use super::attribution::LocalOperator;
-use super::errors::chain;
+use crate::aws::attribution::LocalOperator;
+use crate::aws::errors::chain;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{self, ProvideCredentials, error::CredentialsError, future};
 use aws_sdk_sts::error::SdkError;
