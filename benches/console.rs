@@ -9,7 +9,6 @@
 
 use chrono::{DateTime, Duration as ChronoDuration, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
@@ -19,6 +18,7 @@ use watchpost::app::{App, HeaderInfo, Msg, SourceEvent, update};
 use watchpost::clock::{FixedClock, SharedClock};
 use watchpost::config::{self, ConfigRequest, Theme};
 use watchpost::domain::{Finding, SourceId, SourceKind};
+use watchpost::input::{Key, KeyCode};
 use watchpost::panes::Tab;
 use watchpost::sources::demo::{DemoOptions, DemoScale, demo_session};
 use watchpost::sources::{Session, SourceData};
@@ -149,7 +149,7 @@ fn large_app() -> App {
 }
 
 fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    Msg::Key(Key::from(code))
 }
 
 fn type_keys(app: &mut App, keys: &str) {

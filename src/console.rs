@@ -6,12 +6,15 @@ use crate::app::settle::Settle;
 use crate::app::{App, Effect, Msg, SwitchTarget, is_quit, update};
 use crate::clipboard;
 use crate::clock::SharedClock;
+use crate::input::{Key, KeyCode, Modifiers};
 use crate::remediation::ActionError;
 use crate::session::{Connected, Established, SessionFactory};
 use crate::sources::Source;
 use crate::ui;
 use crate::worker::{self, PollLimit, PollSettings, WorkerHandle};
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
+use crossterm::event::{
+    self as term, DisableBracketedPaste, EnableBracketedPaste, Event, EventStream, KeyEventKind,
+};
 use futures::StreamExt;
 use std::io::Write;
 use std::time::Duration;
@@ -131,15 +134,19 @@ pub async fn run(
         }
         let msg = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(Event::Key(key)))
+                Some(Ok(Event::Key(event))) => {
+                    let Some(key) = key_press(&event) else {
+                        continue;
+                    };
                     if !is_quit(&key)
-                        && !settle.admits(dialog_step(&app), std::time::Instant::now()) =>
-                {
-                    // Typed ahead or pasted as keys: the dialog has not settled yet.
-                    tracing::debug!(?key, "key dropped while the dialog settles");
-                    continue;
+                        && !settle.admits(dialog_step(&app), std::time::Instant::now())
+                    {
+                        // Typed ahead or pasted as keys: the dialog has not settled yet.
+                        tracing::debug!(?key, "key dropped while the dialog settles");
+                        continue;
+                    }
+                    Msg::Key(key)
                 }
-                Some(Ok(Event::Key(key))) => Msg::Key(key),
                 Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
                 Some(Ok(_)) => continue,
@@ -248,6 +255,38 @@ pub async fn run(
     }
 }
 
+/// The console's key for a terminal key event, or `None` for a key release: the console
+/// acts on presses (and their auto-repeats) only.
+fn key_press(event: &term::KeyEvent) -> Option<Key> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    let code = match event.code {
+        term::KeyCode::Char(c) => KeyCode::Char(c),
+        term::KeyCode::Enter => KeyCode::Enter,
+        term::KeyCode::Esc => KeyCode::Esc,
+        term::KeyCode::Tab => KeyCode::Tab,
+        term::KeyCode::BackTab => KeyCode::BackTab,
+        term::KeyCode::Backspace => KeyCode::Backspace,
+        term::KeyCode::Delete => KeyCode::Delete,
+        term::KeyCode::Up => KeyCode::Up,
+        term::KeyCode::Down => KeyCode::Down,
+        term::KeyCode::Left => KeyCode::Left,
+        term::KeyCode::Right => KeyCode::Right,
+        term::KeyCode::Home => KeyCode::Home,
+        term::KeyCode::End => KeyCode::End,
+        term::KeyCode::PageUp => KeyCode::PageUp,
+        term::KeyCode::PageDown => KeyCode::PageDown,
+        term::KeyCode::F(n) => KeyCode::F(n),
+        _ => KeyCode::Other,
+    };
+    let modifiers = Modifiers {
+        ctrl: event.modifiers.contains(term::KeyModifiers::CONTROL),
+        alt: event.modifiers.contains(term::KeyModifiers::ALT),
+    };
+    Some(Key::new(code, modifiers))
+}
+
 /// SIGTERM and SIGHUP (a dropped SSH session) end the console cleanly, restoring the
 /// terminal, instead of killing it mid-frame.
 struct Termination {
@@ -283,5 +322,105 @@ impl Termination {
         }
         #[cfg(not(unix))]
         std::future::pending::<()>().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use term::{KeyEvent, KeyEventState, KeyModifiers};
+
+    fn event(code: term::KeyCode, modifiers: KeyModifiers, kind: KeyEventKind) -> KeyEvent {
+        KeyEvent {
+            code,
+            modifiers,
+            kind,
+            state: KeyEventState::NONE,
+        }
+    }
+
+    fn pressed(code: term::KeyCode, modifiers: KeyModifiers) -> Option<Key> {
+        key_press(&event(code, modifiers, KeyEventKind::Press))
+    }
+
+    #[test]
+    fn named_keys_map_to_the_console_s_own() {
+        let none = KeyModifiers::NONE;
+        for (terminal, console) in [
+            (term::KeyCode::Char('q'), KeyCode::Char('q')),
+            (term::KeyCode::Char('G'), KeyCode::Char('G')),
+            (term::KeyCode::Enter, KeyCode::Enter),
+            (term::KeyCode::Esc, KeyCode::Esc),
+            (term::KeyCode::Tab, KeyCode::Tab),
+            (term::KeyCode::BackTab, KeyCode::BackTab),
+            (term::KeyCode::Backspace, KeyCode::Backspace),
+            (term::KeyCode::Delete, KeyCode::Delete),
+            (term::KeyCode::Up, KeyCode::Up),
+            (term::KeyCode::Down, KeyCode::Down),
+            (term::KeyCode::Left, KeyCode::Left),
+            (term::KeyCode::Right, KeyCode::Right),
+            (term::KeyCode::Home, KeyCode::Home),
+            (term::KeyCode::End, KeyCode::End),
+            (term::KeyCode::PageUp, KeyCode::PageUp),
+            (term::KeyCode::PageDown, KeyCode::PageDown),
+            (term::KeyCode::F(5), KeyCode::F(5)),
+        ] {
+            assert_eq!(
+                pressed(terminal, none),
+                Some(Key::from(console)),
+                "{terminal:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_without_a_name_still_arrive_as_presses() {
+        for terminal in [
+            term::KeyCode::Insert,
+            term::KeyCode::Null,
+            term::KeyCode::Menu,
+        ] {
+            assert_eq!(
+                pressed(terminal, KeyModifiers::NONE),
+                Some(Key::from(KeyCode::Other)),
+                "{terminal:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ctrl_and_alt_are_kept_and_shift_is_left_to_the_character() {
+        let c = term::KeyCode::Char('c');
+        assert_eq!(pressed(c, KeyModifiers::CONTROL), Some(Key::ctrl('c')));
+        assert!(pressed(c, KeyModifiers::CONTROL).is_some_and(|key| is_quit(&key)));
+        assert_eq!(
+            pressed(term::KeyCode::Char('a'), KeyModifiers::ALT),
+            Some(Key::new(KeyCode::Char('a'), Modifiers::ALT))
+        );
+        assert_eq!(
+            pressed(term::KeyCode::Char('G'), KeyModifiers::SHIFT),
+            Some(Key::from(KeyCode::Char('G')))
+        );
+        assert_eq!(
+            pressed(term::KeyCode::BackTab, KeyModifiers::SHIFT),
+            Some(Key::from(KeyCode::BackTab))
+        );
+    }
+
+    #[test]
+    fn releases_are_ignored_and_repeats_are_presses() {
+        let j = term::KeyCode::Char('j');
+        let none = KeyModifiers::NONE;
+        assert_eq!(key_press(&event(j, none, KeyEventKind::Release)), None);
+        let ctrl_c = event(
+            term::KeyCode::Char('c'),
+            KeyModifiers::CONTROL,
+            KeyEventKind::Release,
+        );
+        assert_eq!(key_press(&ctrl_c), None);
+        assert_eq!(
+            key_press(&event(j, none, KeyEventKind::Repeat)),
+            Some(Key::from(KeyCode::Char('j')))
+        );
     }
 }

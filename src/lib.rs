@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod console;
 pub mod domain;
+pub mod input;
 pub mod journal;
 pub mod logging;
 pub mod panes;

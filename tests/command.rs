@@ -3,10 +3,10 @@
 
 mod support;
 
-use crossterm::event::KeyCode;
 use support::{key, loaded_app, press};
 use watchpost::app::{App, COMMANDS, Effect, HeaderInfo, Mode, Msg, SwitchTarget, update};
 use watchpost::domain::{SourceId, SourceKind};
+use watchpost::input::KeyCode;
 use watchpost::panes::Tab;
 
 fn command(app: &mut App, line: &str) -> Vec<Effect> {

@@ -6,10 +6,10 @@
 
 mod support;
 
-use crossterm::event::KeyCode;
 use support::{key, loaded_app, press};
 use watchpost::app::{App, Dialog, Effect, Msg, update};
 use watchpost::domain::{SourceId, SourceKind};
+use watchpost::input::KeyCode;
 use watchpost::remediation::{ActionError, ActionId, Offer, Target};
 use watchpost::sources::{SourceError, SourceErrorKind};
 

@@ -4,12 +4,12 @@
 
 mod support;
 
-use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::{key, loaded_app, press, theme};
 use watchpost::app::{App, Msg, update};
 use watchpost::config::Theme;
+use watchpost::input::KeyCode;
 use watchpost::ui;
 
 fn draw(app: &mut App, width: u16, height: u16) -> String {

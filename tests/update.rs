@@ -4,10 +4,10 @@
 mod support;
 
 use chrono::Duration;
-use crossterm::event::KeyCode;
 use support::{ctrl, empty_app, fixed_now, key, loaded_app, press, session};
 use watchpost::app::{Effect, Mode, Msg, SourceEvent, TableView, update};
 use watchpost::domain::{AlarmState, SourceId, SourceKind};
+use watchpost::input::KeyCode;
 use watchpost::panes::Tab;
 use watchpost::sources::demo::{DEMO_ACCOUNT_ID, DemoOptions, DemoWorld};
 use watchpost::sources::{SourceData, SourceError, SourceErrorKind};
@@ -389,7 +389,7 @@ fn update_is_total_over_every_key_in_every_mode() {
         KeyCode::Home,
         KeyCode::End,
         KeyCode::F(1),
-        KeyCode::Null,
+        KeyCode::Other,
     ];
     // A deterministic walk through many key combinations; nothing may panic and the
     // selection must always point at a row (or at 0 in an empty table).

@@ -3,8 +3,8 @@
 //! copy the selected row's ARN, quit. Tab completes a command's name.
 
 use super::{App, Effect, Mode, SwitchTarget};
+use crate::input::{Key, KeyCode};
 use crate::panes::Tab;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Every command, with a one-line description for completion and errors.
 pub const COMMANDS: &[(&str, &str)] = &[
@@ -29,7 +29,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
 /// The longest command line kept (typed or pasted).
 pub const MAX_LINE_CHARS: usize = 512;
 
-pub fn edit(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+pub fn edit(app: &mut App, key: Key) -> Vec<Effect> {
     let Mode::Command { text } = &mut app.mode else {
         return Vec::new();
     };
@@ -46,11 +46,8 @@ pub fn edit(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             text.pop();
         }
         KeyCode::Tab => complete(text),
-        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => text.clear(),
-        KeyCode::Char(c)
-            if !key.modifiers.contains(KeyModifiers::CONTROL)
-                && text.chars().count() < MAX_LINE_CHARS =>
-        {
+        KeyCode::Char('u') if key.modifiers.ctrl => text.clear(),
+        KeyCode::Char(c) if !key.modifiers.ctrl && text.chars().count() < MAX_LINE_CHARS => {
             text.push(c);
         }
         _ => {}

@@ -15,8 +15,8 @@
 //! confirm it.
 
 use super::{App, Effect};
+use crate::input::{Key, KeyCode};
 use crate::remediation::{ActionError, Offer, Risk, Target, Unavailable, offers};
-use crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dialog {
@@ -82,7 +82,7 @@ fn show(app: &mut App, shown: Kind, next: Option<Dialog>) {
     app.dialog = next;
 }
 
-pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+pub fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     let shown = kind(&app.dialog);
     let Some(dialog) = app.dialog.take() else {
         return Vec::new();
@@ -128,7 +128,7 @@ fn takes_typing(offer: &Offer) -> bool {
 
 type Step = (Option<Dialog>, Vec<Effect>);
 
-fn menu_key(app: &mut App, offers: Vec<Offer>, selected: usize, key: KeyEvent) -> Step {
+fn menu_key(app: &mut App, offers: Vec<Offer>, selected: usize, key: Key) -> Step {
     let last = offers.len().saturating_sub(1);
     match key.code {
         KeyCode::Esc | KeyCode::Char('q') => (None, Vec::new()),
@@ -177,7 +177,7 @@ fn menu_key(app: &mut App, offers: Vec<Offer>, selected: usize, key: KeyEvent) -
     }
 }
 
-fn confirm_key(offer: Offer, mut typed: String, key: KeyEvent) -> Step {
+fn confirm_key(offer: Offer, mut typed: String, key: Key) -> Step {
     let run = |offer: Offer| {
         (
             Some(Dialog::Running {
@@ -226,12 +226,7 @@ fn confirm_key(offer: Offer, mut typed: String, key: KeyEvent) -> Step {
     }
 }
 
-fn outcome_key(
-    app: &App,
-    offer: Offer,
-    result: Result<String, ActionError>,
-    key: KeyEvent,
-) -> Step {
+fn outcome_key(app: &App, offer: Offer, result: Result<String, ActionError>, key: Key) -> Step {
     match key.code {
         KeyCode::Char('u') if result.is_ok() => match offer.undo(app.now) {
             Some(undo) => (

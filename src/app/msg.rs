@@ -1,9 +1,9 @@
 use crate::domain::SourceId;
+use crate::input::Key;
 use crate::journal::JournalContents;
 use crate::remediation::Offer;
 use crate::sources::{SourceData, SourceError};
 use chrono::{DateTime, Utc};
-use crossterm::event::KeyEvent;
 
 /// What a worker reports about its source.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,7 +25,7 @@ pub enum SourceEvent {
 /// Everything that can happen to the app.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {
-    Key(KeyEvent),
+    Key(Key),
     /// Text pasted into the terminal (bracketed paste): never taken as key presses.
     Paste(String),
     /// The clock moved; carries the time so `update` stays pure.

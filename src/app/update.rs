@@ -4,9 +4,9 @@ use super::{App, Effect, Mode, Msg, SourceEvent};
 use crate::config::keymap::Resolution;
 use crate::config::{Action, KeySpec, Layer};
 use crate::domain::Finding;
+use crate::input::{Key, KeyCode};
 use crate::panes::Tab;
 use crate::sources::{SourceData, SourceErrorKind};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::{HashMap, HashSet};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -221,10 +221,7 @@ pub(super) fn set_status(app: &mut App, text: String) {
     app.status_since = Some(app.now);
 }
 
-fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    if key.kind == KeyEventKind::Release {
-        return Vec::new();
-    }
+fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     // A key press means the message was seen.
     app.status = None;
     app.status_since = None;
@@ -260,8 +257,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     if pending {
         app.pending_keys.push(KeySpec {
             code: key.code,
-            ctrl: key.modifiers.contains(KeyModifiers::CONTROL),
-            alt: key.modifiers.contains(KeyModifiers::ALT),
+            ctrl: key.modifiers.ctrl,
+            alt: key.modifiers.alt,
         });
     } else if !app.pending_keys.is_empty() {
         // An unfinished chord followed by a key that does not continue it: start over with
@@ -301,11 +298,11 @@ fn on_paste(app: &mut App, text: &str) {
 
 /// Ctrl-C always quits, whatever the keymap says or the screen shows, so no binding and no
 /// dialog can trap the user.
-pub fn is_quit(key: &KeyEvent) -> bool {
-    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
+pub fn is_quit(key: &Key) -> bool {
+    key.code == KeyCode::Char('c') && key.modifiers.ctrl
 }
 
-fn edit_filter(app: &mut App, key: KeyEvent) {
+fn edit_filter(app: &mut App, key: Key) {
     let tab = app.tab;
     let mut filter = app.view(tab).filter.clone();
     match key.code {
@@ -320,8 +317,8 @@ fn edit_filter(app: &mut App, key: KeyEvent) {
         KeyCode::Backspace => {
             filter.pop();
         }
-        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => filter.clear(),
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => filter.push(c),
+        KeyCode::Char('u') if key.modifiers.ctrl => filter.clear(),
+        KeyCode::Char(c) if !key.modifiers.ctrl => filter.push(c),
         _ => return,
     }
     app.set_filter(tab, bounded_filter(filter));

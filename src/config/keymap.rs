@@ -3,7 +3,7 @@
 //! the help overlay, which is generated from this table.
 
 use super::{ConfigError, Origin};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::input::{Key, KeyCode};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -141,12 +141,10 @@ impl KeySpec {
         Ok(KeySpec { code, ctrl, alt })
     }
 
-    /// Whether a terminal key event is this key. Shift is implied by the character itself
-    /// (`G`), because terminals disagree on reporting it.
-    pub fn matches(&self, event: &KeyEvent) -> bool {
-        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
-        let alt = event.modifiers.contains(KeyModifiers::ALT);
-        ctrl == self.ctrl && alt == self.alt && self.code == event.code
+    /// Whether a key press is this key. Shift is implied by the character itself (`G`),
+    /// because terminals disagree on reporting it.
+    pub fn matches(&self, key: &Key) -> bool {
+        key.modifiers.ctrl == self.ctrl && key.modifiers.alt == self.alt && self.code == key.code
     }
 }
 
@@ -176,7 +174,7 @@ impl fmt::Display for KeySpec {
             KeyCode::End => f.write_str("End"),
             KeyCode::Delete => f.write_str("Del"),
             KeyCode::F(n) => write!(f, "F{n}"),
-            other => write!(f, "{other:?}"),
+            KeyCode::Other => f.write_str("Other"),
         }
     }
 }
@@ -307,7 +305,7 @@ impl Keymap {
     }
 
     /// Resolves `pending` (a chord prefix already typed) plus `key` in one layer.
-    pub fn resolve(&self, layer: Layer, pending: &[KeySpec], key: &KeyEvent) -> Resolution {
+    pub fn resolve(&self, layer: Layer, pending: &[KeySpec], key: &Key) -> Resolution {
         let Some(bindings) = self.layers.get(&layer) else {
             return Resolution::NoMatch;
         };
@@ -354,6 +352,8 @@ fn conflicts(a: &[KeySpec], b: &[KeySpec]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::input::Modifiers;
+
     fn preset(name: &str) -> Keymap {
         let text = PRESETS
             .iter()
@@ -370,15 +370,11 @@ mod tests {
         let mut pending = Vec::new();
         for key in keys.split_whitespace() {
             let spec = KeySpec::parse(key).unwrap_or_else(|e| panic!("{e}"));
-            let mut modifiers = crossterm::event::KeyModifiers::NONE;
-            if spec.ctrl {
-                modifiers |= crossterm::event::KeyModifiers::CONTROL;
-            }
-            if spec.alt {
-                modifiers |= crossterm::event::KeyModifiers::ALT;
-            }
-            let event = KeyEvent::new(spec.code, modifiers);
-            match keymap.resolve(layer, &pending, &event) {
+            let modifiers = Modifiers {
+                ctrl: spec.ctrl,
+                alt: spec.alt,
+            };
+            match keymap.resolve(layer, &pending, &Key::new(spec.code, modifiers)) {
                 Resolution::Action(action) => return Some(action),
                 Resolution::Pending => pending.push(spec),
                 Resolution::NoMatch => return None,
@@ -442,8 +438,8 @@ mod tests {
 
     use super::*;
 
-    fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
+    fn key(code: KeyCode) -> Key {
+        Key::from(code)
     }
 
     fn default_keymap() -> Keymap {
@@ -494,7 +490,7 @@ mod tests {
     fn chords_resolve_in_two_steps() {
         let keymap = default_keymap();
         let g = KeySpec::parse("g").unwrap_or(KeySpec {
-            code: KeyCode::Null,
+            code: KeyCode::Other,
             ctrl: false,
             alt: false,
         });
@@ -545,11 +541,11 @@ mod tests {
     #[test]
     fn ctrl_modifier_must_match() {
         let spec = KeySpec::parse("ctrl-r").unwrap_or(KeySpec {
-            code: KeyCode::Null,
+            code: KeyCode::Other,
             ctrl: false,
             alt: false,
         });
-        assert!(spec.matches(&KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
+        assert!(spec.matches(&Key::ctrl('r')));
         assert!(!spec.matches(&key(KeyCode::Char('r'))));
     }
 }

@@ -8,11 +8,11 @@ pub mod fault_proxy;
 pub mod pty;
 
 use chrono::{DateTime, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::sync::Arc;
 use watchpost::app::{App, Effect, HeaderInfo, Msg, SourceEvent, update};
 use watchpost::clock::{FixedClock, SharedClock};
 use watchpost::config::{self, ConfigRequest, Theme};
+use watchpost::input::{Key, KeyCode};
 use watchpost::sources::Session;
 use watchpost::sources::demo::{DemoOptions, demo_session};
 
@@ -106,11 +106,11 @@ pub fn loaded_app() -> App {
 }
 
 pub fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    Msg::Key(Key::from(code))
 }
 
 pub fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    Msg::Key(Key::ctrl(c))
 }
 
 /// Sends each character of `keys` as a key press, collecting the effects.
