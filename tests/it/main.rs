@@ -1,0 +1,43 @@
+//! The integration tests: one test binary (each file of `tests/*.rs` would be a binary of
+//! its own, linking the whole crate with the AWS SDK again). Each module below was such a
+//! file; `support` holds what they share, the emulator's lock among it. Tests of all modules
+//! run as threads of this one process: anything process-wide (the emulator, environment
+//! variables, the working directory) goes through `support`, never a module's own static.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod aws_actions;
+mod aws_baseline;
+mod aws_baseline_actions;
+mod aws_connect;
+#[cfg(unix)]
+mod aws_console;
+#[cfg(unix)]
+mod aws_console_baseline;
+#[cfg(unix)]
+mod aws_console_switch;
+mod aws_identity;
+mod aws_least_privilege;
+mod aws_live;
+mod aws_report;
+mod aws_sources;
+mod cli_commands;
+mod command;
+mod config_errors;
+mod credential_report;
+mod dialog;
+#[cfg(unix)]
+mod e2e_pty;
+#[cfg(unix)]
+mod faults;
+#[cfg(unix)]
+mod hostile;
+mod journal;
+#[cfg(unix)]
+mod local_files;
+mod render_sizes;
+mod report_cli;
+mod report_golden;
+mod snapshots;
+mod update;
