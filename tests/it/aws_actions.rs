@@ -2,7 +2,7 @@
 //! undo; and read-only mode, where the clients refuse a mutating call before it is sent.
 
 use crate::support;
-use crate::support::emulator::{ACCOUNT, Emulator, connect};
+use crate::support::emulator::{ACCOUNT, Emulator, connect, console_password, new_key};
 use chrono::Utc;
 use serde_json::json;
 use std::sync::Arc;
@@ -53,11 +53,7 @@ async fn access_key_actions_and_their_undo() {
     let emulator = Emulator::lock().await;
     let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
     iam.create_user().user_name("alice").send().await.unwrap();
-    iam.create_access_key()
-        .user_name("alice")
-        .send()
-        .await
-        .unwrap();
+    new_key(&iam, "alice").await;
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
     let executor = executor(&session);
 
@@ -93,12 +89,7 @@ async fn user_actions_login_profile_and_quarantine() {
     let emulator = Emulator::lock().await;
     let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
     iam.create_user().user_name("bob").send().await.unwrap();
-    iam.create_login_profile()
-        .user_name("bob")
-        .password("a-long-passphrase-3!")
-        .send()
-        .await
-        .unwrap();
+    console_password(&iam, "bob", "a-long-passphrase-3!").await;
     let session = connect(&emulator.options(&["us-east-1"])).await;
     let executor = executor(&session);
     let user = |quarantined| Target::User {
@@ -174,23 +165,14 @@ async fn revoking_a_roles_sessions_denies_tokens_issued_before_now() {
 #[tokio::test]
 async fn finding_actions_archive_feedback_and_suppression() {
     let emulator = Emulator::lock().await;
+    let detector = emulator.detector("eu-west-1").await;
     let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("eu-west-1").await);
-    let detector = guardduty
-        .create_detector()
-        .enable(true)
-        .send()
-        .await
-        .unwrap()
-        .detector_id()
-        .unwrap()
-        .to_string();
-    let seeded = emulator.post(
-        "/_watchpost/guardduty/findings",
-        &json!({"accountId": ACCOUNT, "region": "eu-west-1", "findings": [
-            {"type": "Recon:EC2/PortProbeUnprotectedPort",
-             "resource": {"instanceDetails": {"instanceId": "i-0abc"}}}]}),
-    );
-    let finding_id = seeded["findingIds"][0].as_str().unwrap().to_string();
+    let finding_id = emulator.seed_findings(
+        "eu-west-1",
+        json!([{"type": "Recon:EC2/PortProbeUnprotectedPort",
+                "resource": {"instanceDetails": {"instanceId": "i-0abc"}}}]),
+    )[0]
+    .clone();
     let session = connect(&emulator.options(&["eu-west-1"])).await;
     let executor = executor(&session);
     let target = Target::Finding {
@@ -328,11 +310,7 @@ async fn read_only_clients_refuse_a_mutating_call_before_it_is_sent() {
     let emulator = Emulator::lock().await;
     let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
     iam.create_user().user_name("carol").send().await.unwrap();
-    iam.create_access_key()
-        .user_name("carol")
-        .send()
-        .await
-        .unwrap();
+    new_key(&iam, "carol").await;
     let key = support::emulator::first_key_id(&iam, "carol").await;
 
     let mut options = emulator.options(&["us-east-1"]);
@@ -472,16 +450,7 @@ async fn a_session_turned_read_only_sends_no_mutating_request_whatever_runs() {
     let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
     support::emulator::user_with_key(&iam, "erin").await;
     let key = support::emulator::first_key_id(&iam, "erin").await;
-    let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
-    let detector = guardduty
-        .create_detector()
-        .enable(true)
-        .send()
-        .await
-        .unwrap()
-        .detector_id()
-        .unwrap()
-        .to_string();
+    let detector = emulator.detector("us-east-1").await;
     let finding = emulator.seed_findings("us-east-1", json!([{}]))[0].clone();
     iam.update_access_key()
         .user_name("erin")
@@ -490,12 +459,7 @@ async fn a_session_turned_read_only_sends_no_mutating_request_whatever_runs() {
         .send()
         .await
         .unwrap();
-    iam.create_login_profile()
-        .user_name("erin")
-        .password("a-long-passphrase-3!")
-        .send()
-        .await
-        .unwrap();
+    console_password(&iam, "erin", "a-long-passphrase-3!").await;
     iam.create_role()
         .role_name("ops")
         .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
@@ -535,17 +499,8 @@ async fn a_read_only_session_polls_every_source_with_reads_only() {
     let emulator = Emulator::lock().await;
     let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
     iam.create_user().user_name("dave").send().await.unwrap();
-    let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
-    guardduty
-        .create_detector()
-        .enable(true)
-        .send()
-        .await
-        .unwrap();
-    emulator.post(
-        "/_watchpost/guardduty/findings",
-        &json!({"accountId": ACCOUNT, "region": "us-east-1", "findings": [{}]}),
-    );
+    emulator.detector("us-east-1").await;
+    emulator.seed_findings("us-east-1", json!([{}]));
     let mut options = emulator.options(&["us-east-1", "eu-west-1"]);
     options.read_only = true;
     emulator.start_recording();

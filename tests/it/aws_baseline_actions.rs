@@ -31,22 +31,6 @@ async fn load(session: &mut Session) -> Data {
     data
 }
 
-/// The targets of the failing row of `check_id`, as the Posture pane offers them.
-fn targets(data: &Data, check_id: &str) -> Vec<Target> {
-    let row = data
-        .checks
-        .iter()
-        .find(|c| c.check_id == check_id && c.failed())
-        .unwrap_or_else(|| panic!("no failing {check_id}"));
-    watchpost::panes::check_targets(
-        data,
-        row.check_id,
-        &row.account_id,
-        row.region.as_deref(),
-        &row.resource,
-    )
-}
-
 fn executor(session: &Session) -> Arc<dyn Execute> {
     session.executor.clone().expect("a writable session")
 }
@@ -80,7 +64,7 @@ async fn revoking_a_world_open_ssh_rule_removes_it_and_journals_it() {
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
     let data = load(&mut session).await;
 
-    let targets = targets(&data, "ec2.sg-open-admin-ports");
+    let targets = seed::posture_targets(&data, "ec2.sg-open-admin-ports");
     assert_eq!(targets.len(), 1);
     let offer = Offer::new(ActionId::RevokeIngress, targets[0].clone(), Utc::now());
     assert_eq!(offer.available, Ok(()));
@@ -145,7 +129,7 @@ async fn ebs_default_encryption_on_and_back_off() {
     let east = ec2(&emulator, "us-east-1").await;
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
     let data = load(&mut session).await;
-    let target = targets(&data, "ec2.ebs-default-encryption").remove(0);
+    let target = seed::posture_targets(&data, "ec2.ebs-default-encryption").remove(0);
     let enabled = || async {
         east.get_ebs_encryption_by_default()
             .send()
@@ -171,7 +155,7 @@ async fn block_public_access_turns_all_four_on() {
     let emulator = Emulator::lock().await;
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
     let data = load(&mut session).await;
-    let target = targets(&data, "s3.account-public-access-block").remove(0);
+    let target = seed::posture_targets(&data, "s3.account-public-access-block").remove(0);
     assert_eq!(
         target,
         Target::PublicAccessBlock {
@@ -213,7 +197,7 @@ async fn start_logging_on_a_stopped_trail() {
     seed::trail(&emulator, false).await;
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
     let data = load(&mut session).await;
-    let target = targets(&data, "cloudtrail.multi-region-logging").remove(0);
+    let target = seed::posture_targets(&data, "cloudtrail.multi-region-logging").remove(0);
     let offer = Offer::new(ActionId::StartTrailLogging, target, Utc::now());
     assert!(
         offer.cli.starts_with(

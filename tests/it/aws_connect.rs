@@ -1,8 +1,7 @@
 //! Connecting: roles in other accounts, MFA, and the start-up errors of the real binary.
 
+use crate::support;
 use crate::support::emulator::{ACCOUNT, Emulator, connect, try_connect};
-use assert_cmd::Command;
-use std::time::Duration;
 use watchpost::aws::ConnectError;
 use watchpost::domain::SourceKind;
 use watchpost::sources::SourceData;
@@ -127,20 +126,6 @@ async fn an_empty_mfa_code_stops_before_any_call() {
     );
 }
 
-/// The binary with no AWS configuration at all from the environment it runs in.
-fn bare_watchpost(home: &std::path::Path) -> Command {
-    let mut cmd = Command::cargo_bin("watchpost").unwrap();
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("AWS_CONFIG_FILE", home.join("no-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"))
-        .timeout(Duration::from_secs(60));
-    cmd
-}
-
 fn one_line_stderr(output: &std::process::Output) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert_eq!(
@@ -155,7 +140,7 @@ fn one_line_stderr(output: &std::process::Output) -> String {
 fn without_credentials_the_binary_explains_and_exits_3() {
     let home = tempfile::tempdir().unwrap();
     // Instance metadata is left on: the short metadata timeouts must keep this quick.
-    let output = bare_watchpost(home.path()).output().unwrap();
+    let output = support::bare_watchpost(home.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(3), "{output:?}");
     let stderr = one_line_stderr(&output);
     assert!(
@@ -170,18 +155,10 @@ fn without_credentials_the_binary_explains_and_exits_3() {
 #[test]
 fn an_unreachable_endpoint_is_named_as_such() {
     let home = tempfile::tempdir().unwrap();
-    // A port that was free a moment ago: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let output = bare_watchpost(home.path())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+    let endpoint = support::dead_endpoint();
+    let output = support::watchpost_with_keys(home.path())
         .args(["--region", "us-east-1", "--endpoint-url"])
-        .arg(format!("http://127.0.0.1:{port}"))
+        .arg(&endpoint)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(3), "{output:?}");
@@ -196,10 +173,7 @@ fn an_unreachable_endpoint_is_named_as_such() {
 async fn without_a_region_the_binary_says_how_to_give_one_and_exits_2() {
     let emulator = Emulator::lock().await;
     let home = tempfile::tempdir().unwrap();
-    let output = bare_watchpost(home.path())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+    let output = support::watchpost_with_keys(home.path())
         .args(["--endpoint-url", &emulator.url])
         .output()
         .unwrap();
@@ -212,18 +186,11 @@ async fn without_a_region_the_binary_says_how_to_give_one_and_exits_2() {
 #[test]
 fn from_a_pipe_the_mfa_code_is_read_as_a_line() {
     let home = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let endpoint = support::dead_endpoint();
     let run = |stdin: &str| {
-        bare_watchpost(home.path())
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
+        support::watchpost_with_keys(home.path())
             .args(["--region", "us-east-1", "--endpoint-url"])
-            .arg(format!("http://127.0.0.1:{port}"))
+            .arg(&endpoint)
             .args(["--role-arn", AUDIT_ROLE, "--mfa-serial"])
             .arg(format!("arn:aws:iam::{ACCOUNT}:mfa/oncall"))
             .write_stdin(stdin)
@@ -250,7 +217,7 @@ fn from_a_pipe_the_mfa_code_is_read_as_a_line() {
 #[test]
 fn demo_and_aws_options_do_not_mix() {
     let home = tempfile::tempdir().unwrap();
-    let output = bare_watchpost(home.path())
+    let output = support::bare_watchpost(home.path())
         .args(["--demo", "--region", "us-east-1"])
         .output()
         .unwrap();

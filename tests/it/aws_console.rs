@@ -26,24 +26,14 @@ async fn the_console_shows_a_seeded_account_across_two_regions() {
             .await
             .unwrap();
     }
-    let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("eu-west-1").await);
-    guardduty
-        .create_detector()
-        .enable(true)
-        .send()
-        .await
-        .unwrap();
-    emulator.post(
-        "/_watchpost/guardduty/findings",
-        &json!({
-            "accountId": ACCOUNT,
-            "region": "eu-west-1",
-            "findings": [{
-                "type": "CryptoCurrency:EC2/BitcoinTool.B!DNS",
-                "severity": 8.0,
-                "title": "EC2 instance i-0feed is querying a domain name associated with Bitcoin",
-            }],
-        }),
+    emulator.detector("eu-west-1").await;
+    emulator.seed_findings(
+        "eu-west-1",
+        json!([{
+            "type": "CryptoCurrency:EC2/BitcoinTool.B!DNS",
+            "severity": 8.0,
+            "title": "EC2 instance i-0feed is querying a domain name associated with Bitcoin",
+        }]),
     );
 
     let args = [
@@ -215,17 +205,8 @@ async fn drive_every_action_menu(read_only_by_command: bool) -> Vec<serde_json::
     support::emulator::user_with_key(&iam, "auditee").await;
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&emulator.sdk("us-east-1").await);
     support::emulator::put_alarm(&cloudwatch, "audit-alarm").await;
-    let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
-    guardduty
-        .create_detector()
-        .enable(true)
-        .send()
-        .await
-        .unwrap();
-    emulator.post(
-        "/_watchpost/guardduty/findings",
-        &json!({"accountId": ACCOUNT, "region": "us-east-1", "findings": [{"severity": 8.0}]}),
-    );
+    emulator.detector("us-east-1").await;
+    emulator.seed_findings("us-east-1", json!([{"severity": 8.0}]));
 
     emulator.start_recording();
     let mut args = vec![
@@ -294,12 +275,7 @@ async fn a_console_turned_read_only_with_the_command_sends_only_reads() {
 async fn user_with_password_and_key(iam: &aws_sdk_iam::Client, name: &str, active: bool) -> String {
     use aws_sdk_iam::types::StatusType;
     support::emulator::user_with_key(iam, name).await;
-    iam.create_login_profile()
-        .user_name(name)
-        .password("a-long-passphrase-3!")
-        .send()
-        .await
-        .unwrap();
+    support::emulator::console_password(iam, name, "a-long-passphrase-3!").await;
     let key = support::emulator::first_key_id(iam, name).await;
     let status = if active {
         StatusType::Active

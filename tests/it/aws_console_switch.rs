@@ -1,7 +1,7 @@
 //! End to end against the emulator: `:region` and `:profile` switch the running binary to
 //! other regions and to another profile (another account), in a pseudo-terminal.
 
-use crate::support::emulator::{ACCOUNT, Emulator, put_alarm};
+use crate::support::emulator::{ACCOUNT, Emulator, new_key, put_alarm};
 use crate::support::pty::{Console, console_with_env_keys};
 use std::path::Path;
 
@@ -82,13 +82,7 @@ async fn profile_switches_account_and_applies_its_rule_and_a_bad_one_changes_not
     // A user of the other account: the emulator tells accounts apart by access key.
     let iam = aws_sdk_iam::Client::new(&other);
     iam.create_user().user_name("auditor").send().await.unwrap();
-    let key = iam
-        .create_access_key()
-        .user_name("auditor")
-        .send()
-        .await
-        .unwrap();
-    let key = key.access_key().unwrap();
+    let key = new_key(&iam, "auditor").await;
 
     let home = tempfile::tempdir().unwrap();
     let aws_dir = home.path().join(".aws");

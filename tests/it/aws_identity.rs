@@ -1,7 +1,7 @@
 //! The identity checks against the emulator: a seeded account whose failing checks are
 //! known, and the cost of a full IAM refresh as the account grows.
 
-use crate::support::emulator::{Emulator, connect};
+use crate::support::emulator::{Emulator, connect, console_password, new_key, strong_account};
 use chrono::{Duration, Utc};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -63,25 +63,10 @@ async fn failing_checks_per_principal_equal_the_seeded_truth() {
     }
     // A strong password policy and a root account with (hardware) MFA and no keys: the
     // account-level checks pass, so only the seeded problems fail.
-    iam.update_account_password_policy()
-        .minimum_password_length(14)
-        .password_reuse_prevention(24)
-        .require_symbols(true)
-        .require_numbers(true)
-        .require_uppercase_characters(true)
-        .require_lowercase_characters(true)
-        .send()
-        .await
-        .unwrap();
-    emulator.post("/_watchpost/iam/root", &json!({ "mfaActive": true }));
+    strong_account(&emulator, &iam).await;
 
     // alice: console user with a virtual MFA device — clean.
-    iam.create_login_profile()
-        .user_name("alice")
-        .password("a-long-passphrase-1!")
-        .send()
-        .await
-        .unwrap();
+    console_password(&iam, "alice", "a-long-passphrase-1!").await;
     let device = iam
         .create_virtual_mfa_device()
         .virtual_mfa_device_name("alice")
@@ -102,42 +87,23 @@ async fn failing_checks_per_principal_equal_the_seeded_truth() {
         .await
         .unwrap();
     // bob: console user without MFA.
-    iam.create_login_profile()
-        .user_name("bob")
-        .password("a-long-passphrase-2!")
-        .send()
-        .await
-        .unwrap();
+    console_password(&iam, "bob", "a-long-passphrase-2!").await;
     // carol: a 120-day-old key, used two days ago.
-    iam.create_access_key()
-        .user_name("carol")
-        .send()
-        .await
-        .unwrap();
+    new_key(&iam, "carol").await;
     emulator.post(
         "/_watchpost/iam/backdate",
         &json!({"userName": "carol", "createDate": days_ago(200),
                 "keyCreateDate": days_ago(120), "keyLastUsedDate": days_ago(2)}),
     );
     // dave: a key never used in 60 days.
-    iam.create_access_key()
-        .user_name("dave")
-        .send()
-        .await
-        .unwrap();
+    new_key(&iam, "dave").await;
     emulator.post(
         "/_watchpost/iam/backdate",
         &json!({"userName": "dave", "createDate": days_ago(61), "keyCreateDate": days_ago(60)}),
     );
     // erin: two active keys, both in use.
     for _ in 0..2 {
-        let key = iam
-            .create_access_key()
-            .user_name("erin")
-            .send()
-            .await
-            .unwrap();
-        let id = key.access_key().unwrap().access_key_id().to_string();
+        let id = new_key(&iam, "erin").await.access_key_id;
         emulator.post(
             "/_watchpost/iam/backdate",
             &json!({"userName": "erin", "accessKeyId": id, "keyLastUsedDate": days_ago(1)}),
@@ -196,11 +162,7 @@ async fn failing_checks_per_principal_equal_the_seeded_truth() {
         .await
         .unwrap();
     // ivan: a key made with the user and never used.
-    iam.create_access_key()
-        .user_name("ivan")
-        .send()
-        .await
-        .unwrap();
+    new_key(&iam, "ivan").await;
     // Roles: one admin, one narrow.
     for (role, policy) in [("ci-deploy", None), ("report-reader", Some(READ_DOCUMENT))] {
         iam.create_role()

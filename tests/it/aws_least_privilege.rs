@@ -9,8 +9,9 @@
 
 use crate::support;
 use crate::support::baseline;
-use crate::support::emulator::{ACCOUNT, Emulator, user_with_policy};
-use assert_cmd::Command;
+use crate::support::emulator::{
+    ACCOUNT, Emulator, console_password, new_key, paging_alarm, user_with_policy,
+};
 use aws_credential_types::Credentials;
 use chrono::Utc;
 use serde_json::{Value, json};
@@ -138,16 +139,7 @@ async fn seed_account(emulator: &Emulator) -> Seeded {
     let ec2 = baseline::ec2(emulator, REGION).await;
     baseline::open_group(&ec2, "bastion", 22, "0.0.0.0/0").await;
 
-    let guardduty = aws_sdk_guardduty::Client::new(&sdk);
-    let detector = guardduty
-        .create_detector()
-        .enable(true)
-        .send()
-        .await
-        .unwrap()
-        .detector_id()
-        .unwrap()
-        .to_string();
+    let detector = emulator.detector(REGION).await;
     let finding = emulator.seed_findings(
         REGION,
         json!([{
@@ -159,19 +151,7 @@ async fn seed_account(emulator: &Emulator) -> Seeded {
     .clone();
 
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&sdk);
-    cloudwatch
-        .put_metric_alarm()
-        .alarm_name("orders-cpu")
-        .namespace("AWS/EC2")
-        .metric_name("CPUUtilization")
-        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
-        .period(300)
-        .evaluation_periods(2)
-        .threshold(80.0)
-        .comparison_operator(
-            aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
-        )
-        .alarm_actions(format!("arn:aws:sns:{REGION}:{ACCOUNT}:pager"))
+    paging_alarm(&cloudwatch, REGION, "orders-cpu")
         .send()
         .await
         .unwrap();
@@ -186,19 +166,8 @@ async fn seed_account(emulator: &Emulator) -> Seeded {
         .unwrap();
 
     iam.create_user().user_name("alice").send().await.unwrap();
-    iam.create_login_profile()
-        .user_name("alice")
-        .password("correct-horse-battery-1!")
-        .send()
-        .await
-        .unwrap();
-    let key = iam
-        .create_access_key()
-        .user_name("alice")
-        .send()
-        .await
-        .unwrap();
-    let key = key.access_key().unwrap();
+    console_password(&iam, "alice", "correct-horse-battery-1!").await;
+    let key = new_key(&iam, "alice").await;
     iam.create_role()
         .role_name("ci-deploy")
         .assume_role_policy_document(
@@ -216,45 +185,6 @@ async fn seed_account(emulator: &Emulator) -> Seeded {
 }
 
 // ------------------------------------------------------------------ watchpost as a principal
-
-struct Report {
-    code: i32,
-    json: Value,
-    stderr: String,
-}
-
-/// `watchpost report --format json` with `credentials` in its environment and nothing else.
-fn report_as(emulator: &Emulator, credentials: &Credentials) -> Report {
-    let home = tempfile::tempdir().unwrap();
-    let output = Command::cargo_bin("watchpost")
-        .unwrap()
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("AWS_CONFIG_FILE", home.path().join("no-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            home.path().join("no-credentials"),
-        )
-        .env("AWS_ACCESS_KEY_ID", credentials.access_key_id())
-        .env("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .args(["report", "--format", "json", "--region", REGION])
-        .args(["--endpoint-url", &emulator.url])
-        .timeout(std::time::Duration::from_secs(120))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    let json = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}); stderr: {stderr}"));
-    Report {
-        code: output.status.code().unwrap_or(-1),
-        json,
-        stderr,
-    }
-}
 
 /// A session on the emulator signed with `credentials`.
 async fn session_as(emulator: &Emulator, credentials: &Credentials) -> Session {
@@ -344,7 +274,7 @@ fn report_checks(report: &Value) -> BTreeMap<(String, String), (String, String)>
 /// The report is complete and was made as `user`; the session's every source loads and
 /// every fact in it was readable.
 async fn assert_reads_everything(emulator: &Emulator, credentials: &Credentials, user: &str) {
-    let report = report_as(emulator, credentials);
+    let report = emulator.report(credentials, &[]);
     assert_ne!(report.code, 4, "incomplete: {}", report.stderr);
     assert_eq!(report.json["complete"], true, "{}", report.json["errors"]);
     assert_eq!(report.json["errors"], json!([]));
@@ -412,7 +342,7 @@ async fn enforcement_is_real_a_user_without_the_policy_reads_nothing() {
     let iam = aws_sdk_iam::Client::new(&emulator.sdk(REGION).await);
     let nobody = user_with_policy(&iam, "nobody", None, &[]).await;
     let _enforced = emulator.enforce_iam();
-    let report = report_as(&emulator, &nobody);
+    let report = emulator.report(&nobody, &[]);
     assert_eq!(report.code, 4, "{}", report.stderr);
     assert_eq!(report.json["complete"], false);
     let mut session = session_as(&emulator, &nobody).await;
@@ -499,8 +429,8 @@ async fn without_describe_flow_logs_only_the_flow_log_control_fails() {
     session_as(&emulator, &reader).await;
     session_as(&emulator, &blind).await;
 
-    let full = report_as(&emulator, &reader);
-    let partial = report_as(&emulator, &blind);
+    let full = emulator.report(&reader, &[]);
+    let partial = emulator.report(&blind, &[]);
     assert_eq!(full.json["complete"], true, "{}", full.stderr);
     assert_eq!(partial.json["complete"], true, "{}", partial.stderr);
     assert_eq!(partial.code, full.code, "{}", partial.stderr);
@@ -847,22 +777,6 @@ impl Inspector {
     }
 }
 
-/// The failing row's targets of `check_id`, as the Posture pane offers them.
-fn posture_targets(data: &Data, check_id: &str) -> Vec<Target> {
-    let row = data
-        .checks
-        .iter()
-        .find(|c| c.check_id == check_id && c.failed())
-        .unwrap_or_else(|| panic!("no failing {check_id}"));
-    watchpost::panes::check_targets(
-        data,
-        row.check_id,
-        &row.account_id,
-        row.region.as_deref(),
-        &row.resource,
-    )
-}
-
 /// The user `name`, allowed the read policy and `extra`.
 async fn principal(admin: &Inspector, name: &str, extra: &[String]) -> Credentials {
     let mut actions = read_actions();
@@ -894,9 +808,10 @@ async fn each_remediation_action_needs_exactly_its_documented_permissions() {
     // The baseline targets as the Posture pane offers them.
     let mut session = support::emulator::connect(&emulator.options(&[REGION])).await;
     let data = poll_every_source(&mut session).await.data;
-    let ingress = posture_targets(&data, "ec2.sg-open-admin-ports").remove(0);
-    let trail = posture_targets(&data, "cloudtrail.multi-region-logging").remove(0);
-    let public_access = posture_targets(&data, "s3.account-public-access-block").remove(0);
+    let ingress = baseline::posture_targets(&data, "ec2.sg-open-admin-ports").remove(0);
+    let trail = baseline::posture_targets(&data, "cloudtrail.multi-region-logging").remove(0);
+    let public_access =
+        baseline::posture_targets(&data, "s3.account-public-access-block").remove(0);
     drop(session);
 
     let iam = aws_sdk_iam::Client::new(&sdk);

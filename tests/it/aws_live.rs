@@ -7,31 +7,9 @@ use aws_sdk_cloudwatch::types::StateValue;
 use chrono::Utc;
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use watchpost::app::{App, HeaderInfo, Msg, SourceEvent, update};
-use watchpost::config::{self, ConfigRequest};
+use watchpost::app::{App, Msg, SourceEvent, update};
 use watchpost::domain::{AlarmState, Severity, SourceKind, TriageOrigin};
 use watchpost::sources::Session;
-
-fn console_state(session: &Session) -> App {
-    let loaded = config::load(None, &ConfigRequest::default()).unwrap();
-    let header = HeaderInfo {
-        caller: session.caller.clone(),
-        profile: None,
-        regions: session.regions.clone(),
-        demo: false,
-        read_only: true,
-        banner: None,
-    };
-    let ids = session.sources.iter().map(|s| s.id().clone());
-    App::new(
-        header,
-        Arc::new(loaded.keymap),
-        loaded.settings,
-        ids,
-        Utc::now(),
-    )
-}
 
 /// Polls every source of `kind` once and hands the results to the console state.
 async fn poll(app: &mut App, session: &mut Session, kind: SourceKind) {
@@ -91,13 +69,7 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
     put_alarm(&west, "db-cpu").await;
     set_state(&west, "db-cpu", StateValue::Alarm).await;
     for region in ["us-east-1", "eu-west-1"] {
-        let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk(region).await);
-        guardduty
-            .create_detector()
-            .enable(true)
-            .send()
-            .await
-            .unwrap();
+        emulator.detector(region).await;
     }
     let earlier = (Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
     let east_findings = emulator.seed_findings(
@@ -115,7 +87,7 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
     );
 
     let mut session = connect(&emulator.options(&["us-east-1", "eu-west-1"])).await;
-    let mut app = console_state(&session);
+    let mut app = support::app_for(&session, true, Utc::now());
     poll(&mut app, &mut session, SourceKind::Alarms).await;
     poll(&mut app, &mut session, SourceKind::Findings).await;
 

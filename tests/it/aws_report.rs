@@ -3,51 +3,17 @@
 //! source that fails makes the report incomplete, and every request made is a read.
 
 use crate::support;
-use crate::support::emulator::{ACCOUNT, Emulator, json_operation, request_body};
-use assert_cmd::Command;
+use crate::support::emulator::{
+    Emulator, JsonReport, console_password, json_operation, new_key, paging_alarm,
+    put_unparsable_alarm, request_body, test_credentials,
+};
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
-struct Run {
-    code: i32,
-    report: Value,
-    stderr: String,
-}
-
-/// `watchpost report --format json` against the emulator in us-east-1, with dummy keys and
-/// nothing else from the environment.
-fn report(emulator: &Emulator, extra: &[&str]) -> Run {
-    let home = tempfile::tempdir().unwrap();
-    let output = Command::cargo_bin("watchpost")
-        .unwrap()
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("AWS_CONFIG_FILE", home.path().join("no-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            home.path().join("no-credentials"),
-        )
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .args(["report", "--format", "json", "--region", "us-east-1"])
-        .args(["--endpoint-url", &emulator.url])
-        .args(extra)
-        .timeout(std::time::Duration::from_secs(120))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    let report = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}); stderr: {stderr}"));
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        report,
-        stderr,
-    }
+/// `watchpost report --format json` against the emulator in us-east-1 with dummy keys.
+fn report(emulator: &Emulator, extra: &[&str]) -> JsonReport {
+    emulator.report(&test_credentials(), extra)
 }
 
 fn failing_checks(report: &Value) -> BTreeSet<(String, String)> {
@@ -69,43 +35,13 @@ fn failing_checks(report: &Value) -> BTreeSet<(String, String)> {
 /// the detector ID.
 async fn seed_clean_account(emulator: &Emulator) -> String {
     let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
-    iam.update_account_password_policy()
-        .minimum_password_length(14)
-        .password_reuse_prevention(24)
-        .require_symbols(true)
-        .require_numbers(true)
-        .require_uppercase_characters(true)
-        .require_lowercase_characters(true)
-        .send()
-        .await
-        .unwrap();
-    emulator.post("/_watchpost/iam/root", &json!({ "mfaActive": true }));
+    support::emulator::strong_account(emulator, &iam).await;
     support::baseline::clean(emulator, &["us-east-1"]).await;
-    let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
-    guardduty
-        .create_detector()
-        .enable(true)
-        .send()
-        .await
-        .unwrap()
-        .detector_id()
-        .unwrap()
-        .to_string()
+    emulator.detector("us-east-1").await
 }
 
 async fn put_alarm(cloudwatch: &aws_sdk_cloudwatch::Client, name: &str, actions: bool) {
-    use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
-    cloudwatch
-        .put_metric_alarm()
-        .alarm_name(name)
-        .namespace("AWS/EC2")
-        .metric_name("CPUUtilization")
-        .statistic(Statistic::Average)
-        .period(300)
-        .evaluation_periods(2)
-        .threshold(80.0)
-        .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
-        .alarm_actions("arn:aws:sns:us-east-1:123456789012:pager")
+    paging_alarm(cloudwatch, "us-east-1", name)
         .actions_enabled(actions)
         .send()
         .await
@@ -113,22 +49,15 @@ async fn put_alarm(cloudwatch: &aws_sdk_cloudwatch::Client, name: &str, actions:
 }
 
 fn seed_finding(emulator: &Emulator, severity: f64, title: &str) -> String {
-    let answer = emulator.post(
-        "/_watchpost/guardduty/findings",
-        &json!({
-            "accountId": ACCOUNT,
-            "region": "us-east-1",
-            "findings": [{
-                "type": "CryptoCurrency:EC2/BitcoinTool.B!DNS",
-                "severity": severity,
-                "title": title,
-            }],
-        }),
-    );
-    answer["findingIds"][0]
-        .as_str()
-        .unwrap_or_else(|| panic!("seeding failed: {answer}"))
-        .to_string()
+    emulator.seed_findings(
+        "us-east-1",
+        json!([{
+            "type": "CryptoCurrency:EC2/BitcoinTool.B!DNS",
+            "severity": severity,
+            "title": title,
+        }]),
+    )[0]
+    .clone()
 }
 
 /// Every request is a read: Query actions `Get*`, `List*`, `Describe*` or
@@ -177,20 +106,9 @@ async fn the_report_lists_exactly_the_seeded_failing_checks_and_makes_only_reads
         iam.create_user().user_name(user).send().await.unwrap();
     }
     // alice: console password without MFA.
-    iam.create_login_profile()
-        .user_name("alice")
-        .password("correct-horse-battery-1!")
-        .send()
-        .await
-        .unwrap();
+    console_password(&iam, "alice", "correct-horse-battery-1!").await;
     // bob: a 120-day-old key, used recently.
-    let bob_key = iam
-        .create_access_key()
-        .user_name("bob")
-        .send()
-        .await
-        .unwrap();
-    let bob_key = bob_key.access_key().unwrap().access_key_id().to_string();
+    let bob_key = new_key(&iam, "bob").await.access_key_id;
     emulator.post(
         "/_watchpost/iam/backdate",
         &json!({
@@ -204,13 +122,7 @@ async fn the_report_lists_exactly_the_seeded_failing_checks_and_makes_only_reads
     // carol: two active keys, both in use; erin: one key in use (clean).
     for (user, keys) in [("carol", 2), ("erin", 1)] {
         for _ in 0..keys {
-            let key = iam
-                .create_access_key()
-                .user_name(user)
-                .send()
-                .await
-                .unwrap();
-            let key = key.access_key().unwrap().access_key_id().to_string();
+            let key = new_key(&iam, user).await.access_key_id;
             emulator.post(
                 "/_watchpost/iam/backdate",
                 &json!({
@@ -259,7 +171,7 @@ async fn the_report_lists_exactly_the_seeded_failing_checks_and_makes_only_reads
     let recording = emulator.recording();
 
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.report["complete"], true, "{}", run.report["errors"]);
+    assert_eq!(run.json["complete"], true, "{}", run.json["errors"]);
     let expected: BTreeSet<(String, String)> = [
         ("cloudwatch.alarm-actions", "batch-cpu".to_string()),
         ("iam.admin-policy", "dave".to_string()),
@@ -273,8 +185,8 @@ async fn the_report_lists_exactly_the_seeded_failing_checks_and_makes_only_reads
     .into_iter()
     .map(|(id, resource)| (id.to_string(), resource))
     .collect();
-    assert_eq!(failing_checks(&run.report), expected);
-    let alarms: Vec<(&str, &str)> = run.report["alarms"]
+    assert_eq!(failing_checks(&run.json), expected);
+    let alarms: Vec<(&str, &str)> = run.json["alarms"]
         .as_array()
         .unwrap()
         .iter()
@@ -283,10 +195,10 @@ async fn the_report_lists_exactly_the_seeded_failing_checks_and_makes_only_reads
         .filter(|(name, _)| !name.starts_with("cis-"))
         .collect();
     assert_eq!(alarms, [("batch-cpu", "OK"), ("orders-cpu", "ALARM")]);
-    let findings = run.report["findings"].as_array().unwrap();
+    let findings = run.json["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0]["severity"], "medium");
-    let users: Vec<&str> = run.report["identity"]["users"]
+    let users: Vec<&str> = run.json["identity"]["users"]
         .as_array()
         .unwrap()
         .iter()
@@ -308,13 +220,13 @@ async fn fail_on_high_exits_1_while_a_high_finding_is_open_and_0_once_it_is_arch
 
     let open = report(&emulator, &["--fail-on", "high"]);
     assert_eq!(open.code, 1, "{}", open.stderr);
-    assert_eq!(open.report["fail_on"]["failing"], 1);
-    assert_eq!(open.report["findings"][0]["id"], finding.as_str());
-    assert_eq!(open.report["findings"][0]["severity"], "high");
+    assert_eq!(open.json["fail_on"]["failing"], 1);
+    assert_eq!(open.json["findings"][0]["id"], finding.as_str());
+    assert_eq!(open.json["findings"][0]["severity"], "high");
     assert!(
-        failing_checks(&open.report).is_empty(),
+        failing_checks(&open.json).is_empty(),
         "{}",
-        open.report["checks"]
+        open.json["checks"]
     );
 
     let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
@@ -327,35 +239,22 @@ async fn fail_on_high_exits_1_while_a_high_finding_is_open_and_0_once_it_is_arch
         .unwrap();
     let fixed = report(&emulator, &["--fail-on", "high"]);
     assert_eq!(fixed.code, 0, "{}", fixed.stderr);
-    assert_eq!(fixed.report["fail_on"]["failing"], 0);
-    assert_eq!(fixed.report["findings"], json!([]));
+    assert_eq!(fixed.json["fail_on"]["failing"], 0);
+    assert_eq!(fixed.json["findings"], json!([]));
 }
 
 #[tokio::test]
 async fn a_source_that_fails_makes_the_report_incomplete_and_says_why() {
     let emulator = Emulator::lock().await;
     seed_clean_account(&emulator).await;
-    // moto writes the raw control character into its XML: DescribeAlarms cannot be parsed.
+    // DescribeAlarms cannot be parsed.
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&emulator.sdk("us-east-1").await);
-    cloudwatch
-        .put_metric_alarm()
-        .alarm_name("broken")
-        .alarm_description("bell \u{7} in the description")
-        .namespace("AWS/EC2")
-        .metric_name("CPUUtilization")
-        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
-        .period(60)
-        .evaluation_periods(1)
-        .threshold(1.0)
-        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
-        .send()
-        .await
-        .unwrap();
+    put_unparsable_alarm(&cloudwatch).await;
 
     let incomplete = report(&emulator, &[]);
     assert_eq!(incomplete.code, 4, "{}", incomplete.stderr);
-    assert_eq!(incomplete.report["complete"], false);
-    let error = &incomplete.report["errors"][0];
+    assert_eq!(incomplete.json["complete"], false);
+    let error = &incomplete.json["errors"][0];
     assert_eq!(error["service"], "CloudWatch");
     assert_eq!(error["operation"], "DescribeAlarms");
     assert_eq!(error["kind"], "malformed");
@@ -365,16 +264,16 @@ async fn a_source_that_fails_makes_the_report_incomplete_and_says_why() {
         incomplete.stderr
     );
     // The other sources still reported.
-    assert!(incomplete.report["identity"].is_object());
+    assert!(incomplete.json["identity"].is_object());
 
     // A failing result found anyway wins: status 1.
     seed_finding(&emulator, 9.0, "A critical finding");
     let breached = report(&emulator, &["--fail-on", "high"]);
     assert_eq!(breached.code, 1, "{}", breached.stderr);
-    assert_eq!(breached.report["complete"], false);
+    assert_eq!(breached.json["complete"], false);
 
     // A report that does not need CloudWatch is complete.
     let identity = report(&emulator, &["--source", "identity"]);
     assert_eq!(identity.code, 0, "{}", identity.stderr);
-    assert_eq!(identity.report["errors"], json!([]));
+    assert_eq!(identity.json["errors"], json!([]));
 }

@@ -1,7 +1,9 @@
 //! The AWS source adapters against the local emulator, through the real SDK clients and
 //! wire protocols: seed through the API, poll watchpost's source, check the domain values.
 
-use crate::support::emulator::{ACCOUNT, Emulator, connect};
+use crate::support::emulator::{
+    ACCOUNT, Emulator, connect, console_password, new_key, paging_alarm, put_unparsable_alarm,
+};
 use chrono::{Duration, Utc};
 use serde_json::json;
 use watchpost::aws::findings::OVERLAP_EVERY;
@@ -62,24 +64,9 @@ async fn identity_reads_the_credential_report_summary_and_password_policy() {
     for user in ["alice", "bob", "carol"] {
         iam.create_user().user_name(user).send().await.unwrap();
     }
-    let key = iam
-        .create_access_key()
-        .user_name("alice")
-        .send()
-        .await
-        .unwrap();
-    let key_id = key.access_key().unwrap().access_key_id().to_string();
-    iam.create_access_key()
-        .user_name("alice")
-        .send()
-        .await
-        .unwrap();
-    iam.create_login_profile()
-        .user_name("bob")
-        .password("correct-horse-battery-1!")
-        .send()
-        .await
-        .unwrap();
+    let key_id = new_key(&iam, "alice").await.access_key_id;
+    new_key(&iam, "alice").await;
+    console_password(&iam, "bob", "correct-horse-battery-1!").await;
     iam.update_account_password_policy()
         .minimum_password_length(14)
         .require_symbols(true)
@@ -170,25 +157,15 @@ async fn an_account_without_password_policy_or_root_mfa_says_so() {
 }
 
 async fn put_cpu_alarm(client: &aws_sdk_cloudwatch::Client, name: &str) {
-    use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic};
-    client
-        .put_metric_alarm()
-        .alarm_name(name)
+    use aws_sdk_cloudwatch::types::Dimension;
+    paging_alarm(client, "us-east-1", name)
         .alarm_description("CPU above 80% for 10 minutes")
-        .namespace("AWS/EC2")
-        .metric_name("CPUUtilization")
-        .statistic(Statistic::Average)
-        .period(300)
-        .evaluation_periods(2)
-        .threshold(80.0)
-        .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
         .dimensions(
             Dimension::builder()
                 .name("InstanceId")
                 .value("i-0abc")
                 .build(),
         )
-        .alarm_actions("arn:aws:sns:us-east-1:123456789012:pager")
         .send()
         .await
         .unwrap();
@@ -289,16 +266,7 @@ async fn alarms_are_paged_typed_and_kept_per_region() {
 #[tokio::test]
 async fn findings_are_listed_in_batches_then_fetched_incrementally() {
     let emulator = Emulator::lock().await;
-    let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
-    let detector = guardduty
-        .create_detector()
-        .enable(true)
-        .send()
-        .await
-        .unwrap()
-        .detector_id()
-        .unwrap()
-        .to_string();
+    let detector = emulator.detector("us-east-1").await;
     let earlier = (Utc::now() - Duration::hours(2)).to_rfc3339();
     let batch: Vec<_> = (0..60)
         .map(|i| {
@@ -317,6 +285,7 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
         "us-east-1",
         json!([{ "type": "Policy:IAMUser/RootCredentialUsage", "updatedAt": earlier }]),
     );
+    let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
     guardduty
         .archive_findings()
         .detector_id(&detector)
@@ -442,21 +411,7 @@ async fn a_response_the_sdk_cannot_parse_fails_only_that_source() {
     let emulator = Emulator::lock().await;
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&emulator.sdk("us-east-1").await);
     put_cpu_alarm(&cloudwatch, "fine").await;
-    // moto writes the raw control character into its XML, which no parser accepts.
-    cloudwatch
-        .put_metric_alarm()
-        .alarm_name("broken")
-        .alarm_description("bell \u{7} in the description")
-        .namespace("AWS/EC2")
-        .metric_name("CPUUtilization")
-        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
-        .period(60)
-        .evaluation_periods(1)
-        .threshold(1.0)
-        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
-        .send()
-        .await
-        .unwrap();
+    put_unparsable_alarm(&cloudwatch).await;
 
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
     let error = source(&mut session, SourceKind::Alarms, Some("us-east-1"))

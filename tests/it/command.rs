@@ -26,17 +26,20 @@ fn commands_jump_filter_and_quit() {
     assert!(command(&mut app, "q").contains(&Effect::Quit));
 }
 
+/// Types `:` and `typed` and presses Tab: the command line's text then.
+fn tab_complete(app: &mut App, typed: &str) -> String {
+    press(app, &format!(":{typed}"));
+    update(app, key(KeyCode::Tab));
+    match &app.mode {
+        Mode::Command { text } => text.clone(),
+        other => panic!("not on the command line: {other:?}"),
+    }
+}
+
 #[test]
 fn tab_completes_a_unique_command() {
     let mut app = loaded_app();
-    press(&mut app, ":fin");
-    update(&mut app, key(KeyCode::Tab));
-    assert_eq!(
-        app.mode,
-        Mode::Command {
-            text: "findings ".into()
-        }
-    );
+    assert_eq!(tab_complete(&mut app, "fin"), "findings ");
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(app.tab, Tab::Findings);
 }
@@ -175,7 +178,7 @@ fn region_checks_its_names_then_asks_the_runtime_to_switch() {
     assert_eq!(effects, vec![Effect::Switch(target.clone())]);
     assert_eq!(app.switching, Some(target));
     assert!(
-        screen(&mut app).contains("Switching to regions eu-central-1,us-west-2"),
+        support::draw(&mut app, 100, 30).contains("Switching to regions eu-central-1,us-west-2"),
         "the status line says what is happening"
     );
     // Nothing of the old session changed yet.
@@ -230,23 +233,9 @@ fn the_demo_account_cannot_switch() {
 #[test]
 fn tab_completes_region_and_profile() {
     let mut app = loaded_app();
-    press(&mut app, ":reg");
-    update(&mut app, key(KeyCode::Tab));
-    assert_eq!(
-        app.mode,
-        Mode::Command {
-            text: "region ".into()
-        }
-    );
+    assert_eq!(tab_complete(&mut app, "reg"), "region ");
     update(&mut app, key(KeyCode::Esc));
-    press(&mut app, ":pro");
-    update(&mut app, key(KeyCode::Tab));
-    assert_eq!(
-        app.mode,
-        Mode::Command {
-            text: "profile ".into()
-        }
-    );
+    assert_eq!(tab_complete(&mut app, "pro"), "profile ");
     let names: Vec<&str> = COMMANDS.iter().map(|(name, _)| *name).collect();
     assert!(names.contains(&"region") && names.contains(&"profile"));
 }
@@ -313,7 +302,7 @@ fn a_switch_leaves_nothing_of_the_old_session_but_the_journal() {
     assert_eq!(app.sources.keys().collect::<Vec<_>>(), vec![&id]);
     assert!(app.switching.is_none());
 
-    let screen = screen(&mut app);
+    let screen = support::draw(&mut app, 100, 30);
     let header = screen.lines().next().unwrap_or_default();
     assert!(header.contains("222233334444"), "{header}");
     assert!(header.contains("profile audit"), "{header}");
@@ -355,29 +344,11 @@ fn a_failed_switch_keeps_the_session_and_says_why() {
     assert!(app.switching.is_none());
     assert_eq!(app.data.alarms.len(), alarms);
     assert_eq!(app.header.caller.account_id, account);
-    let screen = screen(&mut app);
+    let screen = support::draw(&mut app, 100, 30);
     assert!(
         screen.contains("Cannot switch to profile nosuch: no profile named `nosuch`"),
         "{screen}"
     );
-}
-
-/// The text of an 100×30 frame.
-fn screen(app: &mut App) -> String {
-    use ratatui::{Terminal, backend::TestBackend};
-    update(
-        app,
-        Msg::Resize {
-            width: 100,
-            height: 30,
-        },
-    );
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    let theme = support::theme("default");
-    terminal
-        .draw(|frame| watchpost::ui::render(frame, app, &theme))
-        .unwrap();
-    terminal.backend().to_string()
 }
 
 #[test]

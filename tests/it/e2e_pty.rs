@@ -117,12 +117,7 @@ fn a_panic_restores_the_terminal() {
 #[test]
 fn the_mfa_code_is_not_echoed_on_a_terminal() {
     // Nothing listens on this port: the role cannot be assumed, once the code is read.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let endpoint = format!("http://127.0.0.1:{port}");
+    let endpoint = support::dead_endpoint();
     let (mut console, _home) = support::pty::aws_console(
         &[
             "--region",

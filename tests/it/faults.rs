@@ -16,13 +16,7 @@ async fn seed(emulator: &Emulator, alarms: usize, findings: usize) {
     for i in 0..alarms {
         support::emulator::put_alarm(&cloudwatch, &format!("fault-{i:03}")).await;
     }
-    let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
-    guardduty
-        .create_detector()
-        .enable(true)
-        .send()
-        .await
-        .unwrap();
+    emulator.detector("us-east-1").await;
     let batch: Vec<_> = (0..findings).map(|_| json!({})).collect();
     emulator.seed_findings("us-east-1", json!(batch));
 }
@@ -93,16 +87,33 @@ fn console(proxy_url: &str) -> (Console, tempfile::TempDir) {
     )
 }
 
+/// Seeds `alarms` alarms and `findings` findings, starts a proxy in front of the emulator
+/// and the console behind it, and on a blocking thread, once the Alarms tab shows the last
+/// alarm, runs `test`; then quits the console, which must exit cleanly.
+async fn with_proxied_console(
+    emulator: &Emulator,
+    alarms: usize,
+    findings: usize,
+    test: impl FnOnce(&mut Console, &FaultProxy) + Send + 'static,
+) {
+    seed(emulator, alarms, findings).await;
+    let proxy = FaultProxy::start(&emulator.url);
+    tokio::task::spawn_blocking(move || {
+        let (mut console, _home) = console(&proxy.url);
+        console.send("2");
+        console.wait_for(&format!("fault-{:03}", alarms - 1));
+        test(&mut console, &proxy);
+        console.send("q");
+        assert!(console.wait_exit().success());
+    })
+    .await
+    .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dead_endpoint_shows_errors_keeps_the_data_and_recovers_by_itself() {
     let emulator = Emulator::lock().await;
-    seed(&emulator, 3, 2).await;
-    let proxy = FaultProxy::start(&emulator.url);
-    let url = proxy.url.clone();
-    tokio::task::spawn_blocking(move || {
-        let (mut console, _home) = console(&url);
-        console.send("2");
-        console.wait_for("fault-002");
+    with_proxied_console(&emulator, 3, 2, |console, proxy| {
         // Both findings loaded (the tab bar counts them) before the endpoint dies.
         console.wait_for("Findings 2");
         proxy.set(Fault::Drop);
@@ -123,11 +134,8 @@ async fn a_dead_endpoint_shows_errors_keeps_the_data_and_recovers_by_itself() {
         // Backoff never exceeds the 2-second interval: recovery comes within a few seconds.
         let recovered = console.wait_for_absent("ERROR");
         assert!(recovered.contains("fault-000"), "{recovered}");
-        console.send("q");
-        assert!(console.wait_exit().success());
     })
-    .await
-    .unwrap();
+    .await;
 }
 
 /// What only the Findings pane shows: the seeded findings' type (Low severity, so the
@@ -151,13 +159,7 @@ fn until(what: &str, done: impl Fn() -> bool) {
 #[tokio::test(flavor = "multi_thread")]
 async fn answers_that_do_not_come_never_freeze_input() {
     let emulator = Emulator::lock().await;
-    seed(&emulator, 2, 1).await;
-    let proxy = FaultProxy::start(&emulator.url);
-    let url = proxy.url.clone();
-    tokio::task::spawn_blocking(move || {
-        let (mut console, _home) = console(&url);
-        console.send("2");
-        console.wait_for("fault-001");
+    with_proxied_console(&emulator, 2, 1, |console, proxy| {
         // Every source has loaded once (nothing "loading…" or "waiting" in the header).
         console.wait_for("Findings 1");
         console.wait_for_absent("loading");
@@ -199,23 +201,14 @@ async fn answers_that_do_not_come_never_freeze_input() {
         );
         console.send("\x1b");
         proxy.set(Fault::Pass);
-        console.send("q");
-        assert!(console.wait_exit().success());
     })
-    .await
-    .unwrap();
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn expired_credentials_mid_session_show_a_banner_and_recover() {
     let emulator = Emulator::lock().await;
-    seed(&emulator, 2, 1).await;
-    let proxy = FaultProxy::start(&emulator.url);
-    let url = proxy.url.clone();
-    tokio::task::spawn_blocking(move || {
-        let (mut console, _home) = console(&url);
-        console.send("2");
-        console.wait_for("fault-001");
+    with_proxied_console(&emulator, 2, 1, |console, proxy| {
         proxy.set(Fault::ExpiredToken);
         let banner = console.wait_for("CREDENTIALS FAILED");
         assert!(
@@ -224,11 +217,8 @@ async fn expired_credentials_mid_session_show_a_banner_and_recover() {
         );
         proxy.set(Fault::Pass);
         console.wait_for_absent("CREDENTIALS FAILED");
-        console.send("q");
-        assert!(console.wait_exit().success());
     })
-    .await
-    .unwrap();
+    .await;
 }
 
 #[tokio::test]

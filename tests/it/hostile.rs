@@ -4,7 +4,7 @@
 //! but inert text, nor break the report formats. A canary secret key and session token
 //! never appear on screen, in the log, the journal or a report.
 
-use crate::support::emulator::{ACCOUNT, Emulator};
+use crate::support::emulator::{Emulator, cpu_alarm};
 use crate::support::pty::Console;
 use serde_json::json;
 
@@ -31,16 +31,10 @@ const FORBIDDEN: &[&[u8]] = &[
 
 async fn seed_hostile(emulator: &Emulator) {
     let long = "A".repeat(100_000);
-    let guardduty = aws_sdk_guardduty::Client::new(&emulator.sdk("us-east-1").await);
-    guardduty
-        .create_detector()
-        .enable(true)
-        .send()
-        .await
-        .unwrap();
-    emulator.post(
-        "/_watchpost/guardduty/findings",
-        &json!({"accountId": ACCOUNT, "region": "us-east-1", "findings": [
+    emulator.detector("us-east-1").await;
+    emulator.seed_findings(
+        "us-east-1",
+        json!([
             {"severity": 8.0,
              "title": format!("HOSTILE {OSC52}{OSC8}{TITLE}{CSI}{DCS}{C1_CSI}{BIDI}\u{0}end"),
              "description": format!("{long}{OSC52}"),
@@ -49,20 +43,12 @@ async fn seed_hostile(emulator: &Emulator) {
             {"severity": 5.0,
              "title": "=HYPERLINK(\"http://evil.example\",\"click\") 警告 wide",
              "description": "formula"},
-        ]}),
+        ]),
     );
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&emulator.sdk("us-east-1").await);
-    cloudwatch
-        .put_metric_alarm()
-        .alarm_name(format!("ALARMHOSTILE 警報 {BIDI}"))
+    cpu_alarm(&cloudwatch, format!("ALARMHOSTILE 警報 {BIDI}"))
         .alarm_description(long)
-        .namespace("AWS/EC2")
-        .metric_name("CPUUtilization")
-        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
-        .period(60)
-        .evaluation_periods(1)
         .threshold(1.0)
-        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
         .send()
         .await
         .unwrap();

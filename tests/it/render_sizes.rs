@@ -1,22 +1,10 @@
 //! Rendering never panics, whatever the terminal size (1×1 to 300×100) and however fast it
 //! changes, on every tab and over every overlay.
 
-use crate::support::{key, loaded_app, press, theme};
+use crate::support::{key, loaded_app, press, render};
 use crossterm::event::KeyCode;
 use proptest::prelude::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use watchpost::app::{App, Msg, update};
-use watchpost::ui;
-
-fn draw(app: &mut App, width: u16, height: u16) {
-    update(app, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let theme = theme("default");
-    terminal
-        .draw(|frame| ui::render(frame, app, &theme))
-        .unwrap();
-}
+use watchpost::app::{Msg, update};
 
 /// The screens worth resizing: each tab, a detail view, the help, the action dialog.
 fn screens() -> Vec<(&'static str, Vec<Msg>)> {
@@ -52,7 +40,7 @@ proptest! {
         for msg in keys {
             update(&mut app, msg);
         }
-        draw(&mut app, width, height);
+        render(&mut app, width, height);
     }
 
     #[test]
@@ -61,7 +49,7 @@ proptest! {
         press(&mut app, "4");
         update(&mut app, key(KeyCode::Enter));
         for (width, height) in sizes {
-            draw(&mut app, width, height);
+            render(&mut app, width, height);
         }
     }
 }
@@ -83,7 +71,7 @@ fn the_extremes_render() {
             for msg in keys.clone() {
                 update(&mut app, msg);
             }
-            draw(&mut app, width, height);
+            render(&mut app, width, height);
         }
     }
 }

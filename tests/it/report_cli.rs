@@ -3,24 +3,8 @@
 //! that appears on a terminal and nowhere else.
 
 use crate::support;
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
-use std::time::Duration;
-
-/// The binary with no AWS configuration and an empty config directory under `home`.
-fn watchpost(home: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("watchpost").unwrap();
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("AWS_CONFIG_FILE", home.join("no-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"))
-        .timeout(Duration::from_secs(60));
-    cmd
-}
 
 struct Run {
     code: i32,
@@ -29,7 +13,7 @@ struct Run {
 }
 
 fn run(home: &Path, args: &[&str]) -> Run {
-    let output = watchpost(home).args(args).output().unwrap();
+    let output = support::bare_watchpost(home).args(args).output().unwrap();
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -2,30 +2,12 @@
 //! note, from the demo account at a fixed time and seed, at 80×24 and 160×48.
 
 use crate::support;
-use crate::support::{key, loaded_app, press, theme};
+use crate::support::{draw, key, loaded_app, press, render, render_with, theme};
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use watchpost::app::{App, Msg, update};
 use watchpost::config::Theme;
-use watchpost::ui;
-
-fn draw(app: &mut App, width: u16, height: u16) -> String {
-    render(app, width, height).backend().to_string()
-}
-
-fn render(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
-    render_with(app, width, height, &theme("default"))
-}
-
-fn render_with(app: &mut App, width: u16, height: u16, theme: &Theme) -> Terminal<TestBackend> {
-    update(app, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| ui::render(frame, app, theme))
-        .unwrap();
-    terminal
-}
 
 macro_rules! tab_snapshots {
     ($($name:ident: $key:literal),* $(,)?) => {$(
@@ -235,18 +217,7 @@ fn theme_under_no_color_keeps_the_selection_in_reverse_video() {
 #[test]
 fn mono_theme_selection_is_reverse_video_without_colour() {
     let mut app = loaded_app();
-    update(
-        &mut app,
-        Msg::Resize {
-            width: 80,
-            height: 24,
-        },
-    );
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    let mono = theme("mono");
-    terminal
-        .draw(|frame| ui::render(frame, &app, &mono))
-        .unwrap();
+    let terminal = render_with(&mut app, 80, 24, &theme("mono"));
     let buffer = terminal.backend().buffer();
     let mut reversed_cells = 0;
     for cell in buffer.content() {

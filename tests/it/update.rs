@@ -1070,20 +1070,7 @@ fn a_region_whose_alarm_history_is_denied_says_so_on_the_alarms_tab() {
 
 /// The Alarms table's title line at 200 columns.
 fn alarms_title(app: &mut watchpost::app::App) -> String {
-    use ratatui::{Terminal, backend::TestBackend};
-    update(
-        app,
-        Msg::Resize {
-            width: 200,
-            height: 30,
-        },
-    );
-    let mut terminal = Terminal::new(TestBackend::new(200, 30)).unwrap();
-    let theme = support::theme("default");
-    terminal
-        .draw(|frame| watchpost::ui::render(frame, app, &theme))
-        .unwrap();
-    let screen = terminal.backend().to_string();
+    let screen = support::draw(app, 200, 30);
     screen
         .lines()
         .find(|l| l.contains("┌ Alarms "))

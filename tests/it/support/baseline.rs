@@ -313,3 +313,22 @@ pub async fn clean(emulator: &Emulator, regions: &[&str]) {
         clean_region(emulator, region).await;
     }
 }
+
+/// The targets of the failing row of `check_id`, as the Posture pane offers them.
+pub fn posture_targets(
+    data: &watchpost::app::Data,
+    check_id: &str,
+) -> Vec<watchpost::remediation::Target> {
+    let row = data
+        .checks
+        .iter()
+        .find(|c| c.check_id == check_id && c.failed())
+        .unwrap_or_else(|| panic!("no failing {check_id}"));
+    watchpost::panes::check_targets(
+        data,
+        row.check_id,
+        &row.account_id,
+        row.region.as_deref(),
+        &row.resource,
+    )
+}

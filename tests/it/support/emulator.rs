@@ -122,6 +122,18 @@ impl Emulator {
             .collect()
     }
 
+    /// Turns GuardDuty on in `region`; returns the detector's ID.
+    pub async fn detector(&self, region: &str) -> String {
+        aws_sdk_guardduty::Client::new(&self.sdk(region).await)
+            .create_detector()
+            .enable(true)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("CreateDetector {region}: {e}"))
+            .detector_id
+            .unwrap_or_else(|| panic!("CreateDetector {region}: no detector ID"))
+    }
+
     /// Options that point watchpost at the emulator for `regions`.
     pub fn options(&self, regions: &[&str]) -> AwsOptions {
         AwsOptions {
@@ -154,6 +166,38 @@ impl Emulator {
                 aws_credential_types::provider::SharedCredentialsProvider::new(provider),
             )
             .build()
+    }
+}
+
+/// What `watchpost report --format json` answered: its exit status, the report, stderr.
+pub struct JsonReport {
+    pub code: i32,
+    pub json: Value,
+    pub stderr: String,
+}
+
+impl Emulator {
+    /// `watchpost report --format json` against the emulator in us-east-1, then `extra`,
+    /// signed with `credentials` from its environment and with no other AWS configuration.
+    pub fn report(&self, credentials: &Credentials, extra: &[&str]) -> JsonReport {
+        let home = tempfile::tempdir().unwrap();
+        let output = super::watchpost_with_keys(home.path())
+            .env("AWS_ACCESS_KEY_ID", credentials.access_key_id())
+            .env("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key())
+            .args(["report", "--format", "json", "--region", "us-east-1"])
+            .args(["--endpoint-url", &self.url])
+            .args(extra)
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let json = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}); stderr: {stderr}"));
+        JsonReport {
+            code: output.status.code().unwrap_or(-1),
+            json,
+            stderr,
+        }
     }
 }
 
@@ -193,8 +237,12 @@ pub async fn try_connect(
     watchpost::aws::connect(options, loader, mfa).await
 }
 
-/// A plain metric alarm (EC2 CPU above a threshold), for tests that need alarms to exist.
-pub async fn put_alarm(client: &aws_sdk_cloudwatch::Client, name: &str) {
+/// A metric alarm on EC2 CPU (average over a minute, above the threshold), ready to send;
+/// the caller sets the threshold and whatever else the test needs.
+pub fn cpu_alarm(
+    client: &aws_sdk_cloudwatch::Client,
+    name: impl Into<String>,
+) -> aws_sdk_cloudwatch::operation::put_metric_alarm::builders::PutMetricAlarmFluentBuilder {
     use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
     client
         .put_metric_alarm()
@@ -204,11 +252,44 @@ pub async fn put_alarm(client: &aws_sdk_cloudwatch::Client, name: &str) {
         .statistic(Statistic::Average)
         .period(60)
         .evaluation_periods(1)
-        .threshold(90.0)
         .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+}
+
+/// A plain metric alarm (EC2 CPU above a threshold), for tests that need alarms to exist.
+pub async fn put_alarm(client: &aws_sdk_cloudwatch::Client, name: &str) {
+    cpu_alarm(client, name)
+        .threshold(90.0)
         .send()
         .await
         .unwrap_or_else(|e| panic!("PutMetricAlarm {name}: {e}"));
+}
+
+/// An alarm whose description holds a raw control character: moto writes it into its XML
+/// as it is, so `DescribeAlarms` answers with a document no parser accepts.
+pub async fn put_unparsable_alarm(client: &aws_sdk_cloudwatch::Client) {
+    cpu_alarm(client, "broken")
+        .alarm_description("bell \u{7} in the description")
+        .threshold(1.0)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("PutMetricAlarm broken: {e}"));
+}
+
+/// An alarm on EC2 CPU at 80% for two five-minute periods that pages
+/// `arn:aws:sns:<region>:<ACCOUNT>:pager`, ready to send.
+pub fn paging_alarm(
+    client: &aws_sdk_cloudwatch::Client,
+    region: &str,
+    name: &str,
+) -> aws_sdk_cloudwatch::operation::put_metric_alarm::builders::PutMetricAlarmFluentBuilder {
+    cpu_alarm(client, name)
+        .period(300)
+        .evaluation_periods(2)
+        .threshold(80.0)
+        .comparison_operator(
+            aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
+        )
+        .alarm_actions(format!("arn:aws:sns:{region}:{ACCOUNT}:pager"))
 }
 
 /// The operation of a JSON-protocol request (CloudTrail, AWS Config, CloudWatch Logs): the
@@ -260,11 +341,47 @@ pub async fn user_with_key(iam: &aws_sdk_iam::Client, name: &str) {
         .send()
         .await
         .unwrap_or_else(|e| panic!("CreateUser {name}: {e}"));
+    new_key(iam, name).await;
+}
+
+/// A new access key of `user` (its ID, secret and creation date).
+pub async fn new_key(iam: &aws_sdk_iam::Client, user: &str) -> aws_sdk_iam::types::AccessKey {
     iam.create_access_key()
-        .user_name(name)
+        .user_name(user)
         .send()
         .await
-        .unwrap_or_else(|e| panic!("CreateAccessKey {name}: {e}"));
+        .unwrap_or_else(|e| panic!("CreateAccessKey {user}: {e}"))
+        .access_key
+        .unwrap_or_else(|| panic!("CreateAccessKey {user}: no key"))
+}
+
+/// A console password for `user`.
+pub async fn console_password(iam: &aws_sdk_iam::Client, user: &str, password: &str) {
+    iam.create_login_profile()
+        .user_name(user)
+        .password(password)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("CreateLoginProfile {user}: {e}"));
+}
+
+/// What the account-level identity checks want: a strong password policy (14 characters,
+/// 24 remembered, every character class) and a root account with (hardware) MFA.
+pub async fn strong_account(emulator: &Emulator, iam: &aws_sdk_iam::Client) {
+    iam.update_account_password_policy()
+        .minimum_password_length(14)
+        .password_reuse_prevention(24)
+        .require_symbols(true)
+        .require_numbers(true)
+        .require_uppercase_characters(true)
+        .require_lowercase_characters(true)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("UpdateAccountPasswordPolicy: {e}"));
+    emulator.post(
+        "/_watchpost/iam/root",
+        &serde_json::json!({ "mfaActive": true }),
+    );
 }
 
 /// IAM enforcement in the emulator, on while this guard lives: every request then needs the
