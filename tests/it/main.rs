@@ -33,6 +33,7 @@ mod e2e_pty;
 mod faults;
 #[cfg(unix)]
 mod hostile;
+mod invalid_configs;
 mod journal;
 #[cfg(unix)]
 mod local_files;
