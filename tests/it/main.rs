@@ -1,8 +1,9 @@
 //! The integration tests: one test binary (each file of `tests/*.rs` would be a binary of
 //! its own, linking the whole crate with the AWS SDK again). Each module below was such a
-//! file; `support` holds what they share, the emulator's lock among it. Tests of all modules
-//! run as threads of this one process: anything process-wide (the emulator, environment
-//! variables, the working directory) goes through `support`, never a module's own static.
+//! file; `support` holds what they share. Tests of all modules run as threads of this one
+//! process: none changes the process's environment or working directory, and the one
+//! resource they share, the emulator, is taken in turns through `Emulator::lock` in
+//! `support::emulator`, never through a lock of a module's own.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
