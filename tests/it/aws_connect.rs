@@ -1,0 +1,227 @@
+//! Connecting: roles in other accounts, MFA, and the start-up errors of the real binary.
+
+use crate::support;
+use crate::support::emulator::{ACCOUNT, Emulator, connect, try_connect};
+use watchpost::aws::ConnectError;
+use watchpost::domain::SourceKind;
+use watchpost::sources::SourceData;
+
+const OTHER_ACCOUNT: &str = "222233334444";
+
+/// The local user as `id -un` names it: the tests' own oracle for the source identity.
+fn local_user() -> String {
+    let output = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
+/// The AssumeRole parameters watchpost sends to name the person behind the session.
+fn attributed(body: &str) {
+    let user = local_user();
+    assert!(
+        body.contains(&format!("RoleSessionName=watchpost-{user}&"))
+            || body.ends_with(&format!("RoleSessionName=watchpost-{user}")),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("SourceIdentity={user}&"))
+            || body.ends_with(&format!("SourceIdentity={user}")),
+        "{body}"
+    );
+}
+const AUDIT_ROLE: &str = "arn:aws:iam::222233334444:role/watchpost-audit";
+
+#[tokio::test]
+async fn a_role_in_another_account_sees_that_account() {
+    let emulator = Emulator::lock().await;
+    // One user in each account.
+    let home = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
+    home.create_user()
+        .user_name("home-user")
+        .send()
+        .await
+        .unwrap();
+    let other = aws_sdk_iam::Client::new(&emulator.sdk_as("us-east-1", AUDIT_ROLE).await);
+    other
+        .create_user()
+        .user_name("other-user")
+        .send()
+        .await
+        .unwrap();
+
+    let mut options = emulator.options(&["us-east-1"]);
+    options.role_arn = Some(AUDIT_ROLE.to_string());
+    options.external_id = Some("ext-1234".to_string());
+    emulator.start_recording();
+    let mut session = connect(&options).await;
+    let bodies = emulator.recorded_bodies();
+
+    assert_eq!(session.caller.account_id, OTHER_ACCOUNT);
+    assert!(
+        session.caller.arn.contains("watchpost-audit"),
+        "{}",
+        session.caller.arn
+    );
+    let body = bodies
+        .iter()
+        .find(|b| b.contains("Action=AssumeRole"))
+        .unwrap_or_else(|| panic!("no AssumeRole call in {bodies:#?}"));
+    assert!(body.contains("ExternalId=ext-1234"), "{body}");
+    attributed(body);
+
+    let identity = session
+        .sources
+        .iter_mut()
+        .find(|s| s.id().kind == SourceKind::Identity)
+        .unwrap();
+    assert_eq!(identity.id().account_id, OTHER_ACCOUNT);
+    let SourceData::Identity(inventory) = identity.poll().await.unwrap() else {
+        panic!("not identity");
+    };
+    let names: Vec<&str> = inventory.users.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, ["other-user"]);
+    assert_eq!(&*inventory.account_id, OTHER_ACCOUNT);
+}
+
+#[tokio::test]
+async fn an_mfa_code_is_asked_once_and_sent_with_assume_role() {
+    let emulator = Emulator::lock().await;
+    let mut options = emulator.options(&["us-east-1"]);
+    options.role_arn = Some(AUDIT_ROLE.to_string());
+    options.mfa_serial = Some(format!("arn:aws:iam::{ACCOUNT}:mfa/oncall"));
+    let mut asked = Vec::new();
+    emulator.start_recording();
+    let session = try_connect(&options, &mut |serial| {
+        asked.push(serial.to_string());
+        Ok(" 123456\n".to_string())
+    })
+    .await
+    .unwrap();
+    let bodies = emulator.recorded_bodies();
+    assert_eq!(asked, [format!("arn:aws:iam::{ACCOUNT}:mfa/oncall")]);
+    assert_eq!(session.caller.account_id, OTHER_ACCOUNT);
+    let bodies: Vec<&String> = bodies
+        .iter()
+        .filter(|b| b.contains("Action=AssumeRole"))
+        .collect();
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert!(bodies[0].contains("TokenCode=123456"), "{}", bodies[0]);
+    attributed(bodies[0]);
+    assert!(bodies[0].contains("SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Foncall"));
+}
+
+#[tokio::test]
+async fn an_empty_mfa_code_stops_before_any_call() {
+    let emulator = Emulator::lock().await;
+    let mut options = emulator.options(&["us-east-1"]);
+    options.role_arn = Some(AUDIT_ROLE.to_string());
+    options.mfa_serial = Some("arn:aws:iam::123456789012:mfa/oncall".to_string());
+    let result = try_connect(&options, &mut |_| Ok("\n".to_string())).await;
+    assert!(
+        matches!(result, Err(ConnectError::MfaCode(_))),
+        "{:?}",
+        result.err()
+    );
+}
+
+fn one_line_stderr(output: &std::process::Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "not one line: {stderr}"
+    );
+    stderr
+}
+
+#[test]
+fn without_credentials_the_binary_explains_and_exits_3() {
+    let home = tempfile::tempdir().unwrap();
+    // Instance metadata is left on: the short metadata timeouts must keep this quick.
+    let output = support::bare_watchpost(home.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    let stderr = one_line_stderr(&output);
+    assert!(
+        stderr.starts_with("watchpost: no AWS credentials"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("AWS_ACCESS_KEY_ID"), "{stderr}");
+    assert!(stderr.contains("--profile"), "{stderr}");
+    assert!(stderr.contains("--demo"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_endpoint_is_named_as_such() {
+    let home = tempfile::tempdir().unwrap();
+    let endpoint = support::dead_endpoint();
+    let output = support::watchpost_with_keys(home.path())
+        .args(["--region", "us-east-1", "--endpoint-url"])
+        .arg(&endpoint)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    let stderr = one_line_stderr(&output);
+    assert!(
+        stderr.starts_with("watchpost: cannot reach AWS"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn without_a_region_the_binary_says_how_to_give_one_and_exits_2() {
+    let emulator = Emulator::lock().await;
+    let home = tempfile::tempdir().unwrap();
+    let output = support::watchpost_with_keys(home.path())
+        .args(["--endpoint-url", &emulator.url])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = one_line_stderr(&output);
+    assert!(stderr.contains("no region"), "{stderr}");
+    assert!(stderr.contains("--region"), "{stderr}");
+}
+
+#[test]
+fn from_a_pipe_the_mfa_code_is_read_as_a_line() {
+    let home = tempfile::tempdir().unwrap();
+    let endpoint = support::dead_endpoint();
+    let run = |stdin: &str| {
+        support::watchpost_with_keys(home.path())
+            .args(["--region", "us-east-1", "--endpoint-url"])
+            .arg(&endpoint)
+            .args(["--role-arn", AUDIT_ROLE, "--mfa-serial"])
+            .arg(format!("arn:aws:iam::{ACCOUNT}:mfa/oncall"))
+            .write_stdin(stdin)
+            .output()
+            .unwrap()
+    };
+    // An empty line is refused before any call.
+    let output = run("\n");
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("MFA code for arn:aws:iam::"), "{stderr}");
+    assert!(stderr.contains("no MFA code: an empty code"), "{stderr}");
+    // A code is read and used: the failure is then the unreachable endpoint's.
+    let output = run("123456\n");
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("no MFA code"), "{stderr}");
+    assert!(
+        stderr.contains(AUDIT_ROLE) || stderr.contains("cannot reach"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn demo_and_aws_options_do_not_mix() {
+    let home = tempfile::tempdir().unwrap();
+    let output = support::bare_watchpost(home.path())
+        .args(["--demo", "--region", "us-east-1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+}

@@ -1,0 +1,102 @@
+//! The small commands: configuration paths and dump, shell completions, the manual page.
+
+use assert_cmd::Command;
+use watchpost::config::Settings;
+
+fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("watchpost")
+        .unwrap()
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn config_dump_is_the_effective_configuration_and_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("config/watchpost")).unwrap();
+    std::fs::write(
+        dir.path().join("config/watchpost/config.toml"),
+        "refresh_secs = 30\n[thresholds]\nkey_max_age_days = 60\n",
+    )
+    .unwrap();
+    let output = run(dir.path(), &["config", "dump"]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let origin = watchpost::config::Origin("dump".into());
+    let settings = Settings::parse(&text, &origin).unwrap();
+    assert_eq!(settings.refresh_secs, 30);
+    assert_eq!(settings.thresholds.key_max_age_days, 60);
+    assert_eq!(
+        settings.thresholds.unused_credential_days, 45,
+        "defaults included"
+    );
+}
+
+#[test]
+fn config_path_names_the_directories_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(dir.path(), &["config", "path"]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains(&dir.path().join("config/watchpost").display().to_string()),
+        "{text}"
+    );
+    assert!(
+        text.contains(&dir.path().join("state/watchpost").display().to_string()),
+        "{text}"
+    );
+    assert!(text.contains("config.toml (absent)"), "{text}");
+}
+
+#[test]
+fn completions_and_the_manual_page_are_generated_from_the_options() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let output = run(dir.path(), &["completions", shell]);
+        assert!(output.status.success(), "{shell}");
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            text.contains("read-only"),
+            "{shell} completion knows the options"
+        );
+    }
+    let man = run(dir.path(), &["man"]);
+    assert!(man.status.success());
+    let text = String::from_utf8(man.stdout).unwrap();
+    assert!(text.contains(".TH watchpost 1"), "{text}");
+    assert!(text.contains("read\\-only"), "{text}");
+}
+
+#[test]
+fn the_config_schema_is_committed_and_validates_the_dump() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = run(dir.path(), &["config", "schema"]);
+    assert!(schema.status.success());
+    let schema_text = String::from_utf8(schema.stdout).unwrap();
+    let committed = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/config.schema.json"
+    ));
+    assert_eq!(
+        schema_text.trim(),
+        committed.trim(),
+        "docs/config.schema.json is stale: regenerate it with `watchpost config schema`"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+
+    let dump = run(dir.path(), &["config", "dump"]);
+    let config: serde_json::Value =
+        toml::from_str(&String::from_utf8(dump.stdout).unwrap()).unwrap();
+    assert!(validator.is_valid(&config), "the dump is a valid config");
+
+    let wrong: serde_json::Value = toml::from_str("refresh_secs = \"fast\"\nbogus = 1\n").unwrap();
+    assert!(
+        !validator.is_valid(&wrong),
+        "the schema rejects what the loader rejects"
+    );
+}

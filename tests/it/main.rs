@@ -1,0 +1,45 @@
+//! The integration tests: one test binary (each file of `tests/*.rs` would be a binary of
+//! its own, linking the whole crate with the AWS SDK again). Each module below was such a
+//! file; `support` holds what they share. Tests of all modules run as threads of this one
+//! process: none changes the process's environment or working directory, and the one
+//! resource they share, the emulator, is taken in turns through `Emulator::lock` in
+//! `support::emulator`, never through a lock of a module's own.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod aws_actions;
+mod aws_baseline;
+mod aws_baseline_actions;
+mod aws_connect;
+#[cfg(unix)]
+mod aws_console;
+#[cfg(unix)]
+mod aws_console_baseline;
+#[cfg(unix)]
+mod aws_console_switch;
+mod aws_identity;
+mod aws_least_privilege;
+mod aws_live;
+mod aws_report;
+mod aws_sources;
+mod cli_commands;
+mod command;
+mod config_errors;
+mod credential_report;
+mod dialog;
+#[cfg(unix)]
+mod e2e_pty;
+#[cfg(unix)]
+mod faults;
+#[cfg(unix)]
+mod hostile;
+mod invalid_configs;
+mod journal;
+#[cfg(unix)]
+mod local_files;
+mod render_sizes;
+mod report_cli;
+mod report_golden;
+mod snapshots;
+mod update;
