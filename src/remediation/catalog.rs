@@ -58,15 +58,15 @@ impl ActionId {
     /// The action itself: the match is exhaustive, so every ID has exactly one.
     pub fn action(self) -> &'static dyn Action {
         match self {
-            ActionId::DeactivateKey => &access_key::Deactivate,
-            ActionId::ReactivateKey => &access_key::Reactivate,
+            ActionId::DeactivateKey => &access_key::SetStatus(false),
+            ActionId::ReactivateKey => &access_key::SetStatus(true),
             ActionId::DeleteKey => &access_key::Delete,
             ActionId::DeleteLoginProfile => &user::DeleteLoginProfile,
             ActionId::QuarantineUser => &user::Quarantine,
             ActionId::ReleaseUser => &user::Release,
             ActionId::RevokeRoleSessions => &role::RevokeSessions,
-            ActionId::ArchiveFinding => &finding::Archive,
-            ActionId::UnarchiveFinding => &finding::Unarchive,
+            ActionId::ArchiveFinding => &finding::SetArchived(true),
+            ActionId::UnarchiveFinding => &finding::SetArchived(false),
             ActionId::FeedbackUseful => &finding::SendFeedback(true),
             ActionId::FeedbackNotUseful => &finding::SendFeedback(false),
             ActionId::SuppressFinding => &finding::Suppress,

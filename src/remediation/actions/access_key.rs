@@ -10,9 +10,19 @@ use async_trait::async_trait;
 use aws_sdk_iam::types::StatusType;
 use chrono::{DateTime, Utc};
 
-pub struct Deactivate;
-pub struct Reactivate;
+/// Makes the key active (`true`: reactivate) or inactive (deactivate).
+pub struct SetStatus(pub bool);
 pub struct Delete;
+
+impl SetStatus {
+    fn status(&self) -> StatusType {
+        if self.0 {
+            StatusType::Active
+        } else {
+            StatusType::Inactive
+        }
+    }
+}
 
 static DEACTIVATE: ActionSpec = ActionSpec {
     name: "deactivate-access-key",
@@ -124,64 +134,43 @@ fn active(target: &Target) -> bool {
 }
 
 #[async_trait]
-impl Action for Deactivate {
+impl Action for SetStatus {
     fn spec(&self) -> &'static ActionSpec {
-        &DEACTIVATE
+        if self.0 { &REACTIVATE } else { &DEACTIVATE }
     }
 
     fn unavailable(&self, target: &Target) -> Option<&'static str> {
-        (!active(target)).then_some("the key is already inactive")
+        (active(target) == self.0).then_some(if self.0 {
+            "the key is already active"
+        } else {
+            "the key is already inactive"
+        })
     }
 
     fn cli(&self, target: &Target, _at: DateTime<Utc>) -> String {
         format!(
-            "aws iam update-access-key --user-name {} --access-key-id {} --status Inactive",
+            "aws iam update-access-key --user-name {} --access-key-id {} --status {}",
             q(user_of(target)),
-            cli_key_id(target)
+            cli_key_id(target),
+            self.status().as_str()
         )
     }
 
     fn after(&self, target: &Target) -> Target {
-        with_active(target, false)
+        with_active(target, self.0)
     }
 
     async fn call(&self, aws: &AwsClients, offer: &Offer) -> Result<String, ActionError> {
-        set_status(aws, offer, DEACTIVATE.call, StatusType::Inactive).await
+        set_status(aws, offer, self.spec().call, self.status()).await
     }
 
     fn on_identity(&self, target: &Target, inventory: &mut IdentityInventory) {
-        show_status(target, inventory, AccessKeyStatus::Inactive);
-    }
-}
-
-#[async_trait]
-impl Action for Reactivate {
-    fn spec(&self) -> &'static ActionSpec {
-        &REACTIVATE
-    }
-
-    fn unavailable(&self, target: &Target) -> Option<&'static str> {
-        active(target).then_some("the key is already active")
-    }
-
-    fn cli(&self, target: &Target, _at: DateTime<Utc>) -> String {
-        format!(
-            "aws iam update-access-key --user-name {} --access-key-id {} --status Active",
-            q(user_of(target)),
-            cli_key_id(target)
-        )
-    }
-
-    fn after(&self, target: &Target) -> Target {
-        with_active(target, true)
-    }
-
-    async fn call(&self, aws: &AwsClients, offer: &Offer) -> Result<String, ActionError> {
-        set_status(aws, offer, REACTIVATE.call, StatusType::Active).await
-    }
-
-    fn on_identity(&self, target: &Target, inventory: &mut IdentityInventory) {
-        show_status(target, inventory, AccessKeyStatus::Active);
+        let status = if self.0 {
+            AccessKeyStatus::Active
+        } else {
+            AccessKeyStatus::Inactive
+        };
+        show_status(target, inventory, status);
     }
 }
 

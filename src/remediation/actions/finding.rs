@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use aws_sdk_guardduty::types::{Condition, Feedback, FilterAction, FindingCriteria};
 use chrono::{DateTime, Utc};
 
-pub struct Archive;
-pub struct Unarchive;
+/// Archives the finding (`true`) or unarchives it.
+pub struct SetArchived(pub bool);
 /// Feedback on the finding: useful (`true`) or not.
 pub struct SendFeedback(pub bool);
 pub struct Suppress;
@@ -191,52 +191,36 @@ async fn finding_exists(aws: &AwsClients, offer: &Offer) -> Result<(), ActionErr
 }
 
 #[async_trait]
-impl Action for Archive {
+impl Action for SetArchived {
     fn spec(&self) -> &'static ActionSpec {
-        &ARCHIVE
+        if self.0 { &ARCHIVE } else { &UNARCHIVE }
     }
 
     fn cli(&self, target: &Target, _at: DateTime<Utc>) -> String {
+        let verb = if self.0 {
+            "archive-findings"
+        } else {
+            "unarchive-findings"
+        };
         format!(
-            "aws guardduty archive-findings {} --finding-ids {}",
+            "aws guardduty {verb} {} --finding-ids {}",
             cli_base(target),
             q(finding_id(target))
         )
     }
 
     async fn call(&self, aws: &AwsClients, offer: &Offer) -> Result<String, ActionError> {
-        set_archived(aws, offer, true).await
+        set_archived(aws, offer, self.0).await
     }
 
     fn archives(&self, target: &Target, finding: &Finding) -> Option<bool> {
-        is_target(target, finding).then_some(true)
+        is_target(target, finding).then_some(self.0)
     }
 
+    /// An archived finding leaves the Findings tab at once; an unarchived one comes back
+    /// with the next poll.
     fn drops_at_once(&self, target: &Target, finding: &Finding) -> bool {
-        is_target(target, finding)
-    }
-}
-
-#[async_trait]
-impl Action for Unarchive {
-    fn spec(&self) -> &'static ActionSpec {
-        &UNARCHIVE
-    }
-
-    fn cli(&self, target: &Target, _at: DateTime<Utc>) -> String {
-        format!(
-            "aws guardduty unarchive-findings {} --finding-ids {}",
-            cli_base(target),
-            q(finding_id(target))
-        )
-    }
-
-    async fn call(&self, aws: &AwsClients, offer: &Offer) -> Result<String, ActionError> {
-        set_archived(aws, offer, false).await
-    }
-
-    fn archives(&self, target: &Target, finding: &Finding) -> Option<bool> {
-        is_target(target, finding).then_some(false)
+        self.0 && is_target(target, finding)
     }
 }
 
