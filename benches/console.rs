@@ -193,6 +193,17 @@ fn bench_render(c: &mut Criterion, app: &mut App, size: &str) {
                 .unwrap();
         })
     });
+    // Reading it: a scroll key down and one back up, each with the frame it causes.
+    group.bench_function("finding-detail-scroll", |b| {
+        b.iter(|| {
+            for code in [KeyCode::Char('j'), KeyCode::Char('k')] {
+                update(app, key(code));
+                terminal
+                    .draw(|frame| ui::render(frame, black_box(&*app), &theme))
+                    .unwrap();
+            }
+        })
+    });
     update(app, key(KeyCode::Esc));
     group.finish();
 }
