@@ -1,4 +1,4 @@
-use super::Severity;
+use super::{Severity, SourceKind};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -16,6 +16,9 @@ pub struct CheckResult {
     pub check_id: &'static str,
     pub title: &'static str,
     pub severity: Severity,
+    /// The source whose data the check reads; set by the check itself.
+    #[serde(skip)]
+    pub source: SourceKind,
     /// CIS and AWS Foundational Security Best Practices control IDs.
     pub controls: &'static [&'static str],
     pub status: CheckStatus,
@@ -23,7 +26,12 @@ pub struct CheckResult {
     pub account_id: Arc<str>,
     /// `None` for account-wide (global) checks.
     pub region: Option<Arc<str>>,
-    /// What was checked: a user name, `root`, a region, …
+    /// The IAM user the result is about, or `posture::ROOT` for the root account; `None` for
+    /// results about anything else (a role, the password policy, a region, an alarm…).
+    /// Shared by every result of the same user.
+    #[serde(skip)]
+    pub subject: Option<Arc<str>>,
+    /// What was checked, as shown: a user name, `alice (AKIA…)`, `<root_account>`, a region, …
     pub resource: Box<str>,
     /// The facts that decided the status, in words an auditor can verify.
     pub evidence: Box<str>,

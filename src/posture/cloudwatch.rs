@@ -1,4 +1,14 @@
-use crate::domain::{Alarm, CheckResult, CheckStatus, Severity};
+use super::CheckInfo;
+use crate::domain::{Alarm, CheckResult, CheckStatus, Severity, SourceKind};
+
+const ALARM_ACTIONS: CheckInfo = CheckInfo {
+    id: "cloudwatch.alarm-actions",
+    title: "Alarm actions are enabled",
+    source: SourceKind::Alarms,
+};
+
+/// Every CloudWatch check.
+pub const CHECKS: &[CheckInfo] = &[ALARM_ACTIONS];
 
 pub fn evaluate(alarms: &[Alarm], out: &mut Vec<CheckResult>) {
     for alarm in alarms {
@@ -17,13 +27,15 @@ pub fn evaluate(alarms: &[Alarm], out: &mut Vec<CheckResult>) {
             )
         };
         out.push(CheckResult {
-            check_id: "cloudwatch.alarm-actions",
-            title: "Alarm actions are enabled",
+            check_id: ALARM_ACTIONS.id,
+            title: ALARM_ACTIONS.title,
             severity: Severity::Medium,
+            source: ALARM_ACTIONS.source,
             controls: &["CloudWatch.17"],
             status,
             account_id: alarm.account_id.as_str().into(),
             region: Some(alarm.region.as_str().into()),
+            subject: None,
             resource: alarm.name.as_str().into(),
             evidence: evidence.into(),
         });

@@ -1,4 +1,14 @@
-use crate::domain::{CheckResult, CheckStatus, DetectorStatus, Severity};
+use super::CheckInfo;
+use crate::domain::{CheckResult, CheckStatus, DetectorStatus, Severity, SourceKind};
+
+const ENABLED: CheckInfo = CheckInfo {
+    id: "guardduty.enabled",
+    title: "GuardDuty is enabled in the region",
+    source: SourceKind::Findings,
+};
+
+/// Every GuardDuty check.
+pub const CHECKS: &[CheckInfo] = &[ENABLED];
 
 pub fn evaluate(detectors: &[DetectorStatus], out: &mut Vec<CheckResult>) {
     for detector in detectors {
@@ -8,13 +18,15 @@ pub fn evaluate(detectors: &[DetectorStatus], out: &mut Vec<CheckResult>) {
             (None, _) => (CheckStatus::Fail, "no detector in this region".to_string()),
         };
         out.push(CheckResult {
-            check_id: "guardduty.enabled",
-            title: "GuardDuty is enabled in the region",
+            check_id: ENABLED.id,
+            title: ENABLED.title,
             severity: Severity::High,
+            source: ENABLED.source,
             controls: &["GuardDuty.1"],
             status,
             account_id: detector.account_id.as_str().into(),
             region: Some(detector.region.as_str().into()),
+            subject: None,
             resource: detector.region.as_str().into(),
             evidence: evidence.into(),
         });

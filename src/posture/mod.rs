@@ -1,6 +1,7 @@
 //! Posture rules: pure functions from inventory to check results, each with its control IDs
-//! and the evidence it used. Adding a check means adding one function in the file of its
-//! service and listing it in [`evaluate`].
+//! and the evidence it used. Adding a check means declaring it once in the file of its
+//! service (with the rule that runs it, listed in [`evaluate`]) and listing it in that
+//! service's `CHECKS`, which make up the catalog, [`checks`].
 
 pub mod baseline;
 mod cloudwatch;
@@ -12,6 +13,7 @@ pub use iam::ROOT;
 
 use crate::domain::{
     AccountBaseline, Alarm, CheckResult, DetectorStatus, IdentityInventory, RegionalBaseline,
+    SourceKind,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -56,6 +58,31 @@ impl Default for Thresholds {
     }
 }
 
+/// One check posture makes, as the catalog lists it: every result of the check carries the
+/// same ID, title and source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CheckInfo {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// The source whose data the check reads.
+    pub source: SourceKind,
+}
+
+/// Every check posture makes, service by service.
+pub fn checks() -> impl Iterator<Item = &'static CheckInfo> {
+    iam::CHECKS
+        .iter()
+        .chain(guardduty::CHECKS)
+        .chain(cloudwatch::CHECKS)
+        .chain(baseline::CHECKS)
+}
+
+/// The source a check reads, by its ID (e.g. one given on the command line); `None` for an
+/// ID posture does not know.
+pub fn check_source(id: &str) -> Option<SourceKind> {
+    checks().find(|c| c.id == id).map(|c| c.source)
+}
+
 /// What the rules look at. Anything not loaded yet is simply not checked.
 pub struct Inventory<'a> {
     pub identity: Option<&'a IdentityInventory>,
@@ -93,4 +120,89 @@ pub fn evaluate(
     );
     results.shrink_to_fit();
     results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::demo::{DEFAULT_SEED, DEMO_REGIONS, DemoOptions, DemoScale, DemoWorld};
+    use std::collections::HashSet;
+
+    #[test]
+    fn the_catalog_lists_each_check_once() {
+        let mut ids: Vec<&str> = checks().map(|c| c.id).collect();
+        let listed = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), listed, "an ID is listed twice");
+        assert_eq!(check_source("iam.root-mfa"), Some(SourceKind::Identity));
+        assert_eq!(
+            check_source("guardduty.enabled"),
+            Some(SourceKind::Findings)
+        );
+        assert_eq!(
+            check_source("cloudwatch.alarm-actions"),
+            Some(SourceKind::Alarms)
+        );
+        // Named like an alarm check, read from the baseline (with the metric filters).
+        assert_eq!(
+            check_source("cloudwatch.cis-monitoring"),
+            Some(SourceKind::Baseline)
+        );
+        assert_eq!(check_source("iam.nope"), None);
+    }
+
+    /// Every result posture makes on the demo account is of a check in the catalog, with the
+    /// catalog's title and source; only IAM results have a subject, and it is a user or root.
+    #[test]
+    fn every_demo_result_is_in_the_catalog_with_its_source() {
+        let now = DateTime::from_timestamp(1_795_000_000, 0).unwrap_or_default();
+        let world = DemoWorld::new(
+            DemoOptions {
+                seed: DEFAULT_SEED,
+                scale: DemoScale::uniform(2),
+            },
+            now,
+        );
+        let identity = world.identity_at(now);
+        let alarms: Vec<Alarm> = DEMO_REGIONS
+            .iter()
+            .flat_map(|r| world.alarms_at(r, now))
+            .collect();
+        let detectors: Vec<DetectorStatus> =
+            DEMO_REGIONS.iter().map(|r| world.detector(r)).collect();
+        let regional: Vec<RegionalBaseline> = DEMO_REGIONS
+            .iter()
+            .filter_map(|r| world.regional_baseline(r))
+            .collect();
+        let account = [world.account_baseline()];
+        let inventory = Inventory {
+            identity: Some(&identity),
+            detectors: &detectors,
+            alarms: &alarms,
+            regional_baselines: &regional,
+            account_baselines: &account,
+        };
+        let results = evaluate(&inventory, &Thresholds::default(), now);
+
+        let users: HashSet<&str> = identity.users.iter().map(|u| u.name.as_str()).collect();
+        for result in &results {
+            let listed = checks().find(|c| c.id == result.check_id);
+            assert_eq!(
+                listed.map(|c| (c.title, c.source)),
+                Some((result.title, result.source)),
+                "{}",
+                result.check_id
+            );
+            if let Some(subject) = result.subject.as_deref() {
+                assert_eq!(result.source, SourceKind::Identity, "{}", result.check_id);
+                assert!(subject == ROOT || users.contains(subject), "{subject}");
+            }
+        }
+        let produced: HashSet<&str> = results.iter().map(|r| r.check_id).collect();
+        let sources: HashSet<SourceKind> = results.iter().map(|r| r.source).collect();
+        assert_eq!(sources.len(), SourceKind::ALL.len(), "{sources:?}");
+        assert!(produced.len() >= 15, "{produced:?}");
+        assert!(results.iter().any(|r| r.subject.as_deref() == Some(ROOT)));
+    }
 }

@@ -123,10 +123,12 @@ mod tests {
             check_id: id,
             title: "t",
             severity,
+            source: SourceKind::Identity,
             controls: &[],
             status,
             account_id: "1".into(),
             region: None,
+            subject: None,
             resource: "r".into(),
             evidence: "e".into(),
         }

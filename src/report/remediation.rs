@@ -214,8 +214,8 @@ mod tests {
             assert!(!r.advice.is_empty());
         }
         assert!(remediation("iam.console-mfa").is_some());
-        for id in crate::posture::baseline::CHECK_IDS {
-            assert!(remediation(id).is_some(), "{id}");
+        for check in crate::posture::baseline::CHECKS {
+            assert!(remediation(check.id).is_some(), "{}", check.id);
         }
         assert!(remediation("nope").is_none());
     }

@@ -168,10 +168,12 @@ mod tests {
             check_id: id,
             title: "t",
             severity: Severity::Low,
+            source: crate::posture::check_source(id).unwrap_or(crate::domain::SourceKind::Identity),
             controls: &[],
             status: CheckStatus::Fail,
             account_id: "111122223333".into(),
             region: region.map(Into::into),
+            subject: None,
             resource: resource.into(),
             evidence: "".into(),
         }

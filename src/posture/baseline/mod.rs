@@ -15,8 +15,10 @@ mod security_groups;
 
 pub use security_groups::{ADMIN_PORTS, HIGH_RISK_PORTS, admin_rules, group_id, high_risk_rules};
 
+use super::CheckInfo;
 use crate::domain::{
-    AccountBaseline, Alarm, CheckResult, CheckStatus, RegionalBaseline, Severity, Unreadable,
+    AccountBaseline, Alarm, CheckResult, CheckStatus, RegionalBaseline, Severity, SourceKind,
+    Unreadable,
 };
 
 /// Runs every baseline control on what has been read so far.
@@ -39,21 +41,21 @@ pub fn evaluate(
     }
 }
 
-/// Every baseline control's ID, for the source a check depends on.
-pub const CHECK_IDS: &[&str] = &[
-    cloudtrail::MULTI_REGION_TRAIL.id,
-    monitoring::CIS_MONITORING.id,
-    s3::ACCOUNT_PUBLIC_ACCESS_BLOCK.id,
-    security_groups::ADMIN.id,
-    security_groups::HIGH_RISK.id,
-    ebs::EBS_DEFAULT_ENCRYPTION.id,
-    flow_logs::VPC_FLOW_LOGS.id,
-    config::CONFIG_RECORDER.id,
+/// Every baseline control.
+pub const CHECKS: &[CheckInfo] = &[
+    cloudtrail::MULTI_REGION_TRAIL.info(),
+    monitoring::CIS_MONITORING.info(),
+    s3::ACCOUNT_PUBLIC_ACCESS_BLOCK.info(),
+    security_groups::ADMIN.info(),
+    security_groups::HIGH_RISK.info(),
+    ebs::EBS_DEFAULT_ENCRYPTION.info(),
+    flow_logs::VPC_FLOW_LOGS.info(),
+    config::CONFIG_RECORDER.info(),
 ];
 
 /// Whether a check reads the baseline sources.
 pub fn is_baseline(check_id: &str) -> bool {
-    CHECK_IDS.contains(&check_id)
+    CHECKS.iter().any(|c| c.id == check_id)
 }
 
 /// What every control declares once.
@@ -65,6 +67,16 @@ pub(crate) struct Control {
 }
 
 impl Control {
+    /// Every control reads the baseline sources (the CIS monitoring control reads alarms
+    /// too, with the account's metric filters).
+    const fn info(&self) -> CheckInfo {
+        CheckInfo {
+            id: self.id,
+            title: self.title,
+            source: SourceKind::Baseline,
+        }
+    }
+
     pub fn result(
         &self,
         status: CheckStatus,
@@ -77,10 +89,12 @@ impl Control {
             check_id: self.id,
             title: self.title,
             severity: self.severity,
+            source: SourceKind::Baseline,
             controls: self.controls,
             status,
             account_id: account_id.into(),
             region: region.map(std::sync::Arc::from),
+            subject: None,
             resource: resource.into().into_boxed_str(),
             evidence: evidence.into().into_boxed_str(),
         }

@@ -5,6 +5,34 @@ use super::{Check, result};
 use crate::domain::{CheckResult, IdentityInventory, Severity};
 use crate::posture::Thresholds;
 
+pub const PASSWORD_POLICY: Check = Check {
+    id: "iam.password-policy",
+    title: "Password policy is strong",
+    severity: Severity::Medium,
+    controls: &["CIS 1.8", "CIS 1.9", "IAM.7", "IAM.15", "IAM.16"],
+};
+
+pub const AUTHORIZATION_DETAILS: Check = Check {
+    id: "iam.authorization-details",
+    title: "Admin rights could be evaluated",
+    severity: Severity::Medium,
+    controls: &[],
+};
+
+pub const ADMIN_MANAGED_POLICY: Check = Check {
+    id: "iam.admin-managed-policy",
+    title: "No customer managed policy allows *:*",
+    severity: Severity::High,
+    controls: &["IAM.1"],
+};
+
+pub const ADMIN_ROLE: Check = Check {
+    id: "iam.admin-role",
+    title: "Roles do not hold full admin (*:*)",
+    severity: Severity::Medium,
+    controls: &["CIS 1.16"],
+};
+
 pub fn evaluate(inv: &IdentityInventory, t: &Thresholds, out: &mut Vec<CheckResult>) {
     password_policy(inv, t, out);
     authorization_details(inv, out);
@@ -13,16 +41,11 @@ pub fn evaluate(inv: &IdentityInventory, t: &Thresholds, out: &mut Vec<CheckResu
 }
 
 fn password_policy(inv: &IdentityInventory, t: &Thresholds, out: &mut Vec<CheckResult>) {
-    let check = Check {
-        id: "iam.password-policy",
-        title: "Password policy is strong",
-        severity: Severity::Medium,
-        controls: &["CIS 1.8", "CIS 1.9", "IAM.7", "IAM.15", "IAM.16"],
-    };
     let Some(policy) = &inv.password_policy else {
         out.push(result(
             inv,
-            check,
+            PASSWORD_POLICY,
+            None,
             "password policy",
             false,
             "the account has no password policy".to_string(),
@@ -92,7 +115,8 @@ fn password_policy(inv: &IdentityInventory, t: &Thresholds, out: &mut Vec<CheckR
     };
     out.push(result(
         inv,
-        check,
+        PASSWORD_POLICY,
+        None,
         "password policy",
         problems.is_empty(),
         evidence,
@@ -103,15 +127,10 @@ fn authorization_details(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
     let Some(error) = &inv.authorization_error else {
         return;
     };
-    let check = Check {
-        id: "iam.authorization-details",
-        title: "Admin rights could be evaluated",
-        severity: Severity::Medium,
-        controls: &[],
-    };
     out.push(result(
         inv,
-        check,
+        AUTHORIZATION_DETAILS,
+        None,
         "authorization details",
         false,
         error.clone(),
@@ -122,12 +141,6 @@ fn admin_managed_policies(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
     if inv.authorization_error.is_some() && inv.admin_managed_policies.is_empty() {
         return;
     }
-    let check = Check {
-        id: "iam.admin-managed-policy",
-        title: "No customer managed policy allows *:*",
-        severity: Severity::High,
-        controls: &["IAM.1"],
-    };
     let pass = inv.admin_managed_policies.is_empty();
     let evidence = if pass {
         "no customer managed policy's default version grants * on *".to_string()
@@ -139,7 +152,8 @@ fn admin_managed_policies(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
     };
     out.push(result(
         inv,
-        check,
+        ADMIN_MANAGED_POLICY,
+        None,
         "customer managed policies",
         pass,
         evidence,
@@ -147,12 +161,6 @@ fn admin_managed_policies(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
 }
 
 fn admin_roles(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
-    let check = Check {
-        id: "iam.admin-role",
-        title: "Roles do not hold full admin (*:*)",
-        severity: Severity::Medium,
-        controls: &["CIS 1.16"],
-    };
     // Service-linked roles belong to AWS and cannot be changed; they are not judged.
     for role in inv.roles.iter().filter(|r| !r.service_linked) {
         let pass = role.admin_via.is_empty();
@@ -163,7 +171,8 @@ fn admin_roles(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
         };
         out.push(result(
             inv,
-            check,
+            ADMIN_ROLE,
+            None,
             &format!("role/{}", role.name),
             pass,
             evidence,

@@ -6,9 +6,10 @@ mod account;
 mod root;
 mod users;
 
-use super::Thresholds;
-use crate::domain::{CheckResult, CheckStatus, IdentityInventory, Severity};
+use super::{CheckInfo, Thresholds};
+use crate::domain::{CheckResult, CheckStatus, IdentityInventory, Severity, SourceKind};
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 pub fn evaluate(
     inv: &IdentityInventory,
@@ -23,6 +24,24 @@ pub fn evaluate(
     }
 }
 
+/// Every IAM check.
+pub const CHECKS: &[CheckInfo] = &[
+    root::ROOT_MFA.info(),
+    root::ROOT_HARDWARE_MFA.info(),
+    root::ROOT_ACCESS_KEYS.info(),
+    root::ROOT_RECENT_USE.info(),
+    users::CONSOLE_MFA.info(),
+    users::KEY_ROTATION.info(),
+    users::UNUSED_CREDENTIALS.info(),
+    users::SINGLE_ACTIVE_KEY.info(),
+    users::KEY_AT_SETUP.info(),
+    users::ADMIN_POLICY.info(),
+    account::PASSWORD_POLICY.info(),
+    account::AUTHORIZATION_DETAILS.info(),
+    account::ADMIN_MANAGED_POLICY.info(),
+    account::ADMIN_ROLE.info(),
+];
+
 /// What a check is, independent of any resource it is run against.
 #[derive(Clone, Copy)]
 struct Check {
@@ -33,9 +52,22 @@ struct Check {
     controls: &'static [&'static str],
 }
 
+impl Check {
+    const fn info(&self) -> CheckInfo {
+        CheckInfo {
+            id: self.id,
+            title: self.title,
+            source: SourceKind::Identity,
+        }
+    }
+}
+
+/// A result of `check` about `resource`; `subject` is the user it is about (or [`ROOT`]),
+/// `None` for account-wide checks and roles.
 fn result(
     inv: &IdentityInventory,
     check: Check,
+    subject: Option<&Arc<str>>,
     resource: &str,
     pass: bool,
     evidence: String,
@@ -44,6 +76,7 @@ fn result(
         check_id: check.id,
         title: check.title,
         severity: check.severity,
+        source: SourceKind::Identity,
         controls: check.controls,
         status: if pass {
             CheckStatus::Pass
@@ -52,6 +85,7 @@ fn result(
         },
         account_id: inv.account_id.clone(),
         region: None,
+        subject: subject.cloned(),
         resource: resource.into(),
         evidence: evidence.into(),
     }

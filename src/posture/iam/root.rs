@@ -4,6 +4,35 @@ use super::{Check, ROOT, days, result};
 use crate::domain::{CheckResult, IdentityInventory, Severity};
 use crate::posture::Thresholds;
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+pub const ROOT_MFA: Check = Check {
+    id: "iam.root-mfa",
+    title: "Root account has MFA",
+    severity: Severity::Critical,
+    controls: &["CIS 1.5", "IAM.9"],
+};
+
+pub const ROOT_HARDWARE_MFA: Check = Check {
+    id: "iam.root-hardware-mfa",
+    title: "Root MFA is a hardware device",
+    severity: Severity::High,
+    controls: &["CIS 1.6", "IAM.6"],
+};
+
+pub const ROOT_ACCESS_KEYS: Check = Check {
+    id: "iam.root-access-keys",
+    title: "Root account has no access keys",
+    severity: Severity::Critical,
+    controls: &["CIS 1.4", "IAM.4"],
+};
+
+pub const ROOT_RECENT_USE: Check = Check {
+    id: "iam.root-recent-use",
+    title: "Root account not used recently",
+    severity: Severity::High,
+    controls: &["CIS 1.7"],
+};
 
 pub fn evaluate(
     inv: &IdentityInventory,
@@ -11,36 +40,33 @@ pub fn evaluate(
     now: DateTime<Utc>,
     out: &mut Vec<CheckResult>,
 ) {
-    root_mfa(inv, out);
-    root_hardware_mfa(inv, out);
-    root_access_keys(inv, out);
-    root_recent_use(inv, t, now, out);
+    // Every root result shares one copy of its subject.
+    let root: Arc<str> = Arc::from(ROOT);
+    root_mfa(inv, &root, out);
+    root_hardware_mfa(inv, &root, out);
+    root_access_keys(inv, &root, out);
+    root_recent_use(inv, t, now, &root, out);
 }
 
-fn root_mfa(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
-    let check = Check {
-        id: "iam.root-mfa",
-        title: "Root account has MFA",
-        severity: Severity::Critical,
-        controls: &["CIS 1.5", "IAM.9"],
-    };
+fn root_mfa(inv: &IdentityInventory, root: &Arc<str>, out: &mut Vec<CheckResult>) {
     let evidence = format!(
         "credential report <root_account> mfa_active = {}",
         inv.root.mfa_active
     );
-    out.push(result(inv, check, ROOT, inv.root.mfa_active, evidence));
+    out.push(result(
+        inv,
+        ROOT_MFA,
+        Some(root),
+        ROOT,
+        inv.root.mfa_active,
+        evidence,
+    ));
 }
 
-fn root_hardware_mfa(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
+fn root_hardware_mfa(inv: &IdentityInventory, root: &Arc<str>, out: &mut Vec<CheckResult>) {
     if !inv.root.mfa_active {
         return; // Reported by iam.root-mfa; a hardware check without MFA would say the same twice.
     }
-    let check = Check {
-        id: "iam.root-hardware-mfa",
-        title: "Root MFA is a hardware device",
-        severity: Severity::High,
-        controls: &["CIS 1.6", "IAM.6"],
-    };
     let (pass, evidence) = match inv.root.mfa_hardware {
         Some(true) => (
             true,
@@ -55,16 +81,17 @@ fn root_hardware_mfa(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
             "the root MFA device type could not be determined".to_string(),
         ),
     };
-    out.push(result(inv, check, ROOT, pass, evidence));
+    out.push(result(
+        inv,
+        ROOT_HARDWARE_MFA,
+        Some(root),
+        ROOT,
+        pass,
+        evidence,
+    ));
 }
 
-fn root_access_keys(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
-    let check = Check {
-        id: "iam.root-access-keys",
-        title: "Root account has no access keys",
-        severity: Severity::Critical,
-        controls: &["CIS 1.4", "IAM.4"],
-    };
+fn root_access_keys(inv: &IdentityInventory, root: &Arc<str>, out: &mut Vec<CheckResult>) {
     let active: Vec<&str> = inv
         .root
         .access_keys
@@ -77,21 +104,23 @@ fn root_access_keys(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
     } else {
         format!("active root access key(s): {}", active.join(", "))
     };
-    out.push(result(inv, check, ROOT, active.is_empty(), evidence));
+    out.push(result(
+        inv,
+        ROOT_ACCESS_KEYS,
+        Some(root),
+        ROOT,
+        active.is_empty(),
+        evidence,
+    ));
 }
 
 fn root_recent_use(
     inv: &IdentityInventory,
     t: &Thresholds,
     now: DateTime<Utc>,
+    root: &Arc<str>,
     out: &mut Vec<CheckResult>,
 ) {
-    let check = Check {
-        id: "iam.root-recent-use",
-        title: "Root account not used recently",
-        severity: Severity::High,
-        controls: &["CIS 1.7"],
-    };
     let last = inv
         .root
         .password_last_used
@@ -112,5 +141,12 @@ fn root_recent_use(
         ),
         None => (true, "root has no recorded use".to_string()),
     };
-    out.push(result(inv, check, ROOT, pass, evidence));
+    out.push(result(
+        inv,
+        ROOT_RECENT_USE,
+        Some(root),
+        ROOT,
+        pass,
+        evidence,
+    ));
 }

@@ -356,3 +356,46 @@ fn thresholds_move_the_boundaries() {
         .collect();
     assert_eq!(failed, ["iam.key-rotation"]);
 }
+
+#[test]
+fn results_name_their_subject_once_per_user() {
+    let inv = inventory(vec![
+        user(
+            "alice",
+            vec![
+                key("AKIA1", 200, None, true),
+                key("AKIA2", 10, Some(1), true),
+            ],
+        ),
+        user("bob", vec![]),
+    ]);
+    let mut out = Vec::new();
+    evaluate(&inv, &Thresholds::default(), now(), &mut out);
+    let alice: Vec<&CheckResult> = out
+        .iter()
+        .filter(|r| r.subject.as_deref() == Some("alice"))
+        .collect();
+    // Her keys' rotation, use and setup, and her two active keys.
+    assert!(alice.len() >= 4, "{alice:?}");
+    assert!(alice.iter().any(|r| &*r.resource == "alice (AKIA1)"));
+    let first = alice.first().and_then(|r| r.subject.as_ref());
+    assert!(
+        alice
+            .iter()
+            .all(|r| first.is_some_and(|f| r.subject.as_ref().is_some_and(|s| Arc::ptr_eq(f, s)))),
+        "one shared name per user"
+    );
+    for r in &out {
+        assert_eq!(r.source, crate::domain::SourceKind::Identity);
+        let expected = match r.check_id {
+            "iam.password-policy"
+            | "iam.authorization-details"
+            | "iam.admin-managed-policy"
+            | "iam.admin-role" => None,
+            id if id.starts_with("iam.root-") => Some(ROOT),
+            _ if r.resource.starts_with("alice") => Some("alice"),
+            _ => Some("bob"),
+        };
+        assert_eq!(r.subject.as_deref(), expected, "{r:?}");
+    }
+}

@@ -4,6 +4,49 @@ use super::{Check, days, result};
 use crate::domain::{AccessKey, CheckResult, IamUser, IdentityInventory, Severity};
 use crate::posture::Thresholds;
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+pub const CONSOLE_MFA: Check = Check {
+    id: "iam.console-mfa",
+    title: "Console users have MFA",
+    severity: Severity::High,
+    controls: &["CIS 1.10", "IAM.5"],
+};
+
+pub const KEY_ROTATION: Check = Check {
+    id: "iam.key-rotation",
+    title: "Access keys are rotated",
+    severity: Severity::Medium,
+    controls: &["CIS 1.14", "IAM.3"],
+};
+
+pub const UNUSED_CREDENTIALS: Check = Check {
+    id: "iam.unused-credentials",
+    title: "Unused credentials are disabled",
+    severity: Severity::Medium,
+    controls: &["CIS 1.12", "IAM.22"],
+};
+
+pub const SINGLE_ACTIVE_KEY: Check = Check {
+    id: "iam.single-active-key",
+    title: "At most one active access key",
+    severity: Severity::Low,
+    controls: &["CIS 1.13"],
+};
+
+pub const KEY_AT_SETUP: Check = Check {
+    id: "iam.key-at-setup",
+    title: "No unused access key from user setup",
+    severity: Severity::Low,
+    controls: &["CIS 1.11"],
+};
+
+pub const ADMIN_POLICY: Check = Check {
+    id: "iam.admin-policy",
+    title: "No full-admin (*:*) policy applies",
+    severity: Severity::High,
+    controls: &["CIS 1.16"],
+};
 
 pub fn evaluate(
     inv: &IdentityInventory,
@@ -12,41 +55,48 @@ pub fn evaluate(
     now: DateTime<Utc>,
     out: &mut Vec<CheckResult>,
 ) {
-    console_mfa(inv, user, out);
-    key_rotation(inv, user, t, now, out);
-    unused_credentials(inv, user, t, now, out);
-    single_active_key(inv, user, out);
-    key_at_setup(inv, user, out);
-    admin_policy(inv, user, out);
+    // Every result about the user shares one copy of the name: their subject.
+    let subject: Arc<str> = Arc::from(user.name.as_str());
+    let subject = Some(&subject);
+    console_mfa(inv, user, subject, out);
+    key_rotation(inv, user, subject, t, now, out);
+    unused_credentials(inv, user, subject, t, now, out);
+    single_active_key(inv, user, subject, out);
+    key_at_setup(inv, user, subject, out);
+    admin_policy(inv, user, subject, out);
 }
 
-fn console_mfa(inv: &IdentityInventory, user: &IamUser, out: &mut Vec<CheckResult>) {
+/// Whom a user's results are about.
+type Subject<'a> = Option<&'a Arc<str>>;
+
+fn console_mfa(
+    inv: &IdentityInventory,
+    user: &IamUser,
+    subject: Subject<'_>,
+    out: &mut Vec<CheckResult>,
+) {
     if !user.has_console_access() {
         return;
     }
-    let check = Check {
-        id: "iam.console-mfa",
-        title: "Console users have MFA",
-        severity: Severity::High,
-        controls: &["CIS 1.10", "IAM.5"],
-    };
     let evidence = format!("password_enabled = true, mfa_active = {}", user.mfa_active);
-    out.push(result(inv, check, &user.name, user.mfa_active, evidence));
+    out.push(result(
+        inv,
+        CONSOLE_MFA,
+        subject,
+        &user.name,
+        user.mfa_active,
+        evidence,
+    ));
 }
 
 fn key_rotation(
     inv: &IdentityInventory,
     user: &IamUser,
+    subject: Subject<'_>,
     t: &Thresholds,
     now: DateTime<Utc>,
     out: &mut Vec<CheckResult>,
 ) {
-    let check = Check {
-        id: "iam.key-rotation",
-        title: "Access keys are rotated",
-        severity: Severity::Medium,
-        controls: &["CIS 1.14", "IAM.3"],
-    };
     for key in user.active_keys() {
         let age = days(key.created, now);
         let evidence = format!(
@@ -57,7 +107,8 @@ fn key_rotation(
         );
         out.push(result(
             inv,
-            check,
+            KEY_ROTATION,
+            subject,
             &key_resource(user, key),
             age <= t.key_max_age_days,
             evidence,
@@ -68,16 +119,11 @@ fn key_rotation(
 fn unused_credentials(
     inv: &IdentityInventory,
     user: &IamUser,
+    subject: Subject<'_>,
     t: &Thresholds,
     now: DateTime<Utc>,
     out: &mut Vec<CheckResult>,
 ) {
-    let check = Check {
-        id: "iam.unused-credentials",
-        title: "Unused credentials are disabled",
-        severity: Severity::Medium,
-        controls: &["CIS 1.12", "IAM.22"],
-    };
     if let Some(password) = user.password.as_ref().filter(|p| p.enabled) {
         // A never-used password counts from when the user was created.
         let (since, what) = match password.last_used {
@@ -92,7 +138,8 @@ fn unused_credentials(
         );
         out.push(result(
             inv,
-            check,
+            UNUSED_CREDENTIALS,
+            subject,
             &format!("{} (password)", user.name),
             idle <= t.unused_credential_days,
             evidence,
@@ -112,7 +159,8 @@ fn unused_credentials(
         );
         out.push(result(
             inv,
-            check,
+            UNUSED_CREDENTIALS,
+            subject,
             &key_resource(user, key),
             idle <= t.unused_credential_days,
             evidence,
@@ -120,30 +168,35 @@ fn unused_credentials(
     }
 }
 
-fn single_active_key(inv: &IdentityInventory, user: &IamUser, out: &mut Vec<CheckResult>) {
+fn single_active_key(
+    inv: &IdentityInventory,
+    user: &IamUser,
+    subject: Subject<'_>,
+    out: &mut Vec<CheckResult>,
+) {
     let active: Vec<&str> = user.active_keys().map(|k| k.id.as_str()).collect();
     if active.is_empty() {
         return;
     }
-    let check = Check {
-        id: "iam.single-active-key",
-        title: "At most one active access key",
-        severity: Severity::Low,
-        controls: &["CIS 1.13"],
-    };
     let evidence = format!("{} active key(s): {}", active.len(), active.join(", "));
-    out.push(result(inv, check, &user.name, active.len() <= 1, evidence));
+    out.push(result(
+        inv,
+        SINGLE_ACTIVE_KEY,
+        subject,
+        &user.name,
+        active.len() <= 1,
+        evidence,
+    ));
 }
 
 /// CIS 1.11: a key made together with the user (the console's "create user" wizard) and
 /// never used since is a credential nobody needed.
-fn key_at_setup(inv: &IdentityInventory, user: &IamUser, out: &mut Vec<CheckResult>) {
-    let check = Check {
-        id: "iam.key-at-setup",
-        title: "No unused access key from user setup",
-        severity: Severity::Low,
-        controls: &["CIS 1.11"],
-    };
+fn key_at_setup(
+    inv: &IdentityInventory,
+    user: &IamUser,
+    subject: Subject<'_>,
+    out: &mut Vec<CheckResult>,
+) {
     for key in user.active_keys() {
         let after_creation = key.created - user.created;
         let at_setup = after_creation >= chrono::Duration::zero()
@@ -158,23 +211,29 @@ fn key_at_setup(inv: &IdentityInventory, user: &IamUser, out: &mut Vec<CheckResu
             after_creation.num_minutes(),
             if pass { "since used" } else { "never used" }
         );
-        out.push(result(inv, check, &key_resource(user, key), pass, evidence));
+        out.push(result(
+            inv,
+            KEY_AT_SETUP,
+            subject,
+            &key_resource(user, key),
+            pass,
+            evidence,
+        ));
     }
 }
 
 /// A key created within this long of its user counts as created at setup.
 const SETUP_WINDOW_MINUTES: i64 = 60;
 
-fn admin_policy(inv: &IdentityInventory, user: &IamUser, out: &mut Vec<CheckResult>) {
+fn admin_policy(
+    inv: &IdentityInventory,
+    user: &IamUser,
+    subject: Subject<'_>,
+    out: &mut Vec<CheckResult>,
+) {
     if inv.authorization_error.is_some() && user.admin_via.is_empty() {
         return; // Unknown, not clean: iam.authorization-details says why.
     }
-    let check = Check {
-        id: "iam.admin-policy",
-        title: "No full-admin (*:*) policy applies",
-        severity: Severity::High,
-        controls: &["CIS 1.16"],
-    };
     let evidence = if user.admin_via.is_empty() {
         format!(
             "none of {} polic(ies) grants * on * (attached, inline or through groups)",
@@ -185,7 +244,8 @@ fn admin_policy(inv: &IdentityInventory, user: &IamUser, out: &mut Vec<CheckResu
     };
     out.push(result(
         inv,
-        check,
+        ADMIN_POLICY,
+        subject,
         &user.name,
         user.admin_via.is_empty(),
         evidence,
