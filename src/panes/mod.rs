@@ -15,7 +15,7 @@ pub use wrap::{DetailRow, RowKind, detail_rows};
 
 pub use format::{age, timestamp};
 
-use crate::domain::{AlarmState, Severity};
+use crate::domain::{AlarmState, CheckResult, Severity, SourceKind};
 use crate::remediation::Target;
 use crate::store::Data;
 use chrono::{DateTime, Utc};
@@ -214,30 +214,35 @@ pub trait Pane: Sync {
     }
 }
 
-/// What a posture result or triage item about IAM can be acted on as: a role, or the user
-/// (and their keys) the result is about.
-pub fn check_targets(
-    data: &Data,
-    check_id: &str,
-    account_id: &str,
-    region: Option<&str>,
-    resource: &str,
-) -> Vec<Target> {
-    if crate::posture::baseline::is_baseline(check_id) {
-        return baseline::targets(data, check_id, account_id, region, resource);
+/// What a posture result or triage item can be acted on as: a baseline control's targets,
+/// a role, or the user (and their keys) the result is about.
+pub fn check_targets(data: &Data, check: &CheckResult) -> Vec<Target> {
+    match check.source {
+        SourceKind::Baseline => baseline::targets(
+            data,
+            check.check_id,
+            &check.account_id,
+            check.region.as_deref(),
+            &check.resource,
+        ),
+        SourceKind::Identity => {
+            if let Some(role) = check.resource.strip_prefix("role/") {
+                return vec![Target::Role {
+                    account_id: (*check.account_id).into(),
+                    name: role.into(),
+                }];
+            }
+            let Some(subject) = check.subject.as_deref() else {
+                return Vec::new();
+            };
+            data.identity
+                .as_ref()
+                .and_then(|inv| {
+                    let user = inv.users.iter().find(|u| u.name == subject)?;
+                    Some(identity::user_targets(inv, user))
+                })
+                .unwrap_or_default()
+        }
+        SourceKind::Alarms | SourceKind::Findings => Vec::new(),
     }
-    if let Some(role) = resource.strip_prefix("role/") {
-        return vec![Target::Role {
-            account_id: account_id.into(),
-            name: role.into(),
-        }];
-    }
-    let subject = Data::check_subject(resource);
-    data.identity
-        .as_ref()
-        .and_then(|inv| {
-            let user = inv.users.iter().find(|u| u.name == subject)?;
-            Some(identity::user_targets(inv, user))
-        })
-        .unwrap_or_default()
 }

@@ -160,13 +160,7 @@ impl Pane for OverviewPane {
         match item(data, row) {
             Some((_, Origin::Alarm(a))) => vec![super::alarms::alarm_target(a)],
             Some((_, Origin::Finding(f))) => vec![super::findings::finding_target(f)],
-            Some((_, Origin::Check(c))) => super::check_targets(
-                data,
-                c.check_id,
-                &c.account_id,
-                c.region.as_deref(),
-                &c.resource,
-            ),
+            Some((_, Origin::Check(c))) => super::check_targets(data, c),
             None => Vec::new(),
         }
     }

@@ -114,15 +114,7 @@ impl Pane for PosturePane {
 
     fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
         check(data, row)
-            .map(|c| {
-                super::check_targets(
-                    data,
-                    c.check_id,
-                    &c.account_id,
-                    c.region.as_deref(),
-                    &c.resource,
-                )
-            })
+            .map(|c| super::check_targets(data, c))
             .unwrap_or_default()
     }
 

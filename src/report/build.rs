@@ -7,7 +7,7 @@ use super::{Collected, Filters, Section};
 use crate::domain::{Alarm, AlarmKind, AlarmState, CallerIdentity, CheckStatus, Finding, Severity};
 use crate::posture::Thresholds;
 use crate::sources::{SourceError, SourceErrorKind};
-use crate::store::{Data, check_source};
+use crate::store::Data;
 use chrono::{DateTime, Utc};
 
 /// Who ran the report, where, and with which settings.
@@ -100,7 +100,7 @@ fn checks(data: &Data, filters: &Filters, resolver: &Resolver<'_>) -> Vec<CheckE
                 severity: c.severity,
                 controls: c.controls.to_vec(),
                 status: c.status,
-                service: check_source(c.check_id).label(),
+                service: c.source.label(),
                 account_id: c.account_id.to_string(),
                 region: c.region.as_deref().map(str::to_string),
                 resource: c.resource.to_string(),

@@ -11,7 +11,6 @@
 
 use super::{Section, StatusFilter};
 use crate::domain::{Alarm, AlarmState, CheckResult, CheckStatus, Finding, Severity, SourceKind};
-use crate::store::check_source;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -112,6 +111,12 @@ impl Filters {
         self.includes(Section::Posture)
             && (self.checks.is_empty() || self.checks.iter().any(|id| check_source(id) == kind))
     }
+}
+
+/// The source a check named on the command line reads. An ID posture does not know counts
+/// as an IAM check, as it always has: the report names it on stderr and goes on.
+fn check_source(id: &str) -> SourceKind {
+    crate::posture::check_source(id).unwrap_or(SourceKind::Identity)
 }
 
 #[cfg(test)]

@@ -12,20 +12,15 @@ pub fn build(data: &Data, inv: &IdentityInventory, filters: &Filters) -> Identit
     let subjects: Option<HashSet<&str>> = filters.narrows_checks().then(|| {
         data.checks
             .iter()
-            .filter(|c| c.check_id.starts_with("iam.") && filters.matches_check(c))
-            .map(|c| Data::check_subject(&c.resource))
+            .filter(|c| filters.matches_check(c))
+            .filter_map(|c| c.subject.as_deref())
             .collect()
     });
     let mut failing: HashMap<&str, Vec<&'static str>> = HashMap::new();
-    for check in data
-        .checks
-        .iter()
-        .filter(|c| c.failed() && c.check_id.starts_with("iam."))
-    {
-        failing
-            .entry(Data::check_subject(&check.resource))
-            .or_default()
-            .push(check.check_id);
+    for check in data.checks.iter().filter(|c| c.failed()) {
+        if let Some(subject) = check.subject.as_deref() {
+            failing.entry(subject).or_default().push(check.check_id);
+        }
     }
     let mut summary = IdentitySummary {
         users: inv.users.len(),

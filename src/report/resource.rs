@@ -3,7 +3,7 @@
 //! way the console shows it (`alice`, `alice (AKIA…)`, `role/deploy`, `<root_account>`, a
 //! region, an alarm name); this resolves those names against the data the checks read.
 
-use crate::domain::{Alarm, CheckResult, IamRole, IamUser};
+use crate::domain::{Alarm, CheckResult, IamRole, IamUser, SourceKind};
 use crate::posture::ROOT;
 use crate::store::Data;
 use std::collections::HashMap;
@@ -70,19 +70,17 @@ impl<'a> Resolver<'a> {
     pub fn check(&self, check: &CheckResult) -> (String, &'static str) {
         let account = &*check.account_id;
         let resource = &*check.resource;
-        if crate::posture::baseline::is_baseline(check.check_id) {
-            return self.baseline(check);
-        }
-        match check.check_id.split('.').next() {
-            Some("guardduty") => self.detector(check),
-            Some("cloudwatch") => {
+        match check.source {
+            SourceKind::Baseline => self.baseline(check),
+            SourceKind::Findings => self.detector(check),
+            SourceKind::Alarms => {
                 let region = check.region.as_deref().unwrap_or_default();
                 match self.alarms.get(&(account, region, resource)) {
                     Some(alarm) => (alarm.arn.clone(), "AwsCloudWatchAlarm"),
                     None => (resource.to_string(), "AwsCloudWatchAlarm"),
                 }
             }
-            _ => self.iam(account, resource),
+            SourceKind::Identity => self.iam(account, resource),
         }
     }
 
@@ -168,7 +166,7 @@ mod tests {
             check_id: id,
             title: "t",
             severity: Severity::Low,
-            source: crate::posture::check_source(id).unwrap_or(crate::domain::SourceKind::Identity),
+            source: crate::posture::check_source(id).unwrap_or(SourceKind::Identity),
             controls: &[],
             status: CheckStatus::Fail,
             account_id: "111122223333".into(),

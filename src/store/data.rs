@@ -14,6 +14,7 @@ use crate::posture::Thresholds;
 use crate::sources::SourceData;
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Posture is evaluated again when what it reads changes (IAM inventory, alarms, detectors),
 /// and otherwise at most this often as time passes (its rules count days).
@@ -45,8 +46,9 @@ pub struct Data {
     /// Actions carried out this session, newest last, for the identity overlay (the last
     /// [`DONE_ACTIONS_KEPT`]).
     pub done_actions: Vec<DoneAction>,
-    /// Failing IAM checks per user (and root): how many, and the worst severity.
-    pub(super) user_failures: HashMap<String, (usize, Severity)>,
+    /// Failing IAM checks per user (and root), by the results' shared subject: how many,
+    /// and the worst severity.
+    pub(super) user_failures: HashMap<Arc<str>, (usize, Severity)>,
     /// The Overview's counters, kept up to date by `derive` so a frame never counts.
     pub summary: Summary,
     /// What changed since the last `derive`.
@@ -377,12 +379,6 @@ impl Data {
         all.sort_by_key(|t| std::cmp::Reverse(t.at));
         all.truncate(OBSERVED_PER_ALARM);
         all
-    }
-
-    /// The user a check's resource is about: `alice (AKIA…)` and `alice (password)` are
-    /// about `alice`. IAM names cannot contain spaces, so the first word is the user.
-    pub fn check_subject(resource: &str) -> &str {
-        resource.split(" (").next().unwrap_or(resource)
     }
 }
 

@@ -2,7 +2,9 @@
 //! counters, brought up to date as far as the data changed.
 
 use super::data::{Data, FindingsChange, POSTURE_MAX_AGE, Pending, count_finding};
-use crate::domain::{Alarm, AlarmState, CheckResult, Finding, Severity, TriageItem, TriageOrigin};
+use crate::domain::{
+    Alarm, AlarmState, CheckResult, Finding, Severity, SourceKind, TriageItem, TriageOrigin,
+};
 use crate::posture::{self, Thresholds};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
@@ -103,12 +105,15 @@ impl Data {
         for check in self
             .checks
             .iter()
-            .filter(|c| c.failed() && c.check_id.starts_with("iam."))
+            .filter(|c| c.failed() && c.source == SourceKind::Identity)
         {
             failing += 1;
+            let Some(subject) = &check.subject else {
+                continue;
+            };
             let entry = self
                 .user_failures
-                .entry(Data::check_subject(&check.resource).to_string())
+                .entry(subject.clone())
                 .or_insert((0, check.severity));
             entry.0 += 1;
             entry.1 = entry.1.max(check.severity);
@@ -239,19 +244,6 @@ impl Data {
     }
 }
 
-/// The source whose data a check reads, by the check's service prefix.
-pub fn check_source(check_id: &str) -> crate::domain::SourceKind {
-    use crate::domain::SourceKind;
-    if crate::posture::baseline::is_baseline(check_id) {
-        return SourceKind::Baseline;
-    }
-    match check_id.split('.').next() {
-        Some("guardduty") => SourceKind::Findings,
-        Some("cloudwatch") => SourceKind::Alarms,
-        _ => SourceKind::Identity,
-    }
-}
-
 /// The first index in `0..len` for which `before` is false (it must be true for a prefix).
 fn partition_point(len: usize, before: impl Fn(usize) -> bool) -> usize {
     let (mut low, mut high) = (0, len);
@@ -283,7 +275,7 @@ fn in_triage(f: &Finding) -> bool {
 fn alarm_item(index: usize, a: &Alarm, alarm_severity: Severity) -> TriageItem {
     TriageItem {
         severity: alarm_severity,
-        source: crate::domain::SourceKind::Alarms,
+        source: SourceKind::Alarms,
         since: Some(a.state_updated),
         origin: TriageOrigin::Alarm(index),
     }
@@ -292,7 +284,7 @@ fn alarm_item(index: usize, a: &Alarm, alarm_severity: Severity) -> TriageItem {
 fn finding_item(index: usize, f: &Finding) -> TriageItem {
     TriageItem {
         severity: f.severity(),
-        source: crate::domain::SourceKind::Findings,
+        source: SourceKind::Findings,
         since: Some(f.last_seen),
         origin: TriageOrigin::Finding(index),
     }
@@ -301,7 +293,7 @@ fn finding_item(index: usize, f: &Finding) -> TriageItem {
 fn check_item(index: usize, c: &CheckResult) -> TriageItem {
     TriageItem {
         severity: c.severity,
-        source: check_source(c.check_id),
+        source: c.source,
         since: None,
         origin: TriageOrigin::Check(index),
     }

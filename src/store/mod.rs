@@ -9,5 +9,5 @@ mod done_actions;
 mod finding_index;
 
 pub use data::{Applied, DONE_ACTIONS_KEPT, Data, FindingsChange, OBSERVED_PER_ALARM, Summary};
-pub use derive::{Derived, TriageChange, check_source};
+pub use derive::{Derived, TriageChange};
 pub use done_actions::DoneAction;

@@ -102,7 +102,7 @@ fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
             let baseline: Vec<_> = data
                 .checks
                 .iter()
-                .filter(|c| crate::posture::baseline::is_baseline(c.check_id))
+                .filter(|c| c.source == SourceKind::Baseline)
                 .collect();
             let failing = baseline.iter().filter(|c| c.failed()).count();
             let unevaluated = baseline

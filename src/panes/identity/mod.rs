@@ -296,7 +296,7 @@ impl Pane for IdentityPane {
         for check in data
             .checks
             .iter()
-            .filter(|c| Data::check_subject(&c.resource) == subject)
+            .filter(|c| c.subject.as_deref() == Some(subject.as_str()))
         {
             lines.push(DetailLine::Field(
                 if check.failed() {

@@ -53,11 +53,6 @@ pub const CHECKS: &[CheckInfo] = &[
     config::CONFIG_RECORDER.info(),
 ];
 
-/// Whether a check reads the baseline sources.
-pub fn is_baseline(check_id: &str) -> bool {
-    CHECKS.iter().any(|c| c.id == check_id)
-}
-
 /// What every control declares once.
 pub(crate) struct Control {
     pub id: &'static str,

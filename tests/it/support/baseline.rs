@@ -324,11 +324,5 @@ pub fn posture_targets(
         .iter()
         .find(|c| c.check_id == check_id && c.failed())
         .unwrap_or_else(|| panic!("no failing {check_id}"));
-    watchpost::panes::check_targets(
-        data,
-        row.check_id,
-        &row.account_id,
-        row.region.as_deref(),
-        &row.resource,
-    )
+    watchpost::panes::check_targets(data, row)
 }
