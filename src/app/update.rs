@@ -56,7 +56,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![Effect::RefreshAll]
         }
         Msg::Journal(contents) => {
-            app.data.journal = contents;
+            app.data.set_journal(contents);
             app.rebuild_view(Tab::Journal);
             Vec::new()
         }

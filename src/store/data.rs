@@ -40,6 +40,7 @@ pub struct Data {
     pub account_baselines: Vec<AccountBaseline>,
     pub checks: Vec<CheckResult>,
     pub triage: Vec<TriageItem>,
+    /// Replaced with [`Data::set_journal`], which counts the change.
     pub journal: JournalContents,
     /// Where the journal lives, shown when it is empty.
     pub journal_path: Option<String>,
@@ -57,6 +58,9 @@ pub struct Data {
     pub(super) evaluated: Option<(DateTime<Utc>, Thresholds)>,
     /// The alarm severity the triage queue was ranked with.
     pub(super) triage_alarm_severity: Option<Severity>,
+    /// Counts changes to the data, so what is computed from it elsewhere (the open detail
+    /// view) can tell whether it is current: every method that changes the data bumps it.
+    generation: u64,
 }
 
 /// Counts shown in the Overview's summary lines.
@@ -126,7 +130,24 @@ pub struct Applied {
 }
 
 impl Data {
+    /// Changes with every change to the data (see [`Data::changed`]).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Marks the data as changed.
+    pub(super) fn changed(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+    }
+
+    /// The journal as read again; the Journal tab shows it.
+    pub fn set_journal(&mut self, journal: JournalContents) {
+        self.journal = journal;
+        self.changed();
+    }
+
     pub fn apply(&mut self, id: &SourceId, data: SourceData) -> Applied {
+        self.changed();
         match data {
             SourceData::Alarms {
                 alarms,
@@ -335,6 +356,7 @@ impl Data {
     /// (the credential report, the baselines); alarms and findings show it at their next
     /// poll, an archived finding at once.
     pub fn action_done(&mut self, offer: &crate::remediation::Offer, at: DateTime<Utc>) {
+        self.changed();
         let done = DoneAction {
             offer: offer.clone(),
             at,
@@ -428,6 +450,44 @@ mod tests {
         assert_eq!(data.done_actions.last().map(|d| d.at), Some(newest));
         let oldest_kept = start + chrono::TimeDelta::seconds(50);
         assert_eq!(data.done_actions.first().map(|d| d.at), Some(oldest_kept));
+    }
+
+    #[test]
+    fn every_change_moves_the_generation_and_nothing_else_does() {
+        let thresholds = crate::posture::Thresholds::default();
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let mut data = Data::default();
+        let mut last = data.generation();
+        let mut moved = |data: &Data| {
+            let moved = data.generation() != last;
+            last = data.generation();
+            moved
+        };
+        let target = Target::Alarm {
+            account_id: "123456789012".into(),
+            region: "us-east-1".into(),
+            name: "cpu".into(),
+            actions_enabled: true,
+        };
+        data.action_done(&Offer::new(ActionId::DisableAlarmActions, target, now), now);
+        assert!(moved(&data), "an action");
+        data.derive(&thresholds, crate::domain::Severity::High, now);
+        assert!(moved(&data), "posture evaluated");
+        data.derive(&thresholds, crate::domain::Severity::High, now);
+        assert!(!moved(&data), "nothing to derive");
+        data.set_journal(crate::journal::JournalContents::default());
+        assert!(moved(&data), "the journal");
+        let id = crate::domain::SourceId {
+            kind: crate::domain::SourceKind::Alarms,
+            account_id: "123456789012".into(),
+            region: Some("us-east-1".into()),
+        };
+        let alarms = crate::sources::SourceData::Alarms {
+            alarms: Vec::new(),
+            history_denied: None,
+        };
+        data.apply(&id, alarms);
+        assert!(moved(&data), "a poll");
     }
 
     #[test]

@@ -62,13 +62,17 @@ impl Data {
         } else {
             None
         };
-        Derived {
+        let derived = Derived {
             identity: pending.identity,
             alarms: pending.alarms,
             checks: evaluate,
             findings: pending.findings,
             triage,
+        };
+        if derived != Derived::default() {
+            self.changed();
         }
+        derived
     }
 
     /// Recomputes everything derived, as if all data had just arrived.
