@@ -2,6 +2,7 @@
 //! and a list of effects for the runtime to carry out. No I/O, no terminal.
 
 mod command;
+mod detail;
 mod dialog;
 mod msg;
 mod search_text;
@@ -11,6 +12,7 @@ mod table;
 mod update;
 
 pub use command::{COMMANDS, candidates};
+pub use detail::{DetailView, detail_width};
 pub use dialog::Dialog;
 pub use msg::{Effect, Msg, SourceEvent, SwitchTarget};
 pub use state::{

@@ -82,6 +82,8 @@ pub struct App {
     pub dialog_step: u64,
     /// A `:region` or `:profile` switch is connecting; actions wait until it is done.
     pub switching: Option<super::SwitchTarget>,
+    /// The open detail view laid out, kept up to date by `update`.
+    pub detail: Option<super::DetailView>,
 }
 
 impl App {
@@ -115,6 +117,7 @@ impl App {
             dialog: None,
             dialog_step: 0,
             switching: None,
+            detail: None,
         }
     }
 
@@ -144,6 +147,7 @@ impl App {
         self.held.clear();
         self.dialog = None;
         self.switching = None;
+        self.detail = None;
         if matches!(self.mode, Mode::Detail { .. } | Mode::Filter) {
             self.mode = Mode::Normal;
         }

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let effects = dispatch(app, msg);
     app.keep_selections_in_view();
+    app.refresh_detail();
     effects
 }
 
@@ -465,14 +466,8 @@ fn move_by(app: &mut App, delta: isize) {
 /// screen. Kept in the state, so scrolling back up after `G` starts moving at once.
 fn max_scroll(app: &App) -> usize {
     let content = match &app.mode {
-        Mode::Detail { key, .. } => {
-            let pane = app.tab.pane();
-            // The detail block's borders take two columns.
-            let width = usize::from(app.width.saturating_sub(2));
-            app.row_of(key).map_or(0, |row| {
-                crate::panes::detail_rows(&pane.detail(&app.data, row, app.now), width).len()
-            })
-        }
+        // Laid out by the previous message's `update`.
+        Mode::Detail { .. } => app.detail.as_ref().map_or(0, |view| view.rows.len()),
         // A title and a blank line per layer, a line per binding, and the closing note.
         Mode::Help { .. } => {
             app.keymap

@@ -1076,3 +1076,128 @@ fn alarms_title(app: &mut watchpost::app::App) -> String {
         .find(|l| l.contains("┌ Alarms "))
         .map_or_else(|| screen.clone(), str::to_string)
 }
+
+/// The open detail view's rows, as text.
+fn detail_text(app: &watchpost::app::App) -> String {
+    let view = app.detail.as_ref().expect("a detail view is open");
+    view.rows
+        .iter()
+        .map(|r| format!("{}{}\n", r.prefix, r.text))
+        .collect()
+}
+
+/// The screen at the app's size.
+fn screen_text(app: &watchpost::app::App) -> String {
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    let theme = support::theme("default");
+    terminal
+        .draw(|frame| watchpost::ui::render(frame, app, &theme))
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn data_that_arrives_while_a_detail_is_open_shows_in_it() {
+    let mut app = loaded_app();
+    press(&mut app, "3");
+    update(&mut app, key(KeyCode::Enter));
+    let Mode::Detail { key: id, .. } = app.mode.clone() else {
+        panic!("not in detail")
+    };
+    let mut finding = app.data.finding(&id).unwrap().clone();
+    assert!(!detail_text(&app).contains("4242"));
+    finding.count = 4242;
+    send_findings(&mut app, vec![finding.clone()]);
+    assert!(detail_text(&app).contains("4242"), "{}", detail_text(&app));
+    assert!(screen_text(&app).contains("4242"), "{}", screen_text(&app));
+    finding.archived = true;
+    send_findings(&mut app, vec![finding]);
+    assert!(
+        detail_text(&app).contains("This item is gone"),
+        "{}",
+        detail_text(&app)
+    );
+}
+
+#[test]
+fn a_resize_lays_the_open_detail_out_again() {
+    let mut app = loaded_app();
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 200,
+            height: 30,
+        },
+    );
+    press(&mut app, "4");
+    update(&mut app, key(KeyCode::Enter));
+    let wide = app.detail.clone().unwrap();
+    assert_eq!(wide.width, 198);
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 60,
+            height: 30,
+        },
+    );
+    let narrow = app.detail.clone().unwrap();
+    assert_eq!(narrow.width, 58);
+    assert!(narrow.rows.len() > wide.rows.len());
+    // Values wrap within the new width (a long label may still push its row past it).
+    assert!(narrow.rows.iter().all(|r| r.text.chars().count() <= 58));
+    assert!(wide.rows.iter().any(|r| r.text.chars().count() > 58));
+}
+
+#[test]
+fn scrolling_a_detail_computes_it_no_more() {
+    let mut app = loaded_app();
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 80,
+            height: 15,
+        },
+    );
+    press(&mut app, "3");
+    update(&mut app, key(KeyCode::Enter));
+    let opened = app.detail.clone().unwrap();
+    assert_eq!(opened.computed, 1);
+    press(&mut app, "jjjjGkk");
+    update(&mut app, key(KeyCode::PageUp));
+    update(&mut app, key(KeyCode::PageDown));
+    press(&mut app, "gg");
+    assert!(matches!(app.mode, Mode::Detail { scroll: 0, .. }));
+    assert_eq!(app.detail.as_ref(), Some(&opened), "laid out once");
+    // Leaving drops it; opening another item lays that one out.
+    update(&mut app, key(KeyCode::Esc));
+    assert!(app.detail.is_none());
+    press(&mut app, "j");
+    update(&mut app, key(KeyCode::Enter));
+    let other = app.detail.as_ref().unwrap();
+    assert_ne!(other.key, opened.key);
+    assert_eq!(other.computed, 1);
+}
+
+#[test]
+fn the_clock_moves_the_ages_an_open_detail_shows() {
+    let mut app = loaded_app();
+    press(&mut app, "2");
+    update(&mut app, key(KeyCode::Enter));
+    let Mode::Detail { key: arn, .. } = app.mode.clone() else {
+        panic!("not in detail")
+    };
+    let since = app
+        .data
+        .alarms
+        .iter()
+        .find(|a| a.arn == arn)
+        .unwrap()
+        .state_updated;
+    let later = fixed_now() + Duration::days(3);
+    let age = format!("({} ago)", watchpost::panes::age(later, since));
+    assert!(!detail_text(&app).contains(&age));
+    update(&mut app, Msg::Tick(later));
+    assert!(detail_text(&app).contains(&age), "{}", detail_text(&app));
+    assert_eq!(app.detail.as_ref().unwrap().computed, 2);
+}
