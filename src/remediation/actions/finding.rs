@@ -2,7 +2,7 @@
 //! this type of finding on this resource from now on.
 
 use super::{other_kind, refused, shell_quote as q};
-use crate::domain::{Call, Finding};
+use crate::domain::{Call, DetectorId, Finding, FindingId, Region};
 use crate::remediation::action::{Action, ActionError, ActionSpec, Applies};
 use crate::remediation::aws::AwsClients;
 use crate::remediation::catalog::ActionId;
@@ -112,6 +112,19 @@ fn cli_base(target: &Target) -> String {
     }
 }
 
+/// The finding's region, detector and ID; a target of another kind is an error.
+fn finding_ref(target: &Target) -> Result<(&Region, &DetectorId, &FindingId), ActionError> {
+    match target {
+        Target::Finding {
+            region,
+            detector_id,
+            id,
+            ..
+        } => Ok((region, detector_id, id)),
+        _ => Err(other_kind(target)),
+    }
+}
+
 fn finding_id(target: &Target) -> &str {
     match target {
         Target::Finding { id, .. } => id,
@@ -125,15 +138,7 @@ async fn set_archived(
     offer: &Offer,
     archive: bool,
 ) -> Result<String, ActionError> {
-    let Target::Finding {
-        region,
-        detector_id,
-        id,
-        ..
-    } = &offer.target
-    else {
-        return Err(other_kind(&offer.target));
-    };
+    let (region, detector_id, id) = finding_ref(&offer.target)?;
     let client = aws.guardduty(region)?;
     if archive {
         client
@@ -164,15 +169,7 @@ fn is_target(target: &Target, finding: &Finding) -> bool {
 
 /// The finding must still exist: feedback and suppression cannot be taken back.
 async fn finding_exists(aws: &AwsClients, offer: &Offer) -> Result<(), ActionError> {
-    let Target::Finding {
-        region,
-        detector_id,
-        id,
-        ..
-    } = &offer.target
-    else {
-        return Err(other_kind(&offer.target));
-    };
+    let (region, detector_id, id) = finding_ref(&offer.target)?;
     let found = aws
         .guardduty(region)?
         .get_findings()
@@ -254,15 +251,7 @@ impl Action for SendFeedback {
     }
 
     async fn call(&self, aws: &AwsClients, offer: &Offer) -> Result<String, ActionError> {
-        let Target::Finding {
-            region,
-            detector_id,
-            id,
-            ..
-        } = &offer.target
-        else {
-            return Err(other_kind(&offer.target));
-        };
+        let (region, detector_id, id) = finding_ref(&offer.target)?;
         let feedback = self.feedback();
         aws.guardduty(region)?
             .update_findings_feedback()
