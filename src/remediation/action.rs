@@ -94,9 +94,6 @@ pub enum ActionError {
     /// The live state no longer allows the action; nothing was sent.
     #[error("nothing was done: {0}")]
     Changed(String),
-    /// A read made for the action found something other than what it needs.
-    #[error("{0}")]
-    NotFound(String),
     /// AWS answered the call but did not do it.
     #[error("{0}")]
     NotDone(String),

@@ -86,11 +86,6 @@ impl ActionId {
     }
 }
 
-/// The spec of `id`.
-pub fn spec(id: ActionId) -> &'static ActionSpec {
-    id.spec()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -195,15 +195,4 @@ impl Target {
             }
         }
     }
-
-    /// Whether the key is named by its credential-report slot rather than its ID.
-    pub fn key_by_slot(&self) -> bool {
-        matches!(
-            self,
-            Target::AccessKey {
-                key: KeyRef::Slot(_),
-                ..
-            }
-        )
-    }
 }

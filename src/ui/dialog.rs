@@ -145,12 +145,7 @@ fn preview<'a>(offer: &Offer, width: usize, theme: &Theme, compact: bool) -> Vec
                 Risk::NoUndo => Tone::Fail,
             },
         ),
-        DetailLine::field(
-            "Undo",
-            spec.undo
-                .map(|u| crate::remediation::catalog::spec(u).title)
-                .unwrap_or("none"),
-        ),
+        DetailLine::field("Undo", spec.undo.map(|u| u.spec().title).unwrap_or("none")),
         DetailLine::field(
             "CLI",
             if compact {
@@ -260,12 +255,7 @@ fn outcome<'a>(
         .is_ok()
         .then(|| offer.spec().undo)
         .flatten()
-        .map(|u| {
-            format!(
-                "u {} · ",
-                crate::remediation::catalog::spec(u).title.to_lowercase()
-            )
-        })
+        .map(|u| format!("u {} · ", u.spec().title.to_lowercase()))
         .unwrap_or_default();
     let footer = Line::styled(
         format!("{undo}c copy the CLI command · any other key closes · recorded in the journal"),

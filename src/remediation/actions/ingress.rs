@@ -1,7 +1,7 @@
 //! World-open inbound rules of security groups: revoke one, and restore it.
 
 use super::{other_kind, refused, shell_quote as q};
-use crate::domain::{Call, OpenIngress, RegionalBaseline};
+use crate::domain::{Call, OpenIngress, Region, RegionalBaseline, SecurityGroupId};
 use crate::remediation::action::{Action, ActionError, ActionSpec, Applies};
 use crate::remediation::aws::AwsClients;
 use crate::remediation::catalog::ActionId;
@@ -67,6 +67,19 @@ fn permission(rule: &OpenIngress) -> IpPermission {
     p.build()
 }
 
+/// The rule's region, group and permission; a target of another kind is an error.
+fn rule_ref(target: &Target) -> Result<(&Region, &SecurityGroupId, &OpenIngress), ActionError> {
+    match target {
+        Target::IngressRule {
+            region,
+            group_id,
+            rule,
+            ..
+        } => Ok((region, group_id, rule)),
+        _ => Err(other_kind(target)),
+    }
+}
+
 fn present(target: &Target) -> bool {
     matches!(target, Target::IngressRule { present: true, .. })
 }
@@ -110,13 +123,7 @@ impl Action for Revoke {
 
     /// By rule ID when known (exactly that rule), else by its permission.
     fn cli(&self, target: &Target, _at: DateTime<Utc>) -> String {
-        let Target::IngressRule {
-            region,
-            group_id,
-            rule,
-            ..
-        } = target
-        else {
+        let Ok((region, group_id, rule)) = rule_ref(target) else {
             return String::new();
         };
         match &rule.rule_id {
@@ -138,15 +145,7 @@ impl Action for Revoke {
     }
 
     async fn call(&self, aws: &AwsClients, offer: &Offer) -> Result<String, ActionError> {
-        let Target::IngressRule {
-            region,
-            group_id,
-            rule,
-            ..
-        } = &offer.target
-        else {
-            return Err(other_kind(&offer.target));
-        };
+        let (region, group_id, rule) = rule_ref(&offer.target)?;
         let request = aws
             .ec2(region)?
             .revoke_security_group_ingress()
@@ -184,13 +183,7 @@ impl Action for Restore {
     }
 
     fn cli(&self, target: &Target, _at: DateTime<Utc>) -> String {
-        let Target::IngressRule {
-            region,
-            group_id,
-            rule,
-            ..
-        } = target
-        else {
+        let Ok((region, group_id, rule)) = rule_ref(target) else {
             return String::new();
         };
         format!(
@@ -205,15 +198,7 @@ impl Action for Restore {
     }
 
     async fn call(&self, aws: &AwsClients, offer: &Offer) -> Result<String, ActionError> {
-        let Target::IngressRule {
-            region,
-            group_id,
-            rule,
-            ..
-        } = &offer.target
-        else {
-            return Err(other_kind(&offer.target));
-        };
+        let (region, group_id, rule) = rule_ref(&offer.target)?;
         aws.ec2(region)?
             .authorize_security_group_ingress()
             .group_id(group_id.as_str())
