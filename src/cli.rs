@@ -31,7 +31,7 @@ pub struct Cli {
     pub command: Option<Command>,
 
     /// Run on the embedded demo account: no AWS credentials, no network.
-    #[arg(long, global = true, help_heading = "Account", conflicts_with_all = ["profile", "region", "endpoint_url", "role_arn"])]
+    #[arg(long, global = true, help_heading = "Account", conflicts_with_all = ["profile", "region", "endpoint_url", "role_arn", "member_role", "accounts", "external_id"])]
     pub demo: bool,
 
     /// AWS profile from the shared config files (default: AWS_PROFILE, then `default`).
@@ -57,14 +57,8 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Account", value_name = "ARN")]
     pub role_arn: Option<String>,
 
-    /// External ID the role's trust policy requires.
-    #[arg(
-        long,
-        global = true,
-        help_heading = "Account",
-        value_name = "ID",
-        requires = "role_arn"
-    )]
+    /// External ID the role's trust policy requires (--role-arn's, or each member role's).
+    #[arg(long, global = true, help_heading = "Account", value_name = "ID")]
     pub external_id: Option<String>,
 
     /// MFA device the role requires; its code is asked on a plain prompt before anything is
@@ -77,6 +71,46 @@ pub struct Cli {
         requires = "role_arn"
     )]
     pub mfa_serial: Option<String>,
+
+    /// Every account of the AWS Organization (from the management account or a delegated
+    /// administrator): accounts from `ListAccounts`, each entered through --member-role;
+    /// the caller's own account with its own credentials.
+    #[arg(long, global = true, help_heading = "Organisation")]
+    pub org: bool,
+
+    /// Only the accounts under this OU and its children (repeatable), e.g. ou-ab12-34cd56ef.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Organisation",
+        value_name = "OU",
+        requires = "org",
+        value_parser = parse_ou
+    )]
+    pub org_ou: Vec<String>,
+
+    /// These accounts instead of discovery (comma list or repeat), each entered through
+    /// --member-role (or config.toml `[org] accounts`).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Organisation",
+        value_name = "ID[,ID…]",
+        value_delimiter = ',',
+        value_parser = parse_account_id,
+        conflicts_with = "org"
+    )]
+    pub accounts: Vec<String>,
+
+    /// The role assumed in each member account (or config.toml `[org] member_role`), e.g.
+    /// WatchpostAudit from docs/org/watchpost-audit-role.yaml. There is no default.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Organisation",
+        value_name = "NAME"
+    )]
+    pub member_role: Option<String>,
 
     /// Seed of the demo account: the same seed always gives the same account.
     #[arg(long, global = true, help_heading = "Account", value_name = "N", default_value_t = crate::sources::demo::DEFAULT_SEED, requires = "demo")]
@@ -202,6 +236,34 @@ pub enum JournalAction {
     },
 }
 
+/// An OU ID as Organizations writes it: `ou-` and two groups of lowercase letters and digits.
+fn parse_ou(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let mut parts = text.split('-');
+    let ok = parts.next() == Some("ou")
+        && parts.clone().count() == 2
+        && parts.all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if ok {
+        Ok(text.to_string())
+    } else {
+        Err("an OU ID looks like ou-ab12-34cd56ef".into())
+    }
+}
+
+/// A 12-digit AWS account ID.
+pub fn parse_account_id(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_string())
+    } else {
+        Err(format!("{text:?} is not an account ID (12 digits)"))
+    }
+}
+
 /// A head hash: 64 hexadecimal digits (SHA-256), in either case.
 fn parse_head(text: &str) -> Result<String, String> {
     let text = text.trim();
@@ -240,6 +302,11 @@ pub struct ReportArgs {
     /// Keep failing results, passing results, or both.
     #[arg(long, value_enum, default_value_t = StatusFilter::All)]
     pub status: StatusFilter,
+
+    /// With --org: make only the discovery calls and print what one refresh would cost
+    /// (accounts, regions, sources, calls per source), then exit.
+    #[arg(long)]
+    pub dry_run: bool,
 
     /// Keep only these checks, by ID, e.g. iam.console-mfa (repeat or comma list); alarms
     /// and findings are left out.

@@ -136,6 +136,7 @@ fn main() -> ExitCode {
         ids,
         clock.now(),
     );
+    app.data.org = established.org.clone();
     let contents = match journal_path {
         Some(path) if state_refused.is_some() => {
             let why = state_refused.unwrap_or_default();

@@ -37,6 +37,8 @@ pub struct Established {
     pub runner: Option<Arc<Runner>>,
     /// The account's switch: on when read-only; `:readonly` turns it on.
     pub read_only: ReadOnlySwitch,
+    /// The accounts of a multi-account session.
+    pub org: Option<crate::domain::Organization>,
 }
 
 /// A switch's new, proven connection, not yet adopted.
@@ -197,6 +199,7 @@ impl SessionFactory {
             sources: session.sources,
             runner,
             read_only: session.read_only,
+            org: session.org,
         })
     }
 

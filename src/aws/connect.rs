@@ -142,6 +142,7 @@ pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session,
         sources,
         executor,
         read_only,
+        org: None,
     })
 }
 

@@ -13,7 +13,7 @@ pub mod theme;
 pub use error::ConfigError;
 pub use keymap::{Action, KeySpec, Keymap, Layer};
 pub use paths::{config_dir, state_dir};
-pub use settings::{AccountRule, REFRESH_SECS, Settings};
+pub use settings::{AccountRule, OrgRefresh, OrgSettings, REFRESH_SECS, Settings};
 pub use theme::Theme;
 
 use std::path::{Path, PathBuf};

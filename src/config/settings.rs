@@ -35,6 +35,49 @@ pub struct Settings {
     /// `[[accounts]]`: per-account safety — a theme, a banner and read-only for accounts or
     /// profiles matching a pattern (the first matching rule applies).
     pub accounts: Vec<AccountRule>,
+    /// `[org]`: many accounts in one session (with `--org`, or `accounts` here).
+    pub org: OrgSettings,
+}
+
+/// `[org] accounts = [...]  skip = [...]  member_role = "WatchpostAudit"` and
+/// `[org.refresh]`: which accounts, how to get into them, and how often each per-account
+/// source polls. `--accounts`, `--member-role` and `--external-id` win over these.
+#[derive(Clone, Debug, Default, Deserialize, serde::Serialize, schemars::JsonSchema, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrgSettings {
+    /// Account IDs to watch instead of discovering them (12 digits each).
+    pub accounts: Vec<String>,
+    /// Account IDs or names (`*` allowed) left out, whether discovered or listed.
+    pub skip: Vec<String>,
+    /// The role assumed in every member account. No default: `OrganizationAccountAccessRole`
+    /// is full admin and missing from invited accounts.
+    pub member_role: Option<String>,
+    /// The external ID the member role's trust policy requires.
+    pub external_id: Option<String>,
+    pub refresh: OrgRefresh,
+}
+
+/// Seconds between polls of each per-account source in a multi-account session. Findings
+/// come from the GuardDuty administrator once per region, at the console's interval.
+#[derive(Clone, Copy, Debug, Deserialize, serde::Serialize, schemars::JsonSchema, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrgRefresh {
+    /// Alarms; unset means the console's interval (`refresh_secs`, `--refresh`).
+    pub alarms: Option<u64>,
+    /// The baseline (security groups, EBS, flow logs, Config, trails): every 15 minutes.
+    pub baseline: u64,
+    /// IAM (credential report and inventory): hourly; reports are reused up to 4 hours.
+    pub identity: u64,
+}
+
+impl Default for OrgRefresh {
+    fn default() -> Self {
+        OrgRefresh {
+            alarms: None,
+            baseline: 900,
+            identity: 3600,
+        }
+    }
 }
 
 /// `[[accounts]] match = "prod-*"  theme = "…"  banner = "PRODUCTION"  read_only = true`.
@@ -89,6 +132,7 @@ impl Default for Settings {
             read_only_accounts: Vec::new(),
             read_only_profiles: Vec::new(),
             accounts: Vec::new(),
+            org: OrgSettings::default(),
         }
     }
 }
@@ -126,6 +170,35 @@ impl Settings {
                     REFRESH_SECS.end()
                 ),
             ));
+        }
+        for id in &settings.org.accounts {
+            crate::cli::parse_account_id(id).map_err(|message| {
+                let offset = text.find(id.as_str()).unwrap_or(0);
+                ConfigError::at(origin, text, offset, format!("[org] accounts: {message}"))
+            })?;
+        }
+        let refresh = settings.org.refresh;
+        for (name, secs) in [
+            ("alarms", refresh.alarms),
+            ("baseline", Some(refresh.baseline)),
+            ("identity", Some(refresh.identity)),
+        ] {
+            if secs.is_some_and(|s| !REFRESH_SECS.contains(&s)) {
+                let offset = text
+                    .find(&format!("{name} ="))
+                    .or_else(|| text.find(name))
+                    .unwrap_or(0);
+                return Err(ConfigError::at(
+                    origin,
+                    text,
+                    offset,
+                    format!(
+                        "[org.refresh] {name} must be between {} and {} seconds",
+                        REFRESH_SECS.start(),
+                        REFRESH_SECS.end()
+                    ),
+                ));
+            }
         }
         Ok(settings)
     }

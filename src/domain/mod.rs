@@ -7,6 +7,7 @@ mod finding;
 mod glob;
 mod identity;
 mod ids;
+mod org;
 mod region;
 mod severity;
 mod triage;
@@ -31,6 +32,7 @@ pub use ids::{
     AccessKeyId, AccountId, AlarmName, Call, DetectorId, FindingId, KeyRef, Region, RoleName,
     SecurityGroupId, UserName,
 };
+pub use org::{AccountScope, Discovery, OrgAccount, Organization, Reach};
 pub use region::{is_region_name, parse_regions};
 pub use severity::Severity;
 pub use triage::{TriageItem, TriageOrigin};

@@ -134,4 +134,7 @@ pub struct Session {
     /// from the start when read-only was asked for; the session turns it on for an account
     /// rule, and `:readonly` at any time. It never turns off.
     pub read_only: crate::aws::read_only::ReadOnlySwitch,
+    /// The accounts of a multi-account session (`--org`, `--accounts`, `--demo --org`);
+    /// `None` for one account.
+    pub org: Option<crate::domain::Organization>,
 }

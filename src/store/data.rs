@@ -38,6 +38,9 @@ pub struct Data {
     /// The baseline of each watched region, and of each account.
     pub regional_baselines: Vec<RegionalBaseline>,
     pub account_baselines: Vec<AccountBaseline>,
+    /// The accounts of a multi-account session and whether each could be read; `None`
+    /// when the session is one account.
+    pub org: Option<crate::domain::Organization>,
     pub checks: Vec<CheckResult>,
     pub triage: Vec<TriageItem>,
     /// Replaced with [`Data::set_journal`], which counts the change.

@@ -350,5 +350,6 @@ pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
         sources: list,
         executor: Some(Arc::new(changes::DemoExecutor::new(world.changes.clone()))),
         read_only: crate::aws::read_only::ReadOnlySwitch::new(false),
+        org: None,
     }
 }
