@@ -18,6 +18,13 @@ pub struct OrgAccount {
     /// The IDs of those OUs, root first, for `--org-ou` and `:account ou-…`.
     pub ou_ids: Vec<String>,
     pub reach: Reach,
+    /// Why no action may run on this account's rows (its `[[accounts]]` rule or
+    /// `read_only_accounts` pattern), `None` when actions may run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<String>,
+    /// The banner of the account's `[[accounts]]` rule, e.g. PRODUCTION.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banner: Option<String>,
 }
 
 /// Whether the account's data can be read.
@@ -167,6 +174,8 @@ mod tests {
             ou_path: String::new(),
             ou_ids: ous.iter().map(|s| s.to_string()).collect(),
             reach: Reach::Reachable,
+            read_only: None,
+            banner: None,
         }
     }
 
