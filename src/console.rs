@@ -11,7 +11,7 @@ use crate::remediation::ActionError;
 use crate::session::{Connected, Established, SessionFactory};
 use crate::sources::Source;
 use crate::ui;
-use crate::worker::{self, PollLimit, PollSettings, WorkerHandle};
+use crate::worker::{self, PollLimit, PollSettings, Schedule, WorkerHandle};
 use crossterm::event::{
     self as term, DisableBracketedPaste, EnableBracketedPaste, Event, EventStream, KeyEventKind,
 };
@@ -75,14 +75,17 @@ struct Polling {
 impl Polling {
     fn start(
         sources: Vec<Box<dyn Source>>,
-        poll: PollSettings,
+        schedule: &Schedule,
         clock: &SharedClock,
         limit: &PollLimit,
     ) -> Polling {
         let (tx, rx) = mpsc::unbounded_channel();
         let workers = sources
             .into_iter()
-            .map(|source| worker::spawn(source, poll, clock.clone(), tx.clone(), limit.clone()))
+            .map(|source| {
+                let poll = schedule.of(source.id().kind);
+                worker::spawn(source, poll, clock.clone(), tx.clone(), limit.clone())
+            })
             .collect();
         Polling { workers, rx }
     }
@@ -103,7 +106,11 @@ pub async fn run(
         ..
     } = established;
     let limit = worker::poll_limit(worker::DEFAULT_CONCURRENT_POLLS);
-    let mut polling = Polling::start(sources, poll, &clock, &limit);
+    let schedule = match &app.data.org {
+        Some(_) => Schedule::organisation(poll, &app.settings.org.refresh),
+        None => Schedule::every_source(poll),
+    };
+    let mut polling = Polling::start(sources, &schedule, &clock, &limit);
     let (action_tx, mut action_rx) = mpsc::unbounded_channel();
     let (switch_tx, mut switch_rx) = mpsc::unbounded_channel::<SwitchOutcome>();
 
@@ -160,7 +167,7 @@ pub async fn run(
                 match outcome.and_then(|c| factory.adopt(c, app.header.read_only)) {
                     Ok(next) => {
                         let sources = next.sources.iter().map(|s| s.id().clone()).collect();
-                        polling = Polling::start(next.sources, poll, &clock, &limit);
+                        polling = Polling::start(next.sources, &schedule, &clock, &limit);
                         theme = next.theme;
                         runner = next.runner;
                         read_only = next.read_only;

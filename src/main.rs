@@ -253,12 +253,55 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> ExitCode {
         return ExitCode::from(101);
     };
     let clock: SharedClock = Arc::new(SystemClock);
+    if args.dry_run {
+        return runtime.block_on(report_dry_run(cli, &settings));
+    }
     // Always read-only: the clients refuse anything but reads and no executor is built.
     let mut session = match open_session(cli, &settings, &runtime, &clock, true) {
         Ok((session, _)) => session,
         Err(code) => return code,
     };
     ExitCode::from(runtime.block_on(report::run(&mut session, &settings, args, &clock)))
+}
+
+/// `watchpost report --org --dry-run`: the discovery calls only, and the cost of one refresh.
+async fn report_dry_run(cli: &Cli, settings: &Settings) -> ExitCode {
+    let request = match org_request(cli, settings) {
+        Ok(Some(request)) if !cli.demo => request,
+        Ok(_) => {
+            eprintln!(
+                "watchpost: --dry-run prices a multi-account report: give --org or --accounts \
+                 (with --member-role)"
+            );
+            return ExitCode::from(report::EXIT_USAGE);
+        }
+        Err(err) => {
+            eprintln!("watchpost: {}", clean(&err.to_string()));
+            return ExitCode::from(report::EXIT_USAGE);
+        }
+    };
+    let options = aws_options(cli, settings, true);
+    let loader = aws::config_loader(&options).await;
+    let answer = match aws::sign_in(&options, loader, &mut prompt_mfa_code).await {
+        Ok(signed_in) => aws::org::dry_run(&options, &signed_in, &request)
+            .await
+            .map_err(OpenError::from),
+        Err(err) => Err(err.into()),
+    };
+    match answer {
+        Ok(text) => {
+            print!("{}", clean(&text));
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("watchpost: {}", clean(&err.to_string()));
+            ExitCode::from(if err.is_usage() {
+                EXIT_USAGE
+            } else {
+                EXIT_CREDENTIALS
+            })
+        }
+    }
 }
 
 /// `watchpost config path|dump`.
@@ -391,13 +434,34 @@ async fn connect_to_aws(
     cli: &Cli,
     settings: &Settings,
     read_only: bool,
-) -> Result<(Session, Option<AwsAccess>), aws::ConnectError> {
+) -> Result<(Session, Option<AwsAccess>), OpenError> {
+    let options = aws_options(cli, settings, read_only);
+    let loader = aws::config_loader(&options).await;
+    let signed_in = aws::sign_in(&options, loader, &mut prompt_mfa_code).await?;
+    let Some(request) = org_request(cli, settings)? else {
+        let session = aws::open(&options, &signed_in).await?;
+        return Ok((session, Some(AwsAccess { options, signed_in })));
+    };
+    let profile = cli
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .unwrap_or_else(|| "default".to_string());
+    let rule = |account: &str| settings.read_only_reason(account, &profile);
+    let session = aws::org::open(&options, &signed_in, &request, &rule).await?;
+    // `:region` and `:profile` reopen one account; a multi-account session is not switched.
+    Ok((session, None))
+}
+
+/// Where and as whom to connect: `--region` wins over `regions` in config.toml, which wins
+/// over the AWS profile's region.
+fn aws_options(cli: &Cli, settings: &Settings, read_only: bool) -> aws::AwsOptions {
     let regions = if cli.region.is_empty() {
         domain::parse_regions(&settings.regions)
     } else {
         domain::parse_regions(&cli.region)
     };
-    let options = aws::AwsOptions {
+    aws::AwsOptions {
         profile: cli.profile.clone(),
         regions,
         endpoint_url: cli.endpoint_url.clone(),
@@ -409,11 +473,66 @@ async fn connect_to_aws(
         ),
         // Account rules need the account: the session applies them (`session.rs`).
         read_only: read_only || cli.read_only || settings.read_only,
+    }
+}
+
+/// The accounts a multi-account session covers, from `--org`, `--accounts` or `[org]`;
+/// `None` for one account. A multi-account session needs a member role: there is no
+/// default (OrganizationAccountAccessRole is full admin and absent from invited accounts).
+fn org_request(cli: &Cli, settings: &Settings) -> Result<Option<aws::org::OrgRequest>, OpenError> {
+    let accounts = if cli.accounts.is_empty() {
+        settings.org.accounts.clone()
+    } else {
+        cli.accounts.clone()
     };
-    let loader = aws::config_loader(&options).await;
-    let signed_in = aws::sign_in(&options, loader, &mut prompt_mfa_code).await?;
-    let session = aws::open(&options, &signed_in).await?;
-    Ok((session, Some(AwsAccess { options, signed_in })))
+    if !cli.org && accounts.is_empty() {
+        return Ok(None);
+    }
+    let member_role = cli
+        .member_role
+        .clone()
+        .or_else(|| settings.org.member_role.clone())
+        .ok_or(OpenError::NoMemberRole)?;
+    Ok(Some(aws::org::OrgRequest {
+        discover: cli.org,
+        ous: cli.org_ou.clone(),
+        accounts,
+        skip: settings.org.skip.clone(),
+        member_role,
+        external_id: cli
+            .external_id
+            .clone()
+            .filter(|_| cli.role_arn.is_none())
+            .or_else(|| settings.org.external_id.clone()),
+    }))
+}
+
+/// Why no session could be opened: a single account's connection, or the organisation's.
+#[derive(Debug, thiserror::Error)]
+enum OpenError {
+    #[error(transparent)]
+    Connect(#[from] aws::ConnectError),
+    #[error(transparent)]
+    Org(#[from] aws::org::OrgError),
+    #[error(
+        "name the role to assume in each member account: --member-role NAME (or [org] \
+         member_role in config.toml), e.g. WatchpostAudit from docs/org/watchpost-audit-role.yaml. \
+         There is no default: OrganizationAccountAccessRole is full admin and missing from \
+         invited accounts"
+    )]
+    NoMemberRole,
+}
+
+impl OpenError {
+    fn is_usage(&self) -> bool {
+        match self {
+            OpenError::Connect(err) | OpenError::Org(aws::org::OrgError::Connect(err)) => {
+                err.is_usage()
+            }
+            OpenError::Org(_) => false,
+            OpenError::NoMemberRole => true,
+        }
+    }
 }
 
 /// Asks for the MFA code on a plain prompt, before the console takes the terminal. On a

@@ -38,6 +38,51 @@ impl PollSettings {
     }
 }
 
+/// How often each source polls. One account: every source at the console's interval. Many
+/// accounts: findings (one source per region through the GuardDuty administrator) and
+/// alarms at the console's interval unless `[org.refresh]` says otherwise, the baseline
+/// and IAM on their slower schedules, so hundreds of accounts spread their calls out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schedule {
+    default: PollSettings,
+    by_kind: Vec<(crate::domain::SourceKind, Duration)>,
+}
+
+impl Schedule {
+    pub fn every_source(poll: PollSettings) -> Schedule {
+        Schedule {
+            default: poll,
+            by_kind: Vec::new(),
+        }
+    }
+
+    pub fn organisation(poll: PollSettings, refresh: &crate::config::OrgRefresh) -> Schedule {
+        use crate::domain::SourceKind;
+        let mut by_kind = vec![
+            (SourceKind::Baseline, Duration::from_secs(refresh.baseline)),
+            (SourceKind::Identity, Duration::from_secs(refresh.identity)),
+        ];
+        if let Some(alarms) = refresh.alarms {
+            by_kind.push((SourceKind::Alarms, Duration::from_secs(alarms)));
+        }
+        Schedule {
+            default: poll,
+            by_kind,
+        }
+    }
+
+    /// The poll settings of a source of `kind`.
+    pub fn of(&self, kind: crate::domain::SourceKind) -> PollSettings {
+        match self.by_kind.iter().find(|(k, _)| *k == kind) {
+            Some((_, interval)) => PollSettings {
+                interval: *interval,
+                ..self.default
+            },
+            None => self.default,
+        }
+    }
+}
+
 /// Lets the console ask a worker for an immediate poll, and stops it when dropped.
 pub struct WorkerHandle {
     refresh: Arc<Notify>,
@@ -193,6 +238,33 @@ mod tests {
     use async_trait::async_trait;
     use chrono::Utc;
     use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[test]
+    fn an_organisation_polls_the_baseline_and_iam_on_their_own_schedules() {
+        let poll = PollSettings::every(Duration::from_secs(60));
+        let schedule = Schedule::organisation(poll, &crate::config::OrgRefresh::default());
+        assert_eq!(
+            schedule.of(SourceKind::Findings).interval,
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            schedule.of(SourceKind::Alarms).interval,
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            schedule.of(SourceKind::Baseline).interval,
+            Duration::from_secs(900)
+        );
+        assert_eq!(
+            schedule.of(SourceKind::Identity).interval,
+            Duration::from_secs(3600)
+        );
+        let single = Schedule::every_source(poll);
+        assert_eq!(
+            single.of(SourceKind::Identity).interval,
+            Duration::from_secs(60)
+        );
+    }
 
     /// A source of our own that counts polls and can be told to fail or to be slow.
     struct CountingSource {

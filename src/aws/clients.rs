@@ -80,12 +80,14 @@ impl Clients {
     }
 
     /// IAM and the account baseline once per account; CloudWatch, GuardDuty and the
-    /// regional baseline once per region.
+    /// regional baseline once per region. GuardDuty is left out in `findings_elsewhere`,
+    /// the regions where a delegated administrator's detector lists this account's findings.
     pub(super) fn sources(
         &self,
         options: &AwsOptions,
         account_id: &str,
         regions: &[String],
+        findings_elsewhere: &[String],
     ) -> Vec<Box<dyn Source>> {
         let mut sources: Vec<Box<dyn Source>> = vec![Box::new(IamSource::new(
             self.iam.clone(),
@@ -109,7 +111,11 @@ impl Clients {
                     region,
                 )));
             }
-            if let Some(client) = self.guardduty.get(region) {
+            if let Some(client) = self
+                .guardduty
+                .get(region)
+                .filter(|_| !findings_elsewhere.contains(region))
+            {
                 sources.push(Box::new(FindingSource::new(
                     client.clone(),
                     account_id,
@@ -126,6 +132,13 @@ impl Clients {
             }
         }
         sources
+    }
+}
+
+impl Clients {
+    /// The GuardDuty client of `region`, if it is watched.
+    pub(super) fn guardduty(&self, region: &str) -> Option<&aws_sdk_guardduty::Client> {
+        self.guardduty.get(region)
     }
 }
 

@@ -97,6 +97,27 @@ pub struct SignedIn {
     config: SdkConfig,
 }
 
+impl SignedIn {
+    pub(super) fn config(&self) -> &SdkConfig {
+        &self.config
+    }
+}
+
+/// The regions to watch: those of `options`, else the configuration's own.
+pub(super) fn regions_of(
+    options: &AwsOptions,
+    config: &SdkConfig,
+) -> Result<Vec<String>, ConnectError> {
+    if options.regions.is_empty() {
+        config
+            .region()
+            .map(|r| vec![r.to_string()])
+            .ok_or(ConnectError::NoRegion)
+    } else {
+        Ok(options.regions.clone())
+    }
+}
+
 /// Loads the configuration and assumes the role if asked; nothing is proven yet.
 pub async fn sign_in(
     options: &AwsOptions,
@@ -119,16 +140,9 @@ pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session,
     // (an account rule), before any source polls or any action runs.
     let read_only = ReadOnlySwitch::new(options.read_only);
     let caller = caller_identity(config, &read_only).await?;
-    let regions = if options.regions.is_empty() {
-        config
-            .region()
-            .map(|r| vec![r.to_string()])
-            .ok_or(ConnectError::NoRegion)?
-    } else {
-        options.regions.clone()
-    };
+    let regions = regions_of(options, config)?;
     let clients = Clients::new(config, &read_only, &regions);
-    let sources = clients.sources(options, &caller.account_id, &regions);
+    let sources = clients.sources(options, &caller.account_id, &regions, &[]);
     let executor: Option<Arc<dyn Execute>> = if options.read_only {
         None
     } else {

@@ -16,6 +16,7 @@ mod credentials;
 pub mod errors;
 pub mod findings;
 pub mod identity;
+pub mod org;
 pub mod read_only;
 
 pub use clients::Clients;

@@ -100,13 +100,28 @@ impl Settings {
     /// matching `[[accounts]]` rule that says so (not only the first: for safety, one
     /// read-only rule is enough).
     pub fn read_only_for(&self, account_id: &str, profile: &str) -> bool {
+        self.read_only_reason(account_id, profile).is_some()
+    }
+
+    /// Which setting makes the account read-only, in the words of config.toml, e.g.
+    /// `[[accounts]] match = "prod-*"`; `None` when actions may run.
+    pub fn read_only_reason(&self, account_id: &str, profile: &str) -> Option<String> {
         let glob = crate::domain::glob_match;
-        self.read_only
-            || self.read_only_accounts.iter().any(|p| glob(p, account_id))
-            || self.read_only_profiles.iter().any(|p| glob(p, profile))
-            || self.accounts.iter().any(|rule| {
+        if self.read_only {
+            return Some("read_only = true".to_string());
+        }
+        if let Some(p) = self.read_only_accounts.iter().find(|p| glob(p, account_id)) {
+            return Some(format!("read_only_accounts {p:?}"));
+        }
+        if let Some(p) = self.read_only_profiles.iter().find(|p| glob(p, profile)) {
+            return Some(format!("read_only_profiles {p:?}"));
+        }
+        self.accounts
+            .iter()
+            .find(|rule| {
                 rule.read_only && (glob(&rule.pattern, account_id) || glob(&rule.pattern, profile))
             })
+            .map(|rule| format!("[[accounts]] match = {:?}", rule.pattern))
     }
 
     pub fn account_rule(&self, account_id: &str, profile: &str) -> Option<&AccountRule> {

@@ -118,6 +118,10 @@ pub enum ActionError {
         error: Box<ActionError>,
         journal: String,
     },
+    /// No executor for the target's account: it is read-only by its rule, unreachable, or
+    /// not one of the session's accounts. Nothing was sent.
+    #[error("nothing was done: account {account}: {why}")]
+    NoAccount { account: String, why: String },
     /// The demo account could not record the action.
     #[error("the demo account's state is unavailable")]
     Demo,

@@ -3,6 +3,7 @@
 //! menu lists, and the executors that carry an action out and journal it. In read-only
 //! mode no executor exists.
 
+pub mod accounts;
 pub mod action;
 pub mod actions;
 pub mod aws;

@@ -83,6 +83,7 @@ pub fn build(
         findings,
         identity,
         fail_on,
+        organization: None,
     }
 }
 
@@ -102,6 +103,7 @@ fn checks(data: &Data, filters: &Filters, resolver: &Resolver<'_>) -> Vec<CheckE
                 status: c.status,
                 service: c.source.label(),
                 account_id: c.account_id.to_string(),
+                account_name: None,
                 region: c.region.as_deref().map(str::to_string),
                 resource: c.resource.to_string(),
                 resource_uid,
@@ -140,6 +142,7 @@ fn alarms(data: &Data, filters: &Filters, severity: Severity) -> Vec<AlarmEntry>
             arn: a.arn.clone(),
             name: a.name.clone(),
             account_id: a.account_id.clone(),
+            account_name: None,
             region: a.region.clone(),
             kind: match a.kind {
                 AlarmKind::Metric => "metric",
@@ -188,6 +191,7 @@ fn findings(data: &Data, filters: &Filters) -> Vec<FindingEntry> {
             id: f.id.to_string(),
             arn: f.arn().into_owned(),
             account_id: f.account_id.to_string(),
+            account_name: None,
             region: f.region.to_string(),
             detector_id: f.detector_id.to_string(),
             finding_type: f.finding_type.to_string(),

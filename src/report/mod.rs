@@ -16,6 +16,7 @@ mod json;
 mod markdown;
 mod model;
 mod ocsf;
+mod org;
 pub mod output;
 mod remediation;
 mod resource;

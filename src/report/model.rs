@@ -9,7 +9,7 @@ use crate::posture::Thresholds;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -34,6 +34,36 @@ pub struct Report {
     pub identity: Option<IdentityEntry>,
     /// `None` without `--fail-on`.
     pub fail_on: Option<FailOn>,
+    /// A multi-account report (`--org`, `--accounts`): the organisation and a summary per
+    /// account. Absent for one account. Since 1.1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<OrganizationEntry>,
+}
+
+/// The accounts of a multi-account report.
+#[derive(Clone, Debug, Serialize)]
+pub struct OrganizationEntry {
+    /// `o-…`, when Organizations was asked.
+    pub id: Option<String>,
+    pub management_account: Option<String>,
+    pub guardduty_admin: Option<String>,
+    pub accounts: Vec<AccountEntry>,
+}
+
+/// One account of the organisation: whether it was read, and its failing results.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccountEntry {
+    pub account_id: String,
+    pub name: String,
+    /// OU names from the root down, `Workloads/Prod`; empty at the root or when unknown.
+    pub ou_path: String,
+    /// `reachable`, `unreachable` (its results are missing: the report is incomplete) or
+    /// `skipped` (not ACTIVE, or left out by configuration).
+    pub reach: &'static str,
+    pub reason: Option<String>,
+    /// Results of this account after the filters, and the failing ones per severity.
+    pub results: usize,
+    pub failing_by_severity: SeverityCounts,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -138,6 +168,9 @@ pub struct CheckEntry {
     /// The service whose data the check reads: `IAM`, `GuardDuty`, `CloudWatch`.
     pub service: &'static str,
     pub account_id: String,
+    /// The account's name in a multi-account report. Since 1.1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
     /// `None` for account-wide (global) checks.
     pub region: Option<String>,
     /// What was checked, as the console names it: `alice`, `alice (AKIA…)`, `<root_account>`…
@@ -154,6 +187,9 @@ pub struct AlarmEntry {
     pub arn: String,
     pub name: String,
     pub account_id: String,
+    /// The account's name in a multi-account report. Since 1.1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
     pub region: String,
     /// `metric` or `composite`.
     pub kind: &'static str,
@@ -178,6 +214,9 @@ pub struct FindingEntry {
     pub id: String,
     pub arn: String,
     pub account_id: String,
+    /// The account's name in a multi-account report. Since 1.1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
     pub region: String,
     pub detector_id: String,
     #[serde(rename = "type")]

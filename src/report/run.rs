@@ -59,7 +59,13 @@ pub async fn run(
         thresholds: &settings.thresholds,
         now,
     };
-    let built = build(&collected, &context, &filters, args.fail_on);
+    let mut built = build(&collected, &context, &filters, args.fail_on);
+    if let Some(org) = &session.org {
+        super::org::annotate(&mut built, org);
+        for line in super::org::unreachable_lines(org) {
+            eprintln!("watchpost: {}", clean(&line));
+        }
+    }
     for error in &built.errors {
         eprintln!("watchpost: {}", clean(&error.message));
     }

@@ -113,6 +113,7 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     header(&mut out, report);
     summary(&mut out, report);
+    accounts(&mut out, report);
     errors(&mut out, report);
     if report.filters.includes(Section::Posture) {
         checks::failing_by_control(&mut out, report);
@@ -166,12 +167,27 @@ fn header(out: &mut String, r: &Report) {
     }
     let _ = writeln!(out, "- **Filters:** {}\n", filters.join("; "));
     if !r.complete {
-        let _ = writeln!(
-            out,
-            "> **Incomplete report:** {} source(s) failed; their results are missing. See \
-             *Source errors* below.\n",
-            r.errors.len()
-        );
+        let unreachable = r.organization.as_ref().map_or(0, |o| {
+            o.accounts
+                .iter()
+                .filter(|a| a.reach == "unreachable")
+                .count()
+        });
+        if unreachable > 0 {
+            let _ = writeln!(
+                out,
+                "> **Incomplete report:** {unreachable} account(s) could not be reached; \
+                 their results are missing. See *Accounts* below.\n"
+            );
+        }
+        if !r.errors.is_empty() {
+            let _ = writeln!(
+                out,
+                "> **Incomplete report:** {} source(s) failed; their results are missing. See \
+                 *Source errors* below.\n",
+                r.errors.len()
+            );
+        }
     }
     if let Some(fail_on) = &r.fail_on {
         let _ = writeln!(
@@ -220,6 +236,48 @@ fn summary(out: &mut String, r: &Report) {
     let total: usize = r.summary.by_source.iter().map(|s| s.total).sum();
     cells.extend([format!("**{}**", all.total()), total.to_string()]);
     row(out, &cells);
+    out.push('\n');
+}
+
+/// A multi-account report's accounts: where each sits, whether it was read, and its
+/// failing results by severity.
+fn accounts(out: &mut String, r: &Report) {
+    let Some(org) = &r.organization else {
+        return;
+    };
+    let _ = writeln!(out, "## Accounts\n");
+    if let Some(id) = &org.id {
+        let management = org.management_account.as_deref().unwrap_or("unknown");
+        let _ = writeln!(
+            out,
+            "Organisation {}, management account {}.\n",
+            text(id),
+            text(management)
+        );
+    }
+    let mut columns = vec!["Account", "ID", "OU", "Read"];
+    columns.extend(Severity::ALL.iter().map(|s| s.label()));
+    columns.push("Results");
+    table_head(out, &columns, &[4, 5, 6, 7, 8, 9]);
+    for account in &org.accounts {
+        let read = match &account.reason {
+            Some(why) => format!("{}: {}", account.reach, why),
+            None => account.reach.to_string(),
+        };
+        let mut cells = vec![
+            text(&account.name),
+            text(&account.account_id),
+            text(&account.ou_path),
+            text(&read),
+        ];
+        cells.extend(
+            Severity::ALL
+                .iter()
+                .map(|s| account.failing_by_severity.get(*s).to_string()),
+        );
+        cells.push(account.results.to_string());
+        row(out, &cells);
+    }
     out.push('\n');
 }
 

@@ -44,11 +44,12 @@ fn standard(control: &str) -> &'static str {
     }
 }
 
-fn cloud(account: &str, region: Option<&str>) -> Cloud {
+fn cloud(account: &str, name: Option<&str>, region: Option<&str>) -> Cloud {
     Cloud {
         provider: "AWS",
         account: Account {
             uid: account.to_string(),
+            name: name.map(str::to_string),
             kind: "AWS Account",
             type_id: AWS_ACCOUNT,
         },
@@ -96,7 +97,7 @@ fn event(
         finding_info: info,
         compliance: None,
         resources: Vec::new(),
-        cloud: cloud(&r.caller.account_id, None),
+        cloud: cloud(&r.caller.account_id, None, None),
         remediation: None,
         is_alert: None,
     }
@@ -152,7 +153,11 @@ fn check(r: &Report, c: &CheckEntry) -> Event {
         name: c.resource.clone(),
         region: c.region.clone(),
     }];
-    e.cloud = cloud(&c.account_id, c.region.as_deref());
+    e.cloud = cloud(
+        &c.account_id,
+        c.account_name.as_deref(),
+        c.region.as_deref(),
+    );
     e.remediation = remediation(c.check_id).map(|fix| Remediation {
         desc: if fix.cli.is_empty() {
             fix.advice.to_string()
@@ -195,7 +200,7 @@ fn events(r: &Report) -> Vec<Event> {
             status: "Warning",
             status_id: 2,
         });
-        e.cloud = cloud(&err.account_id, err.region.as_deref());
+        e.cloud = cloud(&err.account_id, None, err.region.as_deref());
         out.push(e);
     }
     out.extend(r.checks.iter().map(|c| check(r, c)));
@@ -228,7 +233,7 @@ fn events(r: &Report) -> Vec<Event> {
             name: a.name.clone(),
             region: Some(a.region.clone()),
         }];
-        e.cloud = cloud(&a.account_id, Some(&a.region));
+        e.cloud = cloud(&a.account_id, a.account_name.as_deref(), Some(&a.region));
         e.is_alert = Some(true);
         out.push(e);
     }
@@ -256,7 +261,7 @@ fn events(r: &Report) -> Vec<Event> {
             name: f.resource_id.clone(),
             region: Some(f.region.clone()),
         }];
-        e.cloud = cloud(&f.account_id, Some(&f.region));
+        e.cloud = cloud(&f.account_id, f.account_name.as_deref(), Some(&f.region));
         e.is_alert = Some(true);
         out.push(e);
     }

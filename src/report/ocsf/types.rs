@@ -91,6 +91,9 @@ pub struct Cloud {
 #[derive(Serialize)]
 pub struct Account {
     pub uid: String,
+    /// The account's name, in a multi-account report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub type_id: u8,
