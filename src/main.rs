@@ -119,7 +119,8 @@ fn main() -> ExitCode {
         journal_path.clone(),
         cli.read_only || settings.read_only,
     )
-    .with_aws(access);
+    .with_aws(access)
+    .spanning_accounts(session.org.is_some());
     // Per-account safety: the first `[[accounts]]` rule matching the account or profile.
     let established = match factory.establish(session, false) {
         Ok(established) => established,
@@ -290,7 +291,10 @@ async fn report_dry_run(cli: &Cli, settings: &Settings) -> ExitCode {
     };
     match answer {
         Ok(text) => {
-            print!("{}", clean(&text));
+            // Names come from Organizations: each line is cleaned of control characters.
+            for line in text.lines() {
+                println!("{}", clean(line));
+            }
             ExitCode::SUCCESS
         }
         Err(err) => {

@@ -57,8 +57,10 @@ pub struct SessionFactory {
     journal_path: Option<PathBuf>,
     /// Read-only by `--read-only` or config.toml, whatever the account.
     read_only: bool,
-    /// `None` on the demo account, which cannot switch.
+    /// `None` on the demo account and in a session of several accounts, which cannot switch.
     aws: Option<AwsAccess>,
+    /// The session spans several accounts (`--org`, `--accounts`).
+    multi_account: bool,
 }
 
 impl SessionFactory {
@@ -78,7 +80,14 @@ impl SessionFactory {
             journal_path,
             read_only,
             aws: None,
+            multi_account: false,
         }
+    }
+
+    /// The session spans several accounts: `:region` and `:profile` cannot reopen it.
+    pub fn spanning_accounts(mut self, multi_account: bool) -> SessionFactory {
+        self.multi_account = multi_account;
+        self
     }
 
     /// The AWS session the console starts on (none for the demo account).
@@ -102,10 +111,17 @@ impl SessionFactory {
         read_only: bool,
     ) -> impl Future<Output = Result<Connected, String>> + Send + 'static {
         let current = self.aws.clone();
+        let multi_account = self.multi_account;
         let read_only = read_only || self.read_only;
         async move {
             let Some(current) = current else {
-                return Err("not available in the demo account".to_string());
+                return Err(if multi_account {
+                    "not available in a session of several accounts: restart with other \
+                     --region or --profile options"
+                        .to_string()
+                } else {
+                    "not available in the demo account".to_string()
+                });
             };
             let mut options = current.options.clone();
             options.read_only |= read_only;
