@@ -316,7 +316,10 @@ pub fn finding(
             f.region()
                 .unwrap_or(source.region.as_deref().unwrap_or_default()),
         ),
-        detector_id: interner.get(service.and_then(|s| s.detector_id()).unwrap_or(detector_id)),
+        // The detector the finding was listed through, not `service.detectorId`: a member's
+        // finding read by the delegated administrator is archived (and dropped when no
+        // longer listed) through the administrator's detector, as AWS requires.
+        detector_id: interner.get(detector_id),
         finding_type: interner.get(f.r#type().unwrap_or_default()),
         text: FindingText::new(
             f.title().unwrap_or_default(),
