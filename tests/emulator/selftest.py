@@ -63,6 +63,31 @@ def client(service: str, region: str = "us-east-1", account: str | None = None):
     return c
 
 
+def trust_policy(account: str = ACCOUNT) -> str:
+    """A trust policy that lets `account` assume the role and set a source identity and tags."""
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+            "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+        }],
+    })
+
+
+def make_role(account: str, name: str, path: str = "/") -> str:
+    """Role `name` in `account` (made through the x-moto-account-id header); its ARN."""
+    role = client("iam", account=account).create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=trust_policy())
+    return role["Role"]["Arn"]
+
+
+def assumed(creds: dict, service: str, region: str = "us-east-1"):  # type: ignore[no-untyped-def]
+    """A client signed with AssumeRole's credentials."""
+    return boto3.client(service, region_name=region, endpoint_url=URL, aws_access_key_id=creds["AccessKeyId"],
+                        aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"],
+                        config=Config(retries={"max_attempts": 1}))
+
+
 def http(method: str, path: str, body: object | None = None) -> tuple[int, bytes]:
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(URL + path, data=data, method=method)
@@ -343,6 +368,7 @@ def guardduty_region_and_account_isolation() -> None:
     assert f["AccountId"] == OTHER_ACCOUNT
     assert east.list_detectors()["DetectorIds"] == [det]
     # AssumeRole into the other account sees the same data as the header does
+    make_role(OTHER_ACCOUNT, "audit")
     sts = client("sts")
     creds = sts.assume_role(RoleArn=f"arn:aws:iam::{OTHER_ACCOUNT}:role/audit", RoleSessionName="selftest")["Credentials"]
     assumed = boto3.client("guardduty", region_name="us-east-1", endpoint_url=URL,
@@ -369,6 +395,51 @@ def seeding_route_errors() -> None:
     assert status == 400 and b"no detector" in raw, raw
     status, _ = http("POST", "/_watchpost/nope", {})
     assert status == 404
+
+
+# ------------------------------------------------------------------ STS, Organizations
+
+
+def organization(names: list[str]) -> dict[str, str]:
+    """An organisation managed by ACCOUNT with a member account per name; name -> account ID."""
+    org = client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    return {n: org.create_account(AccountName=n, Email=f"{n}@example.com")["CreateAccountStatus"]["AccountId"]
+            for n in names}
+
+
+@test
+def assume_role_needs_the_role_to_exist() -> None:
+    sts = client("sts")
+    missing = f"arn:aws:iam::{OTHER_ACCOUNT}:role/audit"
+    e = expect_error("AccessDenied", sts.assume_role, RoleArn=missing, RoleSessionName="selftest")
+    assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 403, e.response
+    assert e.response["Error"]["Type"] == "Sender", e.response
+    assert e.response["Error"]["Message"] == (
+        f"User: arn:aws:sts::{ACCOUNT}:user/moto is not authorized to perform: sts:AssumeRole on resource: {missing}"
+    ), e.response
+    # A role of that name in the caller's own account is not the role in the other account.
+    client("iam").create_role(RoleName="audit", AssumeRolePolicyDocument=trust_policy())
+    expect_error("AccessDenied", sts.assume_role, RoleArn=missing, RoleSessionName="selftest")
+    # Made in the other account, it can be assumed, and the credentials are that account's.
+    assert make_role(OTHER_ACCOUNT, "audit") == missing
+    creds = sts.assume_role(RoleArn=missing, RoleSessionName="selftest", SourceIdentity="alice")["Credentials"]
+    who = assumed(creds, "sts").get_caller_identity()
+    assert who["Account"] == OTHER_ACCOUNT and who["Arn"] == f"arn:aws:sts::{OTHER_ACCOUNT}:assumed-role/audit/selftest", who
+    # A role with a path: the ARN names it.
+    with_path = make_role(OTHER_ACCOUNT, "reader", path="/team/")
+    assert with_path == f"arn:aws:iam::{OTHER_ACCOUNT}:role/team/reader"
+    sts.assume_role(RoleArn=with_path, RoleSessionName="selftest")
+    expect_error("AccessDenied", sts.assume_role, RoleArn=f"arn:aws:iam::{OTHER_ACCOUNT}:role/reader",
+                 RoleSessionName="selftest")
+    # Chained from the assumed role: the refusal names the assumed role as the caller.
+    e = expect_error("AccessDenied", assumed(creds, "sts").assume_role,
+                     RoleArn=f"arn:aws:iam::{ACCOUNT}:role/nosuch", RoleSessionName="chain")
+    assert e.response["Error"]["Message"].startswith(
+        f"User: arn:aws:sts::{OTHER_ACCOUNT}:assumed-role/audit/selftest is not authorized"), e.response
+    # Deleted, it is refused again.
+    client("iam", account=OTHER_ACCOUNT).delete_role(RoleName="audit")
+    expect_error("AccessDenied", sts.assume_role, RoleArn=missing, RoleSessionName="selftest")
 
 
 # ------------------------------------------------------------------ IAM
@@ -698,6 +769,27 @@ def denials_answer_in_each_protocols_format() -> None:
     set_auth("0")
     e = expect_refused(403, "AccessDenied", client_as("iam", nobody).get_user)
     assert e.response["Error"]["Message"].endswith("with an explicit deny in an identity-based policy"), e.response
+
+
+@test
+def a_member_role_under_iam_enforcement() -> None:
+    ids = organization(["security", "prod"])
+    make_role(ids["prod"], "WatchpostAudit")
+    client("iam", account=ids["prod"]).put_role_policy(RoleName="WatchpostAudit", PolicyName="read", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "guardduty:ListDetectors", "Resource": "*"}]}))
+    oncall = user_with_policy("oncall", ["sts:AssumeRole"])
+    set_auth("0")
+    sts = client_as("sts", oncall)
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{ids['prod']}:role/WatchpostAudit", RoleSessionName="oncall")["Credentials"]
+    gd = assumed(creds, "guardduty")
+    assert gd.list_detectors()["DetectorIds"] == []  # the role's policy, in the member account
+    e = expect_refused(403, "AccessDeniedException", gd.list_findings, DetectorId="0" * 32)
+    assert f"arn:aws:sts::{ids['prod']}:assumed-role/WatchpostAudit/oncall" in e.response["Error"]["Message"], e.response
+    missing = f"arn:aws:iam::{ids['security']}:role/WatchpostAudit"
+    e = expect_refused(403, "AccessDenied", sts.assume_role, RoleArn=missing, RoleSessionName="oncall")
+    assert e.response["Error"]["Message"] == (
+        f"User: arn:aws:iam::{ACCOUNT}:user/oncall is not authorized to perform: sts:AssumeRole on resource: {missing}"
+    ), e.response
 
 
 @test

@@ -12,6 +12,7 @@ them and `x-moto-account-id` / region isolation apply):
   ArchiveFindings, UnarchiveFindings, UpdateFindingsFeedback,
   GetFindingsStatistics, ListFilters (REST-JSON, camelCase, as the AWS API
   reference describes them).
+* STS: AssumeRole into a role that does not exist is refused (AccessDenied).
 * CloudWatch: PutCompositeAlarm, DescribeAlarms with AlarmTypes / MaxRecords /
   NextToken and combined filters, DescribeAlarmHistory (Query protocol, XML,
   through moto's own serializer).
@@ -33,9 +34,11 @@ from __future__ import annotations
 import argparse
 import base64
 import copy
+import functools
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -43,7 +46,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NoReturn
 
 LOCK = threading.RLock()
 
@@ -1254,6 +1257,44 @@ def install_iam() -> None:
 
 
 # --------------------------------------------------------------------------
+# STS
+# --------------------------------------------------------------------------
+
+ROLE_ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/")
+
+
+def install_sts() -> None:
+    """AssumeRole into a role that does not exist is refused, as AWS refuses it: moto let it
+    succeed (and so any caller could enter any account). The account of the credentials
+    still comes from the role ARN."""
+    from moto.iam.exceptions import NotFoundException
+    from moto.iam.models import iam_backends
+    from moto.sts.models import sts_backends
+    from moto.sts.responses import TokenResponse
+
+    orig_assume_role = TokenResponse.assume_role
+
+    def assume_role(self: Any) -> Any:
+        role_arn = str(self._get_param("RoleArn") or "")
+        match = ROLE_ARN_ACCOUNT.match(role_arn)
+        account = match.group(1) if match else self.current_account
+        try:
+            iam_backends[account][self.partition].get_role_by_arn(role_arn)
+        except NotFoundException:
+            caller = sts_backends[self.current_account][self.partition].get_caller_identity(
+                self.get_access_key(), self.region
+            )[1]
+            refuse(
+                self,
+                "denied",
+                f"User: {caller} is not authorized to perform: sts:AssumeRole on resource: {role_arn}",
+            )
+        return orig_assume_role(self)
+
+    TokenResponse.assume_role = assume_role  # type: ignore[method-assign]
+
+
+# --------------------------------------------------------------------------
 # IAM enforcement (INITIAL_NO_AUTH_ACTION_COUNT / POST /moto-api/reset-auth)
 # --------------------------------------------------------------------------
 
@@ -1383,6 +1424,44 @@ def auth_error_response(
     return status, {"Content-Type": "text/xml"}, body
 
 
+@functools.cache
+def _refused_http() -> type:
+    from werkzeug.exceptions import HTTPException
+
+    class RefusedHTTP(HTTPException):
+        """A refusal with AWS's status, headers and body. moto's call_action answers an
+        HTTPException raised by authorisation with its description, its code and the handler's
+        response_headers; one raised by an operation with its description, code and headers."""
+
+        def __init__(self, status: int, headers: dict[str, str], body: str) -> None:
+            super().__init__(description=body)
+            self.code = status
+            self.wp_headers = headers
+
+        def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+            return list(self.wp_headers.items())
+
+    return RefusedHTTP
+
+
+def refuse(handler: Any, kind: str, message: str) -> NoReturn:
+    """Raises AWS's answer to a refused call (`kind` of AUTH_ERRORS) in the wire format of the
+    protocol of `handler` (a moto response object)."""
+    protocol, namespace, json_version = "query", None, "1.1"
+    try:
+        from moto.core.responses import get_service_model
+
+        model = get_service_model(handler.boto3_service_name)
+        protocol = handler.determine_response_protocol(model)
+        namespace = model.metadata.get("xmlNamespace")
+        json_version = model.metadata.get("jsonVersion") or "1.1"
+    except Exception:  # noqa: BLE001 - a service without a model answers as Query
+        pass
+    status, headers, body = auth_error_response(kind, protocol, namespace, json_version, message)
+    handler.response_headers.update(headers)
+    raise _refused_http()(status, headers, body) from None
+
+
 def install_auth() -> None:
     global START_NO_AUTH_COUNT
     from moto import settings
@@ -1390,7 +1469,6 @@ def install_auth() -> None:
     from moto.core.exceptions import AuthFailureError, InvalidClientTokenIdError, SignatureDoesNotMatchError
     from moto.iam.access_control import IAMPolicy, IAMPolicyStatement, IAMRequest, IAMRequestBase, PermissionResult
     from moto.moto_api._internal.models import MotoAPIBackend
-    from werkzeug.exceptions import HTTPException
 
     START_NO_AUTH_COUNT = settings.INITIAL_NO_AUTH_ACTION_COUNT
 
@@ -1459,11 +1537,6 @@ def install_auth() -> None:
 
     IAMRequest.check_action_permitted = check_action_permitted  # type: ignore[method-assign]
 
-    class RefusedHTTP(HTTPException):
-        def __init__(self, status: int, body: str) -> None:
-            super().__init__(description=body)
-            self.code = status
-
     orig_authorize = ActionAuthenticatorMixin._authenticate_and_authorize_normal_action
 
     def authorize(self: Any, resource: str = "*") -> None:
@@ -1475,23 +1548,6 @@ def install_auth() -> None:
             refuse(self, "unknown-key", e.message)
         except SignatureDoesNotMatchError:
             refuse(self, "bad-signature", SIGNATURE_MESSAGE)
-
-    def refuse(self: Any, kind: str, message: str) -> None:
-        protocol, namespace, json_version = "query", None, "1.1"
-        try:
-            from moto.core.responses import get_service_model
-
-            model = get_service_model(self.boto3_service_name)
-            protocol = self.determine_response_protocol(model)
-            namespace = model.metadata.get("xmlNamespace")
-            json_version = model.metadata.get("jsonVersion") or "1.1"
-        except Exception:  # noqa: BLE001 - a service without a model answers as Query
-            pass
-        status, headers, body = auth_error_response(kind, protocol, namespace, json_version, message)
-        # moto's call_action answers an HTTPException with its description and code, and the
-        # handler's response_headers.
-        self.response_headers.update(headers)
-        raise RefusedHTTP(status, body) from None
 
     ActionAuthenticatorMixin._authenticate_and_authorize_normal_action = authorize  # type: ignore[method-assign]
 
@@ -1586,6 +1642,7 @@ def install_all() -> None:
     install_guardduty()
     install_cloudwatch()
     install_iam()
+    install_sts()
     install_auth()
 
 

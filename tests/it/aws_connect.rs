@@ -43,6 +43,10 @@ async fn a_role_in_another_account_sees_that_account() {
         .send()
         .await
         .unwrap();
+    assert_eq!(
+        emulator.create_role(OTHER_ACCOUNT, "watchpost-audit").await,
+        AUDIT_ROLE
+    );
     let other = aws_sdk_iam::Client::new(&emulator.sdk_as("us-east-1", AUDIT_ROLE).await);
     other
         .create_user()
@@ -88,6 +92,7 @@ async fn a_role_in_another_account_sees_that_account() {
 #[tokio::test]
 async fn an_mfa_code_is_asked_once_and_sent_with_assume_role() {
     let emulator = Emulator::lock().await;
+    emulator.create_role(OTHER_ACCOUNT, "watchpost-audit").await;
     let mut options = emulator.options(&["us-east-1"]);
     options.role_arn = Some(AUDIT_ROLE.to_string());
     options.mfa_serial = Some(format!("arn:aws:iam::{ACCOUNT}:mfa/oncall"));

@@ -6,8 +6,7 @@ use crate::support::pty::{Console, console_with_env_keys};
 use std::path::Path;
 
 const OTHER_ACCOUNT: &str = "222233334444";
-/// Seeding into the other account goes through a role of it (the emulator lets any caller
-/// assume it).
+/// Seeding into the other account goes through a role of it, made first.
 const OTHER_ROLE: &str = "arn:aws:iam::222233334444:role/seed";
 
 #[tokio::test(flavor = "multi_thread")]
@@ -73,6 +72,10 @@ async fn profile_switches_account_and_applies_its_rule_and_a_bad_one_changes_not
     let emulator = Emulator::lock().await;
     let first = aws_sdk_cloudwatch::Client::new(&emulator.sdk("us-east-1").await);
     put_alarm(&first, "first-account-alarm").await;
+    assert_eq!(
+        emulator.create_role(OTHER_ACCOUNT, "seed").await,
+        OTHER_ROLE
+    );
     let other = emulator.sdk_as("us-east-1", OTHER_ROLE).await;
     put_alarm(
         &aws_sdk_cloudwatch::Client::new(&other),

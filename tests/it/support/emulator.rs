@@ -153,7 +153,9 @@ impl Emulator {
             .await
     }
 
-    /// The same, as another account: credentials from `AssumeRole` into a role of it.
+    /// The same, as another account: credentials from `AssumeRole` into a role of it. The
+    /// role must exist ([`Emulator::create_role`]): the emulator refuses the others, as AWS
+    /// does.
     pub async fn sdk_as(&self, region: &str, role_arn: &str) -> SdkConfig {
         let base = self.sdk(region).await;
         let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
@@ -166,6 +168,45 @@ impl Emulator {
                 aws_credential_types::provider::SharedCredentialsProvider::new(provider),
             )
             .build()
+    }
+}
+
+/// A trust policy that lets every principal of `account` assume the role, and set the source
+/// identity and session tags that watchpost's `AssumeRole` sends.
+pub fn trust_policy(account: &str) -> String {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "AWS": format!("arn:aws:iam::{account}:root") },
+            "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+        }],
+    })
+    .to_string()
+}
+
+impl Emulator {
+    /// Makes the role `name` in `account`, trusting the emulator's default account
+    /// ([`trust_policy`]); returns its ARN. The account is named by moto's
+    /// `x-moto-account-id` header: no credentials of that account are needed.
+    pub async fn create_role(&self, account: &str, name: &str) -> String {
+        let iam = aws_sdk_iam::Client::new(&self.sdk("us-east-1").await);
+        let header = account.to_string();
+        iam.create_role()
+            .role_name(name)
+            .assume_role_policy_document(trust_policy(ACCOUNT))
+            .customize()
+            .mutate_request(move |request| {
+                request
+                    .headers_mut()
+                    .insert("x-moto-account-id", header.clone());
+            })
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("CreateRole {name} in {account}: {e:?}"))
+            .role
+            .unwrap_or_else(|| panic!("CreateRole {name} in {account}: no role"))
+            .arn
     }
 }
 
