@@ -442,6 +442,40 @@ def assume_role_needs_the_role_to_exist() -> None:
     expect_error("AccessDenied", sts.assume_role, RoleArn=missing, RoleSessionName="selftest")
 
 
+@test
+def organization_accounts_get_the_access_role_and_reset_forgets_them() -> None:
+    org = client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    member = org.create_account(AccountName="prod", Email="prod@example.com")["CreateAccountStatus"]["AccountId"]
+    # moto makes OrganizationAccountAccessRole in a created account, as AWS does.
+    creds = client("sts").assume_role(RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole",
+                                      RoleSessionName="seed")["Credentials"]
+    assert assumed(creds, "sts").get_caller_identity()["Account"] == member
+    assert client("organizations", account=member).describe_organization()["Organization"]["MasterAccountId"] == ACCOUNT
+    reset()
+    expect_error("AWSOrganizationsNotInUseException", client("organizations", account=member).describe_organization)
+    expect_error("AccessDenied", client("sts").assume_role,
+                 RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole", RoleSessionName="seed")
+
+
+@test
+def a_delegated_administrator_reads_the_organization() -> None:
+    ids = organization(["security", "prod"])
+    org = client("organizations")
+    ou = org.create_organizational_unit(ParentId=org.list_roots()["Roots"][0]["Id"], Name="Workloads")
+    org.register_delegated_administrator(AccountId=ids["security"], ServicePrincipal="guardduty.amazonaws.com")
+    admin = client("organizations", account=ids["security"])
+    assert sorted(a["Id"] for a in admin.list_accounts()["Accounts"]) == sorted([ACCOUNT, *ids.values()])
+    assert [a["Id"] for a in admin.list_delegated_administrators()["DelegatedAdministrators"]] == [ids["security"]]
+    root = admin.list_roots()["Roots"][0]["Id"]
+    assert [o["Id"] for o in admin.list_organizational_units_for_parent(ParentId=root)["OrganizationalUnits"]] == [
+        ou["OrganizationalUnit"]["Id"]]
+    assert admin.list_parents(ChildId=ids["prod"])["Parents"][0]["Id"] == root
+    # Another member may not.
+    e = expect_error("AccessDeniedException", client("organizations", account=ids["prod"]).list_accounts)
+    assert e.response["Error"]["Message"] == "You don't have permissions to access this resource.", e.response
+
+
 # ------------------------------------------------------------------ IAM
 
 

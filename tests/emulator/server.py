@@ -13,6 +13,8 @@ them and `x-moto-account-id` / region isolation apply):
   GetFindingsStatistics, ListFilters (REST-JSON, camelCase, as the AWS API
   reference describes them).
 * STS: AssumeRole into a role that does not exist is refused (AccessDenied).
+* Organizations: a delegated administrator reads its organisation (ListAccounts, OUs,
+  delegated administrators); a reset forgets which organisation an account was in.
 * CloudWatch: PutCompositeAlarm, DescribeAlarms with AlarmTypes / MaxRecords /
   NextToken and combined filters, DescribeAlarmHistory (Query protocol, XML,
   through moto's own serializer).
@@ -1257,6 +1259,61 @@ def install_iam() -> None:
 
 
 # --------------------------------------------------------------------------
+# Organizations
+# --------------------------------------------------------------------------
+
+
+# What a delegated administrator may read of its organisation (AWS: ListAccounts "can be
+# called only from the organization's management account or by a member account that is a
+# delegated administrator for an Amazon Web Services service"); moto answered a member from
+# the member's own, empty, backend.
+ORGANIZATIONS_READS = {
+    "ListAccounts",
+    "ListAccountsForParent",
+    "ListParents",
+    "ListChildren",
+    "ListOrganizationalUnitsForParent",
+    "ListRoots",
+    "DescribeAccount",
+    "DescribeOrganizationalUnit",
+    "ListDelegatedAdministrators",
+    "ListDelegatedServicesForAccount",
+}
+
+
+def install_organizations() -> None:
+    """A member account that is a delegated administrator reads its organisation; another
+    member is refused. A reset forgets which organisation each account belonged to."""
+    from moto.moto_api._internal.models import MotoAPIBackend
+    from moto.organizations.models import organizations_backends
+    from moto.organizations.responses import OrganizationsResponse
+
+    # moto kept the map (member -> management account) across `POST /moto-api/reset`, so a
+    # member of an organisation that no longer existed answered 500.
+    orig_reset = MotoAPIBackend.reset
+
+    def reset(self: Any) -> None:
+        orig_reset(self)
+        organizations_backends.master_accounts.clear()
+
+    MotoAPIBackend.reset = reset  # type: ignore[method-assign]
+
+    own_backend = OrganizationsResponse.organizations_backend.fget  # type: ignore[attr-defined]
+
+    def organizations_backend(self: Any) -> Any:
+        backend = own_backend(self)
+        link = organizations_backends.master_accounts.get(self.current_account)
+        if backend.org is not None or link is None or self._get_action() not in ORGANIZATIONS_READS:
+            return backend
+        management = organizations_backends[link[0]][link[1]]
+        if any(a.account.id == self.current_account and a.services for a in management.admins):
+            return management
+        refuse(self, "denied", "You don't have permissions to access this resource.")
+
+    OrganizationsResponse.organizations_backend = property(organizations_backend)  # type: ignore[method-assign,assignment]
+
+
+# --------------------------------------------------------------------------
 # STS
 # --------------------------------------------------------------------------
 
@@ -1642,6 +1699,7 @@ def install_all() -> None:
     install_guardduty()
     install_cloudwatch()
     install_iam()
+    install_organizations()
     install_sts()
     install_auth()
 
