@@ -476,6 +476,188 @@ def a_delegated_administrator_reads_the_organization() -> None:
     assert e.response["Error"]["Message"] == "You don't have permissions to access this resource.", e.response
 
 
+# ------------------------------------------------------------------ GuardDuty administrator
+
+GD = "guardduty.amazonaws.com"
+
+
+def detector(account: str, region: str = "us-east-1") -> str:
+    return client("guardduty", region, account=account).create_detector(Enable=True)["DetectorId"]
+
+
+def seed_in(account: str, region: str, n: int, title: str) -> list[str]:
+    findings = [{"title": f"{title} {i}", "severity": 5} for i in range(n)]
+    return seed("/_watchpost/guardduty/findings", {"accountId": account, "region": region, "findings": findings})["findingIds"]
+
+
+def admin_with_members() -> tuple[dict[str, str], str, object]:  # type: ignore[type-arg]
+    """prod, dev (detectors in us-east-1 and us-west-2), sandbox (no detector) and security (the
+    delegated administrator) in an organisation; OTHER_ACCOUNT outside it. security's detector
+    has them all as members."""
+    ids = organization(["security", "prod", "dev", "sandbox"])
+    client("organizations").register_delegated_administrator(AccountId=ids["security"], ServicePrincipal=GD)
+    for name in ("prod", "dev"):
+        for region in ("us-east-1", "us-west-2"):
+            detector(ids[name], region)
+    detector(OTHER_ACCOUNT)
+    admin = client("guardduty", account=ids["security"])
+    adet = admin.create_detector(Enable=True)["DetectorId"]
+    out = admin.create_members(DetectorId=adet, AccountDetails=[
+        {"AccountId": ids[n], "Email": f"{n}@example.com"} for n in ("prod", "dev", "sandbox")
+    ] + [{"AccountId": OTHER_ACCOUNT, "Email": "other@example.com"}])
+    assert out["UnprocessedAccounts"] == [], out
+    return ids, adet, admin
+
+
+@test
+def guardduty_members_create_get_list_delete() -> None:
+    ids, adet, admin = admin_with_members()
+    status = lambda members: {m["AccountId"]: m["RelationshipStatus"] for m in members}  # noqa: E731
+    listed = admin.list_members(DetectorId=adet)["Members"]  # OnlyAssociated defaults to true
+    assert status(listed) == {ids["prod"]: "Enabled", ids["dev"]: "Enabled", ids["sandbox"]: "Disabled"}, listed
+    everyone = admin.list_members(DetectorId=adet, OnlyAssociated="false")["Members"]
+    assert status(everyone) == dict(status(listed), **{OTHER_ACCOUNT: "Created"}), everyone  # not in the organisation
+    prod = next(m for m in listed if m["AccountId"] == ids["prod"])
+    prod_detector = client("guardduty", account=ids["prod"]).list_detectors()["DetectorIds"][0]
+    assert prod["DetectorId"] == prod_detector and prod["Email"] == "prod@example.com", prod
+    assert prod["AdministratorId"] == ids["security"] and prod["MasterId"] == ids["security"], prod
+    datetime.strptime(prod["UpdatedAt"], "%Y-%m-%dT%H:%M:%S.%fZ")
+    assert "DetectorId" not in next(m for m in listed if m["AccountId"] == ids["sandbox"])
+    # Paginated.
+    page = admin.list_members(DetectorId=adet, MaxResults=2, OnlyAssociated="false")
+    assert len(page["Members"]) == 2 and page["NextToken"]
+    rest = admin.list_members(DetectorId=adet, MaxResults=2, OnlyAssociated="false", NextToken=page["NextToken"])
+    assert len(rest["Members"]) == 2 and "NextToken" not in rest
+    assert status(page["Members"] + rest["Members"]) == status(everyone)
+    pages = admin.get_paginator("list_members").paginate(DetectorId=adet, PaginationConfig={"PageSize": 1})
+    assert [len(p["Members"]) for p in pages] == [1, 1, 1]
+    expect_error("BadRequestException", admin.list_members, DetectorId=adet, MaxResults=51)
+    # A detector appearing enables the member.
+    detector(ids["sandbox"])
+    assert status(admin.list_members(DetectorId=adet)["Members"])[ids["sandbox"]] == "Enabled"
+    # GetMembers: members, and the others as unprocessed.
+    got = admin.get_members(DetectorId=adet, AccountIds=[ids["prod"], "999999999999"])
+    assert [m["AccountId"] for m in got["Members"]] == [ids["prod"]], got
+    assert [u["AccountId"] for u in got["UnprocessedAccounts"]] == ["999999999999"], got
+    # CreateMembers refuses, per account: a member already, itself, another administrator's member.
+    again = admin.create_members(DetectorId=adet, AccountDetails=[
+        {"AccountId": ids["prod"], "Email": "prod@example.com"},
+        {"AccountId": ids["security"], "Email": "security@example.com"},
+    ])["UnprocessedAccounts"]
+    assert [u["AccountId"] for u in again] == [ids["prod"], ids["security"]], again
+    assert "already a member" in again[0]["Result"], again
+    rival = client("guardduty", account=ids["dev"])
+    rdet = rival.list_detectors()["DetectorIds"][0]
+    taken = rival.create_members(DetectorId=rdet, AccountDetails=[{"AccountId": ids["prod"], "Email": "p@example.com"}])
+    assert "another administrator" in taken["UnprocessedAccounts"][0]["Result"], taken
+    # The member sees its administrator; an account without one sees none.
+    member = client("guardduty", account=ids["prod"])
+    administrator = member.get_administrator_account(DetectorId=prod_detector)["Administrator"]
+    assert administrator == {"AccountId": ids["security"], "RelationshipStatus": "Enabled"}, administrator
+    other = client("guardduty", account=OTHER_ACCOUNT)
+    assert "Administrator" not in other.get_administrator_account(DetectorId=other.list_detectors()["DetectorIds"][0])
+    # DeleteMembers.
+    gone = admin.delete_members(DetectorId=adet, AccountIds=[OTHER_ACCOUNT, "999999999999"])
+    assert [u["AccountId"] for u in gone["UnprocessedAccounts"]] == ["999999999999"], gone
+    assert OTHER_ACCOUNT not in status(admin.list_members(DetectorId=adet, OnlyAssociated="false")["Members"])
+    # The administrator's detector must exist.
+    expect_error("BadRequestException", admin.list_members, DetectorId="0" * 32)
+
+
+@test
+def guardduty_administrator_reads_its_members_findings() -> None:
+    ids, adet, admin = admin_with_members()
+    own = seed_in(ids["security"], "us-east-1", 1, "security")
+    prod = seed_in(ids["prod"], "us-east-1", 2, "prod")
+    dev = seed_in(ids["dev"], "us-east-1", 3, "dev")
+    prod_west = seed_in(ids["prod"], "us-west-2", 1, "prod west")
+    seed_in(OTHER_ACCOUNT, "us-east-1", 1, "not a member yet")  # Created, not Enabled: not shown
+    everything = list_all(admin, adet)
+    assert sorted(everything) == sorted(own + prod + dev), everything
+    findings = get_all(admin, adet, everything)
+    by_account: dict[str, int] = {}
+    for f in findings:
+        by_account[f["AccountId"]] = by_account.get(f["AccountId"], 0) + 1
+        assert f["Arn"].startswith(f"arn:aws:guardduty:us-east-1:{f['AccountId']}:detector/"), f["Arn"]
+    assert by_account == {ids["security"]: 1, ids["prod"]: 2, ids["dev"]: 3}, by_account
+    # accountId criterion.
+    assert sorted(list_all(admin, adet, FindingCriteria=crit(accountId={"Eq": [ids["prod"]]}))) == sorted(prod)
+    assert len(list_all(admin, adet, FindingCriteria=crit(accountId={"Neq": [ids["prod"]]}))) == 4
+    assert len(list_all(admin, adet, MaxResults=4)) == 6
+    # Statistics across members.
+    grouped = admin.get_findings_statistics(DetectorId=adet, GroupBy="ACCOUNT")["FindingStatistics"]["GroupedByAccount"]
+    assert {g["AccountId"]: g["TotalFindings"] for g in grouped} == by_account, grouped
+    counts = admin.get_findings_statistics(DetectorId=adet, FindingStatisticTypes=["COUNT_BY_SEVERITY"])
+    assert sum(counts["FindingStatistics"]["CountBySeverity"].values()) == 6
+    # Per region: the administrator's detector in us-west-2 sees prod's finding there.
+    west = client("guardduty", "us-west-2", account=ids["security"])
+    wdet = west.create_detector(Enable=True)["DetectorId"]
+    assert list_all(west, wdet) == []  # not its members in us-west-2 yet
+    west.create_members(DetectorId=wdet, AccountDetails=[{"AccountId": ids["prod"], "Email": "prod@example.com"}])
+    assert list_all(west, wdet) == prod_west
+    # A member still sees only its own.
+    member = client("guardduty", account=ids["prod"])
+    pdet = member.list_detectors()["DetectorIds"][0]
+    assert sorted(list_all(member, pdet)) == sorted(prod)
+    assert member.get_findings(DetectorId=pdet, FindingIds=dev)["Findings"] == []
+    # A disabled member detector drops out of the administrator's view.
+    client("guardduty", account=ids["dev"]).update_detector(
+        DetectorId=client("guardduty", account=ids["dev"]).list_detectors()["DetectorIds"][0], Enable=False)
+    assert sorted(list_all(admin, adet)) == sorted(own + prod)
+
+
+@test
+def guardduty_archive_goes_through_the_administrator() -> None:
+    ids, adet, admin = admin_with_members()
+    prod = seed_in(ids["prod"], "us-east-1", 2, "prod")
+    member = client("guardduty", account=ids["prod"])
+    pdet = member.list_detectors()["DetectorIds"][0]
+    # The member cannot archive (nor unarchive) its own findings.
+    e = expect_error("BadRequestException", member.archive_findings, DetectorId=pdet, FindingIds=prod[:1])
+    assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert "administrator" in e.response["Error"]["Message"], e.response
+    expect_error("BadRequestException", member.unarchive_findings, DetectorId=pdet, FindingIds=prod[:1])
+    assert member.get_findings(DetectorId=pdet, FindingIds=prod[:1])["Findings"][0]["Service"]["Archived"] is False
+    # The administrator can; the member sees it archived.
+    admin.archive_findings(DetectorId=adet, FindingIds=prod[:1])
+    assert member.get_findings(DetectorId=pdet, FindingIds=prod[:1])["Findings"][0]["Service"]["Archived"] is True
+    live = crit(**{"service.archived": {"Eq": ["false"]}})
+    assert list_all(admin, adet, FindingCriteria=live) == prod[1:]
+    admin.unarchive_findings(DetectorId=adet, FindingIds=prod[:1])
+    assert len(list_all(admin, adet, FindingCriteria=live)) == 2
+    # Feedback: from the administrator and from the member alike.
+    admin.update_findings_feedback(DetectorId=adet, FindingIds=prod[:1], Feedback="USEFUL")
+    member.update_findings_feedback(DetectorId=pdet, FindingIds=prod[1:], Feedback="NOT_USEFUL")
+    got = {f["Id"]: f["Service"].get("UserFeedback") for f in get_all(admin, adet, prod)}
+    assert got == {prod[0]: "USEFUL", prod[1]: "NOT_USEFUL"}, got
+    # No longer a member: it archives its own again, and the administrator no longer sees them.
+    admin.delete_members(DetectorId=adet, AccountIds=[ids["prod"]])
+    member.archive_findings(DetectorId=pdet, FindingIds=prod[:1])
+    assert list_all(admin, adet) == []
+
+
+@test
+def guardduty_enable_organization_admin_account_delegates_in_organizations() -> None:
+    ids = organization(["security", "prod"])
+    detector(ids["prod"])
+    gd = client("guardduty")  # the management account
+    expect_error("BadRequestException", client("guardduty", account=ids["prod"]).enable_organization_admin_account,
+                 AdminAccountId=ids["security"])  # not the management account
+    expect_error("BadRequestException", gd.enable_organization_admin_account, AdminAccountId=OTHER_ACCOUNT)
+    gd.enable_organization_admin_account(AdminAccountId=ids["security"])
+    admins = client("organizations").list_delegated_administrators(ServicePrincipal=GD)["DelegatedAdministrators"]
+    assert [a["Id"] for a in admins] == [ids["security"]], admins
+    assert gd.list_organization_admin_accounts()["AdminAccounts"] == [
+        {"AdminAccountId": ids["security"], "AdminStatus": "ENABLED"}]
+    admin = client("guardduty", account=ids["security"])
+    adet = admin.create_detector(Enable=True)["DetectorId"]
+    admin.create_members(DetectorId=adet, AccountDetails=[{"AccountId": ids["prod"], "Email": "prod@example.com"}])
+    assert admin.list_members(DetectorId=adet)["Members"][0]["RelationshipStatus"] == "Enabled"
+    # Without an organisation there is nothing to delegate.
+    reset()
+    expect_error("BadRequestException", client("guardduty").enable_organization_admin_account, AdminAccountId=OTHER_ACCOUNT)
+
+
 # ------------------------------------------------------------------ IAM
 
 
@@ -748,6 +930,10 @@ def extension_routes_are_denied_without_their_permission() -> None:
         "UpdateFindingsFeedback": lambda: gd.update_findings_feedback(DetectorId=det, FindingIds=ids, Feedback="USEFUL"),
         "GetFindingsStatistics": lambda: gd.get_findings_statistics(DetectorId=det, FindingStatisticTypes=["COUNT_BY_SEVERITY"]),
         "ListFilters": lambda: gd.list_filters(DetectorId=det),
+        "CreateMembers": lambda: gd.create_members(DetectorId=det, AccountDetails=[{"AccountId": OTHER_ACCOUNT, "Email": "o@example.com"}]),
+        "GetMembers": lambda: gd.get_members(DetectorId=det, AccountIds=[OTHER_ACCOUNT]),
+        "ListMembers": lambda: gd.list_members(DetectorId=det),
+        "DeleteMembers": lambda: gd.delete_members(DetectorId=det, AccountIds=[OTHER_ACCOUNT]),
     }
     for operation, call in calls.items():
         e = expect_refused(403, "AccessDeniedException", call)

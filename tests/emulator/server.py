@@ -12,6 +12,11 @@ them and `x-moto-account-id` / region isolation apply):
   ArchiveFindings, UnarchiveFindings, UpdateFindingsFeedback,
   GetFindingsStatistics, ListFilters (REST-JSON, camelCase, as the AWS API
   reference describes them).
+* GuardDuty administrator and members: CreateMembers, GetMembers, ListMembers,
+  DeleteMembers; an administrator's detector answers ListFindings, GetFindings,
+  GetFindingsStatistics, archive and feedback for its Enabled members' findings too;
+  a member cannot archive; EnableOrganizationAdminAccount registers the delegated
+  administrator in Organizations; GetAdministratorAccount in the API's shape.
 * STS: AssumeRole into a role that does not exist is refused (AccessDenied).
 * Organizations: a delegated administrator reads its organisation (ListAccounts, OUs,
   delegated administrators); a reset forgets which organisation an account was in.
@@ -559,6 +564,16 @@ def sort_findings(findings: list[dict[str, Any]], sort: dict[str, Any] | None) -
     return sorted(present, key=key, reverse=desc) + missing
 
 
+GUARDDUTY_PRINCIPAL = "guardduty.amazonaws.com"
+# AWS: "Only the administrator account can archive findings. Member accounts don't have
+# permission to archive findings from their accounts." (ArchiveFindings, API reference; the
+# message is the emulator's own.)
+MEMBER_CANNOT_ARCHIVE = (
+    "The request is rejected because the current account is a GuardDuty member account: "
+    "only its administrator account can archive or unarchive its findings."
+)
+
+
 def detector_findings(detector: Any) -> dict[str, dict[str, Any]]:
     store = detector.__dict__.get("wp_findings")
     if store is None:
@@ -573,6 +588,7 @@ def install_guardduty() -> None:
     from moto.guardduty.exceptions import DetectorNotFoundException, FilterNotFoundException
     from moto.guardduty.models import guardduty_backends
     from moto.guardduty.responses import GuardDutyResponse
+    from moto.organizations.models import organizations_backends
 
     class BadRequest(JsonRESTError):
         code = 400
@@ -597,6 +613,9 @@ def install_guardduty() -> None:
         "{0}/detector/(?P<detector_id>[^/]+)/findings/unarchive$": dispatch,
         "{0}/detector/(?P<detector_id>[^/]+)/findings/feedback$": dispatch,
         "{0}/detector/(?P<detector_id>[^/]+)/findings/statistics$": dispatch,
+        "{0}/detector/(?P<detector_id>[^/]+)/member$": dispatch,
+        "{0}/detector/(?P<detector_id>[^/]+)/member/get$": dispatch,
+        "{0}/detector/(?P<detector_id>[^/]+)/member/delete$": dispatch,
     }
     for k, v in extra.items():
         gd_urls.url_paths.setdefault(k, v)
@@ -628,6 +647,207 @@ def install_guardduty() -> None:
             )
         return ids
 
+    # ---- administrator and members -------------------------------------------------------
+    # An administrator's members live on its regional backend (`wp_members`: account ID ->
+    # membership); a member finds its administrator by looking for itself there.
+
+    def members_of(backend: Any) -> dict[str, dict[str, Any]]:
+        store = backend.__dict__.get("wp_members")
+        if store is None:
+            store = {}
+            backend.__dict__["wp_members"] = store
+        return store
+
+    def organization_of(account: str) -> Any:
+        """The Organizations backend of the organisation `account` belongs to, or None."""
+        management, partition = organizations_backends.master_accounts.get(account, (account, "aws"))
+        backend = (dict.get(organizations_backends, management) or {}).get(partition)
+        return backend if backend is not None and backend.org is not None else None
+
+    def is_organization_admin(admin: str, member: str, region: str) -> bool:
+        """Whether `admin` is GuardDuty's delegated administrator of `member`'s organisation:
+        registered in Organizations for guardduty.amazonaws.com, or named by the management
+        account's EnableOrganizationAdminAccount in the region."""
+        org = organization_of(admin)
+        if org is None or organization_of(member) is not org:
+            return False
+        if any(a.account.id == admin and GUARDDUTY_PRINCIPAL in a.services for a in org.admins):
+            return True
+        regional = (dict.get(guardduty_backends, org.account_id) or {}).get(region)
+        return regional is not None and admin in regional.admin_account_ids
+
+    def first_detector(account: str, region: str) -> Any:
+        backend = (dict.get(guardduty_backends, account) or {}).get(region)
+        return next(iter(backend.detectors.values()), None) if backend is not None else None
+
+    def relationship(member: dict[str, Any], region: str) -> str:
+        """Created (not associated: an invitation was never accepted), Enabled (associated, and
+        GuardDuty is on in the member's account and region) or Disabled (associated, no
+        enabled detector)."""
+        if not member["associated"]:
+            return "Created"
+        detector = first_detector(member["accountId"], region)
+        return "Enabled" if detector is not None and detector.enabled else "Disabled"
+
+    def administrator_of(account: str, region: str) -> tuple[str, dict[str, Any]] | None:
+        """The account's administrator in `region` and the membership, if it is associated."""
+        for admin, regions in list(dict.items(guardduty_backends)):
+            backend = dict.get(regions, region)
+            if admin == account or backend is None:
+                continue
+            member = backend.__dict__.get("wp_members", {}).get(account)
+            if member is not None and member["associated"]:
+                return admin, member
+        return None
+
+    def visible_findings(self: GuardDutyResponse, detector: Any) -> dict[str, dict[str, Any]]:
+        """The findings a detector answers for: its own and, for an administrator, those of every
+        member whose relationship is Enabled in the region (the same objects: archiving one
+        through the administrator archives it in the member's account too)."""
+        found = dict(detector_findings(detector))
+        for member in members_of(self.guardduty_backend).values():
+            if relationship(member, self.region) == "Enabled":
+                found.update(detector_findings(first_detector(member["accountId"], self.region)))
+        return found
+
+    def member_json(self: GuardDutyResponse, member: dict[str, Any]) -> dict[str, Any]:
+        out = {
+            "accountId": member["accountId"],
+            "masterId": self.current_account,
+            "administratorId": self.current_account,
+            "email": member["email"],
+            "relationshipStatus": relationship(member, self.region),
+            "updatedAt": iso_ms(member["updatedAt"]),
+        }
+        detector = first_detector(member["accountId"], self.region)
+        if detector is not None:
+            out["detectorId"] = detector.id
+        return out
+
+    def _account_ids(body: dict[str, Any]) -> list[str]:
+        ids = body.get("accountIds")
+        if not isinstance(ids, list) or not ids:
+            raise BadRequest("The request is rejected because the accountIds parameter is missing or empty.")
+        if len(ids) > 50:
+            raise BadRequest("The request is rejected because the accountIds parameter contains more than 50 items.")
+        return [str(i) for i in ids]
+
+    def create_members(self: GuardDutyResponse) -> str:
+        body = _body(self)
+        _detector(self)
+        details = body.get("accountDetails")
+        if not isinstance(details, list) or not details:
+            raise BadRequest("The request is rejected because the accountDetails parameter is missing or empty.")
+        if len(details) > 50:
+            raise BadRequest("The request is rejected because the accountDetails parameter contains more than 50 items.")
+        unprocessed = []
+        with LOCK:
+            members = members_of(self.guardduty_backend)
+            for detail in details:
+                detail = detail if isinstance(detail, dict) else {}
+                account = str(detail.get("accountId") or "")
+                if not re.fullmatch(r"\d{12}", account):
+                    result = "The request is rejected because the input account ID is not valid."
+                elif account == self.current_account:
+                    result = "The request is rejected because the current account cannot be a member of itself."
+                elif account in members:
+                    result = "The request is rejected because the given account ID is already a member or associated member of the current account."
+                elif administrator_of(account, self.region) is not None:
+                    result = "The request is rejected because the given account ID is already associated with another administrator account."
+                else:
+                    members[account] = {
+                        "accountId": account,
+                        "email": str(detail.get("email") or ""),
+                        "associated": is_organization_admin(self.current_account, account, self.region),
+                        "updatedAt": utcnow(),
+                    }
+                    continue
+                unprocessed.append({"accountId": account, "result": result})
+        return _json({"unprocessedAccounts": unprocessed})
+
+    def get_members(self: GuardDutyResponse) -> str:
+        body = _body(self)
+        _detector(self)
+        ids = _account_ids(body)
+        with LOCK:
+            members = members_of(self.guardduty_backend)
+            found = [member_json(self, members[i]) for i in ids if i in members]
+        unprocessed = [
+            {"accountId": i, "result": "The request is rejected because the given account ID is not a member of the current account."}
+            for i in ids
+            if i not in members
+        ]
+        return _json({"members": found, "unprocessedAccounts": unprocessed})
+
+    def delete_members(self: GuardDutyResponse) -> str:
+        body = _body(self)
+        _detector(self)
+        ids = _account_ids(body)
+        unprocessed = []
+        with LOCK:
+            members = members_of(self.guardduty_backend)
+            for i in ids:
+                if members.pop(i, None) is None:
+                    unprocessed.append(
+                        {"accountId": i, "result": "The request is rejected because the given account ID is not a member of the current account."}
+                    )
+        return _json({"unprocessedAccounts": unprocessed})
+
+    def list_members(self: GuardDutyResponse) -> str:
+        _detector(self)
+        qs = self.querystring
+        try:
+            max_results = int((qs.get("maxResults") or [50])[0])
+        except ValueError:
+            max_results = 0
+        if not 1 <= max_results <= 50:
+            raise BadRequest("The request is rejected because the input maxResults is not a valid value (1-50).")
+        offset = decode_token((qs.get("nextToken") or [None])[0])
+        if offset is None:
+            raise BadRequest("The request is rejected because the input nextToken is not valid.")
+        only_associated = str((qs.get("onlyAssociated") or ["true"])[0]).lower() != "false"
+        with LOCK:
+            found = [member_json(self, m) for _, m in sorted(members_of(self.guardduty_backend).items())]
+        if only_associated:
+            found = [m for m in found if m["relationshipStatus"] in ("Enabled", "Disabled")]
+        out: dict[str, Any] = {"members": found[offset : offset + max_results]}
+        if offset + max_results < len(found):
+            out["nextToken"] = encode_token(offset + max_results)
+        return _json(out)
+
+    def get_administrator_account(self: GuardDutyResponse) -> str:
+        _detector(self)
+        with LOCK:
+            found = administrator_of(self.current_account, self.region)
+            if found is None:
+                return _json({})
+            admin, member = found
+            return _json({"administrator": {"accountId": admin, "relationshipStatus": relationship(member, self.region)}})
+
+    orig_enable_admin = GuardDutyResponse.enable_organization_admin_account
+
+    def enable_organization_admin_account(self: GuardDutyResponse) -> str:
+        admin = str(self._get_param("adminAccountId") or "")
+        org = organization_of(self.current_account)
+        if org is None or org.account_id != self.current_account:
+            raise BadRequest(
+                "The request is rejected because the current account is not the management account of an organization."
+            )
+        if organization_of(admin) is not org:
+            raise BadRequest("The request is rejected because the input adminAccountId is not a member of the organization.")
+        answer = orig_enable_admin(self)
+        # As on AWS, the account becomes GuardDuty's delegated administrator in Organizations.
+        if admin != org.account_id and not any(
+            a.account.id == admin and GUARDDUTY_PRINCIPAL in a.services for a in org.admins
+        ):
+            org.register_delegated_administrator(AccountId=admin, ServicePrincipal=GUARDDUTY_PRINCIPAL)
+        return answer
+
+    GuardDutyResponse.get_administrator_account = get_administrator_account  # type: ignore[method-assign]
+    GuardDutyResponse.enable_organization_admin_account = enable_organization_admin_account  # type: ignore[method-assign]
+
+    # ---- findings --------------------------------------------------------------------------
+
     def list_findings(self: GuardDutyResponse) -> str:
         body = _body(self)
         detector = _detector(self)
@@ -640,7 +860,7 @@ def install_guardduty() -> None:
         if offset is None:
             raise BadRequest("The request is rejected because the input nextToken is not valid.")
         with LOCK:
-            found = [f for f in detector_findings(detector).values() if matches(f, body.get("findingCriteria"))]
+            found = [f for f in visible_findings(self, detector).values() if matches(f, body.get("findingCriteria"))]
             found = sort_findings(found, body.get("sortCriteria"))
         page = found[offset : offset + max_results]
         out: dict[str, Any] = {"findingIds": [f["id"] for f in page]}
@@ -653,7 +873,7 @@ def install_guardduty() -> None:
         detector = _detector(self)
         ids = _ids(body)
         with LOCK:
-            store = detector_findings(detector)
+            store = visible_findings(self, detector)
             found = [copy.deepcopy(store[i]) for i in ids if i in store]
         found = sort_findings(found, body.get("sortCriteria"))
         return _json({"findings": found})
@@ -663,7 +883,9 @@ def install_guardduty() -> None:
         detector = _detector(self)
         ids = _ids(body)
         with LOCK:
-            store = detector_findings(detector)
+            if administrator_of(self.current_account, self.region) is not None:
+                raise BadRequest(MEMBER_CANNOT_ARCHIVE)
+            store = visible_findings(self, detector)
             for i in ids:
                 if i in store:
                     store[i]["service"]["archived"] = archived
@@ -683,7 +905,7 @@ def install_guardduty() -> None:
         if feedback not in ("USEFUL", "NOT_USEFUL"):
             raise BadRequest("The request is rejected because the feedback parameter is not valid.")
         with LOCK:
-            store = detector_findings(detector)
+            store = visible_findings(self, detector)
             for i in ids:
                 if i in store:
                     store[i]["service"]["userFeedback"] = feedback
@@ -701,7 +923,7 @@ def install_guardduty() -> None:
         with LOCK:
             found = [
                 copy.deepcopy(f)
-                for f in detector_findings(detector).values()
+                for f in visible_findings(self, detector).values()
                 if matches(f, body.get("findingCriteria"))
             ]
         stats: dict[str, Any] = {}
@@ -790,6 +1012,10 @@ def install_guardduty() -> None:
         get_findings_statistics,
         create_sample_findings,
         list_filters,
+        create_members,
+        get_members,
+        delete_members,
+        list_members,
     ):
         if fn.__name__ not in GuardDutyResponse.__dict__:
             setattr(GuardDutyResponse, fn.__name__, fn)
