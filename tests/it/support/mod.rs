@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod emulator;
 #[cfg(unix)]
 pub mod fault_proxy;
+pub mod org;
 #[cfg(unix)]
 pub mod pty;
 
