@@ -21,6 +21,7 @@ mod aws_console_switch;
 mod aws_identity;
 mod aws_least_privilege;
 mod aws_live;
+mod aws_org;
 mod aws_org_seed;
 mod aws_report;
 mod aws_sources;
