@@ -5,9 +5,10 @@
 
 use super::done_actions::{self, DoneAction};
 use super::finding_index::FindingIndex;
+use super::identities::Identities;
 use crate::domain::{
     AccountBaseline, Alarm, AlarmState, AlarmTransition, CheckResult, DetectorStatus, Finding,
-    IdentityInventory, RegionalBaseline, Severity, SourceId, TriageItem,
+    RegionalBaseline, Severity, SourceId, TriageItem,
 };
 use crate::journal::JournalContents;
 use crate::posture::Thresholds;
@@ -34,7 +35,8 @@ pub struct Data {
     pub findings: Vec<Finding>,
     finding_index: FindingIndex,
     pub detectors: Vec<DetectorStatus>,
-    pub identity: Option<IdentityInventory>,
+    /// The IAM inventory of each account.
+    pub identities: Identities,
     /// The baseline of each watched region, and of each account.
     pub regional_baselines: Vec<RegionalBaseline>,
     pub account_baselines: Vec<AccountBaseline>,
@@ -50,9 +52,9 @@ pub struct Data {
     /// Actions carried out this session, newest last, for the identity overlay (the last
     /// [`DONE_ACTIONS_KEPT`]).
     pub done_actions: Vec<DoneAction>,
-    /// Failing IAM checks per user (and root), by the results' shared subject: how many,
-    /// and the worst severity.
-    pub(super) user_failures: HashMap<Arc<str>, (usize, Severity)>,
+    /// Failing IAM checks per user (and root), by account and the results' shared subject:
+    /// how many, and the worst severity.
+    pub(super) user_failures: HashMap<Arc<str>, UserFailures>,
     /// The Overview's counters, kept up to date by `derive` so a frame never counts.
     pub summary: Summary,
     /// What changed since the last `derive`.
@@ -65,6 +67,10 @@ pub struct Data {
     /// view) can tell whether it is current: every method that changes the data bumps it.
     generation: u64,
 }
+
+/// Failing IAM checks of one account's users (and root), by subject: how many, and the
+/// worst severity.
+pub(super) type UserFailures = HashMap<Arc<str>, (usize, Severity)>;
 
 /// Counts shown in the Overview's summary lines.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -173,7 +179,7 @@ impl Data {
             SourceData::Identity(inventory) => {
                 let mut inventory = *inventory;
                 done_actions::lay_over(&mut inventory, &self.done_actions);
-                self.identity = Some(inventory);
+                self.identities.replace(inventory);
                 self.pending.identity = true;
                 Applied::default()
             }
@@ -345,14 +351,23 @@ impl Data {
             .and_then(|i| self.findings.get(i))
     }
 
-    /// How many checks fail for `root` or a user.
-    pub fn failures_of(&self, subject: &str) -> usize {
-        self.user_failures.get(subject).map_or(0, |(n, _)| *n)
+    /// How many checks fail for `root` or a user of `account`.
+    pub fn failures_of(&self, account: &str, subject: &str) -> usize {
+        self.user_failures_of(account, subject)
+            .map_or(0, |(n, _)| n)
     }
 
-    /// The worst severity among the failing checks of `root` or a user.
-    pub fn worst_failure_of(&self, subject: &str) -> Option<Severity> {
-        self.user_failures.get(subject).map(|(_, worst)| *worst)
+    /// The worst severity among the failing checks of `root` or a user of `account`.
+    pub fn worst_failure_of(&self, account: &str, subject: &str) -> Option<Severity> {
+        self.user_failures_of(account, subject)
+            .map(|(_, worst)| worst)
+    }
+
+    fn user_failures_of(&self, account: &str, subject: &str) -> Option<(usize, Severity)> {
+        self.user_failures
+            .get(account)
+            .and_then(|users| users.get(subject))
+            .copied()
     }
 
     /// Records a successful action and shows its effect at once where the data would lag
@@ -364,8 +379,13 @@ impl Data {
             offer: offer.clone(),
             at,
         };
-        if let Some(inventory) = self.identity.as_mut() {
-            done_actions::lay_over(inventory, std::slice::from_ref(&done));
+        // An action changes its own account's users only.
+        if self
+            .identities
+            .change(offer.target.account_id(), |inventory| {
+                done_actions::lay_over(inventory, std::slice::from_ref(&done));
+            })
+        {
             self.pending.identity = true;
         }
         for baseline in &mut self.regional_baselines {

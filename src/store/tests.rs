@@ -1,0 +1,167 @@
+//! The store with several accounts: each account's IAM inventory, checks and actions stay
+//! its own, though two accounts have a user of the same name.
+
+use super::Data;
+use crate::domain::{
+    AccessKey, AccessKeyStatus, IamUser, IdentityInventory, KeyRef, PasswordCredential,
+    RootAccount, Severity, SourceId, SourceKind,
+};
+use crate::remediation::{ActionId, Offer, Target};
+use crate::sources::SourceData;
+use chrono::{DateTime, TimeDelta, Utc};
+use std::sync::Arc;
+
+pub(super) fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default()
+}
+
+/// An account's inventory with these users: no console, one active key a year old.
+pub(super) fn inventory(account: &str, users: &[&str]) -> IdentityInventory {
+    let at = now() - TimeDelta::hours(1);
+    IdentityInventory {
+        account_id: account.into(),
+        report_generated: at,
+        root: RootAccount {
+            arn: format!("arn:aws:iam::{account}:root"),
+            mfa_active: true,
+            mfa_hardware: Some(true),
+            password_last_used: None,
+            access_keys: Vec::new(),
+        },
+        users: Arc::new(
+            users
+                .iter()
+                .map(|name| IamUser {
+                    name: name.to_string(),
+                    arn: format!("arn:aws:iam::{account}:user/{name}"),
+                    created: at - TimeDelta::days(400),
+                    password: None,
+                    mfa_active: false,
+                    mfa_device: None,
+                    access_keys: vec![AccessKey {
+                        id: "#1".into(),
+                        status: AccessKeyStatus::Active,
+                        created: at - TimeDelta::days(365),
+                        last_used: Some(at),
+                        last_used_service: None,
+                        last_used_region: None,
+                    }],
+                    groups: Vec::new(),
+                    policies: Vec::new(),
+                    admin_via: Vec::new(),
+                })
+                .collect(),
+        ),
+        password_policy: None,
+        roles: Vec::new(),
+        admin_managed_policies: Vec::new(),
+        authorization_error: None,
+    }
+}
+
+fn identity_of(account: &str) -> SourceId {
+    SourceId {
+        kind: SourceKind::Identity,
+        account_id: account.into(),
+        region: None,
+    }
+}
+
+const A: &str = "111111111111";
+const B: &str = "222222222222";
+
+fn two_accounts() -> Data {
+    let mut data = Data::default();
+    let mut a = inventory(A, &["alice"]);
+    // Account A's alice signs in to the console without MFA; B's does not sign in at all.
+    if let Some(alice) = a.user_mut("alice") {
+        alice.password = Some(PasswordCredential {
+            enabled: true,
+            last_used: Some(now()),
+            last_changed: None,
+        });
+    }
+    data.apply(&identity_of(A), SourceData::Identity(Box::new(a)));
+    data.apply(
+        &identity_of(B),
+        SourceData::Identity(Box::new(inventory(B, &["alice", "bob"]))),
+    );
+    data.derive(
+        &crate::posture::Thresholds::default(),
+        Severity::High,
+        now(),
+    );
+    data
+}
+
+fn key_active(data: &Data, account: &str, user: &str) -> Option<bool> {
+    let inventory = data.identities.get(account)?;
+    let user = inventory.users.iter().find(|u| u.name == user)?;
+    user.access_keys.first().map(AccessKey::is_active)
+}
+
+fn deactivate(account: &str, user: &str) -> Offer {
+    let target = Target::AccessKey {
+        account_id: account.into(),
+        user: user.into(),
+        key: KeyRef::of_listed("#1"),
+        created: now() - TimeDelta::days(365),
+        active: true,
+    };
+    Offer::new(ActionId::DeactivateKey, target, now())
+}
+
+#[test]
+fn each_account_keeps_its_inventory_and_its_users_checks() {
+    let data = two_accounts();
+    assert_eq!(data.identities.accounts(), 2);
+    assert_eq!(data.identities.rows(), 5);
+    let console_mfa = |account: &str| {
+        data.checks.iter().find(|c| {
+            c.check_id == "iam.console-mfa"
+                && *c.account_id == *account
+                && c.subject.as_deref() == Some("alice")
+        })
+    };
+    assert!(console_mfa(A).is_some_and(|c| c.failed()), "A's alice");
+    assert!(
+        console_mfa(B).is_none_or(|c| !c.failed()),
+        "B's alice has no console password"
+    );
+    assert!(data.failures_of(A, "alice") > data.failures_of(B, "alice"));
+    assert_eq!(
+        data.failures_of(B, "alice"),
+        data.failures_of(B, "bob"),
+        "B's two users are alike"
+    );
+    assert_eq!(data.failures_of("333333333333", "alice"), 0);
+    // Every IAM result names the account of the inventory it came from.
+    for check in data
+        .checks
+        .iter()
+        .filter(|c| c.source == SourceKind::Identity)
+    {
+        let inventory = data.identities.get(&check.account_id);
+        assert!(inventory.is_some(), "{check:?}");
+    }
+}
+
+#[test]
+fn an_action_changes_its_own_accounts_user_only() {
+    let mut data = two_accounts();
+    data.action_done(&deactivate(B, "alice"), now());
+    assert_eq!(key_active(&data, B, "alice"), Some(false));
+    assert_eq!(key_active(&data, A, "alice"), Some(true));
+    assert_eq!(key_active(&data, B, "bob"), Some(true));
+
+    // Older reports arriving again get the action laid over in its own account only.
+    for account in [A, B] {
+        data.apply(
+            &identity_of(account),
+            SourceData::Identity(Box::new(inventory(account, &["alice", "bob"]))),
+        );
+    }
+    assert_eq!(key_active(&data, B, "alice"), Some(false));
+    assert_eq!(key_active(&data, A, "alice"), Some(true));
+    assert_eq!(data.identities.rows(), 6);
+}
