@@ -269,32 +269,21 @@ impl Data {
         upserts: Vec<Finding>,
         complete: bool,
     ) {
-        match self
-            .detectors
-            .iter_mut()
-            .find(|d| d.account_id == detector.account_id && d.region == detector.region)
-        {
-            Some(existing) => {
-                if *existing != detector {
-                    self.pending.detectors = true;
-                    *existing = detector;
-                }
-            }
-            None => {
-                self.pending.detectors = true;
-                self.detectors.push(detector);
-            }
-        }
+        self.record_detector(detector.clone());
         let mut renumbered = false;
         if complete {
             let keep: HashSet<&str> = upserts.iter().map(|f| &*f.id).collect();
             let region = id.region.as_deref();
+            // What the source lists: its detector's findings in its region, of every account
+            // when the detector is GuardDuty's delegated administrator, and its own account's.
+            let listed_by_source = |f: &Finding| {
+                Some(f.region.as_str()) == region
+                    && (*f.account_id == *id.account_id
+                        || detector.detector_id.as_deref() == Some(f.detector_id.as_str()))
+            };
             let before = self.findings.len();
-            self.findings.retain(|f| {
-                *f.account_id != *id.account_id
-                    || Some(f.region.as_str()) != region
-                    || keep.contains(&*f.id)
-            });
+            self.findings
+                .retain(|f| !listed_by_source(f) || keep.contains(&*f.id));
             if self.findings.len() != before {
                 renumbered = true;
                 self.reindex_findings();
@@ -338,6 +327,26 @@ impl Data {
             self.pending.findings = FindingsChange::All;
         } else if !changed.is_empty() {
             self.pending.findings.add(changed);
+        }
+    }
+
+    /// The detector's status, replacing the one recorded for its account and region.
+    fn record_detector(&mut self, detector: DetectorStatus) {
+        match self
+            .detectors
+            .iter_mut()
+            .find(|d| d.account_id == detector.account_id && d.region == detector.region)
+        {
+            Some(existing) => {
+                if *existing != detector {
+                    self.pending.detectors = true;
+                    *existing = detector;
+                }
+            }
+            None => {
+                self.pending.detectors = true;
+                self.detectors.push(detector);
+            }
         }
     }
 

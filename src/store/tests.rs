@@ -3,8 +3,8 @@
 
 use super::Data;
 use crate::domain::{
-    AccessKey, AccessKeyStatus, IamUser, IdentityInventory, KeyRef, PasswordCredential,
-    RootAccount, Severity, SourceId, SourceKind,
+    AccessKey, AccessKeyStatus, DetectorStatus, Finding, IamUser, IdentityInventory, KeyRef,
+    PasswordCredential, RootAccount, Severity, SourceId, SourceKind,
 };
 use crate::remediation::{ActionId, Offer, Target};
 use crate::sources::SourceData;
@@ -164,4 +164,85 @@ fn an_action_changes_its_own_accounts_user_only() {
     assert_eq!(key_active(&data, B, "alice"), Some(false));
     assert_eq!(key_active(&data, A, "alice"), Some(true));
     assert_eq!(data.identities.rows(), 6);
+}
+
+fn findings_of(account: &str, region: &str) -> SourceId {
+    SourceId {
+        kind: SourceKind::Findings,
+        account_id: account.into(),
+        region: Some(region.into()),
+    }
+}
+
+fn finding(id: &str, account: &str, region: &str, detector: &str) -> Finding {
+    let mut finding = crate::domain::sample_finding(id, region);
+    finding.account_id = Arc::new(account.into());
+    finding.detector_id = Arc::new(detector.into());
+    finding
+}
+
+fn detector(account: &str, region: &str, id: &str) -> DetectorStatus {
+    DetectorStatus {
+        account_id: account.into(),
+        region: region.into(),
+        detector_id: Some(id.into()),
+        enabled: true,
+    }
+}
+
+fn ids(data: &Data) -> Vec<&str> {
+    let mut ids: Vec<&str> = data.findings.iter().map(|f| &*f.id).collect();
+    ids.sort_unstable();
+    ids
+}
+
+const ADMIN: &str = "999999999999";
+const EAST: &str = "us-east-1";
+
+/// A delegated administrator's detector lists its members' findings: a complete listing
+/// without a member's finding (archived by someone else) drops it, and leaves the findings
+/// of other detectors and regions alone.
+#[test]
+fn a_complete_listing_drops_what_its_detector_no_longer_lists_of_any_account() {
+    let mut data = Data::default();
+    let admin = || detector(ADMIN, EAST, "admin-east");
+    let batch = |ids: &[(&str, &str)]| SourceData::Findings {
+        detector: admin(),
+        upserts: ids
+            .iter()
+            .map(|(id, account)| finding(id, account, EAST, "admin-east"))
+            .collect(),
+        complete: true,
+    };
+    data.apply(
+        &findings_of(ADMIN, EAST),
+        batch(&[("own", ADMIN), ("a-1", A), ("b-1", B)]),
+    );
+    data.apply(
+        &findings_of(ADMIN, "us-west-2"),
+        SourceData::Findings {
+            detector: detector(ADMIN, "us-west-2", "admin-west"),
+            upserts: vec![finding("a-west", A, "us-west-2", "admin-west")],
+            complete: true,
+        },
+    );
+    let plain = "333333333333";
+    data.apply(
+        &findings_of(plain, EAST),
+        SourceData::Findings {
+            detector: detector(plain, EAST, "plain-east"),
+            upserts: vec![finding("plain", plain, EAST, "plain-east")],
+            complete: true,
+        },
+    );
+    assert_eq!(ids(&data), ["a-1", "a-west", "b-1", "own", "plain"]);
+
+    data.apply(
+        &findings_of(ADMIN, EAST),
+        batch(&[("own", ADMIN), ("b-1", B)]),
+    );
+    assert_eq!(ids(&data), ["a-west", "b-1", "own", "plain"]);
+    assert!(data.finding("a-1").is_none());
+    data.apply(&findings_of(ADMIN, EAST), batch(&[]));
+    assert_eq!(ids(&data), ["a-west", "plain"]);
 }
