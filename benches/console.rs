@@ -330,6 +330,7 @@ fn updated_batch(app: &App, region: &str) -> (SourceId, SourceData) {
         detector,
         upserts,
         complete: false,
+        members: Vec::new(),
     };
     (id, data)
 }

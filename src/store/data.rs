@@ -172,8 +172,9 @@ impl Data {
                 detector,
                 upserts,
                 complete,
+                members,
             } => {
-                self.apply_findings(id, detector, upserts, complete);
+                self.apply_findings(id, detector, upserts, complete, &members);
                 Applied::default()
             }
             SourceData::Identity(inventory) => {
@@ -268,18 +269,22 @@ impl Data {
         detector: DetectorStatus,
         upserts: Vec<Finding>,
         complete: bool,
+        members: &[String],
     ) {
+        self.record_members(&detector, members, complete);
         self.record_detector(detector.clone());
         let mut renumbered = false;
         if complete {
             let keep: HashSet<&str> = upserts.iter().map(|f| &*f.id).collect();
             let region = id.region.as_deref();
-            // What the source lists: its detector's findings in its region, of every account
+            let members: HashSet<&str> = members.iter().map(String::as_str).collect();
+            // What the source lists: its detector's findings in its region, of every member
             // when the detector is GuardDuty's delegated administrator, and its own account's.
             let listed_by_source = |f: &Finding| {
                 Some(f.region.as_str()) == region
                     && (*f.account_id == *id.account_id
-                        || detector.detector_id.as_deref() == Some(f.detector_id.as_str()))
+                        || detector.detector_id.as_deref() == Some(f.detector_id.as_str())
+                        || members.contains(f.account_id.as_str()))
             };
             let before = self.findings.len();
             self.findings
@@ -327,6 +332,30 @@ impl Data {
             self.pending.findings = FindingsChange::All;
         } else if !changed.is_empty() {
             self.pending.findings.add(changed);
+        }
+    }
+
+    /// The members a delegated administrator's detector manages in its region: each is
+    /// recorded as enabled as that detector is, replacing what the member had. A complete
+    /// batch names every member, so the accounts it no longer names are members no more.
+    fn record_members(&mut self, admin: &DetectorStatus, members: &[String], complete: bool) {
+        if complete {
+            let before = self.detectors.len();
+            self.detectors.retain(|d| {
+                d.region != admin.region
+                    || d.administrator.as_deref() != Some(admin.account_id.as_str())
+                    || members.contains(&d.account_id)
+            });
+            self.pending.detectors |= self.detectors.len() != before;
+        }
+        for member in members.iter().filter(|m| **m != admin.account_id) {
+            self.record_detector(DetectorStatus {
+                account_id: member.clone(),
+                region: admin.region.clone(),
+                detector_id: None,
+                enabled: admin.enabled && admin.detector_id.is_some(),
+                administrator: Some(admin.account_id.clone()),
+            });
         }
     }
 

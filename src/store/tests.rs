@@ -187,6 +187,7 @@ fn detector(account: &str, region: &str, id: &str) -> DetectorStatus {
         region: region.into(),
         detector_id: Some(id.into()),
         enabled: true,
+        administrator: None,
     }
 }
 
@@ -213,6 +214,7 @@ fn a_complete_listing_drops_what_its_detector_no_longer_lists_of_any_account() {
             .map(|(id, account)| finding(id, account, EAST, "admin-east"))
             .collect(),
         complete: true,
+        members: Vec::new(),
     };
     data.apply(
         &findings_of(ADMIN, EAST),
@@ -224,6 +226,7 @@ fn a_complete_listing_drops_what_its_detector_no_longer_lists_of_any_account() {
             detector: detector(ADMIN, "us-west-2", "admin-west"),
             upserts: vec![finding("a-west", A, "us-west-2", "admin-west")],
             complete: true,
+            members: Vec::new(),
         },
     );
     let plain = "333333333333";
@@ -233,6 +236,7 @@ fn a_complete_listing_drops_what_its_detector_no_longer_lists_of_any_account() {
             detector: detector(plain, EAST, "plain-east"),
             upserts: vec![finding("plain", plain, EAST, "plain-east")],
             complete: true,
+            members: Vec::new(),
         },
     );
     assert_eq!(ids(&data), ["a-1", "a-west", "b-1", "own", "plain"]);
@@ -245,4 +249,79 @@ fn a_complete_listing_drops_what_its_detector_no_longer_lists_of_any_account() {
     assert!(data.finding("a-1").is_none());
     data.apply(&findings_of(ADMIN, EAST), batch(&[]));
     assert_eq!(ids(&data), ["a-west", "plain"]);
+}
+
+/// The delegated administrator's source names its members: each gets the status of the
+/// administrator's detector, which posture counts as GuardDuty enabled for the member.
+#[test]
+fn members_of_the_administrator_are_recorded_as_managed_and_pass() {
+    let mut data = Data::default();
+    // Before the organisation was set up, A had a suspended detector of its own.
+    let mut own = detector(A, EAST, "a-own");
+    own.enabled = false;
+    data.apply(
+        &findings_of(A, EAST),
+        SourceData::Findings {
+            detector: own,
+            upserts: Vec::new(),
+            complete: true,
+            members: Vec::new(),
+        },
+    );
+    let batch = |members: &[&str], upserts: Vec<Finding>| SourceData::Findings {
+        detector: detector(ADMIN, EAST, "admin-east"),
+        upserts,
+        complete: true,
+        members: members.iter().map(|m| m.to_string()).collect(),
+    };
+    // Members' findings may carry their own detector's ID.
+    data.apply(
+        &findings_of(ADMIN, EAST),
+        batch(
+            &[A, B],
+            vec![
+                finding("a-1", A, EAST, "a-own"),
+                finding("b-1", B, EAST, "b-own"),
+            ],
+        ),
+    );
+    let status = |data: &Data, account: &str| {
+        data.detectors
+            .iter()
+            .filter(|d| d.account_id == account && d.region == EAST)
+            .map(|d| (d.enabled, d.administrator.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(status(&data, A), [(true, Some(ADMIN.to_string()))]);
+    assert_eq!(status(&data, B), [(true, Some(ADMIN.to_string()))]);
+    assert_eq!(status(&data, ADMIN), [(true, None)]);
+
+    data.derive(
+        &crate::posture::Thresholds::default(),
+        Severity::High,
+        now(),
+    );
+    let enabled = |account: &str| {
+        data.checks
+            .iter()
+            .find(|c| c.check_id == "guardduty.enabled" && *c.account_id == *account)
+            .map(|c| (c.failed(), c.evidence.to_string()))
+    };
+    assert_eq!(
+        enabled(A),
+        Some((
+            false,
+            format!("managed by the delegated administrator {ADMIN}")
+        ))
+    );
+    assert_eq!(enabled(ADMIN).map(|(failed, _)| failed), Some(false));
+
+    // B leaves the organisation and A's finding is archived: the next full listing says so.
+    data.apply(
+        &findings_of(ADMIN, EAST),
+        batch(&[A], vec![finding("b-1", B, EAST, "b-own")]),
+    );
+    assert_eq!(status(&data, B), []);
+    assert_eq!(status(&data, A), [(true, Some(ADMIN.to_string()))]);
+    assert_eq!(ids(&data), ["b-1"]);
 }

@@ -546,6 +546,7 @@ fn send_findings(app: &mut watchpost::app::App, upserts: Vec<watchpost::domain::
         detector,
         upserts,
         complete: false,
+        members: Vec::new(),
     };
     update(
         app,
@@ -715,6 +716,7 @@ fn send_findings_batch(
                 detector,
                 upserts,
                 complete,
+                members: Vec::new(),
             },
             at: fixed_now(),
         }),
