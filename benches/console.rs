@@ -136,7 +136,7 @@ fn loaded_app(scale: u32, limits: Option<(usize, usize, usize)>) -> App {
 fn large_app() -> App {
     let (findings, users, alarms, scale) = large_size();
     let app = loaded_app(scale, Some((findings, users, alarms)));
-    let identity = app.data.identity.as_ref().map_or(0, |i| i.users.len());
+    let identity = app.data.identities.users();
     eprintln!(
         "large account: {} findings, {} users, {} alarms, {} triage rows, {} checks",
         app.data.findings.len(),
@@ -330,6 +330,7 @@ fn updated_batch(app: &App, region: &str) -> (SourceId, SourceData) {
         detector,
         upserts,
         complete: false,
+        members: Vec::new(),
     };
     (id, data)
 }

@@ -232,12 +232,7 @@ fn selected_arn(app: &App) -> Option<String> {
     match app.tab {
         Tab::Alarms => Some(key).filter(|k| k.starts_with("arn:")),
         Tab::Findings => app.data.finding(&key).map(|f| f.arn().into_owned()),
-        Tab::Identity => app
-            .data
-            .identity
-            .as_ref()
-            .and_then(|inv| inv.users.iter().find(|u| u.name == key))
-            .map(|u| u.arn.clone()),
+        Tab::Identity => crate::panes::user_of_key(&app.data, &key).map(|u| u.arn.clone()),
         _ => None,
     }
 }

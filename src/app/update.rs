@@ -165,14 +165,19 @@ fn merge_held(pending: &mut SourceData, next: SourceData) {
                 detector,
                 upserts,
                 complete,
+                members,
             },
             SourceData::Findings {
                 detector: next_detector,
                 upserts: next_upserts,
                 complete: next_complete,
+                members: next_members,
             },
         ) => {
             *detector = next_detector;
+            if next_complete || !next_members.is_empty() {
+                *members = next_members;
+            }
             if next_complete {
                 // A full listing replaces whatever changes came before it.
                 *upserts = next_upserts;

@@ -85,6 +85,7 @@ impl FindingSource {
             region: self.id.region.clone().unwrap_or_default(),
             detector_id,
             enabled,
+            administrator: None,
         }
     }
 
@@ -217,6 +218,7 @@ impl Source for FindingSource {
                 detector,
                 upserts: Vec::new(),
                 complete: true,
+                members: Vec::new(),
             });
         };
         let fetched = match self.list_ids(&detector_id, listing).await {
@@ -259,6 +261,7 @@ impl Source for FindingSource {
             detector,
             upserts,
             complete,
+            members: Vec::new(),
         })
     }
 }

@@ -310,8 +310,14 @@ fn partition(region: &str) -> &'static str {
 pub struct DetectorStatus {
     pub account_id: String,
     pub region: String,
+    /// The account's own detector; `None` when it has none, or when it is a member whose
+    /// detector the delegated administrator manages (its ID is the member's, not listed).
     pub detector_id: Option<String>,
     pub enabled: bool,
+    /// The GuardDuty delegated administrator that manages this member account's detector
+    /// and lists its findings; `enabled` is then the administrator's detector's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub administrator: Option<String>,
 }
 
 /// A string many findings repeat, shared. `Arc<String>` rather than `Arc<str>`: a thin

@@ -14,6 +14,7 @@ mod wrap;
 pub use wrap::{DetailRow, RowKind, detail_rows};
 
 pub use format::{age, timestamp};
+pub use identity::user_of_key;
 
 use crate::domain::{AlarmState, CheckResult, Severity, SourceKind};
 use crate::remediation::Target;
@@ -235,8 +236,8 @@ pub fn check_targets(data: &Data, check: &CheckResult) -> Vec<Target> {
             let Some(subject) = check.subject.as_deref() else {
                 return Vec::new();
             };
-            data.identity
-                .as_ref()
+            data.identities
+                .get(&check.account_id)
                 .and_then(|inv| {
                     let user = inv.users.iter().find(|u| u.name == subject)?;
                     Some(identity::user_targets(inv, user))

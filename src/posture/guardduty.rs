@@ -13,6 +13,7 @@ pub const CHECKS: &[CheckInfo] = &[ENABLED];
 pub fn evaluate(detectors: &[DetectorStatus], out: &mut Vec<CheckResult>) {
     for detector in detectors {
         let (status, evidence) = match (&detector.detector_id, detector.enabled) {
+            _ if detector.administrator.is_some() => managed(detector),
             (Some(id), true) => (CheckStatus::Pass, format!("detector {id} is enabled")),
             (Some(id), false) => (CheckStatus::Fail, format!("detector {id} is suspended")),
             (None, _) => (CheckStatus::Fail, "no detector in this region".to_string()),
@@ -33,6 +34,23 @@ pub fn evaluate(detectors: &[DetectorStatus], out: &mut Vec<CheckResult>) {
     }
 }
 
+/// A member account whose detector the delegated administrator manages: on as the
+/// administrator's detector is (a check of the member's own account alone would miss it).
+fn managed(detector: &DetectorStatus) -> (CheckStatus, String) {
+    let admin = detector.administrator.as_deref().unwrap_or_default();
+    if detector.enabled {
+        (
+            CheckStatus::Pass,
+            format!("managed by the delegated administrator {admin}"),
+        )
+    } else {
+        (
+            CheckStatus::Fail,
+            format!("managed by the delegated administrator {admin}, whose detector is suspended"),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +62,7 @@ mod tests {
             region: "r".into(),
             detector_id: id.map(String::from),
             enabled,
+            administrator: None,
         };
         let mut out = Vec::new();
         evaluate(
@@ -54,6 +73,39 @@ mod tests {
         assert_eq!(
             statuses,
             [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Fail]
+        );
+    }
+
+    #[test]
+    fn a_member_managed_by_the_administrator_is_enabled_as_its_detector_is() {
+        let member = |enabled| DetectorStatus {
+            account_id: "444455556666".into(),
+            region: "eu-west-1".into(),
+            detector_id: None,
+            enabled,
+            administrator: Some("111122223333".into()),
+        };
+        let mut out = Vec::new();
+        evaluate(&[member(true), member(false)], &mut out);
+        let results: Vec<(CheckStatus, &str, &str)> = out
+            .iter()
+            .map(|r| (r.status, &*r.account_id, &*r.evidence))
+            .collect();
+        assert_eq!(
+            results,
+            [
+                (
+                    CheckStatus::Pass,
+                    "444455556666",
+                    "managed by the delegated administrator 111122223333"
+                ),
+                (
+                    CheckStatus::Fail,
+                    "444455556666",
+                    "managed by the delegated administrator 111122223333, whose detector is \
+                     suspended"
+                ),
+            ]
         );
     }
 }

@@ -85,7 +85,8 @@ pub fn check_source(id: &str) -> Option<SourceKind> {
 
 /// What the rules look at. Anything not loaded yet is simply not checked.
 pub struct Inventory<'a> {
-    pub identity: Option<&'a IdentityInventory>,
+    /// One inventory per account; the IAM rules run on each.
+    pub identities: &'a [IdentityInventory],
     pub detectors: &'a [DetectorStatus],
     pub alarms: &'a [Alarm],
     pub regional_baselines: &'a [RegionalBaseline],
@@ -101,13 +102,10 @@ pub fn evaluate(
     // Room for every result up front: at 20,000 users a growing vector would briefly hold
     // its old and its doubled buffer, tens of MB for nothing.
     let per_user = 6;
-    let expected = inventory
-        .identity
-        .map_or(0, |identity| identity.users.len() * per_user)
-        + inventory.alarms.len()
-        + 64;
+    let users: usize = inventory.identities.iter().map(|i| i.users.len()).sum();
+    let expected = users * per_user + inventory.alarms.len() + 64;
     let mut results = Vec::with_capacity(expected);
-    if let Some(identity) = inventory.identity {
+    for identity in inventory.identities {
         iam::evaluate(identity, thresholds, now, &mut results);
     }
     guardduty::evaluate(inventory.detectors, &mut results);
@@ -177,7 +175,7 @@ mod tests {
             .collect();
         let account = [world.account_baseline()];
         let inventory = Inventory {
-            identity: Some(&identity),
+            identities: std::slice::from_ref(&identity),
             detectors: &detectors,
             alarms: &alarms,
             regional_baselines: &regional,

@@ -32,8 +32,10 @@ pub fn build(
     let alarms = alarms(data, filters, ctx.alarm_severity);
     let findings = findings(data, filters);
     let identity = if filters.includes(Section::Identity) {
-        data.identity
-            .as_ref()
+        // The caller's account (the only one of a single-account session).
+        data.identities
+            .get(&ctx.caller.account_id)
+            .or_else(|| data.identities.first())
             .map(|inventory| super::identity::build(data, inventory, filters))
     } else {
         None

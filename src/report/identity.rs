@@ -9,15 +9,17 @@ use std::collections::{HashMap, HashSet};
 
 pub fn build(data: &Data, inv: &IdentityInventory, filters: &Filters) -> IdentityEntry {
     // With a check filter, only users that a kept IAM check result is about.
+    // Results about this account's users: another account may have a user of the same name.
+    let account = &*inv.account_id;
+    let own = || data.checks.iter().filter(|c| *c.account_id == *account);
     let subjects: Option<HashSet<&str>> = filters.narrows_checks().then(|| {
-        data.checks
-            .iter()
+        own()
             .filter(|c| filters.matches_check(c))
             .filter_map(|c| c.subject.as_deref())
             .collect()
     });
     let mut failing: HashMap<&str, Vec<&'static str>> = HashMap::new();
-    for check in data.checks.iter().filter(|c| c.failed()) {
+    for check in own().filter(|c| c.failed()) {
         if let Some(subject) = check.subject.as_deref() {
             failing.entry(subject).or_default().push(check.check_id);
         }

@@ -27,7 +27,7 @@ impl<'a> Resolver<'a> {
             .to_string();
         let mut users = HashMap::new();
         let mut roles = HashMap::new();
-        if let Some(identity) = &data.identity {
+        for identity in data.identities.iter() {
             let account = &*identity.account_id;
             for user in identity.users.iter() {
                 users.insert((account, user.name.as_str()), user);

@@ -23,10 +23,16 @@ pub enum SourceData {
     },
     /// New or changed findings in the source's region. `complete` says the batch is the full
     /// set of unarchived findings (first poll), so anything not in it can be dropped.
+    /// `members` are the accounts whose detectors the source's detector administers
+    /// (GuardDuty's delegated administrator, relationship Enabled): their findings come
+    /// through it, each with its own account ID. Empty for a plain account. A complete batch
+    /// names every member (an account no longer named is no longer one); a later batch may
+    /// name them again or leave them empty.
     Findings {
         detector: DetectorStatus,
         upserts: Vec<Finding>,
         complete: bool,
+        members: Vec<String>,
     },
     /// The account's IAM inventory.
     Identity(Box<IdentityInventory>),

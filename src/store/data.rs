@@ -5,9 +5,10 @@
 
 use super::done_actions::{self, DoneAction};
 use super::finding_index::FindingIndex;
+use super::identities::Identities;
 use crate::domain::{
     AccountBaseline, Alarm, AlarmState, AlarmTransition, CheckResult, DetectorStatus, Finding,
-    IdentityInventory, RegionalBaseline, Severity, SourceId, TriageItem,
+    RegionalBaseline, Severity, SourceId, TriageItem,
 };
 use crate::journal::JournalContents;
 use crate::posture::Thresholds;
@@ -34,7 +35,8 @@ pub struct Data {
     pub findings: Vec<Finding>,
     finding_index: FindingIndex,
     pub detectors: Vec<DetectorStatus>,
-    pub identity: Option<IdentityInventory>,
+    /// The IAM inventory of each account.
+    pub identities: Identities,
     /// The baseline of each watched region, and of each account.
     pub regional_baselines: Vec<RegionalBaseline>,
     pub account_baselines: Vec<AccountBaseline>,
@@ -50,9 +52,9 @@ pub struct Data {
     /// Actions carried out this session, newest last, for the identity overlay (the last
     /// [`DONE_ACTIONS_KEPT`]).
     pub done_actions: Vec<DoneAction>,
-    /// Failing IAM checks per user (and root), by the results' shared subject: how many,
-    /// and the worst severity.
-    pub(super) user_failures: HashMap<Arc<str>, (usize, Severity)>,
+    /// Failing IAM checks per user (and root), by account and the results' shared subject:
+    /// how many, and the worst severity.
+    pub(super) user_failures: HashMap<Arc<str>, UserFailures>,
     /// The Overview's counters, kept up to date by `derive` so a frame never counts.
     pub summary: Summary,
     /// What changed since the last `derive`.
@@ -65,6 +67,10 @@ pub struct Data {
     /// view) can tell whether it is current: every method that changes the data bumps it.
     generation: u64,
 }
+
+/// Failing IAM checks of one account's users (and root), by subject: how many, and the
+/// worst severity.
+pub(super) type UserFailures = HashMap<Arc<str>, (usize, Severity)>;
 
 /// Counts shown in the Overview's summary lines.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -166,14 +172,15 @@ impl Data {
                 detector,
                 upserts,
                 complete,
+                members,
             } => {
-                self.apply_findings(id, detector, upserts, complete);
+                self.apply_findings(id, detector, upserts, complete, &members);
                 Applied::default()
             }
             SourceData::Identity(inventory) => {
                 let mut inventory = *inventory;
                 done_actions::lay_over(&mut inventory, &self.done_actions);
-                self.identity = Some(inventory);
+                self.identities.replace(inventory);
                 self.pending.identity = true;
                 Applied::default()
             }
@@ -262,33 +269,26 @@ impl Data {
         detector: DetectorStatus,
         upserts: Vec<Finding>,
         complete: bool,
+        members: &[String],
     ) {
-        match self
-            .detectors
-            .iter_mut()
-            .find(|d| d.account_id == detector.account_id && d.region == detector.region)
-        {
-            Some(existing) => {
-                if *existing != detector {
-                    self.pending.detectors = true;
-                    *existing = detector;
-                }
-            }
-            None => {
-                self.pending.detectors = true;
-                self.detectors.push(detector);
-            }
-        }
+        self.record_members(&detector, members, complete);
+        self.record_detector(detector.clone());
         let mut renumbered = false;
         if complete {
             let keep: HashSet<&str> = upserts.iter().map(|f| &*f.id).collect();
             let region = id.region.as_deref();
+            let members: HashSet<&str> = members.iter().map(String::as_str).collect();
+            // What the source lists: its detector's findings in its region, of every member
+            // when the detector is GuardDuty's delegated administrator, and its own account's.
+            let listed_by_source = |f: &Finding| {
+                Some(f.region.as_str()) == region
+                    && (*f.account_id == *id.account_id
+                        || detector.detector_id.as_deref() == Some(f.detector_id.as_str())
+                        || members.contains(f.account_id.as_str()))
+            };
             let before = self.findings.len();
-            self.findings.retain(|f| {
-                *f.account_id != *id.account_id
-                    || Some(f.region.as_str()) != region
-                    || keep.contains(&*f.id)
-            });
+            self.findings
+                .retain(|f| !listed_by_source(f) || keep.contains(&*f.id));
             if self.findings.len() != before {
                 renumbered = true;
                 self.reindex_findings();
@@ -335,6 +335,50 @@ impl Data {
         }
     }
 
+    /// The members a delegated administrator's detector manages in its region: each is
+    /// recorded as enabled as that detector is, replacing what the member had. A complete
+    /// batch names every member, so the accounts it no longer names are members no more.
+    fn record_members(&mut self, admin: &DetectorStatus, members: &[String], complete: bool) {
+        if complete {
+            let before = self.detectors.len();
+            self.detectors.retain(|d| {
+                d.region != admin.region
+                    || d.administrator.as_deref() != Some(admin.account_id.as_str())
+                    || members.contains(&d.account_id)
+            });
+            self.pending.detectors |= self.detectors.len() != before;
+        }
+        for member in members.iter().filter(|m| **m != admin.account_id) {
+            self.record_detector(DetectorStatus {
+                account_id: member.clone(),
+                region: admin.region.clone(),
+                detector_id: None,
+                enabled: admin.enabled && admin.detector_id.is_some(),
+                administrator: Some(admin.account_id.clone()),
+            });
+        }
+    }
+
+    /// The detector's status, replacing the one recorded for its account and region.
+    fn record_detector(&mut self, detector: DetectorStatus) {
+        match self
+            .detectors
+            .iter_mut()
+            .find(|d| d.account_id == detector.account_id && d.region == detector.region)
+        {
+            Some(existing) => {
+                if *existing != detector {
+                    self.pending.detectors = true;
+                    *existing = detector;
+                }
+            }
+            None => {
+                self.pending.detectors = true;
+                self.detectors.push(detector);
+            }
+        }
+    }
+
     fn reindex_findings(&mut self) {
         self.finding_index = FindingIndex::of(&self.findings);
     }
@@ -345,14 +389,23 @@ impl Data {
             .and_then(|i| self.findings.get(i))
     }
 
-    /// How many checks fail for `root` or a user.
-    pub fn failures_of(&self, subject: &str) -> usize {
-        self.user_failures.get(subject).map_or(0, |(n, _)| *n)
+    /// How many checks fail for `root` or a user of `account`.
+    pub fn failures_of(&self, account: &str, subject: &str) -> usize {
+        self.user_failures_of(account, subject)
+            .map_or(0, |(n, _)| n)
     }
 
-    /// The worst severity among the failing checks of `root` or a user.
-    pub fn worst_failure_of(&self, subject: &str) -> Option<Severity> {
-        self.user_failures.get(subject).map(|(_, worst)| *worst)
+    /// The worst severity among the failing checks of `root` or a user of `account`.
+    pub fn worst_failure_of(&self, account: &str, subject: &str) -> Option<Severity> {
+        self.user_failures_of(account, subject)
+            .map(|(_, worst)| worst)
+    }
+
+    fn user_failures_of(&self, account: &str, subject: &str) -> Option<(usize, Severity)> {
+        self.user_failures
+            .get(account)
+            .and_then(|users| users.get(subject))
+            .copied()
     }
 
     /// Records a successful action and shows its effect at once where the data would lag
@@ -364,8 +417,13 @@ impl Data {
             offer: offer.clone(),
             at,
         };
-        if let Some(inventory) = self.identity.as_mut() {
-            done_actions::lay_over(inventory, std::slice::from_ref(&done));
+        // An action changes its own account's users only.
+        if self
+            .identities
+            .change(offer.target.account_id(), |inventory| {
+                done_actions::lay_over(inventory, std::slice::from_ref(&done));
+            })
+        {
             self.pending.identity = true;
         }
         for baseline in &mut self.regional_baselines {

@@ -96,7 +96,7 @@ impl Data {
         // The old results go first, so two full sets are never held at once.
         self.checks = Vec::new();
         let inventory = posture::Inventory {
-            identity: self.identity.as_ref(),
+            identities: self.identities.as_slice(),
             detectors: &self.detectors,
             alarms: &self.alarms,
             regional_baselines: &self.regional_baselines,
@@ -117,6 +117,8 @@ impl Data {
             };
             let entry = self
                 .user_failures
+                .entry(check.account_id.clone())
+                .or_default()
                 .entry(subject.clone())
                 .or_insert((0, check.severity));
             entry.0 += 1;

@@ -16,10 +16,14 @@ pub struct DoneAction {
     pub at: DateTime<Utc>,
 }
 
-/// Applies to `inventory` every action newer than its credential report.
+/// Applies to `inventory` every action on its account newer than its credential report.
 pub fn lay_over(inventory: &mut IdentityInventory, done: &[DoneAction]) {
     let generated = inventory.report_generated;
-    for action in done.iter().filter(|a| a.at > generated) {
+    let account = inventory.account_id.clone();
+    for action in done
+        .iter()
+        .filter(|a| a.at > generated && *a.offer.target.account_id() == *account)
+    {
         apply_to_identity(inventory, &action.offer);
     }
 }

@@ -7,7 +7,11 @@ mod data;
 mod derive;
 mod done_actions;
 mod finding_index;
+mod identities;
+#[cfg(test)]
+mod tests;
 
 pub use data::{Applied, DONE_ACTIONS_KEPT, Data, FindingsChange, OBSERVED_PER_ALARM, Summary};
 pub use derive::{Derived, TriageChange};
 pub use done_actions::DoneAction;
+pub use identities::{Identities, IdentityRow};

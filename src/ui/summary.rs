@@ -86,12 +86,15 @@ fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
             )
         }
         SourceKind::Identity => {
-            let users = data.identity.as_ref().map_or(0, |i| i.users.len());
+            let users = data.identities.users();
             let failing = data.summary.failing_iam_checks;
+            // The oldest credential report, when there are several accounts.
             let report = data
-                .identity
-                .as_ref()
-                .map(|i| format!(", report {} old", age(app.now, i.report_generated)))
+                .identities
+                .iter()
+                .map(|i| i.report_generated)
+                .min()
+                .map(|at| format!(", report {} old", age(app.now, at)))
                 .unwrap_or_default();
             (
                 format!("{users} users · {failing} failing checks{report}"),

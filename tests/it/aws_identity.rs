@@ -24,7 +24,7 @@ async fn identity(session: &mut Session) -> IdentityInventory {
 fn failing(inventory: &IdentityInventory) -> BTreeSet<(String, String)> {
     let checks = posture::evaluate(
         &posture::Inventory {
-            identity: Some(inventory),
+            identities: std::slice::from_ref(inventory),
             detectors: &[],
             alarms: &[],
             regional_baselines: &[],

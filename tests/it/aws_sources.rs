@@ -300,6 +300,7 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
         detector: status,
         upserts,
         complete,
+        ..
     } = findings.poll().await.unwrap()
     else {
         panic!("not findings");
@@ -393,6 +394,7 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
         detector: west,
         upserts,
         complete,
+        ..
     } = source(&mut session, SourceKind::Findings, Some("eu-west-1"))
         .poll()
         .await

@@ -280,7 +280,7 @@ fn a_switch_leaves_nothing_of_the_old_session_but_the_journal() {
     );
 
     assert!(app.data.alarms.is_empty() && app.data.findings.is_empty());
-    assert!(app.data.identity.is_none() && app.data.checks.is_empty());
+    assert!(app.data.identities.is_empty() && app.data.checks.is_empty());
     assert!(app.data.regional_baselines.is_empty() && app.data.account_baselines.is_empty());
     assert!(app.data.triage.is_empty());
     for tab in [

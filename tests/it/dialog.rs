@@ -15,7 +15,7 @@ use watchpost::sources::{SourceError, SourceErrorKind};
 fn on_user_with_active_key() -> (App, String) {
     let mut app = loaded_app();
     press(&mut app, "4");
-    let inventory = app.data.identity.clone().unwrap();
+    let inventory = app.data.identities.first().cloned().unwrap();
     let user = inventory
         .users
         .iter()
@@ -210,7 +210,7 @@ fn the_outcome_offers_the_undo_and_the_row_shows_the_change() {
     );
     assert!(effects.contains(&Effect::RefreshAll));
     assert!(matches!(app.dialog, Some(Dialog::Outcome { .. })));
-    let inventory = app.data.identity.as_ref().unwrap();
+    let inventory = app.data.identities.first().unwrap();
     let u = inventory.users.iter().find(|u| u.name == user).unwrap();
     assert_eq!(u.active_keys().count(), 0, "the row changed at once");
 
@@ -248,7 +248,7 @@ fn a_failed_action_says_why_and_changes_nothing() {
             .to_string()
             .contains("needs iam:UpdateAccessKey")
     );
-    let inventory = app.data.identity.as_ref().unwrap();
+    let inventory = app.data.identities.first().unwrap();
     let u = inventory.users.iter().find(|u| u.name == user).unwrap();
     assert_eq!(u.active_keys().count(), 1);
 }

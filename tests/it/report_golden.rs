@@ -346,7 +346,7 @@ fn the_report_holds_the_consoles_results() {
     let identity = report.identity.as_ref().unwrap();
     assert_eq!(
         identity.users.len(),
-        app.data.identity.as_ref().unwrap().users.len()
+        app.data.identities.first().unwrap().users.len()
     );
     assert!(report.complete && report.errors.is_empty());
     // Every check that can fail has remediation guidance.

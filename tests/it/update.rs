@@ -489,7 +489,7 @@ fn freeze_holds_data_until_unfrozen_then_applies_it_in_order() {
     assert!(app.frozen);
     support::poll_all(&mut app, &mut session);
     assert!(app.data.alarms.is_empty(), "nothing shown while frozen");
-    assert!(app.data.identity.is_none());
+    assert!(app.data.identities.is_empty());
     let held = app.held.len();
     assert!(held > 0);
     assert!(
@@ -500,7 +500,7 @@ fn freeze_holds_data_until_unfrozen_then_applies_it_in_order() {
     assert!(!app.frozen);
     assert!(app.held.is_empty());
     assert!(!app.data.alarms.is_empty());
-    assert!(app.data.identity.is_some());
+    assert!(!app.data.identities.is_empty());
     assert!(
         app.status
             .as_deref()
@@ -546,6 +546,7 @@ fn send_findings(app: &mut watchpost::app::App, upserts: Vec<watchpost::domain::
         detector,
         upserts,
         complete: false,
+        members: Vec::new(),
     };
     update(
         app,
@@ -715,6 +716,7 @@ fn send_findings_batch(
                 detector,
                 upserts,
                 complete,
+                members: Vec::new(),
             },
             at: fixed_now(),
         }),

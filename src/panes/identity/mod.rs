@@ -7,7 +7,7 @@ mod detail;
 use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, age, timestamp};
 use crate::domain::{AccessKey, IamUser, IdentityInventory, KeyRef, RootAccount};
 use crate::remediation::Target;
-use crate::store::Data;
+use crate::store::{Data, IdentityRow};
 use chrono::{DateTime, Utc};
 
 pub struct IdentityPane;
@@ -58,17 +58,16 @@ const KEY_2: usize = 5;
 const ADMIN: usize = 6;
 const FAILS: usize = 7;
 
-/// Row 0 is root; row `i > 0` is user `i - 1`.
+/// Each account's root, then its users (the store's rows).
 enum Row<'a> {
     Root(&'a RootAccount),
     User(&'a IamUser),
 }
 
 fn row<'a>(data: &'a Data, index: usize) -> Option<(Row<'a>, &'a IdentityInventory)> {
-    let inv = data.identity.as_ref()?;
-    match index {
-        0 => Some((Row::Root(&inv.root), inv)),
-        i => inv.users.get(i - 1).map(|u| (Row::User(u), inv)),
+    match data.identities.row(index)? {
+        IdentityRow::Root(inv) => Some((Row::Root(&inv.root), inv)),
+        IdentityRow::User(inv, user) => Some((Row::User(user), inv)),
     }
 }
 
@@ -149,11 +148,14 @@ impl Pane for IdentityPane {
     }
 
     fn len(&self, data: &Data) -> usize {
-        data.identity.as_ref().map_or(0, |inv| inv.users.len() + 1)
+        data.identities.rows()
     }
 
+    /// `ACCOUNT/NAME`: two accounts may have a user of the same name (IAM names hold no `/`).
     fn key(&self, data: &Data, index: usize) -> String {
-        row(data, index).map(|(r, _)| name(&r)).unwrap_or_default()
+        row(data, index)
+            .map(|(r, inv)| row_key(&inv.account_id, &name(&r)))
+            .unwrap_or_default()
     }
 
     fn haystack(&self, data: &Data, index: usize, out: &mut String) {
@@ -183,7 +185,7 @@ impl Pane for IdentityPane {
     }
 
     fn sort_key(&self, data: &Data, index: usize, column: usize) -> SortKey {
-        let Some((r, _)) = row(data, index) else {
+        let Some((r, inv)) = row(data, index) else {
             return SortKey::Num(0);
         };
         let keys = match &r {
@@ -212,9 +214,11 @@ impl Pane for IdentityPane {
             (ADMIN, Row::Root(_)) => SortKey::Num(2),
             (FAILS, _) => {
                 let subject = name_key(&r);
+                let account = &inv.account_id;
                 SortKey::Pair(
-                    data.worst_failure_of(&subject).map_or(-1, |s| s as i64),
-                    data.failures_of(&subject) as i64,
+                    data.worst_failure_of(account, &subject)
+                        .map_or(-1, |s| s as i64),
+                    data.failures_of(account, &subject) as i64,
                 )
             }
             _ => SortKey::Num(0),
@@ -222,13 +226,13 @@ impl Pane for IdentityPane {
     }
 
     fn cells<'a>(&self, data: &'a Data, index: usize, now: DateTime<Utc>) -> Vec<Cell<'a>> {
-        let Some((r, _)) = row(data, index) else {
+        let Some((r, inv)) = row(data, index) else {
             return Vec::new();
         };
         let subject = name_key(&r);
-        let failures = data.failures_of(&subject);
+        let failures = data.failures_of(&inv.account_id, &subject);
         // The count carries the colour of the worst failing check.
-        let fails = match data.worst_failure_of(&subject) {
+        let fails = match data.worst_failure_of(&inv.account_id, &subject) {
             Some(worst) if failures > 0 => Cell::toned(failures.to_string(), Tone::Severity(worst)),
             _ => Cell::toned("0", Tone::Pass),
         };
@@ -293,11 +297,9 @@ impl Pane for IdentityPane {
         lines.push(DetailLine::Blank);
         lines.push(DetailLine::Section("Checks".into()));
         let subject = name_key(&r);
-        for check in data
-            .checks
-            .iter()
-            .filter(|c| c.subject.as_deref() == Some(subject.as_str()))
-        {
+        for check in data.checks.iter().filter(|c| {
+            c.subject.as_deref() == Some(subject.as_str()) && c.account_id == inv.account_id
+        }) {
             lines.push(DetailLine::Field(
                 if check.failed() {
                     "FAIL".into()
@@ -370,6 +372,21 @@ fn password_changed(u: &IamUser) -> Option<DateTime<Utc>> {
         .as_ref()
         .filter(|p| p.enabled)
         .map(|p| p.last_changed.unwrap_or(u.created))
+}
+
+/// A row's key: its account and the user (or `<root account>`).
+pub fn row_key(account: &str, name: &str) -> String {
+    format!("{account}/{name}")
+}
+
+/// The user a row's key names, with its account.
+pub fn user_of_key<'a>(data: &'a Data, key: &str) -> Option<&'a IamUser> {
+    let (account, name) = key.split_once('/')?;
+    data.identities
+        .get(account)?
+        .users
+        .iter()
+        .find(|u| u.name == name)
 }
 
 /// The subject name checks use: `root` for the root account, else the user name.

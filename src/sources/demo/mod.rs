@@ -269,6 +269,7 @@ impl DemoWorld {
             region: region.to_string(),
             enabled: detector_id.is_some(),
             detector_id,
+            administrator: None,
         }
     }
 

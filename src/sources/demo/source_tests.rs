@@ -41,6 +41,7 @@ fn findings_batch(
             detector,
             upserts,
             complete,
+            ..
         }) => Ok((detector, upserts, complete)),
         Ok(other) => Err(format!("expected findings, got {other:?}")),
         Err(e) => Err(e.to_string()),
@@ -116,6 +117,7 @@ async fn session_has_one_identity_and_a_source_per_service_and_region() -> TestR
                 detector,
                 upserts,
                 complete,
+                ..
             } => {
                 assert!(complete);
                 let syd = region.as_deref() == Some("ap-southeast-2");

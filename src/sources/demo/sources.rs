@@ -123,6 +123,7 @@ impl Source for DemoFindings {
             detector,
             upserts,
             complete: since.is_none(),
+            members: Vec::new(),
         })
     }
 }
