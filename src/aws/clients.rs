@@ -80,14 +80,15 @@ impl Clients {
     }
 
     /// IAM and the account baseline once per account; CloudWatch, GuardDuty and the
-    /// regional baseline once per region. GuardDuty is left out in `findings_elsewhere`,
-    /// the regions where a delegated administrator's detector lists this account's findings.
+    /// regional baseline once per region. GuardDuty is left out where `findings` says a
+    /// delegated administrator's detector lists this account's findings, and names the
+    /// members where this account is that administrator.
     pub(super) fn sources(
         &self,
         options: &AwsOptions,
         account_id: &str,
         regions: &[String],
-        findings_elsewhere: &[String],
+        findings: &FindingsPlan,
     ) -> Vec<Box<dyn Source>> {
         let mut sources: Vec<Box<dyn Source>> = vec![Box::new(IamSource::new(
             self.iam.clone(),
@@ -114,13 +115,16 @@ impl Clients {
             if let Some(client) = self
                 .guardduty
                 .get(region)
-                .filter(|_| !findings_elsewhere.contains(region))
+                .filter(|_| !findings.elsewhere.contains(region))
             {
-                sources.push(Box::new(FindingSource::new(
-                    client.clone(),
-                    account_id,
-                    region,
-                )));
+                let members = findings
+                    .administers
+                    .get(region)
+                    .cloned()
+                    .unwrap_or_default();
+                sources.push(Box::new(
+                    FindingSource::new(client.clone(), account_id, region).administering(members),
+                ));
             }
             if let (Some(ec2), Some(config)) = (self.ec2.get(region), self.config.get(region)) {
                 sources.push(Box::new(RegionalBaselineSource::new(
@@ -140,6 +144,15 @@ impl Clients {
     pub(super) fn guardduty(&self, region: &str) -> Option<&aws_sdk_guardduty::Client> {
         self.guardduty.get(region)
     }
+}
+
+/// Where an account's GuardDuty findings are read, region by region.
+#[derive(Clone, Debug, Default)]
+pub struct FindingsPlan {
+    /// Regions where a delegated administrator's detector lists them: no source of its own.
+    pub elsewhere: Vec<String>,
+    /// Regions where this account is that administrator, with the members it covers.
+    pub administers: HashMap<String, Vec<String>>,
 }
 
 /// STS needs some region to sign with; the global endpoint's is us-east-1.

@@ -142,7 +142,12 @@ pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session,
     let caller = caller_identity(config, &read_only).await?;
     let regions = regions_of(options, config)?;
     let clients = Clients::new(config, &read_only, &regions);
-    let sources = clients.sources(options, &caller.account_id, &regions, &[]);
+    let sources = clients.sources(
+        options,
+        &caller.account_id,
+        &regions,
+        &super::clients::FindingsPlan::default(),
+    );
     let executor: Option<Arc<dyn Execute>> = if options.read_only {
         None
     } else {

@@ -154,6 +154,27 @@ async fn the_session_reaches_every_member_but_one_and_reads_findings_through_the
         }
     }
 
+    // GuardDuty counts as on for a member whose detector the administrator manages.
+    let member_enabled: Vec<_> = collected
+        .data
+        .checks
+        .iter()
+        .filter(|c| c.check_id == "guardduty.enabled" && *c.account_id == org.accounts[0].id)
+        .collect();
+    assert_eq!(member_enabled.len(), REGIONS.len(), "{member_enabled:?}");
+    for result in member_enabled {
+        assert_eq!(
+            result.status,
+            watchpost::domain::CheckStatus::Pass,
+            "{result:?}"
+        );
+        assert!(
+            result.evidence.contains(admin.id.as_str()),
+            "{}",
+            result.evidence
+        );
+    }
+
     // Archiving a member's finding goes through the administrator's detector.
     let member = &org.accounts[1];
     let finding = collected

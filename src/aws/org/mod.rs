@@ -14,7 +14,7 @@ pub use discover::reach_of_state;
 pub use members::{CONCURRENT_ASSUMES, member_role_arn};
 
 use super::caller::caller_identity;
-use super::clients::Clients;
+use super::clients::{Clients, FindingsPlan};
 use super::connect::{AwsOptions, ConnectError, SignedIn, regions_of};
 use super::read_only::ReadOnlySwitch;
 use crate::domain::{AccountId, Discovery, OrgAccount, Organization, Reach, glob_match};
@@ -176,16 +176,8 @@ pub async fn open(
             }
             continue;
         };
-        let elsewhere: Vec<String> = regions
-            .iter()
-            .filter(|region| {
-                covered
-                    .get(region.as_str())
-                    .is_some_and(|members| members.contains(&account.id))
-            })
-            .cloned()
-            .collect();
-        sources.extend(account_clients.sources(options, &account.id, &regions, &elsewhere));
+        let plan = findings_plan(&org, &account.id, &covered);
+        sources.extend(account_clients.sources(options, &account.id, &regions, &plan));
         match &account.read_only {
             Some(rule) => router.refuse(account.id.clone(), format!("read-only by {rule}")),
             None => router.add(account.id.clone(), Arc::new(account_clients.executor())),
@@ -211,6 +203,27 @@ pub async fn open(
         read_only,
         org: Some(org),
     })
+}
+
+/// Where `account`'s findings are read: through the administrator where it is an enabled
+/// member, and, for the administrator, which members its detector covers per region.
+fn findings_plan(
+    org: &Organization,
+    account: &AccountId,
+    covered: &HashMap<String, HashSet<AccountId>>,
+) -> FindingsPlan {
+    let mut plan = FindingsPlan::default();
+    for (region, members) in covered {
+        if members.contains(account) {
+            plan.elsewhere.push(region.clone());
+        }
+        if org.guardduty_admin.as_ref() == Some(account) {
+            let mut list: Vec<String> = members.iter().map(|m| m.to_string()).collect();
+            list.sort();
+            plan.administers.insert(region.clone(), list);
+        }
+    }
+    plan
 }
 
 /// `report --org --dry-run`: the discovery calls only (Organizations, then the GuardDuty
