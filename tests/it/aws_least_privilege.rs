@@ -40,7 +40,7 @@ fn iam_section() -> String {
 }
 
 /// The read policy: the section's ```json block.
-fn read_policy() -> Value {
+pub(crate) fn read_policy() -> Value {
     let section = iam_section();
     let start = section.find("```json").expect("a ```json block") + "```json".len();
     let end = start + section[start..].find("```").expect("the block ends");

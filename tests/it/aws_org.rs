@@ -415,3 +415,59 @@ async fn credentials_that_cannot_read_the_organisation_exit_3_with_one_line() {
     assert!(stderr.contains("organizations:"), "{stderr}");
     assert!(output.stdout.is_empty());
 }
+
+/// The README's read policy (every statement) for the caller and as each member role's
+/// policy, under IAM enforcement: `report --org` is complete. Without
+/// `organizations:ListAccounts` it stops at exit 3, naming that permission.
+#[tokio::test]
+async fn the_readme_read_policy_reads_an_organisation_under_iam_enforcement() {
+    let emulator = Emulator::lock().await;
+    let policy = crate::aws_least_privilege::read_policy();
+    let org = emulator
+        .seed_organization(&OrgSeed {
+            accounts: 3,
+            guardduty_admin: Some(2),
+            regions: vec!["us-east-1".to_string()],
+            findings_per_member_region: 1,
+            member_role: ROLE.to_string(),
+            member_role_policy: Some(policy.clone()),
+            ..OrgSeed::default()
+        })
+        .await;
+    let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
+    let reader = user_with_policy(&iam, "org-reader", Some(&policy), &[]).await;
+    let mut without_list = policy.clone();
+    for statement in without_list["Statement"].as_array_mut().unwrap() {
+        if let Some(actions) = statement["Action"].as_array_mut() {
+            actions.retain(|a| a != "organizations:ListAccounts");
+        }
+    }
+    let lister = user_with_policy(&iam, "no-list", Some(&without_list), &[]).await;
+    let _enforced = emulator.enforce_iam();
+
+    let report = emulator.report(&reader, &["--org", "--member-role", ROLE]);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+    assert_eq!(report.json["complete"], true, "{}", report.json["errors"]);
+    let accounts = report.json["organization"]["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), org.accounts.len() + 1);
+    assert!(accounts.iter().all(|a| a["reach"] == "reachable"), "{accounts:?}");
+    let findings = report.json["findings"].as_array().unwrap();
+    assert_eq!(
+        findings.len(),
+        org.accounts.len(),
+        "one finding of every member, the administrator's own included, through its detector"
+    );
+
+    let home = tempfile::tempdir().unwrap();
+    let output = crate::support::watchpost_with_keys(home.path())
+        .env("AWS_ACCESS_KEY_ID", lister.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", lister.secret_access_key())
+        .args(["report", "--org", "--member-role", ROLE, "--region", "us-east-1"])
+        .args(["--endpoint-url", &emulator.url])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("organizations:ListAccounts"), "{stderr}");
+}
