@@ -450,7 +450,10 @@ async fn the_readme_read_policy_reads_an_organisation_under_iam_enforcement() {
     assert_eq!(report.json["complete"], true, "{}", report.json["errors"]);
     let accounts = report.json["organization"]["accounts"].as_array().unwrap();
     assert_eq!(accounts.len(), org.accounts.len() + 1);
-    assert!(accounts.iter().all(|a| a["reach"] == "reachable"), "{accounts:?}");
+    assert!(
+        accounts.iter().all(|a| a["reach"] == "reachable"),
+        "{accounts:?}"
+    );
     let findings = report.json["findings"].as_array().unwrap();
     assert_eq!(
         findings.len(),
@@ -462,7 +465,14 @@ async fn the_readme_read_policy_reads_an_organisation_under_iam_enforcement() {
     let output = crate::support::watchpost_with_keys(home.path())
         .env("AWS_ACCESS_KEY_ID", lister.access_key_id())
         .env("AWS_SECRET_ACCESS_KEY", lister.secret_access_key())
-        .args(["report", "--org", "--member-role", ROLE, "--region", "us-east-1"])
+        .args([
+            "report",
+            "--org",
+            "--member-role",
+            ROLE,
+            "--region",
+            "us-east-1",
+        ])
         .args(["--endpoint-url", &emulator.url])
         .timeout(std::time::Duration::from_secs(60))
         .output()
@@ -470,4 +480,70 @@ async fn the_readme_read_policy_reads_an_organisation_under_iam_enforcement() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("organizations:ListAccounts"), "{stderr}");
+}
+
+/// `--org-ou` keeps an OU and its children; `[org] skip` and `member_role` in config.toml
+/// leave an account out (listed as skipped, never unreachable) and name the role.
+#[tokio::test]
+async fn org_ou_narrows_and_config_skips_and_names_the_role() {
+    let emulator = Emulator::lock().await;
+    let org = seed(&emulator).await;
+    let workloads = org.ous["Workloads"].clone();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("config/watchpost")).unwrap();
+    std::fs::write(
+        home.path().join("config/watchpost/config.toml"),
+        format!("[org]\nmember_role = \"{ROLE}\"\nskip = [\"dev\"]\n"),
+    )
+    .unwrap();
+    let output = crate::support::watchpost_with_keys(home.path())
+        .args([
+            "report", "--format", "json", "--org", "--org-ou", &workloads,
+        ])
+        .args(["--region", "us-east-1", "--endpoint-url", &emulator.url])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let accounts: Vec<(String, String, String)> = report["organization"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["name"].as_str().unwrap().to_string(),
+                a["ou_path"].as_str().unwrap().to_string(),
+                a["reach"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String, String)> = [
+        ("prod", "Workloads/Prod", "reachable"),
+        ("staging", "Workloads/NonProd", "reachable"),
+        ("dev", "Workloads/NonProd", "skipped"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    let mut sorted = accounts.clone();
+    sorted.sort();
+    let mut expected_sorted = expected;
+    expected_sorted.sort();
+    assert_eq!(sorted, expected_sorted);
+}
+
+/// A multi-account session without a member role is a usage error naming the option.
+#[test]
+fn org_without_a_member_role_is_a_usage_error() {
+    let home = tempfile::tempdir().unwrap();
+    let output = crate::support::watchpost_with_keys(home.path())
+        .args(["report", "--org", "--region", "us-east-1"])
+        .args(["--endpoint-url", &crate::support::dead_endpoint()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--member-role"), "{stderr}");
 }
