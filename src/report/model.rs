@@ -35,8 +35,7 @@ pub struct Report {
     /// `None` without `--fail-on`.
     pub fail_on: Option<FailOn>,
     /// A multi-account report (`--org`, `--accounts`): the organisation and a summary per
-    /// account. Absent for one account. Since 1.1.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// account; `null` for one account. Since 1.1.
     pub organization: Option<OrganizationEntry>,
 }
 
@@ -168,8 +167,7 @@ pub struct CheckEntry {
     /// The service whose data the check reads: `IAM`, `GuardDuty`, `CloudWatch`.
     pub service: &'static str,
     pub account_id: String,
-    /// The account's name in a multi-account report. Since 1.1.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The account's name in a multi-account report; `null` for one account. Since 1.1.
     pub account_name: Option<String>,
     /// `None` for account-wide (global) checks.
     pub region: Option<String>,
@@ -187,8 +185,7 @@ pub struct AlarmEntry {
     pub arn: String,
     pub name: String,
     pub account_id: String,
-    /// The account's name in a multi-account report. Since 1.1.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The account's name in a multi-account report; `null` for one account. Since 1.1.
     pub account_name: Option<String>,
     pub region: String,
     /// `metric` or `composite`.
@@ -214,8 +211,7 @@ pub struct FindingEntry {
     pub id: String,
     pub arn: String,
     pub account_id: String,
-    /// The account's name in a multi-account report. Since 1.1.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The account's name in a multi-account report; `null` for one account. Since 1.1.
     pub account_name: Option<String>,
     pub region: String,
     pub detector_id: String,
