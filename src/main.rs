@@ -452,7 +452,17 @@ async fn connect_to_aws(
         .or_else(|| std::env::var("AWS_PROFILE").ok())
         .unwrap_or_else(|| "default".to_string());
     let rule = |account: &str| settings.read_only_reason(account, &profile);
-    let session = aws::org::open(&options, &signed_in, &request, &rule).await?;
+    let mut session = aws::org::open(&options, &signed_in, &request, &rule).await?;
+    // Each account's banner from its `[[accounts]]` rule, shown on its rows.
+    for account in session
+        .org
+        .iter_mut()
+        .flat_map(|org| org.accounts.iter_mut())
+    {
+        account.banner = settings
+            .account_rule(&account.id, &profile)
+            .and_then(|rule| rule.banner.clone());
+    }
     // `:region` and `:profile` reopen one account; a multi-account session is not switched.
     Ok((session, None))
 }

@@ -5,6 +5,7 @@
 
 use crate::app::{Msg, SourceEvent};
 use crate::clock::SharedClock;
+use crate::domain::SourceKind;
 use crate::sources::{Source, SourceError, SourceErrorKind};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -103,15 +104,47 @@ impl Drop for WorkerHandle {
 }
 
 /// Bounds how many sources poll at once, across regions and accounts, so a wide fan-out
-/// does not open dozens of connections or trip account-wide API rate limits.
-pub type PollLimit = Arc<Semaphore>;
+/// does not open dozens of connections or trip account-wide API rate limits; and paces the
+/// polls of each service, so hundreds of accounts' sources falling due together start a
+/// few milliseconds apart instead of in one burst.
+#[derive(Clone, Debug)]
+pub struct PollLimit {
+    concurrent: Arc<Semaphore>,
+    pacers: Arc<[(SourceKind, tokio::sync::Mutex<tokio::time::Instant>); 4]>,
+}
 
 /// Eight concurrent polls: enough for a few services over several regions, well under the
 /// per-account API rate limits.
 pub const DEFAULT_CONCURRENT_POLLS: usize = 8;
 
+/// Polls of one service start at least this far apart: at most 50 a second, which keeps
+/// up with 1,500 alarm sources (500 accounts × 3 regions) polled every minute.
+pub const SERVICE_SPACING: Duration = Duration::from_millis(20);
+
 pub fn poll_limit(concurrent: usize) -> PollLimit {
-    Arc::new(Semaphore::new(concurrent.max(1)))
+    let now = tokio::time::Instant::now();
+    let pacer = |kind| (kind, tokio::sync::Mutex::new(now));
+    PollLimit {
+        concurrent: Arc::new(Semaphore::new(concurrent.max(1))),
+        pacers: Arc::new(SourceKind::ALL.map(pacer)),
+    }
+}
+
+impl PollLimit {
+    /// Waits for this service's next start slot, then for room under the global limit.
+    async fn acquire(&self, kind: SourceKind) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        if let Some((_, next)) = self.pacers.iter().find(|(k, _)| *k == kind) {
+            let slot = {
+                let mut next = next.lock().await;
+                let slot = (*next).max(tokio::time::Instant::now());
+                *next = slot + SERVICE_SPACING;
+                slot
+            };
+            tokio::time::sleep_until(slot).await;
+        }
+        // The semaphore is never closed; if it were, polling unbounded beats stopping.
+        self.concurrent.acquire().await.ok()
+    }
 }
 
 pub fn spawn(
@@ -138,8 +171,7 @@ async fn run(
     let mut rng = ChaCha8Rng::seed_from_u64(seed_for(&id.to_string()));
     let mut failures: u32 = 0;
     loop {
-        // The semaphore is never closed; if it were, polling unbounded beats stopping.
-        let permit = limit.acquire().await.ok();
+        let permit = limit.acquire(id.kind).await;
         if tx
             .send(Msg::Source(SourceEvent::Polling { id: id.clone() }))
             .is_err()
@@ -233,11 +265,28 @@ fn seed_for(label: &str) -> u64 {
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
-    use crate::domain::{SourceId, SourceKind};
+    use crate::domain::SourceId;
     use crate::sources::SourceData;
     use async_trait::async_trait;
     use chrono::Utc;
     use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[tokio::test(start_paused = true)]
+    async fn polls_of_one_service_start_spaced_and_other_services_are_not_held() {
+        let limit = poll_limit(8);
+        let start = tokio::time::Instant::now();
+        for _ in 0..3 {
+            drop(limit.acquire(SourceKind::Alarms).await);
+        }
+        assert!(tokio::time::Instant::now() - start >= SERVICE_SPACING * 2);
+        let before = tokio::time::Instant::now();
+        drop(limit.acquire(SourceKind::Identity).await);
+        assert_eq!(
+            tokio::time::Instant::now(),
+            before,
+            "IAM's first poll waits for nothing"
+        );
+    }
 
     #[test]
     fn an_organisation_polls_the_baseline_and_iam_on_their_own_schedules() {
