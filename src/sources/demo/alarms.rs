@@ -4,12 +4,12 @@
 //! in a period is a hash of (seed, alarm, period number), so the state at any `now` is
 //! computed directly, with no history to keep.
 
+use super::DEMO_REGIONS;
 use super::alarm_catalog::{ALARMS, Actions, AlarmTemplate, Behaviour, Steady};
 use super::ids::{
     DAY, STREAM_ALARM_STATE, STREAM_ALARMS, at, between, floor_div, instance, mix, rng_for,
     unit_suffix,
 };
-use super::{DEMO_ACCOUNT_ID, DEMO_REGIONS};
 use crate::domain::{Alarm, AlarmKind, AlarmState, MetricSpec};
 use rand::Rng;
 
@@ -79,7 +79,7 @@ fn slot(
 
 impl AlarmSlot {
     /// The alarm as configured, before its state at some moment is filled in.
-    fn proto(&self, seed: u64, anchor: i64) -> Alarm {
+    fn proto(&self, seed: u64, anchor: i64, account: &str) -> Alarm {
         let template = self.template;
         let suffix = unit_suffix(self.unit);
         let region = DEMO_REGIONS
@@ -118,7 +118,7 @@ impl AlarmSlot {
                 child(b)
             )
         });
-        let topic = |name: &str| format!("arn:aws:sns:{region}:{DEMO_ACCOUNT_ID}:{name}");
+        let topic = |name: &str| format!("arn:aws:sns:{region}:{account}:{name}");
         let alarm_actions = match template.actions {
             Actions::Pager => vec![topic("oncall-pager")],
             Actions::Notify => vec![topic("ops-notifications")],
@@ -126,9 +126,9 @@ impl AlarmSlot {
             Actions::None => Vec::new(),
         };
         Alarm {
-            arn: format!("arn:aws:cloudwatch:{region}:{DEMO_ACCOUNT_ID}:alarm:{name}"),
+            arn: format!("arn:aws:cloudwatch:{region}:{account}:alarm:{name}"),
             name,
-            account_id: DEMO_ACCOUNT_ID.to_string(),
+            account_id: account.to_string(),
             region: region.to_string(),
             kind: if template.children.is_some() {
                 AlarmKind::Composite
@@ -256,14 +256,17 @@ fn evaluate(slot: &AlarmSlot, anchor: i64, now: i64, done: &[Evaluated]) -> Eval
     }
 }
 
-/// The region's alarms as they stand at `now`.
-pub fn at_time(slots: &[AlarmSlot], seed: u64, anchor: i64, now: i64) -> Vec<Alarm> {
+/// The region's alarms in `account` as they stand at `now`.
+pub fn at_time(slots: &[AlarmSlot], seed: u64, anchor: i64, now: i64, account: &str) -> Vec<Alarm> {
     let mut evaluated: Vec<Evaluated> = Vec::with_capacity(slots.len());
     for slot in slots {
         let e = evaluate(slot, anchor, now, &evaluated);
         evaluated.push(e);
     }
-    let mut alarms: Vec<Alarm> = slots.iter().map(|slot| slot.proto(seed, anchor)).collect();
+    let mut alarms: Vec<Alarm> = slots
+        .iter()
+        .map(|slot| slot.proto(seed, anchor, account))
+        .collect();
     for (i, (slot, e)) in slots.iter().zip(&evaluated).enumerate() {
         let state_reason = reason(slot, e, seed, (&alarms, i), &evaluated);
         if let Some(alarm) = alarms.get_mut(i) {

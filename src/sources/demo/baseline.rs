@@ -9,8 +9,8 @@
 //! - S3 Block Public Access with `RestrictPublicBuckets` off;
 //! - metric filters for some CIS monitoring events, without alarms.
 
+use super::DEMO_REGIONS;
 use super::ids::{self, STREAM_BASELINE};
-use super::{DEMO_ACCOUNT_ID, DEMO_REGIONS};
 use crate::domain::{
     AccountBaseline, ConfigRecorder, MetricFilter, OpenIngress, PublicAccessBlock,
     RegionalBaseline, SecurityGroup, Trail, Vpc,
@@ -49,7 +49,7 @@ fn world_open(port: i32) -> OpenIngress {
     }
 }
 
-pub fn regional(seed: u64, region: &str) -> Option<RegionalBaseline> {
+pub fn regional(seed: u64, region: &str, account: &str) -> Option<RegionalBaseline> {
     let slot = DEMO_REGIONS.iter().position(|r| *r == region)?;
     let failures = failures(seed);
     let default_vpc = aws_id("vpc", seed, slot, 1);
@@ -94,7 +94,7 @@ pub fn regional(seed: u64, region: &str) -> Option<RegionalBaseline> {
         },
     ];
     Some(RegionalBaseline {
-        account_id: DEMO_ACCOUNT_ID.to_string(),
+        account_id: account.to_string(),
         region: region.to_string(),
         security_groups: Ok(groups),
         ebs_encryption_by_default: Ok(slot != failures.ebs_off),
@@ -108,27 +108,30 @@ pub fn regional(seed: u64, region: &str) -> Option<RegionalBaseline> {
 }
 
 /// The log group the demo trail delivers to.
-pub const LOG_GROUP: &str = "aws-cloudtrail-logs-111122223333";
+fn log_group(account: &str) -> String {
+    format!("aws-cloudtrail-logs-{account}")
+}
 
-pub fn account() -> AccountBaseline {
+pub fn account(account: &str) -> AccountBaseline {
     let home = DEMO_REGIONS[0];
+    let log_group = log_group(account);
     let filter = |name: &str, pattern: &str| MetricFilter {
         name: name.to_string(),
-        log_group: LOG_GROUP.to_string(),
+        log_group: log_group.clone(),
         region: home.to_string(),
         pattern: pattern.to_string(),
         metrics: vec![("CISBenchmark".to_string(), name.to_string())],
     };
     AccountBaseline {
-        account_id: DEMO_ACCOUNT_ID.to_string(),
+        account_id: account.to_string(),
         trails: Ok(vec![Trail {
             name: "org-trail".into(),
-            arn: format!("arn:aws:cloudtrail:{home}:{DEMO_ACCOUNT_ID}:trail/org-trail"),
+            arn: format!("arn:aws:cloudtrail:{home}:{account}:trail/org-trail"),
             home_region: home.to_string(),
             multi_region: true,
             log_file_validation: true,
             logging: Ok(true),
-            log_group: Some(LOG_GROUP.to_string()),
+            log_group: Some(log_group.clone()),
         }]),
         metric_filters: Ok(vec![
             filter(
@@ -154,17 +157,21 @@ pub fn account() -> AccountBaseline {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sources::demo::DEMO_ACCOUNT_ID;
 
     #[test]
     fn each_failure_is_in_its_own_region_and_the_same_for_a_seed() {
         for seed in 0..20 {
             let f = failures(seed);
             assert!(f.ssh != f.mysql && f.mysql != f.ebs_off && f.ssh != f.ebs_off);
-            assert_eq!(regional(seed, "eu-west-1"), regional(seed, "eu-west-1"));
+            assert_eq!(
+                regional(seed, "eu-west-1", "1"),
+                regional(seed, "eu-west-1", "1")
+            );
         }
-        assert!(regional(7, "mars-north-1").is_none());
+        assert!(regional(7, "mars-north-1", "1").is_none());
         let ssh = DEMO_REGIONS[failures(7).ssh];
-        let groups = regional(7, ssh)
+        let groups = regional(7, ssh, DEMO_ACCOUNT_ID)
             .and_then(|b| b.security_groups.ok())
             .unwrap_or_default();
         assert!(groups.iter().any(|g| g.name == "bastion-ssh"));

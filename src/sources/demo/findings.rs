@@ -5,7 +5,6 @@
 //! 30 days), one more arrives every [`ARRIVAL_SECS`] after it (alternating regions), and
 //! active findings are seen again every few minutes, raising `count` and `last_seen`.
 
-use super::DEMO_ACCOUNT_ID;
 use super::catalog::{
     BUCKETS, C2_DOMAINS, EKS_CLUSTERS, KUBE_SYSTEM_PODS, MINING_DOMAINS, REMOTE_ORIGINS, TRAILS,
 };
@@ -33,6 +32,7 @@ const FLEET_PER_UNIT: i64 = 12;
 /// Everything a region's findings are drawn from.
 pub struct FindingContext<'a> {
     pub seed: u64,
+    pub account: &'a str,
     pub scale: u32,
     pub anchor: i64,
     pub region_slot: usize,
@@ -285,7 +285,7 @@ fn finding(
         // The usual GuardDuty ARN, which `Finding::arn` builds.
         unusual_arn: None,
         id: id.into(),
-        account_id: interner.get(DEMO_ACCOUNT_ID),
+        account_id: interner.get(ctx.account),
         region: interner.get(ctx.region),
         detector_id: interner.get(ctx.detector_id),
         finding_type: interner.get(kind.name),

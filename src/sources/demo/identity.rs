@@ -4,7 +4,6 @@
 //! problems the Identity pane and posture checks look for are always present in known
 //! numbers; the seed varies names, ages and groups around them.
 
-use super::DEMO_ACCOUNT_ID;
 use super::catalog::{FIRST_NAMES, KEY_SERVICES, LAST_NAMES, PERSON_GROUPS};
 use super::ids::{
     DAY, STREAM_IDENTITY, STREAM_ROOT, access_key_id, at, between, choose, rng_for, unit_suffix,
@@ -36,7 +35,7 @@ pub struct Identity {
     pub report_lag_secs: i64,
 }
 
-pub fn build(seed: u64, scale: u32, anchor: i64) -> Identity {
+pub fn build(seed: u64, scale: u32, anchor: i64, account: &str) -> Identity {
     let mut users = Vec::with_capacity(USERS_PER_UNIT * scale as usize);
     let mut taken: HashMap<String, u32> = HashMap::with_capacity(PEOPLE.len() * scale as usize);
     let mut keys = KeyMinter { seed, counter: 0 };
@@ -46,7 +45,7 @@ pub fn build(seed: u64, scale: u32, anchor: i64) -> Identity {
             let index = (unit as u64) * USERS_PER_UNIT as u64 + slot as u64;
             let mut rng = rng_for(seed, STREAM_IDENTITY, index);
             let name = person_name(&mut rng, &mut taken);
-            users.push(user(&mut rng, name, plan, true, anchor, &mut keys));
+            users.push(user(&mut rng, name, plan, true, anchor, &mut keys, account));
         }
         for (slot, (base, plan)) in SERVICES.iter().enumerate() {
             let index = (unit as u64) * USERS_PER_UNIT as u64 + (PEOPLE.len() + slot) as u64;
@@ -54,12 +53,14 @@ pub fn build(seed: u64, scale: u32, anchor: i64) -> Identity {
             let mut name = String::with_capacity(base.len() + suffix.len());
             name.push_str(base);
             name.push_str(&suffix);
-            users.push(user(&mut rng, name, plan, false, anchor, &mut keys));
+            users.push(user(
+                &mut rng, name, plan, false, anchor, &mut keys, account,
+            ));
         }
     }
     let mut rng = rng_for(seed, STREAM_ROOT, 0);
     Identity {
-        root: root(seed, &mut rng, anchor, &mut keys),
+        root: root(seed, &mut rng, anchor, &mut keys, account),
         users: Arc::new(users),
         password_policy: password_policy(seed, &mut rng),
         report_lag_secs: between(&mut rng, 3 * 60, REPORT_LAG_MAX),
@@ -100,6 +101,7 @@ fn user(
     human: bool,
     anchor: i64,
     minter: &mut KeyMinter,
+    account: &str,
 ) -> IamUser {
     let access_keys = keys_for(rng, plan.keys, anchor, minter);
     let oldest_key = access_keys.iter().map(|k| k.created.timestamp()).min();
@@ -165,7 +167,7 @@ fn user(
     };
     let mfa_device = plan.mfa.then_some(device);
     IamUser {
-        arn: format!("arn:aws:iam::{DEMO_ACCOUNT_ID}:user/{name}"),
+        arn: format!("arn:aws:iam::{account}:user/{name}"),
         name,
         created: at(created),
         password,
@@ -192,10 +194,10 @@ fn group_policy(group: &str) -> &'static str {
 
 /// The demo account's roles: the usual organisation and service-linked roles, one CI role
 /// that is admin through an inline `NotAction` statement, and one ordinary role.
-pub fn roles() -> Vec<IamRole> {
+pub fn roles(account: &str) -> Vec<IamRole> {
     let role = |name: &str, path: &str, admin_via: &[&str]| IamRole {
         name: name.to_string(),
-        arn: format!("arn:aws:iam::{DEMO_ACCOUNT_ID}:role{path}{name}"),
+        arn: format!("arn:aws:iam::{account}:role{path}{name}"),
         service_linked: path.starts_with("/aws-service-role/"),
         admin_via: admin_via.iter().map(|s| s.to_string()).collect(),
     };
@@ -302,7 +304,13 @@ fn keys_for(
 
 /// Root varies by seed (MFA kind, keys); the default seed is pinned to virtual MFA, no keys,
 /// console used about 20 days ago, so the tour in the docs matches.
-fn root(seed: u64, rng: &mut ChaCha8Rng, anchor: i64, minter: &mut KeyMinter) -> RootAccount {
+fn root(
+    seed: u64,
+    rng: &mut ChaCha8Rng,
+    anchor: i64,
+    minter: &mut KeyMinter,
+    account: &str,
+) -> RootAccount {
     let variant = if seed == PINNED_SEED {
         0
     } else {
@@ -327,7 +335,7 @@ fn root(seed: u64, rng: &mut ChaCha8Rng, anchor: i64, minter: &mut KeyMinter) ->
         _ => Vec::new(),
     };
     RootAccount {
-        arn: format!("arn:aws:iam::{DEMO_ACCOUNT_ID}:root"),
+        arn: format!("arn:aws:iam::{account}:root"),
         mfa_active,
         mfa_hardware,
         password_last_used,

@@ -20,6 +20,10 @@ pub const STREAM_DETECTORS: u64 = 8;
 pub const STREAM_KEYS: u64 = 9;
 pub const STREAM_FINDING_IDS: u64 = 10;
 pub const STREAM_BASELINE: u64 = 11;
+/// The simulated organisation: account IDs, each account's seed, the OU and org IDs.
+pub const STREAM_ACCOUNT_IDS: u64 = 12;
+pub const STREAM_ACCOUNT_SEEDS: u64 = 13;
+pub const STREAM_ORG: u64 = 14;
 
 pub const DAY: i64 = 86_400;
 
@@ -79,6 +83,23 @@ pub fn unit_suffix(unit: u32) -> String {
     } else {
         format!("-{}", unit + 1)
     }
+}
+
+/// `n` lowercase letters and digits drawn from `key`, as Organizations IDs are (`o-`, `r-`,
+/// `ou-`).
+pub fn lower_alnum(key: u64, n: usize) -> String {
+    const CHARS: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut bits = key;
+    (0..n)
+        .map(|i| {
+            if i > 0 && i % 12 == 0 {
+                bits = scramble(bits);
+            }
+            let c = CHARS.get((bits % 36) as usize).copied().unwrap_or(b'a');
+            bits /= 36;
+            char::from(c)
+        })
+        .collect()
 }
 
 const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

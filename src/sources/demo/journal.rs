@@ -2,7 +2,7 @@
 //! on-call week looks like: actions that succeeded, one that was denied, and one whose
 //! outcome never came back (the console was killed mid-call).
 
-use super::{DEMO_ACCOUNT_ID, DemoWorld};
+use super::DemoWorld;
 use crate::journal::{JournalRecord, Phase};
 use chrono::{DateTime, Duration, Utc};
 
@@ -29,7 +29,7 @@ impl DemoWorld {
                 phase: Phase::Intent,
                 action: action.to_string(),
                 target,
-                account_id: DEMO_ACCOUNT_ID.to_string(),
+                account_id: self.account.clone(),
                 region: region.map(str::to_string),
                 caller_arn: caller.clone(),
                 local_user: None,

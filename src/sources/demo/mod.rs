@@ -16,12 +16,21 @@ mod findings;
 mod identity;
 mod ids;
 mod journal;
+mod org;
+mod org_layout;
+#[cfg(test)]
+mod org_tests;
+mod scale;
 #[cfg(test)]
 mod source_tests;
 mod sources;
 #[cfg(test)]
 mod tests;
 mod user_plans;
+
+pub use org::demo_org_session;
+pub use org_layout::{DEFAULT_ACCOUNTS, MEMBER_ROLE};
+pub use scale::DemoScale;
 
 use crate::clock::SharedClock;
 use crate::domain::{
@@ -56,91 +65,14 @@ impl Default for DemoOptions {
     }
 }
 
-/// Multipliers of the demo account's populations. One unit of each is 60 findings, 40 users
-/// and 31 alarms; a load test sets them apart to reach a given shape of account (e.g. 100,000
-/// findings with 20,000 users and 10,000 alarms). Values below 1 count as 1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DemoScale {
-    pub findings: u32,
-    pub users: u32,
-    pub alarms: u32,
-}
-
-impl DemoScale {
-    /// The largest multiplier the command line accepts (6 million users at most).
-    pub const MAX: u32 = 10_000;
-
-    pub const fn uniform(n: u32) -> Self {
-        DemoScale {
-            findings: n,
-            users: n,
-            alarms: n,
-        }
-    }
-
-    fn at_least_one(self) -> Self {
-        DemoScale {
-            findings: self.findings.max(1),
-            users: self.users.max(1),
-            alarms: self.alarms.max(1),
-        }
-    }
-
-    /// The largest of the three, which decides whether generation leaves the async workers.
-    pub fn largest(self) -> u32 {
-        self.findings.max(self.users).max(self.alarms)
-    }
-}
-
-impl Default for DemoScale {
-    fn default() -> Self {
-        DemoScale::uniform(1)
-    }
-}
-
-impl std::str::FromStr for DemoScale {
-    type Err = String;
-
-    /// `N` multiplies every population; `findings=N,users=N,alarms=N` sets them apart (an
-    /// omitted one stays 1).
-    fn from_str(text: &str) -> Result<Self, String> {
-        let multiplier = |value: &str| -> Result<u32, String> {
-            match value.trim().parse::<u32>() {
-                Ok(n) if (1..=Self::MAX).contains(&n) => Ok(n),
-                _ => Err(format!(
-                    "`{value}` is not a whole number from 1 to {}",
-                    Self::MAX
-                )),
-            }
-        };
-        if !text.contains('=') {
-            return multiplier(text).map(DemoScale::uniform);
-        }
-        let mut scale = DemoScale::default();
-        for part in text.split(',') {
-            let (name, value) = part.split_once('=').unwrap_or((part, ""));
-            let slot = match name.trim() {
-                "findings" => &mut scale.findings,
-                "users" => &mut scale.users,
-                "alarms" => &mut scale.alarms,
-                other => {
-                    return Err(format!(
-                        "unknown population `{other}` (expected findings, users or alarms)"
-                    ));
-                }
-            };
-            *slot = multiplier(value)?;
-        }
-        Ok(scale)
-    }
-}
-
 /// Seconds between credential reports: AWS regenerates one at most every 4 hours.
 const REPORT_INTERVAL_SECS: i64 = 4 * 3600;
 
 /// The pure, deterministic simulated account. Everything is a function of (options, anchor, now).
 pub struct DemoWorld {
     seed: u64,
+    /// The account the world is: [`DEMO_ACCOUNT_ID`], or one of a simulated organisation.
+    account: String,
     scale: DemoScale,
     anchor: i64,
     identity: identity::Identity,
@@ -156,10 +88,15 @@ impl DemoWorld {
     /// Generates the account as it stands at `anchor` (the moment the demo starts); credential
     /// ages and finding histories are relative to it.
     pub fn new(options: DemoOptions, anchor: DateTime<Utc>) -> Self {
+        DemoWorld::in_account(options, anchor, DEMO_ACCOUNT_ID)
+    }
+
+    /// The same, as the account `account` (one of a simulated organisation).
+    pub fn in_account(options: DemoOptions, anchor: DateTime<Utc>, account: &str) -> Self {
         let seed = options.seed;
         let scale = options.scale.at_least_one();
         let anchor = anchor.timestamp();
-        let identity = identity::build(seed, scale.users, anchor);
+        let identity = identity::build(seed, scale.users, anchor, account);
         let keyed = identity
             .users
             .iter()
@@ -174,6 +111,7 @@ impl DemoWorld {
         });
         DemoWorld {
             seed,
+            account: account.to_string(),
             scale,
             anchor,
             identity,
@@ -184,11 +122,17 @@ impl DemoWorld {
         }
     }
 
+    /// The account's ID.
+    pub fn account_id(&self) -> &str {
+        &self.account
+    }
+
     /// The principal the console "runs as": the on-call role.
     pub fn caller(&self) -> CallerIdentity {
+        let account = &self.account;
         CallerIdentity {
-            account_id: DEMO_ACCOUNT_ID.to_string(),
-            arn: format!("arn:aws:sts::{DEMO_ACCOUNT_ID}:assumed-role/SecurityOncall/oncall-demo"),
+            account_id: account.clone(),
+            arn: format!("arn:aws:sts::{account}:assumed-role/SecurityOncall/oncall-demo"),
             user_id: "AROARZ7RQ4IYK3MDEMO01:oncall-demo".to_string(),
         }
     }
@@ -196,7 +140,13 @@ impl DemoWorld {
     /// Every alarm in `region` as it stands at `now` (empty for regions outside the demo).
     pub fn alarms_at(&self, region: &str, now: DateTime<Utc>) -> Vec<Alarm> {
         let mut alarms = match region_slot(region).and_then(|slot| self.alarms.get(slot)) {
-            Some(slots) => alarms::at_time(slots, self.seed, self.anchor, now.timestamp()),
+            Some(slots) => alarms::at_time(
+                slots,
+                self.seed,
+                self.anchor,
+                now.timestamp(),
+                &self.account,
+            ),
             None => Vec::new(),
         };
         self.changes.apply_alarms(&mut alarms);
@@ -239,6 +189,7 @@ impl DemoWorld {
         };
         let ctx = findings::FindingContext {
             seed: self.seed,
+            account: &self.account,
             scale: self.scale.findings,
             anchor: self.anchor,
             region_slot: slot,
@@ -265,7 +216,7 @@ impl DemoWorld {
             .cloned()
             .flatten();
         DetectorStatus {
-            account_id: DEMO_ACCOUNT_ID.to_string(),
+            account_id: self.account.clone(),
             region: region.to_string(),
             enabled: detector_id.is_some(),
             detector_id,
@@ -278,12 +229,12 @@ impl DemoWorld {
         let first = self.anchor - self.identity.report_lag_secs;
         let reports = ids::floor_div(now.timestamp() - first, REPORT_INTERVAL_SECS).max(0);
         let mut inventory = IdentityInventory {
-            account_id: DEMO_ACCOUNT_ID.into(),
+            account_id: self.account.as_str().into(),
             report_generated: ids::at(first + reports * REPORT_INTERVAL_SECS),
             root: self.identity.root.clone(),
             users: self.identity.users.clone(),
             password_policy: self.identity.password_policy.clone(),
-            roles: identity::roles(),
+            roles: identity::roles(&self.account),
             admin_managed_policies: Vec::new(),
             authorization_error: None,
         };
@@ -293,14 +244,14 @@ impl DemoWorld {
 
     /// The baseline of `region` with the actions taken laid over it (`None` outside the demo).
     pub fn regional_baseline(&self, region: &str) -> Option<RegionalBaseline> {
-        let mut baseline = baseline::regional(self.seed, region)?;
+        let mut baseline = baseline::regional(self.seed, region, &self.account)?;
         self.changes.apply_regional(&mut baseline);
         Some(baseline)
     }
 
     /// The account-wide baseline with the actions taken laid over it.
     pub fn account_baseline(&self) -> AccountBaseline {
-        let mut baseline = baseline::account();
+        let mut baseline = baseline::account(&self.account);
         self.changes.apply_account(&mut baseline);
         baseline
     }

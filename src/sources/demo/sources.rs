@@ -1,6 +1,6 @@
 //! The demo world behind the ordinary [`Source`] trait, one source per service and region.
 
-use super::{DEMO_ACCOUNT_ID, DemoWorld};
+use super::DemoWorld;
 use crate::clock::SharedClock;
 use crate::domain::{SourceId, SourceKind};
 use crate::sources::{Source, SourceData, SourceError, SourceErrorKind};
@@ -12,17 +12,23 @@ use std::sync::Arc;
 /// stall the async workers; small demos are generated inline (microseconds).
 const OFFLOAD_FROM_SCALE: u32 = 16;
 
-fn source_id(kind: SourceKind, region: Option<&str>) -> SourceId {
+pub(super) fn source_id(kind: SourceKind, world: &DemoWorld, region: Option<&str>) -> SourceId {
     SourceId {
         kind,
-        account_id: DEMO_ACCOUNT_ID.to_string(),
+        account_id: world.account_id().to_string(),
         region: region.map(str::to_string),
     }
 }
 
-/// Runs `work` on the blocking pool when the world is large and a tokio runtime is present.
-async fn generate<T, F>(
-    world: &DemoWorld,
+/// Whether generating `worlds` worlds of this size should leave the async workers.
+pub(super) fn large(world: &DemoWorld, worlds: usize) -> bool {
+    let size = u64::from(world.scale().largest()).saturating_mul(worlds as u64);
+    size >= u64::from(OFFLOAD_FROM_SCALE)
+}
+
+/// Runs `work` on the blocking pool when it is `large` and a tokio runtime is present.
+pub(super) async fn generate<T, F>(
+    large: bool,
     id: &SourceId,
     operation: &str,
     work: F,
@@ -31,7 +37,7 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
-    if world.scale().largest() < OFFLOAD_FROM_SCALE {
+    if !large {
         return Ok(work());
     }
     match tokio::runtime::Handle::try_current() {
@@ -55,7 +61,7 @@ pub struct DemoAlarms {
 impl DemoAlarms {
     pub fn new(world: Arc<DemoWorld>, clock: SharedClock, region: &str) -> Self {
         DemoAlarms {
-            id: source_id(SourceKind::Alarms, Some(region)),
+            id: source_id(SourceKind::Alarms, &world, Some(region)),
             world,
             clock,
         }
@@ -72,9 +78,12 @@ impl Source for DemoAlarms {
         let now = self.clock.now();
         let world = self.world.clone();
         let region = self.id.region.clone().unwrap_or_default();
-        let alarms = generate(&self.world, &self.id, "DescribeAlarms", move || {
-            world.alarms_at(&region, now)
-        })
+        let alarms = generate(
+            large(&self.world, 1),
+            &self.id,
+            "DescribeAlarms",
+            move || world.alarms_at(&region, now),
+        )
         .await?;
         Ok(SourceData::alarms(alarms))
     }
@@ -92,7 +101,7 @@ pub struct DemoFindings {
 impl DemoFindings {
     pub fn new(world: Arc<DemoWorld>, clock: SharedClock, region: &str) -> Self {
         DemoFindings {
-            id: source_id(SourceKind::Findings, Some(region)),
+            id: source_id(SourceKind::Findings, &world, Some(region)),
             world,
             clock,
             last_poll: None,
@@ -112,10 +121,15 @@ impl Source for DemoFindings {
         let detector = self.world.detector(&region);
         let since = self.last_poll;
         let world = self.world.clone();
-        let upserts = generate(&self.world, &self.id, "ListFindings", move || match since {
-            None => world.findings_at(&region, now),
-            Some(since) => world.findings_changed_since(&region, since, now),
-        })
+        let upserts = generate(
+            large(&self.world, 1),
+            &self.id,
+            "ListFindings",
+            move || match since {
+                None => world.findings_at(&region, now),
+                Some(since) => world.findings_changed_since(&region, since, now),
+            },
+        )
         .await?;
         // A clock that steps back must not make the next poll repeat old changes.
         self.last_poll = Some(since.map_or(now, |s| s.max(now)));
@@ -138,7 +152,7 @@ pub struct DemoIdentity {
 impl DemoIdentity {
     pub fn new(world: Arc<DemoWorld>, clock: SharedClock) -> Self {
         DemoIdentity {
-            id: source_id(SourceKind::Identity, None),
+            id: source_id(SourceKind::Identity, &world, None),
             world,
             clock,
         }
@@ -154,9 +168,12 @@ impl Source for DemoIdentity {
     async fn poll(&mut self) -> Result<SourceData, SourceError> {
         let now = self.clock.now();
         let world = self.world.clone();
-        let inventory = generate(&self.world, &self.id, "GetCredentialReport", move || {
-            world.identity_at(now)
-        })
+        let inventory = generate(
+            large(&self.world, 1),
+            &self.id,
+            "GetCredentialReport",
+            move || world.identity_at(now),
+        )
         .await?;
         Ok(SourceData::Identity(Box::new(inventory)))
     }
@@ -171,7 +188,7 @@ pub struct DemoRegionalBaseline {
 impl DemoRegionalBaseline {
     pub fn new(world: Arc<DemoWorld>, region: &str) -> Self {
         DemoRegionalBaseline {
-            id: source_id(SourceKind::Baseline, Some(region)),
+            id: source_id(SourceKind::Baseline, &world, Some(region)),
             world,
         }
     }
@@ -207,7 +224,7 @@ pub struct DemoAccountBaseline {
 impl DemoAccountBaseline {
     pub fn new(world: Arc<DemoWorld>) -> Self {
         DemoAccountBaseline {
-            id: source_id(SourceKind::Baseline, None),
+            id: source_id(SourceKind::Baseline, &world, None),
             world,
         }
     }

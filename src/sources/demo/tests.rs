@@ -111,7 +111,8 @@ fn each_population_scales_on_its_own() {
         DemoScale {
             findings: 3,
             users: 1,
-            alarms: 2
+            alarms: 2,
+            accounts: None,
         }
     );
     let w = DemoWorld::new(
