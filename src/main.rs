@@ -12,7 +12,7 @@ use watchpost::report;
 use watchpost::sanitize::clean;
 use watchpost::session::{AwsAccess, SessionFactory};
 use watchpost::sources::Session;
-use watchpost::sources::demo::{DemoOptions, demo_session};
+use watchpost::sources::demo::{DemoOptions, demo_org_session, demo_session};
 use watchpost::worker::PollSettings;
 use watchpost::{aws, console, domain, journal, logging, private_fs};
 
@@ -214,7 +214,13 @@ fn open_session(
             seed: cli.demo_seed,
             scale: cli.demo_scale,
         };
-        let session = runtime.block_on(async { demo_session(options, clock.clone()) });
+        let session = runtime.block_on(async {
+            if cli.org {
+                demo_org_session(options, clock.clone())
+            } else {
+                demo_session(options, clock.clone())
+            }
+        });
         return Ok((session, None));
     }
     runtime

@@ -29,6 +29,7 @@ mod cli_commands;
 mod command;
 mod config_errors;
 mod credential_report;
+mod demo_org;
 mod dialog;
 #[cfg(unix)]
 mod e2e_pty;
