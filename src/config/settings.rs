@@ -186,11 +186,29 @@ impl Settings {
                 ),
             ));
         }
-        for id in &settings.org.accounts {
-            crate::cli::parse_account_id(id).map_err(|message| {
-                let offset = text.find(id.as_str()).unwrap_or(0);
-                ConfigError::at(origin, text, offset, format!("[org] accounts: {message}"))
-            })?;
+        if settings
+            .org
+            .accounts
+            .iter()
+            .any(|id| crate::cli::parse_account_id(id).is_err())
+        {
+            // Re-read the list with positions, to point at the bad one.
+            let spans = toml::from_str::<OrgAccountsOnly>(text)
+                .ok()
+                .and_then(|o| o.org)
+                .map(|o| o.accounts)
+                .unwrap_or_default();
+            for id in spans {
+                if let Err(message) = crate::cli::parse_account_id(id.get_ref()) {
+                    let offset = id.span().start;
+                    return Err(ConfigError::at(
+                        origin,
+                        text,
+                        offset,
+                        format!("[org] accounts: {message}"),
+                    ));
+                }
+            }
         }
         let refresh = settings.org.refresh;
         for (name, secs) in [
@@ -221,6 +239,17 @@ impl Settings {
 
 /// Poll intervals watchpost accepts: at least a second, at most a day.
 pub const REFRESH_SECS: std::ops::RangeInclusive<u64> = 1..=86_400;
+
+#[derive(Deserialize)]
+struct OrgAccountsOnly {
+    org: Option<OrgAccountSpans>,
+}
+
+#[derive(Deserialize)]
+struct OrgAccountSpans {
+    #[serde(default)]
+    accounts: Vec<toml::Spanned<String>>,
+}
 
 #[derive(Deserialize)]
 struct RefreshOnly {
