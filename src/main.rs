@@ -138,6 +138,11 @@ fn main() -> ExitCode {
         clock.now(),
     );
     app.data.org = established.org.clone();
+    if app.data.org.is_some() {
+        // Thousands of sources arrive over the first minutes: posture once a second, not
+        // once per source.
+        app.data.posture_interval = chrono::TimeDelta::seconds(1);
+    }
     let contents = match journal_path {
         Some(path) if state_refused.is_some() => {
             let why = state_refused.unwrap_or_default();

@@ -61,6 +61,11 @@ pub struct Data {
     pub(super) pending: Pending,
     /// When posture was last evaluated, with which thresholds.
     pub(super) evaluated: Option<(DateTime<Utc>, Thresholds)>,
+    /// While data streams in, posture is evaluated at most this often (an organisation's
+    /// thousands of sources would otherwise evaluate every account's rules once per source);
+    /// what is put off is evaluated by the next `derive` after the interval, the console's
+    /// one-second tick at the latest. Zero (the default) evaluates on every change.
+    pub posture_interval: TimeDelta,
     /// The alarm severity the triage queue was ranked with.
     pub(super) triage_alarm_severity: Option<Severity>,
     /// Counts changes to the data, so what is computed from it elsewhere (the open detail
@@ -121,6 +126,8 @@ pub(super) struct Pending {
     pub alarms: bool,
     pub detectors: bool,
     pub findings: FindingsChange,
+    /// Posture inputs changed but their evaluation was put off ([`Data::posture_interval`]).
+    pub posture: bool,
 }
 
 /// Transitions kept per alarm from what the console saw itself.

@@ -39,13 +39,26 @@ impl Data {
         now: DateTime<Utc>,
     ) -> Derived {
         let pending = std::mem::take(&mut self.pending);
-        let evaluate = pending.identity
+        let inputs_changed = pending.identity
             || pending.baselines
             || pending.alarms
             || pending.detectors
-            || self.evaluated.as_ref().is_none_or(|(at, used)| {
-                used != thresholds || now < *at || now - *at >= POSTURE_MAX_AGE
-            });
+            || pending.posture;
+        let (due, put_off) = match &self.evaluated {
+            None => (true, false),
+            Some((at, used)) => {
+                let stale = used != thresholds || now < *at || now - *at >= POSTURE_MAX_AGE;
+                let recent = now >= *at && now - *at < self.posture_interval;
+                (
+                    stale || (inputs_changed && !recent),
+                    inputs_changed && recent && !stale,
+                )
+            }
+        };
+        let evaluate = due;
+        if put_off {
+            self.pending.posture = true;
+        }
         if evaluate {
             self.evaluate_posture(thresholds, now);
         }
@@ -88,7 +101,10 @@ impl Data {
             alarms: true,
             detectors: true,
             findings: FindingsChange::All,
+            posture: true,
         };
+        // Whatever the interval: everything, now.
+        self.evaluated = None;
         self.derive(thresholds, alarm_severity, now)
     }
 

@@ -325,3 +325,46 @@ fn members_of_the_administrator_are_recorded_as_managed_and_pass() {
     assert_eq!(status(&data, A), [(true, Some(ADMIN.to_string()))]);
     assert_eq!(ids(&data), ["b-1"]);
 }
+
+/// With an interval, a burst of arriving data is evaluated once it has passed: the second
+/// account's results wait, then come with the next derive after the interval.
+#[test]
+fn posture_put_off_by_the_interval_is_evaluated_once_it_passes() {
+    let thresholds = crate::posture::Thresholds::default();
+    let mut data = Data::default();
+    data.posture_interval = chrono::TimeDelta::seconds(1);
+    data.apply(
+        &identity_of(A),
+        SourceData::Identity(Box::new(inventory(A, &["alice"]))),
+    );
+    assert!(data.derive(&thresholds, Severity::High, now()).checks);
+    let accounts = |data: &Data| {
+        let mut seen: Vec<String> = data
+            .checks
+            .iter()
+            .map(|c| c.account_id.to_string())
+            .collect();
+        seen.dedup();
+        seen
+    };
+    assert_eq!(accounts(&data), [A]);
+    data.apply(
+        &identity_of(B),
+        SourceData::Identity(Box::new(inventory(B, &["bob"]))),
+    );
+    let soon = now() + chrono::TimeDelta::milliseconds(200);
+    assert!(
+        !data.derive(&thresholds, Severity::High, soon).checks,
+        "put off"
+    );
+    assert_eq!(accounts(&data), [A]);
+    let later = now() + chrono::TimeDelta::milliseconds(1200);
+    assert!(
+        data.derive(&thresholds, Severity::High, later).checks,
+        "evaluated"
+    );
+    assert!(accounts(&data).contains(&B.to_string()));
+    // Nothing new: no evaluation until the results grow stale.
+    let after = later + chrono::TimeDelta::seconds(2);
+    assert!(!data.derive(&thresholds, Severity::High, after).checks);
+}
