@@ -5,6 +5,9 @@
 //! `cargo bench --bench console` (a filter such as `-- render/` runs part of it).
 //! Targets: a frame ≤ 2 ms whatever the data size; a filter keystroke ≤ 10 ms; a merge of
 //! 1,000 updated findings into 100,000, with what the console derives from it, ≤ 5 ms.
+//! And a simulated organisation of 500 accounts × 3 regions (`--demo --org`, at least
+//! 100,000 findings, 50,000 users and 20,000 alarms): its load (every source through
+//! `update`, as the console receives them), first frame, frames and `/` keystrokes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{DateTime, Duration as ChronoDuration, TimeZone, Utc};
@@ -20,7 +23,7 @@ use watchpost::config::{self, ConfigRequest, Theme};
 use watchpost::domain::{Finding, SourceId, SourceKind};
 use watchpost::input::{Key, KeyCode};
 use watchpost::panes::Tab;
-use watchpost::sources::demo::{DemoOptions, DemoScale, demo_session};
+use watchpost::sources::demo::{DemoOptions, DemoScale, demo_org_session, demo_session};
 use watchpost::sources::{Session, SourceData};
 use watchpost::ui;
 
@@ -144,6 +147,93 @@ fn large_app() -> App {
         app.data.alarms.len(),
         app.data.triage.len(),
         app.data.checks.len()
+    );
+    app
+}
+
+/// The organisation's size: 500 accounts with 4, 3 and 2 units of findings, users and alarms
+/// each (120,000 findings, 60,000 users, 31,000 alarms); as a test, 20 accounts of one unit.
+fn org_scale() -> DemoScale {
+    let mut args = std::env::args().skip(1);
+    if args.any(|a| a == "--bench") && !std::env::args().any(|a| a == "--test") {
+        DemoScale {
+            findings: 4,
+            users: 3,
+            alarms: 2,
+            accounts: Some(500),
+        }
+    } else {
+        DemoScale {
+            accounts: Some(20),
+            ..DemoScale::uniform(1)
+        }
+    }
+}
+
+/// Peak resident memory of this process so far (`VmHWM`), in MB.
+fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// The simulated organisation with every source polled once and fed through `update` in
+/// the order polls would finish, as the console gets them; prints how long that took.
+fn org_app() -> App {
+    let clock: SharedClock = Arc::new(FixedClock(now()));
+    let mut session = demo_org_session(
+        DemoOptions {
+            seed: 7,
+            scale: org_scale(),
+        },
+        clock,
+    );
+    let mut app = empty_app(&session);
+    app.data.org = session.org.clone();
+    app.data.posture_interval = ChronoDuration::seconds(1);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let theme = theme();
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+    let start = Instant::now();
+    terminal
+        .draw(|frame| ui::render(frame, &app, &theme))
+        .unwrap();
+    eprintln!("organisation: first frame (no data yet) in {:.1?}", start.elapsed());
+    let start = Instant::now();
+    let mut slowest = Duration::ZERO;
+    let sources = session.sources.len();
+    for (index, source) in session.sources.iter_mut().enumerate() {
+        let id = source.id().clone();
+        let data = runtime.block_on(source.poll()).unwrap();
+        // Sources land over the first minutes; a second passes every 1/40th of them here.
+        let at = now() + ChronoDuration::seconds((index * 40 / sources.max(1)) as i64);
+        let before = Instant::now();
+        update(&mut app, Msg::Source(SourceEvent::Data { id, data, at }));
+        slowest = slowest.max(before.elapsed());
+    }
+    update(&mut app, Msg::Tick(now() + ChronoDuration::seconds(45)));
+    eprintln!(
+        "organisation: {} accounts, {} sources loaded through update in {:.1?} (slowest \
+         message {:.1?}); {} findings, {} users, {} alarms, {} checks; peak RSS {} MB",
+        app.data.org.as_ref().map_or(0, |o| o.accounts.len()),
+        sources,
+        start.elapsed(),
+        slowest,
+        app.data.findings.len(),
+        app.data.identities.users(),
+        app.data.alarms.len(),
+        app.data.checks.len(),
+        peak_rss_mb(),
     );
     app
 }
@@ -405,6 +495,11 @@ fn benches(c: &mut Criterion) {
     bench_render(c, &mut large, "large");
     bench_filter(c, &mut large);
     bench_merge(c, &mut large);
+    drop(large);
+
+    let mut org = org_app();
+    bench_render(c, &mut org, "org-500");
+    bench_filter(c, &mut org);
 }
 
 criterion_group!(console, benches);
