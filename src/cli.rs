@@ -117,7 +117,8 @@ pub struct Cli {
     pub demo_seed: u64,
 
     /// Multiply the demo account's populations (load testing): N for all, or
-    /// findings=N,users=N,alarms=N (units of 60 findings, 40 users, 31 alarms).
+    /// findings=N,users=N,alarms=N (units of 60 findings, 40 users, 31 alarms); with --org,
+    /// accounts=N sizes the simulated organisation (default 12).
     #[arg(
         long,
         global = true,
