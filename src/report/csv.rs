@@ -8,7 +8,7 @@ use crate::domain::{CheckStatus, Severity};
 use crate::sanitize::clean_unbounded;
 use chrono::{DateTime, SecondsFormat, Utc};
 
-pub const HEADER: [&str; 13] = [
+pub const HEADER: [&str; 14] = [
     "record_type",
     "service",
     "id",
@@ -22,6 +22,8 @@ pub const HEADER: [&str; 13] = [
     "controls",
     "evidence",
     "time",
+    // Last, so the columns before it keep their places (since report 1.1).
+    "account_name",
 ];
 
 /// Neutralises spreadsheet formulas and control characters in one cell.
@@ -53,7 +55,7 @@ fn time(t: DateTime<Utc>) -> String {
 pub fn render(report: &Report) -> Result<Vec<u8>, RenderError> {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer.write_record(HEADER)?;
-    let mut row = |fields: [&str; 13]| writer.write_record(fields.map(cell));
+    let mut row = |fields: [&str; 14]| writer.write_record(fields.map(cell));
     for e in &report.errors {
         row([
             "error",
@@ -68,6 +70,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, RenderError> {
             "",
             "",
             &e.message,
+            "",
             "",
         ])?;
     }
@@ -86,6 +89,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, RenderError> {
             &c.controls.join("; "),
             &c.evidence,
             "",
+            c.account_name.as_deref().unwrap_or_default(),
         ])?;
     }
     for a in &report.alarms {
@@ -104,6 +108,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, RenderError> {
             "",
             &format!("{}: {}", a.state, a.state_reason),
             &time(a.state_updated),
+            a.account_name.as_deref().unwrap_or_default(),
         ])?;
     }
     for f in &report.findings {
@@ -124,6 +129,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, RenderError> {
                 f.severity_score, f.count, f.description
             ),
             &time(f.last_seen),
+            f.account_name.as_deref().unwrap_or_default(),
         ])?;
     }
     writer
