@@ -208,7 +208,10 @@ fn org_app() -> App {
     terminal
         .draw(|frame| ui::render(frame, &app, &theme))
         .unwrap();
-    eprintln!("organisation: first frame (no data yet) in {:.1?}", start.elapsed());
+    eprintln!(
+        "organisation: first frame (no data yet) in {:.1?}",
+        start.elapsed()
+    );
     let start = Instant::now();
     let mut slowest = Duration::ZERO;
     let sources = session.sources.len();

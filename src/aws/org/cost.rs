@@ -23,11 +23,16 @@ const IDENTITY: SourceCost = SourceCost {
     paged: &[
         (
             "iam:GenerateCredentialReport",
-            "0, or 1 when the account's report is older than 4 hours",
+            "0 while the report held is younger than 4 hours (credential_report_max_age_hours); \
+             else until AWS says it is COMPLETE (at once when AWS holds one younger than 4 hours)",
         ),
         (
             "iam:GetCredentialReport",
-            "1, or a few while a new report is generated",
+            "0 while the report held is young enough; else 1",
+        ),
+        (
+            "iam:GetAccountAuthorizationDetails",
+            "ceil((users + groups + roles + policies) / 1000), at least 1",
         ),
         (
             "iam:ListVirtualMFADevices",
@@ -40,13 +45,13 @@ const ACCOUNT_BASELINE: SourceCost = SourceCost {
     name: "account baseline (per account)",
     fixed: &[
         ("cloudtrail:DescribeTrails", 1),
-        ("s3:GetAccountPublicAccessBlock", 1),
+        ("s3control:GetPublicAccessBlock", 1),
     ],
     paged: &[
         ("cloudtrail:GetTrailStatus", "1 per trail"),
         (
             "logs:DescribeMetricFilters",
-            "ceil(metric filters / 50), at least 1",
+            "per log group a trail delivers to: ceil(metric filters / 50), at least 1",
         ),
     ],
 };
@@ -71,9 +76,12 @@ const REGIONAL_BASELINE: SourceCost = SourceCost {
     fixed: &[
         ("ec2:GetEbsEncryptionByDefault", 1),
         ("config:DescribeConfigurationRecorders", 1),
-        ("config:DescribeConfigurationRecorderStatus", 1),
     ],
     paged: &[
+        (
+            "config:DescribeConfigurationRecorderStatus",
+            "1 when the region has a recorder",
+        ),
         (
             "ec2:DescribeSecurityGroups",
             "ceil(security groups / 1000), at least 1",
@@ -85,11 +93,12 @@ const REGIONAL_BASELINE: SourceCost = SourceCost {
 
 const FINDINGS: SourceCost = SourceCost {
     name: "findings (per GuardDuty detector read)",
-    fixed: &[("guardduty:ListDetectors", 1), ("guardduty:GetDetector", 1)],
+    fixed: &[("guardduty:ListDetectors", 1)],
     paged: &[
+        ("guardduty:GetDetector", "1 when the region has a detector"),
         (
             "guardduty:ListFindings",
-            "ceil(findings updated since the last poll / 50), at least 1",
+            "with a detector: ceil(findings updated since the last poll / 50), at least 1",
         ),
         (
             "guardduty:GetFindings",
@@ -253,8 +262,8 @@ mod tests {
         assert_eq!(plan.findings_sources, 2, "the administrator's, per region");
         assert_eq!(plan.assumed, 2);
         let text = plan.render();
-        // identity 2 × 3 + account baseline 2 × 3 + regional 3 × 6 + findings 2 × 2
-        assert!(text.contains("fixed calls per refresh: 34"), "{text}");
+        // identity 2 × 3 + account baseline 2 × 3 + regional 2 × 6 + findings 1 × 2
+        assert!(text.contains("fixed calls per refresh: 26"), "{text}");
         assert!(text.contains("skipped n4 (4): SUSPENDED"), "{text}");
     }
 }
