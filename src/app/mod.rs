@@ -11,13 +11,14 @@ mod state;
 mod table;
 mod update;
 
+/// Kept in the store, beside the data; named here too, where it was first.
+pub use crate::store::SourceStatus;
 pub use command::{COMMANDS, candidates};
 pub use detail::{DetailView, detail_width};
 pub use dialog::Dialog;
 pub use msg::{Effect, Msg, SourceEvent, SwitchTarget};
 pub use state::{
-    App, HEADER_ROWS, HeaderInfo, Mode, STATUS_ROWS, SUMMARY_ROWS, SourceStatus, TAB_BAR_ROWS,
-    page_rows_for,
+    App, HEADER_ROWS, HeaderInfo, Mode, STATUS_ROWS, SUMMARY_ROWS, TAB_BAR_ROWS, page_rows_for,
 };
 pub use table::TableView;
 pub use update::{is_quit, update};

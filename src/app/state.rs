@@ -2,7 +2,7 @@ use super::TableView;
 use crate::config::{KeySpec, Keymap, Settings};
 use crate::domain::{CallerIdentity, SourceId, SourceKind};
 use crate::panes::Tab;
-use crate::store::Data;
+use crate::store::{Data, SourceStatus};
 use crate::store::{Derived, FindingsChange};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -19,18 +19,6 @@ pub struct HeaderInfo {
     pub read_only: bool,
     /// A label from the account's `[[accounts]]` rule, e.g. PRODUCTION.
     pub banner: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SourceStatus {
-    pub last_success: Option<DateTime<Utc>>,
-    /// The latest failure, cleared by the next success.
-    pub last_error: Option<(DateTime<Utc>, String)>,
-    /// The latest failure was about the credentials themselves (expired, revoked, refresh
-    /// failed): every source of the account is affected, so the header says so. Holds the
-    /// service's or provider's own message.
-    pub credentials_error: Option<String>,
-    pub polling: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,7 +46,6 @@ pub struct App {
     pub mode: Mode,
     pub data: Data,
     views: [TableView; Tab::ALL.len()],
-    pub sources: BTreeMap<SourceId, SourceStatus>,
     pub now: DateTime<Utc>,
     pub keymap: Arc<Keymap>,
     /// Keys typed so far of a chord such as `g g`.
@@ -94,16 +81,14 @@ impl App {
         source_ids: impl IntoIterator<Item = SourceId>,
         now: DateTime<Utc>,
     ) -> App {
+        let mut data = Data::default();
+        data.sources = statuses(source_ids);
         App {
             header,
             tab: Tab::Overview,
             mode: Mode::Normal,
-            data: Data::default(),
+            data,
             views: Tab::ALL.map(|t| TableView::new(t.pane())),
-            sources: source_ids
-                .into_iter()
-                .map(|id| (id, SourceStatus::default()))
-                .collect(),
             now,
             keymap,
             pending_keys: Vec::new(),
@@ -137,11 +122,8 @@ impl App {
         for tab in Tab::ALL.into_iter().filter(|&tab| tab != Tab::Journal) {
             self.views[tab.index()] = TableView::new(tab.pane());
         }
+        self.data.sources = statuses(source_ids);
         self.rebuild_views();
-        self.sources = source_ids
-            .into_iter()
-            .map(|id| (id, SourceStatus::default()))
-            .collect();
         self.header = header;
         self.frozen = false;
         self.held.clear();
@@ -278,6 +260,7 @@ impl App {
         let mut freshest = None;
         let mut error = None;
         for status in self
+            .data
             .sources
             .iter()
             .filter(|(id, _)| id.kind == kind)
@@ -293,10 +276,18 @@ impl App {
 
     /// The message of a credentials failure, if any source's last poll had one.
     pub fn credentials_problem(&self) -> Option<&str> {
-        self.sources
+        self.data
+            .sources
             .values()
             .find_map(|s| s.credentials_error.as_deref())
     }
+}
+
+/// Every source of a session, none polled yet.
+fn statuses(ids: impl IntoIterator<Item = SourceId>) -> BTreeMap<SourceId, SourceStatus> {
+    ids.into_iter()
+        .map(|id| (id, SourceStatus::default()))
+        .collect()
 }
 
 /// Rows the screen layout gives to everything but a table's body: the header, the tab bar

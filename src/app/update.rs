@@ -91,11 +91,11 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
     }
     match event {
         SourceEvent::Polling { id } => {
-            app.sources.entry(id).or_default().polling = true;
+            app.data.sources.entry(id).or_default().polling = true;
             Vec::new()
         }
         SourceEvent::Failed { id, error, at } => {
-            let status = app.sources.entry(id).or_default();
+            let status = app.data.sources.entry(id).or_default();
             status.polling = false;
             status.credentials_error =
                 (error.kind == SourceErrorKind::Credentials).then(|| error.message.clone());
@@ -105,7 +105,7 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
         SourceEvent::Data { id, data, at } => {
             let selected = app.selected_keys();
             let applied = app.data.apply(&id, data);
-            let status = app.sources.entry(id).or_default();
+            let status = app.data.sources.entry(id).or_default();
             status.polling = false;
             status.last_success = Some(at);
             status.last_error = None;

@@ -43,6 +43,8 @@ pub struct Data {
     /// The accounts of a multi-account session and whether each could be read; `None`
     /// when the session is one account.
     pub org: Option<crate::domain::Organization>,
+    /// How each source's polls went (see `app::update`).
+    pub sources: std::collections::BTreeMap<SourceId, super::SourceStatus>,
     pub checks: Vec<CheckResult>,
     pub triage: Vec<TriageItem>,
     /// Replaced with [`Data::set_journal`], which counts the change.

@@ -106,6 +106,7 @@ fn source_spans<'a>(
     for kind in SourceKind::ALL {
         let (freshest, error) = app.freshness(kind);
         let polling = app
+            .data
             .sources
             .iter()
             .any(|(id, s)| id.kind == kind && s.polling);

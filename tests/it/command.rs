@@ -299,7 +299,7 @@ fn a_switch_leaves_nothing_of_the_old_session_but_the_journal() {
         journal_rows,
         "the journal stays"
     );
-    assert_eq!(app.sources.keys().collect::<Vec<_>>(), vec![&id]);
+    assert_eq!(app.data.sources.keys().collect::<Vec<_>>(), vec![&id]);
     assert!(app.switching.is_none());
 
     let screen = support::draw(&mut app, 100, 30);

@@ -258,7 +258,7 @@ fn no_action_runs_on_failed_credentials() {
     use watchpost::app::SourceEvent;
     use watchpost::sources::{SourceError, SourceErrorKind};
     let (mut app, _) = on_user_with_active_key();
-    let id = app.sources.keys().next().unwrap().clone();
+    let id = app.data.sources.keys().next().unwrap().clone();
     update(
         &mut app,
         Msg::Source(SourceEvent::Failed {

@@ -241,7 +241,7 @@ fn header_when_credentials_fail() {
     use watchpost::app::SourceEvent;
     use watchpost::sources::{SourceError, SourceErrorKind};
     let mut app = loaded_app();
-    let ids: Vec<_> = app.sources.keys().cloned().collect();
+    let ids: Vec<_> = app.data.sources.keys().cloned().collect();
     for id in ids {
         let error = SourceError {
             source_id: id.clone(),

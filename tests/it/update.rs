@@ -407,7 +407,7 @@ fn update_is_total_over_every_key_in_every_mode() {
 fn expired_credentials_are_an_account_wide_problem_until_a_poll_succeeds() {
     let mut app = loaded_app();
     let alarms_before = app.data.alarms.len();
-    let ids: Vec<SourceId> = app.sources.keys().cloned().collect();
+    let ids: Vec<SourceId> = app.data.sources.keys().cloned().collect();
     for id in &ids {
         let error = SourceError {
             source_id: id.clone(),
@@ -493,7 +493,7 @@ fn freeze_holds_data_until_unfrozen_then_applies_it_in_order() {
     let held = app.held.len();
     assert!(held > 0);
     assert!(
-        app.sources.values().all(|s| s.last_success.is_none()),
+        app.data.sources.values().all(|s| s.last_success.is_none()),
         "the data age is that of what is shown"
     );
     press(&mut app, "F");
@@ -1019,6 +1019,7 @@ fn a_region_whose_alarm_history_is_denied_says_so_on_the_alarms_tab() {
     let mut app = loaded_app();
     press(&mut app, "2");
     let id = app
+        .data
         .sources
         .keys()
         .find(|id| id.kind == SourceKind::Alarms)
