@@ -95,21 +95,25 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
             Vec::new()
         }
         SourceEvent::Failed { id, error, at } => {
+            let account = id.account_id.clone();
             let status = app.data.sources.entry(id).or_default();
             status.polling = false;
             status.credentials_error =
                 (error.kind == SourceErrorKind::Credentials).then(|| error.message.clone());
             status.last_error = Some((at, error.to_string()));
+            app.data.update_reach(&account);
             Vec::new()
         }
         SourceEvent::Data { id, data, at } => {
             let selected = app.selected_keys();
             let applied = app.data.apply(&id, data);
+            let account = id.account_id.clone();
             let status = app.data.sources.entry(id).or_default();
             status.polling = false;
             status.last_success = Some(at);
             status.last_error = None;
             status.credentials_error = None;
+            app.data.update_reach(&account);
             let derived = app.data.derive(
                 &app.settings.thresholds,
                 app.settings.alarm_severity,

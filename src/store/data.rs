@@ -45,6 +45,10 @@ pub struct Data {
     pub org: Option<crate::domain::Organization>,
     /// How each source's polls went (see `app::update`).
     pub sources: std::collections::BTreeMap<SourceId, super::SourceStatus>,
+    /// What fails in each account of an organisation (see `org.rs`).
+    pub(super) by_account: HashMap<Box<str>, super::org::AccountCounts>,
+    /// Where each account is in `org.accounts`, for names looked up per row.
+    pub(super) account_index: HashMap<Box<str>, usize>,
     pub checks: Vec<CheckResult>,
     pub triage: Vec<TriageItem>,
     /// Replaced with [`Data::set_journal`], which counts the change.

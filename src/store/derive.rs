@@ -83,6 +83,7 @@ impl Data {
             triage,
         };
         if derived != Derived::default() {
+            self.count_by_account(alarm_severity);
             self.changed();
         }
         derived

@@ -8,6 +8,7 @@ mod derive;
 mod done_actions;
 mod finding_index;
 mod identities;
+mod org;
 mod sources;
 #[cfg(test)]
 mod tests;
@@ -16,4 +17,5 @@ pub use data::{Applied, DONE_ACTIONS_KEPT, Data, FindingsChange, OBSERVED_PER_AL
 pub use derive::{Derived, TriageChange};
 pub use done_actions::DoneAction;
 pub use identities::{Identities, IdentityRow};
+pub use org::AccountCounts;
 pub use sources::SourceStatus;

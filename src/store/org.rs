@@ -1,0 +1,320 @@
+//! The organisation's accounts as the console sees them: how far each could be reached,
+//! kept current from its sources' polls, what fails in each (counted when the data is
+//! derived, never per frame), and how fresh each kind of its data is.
+
+use super::{Data, SourceStatus, Summary};
+use crate::domain::{AlarmState, Reach, Severity, SourceId, SourceKind};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+/// What is counted of each account of an organisation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountCounts {
+    /// What fails, by severity (indexed by `Severity as usize`): failing checks,
+    /// unarchived findings, and alarms in ALARM at the alarms' severity.
+    pub failing: [usize; 5],
+    /// The Overview's counters, of this account alone.
+    pub summary: Summary,
+}
+
+impl Data {
+    /// Brings the reach of `account` up to date with its sources' latest polls: unreachable
+    /// while one of them last failed on its credentials (the member role cannot be assumed,
+    /// or the credentials expired), with that source's message; reachable once one has
+    /// succeeded. An account skipped by discovery (suspended, closing) stays skipped, and
+    /// one none of whose sources has answered keeps the reach the session gave it. Says
+    /// whether it changed.
+    pub fn update_reach(&mut self, account: &str) -> bool {
+        let Some(current) = self
+            .org
+            .as_ref()
+            .and_then(|org| org.account(account))
+            .map(|a| &a.reach)
+        else {
+            return false;
+        };
+        if matches!(current, Reach::Skipped(_)) {
+            return false;
+        }
+        let mut statuses = self
+            .sources
+            .iter()
+            .filter(|(id, _)| id.account_id == account)
+            .map(|(_, status)| status);
+        let reach = match statuses
+            .clone()
+            .find_map(|s| s.credentials_error.as_deref())
+        {
+            Some(why) => Reach::Unreachable(why.to_string()),
+            None if statuses.any(|s| s.last_success.is_some()) => Reach::Reachable,
+            None => return false,
+        };
+        if *current == reach {
+            return false;
+        }
+        if let Some(entry) = self.org.as_mut().and_then(|org| org.account_mut(account)) {
+            entry.reach = reach;
+        }
+        self.changed();
+        true
+    }
+
+    /// The name of `account` in the organisation, or `account` itself: the Account column
+    /// asks for every row drawn, and `/` for every row, so it is looked up by index.
+    pub fn account_name<'a>(&'a self, account: &'a str) -> &'a str {
+        let Some(org) = &self.org else {
+            return account;
+        };
+        let indexed = self
+            .account_index
+            .get(account)
+            .and_then(|&i| org.accounts.get(i))
+            .filter(|a| a.id == *account);
+        match indexed {
+            Some(a) => &a.name,
+            None => org.name_of(account),
+        }
+    }
+
+    /// What fails in `account`, by severity.
+    pub fn failing_of(&self, account: &str) -> [usize; 5] {
+        self.by_account
+            .get(account)
+            .map(|counts| counts.failing)
+            .unwrap_or_default()
+    }
+
+    /// The Overview's counters of the accounts `keep` keeps (in an organisation).
+    pub fn summary_of(&self, keep: impl Fn(&str) -> bool) -> Summary {
+        let mut summary = Summary::default();
+        for (_, counts) in self.by_account.iter().filter(|(id, _)| keep(id)) {
+            let other = &counts.summary;
+            summary.alarms_alarm += other.alarms_alarm;
+            summary.alarms_insufficient += other.alarms_insufficient;
+            summary.alarms_ok += other.alarms_ok;
+            for (n, more) in summary.findings.iter_mut().zip(other.findings) {
+                *n += more;
+            }
+            summary.failing_iam_checks += other.failing_iam_checks;
+        }
+        summary
+    }
+
+    /// The sources of `account`, with how their polls went.
+    pub fn sources_of<'a>(
+        &'a self,
+        account: &'a str,
+    ) -> impl Iterator<Item = (&'a SourceId, &'a SourceStatus)> + 'a {
+        self.sources
+            .iter()
+            .filter(move |(id, _)| id.account_id == account)
+    }
+
+    /// The newest data of `account`'s sources of `kind`, and whether any of them is
+    /// failing now; `None` when the account has no source of that kind.
+    pub fn freshness_of(
+        &self,
+        account: &str,
+        kind: SourceKind,
+    ) -> Option<(Option<DateTime<Utc>>, bool)> {
+        // Sources sort by kind, then account: this account's of one kind are together.
+        let from = SourceId {
+            kind,
+            account_id: account.to_string(),
+            region: None,
+        };
+        let mut found = None;
+        for (_, status) in self
+            .sources
+            .range(from..)
+            .take_while(|(id, _)| id.kind == kind && id.account_id == account)
+        {
+            let (newest, failing) = found.get_or_insert((None, false));
+            *newest = (*newest).max(status.last_success);
+            *failing |= status.last_error.is_some();
+        }
+        found
+    }
+
+    /// Counts what fails in each account, and the Overview's counters of each, in an
+    /// organisation.
+    pub(super) fn count_by_account(&mut self, alarm_severity: Severity) {
+        self.by_account.clear();
+        let Some(org) = &self.org else {
+            self.account_index.clear();
+            return;
+        };
+        if self.account_index.len() != org.accounts.len() {
+            self.account_index = org
+                .accounts
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (Box::from(a.id.as_str()), i))
+                .collect();
+        }
+        let mut by_account: HashMap<Box<str>, AccountCounts> = HashMap::new();
+        let fail = |counts: &mut AccountCounts, severity: Severity| {
+            if let Some(n) = counts.failing.get_mut(severity as usize) {
+                *n += 1;
+            }
+        };
+        for check in self.checks.iter().filter(|c| c.failed()) {
+            with_counts(&mut by_account, &check.account_id, |counts| {
+                fail(counts, check.severity);
+                if check.source == SourceKind::Identity {
+                    counts.summary.failing_iam_checks += 1;
+                }
+            });
+        }
+        for finding in self.findings.iter().filter(|f| !f.archived) {
+            with_counts(&mut by_account, &finding.account_id, |counts| {
+                fail(counts, finding.severity());
+                super::data::count_finding(&mut counts.summary, finding, true);
+            });
+        }
+        for alarm in &self.alarms {
+            with_counts(&mut by_account, &alarm.account_id, |counts| {
+                match alarm.state {
+                    AlarmState::Alarm => {
+                        fail(counts, alarm_severity);
+                        counts.summary.alarms_alarm += 1;
+                    }
+                    AlarmState::InsufficientData => counts.summary.alarms_insufficient += 1,
+                    AlarmState::Ok => counts.summary.alarms_ok += 1,
+                }
+            });
+        }
+        self.by_account = by_account;
+    }
+}
+
+/// Counts something of `account`: its entry is made the first time (the key is copied
+/// once per account, not per item counted).
+fn with_counts(
+    by_account: &mut HashMap<Box<str>, AccountCounts>,
+    account: &str,
+    count: impl FnOnce(&mut AccountCounts),
+) {
+    match by_account.get_mut(account) {
+        Some(counts) => count(counts),
+        None => {
+            let mut counts = AccountCounts::default();
+            count(&mut counts);
+            by_account.insert(account.into(), counts);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Discovery, OrgAccount, Organization};
+
+    fn data(reaches: &[(&str, Reach)]) -> Data {
+        let accounts = reaches
+            .iter()
+            .map(|(id, reach)| OrgAccount {
+                id: (*id).into(),
+                name: format!("name-{id}"),
+                ou_path: String::new(),
+                ou_ids: Vec::new(),
+                reach: reach.clone(),
+                read_only: None,
+                banner: None,
+            })
+            .collect();
+        let mut data = Data::default();
+        data.org = Some(Organization {
+            id: None,
+            management_account: None,
+            discovery: Discovery::Listed,
+            accounts,
+            member_role: None,
+            guardduty_admin: None,
+        });
+        data
+    }
+
+    fn source<'a>(data: &'a mut Data, account: &str, kind: SourceKind) -> &'a mut SourceStatus {
+        let id = SourceId {
+            kind,
+            account_id: account.into(),
+            region: Some("us-east-1".into()),
+        };
+        data.sources.entry(id).or_default()
+    }
+
+    fn reach(data: &Data, account: &str) -> Reach {
+        data.org
+            .as_ref()
+            .and_then(|o| o.account(account))
+            .map(|a| a.reach.clone())
+            .unwrap_or(Reach::Pending)
+    }
+
+    #[test]
+    fn reach_follows_the_last_polls_of_an_accounts_sources() {
+        let mut data = data(&[
+            ("1", Reach::Pending),
+            ("2", Reach::Skipped("SUSPENDED".into())),
+        ]);
+        assert!(!data.update_reach("1"), "nothing answered yet");
+        assert_eq!(reach(&data, "1"), Reach::Pending);
+        source(&mut data, "1", SourceKind::Alarms).last_success = Some(Utc::now());
+        let generation = data.generation();
+        assert!(data.update_reach("1"));
+        assert_eq!(reach(&data, "1"), Reach::Reachable);
+        assert_ne!(
+            data.generation(),
+            generation,
+            "a change the detail view sees"
+        );
+        source(&mut data, "1", SourceKind::Identity).credentials_error = Some("denied".into());
+        assert!(data.update_reach("1"));
+        assert_eq!(reach(&data, "1"), Reach::Unreachable("denied".into()));
+        assert!(!data.update_reach("1"), "no change");
+        source(&mut data, "1", SourceKind::Identity).credentials_error = None;
+        assert!(data.update_reach("1"));
+        assert_eq!(reach(&data, "1"), Reach::Reachable);
+        source(&mut data, "2", SourceKind::Alarms).last_success = Some(Utc::now());
+        assert!(!data.update_reach("2"));
+        assert_eq!(reach(&data, "2"), Reach::Skipped("SUSPENDED".into()));
+        assert!(!data.update_reach("3"), "not one of the organisation's");
+    }
+
+    #[test]
+    fn names_are_found_by_index_and_fall_back_to_the_id() {
+        let mut data = data(&[("1", Reach::Pending), ("2", Reach::Pending)]);
+        assert_eq!(data.account_name("2"), "name-2", "before the index is made");
+        data.count_by_account(Severity::High);
+        assert_eq!(data.account_name("2"), "name-2");
+        assert_eq!(data.account_name("3"), "3");
+        if let Some(org) = data.org.as_mut() {
+            org.accounts.swap(0, 1);
+        }
+        assert_eq!(
+            data.account_name("1"),
+            "name-1",
+            "a stale index is not trusted"
+        );
+        assert_eq!(Data::default().account_name("1"), "1");
+    }
+
+    #[test]
+    fn freshness_is_per_account_and_kind() {
+        let mut data = data(&[("1", Reach::Pending), ("2", Reach::Pending)]);
+        let at = Utc::now();
+        source(&mut data, "1", SourceKind::Alarms).last_success = Some(at);
+        source(&mut data, "2", SourceKind::Alarms).last_error = Some((at, "x".into()));
+        assert_eq!(
+            data.freshness_of("1", SourceKind::Alarms),
+            Some((Some(at), false))
+        );
+        assert_eq!(
+            data.freshness_of("2", SourceKind::Alarms),
+            Some((None, true))
+        );
+        assert_eq!(data.freshness_of("1", SourceKind::Findings), None);
+        assert_eq!(data.sources_of("1").count(), 1);
+    }
+}
