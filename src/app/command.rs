@@ -4,7 +4,7 @@
 
 use super::{App, Effect, Mode, SwitchTarget};
 use crate::input::{Key, KeyCode};
-use crate::panes::Tab;
+use crate::panes::{Tab, shown};
 
 /// Every command, with a one-line description for completion and errors.
 pub const COMMANDS: &[(&str, &str)] = &[
@@ -203,11 +203,13 @@ fn start_switch(app: &mut App, target: SwitchTarget) -> Vec<Effect> {
 fn table_csv(app: &App) -> String {
     let pane = app.tab.pane();
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let titles: Vec<&str> = pane.columns().iter().map(|c| c.title).collect();
+    let titles: Vec<&str> = shown::columns(pane, &app.data)
+        .iter()
+        .map(|c| c.column.title)
+        .collect();
     let _ = writer.write_record(&titles);
     for &row in &app.view(app.tab).rows {
-        let cells: Vec<String> = pane
-            .cells(&app.data, row, app.now)
+        let cells: Vec<String> = shown::cells(pane, &app.data, row, app.now)
             .into_iter()
             .map(|c| neutralise(&crate::sanitize::clean_unbounded(&c.text)))
             .collect();

@@ -2,7 +2,7 @@
 //! boxed string per row, 100,000 rows cost some 700,000 allocations (about 37 ms when `/`
 //! is pressed); copied into one buffer they cost a few ms.
 
-use crate::panes::Pane;
+use crate::panes::{Pane, shown};
 use crate::store::Data;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -24,7 +24,7 @@ impl SearchTexts {
         // as it grows; it lives only while the table is filtered.
         const SAMPLE: usize = 256;
         for row in 0..len {
-            pane.haystack(data, row, &mut texts.text);
+            shown::haystack(pane, data, row, &mut texts.text);
             texts.ends.push(texts.text.len());
             if row + 1 == SAMPLE && len > SAMPLE {
                 let estimate = texts.text.len() / SAMPLE * len;
@@ -58,7 +58,7 @@ impl SearchTexts {
         };
         for (row, old) in old_of.into_iter().enumerate() {
             if changed.get(row).copied().unwrap_or(true) {
-                pane.haystack(data, row, &mut texts.text);
+                shown::haystack(pane, data, row, &mut texts.text);
             } else if let Some(text) = old.and_then(|old| self.get(old)) {
                 texts.text.push_str(text);
             }
@@ -105,7 +105,7 @@ mod tests {
 
     fn one_by_one(pane: &dyn Pane, data: &Data, row: usize) -> String {
         let mut text = String::new();
-        pane.haystack(data, row, &mut text);
+        shown::haystack(pane, data, row, &mut text);
         text
     }
 

@@ -4,7 +4,7 @@
 //! result, and a batch of changed rows is re-placed without sorting the whole table.
 
 use super::search_text::SearchTexts;
-use crate::panes::{Pane, SortKey};
+use crate::panes::{Pane, SortKey, shown};
 use crate::store::Data;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -151,9 +151,9 @@ impl TableView {
         let mut rows = Vec::with_capacity(kept.len() + fresh.len());
         let mut rest = &kept[..];
         for row in fresh {
-            let key = pane.sort_key(data, row, column);
+            let key = shown::sort_key(pane, data, row, column);
             let at = rest.partition_point(|&other| {
-                let other_key = pane.sort_key(data, other, column);
+                let other_key = shown::sort_key(pane, data, other, column);
                 row_order(&other_key, other, &key, row, descending).is_lt()
             });
             let (before, after) = rest.split_at(at);
@@ -333,7 +333,7 @@ fn filter_rows(
             Some(text) if cached => text,
             _ => {
                 haystack.clear();
-                pane.haystack(data, row, &mut haystack);
+                shown::haystack(pane, data, row, &mut haystack);
                 &haystack
             }
         };
@@ -387,7 +387,7 @@ fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<usize>, column: usize,
     // 32-byte enums, which at 100,000 rows keeps a sort's scratch space under 3 MB.
     let numeric: Option<Vec<((i64, i64), usize)>> = rows
         .iter()
-        .map(|&row| match pane.sort_key(data, row, column) {
+        .map(|&row| match shown::sort_key(pane, data, row, column) {
             SortKey::Num(n) => Some(((n, 0), row)),
             SortKey::Pair(a, b) => Some(((a, b), row)),
             SortKey::Text(_) => None,
@@ -404,7 +404,7 @@ fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<usize>, column: usize,
     }
     let mut keyed: Vec<(SortKey, usize)> = rows
         .iter()
-        .map(|&row| (pane.sort_key(data, row, column), row))
+        .map(|&row| (shown::sort_key(pane, data, row, column), row))
         .collect();
     keyed.sort_by(|(a, ra), (b, rb)| row_order(a, *ra, b, *rb, descending));
     rows.clear();

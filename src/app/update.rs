@@ -436,9 +436,9 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::SortNext => {
             let tab = app.tab;
-            let columns = tab.pane().columns().len().max(1);
             // A new column starts ascending; `sort-reverse` flips it.
-            let column = (app.view(tab).sort_column + 1) % columns;
+            let current = app.view(tab).sort_column;
+            let column = crate::panes::shown::next_column(tab.pane(), &app.data, current);
             app.set_sort(tab, column, false);
         }
         Action::SortReverse => {

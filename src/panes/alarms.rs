@@ -141,6 +141,14 @@ impl Pane for AlarmsPane {
         ]
     }
 
+    fn account<'a>(&self, data: &'a Data, row: usize) -> Option<&'a str> {
+        alarm(data, row).map(|a| a.account_id.as_str())
+    }
+
+    fn account_column(&self) -> Option<usize> {
+        Some(2)
+    }
+
     fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
         alarm(data, row)
             .map(|a| vec![alarm_target(a)])
@@ -203,7 +211,7 @@ pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
                 AlarmKind::Composite => "composite alarm",
             },
         ),
-        DetailLine::field("Account", a.account_id.clone()),
+        super::account_field(data, &a.account_id),
         DetailLine::field("Region", a.region.clone()),
         DetailLine::field("ARN", a.arn.clone()),
     ]);

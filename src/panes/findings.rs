@@ -114,6 +114,14 @@ impl Pane for FindingsPane {
         ]
     }
 
+    fn account<'a>(&self, data: &'a Data, row: usize) -> Option<&'a str> {
+        finding(data, row).map(|f| f.account_id.as_str())
+    }
+
+    fn account_column(&self) -> Option<usize> {
+        Some(2)
+    }
+
     fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
         finding(data, row)
             .map(|f| vec![finding_target(f)])
@@ -122,7 +130,7 @@ impl Pane for FindingsPane {
 
     fn detail(&self, data: &Data, row: usize, now: DateTime<Utc>) -> Vec<DetailLine> {
         finding(data, row)
-            .map(|f| detail(f, now))
+            .map(|f| detail(f, data, now))
             .unwrap_or_default()
     }
 
@@ -144,7 +152,7 @@ impl Pane for FindingsPane {
     }
 }
 
-pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
+pub fn detail(f: &Finding, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
     let mut lines = vec![
         DetailLine::Section(f.text.title().to_string()),
         DetailLine::Field(
@@ -166,7 +174,7 @@ pub fn detail(f: &Finding, now: DateTime<Utc>) -> Vec<DetailLine> {
             "Last seen",
             format!("{} ({} ago)", timestamp(f.last_seen), age(now, f.last_seen)),
         ),
-        DetailLine::field("Account", f.account_id.to_string()),
+        super::account_field(data, &f.account_id),
         DetailLine::field("Region", f.region.to_string()),
         DetailLine::field("Finding ID", f.id.to_string()),
         DetailLine::field("ARN", f.arn().into_owned()),

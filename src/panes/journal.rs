@@ -99,6 +99,14 @@ impl Pane for JournalPane {
         ]
     }
 
+    fn account<'a>(&self, data: &'a Data, row: usize) -> Option<&'a str> {
+        entry(data, row).map(|e| e.intent.account_id.as_str())
+    }
+
+    fn account_column(&self) -> Option<usize> {
+        Some(1)
+    }
+
     fn detail(&self, data: &Data, row: usize, _now: DateTime<Utc>) -> Vec<DetailLine> {
         let Some(e) = entry(data, row) else {
             return Vec::new();
@@ -113,7 +121,7 @@ impl Pane for JournalPane {
                 e.finished
                     .map_or_else(|| "never recorded".to_string(), |t| t.to_rfc3339()),
             ),
-            DetailLine::field("Account", e.intent.account_id.clone()),
+            super::account_field(data, &e.intent.account_id),
             DetailLine::field(
                 "Region",
                 e.intent.region.clone().unwrap_or_else(|| "global".into()),

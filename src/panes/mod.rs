@@ -9,6 +9,7 @@ mod identity;
 mod journal;
 mod overview;
 mod posture;
+pub mod shown;
 mod wrap;
 
 pub use wrap::{DetailRow, RowKind, detail_rows};
@@ -213,6 +214,42 @@ pub trait Pane: Sync {
     fn targets(&self, _data: &Data, _row: usize) -> Vec<Target> {
         Vec::new()
     }
+    /// The ID of the account the row belongs to, for tables whose rows belong to one: in an
+    /// organisation `/` matches the account's name and `:account` keeps some accounts' rows.
+    fn account<'a>(&self, _data: &'a Data, _row: usize) -> Option<&'a str> {
+        None
+    }
+    /// Where the Account column is drawn among the pane's own columns in an organisation
+    /// (see `shown`); `None`: the table has none.
+    fn account_column(&self) -> Option<usize> {
+        None
+    }
+    /// The pane's columns in an organisation, where the Account column needs room: the
+    /// same columns in the same order, perhaps narrower.
+    fn org_columns(&self) -> &'static [Column] {
+        self.columns()
+    }
+}
+
+/// The Account line of a detail view: `name (ID) · OU path` in an organisation, the ID
+/// alone otherwise.
+pub fn account_field(data: &Data, id: &str) -> DetailLine {
+    let value = match data
+        .org
+        .as_ref()
+        .and_then(|org| Some((org, org.account(id)?)))
+    {
+        Some((org, account)) => {
+            let mut value = org.label(id);
+            if !account.ou_path.is_empty() {
+                value.push_str(" · ");
+                value.push_str(&account.ou_path);
+            }
+            value
+        }
+        None => id.to_string(),
+    };
+    DetailLine::field("Account", value)
 }
 
 /// What a posture result or triage item can be acted on as: a baseline control's targets,

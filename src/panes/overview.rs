@@ -156,6 +156,19 @@ impl Pane for OverviewPane {
         ]
     }
 
+    fn account<'a>(&self, data: &'a Data, row: usize) -> Option<&'a str> {
+        let (_, origin) = item(data, row)?;
+        Some(match origin {
+            Origin::Alarm(a) => &a.account_id,
+            Origin::Finding(f) => f.account_id.as_str(),
+            Origin::Check(c) => &c.account_id,
+        })
+    }
+
+    fn account_column(&self) -> Option<usize> {
+        Some(2)
+    }
+
     fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
         match item(data, row) {
             Some((_, Origin::Alarm(a))) => vec![super::alarms::alarm_target(a)],
@@ -168,8 +181,8 @@ impl Pane for OverviewPane {
     fn detail(&self, data: &Data, row: usize, now: DateTime<Utc>) -> Vec<DetailLine> {
         match item(data, row) {
             Some((_, Origin::Alarm(a))) => super::alarms::detail(a, data, now),
-            Some((_, Origin::Finding(f))) => super::findings::detail(f, now),
-            Some((_, Origin::Check(c))) => super::posture::detail(c),
+            Some((_, Origin::Finding(f))) => super::findings::detail(f, data, now),
+            Some((_, Origin::Check(c))) => super::posture::detail(c, data),
             None => Vec::new(),
         }
     }

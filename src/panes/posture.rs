@@ -112,6 +112,14 @@ impl Pane for PosturePane {
         ]
     }
 
+    fn account<'a>(&self, data: &'a Data, row: usize) -> Option<&'a str> {
+        check(data, row).map(|c| &*c.account_id)
+    }
+
+    fn account_column(&self) -> Option<usize> {
+        Some(2)
+    }
+
     fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
         check(data, row)
             .map(|c| super::check_targets(data, c))
@@ -119,7 +127,9 @@ impl Pane for PosturePane {
     }
 
     fn detail(&self, data: &Data, row: usize, _now: DateTime<Utc>) -> Vec<DetailLine> {
-        check(data, row).map(detail).unwrap_or_default()
+        check(data, row)
+            .map(|c| detail(c, data))
+            .unwrap_or_default()
     }
 
     fn empty_message(&self, _data: &Data) -> String {
@@ -128,7 +138,7 @@ impl Pane for PosturePane {
     }
 }
 
-pub fn detail(c: &CheckResult) -> Vec<DetailLine> {
+pub fn detail(c: &CheckResult, data: &Data) -> Vec<DetailLine> {
     vec![
         DetailLine::Section(c.title.to_string()),
         DetailLine::Field(
@@ -148,7 +158,7 @@ pub fn detail(c: &CheckResult) -> Vec<DetailLine> {
         DetailLine::field("Check", c.check_id),
         DetailLine::field("Controls", c.controls.join(", ")),
         DetailLine::field("Resource", c.resource.clone()),
-        DetailLine::field("Account", c.account_id.to_string()),
+        super::account_field(data, &c.account_id),
         DetailLine::field(
             "Region",
             c.region.as_deref().unwrap_or("global").to_string(),

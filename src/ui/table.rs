@@ -68,14 +68,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         return;
     }
 
-    let widths = column_widths(pane.columns(), inner.width);
-    let header = Row::new(pane.columns().iter().enumerate().map(|(i, c)| {
-        let marker = match (i == view.sort_column, view.descending) {
+    let shown = crate::panes::shown::columns(pane, &app.data);
+    let columns: Vec<Column> = shown.iter().map(|s| s.column).collect();
+    let widths = column_widths(&columns, inner.width);
+    let header = Row::new(shown.iter().map(|s| {
+        let marker = match (s.index == view.sort_column, view.descending) {
             (true, true) => "▼",
             (true, false) => "▲",
             (false, _) => "",
         };
-        Cell::from(format!("{}{marker}", c.title))
+        Cell::from(format!("{}{marker}", s.column.title))
     }))
     .style(theme.table_header);
 
@@ -83,7 +85,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let window = view.window(body_height);
     let rows = window.map(|pos| {
         let row = view.rows.get(pos).copied().unwrap_or(0);
-        let cells = pane.cells(&app.data, row, app.now);
+        let cells = crate::panes::shown::cells(pane, &app.data, row, app.now);
         let row_widget = Row::new(
             cells
                 .into_iter()

@@ -2,61 +2,19 @@
 //! password age and use, both access-key slots, admin rights, and failing checks coloured by
 //! the worst. The detail view (`detail.rs`) adds groups, policies and every check.
 
+mod columns;
 mod detail;
 
-use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, age, timestamp};
+use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, age, timestamp};
 use crate::domain::{AccessKey, IamUser, IdentityInventory, KeyRef, RootAccount};
 use crate::remediation::Target;
 use crate::store::{Data, IdentityRow};
 use chrono::{DateTime, Utc};
+use columns::{
+    ADMIN, COLUMNS, CONSOLE, FAILS, KEY_1, KEY_2, ORG_COLUMNS, PASSWORD_AGE, PASSWORD_USED, USER,
+};
 
 pub struct IdentityPane;
-
-/// Fits 80 columns: groups and policies are in the detail view (and the filter).
-const COLUMNS: &[Column] = &[
-    Column {
-        title: "User",
-        width: Width::Fill(12),
-    },
-    Column {
-        title: "Console",
-        width: Width::Fixed(8),
-    },
-    Column {
-        title: "Pwd age",
-        width: Width::Fixed(7),
-    },
-    Column {
-        title: "Pwd used",
-        width: Width::Fixed(8),
-    },
-    Column {
-        title: "Key 1 age·used",
-        width: Width::Fixed(14),
-    },
-    Column {
-        title: "Key 2 age·used",
-        width: Width::Fixed(14),
-    },
-    Column {
-        title: "Admin",
-        width: Width::Fixed(5),
-    },
-    Column {
-        title: "Fails",
-        width: Width::Fixed(5),
-    },
-];
-
-/// Column indexes, for sorting.
-const USER: usize = 0;
-const CONSOLE: usize = 1;
-const PASSWORD_AGE: usize = 2;
-const PASSWORD_USED: usize = 3;
-const KEY_1: usize = 4;
-const KEY_2: usize = 5;
-const ADMIN: usize = 6;
-const FAILS: usize = 7;
 
 /// Each account's root, then its users (the store's rows).
 enum Row<'a> {
@@ -286,6 +244,13 @@ impl Pane for IdentityPane {
             Row::Root(root) => detail::root(root, now),
             Row::User(u) => detail::user(u, now),
         };
+        // Which account, where there are several (the first line names the user).
+        if data.org.is_some() {
+            lines.insert(
+                1.min(lines.len()),
+                super::account_field(data, &inv.account_id),
+            );
+        }
         lines.push(DetailLine::Blank);
         if let Some(error) = &inv.authorization_error {
             lines.push(DetailLine::Field(
@@ -333,6 +298,18 @@ impl Pane for IdentityPane {
 
     fn empty_message(&self, _data: &Data) -> String {
         "The IAM inventory has not loaded yet (credential report pending).".to_string()
+    }
+
+    fn account<'a>(&self, data: &'a Data, index: usize) -> Option<&'a str> {
+        row(data, index).map(|(_, inv)| &*inv.account_id)
+    }
+
+    fn account_column(&self) -> Option<usize> {
+        Some(USER)
+    }
+
+    fn org_columns(&self) -> &'static [Column] {
+        ORG_COLUMNS
     }
 
     fn targets(&self, data: &Data, index: usize) -> Vec<Target> {
