@@ -1,6 +1,7 @@
 //! The `:` command line: jump to a tab, filter, watch other regions or another profile,
 //! switch to read-only (never back without a restart), export the current table to CSV,
-//! copy the selected row's ARN, quit. Tab completes a command's name.
+//! copy the selected row's ARN, quit; in an organisation, go to the Accounts tab. Tab
+//! completes a command's name.
 
 use super::{App, Effect, Mode, SwitchTarget};
 use crate::input::{Key, KeyCode};
@@ -24,12 +25,34 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     ("copy", "copy the selected row's ARN (OSC 52)"),
     ("quit", "quit"),
+    ("accounts", "go to the Accounts tab"),
 ];
+
+/// The commands of an organisation only, listed last in `COMMANDS`.
+const ORG_COMMANDS: usize = 1;
+
+/// What the help says about an organisation's commands.
+pub const ORG_HELP: &[(&str, &str)] = &[(
+    ":accounts",
+    "the Accounts tab: reach, failures and data age per account",
+)];
+
+/// The commands of this session: an organisation's only in one.
+fn commands(app: &App) -> &'static [(&'static str, &'static str)] {
+    if app.data.org.is_some() {
+        COMMANDS
+    } else {
+        COMMANDS
+            .get(..COMMANDS.len() - ORG_COMMANDS)
+            .unwrap_or(COMMANDS)
+    }
+}
 
 /// The longest command line kept (typed or pasted).
 pub const MAX_LINE_CHARS: usize = 512;
 
 pub fn edit(app: &mut App, key: Key) -> Vec<Effect> {
+    let commands = commands(app);
     let Mode::Command { text } = &mut app.mode else {
         return Vec::new();
     };
@@ -45,7 +68,7 @@ pub fn edit(app: &mut App, key: Key) -> Vec<Effect> {
         KeyCode::Backspace => {
             text.pop();
         }
-        KeyCode::Tab => complete(text),
+        KeyCode::Tab => complete(text, commands),
         KeyCode::Char('u') if key.modifiers.ctrl => text.clear(),
         KeyCode::Char(c) if !key.modifiers.ctrl && text.chars().count() < MAX_LINE_CHARS => {
             text.push(c);
@@ -56,11 +79,11 @@ pub fn edit(app: &mut App, key: Key) -> Vec<Effect> {
 }
 
 /// Completes the command name being typed when exactly one command starts with it.
-fn complete(text: &mut String) {
+fn complete(text: &mut String, commands: &[(&str, &str)]) {
     if text.contains(' ') {
         return;
     }
-    let matches: Vec<&str> = COMMANDS
+    let matches: Vec<&str> = commands
         .iter()
         .map(|(name, _)| *name)
         .filter(|name| name.starts_with(text.as_str()))
@@ -71,9 +94,9 @@ fn complete(text: &mut String) {
 }
 
 /// The commands that start with what has been typed, for the prompt's hint.
-pub fn candidates(text: &str) -> Vec<&'static str> {
+pub fn candidates(app: &App, text: &str) -> Vec<&'static str> {
     let word = text.split_whitespace().next().unwrap_or_default();
-    COMMANDS
+    commands(app)
         .iter()
         .map(|(name, _)| *name)
         .filter(|name| name.starts_with(word))
@@ -91,6 +114,7 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
         "identity" | "4" => Some(Tab::Identity),
         "posture" | "5" => Some(Tab::Posture),
         "journal" | "6" => Some(Tab::Journal),
+        "accounts" | "7" if app.data.org.is_some() => Some(Tab::Accounts),
         _ => None,
     };
     if let Some(tab) = tab {
@@ -133,7 +157,7 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
             }
         },
         other => {
-            let known: Vec<&str> = COMMANDS.iter().map(|(n, _)| *n).collect();
+            let known: Vec<&str> = commands(app).iter().map(|(n, _)| *n).collect();
             super::update::set_status(
                 app,
                 format!("Unknown command :{other} (commands: {})", known.join(", ")),

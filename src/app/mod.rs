@@ -13,7 +13,7 @@ mod update;
 
 /// Kept in the store, beside the data; named here too, where it was first.
 pub use crate::store::SourceStatus;
-pub use command::{COMMANDS, candidates};
+pub use command::{COMMANDS, ORG_HELP, candidates};
 pub use detail::{DetailView, detail_width};
 pub use dialog::Dialog;
 pub use msg::{Effect, Msg, SourceEvent, SwitchTarget};

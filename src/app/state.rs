@@ -106,6 +106,21 @@ impl App {
         }
     }
 
+    /// Makes the console an organisation's (or one account's, with `None`): the Accounts
+    /// tab and the Account columns follow the data.
+    pub fn set_org(&mut self, org: Option<crate::domain::Organization>) {
+        self.data.org = org;
+        self.rebuild_views();
+    }
+
+    /// Brings the Accounts tab up to date after a source's poll, in an organisation: its
+    /// reach, failures and data ages may all have moved.
+    pub fn refresh_accounts(&mut self) {
+        if self.data.org.is_some() {
+            self.rebuild_view(Tab::Accounts);
+        }
+    }
+
     /// Moves the console to another session: everything shown of the old account or
     /// regions goes (data, selections, filters, held updates, an open dialog or detail
     /// view); the journal stays, as it records what was done whatever the account.

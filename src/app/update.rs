@@ -92,6 +92,11 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
     match event {
         SourceEvent::Polling { id } => {
             app.data.sources.entry(id).or_default().polling = true;
+            // The organisation may have come with the session after the tables were
+            // built: the first polls list its accounts.
+            if app.view(Tab::Accounts).rows.is_empty() {
+                app.refresh_accounts();
+            }
             Vec::new()
         }
         SourceEvent::Failed { id, error, at } => {
@@ -102,6 +107,7 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
                 (error.kind == SourceErrorKind::Credentials).then(|| error.message.clone());
             status.last_error = Some((at, error.to_string()));
             app.data.update_reach(&account);
+            app.refresh_accounts();
             Vec::new()
         }
         SourceEvent::Data { id, data, at } => {
@@ -120,6 +126,7 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
                 app.now.max(at),
             );
             app.refresh_views(&derived, &selected);
+            app.refresh_accounts();
             if !applied.entered_alarm.is_empty() {
                 set_status(
                     app,
@@ -394,8 +401,13 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
         Action::TabIdentity => switch_tab(app, Tab::Identity),
         Action::TabPosture => switch_tab(app, Tab::Posture),
         Action::TabJournal => switch_tab(app, Tab::Journal),
-        Action::NextTab => switch_tab(app, app.tab.next()),
-        Action::PrevTab => switch_tab(app, app.tab.prev()),
+        Action::TabAccounts if app.data.org.is_some() => switch_tab(app, Tab::Accounts),
+        Action::TabAccounts => set_status(
+            app,
+            "No Accounts tab: this session watches one account".to_string(),
+        ),
+        Action::NextTab => switch_tab(app, app.tab.next(Tab::shown(&app.data))),
+        Action::PrevTab => switch_tab(app, app.tab.prev(Tab::shown(&app.data))),
         Action::Down => move_by(app, 1),
         Action::Up => move_by(app, -1),
         Action::PageDown => move_by(app, page(app)),
@@ -477,13 +489,20 @@ fn max_scroll(app: &App) -> usize {
     let content = match &app.mode {
         // Laid out by the previous message's `update`.
         Mode::Detail { .. } => app.detail.as_ref().map_or(0, |view| view.rows.len()),
-        // A title and a blank line per layer, a line per binding, and the closing note.
+        // A title and a blank line per layer, a line per binding, the organisation's
+        // commands, and the closing note.
         Mode::Help { .. } => {
+            let org = if app.data.org.is_some() {
+                super::command::ORG_HELP.len() + 2
+            } else {
+                0
+            };
             app.keymap
                 .layers
                 .values()
                 .map(|b| b.len() + 2)
                 .sum::<usize>()
+                + org
                 + 2
         }
         _ => 0,

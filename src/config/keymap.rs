@@ -36,6 +36,8 @@ pub enum Action {
     TabIdentity,
     TabPosture,
     TabJournal,
+    /// The Accounts tab, in an organisation.
+    TabAccounts,
     NextTab,
     PrevTab,
     Down,

@@ -1,6 +1,7 @@
 //! One module per tab. A pane describes its table — columns, cells, sort keys, filter text —
 //! and its detail view, as plain data that the UI draws and the app sorts and filters.
 
+mod accounts;
 mod alarms;
 mod baseline;
 mod findings;
@@ -31,10 +32,24 @@ pub enum Tab {
     Identity,
     Posture,
     Journal,
+    /// The organisation's accounts: shown only in a multi-account session.
+    Accounts,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
+        Tab::Overview,
+        Tab::Alarms,
+        Tab::Findings,
+        Tab::Identity,
+        Tab::Posture,
+        Tab::Journal,
+        Tab::Accounts,
+    ];
+
+    /// The tabs of a single-account session: every one but Accounts, which comes last so
+    /// the others keep their numbers in an organisation.
+    pub const ONE_ACCOUNT: &'static [Tab] = &[
         Tab::Overview,
         Tab::Alarms,
         Tab::Findings,
@@ -42,6 +57,15 @@ impl Tab {
         Tab::Posture,
         Tab::Journal,
     ];
+
+    /// The tabs a session shows, in order: Accounts only in an organisation.
+    pub fn shown(data: &Data) -> &'static [Tab] {
+        if data.org.is_some() {
+            &Tab::ALL
+        } else {
+            Tab::ONE_ACCOUNT
+        }
+    }
 
     pub fn title(self) -> &'static str {
         self.pane().title()
@@ -62,19 +86,19 @@ impl Tab {
         }
     }
 
-    pub fn next(self) -> Tab {
-        Tab::ALL
-            .get((self.index() + 1) % Tab::ALL.len())
+    /// The tab after this one among `tabs` (wrapping).
+    pub fn next(self, tabs: &[Tab]) -> Tab {
+        let at = tabs.iter().position(|t| *t == self).unwrap_or(0);
+        tabs.get((at + 1) % tabs.len().max(1))
             .copied()
             .unwrap_or(Tab::Overview)
     }
 
-    pub fn prev(self) -> Tab {
-        let n = Tab::ALL.len();
-        Tab::ALL
-            .get((self.index() + n - 1) % n)
-            .copied()
-            .unwrap_or(Tab::Overview)
+    /// The tab before this one among `tabs` (wrapping).
+    pub fn prev(self, tabs: &[Tab]) -> Tab {
+        let n = tabs.len().max(1);
+        let at = tabs.iter().position(|t| *t == self).unwrap_or(0);
+        tabs.get((at + n - 1) % n).copied().unwrap_or(Tab::Overview)
     }
 
     pub fn pane(self) -> &'static dyn Pane {
@@ -85,6 +109,7 @@ impl Tab {
             Tab::Identity => &identity::IdentityPane,
             Tab::Posture => &posture::PosturePane,
             Tab::Journal => &journal::JournalPane,
+            Tab::Accounts => &accounts::AccountsPane,
         }
     }
 }

@@ -147,19 +147,15 @@ pub fn render_tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) 
         }
     };
     let width = usize::from(area.width);
+    let tabs = Tab::shown(&app.data);
     let texts: Vec<String> = (0..=2u8)
         .rev()
-        .map(|detail| {
-            Tab::ALL
-                .iter()
-                .map(|t| label(*t, detail))
-                .collect::<Vec<_>>()
-        })
+        .map(|detail| tabs.iter().map(|t| label(*t, detail)).collect::<Vec<_>>())
         .find(|texts| texts.iter().map(|t| t.width()).sum::<usize>() <= width)
-        .unwrap_or_else(|| Tab::ALL.iter().map(|t| label(*t, 0)).collect());
+        .unwrap_or_else(|| tabs.iter().map(|t| label(*t, 0)).collect());
     let spans: Vec<Span<'_>> = texts
         .into_iter()
-        .zip(Tab::ALL)
+        .zip(tabs.iter().copied())
         .map(|(text, tab)| {
             let style = if tab == app.tab {
                 theme.tab_active

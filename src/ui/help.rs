@@ -24,10 +24,16 @@ pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme, scrol
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }
 
-/// One line per action and description, with every key bound to it, layer by layer.
+/// One line per action and description, with every key bound to it, layer by layer; in
+/// an organisation, its commands too. The Accounts tab's key shows only where the tab does.
 fn help_lines<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
+    let org = app.data.org.is_some();
     for (layer, bindings) in &app.keymap.layers {
+        let bindings: Vec<&Binding> = bindings
+            .iter()
+            .filter(|b| org || b.action != Action::TabAccounts)
+            .collect();
         if bindings.is_empty() {
             continue;
         }
@@ -35,10 +41,20 @@ fn help_lines<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
             lines.push(Line::raw(""));
         }
         lines.push(Line::styled(layer.title().to_string(), theme.title));
-        for (keys, desc) in grouped(bindings) {
+        for (keys, desc) in grouped(&bindings) {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {keys:<16} "), theme.help_key),
                 Span::styled(desc, theme.text),
+            ]));
+        }
+    }
+    if org {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Organisation".to_string(), theme.title));
+        for (command, desc) in crate::app::ORG_HELP {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {command:<16} "), theme.help_key),
+                Span::styled(*desc, theme.text),
             ]));
         }
     }
@@ -48,7 +64,7 @@ fn help_lines<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
 }
 
 /// Merges bindings that do the same thing with the same description (`j` and `↓`).
-fn grouped(bindings: &[Binding]) -> Vec<(String, String)> {
+fn grouped(bindings: &[&Binding]) -> Vec<(String, String)> {
     let mut groups: Vec<(Action, String, Vec<String>)> = Vec::new();
     for binding in bindings {
         match groups

@@ -20,7 +20,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Span::styled("  Enter keeps · Esc clears", theme.dim),
         ])
     } else if let Mode::Command { text } = &app.mode {
-        let hint = crate::app::candidates(text).join(" · ");
+        let hint = crate::app::candidates(app, text).join(" · ");
         Line::from(vec![
             Span::styled(":", theme.filter),
             Span::styled(fit(text, width.saturating_sub(40)), theme.filter),
