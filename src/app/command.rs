@@ -1,7 +1,7 @@
 //! The `:` command line: jump to a tab, filter, watch other regions or another profile,
 //! switch to read-only (never back without a restart), export the current table to CSV,
-//! copy the selected row's ARN, quit; in an organisation, go to the Accounts tab. Tab
-//! completes a command's name.
+//! copy the selected row's ARN, quit; in an organisation, show some accounts only
+//! (`:account`). Tab completes a command's name.
 
 use super::{App, Effect, Mode, SwitchTarget};
 use crate::input::{Key, KeyCode};
@@ -26,16 +26,25 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("copy", "copy the selected row's ARN (OSC 52)"),
     ("quit", "quit"),
     ("accounts", "go to the Accounts tab"),
+    (
+        "account",
+        "show some accounts only: :account NAME|ID|ou-…[,…] (* wildcards; :account * all)",
+    ),
 ];
 
 /// The commands of an organisation only, listed last in `COMMANDS`.
-const ORG_COMMANDS: usize = 1;
+const ORG_COMMANDS: usize = 2;
 
 /// What the help says about an organisation's commands.
-pub const ORG_HELP: &[(&str, &str)] = &[(
-    ":accounts",
-    "the Accounts tab: reach, failures and data age per account",
-)];
+pub const ORG_HELP: &[(&str, &str)] = &[
+    (
+        ":account A,B",
+        "only these accounts, every tab (name, ID, ou-…, *)",
+    ),
+    (":account *", "every account again"),
+    (":account", "say which accounts are shown"),
+    (":accounts", "the Accounts tab (reach, failures, data age)"),
+];
 
 /// The commands of this session: an organisation's only in one.
 fn commands(app: &App) -> &'static [(&'static str, &'static str)] {
@@ -127,6 +136,10 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
         "filter" => {
             let tab = app.tab;
             app.set_filter(tab, argument.to_string());
+            Vec::new()
+        }
+        "account" if app.data.org.is_some() => {
+            super::scope::command(app, argument);
             Vec::new()
         }
         "region" => switch_regions(app, argument),

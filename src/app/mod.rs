@@ -5,6 +5,7 @@ mod command;
 mod detail;
 mod dialog;
 mod msg;
+mod scope;
 mod search_text;
 pub mod settle;
 mod state;
@@ -17,6 +18,7 @@ pub use command::{COMMANDS, ORG_HELP, candidates};
 pub use detail::{DetailView, detail_width};
 pub use dialog::Dialog;
 pub use msg::{Effect, Msg, SourceEvent, SwitchTarget};
+pub use scope::Scope;
 pub use state::{
     App, HEADER_ROWS, HeaderInfo, Mode, STATUS_ROWS, SUMMARY_ROWS, TAB_BAR_ROWS, page_rows_for,
 };

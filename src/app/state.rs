@@ -71,6 +71,8 @@ pub struct App {
     pub switching: Option<super::SwitchTarget>,
     /// The open detail view laid out, kept up to date by `update`.
     pub detail: Option<super::DetailView>,
+    /// `:account`: the accounts whose rows every tab shows; `None`: all of them.
+    pub scope: Option<Arc<super::Scope>>,
 }
 
 impl App {
@@ -103,14 +105,25 @@ impl App {
             dialog_step: 0,
             switching: None,
             detail: None,
+            scope: None,
         }
     }
 
     /// Makes the console an organisation's (or one account's, with `None`): the Accounts
-    /// tab and the Account columns follow the data.
+    /// tab and the Account columns follow the data, and a scope of other accounts goes.
     pub fn set_org(&mut self, org: Option<crate::domain::Organization>) {
         self.data.org = org;
+        self.set_scope(None);
         self.rebuild_views();
+    }
+
+    /// Shows only the rows of the accounts in `scope` on every tab (every row with `None`).
+    pub fn set_scope(&mut self, scope: Option<Arc<super::Scope>>) {
+        for tab in Tab::ALL {
+            let view = &mut self.views[tab.index()];
+            view.set_scope(tab.pane(), &self.data, scope.clone());
+        }
+        self.scope = scope;
     }
 
     /// Brings the Accounts tab up to date after a source's poll, in an organisation: its
@@ -145,6 +158,7 @@ impl App {
         self.dialog = None;
         self.switching = None;
         self.detail = None;
+        self.scope = None;
         if matches!(self.mode, Mode::Detail { .. } | Mode::Filter) {
             self.mode = Mode::Normal;
         }
@@ -270,31 +284,68 @@ impl App {
     }
 
     /// The freshest successful poll of any source of `kind`, and whether any of them is
-    /// currently failing.
+    /// currently failing. In an organisation, only the accounts `:account` shows count,
+    /// and an unreachable account's failures are not counted again: the header says how
+    /// many accounts are unreachable, the Accounts tab why.
     pub fn freshness(&self, kind: SourceKind) -> (Option<DateTime<Utc>>, Option<&str>) {
         let mut freshest = None;
         let mut error = None;
-        for status in self
+        let from = SourceId {
+            kind,
+            account_id: String::new(),
+            region: None,
+        };
+        for (id, status) in self
             .data
             .sources
-            .iter()
-            .filter(|(id, _)| id.kind == kind)
-            .map(|(_, status)| status)
+            .range(from..)
+            .take_while(|(id, _)| id.kind == kind)
         {
+            if self
+                .scope
+                .as_ref()
+                .is_some_and(|s| !s.includes(&id.account_id))
+            {
+                continue;
+            }
             freshest = freshest.max(status.last_success);
-            if error.is_none() {
+            if error.is_none() && !self.unreachable(&id.account_id) {
                 error = status.last_error.as_ref().map(|(_, e)| e.as_str());
             }
         }
         (freshest, error)
     }
 
-    /// The message of a credentials failure, if any source's last poll had one.
+    /// Whether `account` is one of the organisation's that cannot be reached.
+    fn unreachable(&self, account: &str) -> bool {
+        self.data
+            .org
+            .as_ref()
+            .and_then(|org| org.account(account))
+            .is_some_and(|a| a.reach.is_unreachable())
+    }
+
+    /// The message of a credentials failure of the session's own credentials, if a
+    /// source's last poll had one: any source of a single account; in an organisation, one
+    /// of the caller's own account (a member's failure makes that account unreachable).
     pub fn credentials_problem(&self) -> Option<&str> {
+        match &self.data.org {
+            Some(_) => self.credentials_problem_of(&self.header.caller.account_id),
+            None => self
+                .data
+                .sources
+                .values()
+                .find_map(|s| s.credentials_error.as_deref()),
+        }
+    }
+
+    /// The message of a credentials failure of one account's sources, if any.
+    pub fn credentials_problem_of(&self, account: &str) -> Option<&str> {
         self.data
             .sources
-            .values()
-            .find_map(|s| s.credentials_error.as_deref())
+            .iter()
+            .filter(|(id, _)| id.account_id == account)
+            .find_map(|(_, s)| s.credentials_error.as_deref())
     }
 }
 

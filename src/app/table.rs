@@ -3,12 +3,14 @@
 //! as far as needed: typing narrows the rows that matched, Backspace returns to an earlier
 //! result, and a batch of changed rows is re-placed without sorting the whole table.
 
+use super::scope::Scope;
 use super::search_text::SearchTexts;
 use crate::panes::{Pane, SortKey, shown};
 use crate::store::Data;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 /// Earlier filter results kept for Backspace, at most this many.
 const FILTER_HISTORY: usize = 16;
@@ -32,6 +34,8 @@ pub struct TableView {
     /// Each row's filter text while the table is being filtered (empty otherwise), so a
     /// keystroke reads one compact list instead of every item's fields scattered in memory.
     search: SearchTexts,
+    /// `:account`: only the rows of these accounts are shown (rows of no account always).
+    scope: Option<Arc<Scope>>,
 }
 
 impl TableView {
@@ -47,6 +51,23 @@ impl TableView {
             applied_filter: String::new(),
             history: Vec::new(),
             search: SearchTexts::default(),
+            scope: None,
+        }
+    }
+
+    /// Shows only the rows of the accounts in `scope` (all rows with `None`).
+    pub fn set_scope(&mut self, pane: &dyn Pane, data: &Data, scope: Option<Arc<Scope>>) {
+        if self.scope != scope {
+            self.scope = scope;
+            self.rebuild(pane, data);
+        }
+    }
+
+    /// Whether `row` is in the scope.
+    fn in_scope(&self, pane: &dyn Pane, data: &Data, row: usize) -> bool {
+        match (&self.scope, pane.account(data, row)) {
+            (Some(scope), Some(account)) => scope.includes(account),
+            _ => true,
         }
     }
 
@@ -72,11 +93,18 @@ impl TableView {
     pub fn rebuild_selecting(&mut self, pane: &dyn Pane, data: &Data, keep: Option<String>) {
         let len = pane.len(data);
         self.search = SearchTexts::default();
-        let mut rows: Vec<usize> = if self.filter.is_empty() {
+        let scoped: Vec<usize> = if self.scope.is_some() {
+            (0..len)
+                .filter(|&row| self.in_scope(pane, data, row))
+                .collect()
+        } else {
             (0..len).collect()
+        };
+        let mut rows: Vec<usize> = if self.filter.is_empty() {
+            scoped
         } else {
             self.prepare_filter(pane, data);
-            filter_rows(pane, data, &self.search, 0..len, &self.filter)
+            filter_rows(pane, data, &self.search, scoped.into_iter(), &self.filter)
         };
         sort_rows(pane, data, &mut rows, self.sort_column, self.descending);
         self.rows = rows;
@@ -137,7 +165,7 @@ impl TableView {
         let candidates = is_changed
             .iter()
             .enumerate()
-            .filter(|(_, changed)| **changed)
+            .filter(|(row, changed)| **changed && self.in_scope(pane, data, *row))
             .map(|(row, _)| row);
         let mut fresh: Vec<usize> = if self.filter.is_empty() {
             candidates.collect()

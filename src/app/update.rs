@@ -94,7 +94,7 @@ fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
             app.data.sources.entry(id).or_default().polling = true;
             // The organisation may have come with the session after the tables were
             // built: the first polls list its accounts.
-            if app.view(Tab::Accounts).rows.is_empty() {
+            if app.view(Tab::Accounts).rows.is_empty() && app.scope.is_none() {
                 app.refresh_accounts();
             }
             Vec::new()

@@ -5,6 +5,7 @@ use crate::domain::SourceKind;
 use crate::panes::{Tab, age};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
@@ -44,35 +45,40 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let [left, right] =
         Layout::horizontal([Constraint::Min(10), Constraint::Length(badge_width)]).areas(top);
     let caller = &app.header.caller;
-    // Expired or revoked credentials stop every source at once; that outranks the ARN.
-    let (left_text, left_style) = match app.credentials_problem() {
-        Some(problem) => (
-            format!(
-                " watchpost │ {} │ CREDENTIALS FAILED, data is stale: {problem}",
-                caller.account_id
-            ),
-            theme.header.patch(theme.error),
-        ),
-        None => {
-            let profile = app
-                .header
-                .profile
-                .as_deref()
-                .map(|p| format!("profile {} │ ", crate::sanitize::clean(p)))
-                .unwrap_or_default();
-            (
-                format!(
-                    " watchpost │ {} │ {profile}{}",
-                    caller.account_id, caller.arn
-                ),
-                theme.header,
-            )
+    if let Some(org) = &app.data.org {
+        // When the line is short of room the program's name goes first, then the word
+        // `org`: what the organisation is, and the scope, matter more.
+        let room = usize::from(left.width);
+        let width = |parts: &[(String, Style)]| -> usize {
+            parts.iter().map(|(text, _)| text.width()).sum()
+        };
+        let full = super::org::summary(app, org, theme, false);
+        let mut parts = if width(&full) + 24 <= room {
+            vec![(" watchpost │ ".to_string(), theme.header)]
+        } else {
+            vec![(" ".to_string(), theme.header)]
+        };
+        if width(&full) < room {
+            parts.extend(full);
+        } else {
+            parts.extend(super::org::summary(app, org, theme, true));
         }
-    };
-    frame.render_widget(
-        Paragraph::new(fit(&left_text, usize::from(left.width))).style(left_style),
-        left,
-    );
+        parts.push((" │ ".to_string(), theme.header));
+        parts.push(match app.credentials_problem() {
+            Some(problem) => (
+                format!(
+                    "CREDENTIALS FAILED ({}), data is stale: {problem}",
+                    caller.account_id
+                ),
+                theme.header.patch(theme.error),
+            ),
+            None => (profile_and_arn(app), theme.header),
+        });
+        let line = Line::from(super::org::fit_spans(parts, usize::from(left.width)));
+        frame.render_widget(Paragraph::new(line).style(theme.header), left);
+    } else {
+        one_account(frame, left, app, theme);
+    }
     frame.render_widget(
         Paragraph::new(Line::from(badges)).style(theme.header),
         right,
@@ -87,6 +93,44 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(
         Paragraph::new(Line::from(spans)).style(theme.header),
         bottom,
+    );
+}
+
+/// `profile NAME │ ARN`, or the ARN alone.
+fn profile_and_arn(app: &App) -> String {
+    let profile = app
+        .header
+        .profile
+        .as_deref()
+        .map(|p| format!("profile {} │ ", crate::sanitize::clean(p)))
+        .unwrap_or_default();
+    format!("{profile}{}", app.header.caller.arn)
+}
+
+/// The first line's left part for one account: the account, the profile and the caller.
+fn one_account(frame: &mut Frame<'_>, left: Rect, app: &App, theme: &Theme) {
+    let caller = &app.header.caller;
+    // Expired or revoked credentials stop every source at once; that outranks the ARN.
+    let (left_text, left_style) = match app.credentials_problem() {
+        Some(problem) => (
+            format!(
+                " watchpost │ {} │ CREDENTIALS FAILED, data is stale: {problem}",
+                caller.account_id
+            ),
+            theme.header.patch(theme.error),
+        ),
+        None => (
+            format!(
+                " watchpost │ {} │ {}",
+                caller.account_id,
+                profile_and_arn(app)
+            ),
+            theme.header,
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(fit(&left_text, usize::from(left.width))).style(left_style),
+        left,
     );
 }
 

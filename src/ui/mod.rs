@@ -4,6 +4,7 @@ mod detail;
 mod dialog;
 mod header;
 mod help;
+mod org;
 mod status;
 mod summary;
 mod table;

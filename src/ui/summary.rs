@@ -1,4 +1,5 @@
-//! The Overview's per-source counters and staleness, one line per source.
+//! The Overview's per-source counters and staleness, one line per source; under an
+//! `:account` scope, of the accounts in it.
 
 use super::text::fit;
 use crate::app::App;
@@ -56,17 +57,27 @@ fn freshness(app: &App, kind: SourceKind) -> (String, StyleOf) {
 
 fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
     let data = &app.data;
+    let shown = |account: &str| app.scope.as_ref().is_none_or(|s| s.includes(account));
+    // Counted when data arrives (`Data::derive`), never per frame; per account too, in an
+    // organisation.
+    let scoped;
+    let summary = match &app.scope {
+        Some(scope) => {
+            scoped = data.summary_of(|account| scope.includes(account));
+            &scoped
+        }
+        None => &data.summary,
+    };
     match kind {
-        // Counted when data arrives (`Data::derive`), never per frame.
         SourceKind::Alarms => (
             format!(
                 "{} ALARM · {} INSUFFICIENT · {} OK",
-                data.summary.alarms_alarm, data.summary.alarms_insufficient, data.summary.alarms_ok
+                summary.alarms_alarm, summary.alarms_insufficient, summary.alarms_ok
             ),
             None,
         ),
         SourceKind::Findings => {
-            let count = |sev| data.summary.findings_of(sev);
+            let count = |sev| summary.findings_of(sev);
             let text = format!(
                 "{} Critical · {} High · {} Medium · {} Low",
                 count(Severity::Critical),
@@ -77,7 +88,7 @@ fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
             let off: Vec<&str> = data
                 .detectors
                 .iter()
-                .filter(|d| !d.enabled)
+                .filter(|d| !d.enabled && shown(&d.account_id))
                 .map(|d| d.region.as_str())
                 .collect();
             (
@@ -86,12 +97,21 @@ fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
             )
         }
         SourceKind::Identity => {
-            let users = data.identities.users();
-            let failing = data.summary.failing_iam_checks;
+            let users = match &app.scope {
+                Some(_) => data
+                    .identities
+                    .iter()
+                    .filter(|i| shown(&i.account_id))
+                    .map(|i| i.users.len())
+                    .sum(),
+                None => data.identities.users(),
+            };
+            let failing = summary.failing_iam_checks;
             // The oldest credential report, when there are several accounts.
             let report = data
                 .identities
                 .iter()
+                .filter(|i| shown(&i.account_id))
                 .map(|i| i.report_generated)
                 .min()
                 .map(|at| format!(", report {} old", age(app.now, at)))
@@ -105,7 +125,7 @@ fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
             let baseline: Vec<_> = data
                 .checks
                 .iter()
-                .filter(|c| c.source == SourceKind::Baseline)
+                .filter(|c| c.source == SourceKind::Baseline && shown(&c.account_id))
                 .collect();
             let failing = baseline.iter().filter(|c| c.failed()).count();
             let unevaluated = baseline

@@ -19,7 +19,17 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let view = app.view(tab);
     let total = pane.len(&app.data);
     let mut title = vec![Span::styled(format!(" {} ", pane.title()), theme.title)];
-    if view.filter.is_empty() {
+    if let (true, Some(scope)) = (view.filter.is_empty(), &app.scope) {
+        // `:account`: the rows of the accounts in scope, of all.
+        title.push(Span::styled(
+            format!(
+                "{} of {total} · scope {} ",
+                view.rows.len(),
+                fit(&scope.text(), 30)
+            ),
+            theme.filter,
+        ));
+    } else if view.filter.is_empty() {
         title.push(Span::styled(format!("{} ", total), theme.dim));
     } else {
         title.push(Span::styled(
