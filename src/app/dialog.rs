@@ -16,7 +16,9 @@
 
 use super::{App, Effect};
 use crate::input::{Key, KeyCode};
-use crate::remediation::{ActionError, Offer, Risk, Target, Unavailable, offers};
+use crate::remediation::{
+    ActionError, Offer, Risk, Target, Unavailable, apply_account_rules, offers,
+};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dialog {
@@ -50,10 +52,21 @@ pub fn open(app: &mut App, targets: &[Target]) {
         return;
     }
     let mut offers = offers(targets, app.header.read_only, app.now);
+    // In an organisation, an account's read-only rule holds for its rows.
+    if let Some(org) = &app.data.org {
+        apply_account_rules(&mut offers, org);
+    }
     // Acting on expired or revoked credentials would fail half-way or not at all: say so
-    // before anything is previewed as runnable.
-    if let Some(problem) = app.credentials_problem() {
-        for offer in offers.iter_mut().filter(|o| o.available.is_ok()) {
+    // before anything is previewed as runnable. In an organisation, a member account's
+    // credentials (its role) count for its rows.
+    for offer in offers.iter_mut().filter(|o| o.available.is_ok()) {
+        let problem = app.credentials_problem().or_else(|| {
+            app.data
+                .org
+                .as_ref()
+                .and(app.credentials_problem_of(offer.target.account_id()))
+        });
+        if let Some(problem) = problem {
             offer.available = Err(Unavailable::Credentials(problem.to_string()));
         }
     }
@@ -159,6 +172,14 @@ fn menu_key(app: &mut App, offers: Vec<Offer>, selected: usize, key: Key) -> Ste
                 vec![Effect::Resolve(Box::new(offer.clone()))],
             ),
             Some(offer) if offer.available.is_ok() => (
+                Some(Dialog::Confirm {
+                    offer: offer.clone(),
+                    typed: String::new(),
+                }),
+                Vec::new(),
+            ),
+            // An account's rule: the preview names it (and the account's banner).
+            Some(offer) if matches!(offer.available, Err(Unavailable::AccountReadOnly(_))) => (
                 Some(Dialog::Confirm {
                     offer: offer.clone(),
                     typed: String::new(),

@@ -76,6 +76,10 @@ pub enum Unavailable {
     State(&'static str),
     #[error("read-only mode: actions cannot run (shown for the record)")]
     ReadOnly,
+    /// In an organisation, the target's account has a read-only rule (which it names):
+    /// none of its rows can be acted on, whatever the session's mode.
+    #[error("read-only: {0}")]
+    AccountReadOnly(String),
     #[error("the credentials failed ({0}); renew them, then act")]
     Credentials(String),
     #[error("its live state could not be read: {0}")]

@@ -144,6 +144,17 @@ pub fn offers(targets: &[Target], read_only: bool, now: DateTime<Utc>) -> Vec<Of
     offers
 }
 
+/// In an organisation, offers on the rows of an account with a read-only rule cannot run
+/// and say which rule; another account's offers are left as they are.
+pub fn apply_account_rules(offers: &mut [Offer], org: &crate::domain::Organization) {
+    for offer in offers.iter_mut().filter(|o| o.available.is_ok()) {
+        let account = org.account(offer.target.account_id());
+        if let Some(rule) = account.and_then(|a| a.read_only.as_ref()) {
+            offer.available = Err(Unavailable::AccountReadOnly(rule.clone()));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +196,70 @@ mod tests {
                 .cli
                 .starts_with("aws cloudwatch disable-alarm-actions")
         );
+    }
+
+    #[test]
+    fn an_accounts_read_only_rule_stops_its_offers_and_no_others() {
+        use crate::domain::{Discovery, OrgAccount, Organization, Reach};
+        let account = |id: &str, rule: Option<&str>| OrgAccount {
+            id: id.into(),
+            name: format!("account-{id}"),
+            ou_path: String::new(),
+            ou_ids: Vec::new(),
+            reach: Reach::Reachable,
+            read_only: rule.map(str::to_string),
+            banner: None,
+        };
+        let org = Organization {
+            id: None,
+            management_account: None,
+            discovery: Discovery::Listed,
+            accounts: vec![
+                account("1", Some("[[accounts]] prod-*")),
+                account("2", None),
+            ],
+            member_role: None,
+            guardduty_admin: None,
+        };
+        let in_account = |id: &str| Target::Alarm {
+            account_id: id.into(),
+            region: "r".into(),
+            name: "a".into(),
+            actions_enabled: true,
+        };
+        let mut offers = offers(&[in_account("1"), in_account("2")], false, Utc::now());
+        apply_account_rules(&mut offers, &org);
+        let disable = |id: &str| {
+            offers
+                .iter()
+                .find(|o| {
+                    o.action == ActionId::DisableAlarmActions && **o.target.account_id() == *id
+                })
+                .map(|o| o.available.clone())
+        };
+        assert_eq!(
+            disable("1"),
+            Some(Err(Unavailable::AccountReadOnly(
+                "[[accounts]] prod-*".into()
+            )))
+        );
+        assert_eq!(
+            Unavailable::AccountReadOnly("[[accounts]] prod-*".into()).to_string(),
+            "read-only: [[accounts]] prod-*"
+        );
+        assert_eq!(
+            disable("2"),
+            Some(Ok(())),
+            "another account's rows stay runnable"
+        );
+        // A reason the offer had already is kept.
+        let enable = offers
+            .iter()
+            .find(|o| o.action == ActionId::EnableAlarmActions && **o.target.account_id() == *"1");
+        assert!(matches!(
+            enable.map(|o| &o.available),
+            Some(Err(Unavailable::State(_)))
+        ));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use super::detail::to_lines;
 use super::text::fit;
 use crate::app::{App, Dialog};
 use crate::config::Theme;
+use crate::domain::Organization;
 use crate::panes::{DetailLine, Tone, detail_rows};
 use crate::remediation::{Offer, Risk};
 use ratatui::Frame;
@@ -22,9 +23,10 @@ pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
     let room = usize::from(body.height.saturating_sub(2));
     // In a short terminal the CLI equivalent shrinks to one line (`c` copies it whole), so
     // the target and the risk stay in view above the prompt.
-    let mut parts = content(dialog, inner, theme, false);
+    let org = app.data.org.as_ref();
+    let mut parts = content(dialog, org, inner, theme, false);
     if parts.1.len() + 2 > room {
-        parts = content(dialog, inner, theme, true);
+        parts = content(dialog, org, inner, theme, true);
     }
     let (title, mut lines, footer) = parts;
     lines.push(Line::raw(""));
@@ -50,12 +52,18 @@ pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
 type Parts<'a> = (String, Vec<Line<'a>>, Line<'a>);
 
 /// The dialog's title, lines and footer; `compact` puts the CLI equivalent on one line.
-fn content<'a>(dialog: &Dialog, inner: usize, theme: &Theme, compact: bool) -> Parts<'a> {
+fn content<'a>(
+    dialog: &Dialog,
+    org: Option<&Organization>,
+    inner: usize,
+    theme: &Theme,
+    compact: bool,
+) -> Parts<'a> {
     match dialog {
         Dialog::Menu { offers, selected } => menu(offers, *selected, inner, theme),
         Dialog::Resolving { offer } => (
             format!(" {} ", offer.spec().title),
-            preview(offer, inner, theme, compact),
+            preview(offer, org, inner, theme, compact),
             Line::styled(
                 format!(
                     "Resolving the key's ID and status with IAM ({})… Esc cancels",
@@ -64,13 +72,13 @@ fn content<'a>(dialog: &Dialog, inner: usize, theme: &Theme, compact: bool) -> P
                 theme.stale,
             ),
         ),
-        Dialog::Confirm { offer, typed } => confirm(offer, typed, inner, theme, compact),
+        Dialog::Confirm { offer, typed } => confirm(offer, org, typed, inner, theme, compact),
         Dialog::Running { offer } => (
             format!(" {} ", offer.spec().title),
-            preview(offer, inner, theme, compact),
+            preview(offer, org, inner, theme, compact),
             Line::styled(format!("Running {} on AWS…", offer.spec().api), theme.stale),
         ),
-        Dialog::Outcome { offer, result } => outcome(offer, result, inner, theme, compact),
+        Dialog::Outcome { offer, result } => outcome(offer, org, result, inner, theme, compact),
     }
 }
 
@@ -106,12 +114,20 @@ fn menu<'a>(offers: &[Offer], selected: usize, width: usize, theme: &Theme) -> P
     (" Actions ".to_string(), lines, footer)
 }
 
-/// Target, account, region, API call, permission, risk, undo and CLI equivalent.
-fn preview<'a>(offer: &Offer, width: usize, theme: &Theme, compact: bool) -> Vec<Line<'a>> {
+/// Target, account (in an organisation its name, OU, banner and rule), region, API call,
+/// permission, risk, undo and CLI equivalent.
+fn preview<'a>(
+    offer: &Offer,
+    org: Option<&Organization>,
+    width: usize,
+    theme: &Theme,
+    compact: bool,
+) -> Vec<Line<'a>> {
     let spec = offer.spec();
-    let mut content = vec![
-        DetailLine::field("Target", offer.target.describe()),
-        DetailLine::field("Account", offer.target.account_id().to_string()),
+    let account = offer.target.account_id();
+    let mut content = vec![DetailLine::field("Target", offer.target.describe())];
+    content.extend(account_lines(account, org));
+    content.extend([
         DetailLine::field(
             "Region",
             offer
@@ -155,7 +171,7 @@ fn preview<'a>(offer: &Offer, width: usize, theme: &Theme, compact: bool) -> Vec
                 offer.cli.clone()
             },
         ),
-    ];
+    ]);
     if let Err(why) = &offer.available {
         content.push(DetailLine::Field(
             "Unavailable".into(),
@@ -166,14 +182,43 @@ fn preview<'a>(offer: &Offer, width: usize, theme: &Theme, compact: bool) -> Vec
     to_lines(detail_rows(&content, width), theme)
 }
 
+/// The Account line, and in an organisation the account's banner and rule.
+fn account_lines(account: &str, org: Option<&Organization>) -> Vec<DetailLine> {
+    let Some((org, entry)) = org.and_then(|org| Some((org, org.account(account)?))) else {
+        return vec![DetailLine::field("Account", account.to_string())];
+    };
+    let mut label = org.label(account);
+    if !entry.ou_path.is_empty() {
+        label.push_str(" · ");
+        label.push_str(&entry.ou_path);
+    }
+    let mut lines = vec![DetailLine::field("Account", label)];
+    if let Some(banner) = &entry.banner {
+        lines.push(DetailLine::Field(
+            "Banner".into(),
+            banner.clone(),
+            Tone::Fail,
+        ));
+    }
+    if let Some(rule) = &entry.read_only {
+        lines.push(DetailLine::Field(
+            "Rule".into(),
+            format!("read-only: {rule}"),
+            Tone::Fail,
+        ));
+    }
+    lines
+}
+
 fn confirm<'a>(
     offer: &Offer,
+    org: Option<&Organization>,
     typed: &str,
     width: usize,
     theme: &Theme,
     compact: bool,
 ) -> Parts<'a> {
-    let mut lines = preview(offer, width, theme, compact);
+    let mut lines = preview(offer, org, width, theme, compact);
     lines.push(Line::raw(""));
     let cancel = Span::styled("[ Cancel ]", theme.selected.add_modifier(Modifier::BOLD));
     if offer.available.is_err() {
@@ -234,12 +279,13 @@ fn confirm<'a>(
 
 fn outcome<'a>(
     offer: &Offer,
+    org: Option<&Organization>,
     result: &Result<String, crate::remediation::ActionError>,
     width: usize,
     theme: &Theme,
     compact: bool,
 ) -> Parts<'a> {
-    let mut lines = preview(offer, width, theme, compact);
+    let mut lines = preview(offer, org, width, theme, compact);
     lines.push(Line::raw(""));
     let (text, style) = match result {
         Ok(done) => (format!("✓ Done: {done}"), theme.pass),
