@@ -41,6 +41,9 @@ mod invalid_configs;
 mod journal;
 #[cfg(unix)]
 mod local_files;
+mod org_actions;
+mod org_console;
+mod org_screens;
 mod render_sizes;
 mod report_cli;
 mod report_golden;

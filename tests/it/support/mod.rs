@@ -2,6 +2,7 @@
 //! snapshots and update tests are deterministic.
 
 pub mod baseline;
+pub mod console_org;
 pub mod emulator;
 #[cfg(unix)]
 pub mod fault_proxy;
