@@ -29,6 +29,18 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             app.now = now;
+            // An organisation's posture, put off while its data streams in
+            // (`Data::posture_interval`), is brought up to date by the tick at the latest.
+            if app.data.posture_interval > chrono::TimeDelta::zero() && !app.frozen {
+                let selected = app.selected_keys();
+                let derived =
+                    app.data
+                        .derive(&app.settings.thresholds, app.settings.alarm_severity, now);
+                if derived != crate::store::Derived::default() {
+                    app.refresh_views(&derived, &selected);
+                    app.refresh_accounts();
+                }
+            }
             if app
                 .status_since
                 .is_some_and(|since| (now - since).num_seconds() >= STATUS_SECONDS)

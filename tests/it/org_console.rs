@@ -434,3 +434,44 @@ fn the_header_names_the_organisation_at_every_width() {
         draw(&mut app, width, height);
     }
 }
+
+#[test]
+fn posture_put_off_while_data_streams_in_is_brought_up_to_date_by_the_tick() {
+    let mut app = org_app();
+    app.data.posture_interval = chrono::TimeDelta::seconds(1);
+    let user_checks = |app: &App| {
+        app.data
+            .checks
+            .iter()
+            .filter(|c| &*c.account_id == PAYMENTS && c.subject.is_some())
+            .count()
+    };
+    let before = user_checks(&app);
+    assert!(before > 0);
+    let mut inventory = app.data.identities.get(PAYMENTS).cloned().unwrap();
+    inventory.users = std::sync::Arc::new(Vec::new());
+    let id = SourceId {
+        kind: SourceKind::Identity,
+        account_id: PAYMENTS.into(),
+        region: None,
+    };
+    let data = SourceData::Identity(Box::new(inventory));
+    update(
+        &mut app,
+        Msg::Source(SourceEvent::Data {
+            id,
+            data,
+            at: fixed_now(),
+        }),
+    );
+    assert_eq!(
+        user_checks(&app),
+        before,
+        "put off: it was evaluated a moment ago"
+    );
+    update(
+        &mut app,
+        Msg::Tick(fixed_now() + chrono::TimeDelta::seconds(2)),
+    );
+    assert!(user_checks(&app) < before, "the tick evaluated it");
+}
