@@ -85,11 +85,24 @@ fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
                 count(Severity::Medium),
                 count(Severity::Low)
             );
-            let off: Vec<&str> = data
+            // Each region once: in an organisation, with how many accounts.
+            let mut off: Vec<(&str, usize)> = Vec::new();
+            for d in data
                 .detectors
                 .iter()
                 .filter(|d| !d.enabled && shown(&d.account_id))
-                .map(|d| d.region.as_str())
+            {
+                match off.iter_mut().find(|(region, _)| *region == d.region) {
+                    Some((_, accounts)) => *accounts += 1,
+                    None => off.push((&d.region, 1)),
+                }
+            }
+            let off: Vec<String> = off
+                .into_iter()
+                .map(|(region, accounts)| match accounts {
+                    1 => region.to_string(),
+                    n => format!("{region} ({n} accounts)"),
+                })
                 .collect();
             (
                 text,
