@@ -127,9 +127,9 @@ impl App {
     }
 
     /// Brings the Accounts tab up to date after a source's poll, in an organisation: its
-    /// reach, failures and data ages may all have moved.
+    /// reach, failures and data ages may all have moved. Frozen, its rows stay still.
     pub fn refresh_accounts(&mut self) {
-        if self.data.org.is_some() {
+        if self.data.org.is_some() && !self.frozen {
             self.rebuild_view(Tab::Accounts);
         }
     }
