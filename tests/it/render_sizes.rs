@@ -1,6 +1,7 @@
 //! Rendering never panics, whatever the terminal size (1×1 to 300×100) and however fast it
 //! changes, on every tab and over every overlay.
 
+use crate::support::console_org::org_app;
 use crate::support::{key, loaded_app, press, render};
 use proptest::prelude::*;
 use watchpost::app::{Msg, update};
@@ -39,6 +40,19 @@ proptest! {
         let mut app = loaded_app();
         for msg in keys {
             update(&mut app, msg);
+        }
+        render(&mut app, width, height);
+    }
+
+    /// An organisation's screens: the Accounts tab and its detail, the Identity tab with
+    /// its Account column, a scoped table with the scope in the header.
+    #[test]
+    fn an_organisation_renders_at_any_size(width in 1u16..=300, height in 1u16..=100, screen in 0usize..4) {
+        let keys = ["7", "7\n", "4", ":account prod-*\n3"];
+        let mut app = org_app();
+        for c in keys[screen].chars() {
+            let code = if c == '\n' { KeyCode::Enter } else { KeyCode::Char(c) };
+            update(&mut app, key(code));
         }
         render(&mut app, width, height);
     }
