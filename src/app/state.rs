@@ -342,9 +342,7 @@ impl App {
     /// The message of a credentials failure of one account's sources, if any.
     pub fn credentials_problem_of(&self, account: &str) -> Option<&str> {
         self.data
-            .sources
-            .iter()
-            .filter(|(id, _)| id.account_id == account)
+            .sources_of(account)
             .find_map(|(_, s)| s.credentials_error.as_deref())
     }
 }

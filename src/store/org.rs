@@ -36,17 +36,17 @@ impl Data {
         if matches!(current, Reach::Skipped(_)) {
             return false;
         }
-        let mut statuses = self
-            .sources
-            .iter()
-            .filter(|(id, _)| id.account_id == account)
-            .map(|(_, status)| status);
-        let reach = match statuses
-            .clone()
-            .find_map(|s| s.credentials_error.as_deref())
-        {
+        let credentials = self
+            .sources_of(account)
+            .find_map(|(_, s)| s.credentials_error.as_deref());
+        let reach = match credentials {
             Some(why) => Reach::Unreachable(why.to_string()),
-            None if statuses.any(|s| s.last_success.is_some()) => Reach::Reachable,
+            None if self
+                .sources_of(account)
+                .any(|(_, s)| s.last_success.is_some()) =>
+            {
+                Reach::Reachable
+            }
             None => return false,
         };
         if *current == reach {
@@ -100,14 +100,22 @@ impl Data {
         summary
     }
 
-    /// The sources of `account`, with how their polls went.
-    pub fn sources_of<'a>(
+    /// The sources of `account`, with how their polls went. Sources sort by kind, then
+    /// account: one short range per kind, not every source of the organisation.
+    pub fn sources_of<'a, 'b>(
         &'a self,
-        account: &'a str,
-    ) -> impl Iterator<Item = (&'a SourceId, &'a SourceStatus)> + 'a {
-        self.sources
-            .iter()
-            .filter(move |(id, _)| id.account_id == account)
+        account: &'b str,
+    ) -> impl Iterator<Item = (&'a SourceId, &'a SourceStatus)> + use<'a, 'b> {
+        SourceKind::ALL.into_iter().flat_map(move |kind| {
+            let from = SourceId {
+                kind,
+                account_id: account.to_string(),
+                region: None,
+            };
+            self.sources
+                .range(from..)
+                .take_while(move |(id, _)| id.kind == kind && id.account_id == account)
+        })
     }
 
     /// The newest data of `account`'s sources of `kind`, and whether any of them is
