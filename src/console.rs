@@ -179,10 +179,22 @@ pub async fn run(
             _ = tick.tick() => Msg::Tick(clock.now()),
             () = terminate.recv() => return Ok(()),
         };
-        let mut effects = update(&mut app, msg);
-        // Apply everything else already queued before drawing: one frame per burst.
+        // Apply everything else the sources have queued before drawing: one frame, and one
+        // derivation of posture and the tables, per burst.
+        let mut effects = Vec::new();
+        let mut batch = Vec::new();
+        match msg {
+            Msg::Source(event) => batch.push(event),
+            other => effects.extend(update(&mut app, other)),
+        }
         while let Ok(msg) = polling.rx.try_recv() {
-            effects.extend(update(&mut app, msg));
+            match msg {
+                Msg::Source(event) => batch.push(event),
+                other => effects.extend(update(&mut app, other)),
+            }
+        }
+        if !batch.is_empty() {
+            effects.extend(update(&mut app, Msg::Sources(batch)));
         }
         dirty = true;
         for effect in effects {

@@ -36,6 +36,10 @@ pub enum Msg {
         height: u16,
     },
     Source(SourceEvent),
+    /// Several sources' events that arrived together, applied as one: the data is
+    /// merged in order and what is derived from it is worked out once (an organisation's
+    /// sources land by the thousand).
+    Sources(Vec<SourceEvent>),
     Journal(JournalContents),
     /// The live state of an offer's target was read for its preview (`Effect::Resolve`):
     /// the offer on that state, or why it could not be read.

@@ -55,7 +55,8 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.height = height;
             Vec::new()
         }
-        Msg::Source(event) => on_source(app, event),
+        Msg::Source(event) => on_sources(app, vec![event]),
+        Msg::Sources(events) => on_sources(app, events),
         Msg::ActionDone { offer, result } => {
             if result.is_ok() {
                 let now = app.now;
@@ -96,61 +97,68 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
     }
 }
 
-fn on_source(app: &mut App, event: SourceEvent) -> Vec<Effect> {
-    if app.frozen && matches!(event, SourceEvent::Data { .. }) {
-        hold(&mut app.held, event);
-        return Vec::new();
-    }
-    match event {
-        SourceEvent::Polling { id } => {
-            app.data.sources.entry(id).or_default().polling = true;
-            // The organisation may have come with the session after the tables were
-            // built: the first polls list its accounts.
-            if app.view(Tab::Accounts).rows.is_empty() && app.scope.is_none() {
-                app.refresh_accounts();
-            }
-            Vec::new()
+/// Applies sources' events in order, then derives once and brings the tables up to date.
+fn on_sources(app: &mut App, events: Vec<SourceEvent>) -> Vec<Effect> {
+    let selected = app.selected_keys();
+    let mut latest: Option<chrono::DateTime<chrono::Utc>> = None;
+    let mut failed = false;
+    let mut entered_alarm = Vec::new();
+    let mut first_polls = false;
+    for event in events {
+        if app.frozen && matches!(event, SourceEvent::Data { .. }) {
+            hold(&mut app.held, event);
+            continue;
         }
-        SourceEvent::Failed { id, error, at } => {
-            let account = id.account_id.clone();
-            let status = app.data.sources.entry(id).or_default();
-            status.polling = false;
-            status.credentials_error =
-                (error.kind == SourceErrorKind::Credentials).then(|| error.message.clone());
-            status.last_error = Some((at, error.to_string()));
-            app.data.update_reach(&account);
-            app.refresh_accounts();
-            Vec::new()
-        }
-        SourceEvent::Data { id, data, at } => {
-            let selected = app.selected_keys();
-            let applied = app.data.apply(&id, data);
-            let account = id.account_id.clone();
-            let status = app.data.sources.entry(id).or_default();
-            status.polling = false;
-            status.last_success = Some(at);
-            status.last_error = None;
-            status.credentials_error = None;
-            app.data.update_reach(&account);
-            let derived = app.data.derive(
-                &app.settings.thresholds,
-                app.settings.alarm_severity,
-                app.now.max(at),
-            );
-            app.refresh_views(&derived, &selected);
-            app.refresh_accounts();
-            if !applied.entered_alarm.is_empty() {
-                set_status(
-                    app,
-                    format!("New ALARM: {}", applied.entered_alarm.join(", ")),
-                );
-                if app.settings.bell {
-                    return vec![Effect::Bell];
-                }
+        match event {
+            SourceEvent::Polling { id } => {
+                app.data.sources.entry(id).or_default().polling = true;
+                first_polls = true;
             }
-            Vec::new()
+            SourceEvent::Failed { id, error, at } => {
+                let account = id.account_id.clone();
+                let status = app.data.sources.entry(id).or_default();
+                status.polling = false;
+                status.credentials_error =
+                    (error.kind == SourceErrorKind::Credentials).then(|| error.message.clone());
+                status.last_error = Some((at, error.to_string()));
+                app.data.update_reach(&account);
+                failed = true;
+            }
+            SourceEvent::Data { id, data, at } => {
+                let applied = app.data.apply(&id, data);
+                let account = id.account_id.clone();
+                let status = app.data.sources.entry(id).or_default();
+                status.polling = false;
+                status.last_success = Some(at);
+                status.last_error = None;
+                status.credentials_error = None;
+                app.data.update_reach(&account);
+                latest = latest.max(Some(at));
+                entered_alarm.extend(applied.entered_alarm);
+            }
         }
     }
+    if let Some(at) = latest {
+        let derived = app.data.derive(
+            &app.settings.thresholds,
+            app.settings.alarm_severity,
+            app.now.max(at),
+        );
+        app.refresh_views(&derived, &selected);
+    }
+    // The organisation may have come with the session after the tables were built: the
+    // first polls list its accounts.
+    let unlisted = first_polls && app.view(Tab::Accounts).rows.is_empty() && app.scope.is_none();
+    if latest.is_some() || failed || unlisted {
+        app.refresh_accounts();
+    }
+    if !entered_alarm.is_empty() {
+        set_status(app, format!("New ALARM: {}", entered_alarm.join(", ")));
+        if app.settings.bell {
+            return vec![Effect::Bell];
+        }
+    }
+    Vec::new()
 }
 
 /// Keeps `event` (a source's data) for when the freeze ends, at most one event per source,
@@ -385,10 +393,7 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
                 app.frozen = false;
                 let held = std::mem::take(&mut app.held);
                 let count = held.len();
-                let mut effects = Vec::new();
-                for event in held {
-                    effects.extend(on_source(app, event));
-                }
+                let effects = on_sources(app, held);
                 if app.status.is_none() {
                     let text = format!("Unfrozen: the held updates of {count} source(s) applied");
                     set_status(app, text);

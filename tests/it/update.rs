@@ -1204,3 +1204,41 @@ fn the_clock_moves_the_ages_an_open_detail_shows() {
     assert!(detail_text(&app).contains(&age), "{}", detail_text(&app));
     assert_eq!(app.detail.as_ref().unwrap().computed, 2);
 }
+
+/// Sources that land together are applied as one batch (as the console does with a burst):
+/// the same data, posture, queue and tables as applying them one by one.
+#[test]
+fn a_batch_of_sources_gives_what_applying_them_one_by_one_gives() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let mut session = support::session();
+    let events: Vec<SourceEvent> = session
+        .sources
+        .iter_mut()
+        .map(|source| SourceEvent::Data {
+            id: source.id().clone(),
+            data: runtime.block_on(source.poll()).unwrap(),
+            at: support::fixed_now(),
+        })
+        .collect();
+    let mut one_by_one = support::empty_app(&session);
+    for event in events.clone() {
+        update(&mut one_by_one, Msg::Source(event));
+    }
+    let mut batched = support::empty_app(&session);
+    update(&mut batched, Msg::Sources(events));
+    assert_eq!(batched.data.checks.len(), one_by_one.data.checks.len());
+    assert!(!batched.data.checks.is_empty());
+    assert_eq!(batched.data.findings.len(), one_by_one.data.findings.len());
+    assert_eq!(batched.data.triage.len(), one_by_one.data.triage.len());
+    assert_eq!(batched.data.summary, one_by_one.data.summary);
+    for tab in Tab::ALL {
+        assert_eq!(
+            batched.view(tab).rows.len(),
+            one_by_one.view(tab).rows.len(),
+            "{tab:?}"
+        );
+    }
+}
