@@ -153,16 +153,9 @@ pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session,
     } else {
         Some(Arc::new(clients.executor()))
     };
-    Ok(Session {
-        caller,
-        regions,
-        demo: false,
-        journal_history: Vec::new(),
-        sources,
-        executor,
-        read_only,
-        org: None,
-    })
+    Ok(Session::on_aws(
+        caller, regions, sources, executor, read_only, None,
+    ))
 }
 
 #[cfg(test)]

@@ -124,6 +124,29 @@ pub trait Source: Send {
     async fn poll(&mut self) -> Result<SourceData, SourceError>;
 }
 
+impl Session {
+    /// A session on AWS: no demo history; an executor unless read-only (`None`).
+    pub fn on_aws(
+        caller: CallerIdentity,
+        regions: Vec<String>,
+        sources: Vec<Box<dyn Source>>,
+        executor: Option<std::sync::Arc<dyn crate::remediation::Execute>>,
+        read_only: crate::aws::read_only::ReadOnlySwitch,
+        org: Option<crate::domain::Organization>,
+    ) -> Session {
+        Session {
+            caller,
+            regions,
+            demo: false,
+            journal_history: Vec::new(),
+            sources,
+            executor,
+            read_only,
+            org,
+        }
+    }
+}
+
 /// A connected account: who we are and the sources to poll.
 pub struct Session {
     pub caller: CallerIdentity,

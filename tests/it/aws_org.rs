@@ -25,6 +25,29 @@ const ROLE: &str = "WatchpostAudit";
 const WITHOUT_ROLE: usize = 3;
 const ADMIN: usize = 4;
 
+/// `watchpost report --org` in us-east-1 as `credentials`, with no other configuration.
+fn org_report_as(
+    emulator: &Emulator,
+    credentials: &aws_credential_types::Credentials,
+) -> std::process::Output {
+    let home = tempfile::tempdir().unwrap();
+    crate::support::watchpost_with_keys(home.path())
+        .env("AWS_ACCESS_KEY_ID", credentials.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key())
+        .args([
+            "report",
+            "--org",
+            "--member-role",
+            ROLE,
+            "--region",
+            "us-east-1",
+        ])
+        .args(["--endpoint-url", &emulator.url])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap()
+}
+
 async fn seed(emulator: &Emulator) -> Org {
     emulator
         .seed_organization(&OrgSeed {
@@ -393,22 +416,7 @@ async fn credentials_that_cannot_read_the_organisation_exit_3_with_one_line() {
     });
     let credentials = user_with_policy(&iam, "no-org", Some(&policy), &[]).await;
     let _enforced = emulator.enforce_iam();
-    let home = tempfile::tempdir().unwrap();
-    let output = crate::support::watchpost_with_keys(home.path())
-        .env("AWS_ACCESS_KEY_ID", credentials.access_key_id())
-        .env("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key())
-        .args([
-            "report",
-            "--org",
-            "--member-role",
-            ROLE,
-            "--region",
-            "us-east-1",
-        ])
-        .args(["--endpoint-url", &emulator.url])
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
+    let output = org_report_as(&emulator, &credentials);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
@@ -461,22 +469,7 @@ async fn the_readme_read_policy_reads_an_organisation_under_iam_enforcement() {
         "one finding of every member, the administrator's own included, through its detector"
     );
 
-    let home = tempfile::tempdir().unwrap();
-    let output = crate::support::watchpost_with_keys(home.path())
-        .env("AWS_ACCESS_KEY_ID", lister.access_key_id())
-        .env("AWS_SECRET_ACCESS_KEY", lister.secret_access_key())
-        .args([
-            "report",
-            "--org",
-            "--member-role",
-            ROLE,
-            "--region",
-            "us-east-1",
-        ])
-        .args(["--endpoint-url", &emulator.url])
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
+    let output = org_report_as(&emulator, &lister);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("organizations:ListAccounts"), "{stderr}");

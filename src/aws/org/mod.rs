@@ -193,16 +193,14 @@ pub async fn open(
     } else {
         Some(Arc::new(router))
     };
-    Ok(Session {
+    Ok(Session::on_aws(
         caller,
         regions,
-        demo: false,
-        journal_history: Vec::new(),
         sources,
         executor,
         read_only,
-        org: Some(org),
-    })
+        Some(org),
+    ))
 }
 
 /// Where `account`'s findings are read: through the administrator where it is an enabled
