@@ -319,8 +319,8 @@ fn time_keystroke(
     total
 }
 
-fn bench_filter(c: &mut Criterion, app: &mut App) {
-    let mut group = c.benchmark_group("filter-keystroke");
+fn bench_filter(c: &mut Criterion, app: &mut App, group: &str) {
+    let mut group = c.benchmark_group(group);
     group.sample_size(20);
     type_keys(app, &tab_key(Tab::Findings).to_string());
     // `/` gets every row's filter text ready.
@@ -496,13 +496,13 @@ fn benches(c: &mut Criterion) {
     let mut large = large_app();
     eprintln!("large account loaded in {:.1?}", start.elapsed());
     bench_render(c, &mut large, "large");
-    bench_filter(c, &mut large);
+    bench_filter(c, &mut large, "filter-keystroke");
     bench_merge(c, &mut large);
     drop(large);
 
     let mut org = org_app();
     bench_render(c, &mut org, "org-500");
-    bench_filter(c, &mut org);
+    bench_filter(c, &mut org, "filter-keystroke/org-500");
 }
 
 criterion_group!(console, benches);

@@ -309,8 +309,13 @@ impl App {
                 continue;
             }
             freshest = freshest.max(status.last_success);
-            if error.is_none() && !self.unreachable(&id.account_id) {
-                error = status.last_error.as_ref().map(|(_, e)| e.as_str());
+            // The account lookup only for a failing source: there are thousands per frame.
+            if error.is_none() {
+                if let Some((_, e)) = status.last_error.as_ref() {
+                    if !self.unreachable(&id.account_id) {
+                        error = Some(e.as_str());
+                    }
+                }
             }
         }
         (freshest, error)

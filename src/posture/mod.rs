@@ -9,6 +9,7 @@ mod guardduty;
 mod iam;
 pub mod policy;
 
+pub use baseline::UNEVALUATED;
 pub use iam::ROOT;
 
 use crate::domain::{

@@ -94,6 +94,26 @@ pub struct Summary {
     pub findings: [usize; 5],
     /// Failing IAM checks.
     pub failing_iam_checks: usize,
+    /// Baseline results, the failing ones, and those that could not be evaluated.
+    pub baseline_results: usize,
+    pub baseline_failing: usize,
+    pub baseline_unevaluated: usize,
+}
+
+impl Summary {
+    /// Counts one check result into the IAM and baseline counters.
+    pub(super) fn count_check(&mut self, check: &crate::domain::CheckResult) {
+        match check.source {
+            crate::domain::SourceKind::Identity if check.failed() => self.failing_iam_checks += 1,
+            crate::domain::SourceKind::Baseline => {
+                self.baseline_results += 1;
+                self.baseline_failing += usize::from(check.failed());
+                self.baseline_unevaluated +=
+                    usize::from(check.evidence.starts_with(crate::posture::UNEVALUATED));
+            }
+            _ => {}
+        }
+    }
 }
 
 impl Summary {

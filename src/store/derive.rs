@@ -122,13 +122,18 @@ impl Data {
         self.checks = posture::evaluate(&inventory, thresholds, now);
         self.evaluated = Some((now, thresholds.clone()));
         self.user_failures.clear();
-        let mut failing = 0;
+        self.summary.failing_iam_checks = 0;
+        self.summary.baseline_results = 0;
+        self.summary.baseline_failing = 0;
+        self.summary.baseline_unevaluated = 0;
+        for check in &self.checks {
+            self.summary.count_check(check);
+        }
         for check in self
             .checks
             .iter()
             .filter(|c| c.failed() && c.source == SourceKind::Identity)
         {
-            failing += 1;
             let Some(subject) = &check.subject else {
                 continue;
             };
@@ -141,7 +146,6 @@ impl Data {
             entry.0 += 1;
             entry.1 = entry.1.max(check.severity);
         }
-        self.summary.failing_iam_checks = failing;
     }
 
     fn count_alarms(&mut self) {

@@ -96,6 +96,9 @@ impl Data {
                 *n += more;
             }
             summary.failing_iam_checks += other.failing_iam_checks;
+            summary.baseline_results += other.baseline_results;
+            summary.baseline_failing += other.baseline_failing;
+            summary.baseline_unevaluated += other.baseline_unevaluated;
         }
         summary
     }
@@ -166,12 +169,12 @@ impl Data {
                 *n += 1;
             }
         };
-        for check in self.checks.iter().filter(|c| c.failed()) {
+        for check in &self.checks {
             with_counts(&mut by_account, &check.account_id, |counts| {
-                fail(counts, check.severity);
-                if check.source == SourceKind::Identity {
-                    counts.summary.failing_iam_checks += 1;
+                if check.failed() {
+                    fail(counts, check.severity);
                 }
+                counts.summary.count_check(check);
             });
         }
         for finding in self.findings.iter().filter(|f| !f.archived) {

@@ -134,21 +134,14 @@ fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
                 None,
             )
         }
-        SourceKind::Baseline => {
-            let baseline: Vec<_> = data
-                .checks
-                .iter()
-                .filter(|c| c.source == SourceKind::Baseline && shown(&c.account_id))
-                .collect();
-            let failing = baseline.iter().filter(|c| c.failed()).count();
-            let unevaluated = baseline
-                .iter()
-                .filter(|c| c.evidence.starts_with("could not be evaluated"))
-                .count();
-            (
-                format!("{failing} failing of {} results", baseline.len()),
-                (unevaluated > 0).then(|| format!("{unevaluated} not evaluated")),
-            )
-        }
+        SourceKind::Baseline => (
+            // Counted when data arrives, as the others are.
+            format!(
+                "{} failing of {} results",
+                summary.baseline_failing, summary.baseline_results
+            ),
+            (summary.baseline_unevaluated > 0)
+                .then(|| format!("{} not evaluated", summary.baseline_unevaluated)),
+        ),
     }
 }

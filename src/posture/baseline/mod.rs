@@ -13,6 +13,9 @@ mod monitoring;
 mod s3;
 mod security_groups;
 
+/// How the evidence of a result that could not be evaluated begins (the Overview counts them).
+pub const UNEVALUATED: &str = "could not be evaluated";
+
 pub use security_groups::{ADMIN_PORTS, HIGH_RISK_PORTS, admin_rules, group_id, high_risk_rules};
 
 use super::CheckInfo;
@@ -95,7 +98,8 @@ impl Control {
         }
     }
 
-    /// The control could not be evaluated: a failing result naming the permission.
+    /// The control could not be evaluated: a failing result naming the permission, its
+    /// evidence starting with [`UNEVALUATED`].
     pub fn unreadable(
         &self,
         account_id: &str,
@@ -108,10 +112,7 @@ impl Control {
             account_id,
             region,
             resource,
-            format!(
-                "could not be evaluated (needs {}): {}",
-                why.permission, why.message
-            ),
+            format!("{UNEVALUATED} (needs {}): {}", why.permission, why.message),
         )
     }
 }
