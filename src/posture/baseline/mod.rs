@@ -31,9 +31,19 @@ pub fn evaluate(
     alarms: &[Alarm],
     out: &mut Vec<CheckResult>,
 ) {
+    // Each account's alarms, found once: an organisation has hundreds of accounts and
+    // tens of thousands of alarms.
+    let mut by_account: std::collections::HashMap<&str, Vec<&Alarm>> =
+        std::collections::HashMap::new();
+    for alarm in alarms {
+        by_account.entry(&alarm.account_id).or_default().push(alarm);
+    }
     for baseline in account {
         cloudtrail::evaluate(baseline, out);
-        monitoring::evaluate(baseline, alarms, out);
+        let own = by_account
+            .get(baseline.account_id.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        monitoring::evaluate(baseline, own, out);
         s3::evaluate(baseline, out);
     }
     for baseline in regional {

@@ -97,7 +97,7 @@ fn matches(event: &Event, filter: &MetricFilter) -> bool {
 }
 
 /// Whether an alarm watches one of the filter's metrics in its region.
-fn alarmed(filter: &MetricFilter, alarms: &[Alarm]) -> bool {
+fn alarmed(filter: &MetricFilter, alarms: &[&Alarm]) -> bool {
     alarms.iter().any(|a| {
         a.region == filter.region
             && a.metric.as_ref().is_some_and(|m| {
@@ -109,7 +109,9 @@ fn alarmed(filter: &MetricFilter, alarms: &[Alarm]) -> bool {
     })
 }
 
-pub fn evaluate(baseline: &AccountBaseline, alarms: &[Alarm], out: &mut Vec<CheckResult>) {
+/// `alarms` are the account's own: a metric alarm of another account watches another
+/// account's metrics.
+pub fn evaluate(baseline: &AccountBaseline, alarms: &[&Alarm], out: &mut Vec<CheckResult>) {
     let account = &baseline.account_id;
     let control = &CIS_MONITORING;
     let (trails, filters) = match (&baseline.trails, &baseline.metric_filters) {
@@ -244,7 +246,7 @@ mod tests {
             ),
         ]);
         out.clear();
-        evaluate(&b, &[alarm_on("RootUsage")], &mut out);
+        evaluate(&b, &[&alarm_on("RootUsage")], &mut out);
         let e = &out[0].evidence;
         assert_eq!(out[0].status, CheckStatus::Fail);
         assert!(e.starts_with("1 of 15 events covered on trail-logs"), "{e}");
@@ -273,7 +275,44 @@ mod tests {
             .collect();
         b.metric_filters = Ok(filters);
         let mut out = Vec::new();
+        let alarms: Vec<&Alarm> = alarms.iter().collect();
         evaluate(&b, &alarms, &mut out);
         assert_eq!(out[0].status, CheckStatus::Pass, "{}", out[0].evidence);
+    }
+
+    /// Another account's alarms on the same metrics cover nothing here: the baseline's
+    /// evaluation hands each account its own alarms.
+    #[test]
+    fn another_accounts_alarms_do_not_cover_this_account() {
+        let mut b = account();
+        b.trails = Ok(vec![trail()]);
+        let filters: Vec<MetricFilter> = EVENTS
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let words: Vec<&str> = e.needs.iter().map(|any| any[0]).collect();
+                filter(&format!("f{i}"), &words.join(" "))
+            })
+            .collect();
+        b.metric_filters = Ok(filters);
+        let elsewhere: Vec<Alarm> = (0..EVENTS.len())
+            .map(|i| {
+                let mut alarm = alarm_on(&format!("f{i}"));
+                alarm.account_id = "999999999999".into();
+                alarm
+            })
+            .collect();
+        let mut out = Vec::new();
+        crate::posture::baseline::evaluate(&[], std::slice::from_ref(&b), &elsewhere, &mut out);
+        let monitoring = out
+            .iter()
+            .find(|c| c.check_id == CIS_MONITORING.id)
+            .expect("a monitoring result");
+        assert_eq!(
+            monitoring.status,
+            CheckStatus::Fail,
+            "{}",
+            monitoring.evidence
+        );
     }
 }
