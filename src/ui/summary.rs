@@ -50,6 +50,8 @@ fn freshness(app: &App, kind: SourceKind) -> (String, StyleOf) {
     let (freshest, error) = app.freshness(kind);
     match (error, freshest) {
         (Some(err), _) => (format!("failing: {err}"), |t| t.error),
+        // Data stamped a moment after the clock's last tick reads "now", not "now ago".
+        (None, Some(at)) if at > app.now => ("updated just now".to_string(), |t| t.dim),
         (None, Some(at)) => (format!("updated {} ago", age(app.now, at)), |t| t.dim),
         (None, None) => ("loading…".to_string(), |t| t.stale),
     }

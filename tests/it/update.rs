@@ -1242,3 +1242,26 @@ fn a_batch_of_sources_gives_what_applying_them_one_by_one_gives() {
         );
     }
 }
+
+/// Data stamped just after the clock's last tick reads "updated just now", never "now ago".
+#[test]
+fn data_newer_than_the_clock_reads_updated_just_now() {
+    let mut session = support::session();
+    let mut app = support::empty_app(&session);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    for source in &mut session.sources {
+        let data = runtime.block_on(source.poll()).unwrap();
+        let event = SourceEvent::Data {
+            id: source.id().clone(),
+            data,
+            at: fixed_now() + Duration::seconds(2),
+        };
+        update(&mut app, Msg::Source(event));
+    }
+    let screen = support::draw(&mut app, 120, 36);
+    assert!(screen.contains("updated just now"), "{screen}");
+    assert!(!screen.contains("now ago"), "{screen}");
+}
