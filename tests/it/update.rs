@@ -1209,20 +1209,8 @@ fn the_clock_moves_the_ages_an_open_detail_shows() {
 /// the same data, posture, queue and tables as applying them one by one.
 #[test]
 fn a_batch_of_sources_gives_what_applying_them_one_by_one_gives() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .unwrap();
     let mut session = support::session();
-    let events: Vec<SourceEvent> = session
-        .sources
-        .iter_mut()
-        .map(|source| SourceEvent::Data {
-            id: source.id().clone(),
-            data: runtime.block_on(source.poll()).unwrap(),
-            at: support::fixed_now(),
-        })
-        .collect();
+    let events = support::poll_events(&mut session, fixed_now());
     let mut one_by_one = support::empty_app(&session);
     for event in events.clone() {
         update(&mut one_by_one, Msg::Source(event));
@@ -1248,19 +1236,8 @@ fn a_batch_of_sources_gives_what_applying_them_one_by_one_gives() {
 fn data_newer_than_the_clock_reads_updated_just_now() {
     let mut session = support::session();
     let mut app = support::empty_app(&session);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .unwrap();
-    for source in &mut session.sources {
-        let data = runtime.block_on(source.poll()).unwrap();
-        let event = SourceEvent::Data {
-            id: source.id().clone(),
-            data,
-            at: fixed_now() + Duration::seconds(2),
-        };
-        update(&mut app, Msg::Source(event));
-    }
+    let events = support::poll_events(&mut session, fixed_now() + Duration::seconds(2));
+    update(&mut app, Msg::Sources(events));
     let screen = support::draw(&mut app, 120, 36);
     assert!(screen.contains("updated just now"), "{screen}");
     assert!(!screen.contains("now ago"), "{screen}");

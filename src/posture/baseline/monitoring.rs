@@ -258,18 +258,23 @@ mod tests {
         assert!(e.contains("missing: unauthorised API calls"), "{e}");
     }
 
-    #[test]
-    fn every_event_with_an_alarm_passes() {
-        let mut b = account();
-        b.trails = Ok(vec![trail()]);
-        let filters: Vec<MetricFilter> = EVENTS
+    /// One metric filter `f<i>` for each monitored event.
+    fn a_filter_per_event() -> Vec<MetricFilter> {
+        EVENTS
             .iter()
             .enumerate()
             .map(|(i, e)| {
                 let words: Vec<&str> = e.needs.iter().map(|any| any[0]).collect();
                 filter(&format!("f{i}"), &words.join(" "))
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn every_event_with_an_alarm_passes() {
+        let mut b = account();
+        b.trails = Ok(vec![trail()]);
+        let filters = a_filter_per_event();
         let alarms: Vec<Alarm> = (0..EVENTS.len())
             .map(|i| alarm_on(&format!("f{i}")))
             .collect();
@@ -286,14 +291,7 @@ mod tests {
     fn another_accounts_alarms_do_not_cover_this_account() {
         let mut b = account();
         b.trails = Ok(vec![trail()]);
-        let filters: Vec<MetricFilter> = EVENTS
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let words: Vec<&str> = e.needs.iter().map(|any| any[0]).collect();
-                filter(&format!("f{i}"), &words.join(" "))
-            })
-            .collect();
+        let filters = a_filter_per_event();
         b.metric_filters = Ok(filters);
         let elsewhere: Vec<Alarm> = (0..EVENTS.len())
             .map(|i| {

@@ -266,12 +266,14 @@ fn region_slot(region: &str) -> Option<usize> {
     DEMO_REGIONS.iter().position(|r| *r == region)
 }
 
-/// Builds a Session whose sources are: one Identity and one account baseline source (region
-/// None), and one Alarms, one Findings and one baseline source per [`DEMO_REGIONS`] entry;
-/// all share one `Arc<DemoWorld>` and the clock. The world is anchored at `clock.now()` when the session is built.
-pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
-    let anchor = clock.now();
-    let world = Arc::new(DemoWorld::new(options, anchor));
+/// One demo account's sources: identity and account baseline once, alarms and the regional
+/// baseline per [`DEMO_REGIONS`] entry, and per region the findings source `findings` gives
+/// (none where another account's detector lists them).
+pub(super) fn account_sources(
+    world: &Arc<DemoWorld>,
+    clock: &SharedClock,
+    findings: impl Fn(&'static str) -> Option<Box<dyn Source>>,
+) -> Vec<Box<dyn Source>> {
     let mut list: Vec<Box<dyn Source>> = Vec::with_capacity(2 + 3 * DEMO_REGIONS.len());
     list.push(Box::new(sources::DemoIdentity::new(
         world.clone(),
@@ -284,16 +286,28 @@ pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
             clock.clone(),
             region,
         )));
-        list.push(Box::new(sources::DemoFindings::new(
-            world.clone(),
-            clock.clone(),
-            region,
-        )));
+        list.extend(findings(region));
         list.push(Box::new(sources::DemoRegionalBaseline::new(
             world.clone(),
             region,
         )));
     }
+    list
+}
+
+/// Builds a Session whose sources are: one Identity and one account baseline source (region
+/// None), and one Alarms, one Findings and one baseline source per [`DEMO_REGIONS`] entry;
+/// all share one `Arc<DemoWorld>` and the clock. The world is anchored at `clock.now()` when the session is built.
+pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
+    let anchor = clock.now();
+    let world = Arc::new(DemoWorld::new(options, anchor));
+    let list = account_sources(&world, &clock, |region| {
+        Some(Box::new(sources::DemoFindings::new(
+            world.clone(),
+            clock.clone(),
+            region,
+        )))
+    });
     Session {
         caller: world.caller(),
         regions: DEMO_REGIONS.iter().map(|r| r.to_string()).collect(),

@@ -71,41 +71,31 @@ pub fn demo_org_session(options: DemoOptions, clock: SharedClock) -> Session {
             id.clone(),
             Arc::new(DemoExecutor::new(world.changes.clone())),
         );
-        list.push(Box::new(sources::DemoIdentity::new(
-            world.clone(),
-            clock.clone(),
-        )));
-        list.push(Box::new(sources::DemoAccountBaseline::new(world.clone())));
-        for region in DEMO_REGIONS {
-            list.push(Box::new(sources::DemoAlarms::new(
-                world.clone(),
-                clock.clone(),
-                region,
-            )));
-            list.push(Box::new(sources::DemoRegionalBaseline::new(
-                world.clone(),
-                region,
-            )));
-            if plan.part == Part::Security {
+        list.extend(super::account_sources(world, &clock, |region| {
+            let findings: Box<dyn Source> = if plan.part == Part::Security {
                 let members = if covered.contains(&region) {
                     members.clone()
                 } else {
                     Vec::new()
                 };
-                list.push(Box::new(DemoAdminFindings::new(
+                Box::new(DemoAdminFindings::new(
                     world.clone(),
                     members,
                     clock.clone(),
                     region,
-                )));
-            } else if !(plan.part.guardduty_member() && covered.contains(&region)) {
-                list.push(Box::new(sources::DemoFindings::new(
+                ))
+            } else if plan.part.guardduty_member() && covered.contains(&region) {
+                // The administrator's detector lists them.
+                return None;
+            } else {
+                Box::new(sources::DemoFindings::new(
                     world.clone(),
                     clock.clone(),
                     region,
-                )));
-            }
-        }
+                ))
+            };
+            Some(findings)
+        }));
     }
     if let Some(admin) = &org.guardduty_admin {
         let ids: HashSet<AccountId> = members.iter().map(|m| m.account_id().into()).collect();

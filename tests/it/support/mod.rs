@@ -119,22 +119,28 @@ pub fn app_for(session: &Session, read_only: bool, now: DateTime<Utc>) -> App {
 
 /// Polls every source of `session` once and feeds the results to `app`.
 pub fn poll_all(app: &mut App, session: &mut Session) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for event in poll_events(session, fixed_now()) {
+        effects.extend(update(app, Msg::Source(event)));
+    }
+    effects
+}
+
+/// Every source of `session` polled once, in order, each poll's data stamped `at`.
+pub fn poll_events(session: &mut Session, at: DateTime<Utc>) -> Vec<SourceEvent> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
         .unwrap();
-    let mut effects = Vec::new();
-    for source in &mut session.sources {
-        let id = source.id().clone();
-        let data = runtime.block_on(source.poll()).unwrap();
-        let event = SourceEvent::Data {
-            id,
-            data,
-            at: fixed_now(),
-        };
-        effects.extend(update(app, Msg::Source(event)));
-    }
-    effects
+    session
+        .sources
+        .iter_mut()
+        .map(|source| SourceEvent::Data {
+            id: source.id().clone(),
+            data: runtime.block_on(source.poll()).unwrap(),
+            at,
+        })
+        .collect()
 }
 
 /// An app with the demo account fully loaded at `fixed_now()`.
