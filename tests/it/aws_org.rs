@@ -96,6 +96,7 @@ async fn the_session_reaches_every_member_but_one_and_reads_findings_through_the
     let org = seed(&emulator).await;
     let admin = &org.accounts[ADMIN];
     let roleless = &org.accounts[WITHOUT_ROLE];
+    emulator.start_recording();
     let mut session = open(&emulator, &[]).await;
 
     let known = session.org.clone().unwrap();
@@ -197,6 +198,19 @@ async fn the_session_reaches_every_member_but_one_and_reads_findings_through_the
             result.evidence
         );
     }
+
+    // One AssumeRole per member for the session and every poll of its sources (the
+    // role-less member's refused one included); the caller's own account needs none.
+    let assumed = emulator
+        .recording()
+        .iter()
+        .filter(|r| recorded_operation(r) == "AssumeRole")
+        .count();
+    assert_eq!(
+        assumed,
+        org.accounts.len(),
+        "one AssumeRole per member account"
+    );
 
     // Archiving a member's finding goes through the administrator's detector.
     let member = &org.accounts[1];

@@ -82,7 +82,8 @@ pub async fn reach(accounts: &mut [OrgAccount], configs: &[Option<SdkConfig>], r
     }
 }
 
-async fn try_account(config: &SdkConfig, role: &str) -> Reach {
+/// One `AssumeRole` into the account (cached by its provider for the clients after it).
+pub async fn try_account(config: &SdkConfig, role: &str) -> Reach {
     let Some(provider) = config.credentials_provider() else {
         return Reach::Unreachable("no credentials".to_string());
     };

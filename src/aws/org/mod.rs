@@ -237,31 +237,27 @@ pub async fn dry_run(
     let regions = regions_of(options, own)?;
     let mut org = accounts(signed_in, &read_only, request).await?;
     let mut clients = HashMap::new();
-    if let Some(admin) = org.guardduty_admin.clone() {
-        if let Some(index) = org
-            .accounts
-            .iter()
-            .position(|a| a.id == admin && a.reach == Reach::Pending)
-        {
-            let config = members::config_for(
-                own,
-                &caller.account_id,
-                &caller.arn,
-                &admin,
-                &request.member_role,
-                request.external_id.as_deref(),
-            );
-            let configs: Vec<Option<SdkConfig>> = (0..org.accounts.len())
-                .map(|i| (i == index).then(|| config.clone()))
-                .collect();
-            members::reach(&mut org.accounts, &configs, &request.member_role).await;
-            if org
-                .accounts
-                .get(index)
-                .is_some_and(|a| a.reach == Reach::Reachable)
-            {
-                clients.insert(admin, Clients::new(&config, &read_only, &regions));
-            }
+    // Only the administrator is entered: its members are the one thing discovery needs
+    // from inside an account.
+    let admin = org.guardduty_admin.clone().filter(|admin| {
+        org.account(admin)
+            .is_some_and(|a| a.reach == Reach::Pending)
+    });
+    if let Some(admin) = admin {
+        let config = members::config_for(
+            own,
+            &caller.account_id,
+            &caller.arn,
+            &admin,
+            &request.member_role,
+            request.external_id.as_deref(),
+        );
+        let reach = members::try_account(&config, &request.member_role).await;
+        if reach == Reach::Reachable {
+            clients.insert(admin.clone(), Clients::new(&config, &read_only, &regions));
+        }
+        if let Some(account) = org.account_mut(&admin) {
+            account.reach = reach;
         }
     }
     let covered = administered_findings(&org, &clients, &regions).await;
