@@ -4,6 +4,7 @@
 mod command;
 mod detail;
 mod dialog;
+mod filter;
 mod msg;
 mod scope;
 mod search_text;

@@ -3,21 +3,23 @@
 //! as far as needed: typing narrows the rows that matched, Backspace returns to an earlier
 //! result, and a batch of changed rows is re-placed without sorting the whole table.
 
+use super::filter::{Filter, Rank, narrows};
 use super::scope::Scope;
 use super::search_text::SearchTexts;
 use crate::panes::{Pane, SortKey, shown};
 use crate::store::Data;
-use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
 use std::cmp::Ordering;
 use std::sync::Arc;
 
 /// Earlier filter results kept for Backspace, at most this many.
 const FILTER_HISTORY: usize = 16;
 
+/// A row the filter keeps, with how well it matches (0 without a filter).
+type Kept = (usize, Rank);
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct TableView {
-    /// Indices into the pane's rows, filtered and sorted.
+    /// Indices into the pane's rows, filtered and in the order shown.
     pub rows: Vec<usize>,
     /// Position in `rows` of the selected row.
     pub selected: usize,
@@ -26,11 +28,16 @@ pub struct TableView {
     pub filter: String,
     pub sort_column: usize,
     pub descending: bool,
-    /// The filter `rows` was computed with, to narrow incrementally as the user types.
+    /// Whether the user chose the sort; until then a filter shows its best matches first.
+    sort_chosen: bool,
+    /// The rows the filter keeps, in sort order, each with its rank: `rows` is this list,
+    /// or, while a filter ranks them, this list by rank (ties keep the sort order).
+    ordered: Vec<Kept>,
+    /// The filter `ordered` was computed with, to narrow incrementally as the user types.
     applied_filter: String,
     /// Rows of shorter filters this one was narrowed from (same data and order), newest
     /// last, so deleting a character does not search the whole table again.
-    history: Vec<(String, Vec<usize>)>,
+    history: Vec<(String, Vec<Kept>)>,
     /// Each row's filter text while the table is being filtered (empty otherwise), so a
     /// keystroke reads one compact list instead of every item's fields scattered in memory.
     search: SearchTexts,
@@ -48,6 +55,8 @@ impl TableView {
             filter: String::new(),
             sort_column,
             descending,
+            sort_chosen: false,
+            ordered: Vec::new(),
             applied_filter: String::new(),
             history: Vec::new(),
             search: SearchTexts::default(),
@@ -82,6 +91,26 @@ impl TableView {
         self.rows.get(self.selected).copied()
     }
 
+    /// Whether the user chose the sort column (`s`, `S`).
+    pub fn sort_chosen(&self) -> bool {
+        self.sort_chosen
+    }
+
+    /// Whether the rows shown are ordered by how well they match: while a filter is applied
+    /// and the user has not chosen a sort.
+    pub fn ranked(&self) -> bool {
+        !self.sort_chosen && !self.applied_filter.trim().is_empty()
+    }
+
+    /// Sets `rows` from `ordered`.
+    fn show(&mut self) {
+        self.rows = if self.ranked() {
+            by_rank(&self.ordered)
+        } else {
+            self.ordered.iter().map(|&(row, _)| row).collect()
+        };
+    }
+
     /// Full recomputation: filter every row, sort, and keep the selection on the same item.
     pub fn rebuild(&mut self, pane: &dyn Pane, data: &Data) {
         let keep = self.selected_row().map(|row| pane.key(data, row));
@@ -100,16 +129,17 @@ impl TableView {
         } else {
             (0..len).collect()
         };
-        let mut rows: Vec<usize> = if self.filter.is_empty() {
-            scoped
+        let mut ordered: Vec<Kept> = if self.filter.is_empty() {
+            scoped.into_iter().map(|row| (row, 0)).collect()
         } else {
             self.prepare_filter(pane, data);
             filter_rows(pane, data, &self.search, scoped.into_iter(), &self.filter)
         };
-        sort_rows(pane, data, &mut rows, self.sort_column, self.descending);
-        self.rows = rows;
+        sort_rows(pane, data, &mut ordered, self.sort_column, self.descending);
+        self.ordered = ordered;
         self.applied_filter = self.filter.clone();
         self.history.clear();
+        self.show();
         self.reselect(pane, data, keep);
     }
 
@@ -156,19 +186,19 @@ impl TableView {
         } else if !self.search.is_empty() {
             self.search = self.search.remapped(pane, data, map, &is_changed);
         }
-        let kept: Vec<usize> = self
-            .rows
+        let kept: Vec<Kept> = self
+            .ordered
             .iter()
-            .filter_map(|&row| map(row))
-            .filter(|&row| !is_changed.get(row).copied().unwrap_or(true))
+            .filter_map(|&(row, rank)| Some((map(row)?, rank)))
+            .filter(|&(row, _)| !is_changed.get(row).copied().unwrap_or(true))
             .collect();
         let candidates = is_changed
             .iter()
             .enumerate()
             .filter(|(row, changed)| **changed && self.in_scope(pane, data, *row))
             .map(|(row, _)| row);
-        let mut fresh: Vec<usize> = if self.filter.is_empty() {
-            candidates.collect()
+        let mut fresh: Vec<Kept> = if self.filter.is_empty() {
+            candidates.map(|row| (row, 0)).collect()
         } else {
             filter_rows(pane, data, &self.search, candidates, &self.filter)
         };
@@ -176,22 +206,23 @@ impl TableView {
 
         // Merge: each fresh row goes where a binary search over the kept rows puts it.
         let (column, descending) = (self.sort_column, self.descending);
-        let mut rows = Vec::with_capacity(kept.len() + fresh.len());
+        let mut ordered = Vec::with_capacity(kept.len() + fresh.len());
         let mut rest = &kept[..];
-        for row in fresh {
+        for (row, rank) in fresh {
             let key = shown::sort_key(pane, data, row, column);
-            let at = rest.partition_point(|&other| {
+            let at = rest.partition_point(|&(other, _)| {
                 let other_key = shown::sort_key(pane, data, other, column);
                 row_order(&other_key, other, &key, row, descending).is_lt()
             });
             let (before, after) = rest.split_at(at);
-            rows.extend_from_slice(before);
-            rows.push(row);
+            ordered.extend_from_slice(before);
+            ordered.push((row, rank));
             rest = after;
         }
-        rows.extend_from_slice(rest);
-        self.rows = rows;
+        ordered.extend_from_slice(rest);
+        self.ordered = ordered;
         self.history.clear();
+        self.show();
         self.reselect_row(selected);
     }
 
@@ -205,13 +236,13 @@ impl TableView {
         }
         let keep = self.selected_row();
         if narrows(&self.applied_filter, &self.filter) {
-            let current = std::mem::take(&mut self.rows);
+            let current = std::mem::take(&mut self.ordered);
             self.prepare_filter(pane, data);
-            self.rows = filter_rows(
+            self.ordered = filter_rows(
                 pane,
                 data,
                 &self.search,
-                current.iter().copied(),
+                current.iter().map(|&(row, _)| row),
                 &self.filter,
             );
             let previous = std::mem::replace(&mut self.applied_filter, self.filter.clone());
@@ -221,14 +252,15 @@ impl TableView {
             self.history.push((previous, current));
         } else if let Some(i) = self.history.iter().rposition(|(f, _)| *f == self.filter) {
             self.history.truncate(i + 1);
-            if let Some((applied, rows)) = self.history.pop() {
-                self.rows = rows;
+            if let Some((applied, ordered)) = self.history.pop() {
+                self.ordered = ordered;
                 self.applied_filter = applied;
             }
         } else {
             self.rebuild(pane, data);
             return;
         }
+        self.show();
         // The data did not change, so a row index still names the same item.
         self.reselect_row(keep);
     }
@@ -236,11 +268,14 @@ impl TableView {
     pub fn set_sort(&mut self, pane: &dyn Pane, data: &Data, column: usize, descending: bool) {
         self.sort_column = column;
         self.descending = descending;
+        self.sort_chosen = true;
         let keep = self.selected_row();
-        let mut rows = std::mem::take(&mut self.rows);
-        sort_rows(pane, data, &mut rows, column, descending);
-        self.rows = rows;
+        let mut ordered = std::mem::take(&mut self.ordered);
+        sort_rows(pane, data, &mut ordered, column, descending);
+        self.ordered = ordered;
+        // Earlier results are in the old order.
         self.history.clear();
+        self.show();
         self.reselect_row(keep);
     }
 
@@ -312,49 +347,30 @@ fn window_start(offset: usize, selected: usize, len: usize, height: usize) -> us
     start.min(len.saturating_sub(height))
 }
 
-/// Whether every row matching `new` also matched `old`, so `new` can be applied to the rows
-/// `old` left. True when text is appended (to nothing, too: no filter keeps every row),
-/// unless `old` holds a negated (`!`) or anchored (`$`) term: extending those widens the
-/// match instead.
-fn narrows(old: &str, new: &str) -> bool {
-    new.starts_with(old) && !old.contains(['!', '$', '\\'])
-}
-
-/// The rows (in the order given) whose filter text matches `filter`, read from `search`
-/// when it holds every row's text.
+/// The rows (in the order given) that `filter` keeps, with their ranks, reading each row's
+/// text from `search` when it holds every row's text.
 fn filter_rows(
     pane: &dyn Pane,
     data: &Data,
     search: &SearchTexts,
     rows: impl Iterator<Item = usize> + Clone,
     filter: &str,
-) -> Vec<usize> {
-    let pattern = Pattern::parse(filter, CaseMatching::Ignore, Normalization::Smart);
-    let mut matcher = Matcher::new(Config::DEFAULT);
-    // Scoring an atom first sets the matcher's case and normalisation to the atom's (as
-    // nucleo documents); they are read back here, once, for the faster test below.
-    let atoms: Vec<(&Atom, Config)> = pattern
-        .atoms
-        .iter()
-        .map(|atom| {
-            let _ = atom.score(Utf32Str::Ascii(&[]), &mut matcher);
-            (atom, matcher.config.clone())
-        })
-        .collect();
+) -> Vec<Kept> {
+    let filter = Filter::parse(filter);
     let len = pane.len(data);
     let cached = search.len() == len;
     // Rows are tested in the data's order, not the table's: the filter texts (and the items)
     // lie in memory in about that order, and at 100,000 rows memory reads are the cost.
-    let mut matched = vec![false; len];
+    let mut tested: Vec<Option<Rank>> = vec![None; len];
+    let mut wanted = vec![false; len];
     for row in rows.clone() {
-        if let Some(flag) = matched.get_mut(row) {
+        if let Some(flag) = wanted.get_mut(row) {
             *flag = true;
         }
     }
-    let mut buf = Vec::new();
     let mut haystack = String::new();
-    for (row, flag) in matched.iter_mut().enumerate() {
-        if !*flag {
+    for (row, rank) in tested.iter_mut().enumerate() {
+        if !wanted.get(row).copied().unwrap_or(false) {
             continue;
         }
         let text: &str = match search.get(row) {
@@ -365,78 +381,67 @@ fn filter_rows(
                 &haystack
             }
         };
-        let text = Utf32Str::new(text, &mut buf);
-        *flag = atoms.iter().all(|(atom, config)| match atom.kind {
-            // Whether a fuzzy atom matches at all does not need its best alignment (the
-            // costly part of scoring): in ASCII text it matches exactly when its characters
-            // occur in order, and otherwise nucleo's greedy search finds a match exactly
-            // when one exists.
-            AtomKind::Fuzzy => match (text, atom.needle_text()) {
-                (Utf32Str::Ascii(haystack), Utf32Str::Ascii(needle)) => {
-                    ascii_subsequence(haystack, needle, config.ignore_case)
-                }
-                (text, needle) => {
-                    matcher.config.ignore_case = config.ignore_case;
-                    matcher.config.normalize = config.normalize;
-                    matcher.fuzzy_match_greedy(text, needle).is_some()
-                }
-            },
-            _ => atom.score(text, &mut matcher).is_some(),
-        });
+        *rank = filter.rank(text.as_bytes());
     }
-    rows.filter(|&row| matched.get(row).copied().unwrap_or(false))
+    rows.filter_map(|row| Some((row, tested.get(row).copied().flatten()?)))
         .collect()
 }
 
-/// Whether `needle` occurs in `haystack` as a subsequence: what a fuzzy atom needs to match
-/// ASCII text (the needle is already lower case when case is ignored).
-fn ascii_subsequence(haystack: &[u8], needle: &[u8], ignore_case: bool) -> bool {
-    let mut rest = haystack;
-    needle.iter().all(|&wanted| {
-        let found = rest.iter().position(|&c| {
-            if ignore_case {
-                c.to_ascii_lowercase() == wanted
-            } else {
-                c == wanted
-            }
-        });
-        match found {
-            Some(i) => {
-                rest = rest.get(i + 1..).unwrap_or_default();
-                true
-            }
-            None => false,
+/// The rows of `ordered` by rank, best first; rows of equal rank keep their order. A
+/// counting sort: ranks are few and small, and this runs on every keystroke.
+fn by_rank(ordered: &[Kept]) -> Vec<usize> {
+    let top = ordered.iter().map(|&(_, rank)| usize::from(rank)).max();
+    let mut starts = vec![0usize; top.map_or(0, |top| top + 2)];
+    for &(_, rank) in ordered {
+        if let Some(count) = starts.get_mut(usize::from(rank) + 1) {
+            *count += 1;
         }
-    })
+    }
+    for i in 1..starts.len() {
+        let before = starts.get(i - 1).copied().unwrap_or(0);
+        if let Some(start) = starts.get_mut(i) {
+            *start += before;
+        }
+    }
+    let mut rows = vec![0; ordered.len()];
+    for &(row, rank) in ordered {
+        if let Some(next) = starts.get_mut(usize::from(rank)) {
+            if let Some(slot) = rows.get_mut(*next) {
+                *slot = row;
+            }
+            *next += 1;
+        }
+    }
+    rows
 }
 
-fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<usize>, column: usize, descending: bool) {
+fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<Kept>, column: usize, descending: bool) {
     // Every table's default order is numeric: such keys sort as 16-byte pairs instead of
-    // 32-byte enums, which at 100,000 rows keeps a sort's scratch space under 3 MB.
-    let numeric: Option<Vec<((i64, i64), usize)>> = rows
+    // 32-byte enums, which at 100,000 rows keeps a sort's scratch space under 4 MB.
+    let numeric: Option<Vec<((i64, i64), Kept)>> = rows
         .iter()
-        .map(|&row| match shown::sort_key(pane, data, row, column) {
-            SortKey::Num(n) => Some(((n, 0), row)),
-            SortKey::Pair(a, b) => Some(((a, b), row)),
+        .map(|&kept| match shown::sort_key(pane, data, kept.0, column) {
+            SortKey::Num(n) => Some(((n, 0), kept)),
+            SortKey::Pair(a, b) => Some(((a, b), kept)),
             SortKey::Text(_) => None,
         })
         .collect();
     if let Some(mut keyed) = numeric {
-        keyed.sort_unstable_by(|(a, ra), (b, rb)| {
+        keyed.sort_unstable_by(|(a, (ra, _)), (b, (rb, _))| {
             let order = if descending { b.cmp(a) } else { a.cmp(b) };
             order.then(ra.cmp(rb))
         });
         rows.clear();
-        rows.extend(keyed.into_iter().map(|(_, row)| row));
+        rows.extend(keyed.into_iter().map(|(_, kept)| kept));
         return;
     }
-    let mut keyed: Vec<(SortKey, usize)> = rows
+    let mut keyed: Vec<(SortKey, Kept)> = rows
         .iter()
-        .map(|&row| (shown::sort_key(pane, data, row, column), row))
+        .map(|&kept| (shown::sort_key(pane, data, kept.0, column), kept))
         .collect();
-    keyed.sort_by(|(a, ra), (b, rb)| row_order(a, *ra, b, *rb, descending));
+    keyed.sort_by(|(a, (ra, _)), (b, (rb, _))| row_order(a, *ra, b, *rb, descending));
     rows.clear();
-    rows.extend(keyed.into_iter().map(|(_, row)| row));
+    rows.extend(keyed.into_iter().map(|(_, kept)| kept));
 }
 
 /// The order of a table's rows: by key, with the row index as tie-breaker, so equal keys
@@ -448,25 +453,12 @@ fn row_order(a: &SortKey, ra: usize, b: &SortKey, rb: usize, descending: bool) -
 
 #[cfg(test)]
 mod tests {
-    use super::narrows;
+    use super::by_rank;
 
     #[test]
-    fn ascii_subsequences() {
-        use super::ascii_subsequence;
-        assert!(ascii_subsequence(b"SSH brute force", b"sbf", true));
-        assert!(!ascii_subsequence(b"SSH brute force", b"sbf", false));
-        assert!(!ascii_subsequence(b"brute", b"bb", true));
-        assert!(ascii_subsequence(b"x", b"", true));
-        assert!(!ascii_subsequence(b"", b"x", true));
-    }
-
-    #[test]
-    fn appending_narrows_except_after_negation_or_anchor() {
-        assert!(narrows("cp", "cpu"));
-        assert!(narrows("cpu", "cpu !prod"));
-        assert!(narrows("", "cpu"));
-        assert!(!narrows("cpu", "cp"));
-        assert!(!narrows("!z", "!zz"));
-        assert!(!narrows("db$", "db$x"));
+    fn ranking_is_stable_and_best_first() {
+        let ordered = [(7, 3), (2, 0), (9, 3), (4, 1), (5, 0)];
+        assert_eq!(by_rank(&ordered), vec![2, 5, 4, 7, 9]);
+        assert_eq!(by_rank(&[]), Vec::<usize>::new());
     }
 }

@@ -1,4 +1,4 @@
-use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, age, timestamp};
+use super::{Cell, Column, DetailLine, Fields, Pane, SortKey, Tone, Width, age, timestamp};
 use crate::domain::{Alarm, AlarmKind, AlarmState};
 use crate::remediation::Target;
 use crate::store::Data;
@@ -86,14 +86,13 @@ impl Pane for AlarmsPane {
         alarm(data, row).map(|a| a.arn.clone()).unwrap_or_default()
     }
 
-    fn haystack(&self, data: &Data, row: usize, out: &mut String) {
+    fn haystack(&self, data: &Data, row: usize, out: &mut Fields<'_>) {
         if let Some(a) = alarm(data, row) {
             for part in [a.state.label(), &a.name, &a.region, &condition(a)] {
-                out.push_str(part);
-                out.push(' ');
+                out.push(part);
             }
             if let Some(m) = &a.metric {
-                out.push_str(&m.namespace);
+                out.push(&m.namespace);
             }
         }
     }

@@ -1,4 +1,4 @@
-use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, age, timestamp};
+use super::{Cell, Column, DetailLine, Fields, Pane, SortKey, Tone, Width, age, timestamp};
 use crate::domain::Finding;
 use crate::remediation::Target;
 use crate::store::Data;
@@ -64,7 +64,7 @@ impl Pane for FindingsPane {
             .unwrap_or_default()
     }
 
-    fn haystack(&self, data: &Data, row: usize, out: &mut String) {
+    fn haystack(&self, data: &Data, row: usize, out: &mut Fields<'_>) {
         if let Some(f) = finding(data, row) {
             for part in [
                 f.severity().label(),
@@ -74,8 +74,7 @@ impl Pane for FindingsPane {
                 f.text.resource_id(),
                 &f.region,
             ] {
-                out.push_str(part);
-                out.push(' ');
+                out.push(part);
             }
         }
     }

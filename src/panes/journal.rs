@@ -1,7 +1,7 @@
 //! Actions taken, newest first, with their outcome; an action whose outcome never came back
 //! (the process was killed mid-call) shows as UNKNOWN.
 
-use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, timestamp};
+use super::{Cell, Column, DetailLine, Fields, Pane, SortKey, Tone, Width, timestamp};
 use crate::journal::{JournalEntry, Outcome};
 use crate::store::Data;
 use chrono::{DateTime, Utc};
@@ -62,11 +62,10 @@ impl Pane for JournalPane {
             .unwrap_or_default()
     }
 
-    fn haystack(&self, data: &Data, row: usize, out: &mut String) {
+    fn haystack(&self, data: &Data, row: usize, out: &mut Fields<'_>) {
         if let Some(e) = entry(data, row) {
             for part in [&e.intent.action, &e.intent.target, &e.intent.account_id] {
-                out.push_str(part);
-                out.push(' ');
+                out.push(part);
             }
         }
     }

@@ -4,6 +4,7 @@
 mod accounts;
 mod alarms;
 mod baseline;
+mod fields;
 mod findings;
 mod format;
 mod identity;
@@ -15,6 +16,7 @@ mod wrap;
 
 pub use wrap::{DetailRow, RowKind, detail_rows};
 
+pub use fields::{FIELD_END, Fields};
 pub use format::{age, timestamp};
 pub use identity::user_of_key;
 
@@ -219,8 +221,8 @@ pub trait Pane: Sync {
     fn len(&self, data: &Data) -> usize;
     /// A stable identity for a row, to keep the selection when rows move.
     fn key(&self, data: &Data, row: usize) -> String;
-    /// Appends the text the `/` filter matches against.
-    fn haystack(&self, data: &Data, row: usize, out: &mut String);
+    /// Writes the fields the `/` filter matches against.
+    fn haystack(&self, data: &Data, row: usize, out: &mut Fields<'_>);
     fn sort_key(&self, data: &Data, row: usize, column: usize) -> SortKey;
     /// The row's cells; AWS strings are sanitised by the UI before they are drawn.
     fn cells<'a>(&self, data: &'a Data, row: usize, now: DateTime<Utc>) -> Vec<Cell<'a>>;

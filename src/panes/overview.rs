@@ -1,7 +1,7 @@
 //! The single triage queue: alarms in ALARM, findings at or above Medium and failing checks,
 //! by severity then recency. Enter shows the underlying item's own detail view.
 
-use super::{Cell, Column, DetailLine, Pane, SortKey, Width, age};
+use super::{Cell, Column, DetailLine, Fields, Pane, SortKey, Width, age};
 use crate::domain::{Alarm, CheckResult, Finding, TriageItem, TriageOrigin};
 use crate::remediation::Target;
 use crate::store::Data;
@@ -114,18 +114,17 @@ impl Pane for OverviewPane {
             .unwrap_or_default()
     }
 
-    fn haystack(&self, data: &Data, row: usize, out: &mut String) {
+    fn haystack(&self, data: &Data, row: usize, out: &mut Fields<'_>) {
         if let Some((i, origin)) = item(data, row) {
             for part in [
                 i.severity.label(),
                 i.source.label(),
                 &origin.title(),
                 &origin.resource(),
+                origin.region().unwrap_or(""),
             ] {
-                out.push_str(part);
-                out.push(' ');
+                out.push(part);
             }
-            out.push_str(origin.region().unwrap_or(""));
         }
     }
 

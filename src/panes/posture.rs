@@ -1,6 +1,6 @@
 //! Every check result, failing first: the account's posture against its controls.
 
-use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width};
+use super::{Cell, Column, DetailLine, Fields, Pane, SortKey, Tone, Width};
 use crate::domain::{CheckResult, CheckStatus};
 use crate::remediation::Target;
 use crate::store::Data;
@@ -66,14 +66,15 @@ impl Pane for PosturePane {
             .unwrap_or_default()
     }
 
-    fn haystack(&self, data: &Data, row: usize, out: &mut String) {
+    fn haystack(&self, data: &Data, row: usize, out: &mut Fields<'_>) {
         if let Some(c) = check(data, row) {
             let status = if c.failed() { "fail" } else { "pass" };
             for part in [status, c.severity.label(), c.check_id, c.title, &c.resource] {
-                out.push_str(part);
-                out.push(' ');
+                out.push(part);
             }
-            out.push_str(&c.controls.join(" "));
+            for control in c.controls {
+                out.push(control);
+            }
         }
     }
 

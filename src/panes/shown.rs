@@ -6,7 +6,7 @@
 //! pane's own, and it is drawn where the pane says (`Pane::account_column`). Everything
 //! that draws, sorts, filters or exports a table reads it through here.
 
-use super::{Cell, Column, Pane, SortKey, Width};
+use super::{Cell, Column, Fields, Pane, SortKey, Width};
 use crate::store::Data;
 use chrono::{DateTime, Utc};
 
@@ -87,13 +87,13 @@ pub fn sort_key(pane: &dyn Pane, data: &Data, row: usize, index: usize) -> SortK
     pane.sort_key(data, row, index)
 }
 
-/// The text `/` matches: the pane's, and the account's name where the table shows it.
+/// The text `/` matches: the pane's fields, and the account's name where the table shows it.
 pub fn haystack(pane: &dyn Pane, data: &Data, row: usize, out: &mut String) {
-    pane.haystack(data, row, out);
+    let mut fields = Fields::new(out);
+    pane.haystack(data, row, &mut fields);
     if account_at(pane, data).is_some() {
         if let Some(id) = pane.account(data, row) {
-            out.push(' ');
-            out.push_str(account_name(data, id));
+            fields.push(account_name(data, id));
         }
     }
 }

@@ -5,7 +5,7 @@
 
 mod detail;
 
-use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, age};
+use super::{Cell, Column, DetailLine, Fields, Pane, SortKey, Tone, Width, age};
 use crate::domain::{OrgAccount, Reach, Severity, SourceKind};
 use crate::store::Data;
 use chrono::{DateTime, Utc};
@@ -149,21 +149,24 @@ impl Pane for AccountsPane {
             .unwrap_or_default()
     }
 
-    fn haystack(&self, data: &Data, row: usize, out: &mut String) {
+    fn haystack(&self, data: &Data, row: usize, out: &mut Fields<'_>) {
         let Some(a) = account(data, row) else {
             return;
         };
-        for part in [&*a.name, &*a.id, &*a.ou_path, a.reach.word()] {
-            out.push_str(part);
-            out.push(' ');
+        for part in [
+            &*a.name,
+            &*a.id,
+            &*a.ou_path,
+            a.reach.word(),
+            a.reach.reason().unwrap_or_default(),
+        ] {
+            out.push(part);
         }
-        out.push_str(a.reach.reason().unwrap_or_default());
         if let Some(banner) = &a.banner {
-            out.push(' ');
-            out.push_str(banner);
+            out.push(banner);
         }
         if a.read_only.is_some() {
-            out.push_str(" read-only");
+            out.push("read-only");
         }
     }
 

@@ -5,7 +5,7 @@
 mod columns;
 mod detail;
 
-use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, age, timestamp};
+use super::{Cell, Column, DetailLine, Fields, Pane, SortKey, Tone, age, timestamp};
 use crate::domain::{AccessKey, IamUser, IdentityInventory, KeyRef, RootAccount};
 use crate::remediation::Target;
 use crate::store::{Data, IdentityRow};
@@ -116,29 +116,26 @@ impl Pane for IdentityPane {
             .unwrap_or_default()
     }
 
-    fn haystack(&self, data: &Data, index: usize, out: &mut String) {
+    fn haystack(&self, data: &Data, index: usize, out: &mut Fields<'_>) {
         let Some((r, _)) = row(data, index) else {
             return;
         };
-        out.push_str(&name(&r));
+        out.push(&name(&r));
         if let Row::User(u) = r {
             for group in &u.groups {
-                out.push(' ');
-                out.push_str(group);
+                out.push(group);
             }
             for key in &u.access_keys {
-                out.push(' ');
-                out.push_str(&key.id);
+                out.push(&key.id);
             }
             for policy in &u.policies {
-                out.push(' ');
-                out.push_str(policy);
+                out.push(policy);
             }
             if !u.admin_via.is_empty() {
-                out.push_str(" admin");
+                out.push("admin");
             }
         } else {
-            out.push_str(" root");
+            out.push("root");
         }
     }
 
