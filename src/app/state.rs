@@ -3,7 +3,7 @@ use crate::config::{KeySpec, Keymap, Settings};
 use crate::domain::{CallerIdentity, SourceId, SourceKind};
 use crate::panes::Tab;
 use crate::store::{Data, SourceStatus};
-use crate::store::{Derived, FindingsChange};
+use crate::store::{Derived, RowsChange};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -213,24 +213,26 @@ impl App {
         if derived.alarms {
             rebuild(self, Tab::Alarms);
         }
-        if derived.identity || derived.checks {
+        if derived.identity {
             rebuild(self, Tab::Identity);
         }
-        if derived.checks {
-            rebuild(self, Tab::Posture);
-        }
-        match &derived.findings {
-            FindingsChange::None => {}
-            FindingsChange::Rows(rows) => {
-                self.views[Tab::Findings.index()].update_rows(
-                    Tab::Findings.pane(),
-                    &self.data,
-                    None,
-                    rows,
-                    keep(Tab::Findings).as_deref(),
-                );
+        for (tab, change) in [
+            (Tab::Posture, &derived.checks),
+            (Tab::Findings, &derived.findings),
+        ] {
+            match change {
+                RowsChange::None => {}
+                RowsChange::Rows(rows) => {
+                    self.views[tab.index()].update_rows(
+                        tab.pane(),
+                        &self.data,
+                        None,
+                        rows,
+                        keep(tab).as_deref(),
+                    );
+                }
+                RowsChange::All => rebuild(self, tab),
             }
-            FindingsChange::All => rebuild(self, Tab::Findings),
         }
         if let Some(change) = &derived.triage {
             if change.remap.iter().all(Option::is_none) {

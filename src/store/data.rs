@@ -67,6 +67,8 @@ pub struct Data {
     pub(super) pending: Pending,
     /// When posture was last evaluated, with which thresholds.
     pub(super) evaluated: Option<(DateTime<Utc>, Thresholds)>,
+    /// Where each account's results lie in `checks`, and when they were evaluated.
+    pub(super) segments: Vec<super::posture::Segment>,
     /// While data streams in, posture is evaluated at most this often (an organisation's
     /// thousands of sources would otherwise evaluate every account's rules once per source);
     /// what is put off is evaluated by the next `derive` after the interval, the console's
@@ -122,24 +124,24 @@ impl Summary {
     }
 }
 
-/// Which findings changed since the last `derive`.
+/// Which rows of a list (the findings, the check results) changed since the last `derive`.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub enum FindingsChange {
+pub enum RowsChange {
     #[default]
     None,
-    /// These rows (indices into `findings`) are new or changed; every other row kept its
+    /// These rows (indices into the list) are new or changed; every other row kept its
     /// index and content.
     Rows(Vec<usize>),
     /// Rows were removed or renumbered.
     All,
 }
 
-impl FindingsChange {
-    fn add(&mut self, rows: Vec<usize>) {
+impl RowsChange {
+    pub(super) fn add(&mut self, rows: Vec<usize>) {
         match self {
-            FindingsChange::None => *self = FindingsChange::Rows(rows),
-            FindingsChange::Rows(existing) => existing.extend(rows),
-            FindingsChange::All => {}
+            RowsChange::None => *self = RowsChange::Rows(rows),
+            RowsChange::Rows(existing) => existing.extend(rows),
+            RowsChange::All => {}
         }
     }
 }
@@ -151,9 +153,10 @@ pub(super) struct Pending {
     pub baselines: bool,
     pub alarms: bool,
     pub detectors: bool,
-    pub findings: FindingsChange,
-    /// Posture inputs changed but their evaluation was put off ([`Data::posture_interval`]).
-    pub posture: bool,
+    pub findings: RowsChange,
+    /// The accounts whose posture inputs changed (evaluation may be put off: see
+    /// [`Data::posture_interval`]).
+    pub posture: super::posture::Accounts,
 }
 
 /// Transitions kept per alarm from what the console saw itself.
@@ -213,6 +216,7 @@ impl Data {
             SourceData::Identity(inventory) => {
                 let mut inventory = *inventory;
                 done_actions::lay_over(&mut inventory, &self.done_actions);
+                self.pending.posture.add(&inventory.account_id);
                 self.identities.replace(inventory);
                 self.pending.identity = true;
                 Applied::default()
@@ -224,6 +228,7 @@ impl Data {
                 }
                 self.regional_baselines
                     .retain(|b| b.account_id != baseline.account_id || b.region != baseline.region);
+                self.pending.posture.add(&baseline.account_id);
                 self.regional_baselines.push(baseline);
                 self.pending.baselines = true;
                 Applied::default()
@@ -235,6 +240,7 @@ impl Data {
                 }
                 self.account_baselines
                     .retain(|b| b.account_id != baseline.account_id);
+                self.pending.posture.add(&baseline.account_id);
                 self.account_baselines.push(baseline);
                 self.pending.baselines = true;
                 Applied::default()
@@ -293,6 +299,7 @@ impl Data {
         self.alarms.retain(|a| !in_scope(a));
         self.alarms.extend(alarms);
         self.pending.alarms = true;
+        self.pending.posture.add(&id.account_id);
         applied
     }
 
@@ -362,7 +369,7 @@ impl Data {
             renumbered = true;
         }
         if renumbered {
-            self.pending.findings = FindingsChange::All;
+            self.pending.findings = RowsChange::All;
         } else if !changed.is_empty() {
             self.pending.findings.add(changed);
         }
@@ -379,7 +386,10 @@ impl Data {
                     || d.administrator.as_deref() != Some(admin.account_id.as_str())
                     || members.contains(&d.account_id)
             });
-            self.pending.detectors |= self.detectors.len() != before;
+            if self.detectors.len() != before {
+                self.pending.detectors = true;
+                self.pending.posture.all();
+            }
         }
         for member in members.iter().filter(|m| **m != admin.account_id) {
             self.record_detector(DetectorStatus {
@@ -402,11 +412,13 @@ impl Data {
             Some(existing) => {
                 if *existing != detector {
                     self.pending.detectors = true;
+                    self.pending.posture.add(&detector.account_id);
                     *existing = detector;
                 }
             }
             None => {
                 self.pending.detectors = true;
+                self.pending.posture.add(&detector.account_id);
                 self.detectors.push(detector);
             }
         }
@@ -459,6 +471,8 @@ impl Data {
         {
             self.pending.identity = true;
         }
+        // Its own account's baselines, too.
+        self.pending.posture.add(offer.target.account_id());
         for baseline in &mut self.regional_baselines {
             crate::remediation::effects::apply_to_regional(baseline, offer);
         }
@@ -471,7 +485,7 @@ impl Data {
             .retain(|f| !crate::remediation::effects::drops_at_once(f, offer));
         if self.findings.len() != before {
             self.reindex_findings();
-            self.pending.findings = FindingsChange::All;
+            self.pending.findings = RowsChange::All;
         }
         self.done_actions.push(done);
         let excess = self.done_actions.len().saturating_sub(DONE_ACTIONS_KEPT);

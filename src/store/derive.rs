@@ -1,11 +1,11 @@
 //! What is derived from the data: posture results, the triage queue and the Overview's
 //! counters, brought up to date as far as the data changed.
 
-use super::data::{Data, FindingsChange, POSTURE_MAX_AGE, Pending, count_finding};
+use super::data::{Data, POSTURE_MAX_AGE, Pending, RowsChange, count_finding};
 use crate::domain::{
     Alarm, AlarmState, CheckResult, Finding, Severity, SourceKind, TriageItem, TriageOrigin,
 };
-use crate::posture::{self, Thresholds};
+use crate::posture::Thresholds;
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
 
@@ -14,9 +14,9 @@ use std::cmp::Ordering;
 pub struct Derived {
     pub identity: bool,
     pub alarms: bool,
-    /// Posture was evaluated again.
-    pub checks: bool,
-    pub findings: FindingsChange,
+    /// Which posture results changed.
+    pub checks: RowsChange,
+    pub findings: RowsChange,
     /// How the triage queue moved, if it changed.
     pub triage: Option<TriageChange>,
 }
@@ -39,46 +39,61 @@ impl Data {
         now: DateTime<Utc>,
     ) -> Derived {
         let pending = std::mem::take(&mut self.pending);
-        let inputs_changed = pending.identity
-            || pending.baselines
-            || pending.alarms
-            || pending.detectors
-            || pending.posture;
-        let (due, put_off) = match &self.evaluated {
-            None => (true, false),
+        let mut accounts = pending.posture;
+        let recent = match &self.evaluated {
+            None => {
+                accounts.all();
+                false
+            }
             Some((at, used)) => {
-                let stale = used != thresholds || now < *at || now - *at >= POSTURE_MAX_AGE;
-                let recent = now >= *at && now - *at < self.posture_interval;
-                (
-                    stale || (inputs_changed && !recent),
-                    inputs_changed && recent && !stale,
-                )
+                if used != thresholds || now < *at {
+                    accounts.all();
+                }
+                now - *at < self.posture_interval
             }
         };
-        let evaluate = due;
-        if put_off {
-            self.pending.posture = true;
-        }
-        if evaluate {
-            self.evaluate_posture(thresholds, now);
-        }
+        // While data streams in, changed accounts wait for the interval to pass; new
+        // thresholds and a first evaluation do not.
+        let evaluated = if recent && accounts != super::posture::Accounts::All {
+            self.pending.posture = accounts;
+            self.evaluate_accounts(
+                super::posture::Accounts::None,
+                thresholds,
+                now,
+                POSTURE_MAX_AGE,
+            )
+        } else {
+            let evaluated = self.evaluate_accounts(accounts, thresholds, now, POSTURE_MAX_AGE);
+            if evaluated.checks != RowsChange::None || self.evaluated.is_none() {
+                self.evaluated = Some((now, thresholds.clone()));
+            }
+            evaluated
+        };
         if pending.alarms {
             self.count_alarms();
         }
-        if pending.findings == FindingsChange::All {
+        if pending.findings == RowsChange::All {
             self.count_findings();
         }
         let alarms_changed = pending.alarms || self.triage_alarm_severity != Some(alarm_severity);
-        let triage = if alarms_changed || evaluate || pending.findings != FindingsChange::None {
+        let triage = if alarms_changed
+            || evaluated.checks != RowsChange::None
+            || pending.findings != RowsChange::None
+        {
             self.triage_alarm_severity = Some(alarm_severity);
-            Some(self.rerank(alarm_severity, alarms_changed, evaluate, &pending.findings))
+            Some(self.rerank(
+                alarm_severity,
+                alarms_changed,
+                &evaluated.checks,
+                &pending.findings,
+            ))
         } else {
             None
         };
         let derived = Derived {
-            identity: pending.identity,
+            identity: pending.identity || evaluated.users,
             alarms: pending.alarms,
-            checks: evaluate,
+            checks: evaluated.checks,
             findings: pending.findings,
             triage,
         };
@@ -101,51 +116,12 @@ impl Data {
             baselines: true,
             alarms: true,
             detectors: true,
-            findings: FindingsChange::All,
-            posture: true,
+            findings: RowsChange::All,
+            posture: super::posture::Accounts::All,
         };
         // Whatever the interval: everything, now.
         self.evaluated = None;
         self.derive(thresholds, alarm_severity, now)
-    }
-
-    fn evaluate_posture(&mut self, thresholds: &Thresholds, now: DateTime<Utc>) {
-        // The old results go first, so two full sets are never held at once.
-        self.checks = Vec::new();
-        let inventory = posture::Inventory {
-            identities: self.identities.as_slice(),
-            detectors: &self.detectors,
-            alarms: &self.alarms,
-            regional_baselines: &self.regional_baselines,
-            account_baselines: &self.account_baselines,
-        };
-        self.checks = posture::evaluate(&inventory, thresholds, now);
-        self.evaluated = Some((now, thresholds.clone()));
-        self.user_failures.clear();
-        self.summary.failing_iam_checks = 0;
-        self.summary.baseline_results = 0;
-        self.summary.baseline_failing = 0;
-        self.summary.baseline_unevaluated = 0;
-        for check in &self.checks {
-            self.summary.count_check(check);
-        }
-        for check in self
-            .checks
-            .iter()
-            .filter(|c| c.failed() && c.source == SourceKind::Identity)
-        {
-            let Some(subject) = &check.subject else {
-                continue;
-            };
-            let entry = self
-                .user_failures
-                .entry(check.account_id.clone())
-                .or_default()
-                .entry(subject.clone())
-                .or_insert((0, check.severity));
-            entry.0 += 1;
-            entry.1 = entry.1.max(check.severity);
-        }
     }
 
     fn count_alarms(&mut self) {
@@ -171,28 +147,15 @@ impl Data {
         &mut self,
         alarm_severity: Severity,
         alarms: bool,
-        checks: bool,
-        findings: &FindingsChange,
+        checks: &RowsChange,
+        findings: &RowsChange,
     ) -> TriageChange {
-        let mut changed_findings = vec![false; self.findings.len()];
-        let all_findings = match findings {
-            FindingsChange::None => false,
-            FindingsChange::All => true,
-            FindingsChange::Rows(rows) => {
-                for &row in rows {
-                    if let Some(flag) = changed_findings.get_mut(row) {
-                        *flag = true;
-                    }
-                }
-                false
-            }
-        };
+        let changed_findings = Changed::of(findings, self.findings.len());
+        let changed_checks = Changed::of(checks, self.checks.len());
         let stale = |origin: TriageOrigin| match origin {
             TriageOrigin::Alarm(_) => alarms,
-            TriageOrigin::Finding(index) => {
-                all_findings || changed_findings.get(index).copied().unwrap_or(true)
-            }
-            TriageOrigin::Check(_) => checks,
+            TriageOrigin::Finding(index) => changed_findings.contains(index),
+            TriageOrigin::Check(index) => changed_checks.contains(index),
         };
 
         let mut fresh: Vec<TriageItem> = Vec::new();
@@ -205,30 +168,15 @@ impl Data {
                     .map(|(i, a)| alarm_item(i, a, alarm_severity)),
             );
         }
-        let finding_rows: Box<dyn Iterator<Item = usize>> = match findings {
-            FindingsChange::None => Box::new(std::iter::empty()),
-            FindingsChange::All => Box::new(0..self.findings.len()),
-            FindingsChange::Rows(_) => Box::new(
-                changed_findings
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, changed)| **changed)
-                    .map(|(i, _)| i),
-            ),
-        };
-        for i in finding_rows {
+        for i in changed_findings.rows() {
             if let Some(f) = self.findings.get(i).filter(|f| in_triage(f)) {
                 fresh.push(finding_item(i, f));
             }
         }
-        if checks {
-            fresh.extend(
-                self.checks
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.failed())
-                    .map(|(i, c)| check_item(i, c)),
-            );
+        for i in changed_checks.rows() {
+            if let Some(c) = self.checks.get(i).filter(|c| c.failed()) {
+                fresh.push(check_item(i, c));
+            }
         }
         fresh.sort_by(rank);
 
@@ -268,6 +216,49 @@ impl Data {
         }
         self.triage = triage;
         change
+    }
+}
+
+/// Which rows of a list changed, for quick lookups.
+enum Changed {
+    None,
+    All(usize),
+    /// Flags by row, and the changed rows in order.
+    Rows(Vec<bool>, Vec<usize>),
+}
+
+impl Changed {
+    fn of(change: &RowsChange, len: usize) -> Changed {
+        match change {
+            RowsChange::None => Changed::None,
+            RowsChange::All => Changed::All(len),
+            RowsChange::Rows(rows) => {
+                let mut flags = vec![false; len];
+                for &row in rows {
+                    if let Some(flag) = flags.get_mut(row) {
+                        *flag = true;
+                    }
+                }
+                let rows = (0..len).filter(|&i| flags.get(i) == Some(&true)).collect();
+                Changed::Rows(flags, rows)
+            }
+        }
+    }
+
+    fn contains(&self, row: usize) -> bool {
+        match self {
+            Changed::None => false,
+            Changed::All(_) => true,
+            Changed::Rows(flags, _) => flags.get(row).copied().unwrap_or(true),
+        }
+    }
+
+    fn rows(&self) -> Box<dyn Iterator<Item = usize> + '_> {
+        match self {
+            Changed::None => Box::new(std::iter::empty()),
+            Changed::All(len) => Box::new(0..*len),
+            Changed::Rows(_, rows) => Box::new(rows.iter().copied()),
+        }
     }
 }
 

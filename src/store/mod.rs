@@ -9,11 +9,12 @@ mod done_actions;
 mod finding_index;
 mod identities;
 mod org;
+mod posture;
 mod sources;
 #[cfg(test)]
 mod tests;
 
-pub use data::{Applied, DONE_ACTIONS_KEPT, Data, FindingsChange, OBSERVED_PER_ALARM, Summary};
+pub use data::{Applied, DONE_ACTIONS_KEPT, Data, OBSERVED_PER_ALARM, RowsChange, Summary};
 pub use derive::{Derived, TriageChange};
 pub use done_actions::DoneAction;
 pub use identities::{Identities, IdentityRow};

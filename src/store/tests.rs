@@ -2,6 +2,7 @@
 //! its own, though two accounts have a user of the same name.
 
 use super::Data;
+use super::data::RowsChange;
 use crate::domain::{
     AccessKey, AccessKeyStatus, DetectorStatus, Finding, IamUser, IdentityInventory, KeyRef,
     PasswordCredential, RootAccount, Severity, SourceId, SourceKind,
@@ -337,7 +338,10 @@ fn posture_put_off_by_the_interval_is_evaluated_once_it_passes() {
         &identity_of(A),
         SourceData::Identity(Box::new(inventory(A, &["alice"]))),
     );
-    assert!(data.derive(&thresholds, Severity::High, now()).checks);
+    assert_eq!(
+        data.derive(&thresholds, Severity::High, now()).checks,
+        RowsChange::All
+    );
     let accounts = |data: &Data| {
         let mut seen: Vec<String> = data
             .checks
@@ -353,18 +357,116 @@ fn posture_put_off_by_the_interval_is_evaluated_once_it_passes() {
         SourceData::Identity(Box::new(inventory(B, &["bob"]))),
     );
     let soon = now() + chrono::TimeDelta::milliseconds(200);
-    assert!(
-        !data.derive(&thresholds, Severity::High, soon).checks,
+    assert_eq!(
+        data.derive(&thresholds, Severity::High, soon).checks,
+        RowsChange::None,
         "put off"
     );
     assert_eq!(accounts(&data), [A]);
     let later = now() + chrono::TimeDelta::milliseconds(1200);
-    assert!(
+    assert_eq!(
         data.derive(&thresholds, Severity::High, later).checks,
-        "evaluated"
+        RowsChange::All,
+        "evaluated: a new account's results are laid out"
     );
     assert!(accounts(&data).contains(&B.to_string()));
     // Nothing new: no evaluation until the results grow stale.
     let after = later + chrono::TimeDelta::seconds(2);
-    assert!(!data.derive(&thresholds, Severity::High, after).checks);
+    assert_eq!(
+        data.derive(&thresholds, Severity::High, after).checks,
+        RowsChange::None
+    );
+}
+
+/// Results of one account, as a full evaluation would give them, in one place.
+fn results_of(data: &Data, account: &str) -> Vec<crate::domain::CheckResult> {
+    data.checks
+        .iter()
+        .filter(|c| &*c.account_id == account)
+        .cloned()
+        .collect()
+}
+
+/// Only the account whose data changed is evaluated again; where it keeps the number of its
+/// results they are replaced in place and only the changed ones are reported, and the
+/// outcome is what evaluating everything gives.
+#[test]
+fn posture_is_evaluated_again_only_for_the_account_that_changed() {
+    let thresholds = crate::posture::Thresholds::default();
+    let mut data = Data::default();
+    for (account, users) in [(A, &["alice", "al"][..]), (B, &["bob"][..])] {
+        data.apply(
+            &identity_of(account),
+            SourceData::Identity(Box::new(inventory(account, users))),
+        );
+    }
+    data.derive(&thresholds, Severity::High, now());
+    let a_before = results_of(&data, A);
+    let b_rows: Vec<usize> = (0..data.checks.len())
+        .filter(|&i| &*data.checks[i].account_id == B)
+        .collect();
+
+    // Bob's key is rotated: B keeps as many results, one of which changes.
+    let mut changed = inventory(B, &["bob"]);
+    if let Some(key) = Arc::make_mut(&mut changed.users)[0].access_keys.first_mut() {
+        key.created = now() - TimeDelta::days(10);
+    }
+    data.apply(&identity_of(B), SourceData::Identity(Box::new(changed)));
+    let later = now() + chrono::TimeDelta::seconds(5);
+    let derived = data.derive(&thresholds, Severity::High, later);
+    let RowsChange::Rows(rows) = &derived.checks else {
+        panic!("{:?}", derived.checks)
+    };
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|row| b_rows.contains(row)), "{rows:?}");
+    assert_eq!(results_of(&data, A), a_before, "A untouched");
+    let mut full = data.clone();
+    full.derive_all(&thresholds, Severity::High, later);
+    assert_eq!(data.checks, full.checks);
+    assert_eq!(data.triage, full.triage);
+    assert_eq!(data.summary, full.summary);
+
+    // A new user changes the number of A's results: laid out again, still the same as
+    // evaluating everything.
+    data.apply(
+        &identity_of(A),
+        SourceData::Identity(Box::new(inventory(A, &["alice", "al", "ann"]))),
+    );
+    let derived = data.derive(&thresholds, Severity::High, later);
+    assert_eq!(derived.checks, RowsChange::All);
+    let mut full = data.clone();
+    full.derive_all(&thresholds, Severity::High, later);
+    assert_eq!(data.checks, full.checks);
+    assert_eq!(data.summary, full.summary);
+    assert_eq!(data.triage, full.triage);
+}
+
+/// Rules count days: results older than a minute are evaluated again without new data,
+/// each account on its own clock.
+#[test]
+fn stale_accounts_are_evaluated_again_each_on_its_own_clock() {
+    let thresholds = crate::posture::Thresholds::default();
+    let mut data = Data::default();
+    data.apply(
+        &identity_of(A),
+        SourceData::Identity(Box::new(inventory(A, &["alice"]))),
+    );
+    data.derive(&thresholds, Severity::High, now());
+    let half = now() + chrono::TimeDelta::seconds(30);
+    data.apply(
+        &identity_of(B),
+        SourceData::Identity(Box::new(inventory(B, &["bob"]))),
+    );
+    data.derive(&thresholds, Severity::High, half);
+    // A minute after A's evaluation, only A is due.
+    let due = now() + chrono::TimeDelta::seconds(61);
+    let before = data.segments.clone();
+    data.derive(&thresholds, Severity::High, due);
+    let evaluated_again: Vec<bool> = data
+        .segments
+        .iter()
+        .zip(&before)
+        .map(|(after, before)| after != before)
+        .collect();
+    assert_eq!(evaluated_again, [true, false]);
 }
