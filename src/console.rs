@@ -140,6 +140,7 @@ pub async fn run(
             dirty = false;
         }
         let msg = tokio::select! {
+            biased;
             event = events.next() => match event {
                 Some(Ok(Event::Key(event))) => {
                     let Some(key) = key_press(&event) else {
@@ -178,7 +179,13 @@ pub async fn run(
             },
             _ = tick.tick() => Msg::Tick(clock.now()),
             () = terminate.recv() => return Ok(()),
+            // Only when nothing else is ready: the branches above are polled first.
+            () = std::future::ready(()), if app.idle_pending() => Msg::Idle,
         };
+        if matches!(msg, Msg::Idle) {
+            update(&mut app, msg);
+            continue;
+        }
         // Apply everything else the sources have queued before drawing: one frame, and one
         // derivation of posture and the tables, per burst.
         let mut effects = Vec::new();

@@ -134,27 +134,62 @@ impl Term {
 
     /// How well the term matches `text`; `None` for no match.
     fn quality(&self, text: &[u8]) -> Option<Quality> {
-        let len = self.finder.needle().len();
-        let mut best: Option<Quality> = None;
-        for at in self.finder.find_iter(text) {
-            let before = at.checked_sub(1).and_then(|i| text.get(i)).copied();
-            let after = text.get(at + len).copied();
-            let starts = before.is_none_or(|c| c == FIELD_END as u8);
-            let ends = after.is_none_or(|c| c == FIELD_END as u8);
-            let quality = match self.kind {
-                Kind::Prefix if !starts => continue,
-                Kind::Suffix if !ends => continue,
-                _ if starts && ends => Quality::Whole,
-                _ if starts => Quality::Start,
-                _ if before.is_some_and(|c| !c.is_ascii_alphanumeric()) => Quality::Word,
-                _ => Quality::Inside,
+        if self.finder.find(text).is_none() {
+            return self.typo(text).then_some(Quality::Typo);
+        }
+        if self.kind == Kind::Suffix {
+            return self.suffix_quality(text);
+        }
+        // Where fields start is cheap to find (a row has a handful), and a match there
+        // beats any other: most rows are settled without looking at every occurrence.
+        if let Some(best) = self.at_field_start(text) {
+            return Some(best);
+        }
+        if self.kind == Kind::Prefix {
+            return None;
+        }
+        let word = self.finder.find_iter(text).any(|at| {
+            let before = at.checked_sub(1).and_then(|i| text.get(i));
+            before.is_some_and(|c| !c.is_ascii_alphanumeric())
+        });
+        Some(if word { Quality::Word } else { Quality::Inside })
+    }
+
+    /// `Whole` or `Start` if some field starts with the term.
+    fn at_field_start(&self, text: &[u8]) -> Option<Quality> {
+        let needle = self.finder.needle();
+        let starts =
+            std::iter::once(0).chain(memchr::memchr_iter(FIELD_END as u8, text).map(|at| at + 1));
+        let mut best = None;
+        for start in starts {
+            let Some(rest) = text.get(start..) else {
+                continue;
             };
-            best = Some(best.map_or(quality, |b| b.min(quality)));
-            if quality == Quality::Whole {
-                break;
+            if !rest.starts_with(needle) {
+                continue;
+            }
+            match rest.get(needle.len()) {
+                None => return Some(Quality::Whole),
+                Some(&c) if c == FIELD_END as u8 => return Some(Quality::Whole),
+                Some(_) => best = Some(Quality::Start),
             }
         }
-        best.or_else(|| self.typo(text).then_some(Quality::Typo))
+        best
+    }
+
+    /// The best match of a `term$`: it must end a field.
+    fn suffix_quality(&self, text: &[u8]) -> Option<Quality> {
+        let len = self.finder.needle().len();
+        self.finder
+            .find_iter(text)
+            .filter(|&at| text.get(at + len).is_none_or(|&c| c == FIELD_END as u8))
+            .map(|at| match at.checked_sub(1).and_then(|i| text.get(i)) {
+                None => Quality::Whole,
+                Some(&c) if c == FIELD_END as u8 => Quality::Whole,
+                Some(c) if !c.is_ascii_alphanumeric() => Quality::Word,
+                Some(_) => Quality::Inside,
+            })
+            .min()
     }
 
     /// Whether the term matches with one swapped pair forgiven, or with one character more

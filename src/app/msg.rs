@@ -30,6 +30,9 @@ pub enum Msg {
     Paste(String),
     /// The clock moved; carries the time so `update` stays pure.
     Tick(DateTime<Utc>),
+    /// Nothing else is waiting: a slice of the work that can wait is done
+    /// (`App::idle_step`). Nothing shown changes, so no frame is drawn for it.
+    Idle,
     /// The terminal's size changed.
     Resize {
         width: u16,

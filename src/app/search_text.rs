@@ -15,25 +15,34 @@ pub struct SearchTexts {
 impl SearchTexts {
     /// The filter text of each of the pane's rows.
     pub fn gather(pane: &dyn Pane, data: &Data) -> Self {
+        let mut texts = SearchTexts::default();
+        texts.gather_more(pane, data, usize::MAX);
+        texts
+    }
+
+    /// Gathers up to `rows` more rows' text, after those already gathered (a table is
+    /// gathered a slice at a time while the console has nothing else to do); says whether
+    /// every row's text is there now.
+    pub fn gather_more(&mut self, pane: &dyn Pane, data: &Data, rows: usize) -> bool {
         let len = pane.len(data);
-        let mut texts = SearchTexts {
-            text: String::new(),
-            ends: Vec::with_capacity(len),
-        };
+        let start = self.ends.len();
+        let end = start.saturating_add(rows).min(len);
+        if start == 0 {
+            self.ends.reserve_exact(len);
+        }
         // Room for all of it, estimated from the first rows, so the buffer is not copied
         // as it grows; it lives only while the table is filtered.
         const SAMPLE: usize = 256;
-        for row in 0..len {
-            shown::haystack(pane, data, row, &mut texts.text);
-            texts.ends.push(texts.text.len());
+        for row in start..end {
+            shown::haystack(pane, data, row, &mut self.text);
+            self.ends.push(self.text.len());
             if row + 1 == SAMPLE && len > SAMPLE {
-                let estimate = texts.text.len() / SAMPLE * len;
-                texts
-                    .text
-                    .reserve((estimate + estimate / 8).saturating_sub(texts.text.len()));
+                let estimate = self.text.len() / SAMPLE * len;
+                self.text
+                    .reserve((estimate + estimate / 8).saturating_sub(self.text.len()));
             }
         }
-        texts
+        self.ends.len() == len
     }
 
     /// The texts after the pane's rows were renumbered: `map` takes an old row to its new
@@ -69,10 +78,6 @@ impl SearchTexts {
 
     pub fn len(&self) -> usize {
         self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
     }
 
     pub fn get(&self, row: usize) -> Option<&str> {

@@ -254,6 +254,27 @@ impl App {
         self.views[tab.index()].prepare_filter(tab.pane(), &self.data);
     }
 
+    /// Whether there is work the console does when it has nothing else to do: the filter
+    /// text of the table being filtered.
+    pub fn idle_pending(&self) -> bool {
+        let filtering = self.mode == Mode::Filter || !self.view(self.tab).filter.is_empty();
+        filtering
+            && self
+                .view(self.tab)
+                .search_incomplete(self.tab.pane(), &self.data)
+    }
+
+    /// Does a slice of the idle work (a few milliseconds at most, so a key pressed
+    /// meanwhile waits no longer).
+    pub fn idle_step(&mut self) {
+        /// Rows whose filter text is gathered per step: 2 to 4 ms of findings.
+        const ROWS_PER_STEP: usize = 8_192;
+        if self.idle_pending() {
+            let tab = self.tab;
+            self.views[tab.index()].gather_search(tab.pane(), &self.data, ROWS_PER_STEP);
+        }
+    }
+
     pub fn set_filter(&mut self, tab: Tab, filter: String) {
         self.views[tab.index()].set_filter(tab.pane(), &self.data, filter);
     }

@@ -87,6 +87,22 @@ impl TableView {
         }
     }
 
+    /// Whether some rows' filter text is still to be gathered (see `gather_search`).
+    pub fn search_incomplete(&self, pane: &dyn Pane, data: &Data) -> bool {
+        self.search.len() < pane.len(data)
+    }
+
+    /// Gathers up to `rows` more rows' filter text. Pressing `/` gathers nothing: the text
+    /// is gathered a slice at a time while the console is idle (a person's next keystroke
+    /// is tens of milliseconds away), and a filter applied before that reads the rows not
+    /// gathered yet from the data.
+    pub fn gather_search(&mut self, pane: &dyn Pane, data: &Data, rows: usize) {
+        if self.search.len() > pane.len(data) {
+            self.search = SearchTexts::default();
+        }
+        self.search.gather_more(pane, data, rows);
+    }
+
     pub fn selected_row(&self) -> Option<usize> {
         self.rows.get(self.selected).copied()
     }
@@ -132,7 +148,6 @@ impl TableView {
         let mut ordered: Vec<Kept> = if self.filter.is_empty() {
             scoped.into_iter().map(|row| (row, 0)).collect()
         } else {
-            self.prepare_filter(pane, data);
             filter_rows(pane, data, &self.search, scoped.into_iter(), &self.filter)
         };
         sort_rows(pane, data, &mut ordered, self.sort_column, self.descending);
@@ -181,9 +196,10 @@ impl TableView {
                 *flag = true;
             }
         }
-        if self.filter.is_empty() {
+        if self.filter.is_empty() || self.search.len() < remap.map_or(len, <[_]>::len) {
+            // Not needed, or only partly gathered: gathered again when needed.
             self.search = SearchTexts::default();
-        } else if !self.search.is_empty() {
+        } else {
             self.search = self.search.remapped(pane, data, map, &is_changed);
         }
         let kept: Vec<Kept> = self
@@ -237,7 +253,6 @@ impl TableView {
         let keep = self.selected_row();
         if narrows(&self.applied_filter, &self.filter) {
             let current = std::mem::take(&mut self.ordered);
-            self.prepare_filter(pane, data);
             self.ordered = filter_rows(
                 pane,
                 data,
@@ -348,7 +363,7 @@ fn window_start(offset: usize, selected: usize, len: usize, height: usize) -> us
 }
 
 /// The rows (in the order given) that `filter` keeps, with their ranks, reading each row's
-/// text from `search` when it holds every row's text.
+/// text from `search` where it was gathered, and from the data where not yet.
 fn filter_rows(
     pane: &dyn Pane,
     data: &Data,
@@ -358,7 +373,6 @@ fn filter_rows(
 ) -> Vec<Kept> {
     let filter = Filter::parse(filter);
     let len = pane.len(data);
-    let cached = search.len() == len;
     // Rows are tested in the data's order, not the table's: the filter texts (and the items)
     // lie in memory in about that order, and at 100,000 rows memory reads are the cost.
     let mut tested: Vec<Option<Rank>> = vec![None; len];
@@ -374,8 +388,8 @@ fn filter_rows(
             continue;
         }
         let text: &str = match search.get(row) {
-            Some(text) if cached => text,
-            _ => {
+            Some(text) => text,
+            None => {
                 haystack.clear();
                 shown::haystack(pane, data, row, &mut haystack);
                 &haystack

@@ -27,6 +27,10 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             super::dialog::resolved(app, &asked, result);
             Vec::new()
         }
+        Msg::Idle => {
+            app.idle_step();
+            Vec::new()
+        }
         Msg::Tick(now) => {
             app.now = now;
             // An organisation's posture, put off while its data streams in
@@ -448,10 +452,8 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Back => app.mode = Mode::Normal,
-        Action::Filter => {
-            app.mode = Mode::Filter;
-            app.prepare_filter(app.tab);
-        }
+        // The rows' filter text is gathered while the console is idle (`Msg::Idle`).
+        Action::Filter => app.mode = Mode::Filter,
         Action::Command => {
             app.mode = Mode::Command {
                 text: String::new(),

@@ -117,6 +117,37 @@ fn filter_narrows_incrementally_and_esc_clears() {
     );
 }
 
+/// `/` gathers nothing: the rows' filter text is gathered while the console is idle, and a
+/// filter typed before that finds the same rows, reading them from the data.
+#[test]
+fn the_filter_text_is_gathered_while_idle_and_typing_first_finds_the_same_rows() {
+    let mut early = loaded_app();
+    press(&mut early, "3/");
+    assert!(
+        early.idle_pending(),
+        "the text waits for the console to be idle"
+    );
+    press(&mut early, "ssh");
+    let mut late = loaded_app();
+    press(&mut late, "3/");
+    let mut steps = 0;
+    while late.idle_pending() {
+        update(&mut late, Msg::Idle);
+        steps += 1;
+        assert!(steps < 100, "idle work never ends");
+    }
+    press(&mut late, "ssh");
+    assert!(!late.view(Tab::Findings).rows.is_empty());
+    assert_eq!(
+        early.view(Tab::Findings).rows,
+        late.view(Tab::Findings).rows
+    );
+    // No filter, no idle work.
+    update(&mut late, key(KeyCode::Esc));
+    update(&mut late, key(KeyCode::Esc));
+    assert!(!late.idle_pending());
+}
+
 #[test]
 fn filter_with_no_match_empties_the_table() {
     let mut app = loaded_app();
