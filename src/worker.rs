@@ -10,6 +10,7 @@ use crate::sources::{Source, SourceError, SourceErrorKind};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::{Notify, Semaphore, mpsc};
 use tokio::task::JoinHandle;
@@ -87,12 +88,16 @@ impl Schedule {
 /// Lets the console ask a worker for an immediate poll, and stops it when dropped.
 pub struct WorkerHandle {
     refresh: Arc<Notify>,
+    /// Set by `refresh`: the poll it asks for lists everything ([`Source::relist`]).
+    relist: Arc<AtomicBool>,
     task: JoinHandle<()>,
 }
 
 impl WorkerHandle {
-    /// Requests a poll now. Several requests before the worker gets to it make one poll.
+    /// Requests a full poll now (see [`Source::relist`]). Several requests before the
+    /// worker gets to it make one poll.
     pub fn refresh(&self) {
+        self.relist.store(true, Ordering::SeqCst);
         self.refresh.notify_one();
     }
 }
@@ -155,8 +160,23 @@ pub fn spawn(
     limit: PollLimit,
 ) -> WorkerHandle {
     let refresh = Arc::new(Notify::new());
-    let task = tokio::spawn(run(source, settings, clock, tx, refresh.clone(), limit));
-    WorkerHandle { refresh, task }
+    let relist = Arc::new(AtomicBool::new(false));
+    let wake = Wake {
+        refresh: refresh.clone(),
+        relist: relist.clone(),
+    };
+    let task = tokio::spawn(run(source, settings, clock, tx, wake, limit));
+    WorkerHandle {
+        refresh,
+        relist,
+        task,
+    }
+}
+
+/// What a worker is woken by: a refresh, which may ask for a full listing.
+struct Wake {
+    refresh: Arc<Notify>,
+    relist: Arc<AtomicBool>,
 }
 
 async fn run(
@@ -164,7 +184,7 @@ async fn run(
     settings: PollSettings,
     clock: SharedClock,
     tx: mpsc::UnboundedSender<Msg>,
-    refresh: Arc<Notify>,
+    wake: Wake,
     limit: PollLimit,
 ) {
     let id = source.id().clone();
@@ -177,6 +197,9 @@ async fn run(
             .is_err()
         {
             return;
+        }
+        if wake.relist.swap(false, Ordering::SeqCst) {
+            source.relist();
         }
         let outcome = match tokio::time::timeout(settings.timeout, source.poll()).await {
             Ok(result) => result,
@@ -223,7 +246,7 @@ async fn run(
         };
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
-            () = refresh.notified() => {}
+            () = wake.refresh.notified() => {}
         }
     }
 }
@@ -319,6 +342,7 @@ mod tests {
     struct CountingSource {
         id: SourceId,
         polls: Arc<AtomicU32>,
+        relists: Arc<AtomicU32>,
         fail_with: Option<SourceErrorKind>,
         delay: Duration,
     }
@@ -327,6 +351,10 @@ mod tests {
     impl Source for CountingSource {
         fn id(&self) -> &SourceId {
             &self.id
+        }
+
+        fn relist(&mut self) {
+            self.relists.fetch_add(1, Ordering::SeqCst);
         }
 
         async fn poll(&mut self) -> Result<SourceData, SourceError> {
@@ -348,7 +376,17 @@ mod tests {
         fail_with: Option<SourceErrorKind>,
         delay: Duration,
     ) -> (Box<dyn Source>, Arc<AtomicU32>) {
+        let (source, polls, _) = counting_relists(fail_with, delay);
+        (source, polls)
+    }
+
+    /// A counting source, with the count of its relists as well.
+    fn counting_relists(
+        fail_with: Option<SourceErrorKind>,
+        delay: Duration,
+    ) -> (Box<dyn Source>, Arc<AtomicU32>, Arc<AtomicU32>) {
         let polls = Arc::new(AtomicU32::new(0));
+        let relists = Arc::new(AtomicU32::new(0));
         let source = CountingSource {
             id: SourceId {
                 kind: SourceKind::Alarms,
@@ -356,10 +394,11 @@ mod tests {
                 region: Some("r".into()),
             },
             polls: polls.clone(),
+            relists: relists.clone(),
             fail_with,
             delay,
         };
-        (Box::new(source), polls)
+        (Box::new(source), polls, relists)
     }
 
     fn settings() -> PollSettings {
@@ -401,6 +440,21 @@ mod tests {
         // First poll ends at 5 s; the coalesced refresh runs one more, ending at 10 s.
         tokio::time::sleep(Duration::from_secs(20)).await;
         assert_eq!(polls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refresh_lists_in_full_and_scheduled_polls_do_not() {
+        let (source, polls, relists) = counting_relists(None, Duration::ZERO);
+        let (tx, _rx) = mpsc::unbounded_channel();
+        let worker = spawn(source, settings(), clock(), tx, poll_limit(4));
+        // Polls at 0 s and 60 s on the schedule: incremental.
+        tokio::time::sleep(Duration::from_secs(70)).await;
+        assert_eq!(polls.load(Ordering::SeqCst), 2);
+        assert_eq!(relists.load(Ordering::SeqCst), 0);
+        worker.refresh();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(polls.load(Ordering::SeqCst), 3);
+        assert_eq!(relists.load(Ordering::SeqCst), 1, "the refresh relists");
     }
 
     #[tokio::test(start_paused = true)]

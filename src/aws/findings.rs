@@ -274,6 +274,11 @@ impl Source for FindingSource {
             members: self.members.clone(),
         })
     }
+
+    /// The next poll is a full listing (the detector is looked up again with it).
+    fn relist(&mut self) {
+        self.polls = 0;
+    }
 }
 
 /// Each finding of a `GetFindings` body as compact JSON, by ID.

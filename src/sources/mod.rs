@@ -122,6 +122,11 @@ pub trait Source: Send {
 
     /// Fetch what changed since the previous poll (or everything, the first time).
     async fn poll(&mut self) -> Result<SourceData, SourceError>;
+
+    /// Makes the next poll list everything again, as the first one did. Asked for by a
+    /// refresh (Ctrl-r, or after an action): an incremental listing misses changes that
+    /// move no timestamp, such as a finding unarchived (its `updatedAt` stays old).
+    fn relist(&mut self) {}
 }
 
 impl Session {

@@ -205,4 +205,8 @@ impl Source for DemoAdminFindings {
             members,
         })
     }
+
+    fn relist(&mut self) {
+        self.last_poll = None;
+    }
 }

@@ -140,6 +140,10 @@ impl Source for DemoFindings {
             members: Vec::new(),
         })
     }
+
+    fn relist(&mut self) {
+        self.last_poll = None;
+    }
 }
 
 /// The account's IAM inventory (global: no region).
