@@ -181,6 +181,16 @@ impl App {
         }
     }
 
+    /// Recomputes every table's rows after the data changed, keeping each selection on
+    /// its item (`selected`: `selected_keys` from before the change); where the item left
+    /// the table, on the row that took its place, its neighbour.
+    pub fn rebuild_views_selecting(&mut self, selected: &[Option<String>; Tab::ALL.len()]) {
+        for tab in Tab::ALL {
+            let keep = selected.get(tab.index()).cloned().flatten();
+            self.views[tab.index()].rebuild_selecting(tab.pane(), &self.data, keep);
+        }
+    }
+
     /// Recomputes one table's rows.
     pub fn rebuild_view(&mut self, tab: Tab) {
         self.views[tab.index()].rebuild(tab.pane(), &self.data);

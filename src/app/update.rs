@@ -64,10 +64,12 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::ActionDone { offer, result } => {
             if result.is_ok() {
                 let now = app.now;
+                // Taken before the data changes: a row index names another item after.
+                let selected = app.selected_keys();
                 app.data.action_done(&offer, now);
                 app.data
                     .derive(&app.settings.thresholds, app.settings.alarm_severity, now);
-                app.rebuild_views();
+                app.rebuild_views_selecting(&selected);
             }
             super::dialog::finished(app, *offer, result);
             // The rows the action touched change at their next poll: ask for it now.
