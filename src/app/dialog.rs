@@ -74,8 +74,14 @@ pub fn open(app: &mut App, targets: &[Target]) {
         super::update::set_status(app, "No action applies to this row".to_string());
         return;
     }
-    // Start on the first action that can run.
-    let selected = offers.iter().position(|o| o.available.is_ok()).unwrap_or(0);
+    // Start on the first action that can run, but never on one that takes a protection
+    // away (turning encryption off on a passing row): Enter must not be one step from it.
+    let weakens = |o: &Offer| o.action.action().weakens();
+    let selected = offers
+        .iter()
+        .position(|o| o.available.is_ok() && !weakens(o))
+        .or_else(|| offers.iter().position(|o| !weakens(o)))
+        .unwrap_or(0);
     let shown = kind(&app.dialog);
     show(app, shown, Some(Dialog::Menu { offers, selected }));
 }

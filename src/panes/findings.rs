@@ -231,5 +231,6 @@ pub fn finding_target(f: &Finding) -> Target {
         finding_type: f.finding_type.to_string(),
         resource_kind: f.resource.kind.to_string(),
         resource_id: f.text.resource_id().to_string(),
+        archived: f.archived,
     }
 }

@@ -114,6 +114,7 @@ mod tests {
                 finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
                 resource_kind: "Instance".into(),
                 resource_id: "i-1".into(),
+                archived: false,
             },
             Utc::now(),
         )

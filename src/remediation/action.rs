@@ -166,6 +166,13 @@ pub trait Action: Send + Sync {
         None
     }
 
+    /// Whether the action takes a protection away (the undo of a fix: turning encryption
+    /// off, reopening a rule, reactivating a key), so that a passing control may fail
+    /// after it. The menu never starts on such an action.
+    fn weakens(&self) -> bool {
+        false
+    }
+
     /// The `aws` CLI command that does the same. `at` fixes the time in time-dependent
     /// policies (revoking sessions).
     fn cli(&self, target: &Target, at: DateTime<Utc>) -> String;

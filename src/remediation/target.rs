@@ -38,6 +38,8 @@ pub enum Target {
         /// GuardDuty's resource type and ID, for a suppression rule's criteria.
         resource_kind: String,
         resource_id: String,
+        /// Whether the finding is archived (the Findings tab lists unarchived ones).
+        archived: bool,
     },
     Alarm {
         account_id: AccountId,

@@ -183,6 +183,7 @@ async fn finding_actions_archive_feedback_and_suppression() {
         finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
         resource_kind: "Instance".into(),
         resource_id: "i-0abc".into(),
+        archived: false,
     };
     let fetch = || async {
         guardduty
@@ -198,7 +199,9 @@ async fn finding_actions_archive_feedback_and_suppression() {
 
     run(&executor, ActionId::ArchiveFinding, target.clone()).await;
     assert_eq!(fetch().await.service().unwrap().archived(), Some(true));
-    run(&executor, ActionId::UnarchiveFinding, target.clone()).await;
+    let archived = Offer::new(ActionId::ArchiveFinding, target.clone(), Utc::now());
+    let archived = archived.undo(Utc::now()).unwrap().target;
+    run(&executor, ActionId::UnarchiveFinding, archived).await;
     assert_eq!(fetch().await.service().unwrap().archived(), Some(false));
 
     run(&executor, ActionId::FeedbackNotUseful, target.clone()).await;
@@ -298,6 +301,7 @@ async fn a_denied_action_names_the_missing_permission() {
             finding_type: "t".into(),
             resource_kind: String::new(),
             resource_id: String::new(),
+            archived: false,
         },
         Utc::now(),
     );
@@ -394,6 +398,17 @@ fn every_action(user: &str, key: &str, detector: &str, finding: &str) -> Vec<Off
             finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
             resource_kind: "Instance".into(),
             resource_id: "i-1".into(),
+            archived: false,
+        },
+        Target::Finding {
+            account_id: account_id().into(),
+            region: "us-east-1".into(),
+            detector_id: detector.into(),
+            id: finding.into(),
+            finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
+            resource_kind: "Instance".into(),
+            resource_id: "i-1".into(),
+            archived: true,
         },
         Target::Alarm {
             account_id: account_id().into(),

@@ -842,7 +842,13 @@ async fn each_remediation_action_needs_exactly_its_documented_permissions() {
         finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
         resource_kind: "Instance".into(),
         resource_id: "i-0abc".into(),
+        archived: false,
     };
+    // The same finding as archiving leaves it.
+    let archived_finding = Offer::new(ActionId::ArchiveFinding, finding.clone(), Utc::now())
+        .undo(Utc::now())
+        .expect("archiving has an undo")
+        .target;
     let alarm = |actions_enabled| Target::Alarm {
         account_id: ACCOUNT.into(),
         region: REGION.into(),
@@ -874,7 +880,7 @@ async fn each_remediation_action_needs_exactly_its_documented_permissions() {
             },
         ),
         (ActionId::ArchiveFinding, finding.clone()),
-        (ActionId::UnarchiveFinding, finding.clone()),
+        (ActionId::UnarchiveFinding, archived_finding.clone()),
         (ActionId::FeedbackUseful, finding.clone()),
         (ActionId::FeedbackNotUseful, finding.clone()),
         (ActionId::SuppressFinding, finding.clone()),

@@ -228,6 +228,7 @@ async fn the_session_reaches_every_member_but_one_and_reads_findings_through_the
         finding_type: finding.finding_type.to_string(),
         resource_kind: String::new(),
         resource_id: String::new(),
+        archived: false,
     };
     let offer = Offer::new(ActionId::ArchiveFinding, target, chrono::Utc::now());
     emulator.start_recording();

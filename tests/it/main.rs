@@ -8,6 +8,7 @@
 
 mod support;
 
+mod acting_on_rows;
 mod aws_actions;
 mod aws_baseline;
 mod aws_baseline_actions;

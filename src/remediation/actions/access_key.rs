@@ -147,6 +147,11 @@ impl Action for SetStatus {
         })
     }
 
+    /// A reactivated key counts again for rotation and unused-credential checks.
+    fn weakens(&self) -> bool {
+        self.0
+    }
+
     fn cli(&self, target: &Target, _at: DateTime<Utc>) -> String {
         format!(
             "aws iam update-access-key --user-name {} --access-key-id {} --status {}",

@@ -49,6 +49,10 @@ impl Action for SetDefaultEncryption {
         }
     }
 
+    fn weakens(&self) -> bool {
+        !self.0
+    }
+
     fn cli(&self, target: &Target, _at: DateTime<Utc>) -> String {
         let verb = if self.0 {
             "enable-ebs-encryption-by-default"

@@ -206,6 +206,30 @@ impl Action for SetArchived {
         )
     }
 
+    fn unavailable(&self, target: &Target) -> Option<&'static str> {
+        match target {
+            Target::Finding { archived, .. } if *archived == self.0 => Some(if self.0 {
+                "the finding is already archived"
+            } else {
+                "the finding is not archived"
+            }),
+            _ => None,
+        }
+    }
+
+    /// Unarchiving brings a problem back to the queue.
+    fn weakens(&self) -> bool {
+        !self.0
+    }
+
+    fn after(&self, target: &Target) -> Target {
+        let mut after = target.clone();
+        if let Target::Finding { archived, .. } = &mut after {
+            *archived = self.0;
+        }
+        after
+    }
+
     async fn call(&self, aws: &AwsClients, offer: &Offer) -> Result<String, ActionError> {
         set_archived(aws, offer, self.0).await
     }
@@ -349,6 +373,40 @@ impl Action for Suppress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn archive_and_unarchive_apply_to_their_own_state_only() {
+        let target = |archived| Target::Finding {
+            account_id: "1".into(),
+            region: "r".into(),
+            detector_id: "d".into(),
+            id: "f".into(),
+            finding_type: "t".into(),
+            resource_kind: String::new(),
+            resource_id: String::new(),
+            archived,
+        };
+        let now = Utc::now();
+        let unarchive = Offer::new(ActionId::UnarchiveFinding, target(false), now);
+        assert_eq!(
+            unarchive.available.map_err(|e| e.to_string()),
+            Err("the finding is not archived".to_string())
+        );
+        let archive = Offer::new(ActionId::ArchiveFinding, target(false), now);
+        assert_eq!(archive.available, Ok(()));
+        let undo = archive.undo(now).unwrap();
+        assert_eq!(undo.action, ActionId::UnarchiveFinding);
+        assert_eq!(
+            undo.available,
+            Ok(()),
+            "the undo runs on the archived finding"
+        );
+        assert!(
+            Offer::new(ActionId::ArchiveFinding, target(true), now)
+                .available
+                .is_err()
+        );
+    }
 
     #[test]
     fn suppression_rules_name_the_type_and_resource() {

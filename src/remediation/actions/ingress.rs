@@ -182,6 +182,11 @@ impl Action for Restore {
         present(target).then_some("the rule is in the group")
     }
 
+    /// Reopens the group to the internet.
+    fn weakens(&self) -> bool {
+        true
+    }
+
     fn cli(&self, target: &Target, _at: DateTime<Utc>) -> String {
         let Ok((region, group_id, rule)) = rule_ref(target) else {
             return String::new();

@@ -195,6 +195,10 @@ impl Action for Release {
         (!quarantined(target)).then_some("the user is not quarantined by watchpost")
     }
 
+    fn weakens(&self) -> bool {
+        true
+    }
+
     fn cli(&self, target: &Target, _at: DateTime<Utc>) -> String {
         format!(
             "aws iam delete-user-policy --user-name {} --policy-name {QUARANTINE_POLICY}",

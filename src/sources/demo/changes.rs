@@ -148,6 +148,7 @@ mod tests {
                 finding_type: finding.finding_type.to_string(),
                 resource_kind: finding.resource.kind.to_string(),
                 resource_id: finding.text.resource_id().to_string(),
+                archived: false,
             },
             now,
         );

@@ -300,6 +300,7 @@ async fn actions_go_to_their_account_and_member_findings_through_the_administrat
             finding_type: finding.finding_type.to_string(),
             resource_kind: finding.resource.kind.to_string(),
             resource_id: finding.text.resource_id().to_string(),
+            archived: false,
         },
         anchor(),
     );
