@@ -45,7 +45,10 @@ impl Origin<'_> {
         match self {
             Origin::Alarm(a) => Cow::Owned(format!("{} in ALARM", a.name)),
             Origin::Finding(f) => Cow::Borrowed(f.text.title()),
-            Origin::Check(c) => Cow::Borrowed(c.title),
+            // The queue holds failures: name the failure, not the control.
+            Origin::Check(c) => {
+                Cow::Borrowed(crate::posture::problem(c.check_id).unwrap_or(c.title))
+            }
         }
     }
 

@@ -4,6 +4,7 @@ use crate::domain::{Alarm, CheckResult, CheckStatus, Severity, SourceKind};
 const ALARM_ACTIONS: CheckInfo = CheckInfo {
     id: "cloudwatch.alarm-actions",
     title: "Alarm actions are enabled",
+    problem: "Alarm actions are disabled",
     source: SourceKind::Alarms,
 };
 

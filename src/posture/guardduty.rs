@@ -4,6 +4,7 @@ use crate::domain::{CheckResult, CheckStatus, DetectorStatus, Severity, SourceKi
 const ENABLED: CheckInfo = CheckInfo {
     id: "guardduty.enabled",
     title: "GuardDuty is enabled in the region",
+    problem: "GuardDuty is not enabled in the region",
     source: SourceKind::Findings,
 };
 

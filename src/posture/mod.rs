@@ -64,7 +64,10 @@ impl Default for Thresholds {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CheckInfo {
     pub id: &'static str,
+    /// What passing means: "Root account has MFA".
     pub title: &'static str,
+    /// What failing means, the failure named: "Root account has no MFA".
+    pub problem: &'static str,
     /// The source whose data the check reads.
     pub source: SourceKind,
 }
@@ -76,6 +79,11 @@ pub fn checks() -> impl Iterator<Item = &'static CheckInfo> {
         .chain(guardduty::CHECKS)
         .chain(cloudwatch::CHECKS)
         .chain(baseline::CHECKS)
+}
+
+/// A failing check's problem in words, by its ID (`None` for an ID posture does not know).
+pub fn problem(id: &str) -> Option<&'static str> {
+    checks().find(|c| c.id == id).map(|c| c.problem)
 }
 
 /// The source a check reads, by its ID (e.g. one given on the command line); `None` for an
@@ -126,6 +134,16 @@ mod tests {
     use super::*;
     use crate::sources::demo::{DEFAULT_SEED, DEMO_REGIONS, DemoOptions, DemoScale, DemoWorld};
     use std::collections::HashSet;
+
+    #[test]
+    fn every_check_names_its_failure_apart_from_what_passing_means() {
+        for check in checks() {
+            assert!(!check.problem.is_empty(), "{}", check.id);
+            assert_ne!(check.problem, check.title, "{}", check.id);
+        }
+        assert_eq!(problem("iam.root-mfa"), Some("Root account has no MFA"));
+        assert_eq!(problem("nosuch"), None);
+    }
 
     #[test]
     fn the_catalog_lists_each_check_once() {

@@ -5,6 +5,7 @@ use crate::domain::{AccountBaseline, CheckResult, CheckStatus, Severity, Trail};
 pub const MULTI_REGION_TRAIL: Control = Control {
     id: "cloudtrail.multi-region-logging",
     title: "A multi-region CloudTrail trail is logging, with log file validation",
+    problem: "No multi-region CloudTrail trail logs with log file validation",
     severity: Severity::High,
     controls: &["CIS 3.1", "CIS 3.2", "CloudTrail.1", "CloudTrail.4"],
 };

@@ -4,6 +4,7 @@ use crate::domain::{CheckResult, CheckStatus, RegionalBaseline, Severity};
 pub const CONFIG_RECORDER: Control = Control {
     id: "config.recorder",
     title: "AWS Config records in the region",
+    problem: "AWS Config does not record in the region",
     severity: Severity::Medium,
     controls: &["CIS 3.3", "Config.1"],
 };

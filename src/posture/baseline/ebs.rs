@@ -4,6 +4,7 @@ use crate::domain::{CheckResult, CheckStatus, RegionalBaseline, Severity};
 pub const EBS_DEFAULT_ENCRYPTION: Control = Control {
     id: "ec2.ebs-default-encryption",
     title: "EBS encryption by default is on in the region",
+    problem: "EBS encryption by default is off in the region",
     severity: Severity::Medium,
     controls: &["CIS 2.2.1", "EC2.7"],
 };

@@ -4,6 +4,7 @@ use crate::domain::{CheckResult, CheckStatus, RegionalBaseline, Severity};
 pub const VPC_FLOW_LOGS: Control = Control {
     id: "ec2.vpc-flow-logs",
     title: "VPC flow logging is enabled",
+    problem: "VPC flow logging is not enabled",
     severity: Severity::Medium,
     controls: &["CIS 3.7", "EC2.6"],
 };

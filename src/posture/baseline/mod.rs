@@ -70,6 +70,8 @@ pub const CHECKS: &[CheckInfo] = &[
 pub(crate) struct Control {
     pub id: &'static str,
     pub title: &'static str,
+    /// The failure in words, as the Overview's Problem column names it.
+    pub problem: &'static str,
     pub severity: Severity,
     pub controls: &'static [&'static str],
 }
@@ -81,6 +83,7 @@ impl Control {
         CheckInfo {
             id: self.id,
             title: self.title,
+            problem: self.problem,
             source: SourceKind::Baseline,
         }
     }

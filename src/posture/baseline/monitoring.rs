@@ -10,6 +10,7 @@ use crate::domain::{AccountBaseline, Alarm, CheckResult, CheckStatus, MetricFilt
 pub const CIS_MONITORING: Control = Control {
     id: "cloudwatch.cis-monitoring",
     title: "CIS monitoring events have metric filters and alarms",
+    problem: "CIS monitoring events lack metric filters or alarms",
     severity: Severity::Medium,
     controls: &["CIS 4.1–4.15", "CloudWatch.1–14"],
 };

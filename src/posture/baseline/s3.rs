@@ -4,6 +4,7 @@ use crate::domain::{AccountBaseline, CheckResult, CheckStatus, Severity};
 pub const ACCOUNT_PUBLIC_ACCESS_BLOCK: Control = Control {
     id: "s3.account-public-access-block",
     title: "S3 Block Public Access is on for the account",
+    problem: "S3 Block Public Access is not on for the account",
     severity: Severity::High,
     controls: &["CIS 2.1.4", "S3.1"],
 };

@@ -17,6 +17,7 @@ pub const HIGH_RISK_PORTS: &[i32] = &[
 pub const ADMIN: Control = Control {
     id: "ec2.sg-open-admin-ports",
     title: "No security group admits the internet to SSH, RDP or all ports",
+    problem: "A security group admits the internet to SSH, RDP or all ports",
     severity: Severity::High,
     controls: &["CIS 5.2", "CIS 5.3", "EC2.13", "EC2.14", "EC2.2"],
 };
@@ -24,6 +25,7 @@ pub const ADMIN: Control = Control {
 pub const HIGH_RISK: Control = Control {
     id: "ec2.sg-open-high-risk-ports",
     title: "No security group admits the internet to high-risk ports",
+    problem: "A security group admits the internet to high-risk ports",
     severity: Severity::High,
     controls: &["EC2.19"],
 };

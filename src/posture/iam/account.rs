@@ -8,6 +8,7 @@ use crate::posture::Thresholds;
 pub const PASSWORD_POLICY: Check = Check {
     id: "iam.password-policy",
     title: "Password policy is strong",
+    problem: "Password policy is weak",
     severity: Severity::Medium,
     controls: &["CIS 1.8", "CIS 1.9", "IAM.7", "IAM.15", "IAM.16"],
 };
@@ -15,6 +16,7 @@ pub const PASSWORD_POLICY: Check = Check {
 pub const AUTHORIZATION_DETAILS: Check = Check {
     id: "iam.authorization-details",
     title: "Admin rights could be evaluated",
+    problem: "Admin rights could not be evaluated",
     severity: Severity::Medium,
     controls: &[],
 };
@@ -22,6 +24,7 @@ pub const AUTHORIZATION_DETAILS: Check = Check {
 pub const ADMIN_MANAGED_POLICY: Check = Check {
     id: "iam.admin-managed-policy",
     title: "No customer managed policy allows *:*",
+    problem: "A customer managed policy allows *:*",
     severity: Severity::High,
     controls: &["IAM.1"],
 };
@@ -29,6 +32,7 @@ pub const ADMIN_MANAGED_POLICY: Check = Check {
 pub const ADMIN_ROLE: Check = Check {
     id: "iam.admin-role",
     title: "Roles do not hold full admin (*:*)",
+    problem: "A role holds full admin (*:*)",
     severity: Severity::Medium,
     controls: &["CIS 1.16"],
 };

@@ -47,6 +47,8 @@ pub const CHECKS: &[CheckInfo] = &[
 struct Check {
     id: &'static str,
     title: &'static str,
+    /// The failure in words, as the Overview's Problem column names it.
+    problem: &'static str,
     severity: Severity,
     /// CIS and AWS FSBP control IDs.
     controls: &'static [&'static str],
@@ -57,6 +59,7 @@ impl Check {
         CheckInfo {
             id: self.id,
             title: self.title,
+            problem: self.problem,
             source: SourceKind::Identity,
         }
     }

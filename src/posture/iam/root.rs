@@ -9,6 +9,7 @@ use std::sync::Arc;
 pub const ROOT_MFA: Check = Check {
     id: "iam.root-mfa",
     title: "Root account has MFA",
+    problem: "Root account has no MFA",
     severity: Severity::Critical,
     controls: &["CIS 1.5", "IAM.9"],
 };
@@ -16,6 +17,7 @@ pub const ROOT_MFA: Check = Check {
 pub const ROOT_HARDWARE_MFA: Check = Check {
     id: "iam.root-hardware-mfa",
     title: "Root MFA is a hardware device",
+    problem: "Root MFA is not a hardware device",
     severity: Severity::High,
     controls: &["CIS 1.6", "IAM.6"],
 };
@@ -23,6 +25,7 @@ pub const ROOT_HARDWARE_MFA: Check = Check {
 pub const ROOT_ACCESS_KEYS: Check = Check {
     id: "iam.root-access-keys",
     title: "Root account has no access keys",
+    problem: "Root account has access keys",
     severity: Severity::Critical,
     controls: &["CIS 1.4", "IAM.4"],
 };
@@ -30,6 +33,7 @@ pub const ROOT_ACCESS_KEYS: Check = Check {
 pub const ROOT_RECENT_USE: Check = Check {
     id: "iam.root-recent-use",
     title: "Root account not used recently",
+    problem: "Root account used recently",
     severity: Severity::High,
     controls: &["CIS 1.7"],
 };

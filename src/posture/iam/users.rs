@@ -9,6 +9,7 @@ use std::sync::Arc;
 pub const CONSOLE_MFA: Check = Check {
     id: "iam.console-mfa",
     title: "Console users have MFA",
+    problem: "Console user has no MFA",
     severity: Severity::High,
     controls: &["CIS 1.10", "IAM.5"],
 };
@@ -16,6 +17,7 @@ pub const CONSOLE_MFA: Check = Check {
 pub const KEY_ROTATION: Check = Check {
     id: "iam.key-rotation",
     title: "Access keys are rotated",
+    problem: "Access key not rotated",
     severity: Severity::Medium,
     controls: &["CIS 1.14", "IAM.3"],
 };
@@ -23,6 +25,7 @@ pub const KEY_ROTATION: Check = Check {
 pub const UNUSED_CREDENTIALS: Check = Check {
     id: "iam.unused-credentials",
     title: "Unused credentials are disabled",
+    problem: "Unused credentials are enabled",
     severity: Severity::Medium,
     controls: &["CIS 1.12", "IAM.22"],
 };
@@ -30,6 +33,7 @@ pub const UNUSED_CREDENTIALS: Check = Check {
 pub const SINGLE_ACTIVE_KEY: Check = Check {
     id: "iam.single-active-key",
     title: "At most one active access key",
+    problem: "More than one active access key",
     severity: Severity::Low,
     controls: &["CIS 1.13"],
 };
@@ -37,6 +41,7 @@ pub const SINGLE_ACTIVE_KEY: Check = Check {
 pub const KEY_AT_SETUP: Check = Check {
     id: "iam.key-at-setup",
     title: "No unused access key from user setup",
+    problem: "Unused access key from user setup",
     severity: Severity::Low,
     controls: &["CIS 1.11"],
 };
@@ -44,6 +49,7 @@ pub const KEY_AT_SETUP: Check = Check {
 pub const ADMIN_POLICY: Check = Check {
     id: "iam.admin-policy",
     title: "No full-admin (*:*) policy applies",
+    problem: "A full-admin (*:*) policy applies",
     severity: Severity::High,
     controls: &["CIS 1.16"],
 };
