@@ -97,11 +97,41 @@ fn kind(dialog: &Option<Dialog>) -> Kind {
 fn show(app: &mut App, shown: Kind, next: Option<Dialog>) {
     if next.is_some() && kind(&next) != shown {
         app.dialog_step = app.dialog_step.wrapping_add(1);
+        app.dialog_scroll = 0;
     }
     app.dialog = next;
 }
 
+/// ↑/↓ (and page keys) scroll a preview taller than the terminal: they never answer it.
+fn scroll_key(app: &mut App, key: Key) -> bool {
+    let offer = match &app.dialog {
+        Some(
+            Dialog::Resolving { offer }
+            | Dialog::Confirm { offer, .. }
+            | Dialog::Running { offer }
+            | Dialog::Outcome { offer, .. },
+        ) => offer,
+        _ => return false,
+    };
+    let limit = super::preview::scroll_limit(app, offer);
+    let scroll = app.dialog_scroll.min(limit);
+    app.dialog_scroll = match key.code {
+        KeyCode::Up => scroll.saturating_sub(1),
+        KeyCode::Down => (scroll + 1).min(limit),
+        KeyCode::PageUp => scroll.saturating_sub(PAGE),
+        KeyCode::PageDown => (scroll + PAGE).min(limit),
+        _ => return false,
+    };
+    true
+}
+
+/// Lines a page key scrolls the preview by.
+const PAGE: usize = 5;
+
 pub fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
+    if scroll_key(app, key) {
+        return Vec::new();
+    }
     let shown = kind(&app.dialog);
     let Some(dialog) = app.dialog.take() else {
         return Vec::new();

@@ -6,6 +6,7 @@ mod detail;
 mod dialog;
 mod filter;
 mod msg;
+pub mod preview;
 mod scope;
 mod search_text;
 pub mod settle;

@@ -67,6 +67,8 @@ pub struct App {
     /// Counts the dialog's steps (menu, preview, outcome…): the runtime lets each new step
     /// settle before it takes keys.
     pub dialog_step: u64,
+    /// How far the open dialog's preview is scrolled (↑/↓), below its pinned target.
+    pub dialog_scroll: usize,
     /// A `:region` or `:profile` switch is connecting; actions wait until it is done.
     pub switching: Option<super::SwitchTarget>,
     /// The open detail view laid out, kept up to date by `update`.
@@ -103,6 +105,7 @@ impl App {
             held: Vec::new(),
             dialog: None,
             dialog_step: 0,
+            dialog_scroll: 0,
             switching: None,
             detail: None,
             scope: None,

@@ -256,6 +256,11 @@ pub trait Pane: Sync {
     fn org_columns(&self) -> &'static [Column] {
         self.columns()
     }
+    /// Columns (indexes) to hide first when the table is too narrow for its name column;
+    /// other fixed-width columns follow from the right. Fill columns never go.
+    fn hide_first(&self) -> &'static [usize] {
+        &[]
+    }
 }
 
 /// The Account line of a detail view: `name (ID) · OU path` in an organisation, the ID

@@ -98,12 +98,16 @@ pub fn haystack(pane: &dyn Pane, data: &Data, row: usize, out: &mut String) {
     }
 }
 
-/// The column after the one with `index`, in the order they are drawn (wrapping).
+/// The column after the one with `index`, in the order they are drawn (wrapping). A column
+/// with no title (a marker) is no sort key: its arrow would have nothing to stand beside.
 pub fn next_column(pane: &dyn Pane, data: &Data, index: usize) -> usize {
-    let shown = columns(pane, data);
-    let next = shown
+    let sortable: Vec<Shown> = columns(pane, data)
+        .into_iter()
+        .filter(|c| !c.column.title.is_empty())
+        .collect();
+    let next = sortable
         .iter()
         .position(|c| c.index == index)
-        .map_or(0, |at| (at + 1) % shown.len().max(1));
-    shown.get(next).map_or(0, |c| c.index)
+        .map_or(0, |at| (at + 1) % sortable.len().max(1));
+    sortable.get(next).map_or(index, |c| c.index)
 }

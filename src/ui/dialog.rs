@@ -3,10 +3,10 @@
 
 use super::detail::to_lines;
 use super::text::fit;
-use crate::app::{App, Dialog};
+use crate::app::{App, Dialog, preview};
 use crate::config::Theme;
 use crate::domain::Organization;
-use crate::panes::{DetailLine, Tone, detail_rows};
+use crate::panes::{DetailLine, detail_rows};
 use crate::remediation::{Offer, Risk};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,38 +18,70 @@ pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
     let Some(dialog) = &app.dialog else {
         return;
     };
-    let width = body.width.saturating_sub(4).min(96);
+    let width = body.width.saturating_sub(4).min(preview::MAX_WIDTH);
     let inner = usize::from(width.saturating_sub(2));
     let room = usize::from(body.height.saturating_sub(2));
-    // In a short terminal the CLI equivalent shrinks to one line (`c` copies it whole), so
-    // the target and the risk stay in view above the prompt.
+    // In a short terminal the CLI equivalent shrinks to one line (`c` copies it whole).
     let org = app.data.org.as_ref();
     let mut parts = content(dialog, org, inner, theme, false);
-    if parts.1.len() + 2 > room {
+    if parts.rows() > room {
         parts = content(dialog, org, inner, theme, true);
     }
-    let (title, mut lines, footer) = parts;
-    lines.push(Line::raw(""));
+    let Parts {
+        title,
+        head,
+        body: mut scrolled,
+        footer,
+    } = parts;
+    scrolled.push(Line::raw(""));
+    // The target and account stay at the top and the keys at the bottom; what lies
+    // between scrolls (↑/↓) when it does not fit, and the border says so.
+    let window = room.saturating_sub(head.len() + preview::TAIL_ROWS).max(1);
+    let (start, more) = match dialog {
+        // The menu keeps its selection in view.
+        Dialog::Menu { offers, selected } => {
+            let at = menu_line(offers, *selected);
+            (at.saturating_sub(window.saturating_sub(2)), false)
+        }
+        _ => (app.dialog_scroll, true),
+    };
+    let start = start.min(scrolled.len().saturating_sub(window));
+    let hidden = scrolled.len() > window;
+    let mut lines = head;
+    lines.extend(scrolled.into_iter().skip(start).take(window));
     lines.push(footer);
     let height = body.height.min(lines.len() as u16 + 2);
     let area = super::overlay(frame, body, width, height);
-    // Keep the end of the dialog (prompt and keys) visible when it is taller than the body.
-    let scroll = lines
-        .len()
-        .saturating_sub(usize::from(height.saturating_sub(2)));
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
         .title(Span::styled(title, theme.title));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
-        area,
-    );
+    if hidden && more {
+        block = block.title_bottom(Line::styled(" ↑/↓ scroll ", theme.dim));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-type Parts<'a> = (String, Vec<Line<'a>>, Line<'a>);
+/// The line of the menu's selected offer (each unavailable selection adds its reason).
+fn menu_line(offers: &[Offer], selected: usize) -> usize {
+    selected + usize::from(offers.get(selected).is_some_and(|o| o.available.is_err()))
+}
+
+/// A dialog's title, the lines that stay at its top (the target and account), the lines
+/// that scroll beneath them, and the footer of keys.
+struct Parts<'a> {
+    title: String,
+    head: Vec<Line<'a>>,
+    body: Vec<Line<'a>>,
+    footer: Line<'a>,
+}
+
+impl Parts<'_> {
+    /// Rows inside the borders when nothing scrolls: a blank line before the footer.
+    fn rows(&self) -> usize {
+        self.head.len() + self.body.len() + 2
+    }
+}
 
 /// The dialog's title, lines and footer; `compact` puts the CLI equivalent on one line.
 fn content<'a>(
@@ -61,23 +93,31 @@ fn content<'a>(
 ) -> Parts<'a> {
     match dialog {
         Dialog::Menu { offers, selected } => menu(offers, *selected, inner, theme),
-        Dialog::Resolving { offer } => (
-            format!(" {} ", offer.spec().title),
-            preview(offer, org, inner, theme, compact),
-            Line::styled(
-                format!(
-                    "Resolving the key's ID and status with IAM ({})… Esc cancels",
-                    crate::remediation::RESOLVE_CALL
+        Dialog::Resolving { offer } => {
+            let (head, body) = preview(offer, org, inner, theme, compact);
+            Parts {
+                title: format!(" {} ", offer.spec().title),
+                head,
+                body,
+                footer: Line::styled(
+                    format!(
+                        "Resolving the key's ID and status with IAM ({})… Esc cancels",
+                        crate::remediation::RESOLVE_CALL
+                    ),
+                    theme.stale,
                 ),
-                theme.stale,
-            ),
-        ),
+            }
+        }
         Dialog::Confirm { offer, typed } => confirm(offer, org, typed, inner, theme, compact),
-        Dialog::Running { offer } => (
-            format!(" {} ", offer.spec().title),
-            preview(offer, org, inner, theme, compact),
-            Line::styled(format!("Running {} on AWS…", offer.spec().api), theme.stale),
-        ),
+        Dialog::Running { offer } => {
+            let (head, body) = preview(offer, org, inner, theme, compact);
+            Parts {
+                title: format!(" {} ", offer.spec().title),
+                head,
+                body,
+                footer: Line::styled(format!("Running {} on AWS…", offer.spec().api), theme.stale),
+            }
+        }
         Dialog::Outcome { offer, result } => outcome(offer, org, result, inner, theme, compact),
     }
 }
@@ -111,103 +151,38 @@ fn menu<'a>(offers: &[Offer], selected: usize, width: usize, theme: &Theme) -> P
         "j/k choose · Enter preview · c copy the CLI command · Esc close",
         theme.dim,
     );
-    (" Actions ".to_string(), lines, footer)
+    Parts {
+        title: " Actions ".to_string(),
+        head: Vec::new(),
+        body: lines,
+        footer,
+    }
 }
 
-/// Target, account (in an organisation its name, OU, banner and rule), region, API call,
-/// permission, risk, undo and CLI equivalent.
+/// Target and account (in an organisation its name, OU, banner and rule), which stay in
+/// view; then region, API call, permission, risk, undo and CLI equivalent.
 fn preview<'a>(
     offer: &Offer,
     org: Option<&Organization>,
     width: usize,
     theme: &Theme,
     compact: bool,
-) -> Vec<Line<'a>> {
-    let spec = offer.spec();
-    let account = offer.target.account_id();
-    let mut content = vec![DetailLine::field("Target", offer.target.describe())];
-    content.extend(account_lines(account, org));
-    content.extend([
-        DetailLine::field(
-            "Region",
-            offer
-                .target
-                .region()
-                .map_or("global (IAM)".to_string(), ToString::to_string),
-        ),
-        DetailLine::field("API call", spec.api),
-        DetailLine::field(
-            "Permission",
-            match offer.reads().as_slice() {
-                [] => spec.permission(),
-                reads => {
-                    let reads: Vec<String> = reads.iter().map(ToString::to_string).collect();
-                    format!(
-                        "{} (and {}, read first)",
-                        spec.permission(),
-                        reads.join(", ")
-                    )
+) -> (Vec<Line<'a>>, Vec<Line<'a>>) {
+    let (head, mut rest) = preview::fields(offer, org);
+    if compact {
+        for line in &mut rest {
+            if let DetailLine::Field(label, value, _) = line {
+                if label == preview::CLI {
+                    // The label column and its gap take 17 cells.
+                    *value = fit(value, width.saturating_sub(17));
                 }
-            },
-        ),
-        DetailLine::Field(
-            "Risk".into(),
-            match spec.risk() {
-                Risk::Reversible => "reversible".into(),
-                Risk::NoUndo => "NO UNDO: it cannot be taken back".into(),
-            },
-            match spec.risk() {
-                Risk::Reversible => Tone::Plain,
-                Risk::NoUndo => Tone::Fail,
-            },
-        ),
-        DetailLine::field("Undo", spec.undo.map(|u| u.spec().title).unwrap_or("none")),
-        DetailLine::field(
-            "CLI",
-            if compact {
-                // The label column and its gap take 17 cells.
-                fit(&offer.cli, width.saturating_sub(17))
-            } else {
-                offer.cli.clone()
-            },
-        ),
-    ]);
-    if let Err(why) = &offer.available {
-        content.push(DetailLine::Field(
-            "Unavailable".into(),
-            why.to_string(),
-            Tone::Fail,
-        ));
+            }
+        }
     }
-    to_lines(detail_rows(&content, width), theme)
-}
-
-/// The Account line, and in an organisation the account's banner and rule.
-fn account_lines(account: &str, org: Option<&Organization>) -> Vec<DetailLine> {
-    let Some((org, entry)) = org.and_then(|org| Some((org, org.account(account)?))) else {
-        return vec![DetailLine::field("Account", account.to_string())];
-    };
-    let mut label = org.label(account);
-    if !entry.ou_path.is_empty() {
-        label.push_str(" · ");
-        label.push_str(&entry.ou_path);
-    }
-    let mut lines = vec![DetailLine::field("Account", label)];
-    if let Some(banner) = &entry.banner {
-        lines.push(DetailLine::Field(
-            "Banner".into(),
-            banner.clone(),
-            Tone::Fail,
-        ));
-    }
-    if let Some(rule) = &entry.read_only {
-        lines.push(DetailLine::Field(
-            "Rule".into(),
-            format!("read-only: {rule}"),
-            Tone::Fail,
-        ));
-    }
-    lines
+    (
+        to_lines(detail_rows(&head, width), theme),
+        to_lines(detail_rows(&rest, width), theme),
+    )
 }
 
 fn confirm<'a>(
@@ -218,7 +193,7 @@ fn confirm<'a>(
     theme: &Theme,
     compact: bool,
 ) -> Parts<'a> {
-    let mut lines = preview(offer, org, width, theme, compact);
+    let (head, mut lines) = preview(offer, org, width, theme, compact);
     lines.push(Line::raw(""));
     let cancel = Span::styled("[ Cancel ]", theme.selected.add_modifier(Modifier::BOLD));
     if offer.available.is_err() {
@@ -229,7 +204,12 @@ fn confirm<'a>(
                 theme.dim,
             ),
         ]);
-        return (format!(" {} ", offer.spec().title), lines, footer);
+        return Parts {
+            title: format!(" {} ", offer.spec().title),
+            head,
+            body: lines,
+            footer,
+        };
     }
     let footer = match offer.spec().risk() {
         Risk::Reversible => {
@@ -274,7 +254,12 @@ fn confirm<'a>(
             ])
         }
     };
-    (format!(" Confirm: {} ", offer.spec().title), lines, footer)
+    Parts {
+        title: format!(" Confirm: {} ", offer.spec().title),
+        head,
+        body: lines,
+        footer,
+    }
 }
 
 fn outcome<'a>(
@@ -285,7 +270,7 @@ fn outcome<'a>(
     theme: &Theme,
     compact: bool,
 ) -> Parts<'a> {
-    let mut lines = preview(offer, org, width, theme, compact);
+    let (head, mut lines) = preview(offer, org, width, theme, compact);
     lines.push(Line::raw(""));
     let (text, style) = match result {
         Ok(done) => (format!("✓ Done: {done}"), theme.pass),
@@ -307,5 +292,10 @@ fn outcome<'a>(
         format!("{undo}c copy the CLI command · any other key closes · recorded in the journal"),
         theme.dim,
     );
-    (format!(" {} ", offer.spec().title), lines, footer)
+    Parts {
+        title: format!(" {} ", offer.spec().title),
+        head,
+        body: lines,
+        footer,
+    }
 }

@@ -84,27 +84,66 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         right,
     );
 
-    let mut spans = source_spans(app, theme, SourceKind::label);
-    let width: usize = spans.iter().map(|s| s.content.width()).sum();
-    if width > usize::from(bottom.width) {
+    let room = usize::from(bottom.width);
+    let regions = crate::sanitize::clean(&app.header.regions.join(",")).into_owned();
+    let width = |spans: &[Span<'_>]| -> usize { spans.iter().map(|s| s.content.width()).sum() };
+    let mut sources = source_spans(app, theme, SourceKind::label);
+    if width(&sources) + regions.width() + 3 > room {
         // Narrow terminals: short source names, so every source's age stays visible.
-        spans = source_spans(app, theme, SourceKind::short_label);
+        sources = source_spans(app, theme, SourceKind::short_label);
     }
+    // The regions take what the sources leave: every source stays on the line.
+    let regions_room = room.saturating_sub(width(&sources) + 3);
+    let mut spans = vec![Span::styled(
+        format!(" {} │", fit(&regions, regions_room)),
+        theme.header,
+    )];
+    spans.extend(sources);
     frame.render_widget(
         Paragraph::new(Line::from(spans)).style(theme.header),
         bottom,
     );
 }
 
-/// `profile NAME │ ARN`, or the ARN alone.
-fn profile_and_arn(app: &App) -> String {
-    let profile = app
-        .header
+/// The account and the caller, in the first form that fits `room`: in full; with the
+/// ARN's resource alone (`assumed-role/ROLE/SESSION`: the account is already shown); then
+/// without the program's name. The role's name is what must stay readable.
+fn caller_line(app: &App, room: usize) -> String {
+    let caller = &app.header.caller;
+    let full = format!(
+        " watchpost │ {} │ {}",
+        caller.account_id,
+        profile_and_arn(app)
+    );
+    if full.width() <= room {
+        return full;
+    }
+    let profile = profile_prefix(app);
+    let resource = arn_resource(&caller.arn);
+    let short = format!(" watchpost │ {} │ {profile}{resource}", caller.account_id);
+    if short.width() <= room {
+        return short;
+    }
+    format!(" {} │ {profile}{resource}", caller.account_id)
+}
+
+/// An ARN's resource part (after its fifth `:`), or the whole text when it is no ARN.
+fn arn_resource(arn: &str) -> &str {
+    arn.splitn(6, ':').nth(5).unwrap_or(arn)
+}
+
+/// `profile NAME │ `, or nothing without a profile.
+fn profile_prefix(app: &App) -> String {
+    app.header
         .profile
         .as_deref()
         .map(|p| format!("profile {} │ ", crate::sanitize::clean(p)))
-        .unwrap_or_default();
-    format!("{profile}{}", app.header.caller.arn)
+        .unwrap_or_default()
+}
+
+/// `profile NAME │ ARN`, or the ARN alone.
+fn profile_and_arn(app: &App) -> String {
+    format!("{}{}", profile_prefix(app), app.header.caller.arn)
 }
 
 /// The first line's left part for one account: the account, the profile and the caller.
@@ -119,14 +158,7 @@ fn one_account(frame: &mut Frame<'_>, left: Rect, app: &App, theme: &Theme) {
             ),
             theme.header.patch(theme.error),
         ),
-        None => (
-            format!(
-                " watchpost │ {} │ {}",
-                caller.account_id,
-                profile_and_arn(app)
-            ),
-            theme.header,
-        ),
+        None => (caller_line(app, usize::from(left.width)), theme.header),
     };
     frame.render_widget(
         Paragraph::new(fit(&left_text, usize::from(left.width))).style(left_style),
@@ -134,19 +166,13 @@ fn one_account(frame: &mut Frame<'_>, left: Rect, app: &App, theme: &Theme) {
     );
 }
 
-/// The regions, then the age (or state) of the freshest data of each kind of source.
+/// The age (or state) of the freshest data of each kind of source.
 fn source_spans<'a>(
     app: &'a App,
     theme: &Theme,
     label: fn(SourceKind) -> &'static str,
 ) -> Vec<Span<'a>> {
-    let mut spans = vec![Span::styled(
-        format!(
-            " {} │",
-            crate::sanitize::clean(&app.header.regions.join(","))
-        ),
-        theme.header,
-    )];
+    let mut spans = Vec::new();
     for kind in SourceKind::ALL {
         let (freshest, error) = app.freshness(kind);
         let polling = app

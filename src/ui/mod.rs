@@ -1,5 +1,6 @@
 //! Rendering: reads the app state and draws it. Never mutates state, never does I/O.
 
+mod columns;
 mod detail;
 mod dialog;
 mod header;
@@ -48,11 +49,20 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
     dialog::render(frame, body, app, theme);
 }
 
+/// The rows the Overview's queue keeps under a summary grown by wrapped error text: its
+/// borders, its header and three items.
+const QUEUE_ROWS: u16 = 6;
+
 fn render_tab_body(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme) {
     if app.tab == Tab::Overview {
+        // Wrapped error text may take more than a line per source; the queue keeps a few
+        // rows below it.
+        let lines = summary::lines(app, theme, body.width);
+        let most = SUMMARY_ROWS.max(body.height.saturating_sub(QUEUE_ROWS));
+        let rows = u16::try_from(lines.len()).unwrap_or(most).min(most);
         let [summary_area, table_area] =
-            Layout::vertical([Constraint::Length(SUMMARY_ROWS), Constraint::Min(1)]).areas(body);
-        summary::render(frame, summary_area, app, theme);
+            Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(body);
+        summary::render(frame, summary_area, lines);
         table::render(frame, table_area, app, theme);
     } else {
         table::render(frame, body, app, theme);

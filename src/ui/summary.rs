@@ -1,7 +1,6 @@
 //! The Overview's per-source counters and staleness, one line per source; under an
 //! `:account` scope, of the accounts in it.
 
-use super::text::fit;
 use crate::app::App;
 use crate::config::Theme;
 use crate::domain::{Severity, SourceKind};
@@ -9,39 +8,80 @@ use crate::panes::age;
 use crate::sanitize::clean;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
-    let width = usize::from(area.width);
-    let lines: Vec<Line<'_>> = SourceKind::ALL
+/// Draws the lines of [`lines`] (already fitted to the area's width).
+pub fn render(frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'static>>) {
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// One line per source at `width` columns; a line too long (an error message from AWS)
+/// wraps onto more, indented under the counts, instead of being cut.
+pub fn lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width);
+    SourceKind::ALL
         .iter()
-        .map(|kind| {
+        .flat_map(|kind| {
             let (counts, problem) = counts(app, *kind);
             let label = format!(" {:<11}", kind.label());
             let state = freshness(app, *kind);
             // Region names and error messages come from AWS: every span is sanitised.
             let mut spans = vec![
-                Span::styled(label, theme.title),
-                Span::styled(clean(&counts).into_owned(), theme.text),
+                (label, theme.title),
+                (clean(&counts).into_owned(), theme.text),
             ];
             if let Some(problem) = problem {
-                spans.push(Span::styled(format!(" · {}", clean(&problem)), theme.fail));
+                spans.push((format!(" · {}", clean(&problem)), theme.fail));
             }
-            spans.push(Span::styled(
-                format!(" · {}", clean(&state.0)),
-                state.1(theme),
-            ));
-            let text_width: usize = spans.iter().map(|s| s.width()).sum();
-            if text_width > width {
-                // Cut the whole line at the width, keeping the first style.
-                let joined: String = spans.iter().map(|s| s.content.as_ref()).collect();
-                return Line::styled(fit(&joined, width), theme.text);
-            }
-            Line::from(spans)
+            spans.push((format!(" · {}", clean(&state.0)), state.1(theme)));
+            wrap(spans, width, INDENT)
         })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), area);
+        .collect()
+}
+
+/// Continuation lines start under the counts, past the source's name.
+const INDENT: usize = 12;
+
+/// `spans` laid out in lines of at most `width` columns, broken between words (a word
+/// longer than a line is broken where the line ends); every line after the first starts
+/// with `indent` spaces (none when the width has no room for them).
+fn wrap(spans: Vec<(String, Style)>, width: usize, indent: usize) -> Vec<Line<'static>> {
+    let indent = if width > indent * 2 { indent } else { 0 };
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for (text, style) in spans {
+        for word in text.split_inclusive(' ') {
+            let word_width = word.trim_end().width();
+            if used + word_width > width && used > indent {
+                lines.push(Line::from(std::mem::take(&mut line)));
+                line.push(Span::raw(" ".repeat(indent)));
+                used = indent;
+            }
+            let mut piece = String::new();
+            for c in word.chars() {
+                let w = c.width().unwrap_or(0);
+                if used + w > width {
+                    if c == ' ' {
+                        continue;
+                    }
+                    line.push(Span::styled(std::mem::take(&mut piece), style));
+                    lines.push(Line::from(std::mem::take(&mut line)));
+                    line.push(Span::raw(" ".repeat(indent)));
+                    used = indent;
+                }
+                piece.push(c);
+                used += w;
+            }
+            line.push(Span::styled(piece, style));
+        }
+    }
+    lines.push(Line::from(line));
+    lines
 }
 
 type StyleOf = fn(&Theme) -> ratatui::style::Style;
@@ -145,5 +185,38 @@ fn counts(app: &App, kind: SourceKind) -> (String, Option<String>) {
             (summary.baseline_unevaluated > 0)
                 .then(|| format!("{} not evaluated", summary.baseline_unevaluated)),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line<'_>]) -> Vec<String> {
+        lines.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn long_lines_wrap_under_the_counts_and_lose_nothing() {
+        let style = Style::default();
+        let spans = vec![
+            (" GuardDuty  ".to_string(), style),
+            (
+                "0 High · failing: AccessDenied for guardduty:ListFindings".to_string(),
+                style,
+            ),
+        ];
+        let lines = text(&wrap(spans, 40, INDENT));
+        assert!(lines.len() >= 2, "{lines:?}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 40), "{lines:?}");
+        assert!(lines[1].starts_with(&" ".repeat(INDENT)));
+        let joined: String = lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+        assert!(joined.contains("guardduty:ListFindings"), "{joined}");
+        // Narrower than the indent twice: no indent, still nothing lost.
+        let spans = vec![("abcdefghij".to_string(), style)];
+        assert_eq!(text(&wrap(spans, 4, INDENT)), ["abcd", "efgh", "ij"]);
+        // Lines break between words.
+        let spans = vec![("updated 0s ago".to_string(), style)];
+        assert_eq!(text(&wrap(spans, 12, 0)), ["updated 0s ", "ago"]);
     }
 }

@@ -1,57 +1,27 @@
 //! Draws the current tab's table: only the visible rows are built, so a frame costs the
 //! same with 100 rows or 100,000.
 
+use super::columns::{COLUMN_SPACING, column_widths};
 use super::text::fit;
 use crate::app::App;
 use crate::config::Theme;
-use crate::panes::{Cell as PaneCell, Column, Tone, Width};
+use crate::panes::shown::Shown;
+use crate::panes::{Cell as PaneCell, Column, Tone, Width, age};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
-
-const COLUMN_SPACING: u16 = 1;
+use unicode_width::UnicodeWidthStr;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let tab = app.tab;
     let pane = tab.pane();
     let view = app.view(tab);
-    let total = pane.len(&app.data);
-    let mut title = vec![Span::styled(format!(" {} ", pane.title()), theme.title)];
-    if let (true, Some(scope)) = (view.filter.is_empty(), &app.scope) {
-        // `:account`: the rows of the accounts in scope, of all.
-        title.push(Span::styled(
-            format!(
-                "{} of {total} · scope {} ",
-                view.rows.len(),
-                fit(&scope.text(), 30)
-            ),
-            theme.filter,
-        ));
-    } else if view.filter.is_empty() {
-        title.push(Span::styled(format!("{} ", total), theme.dim));
-    } else {
-        title.push(Span::styled(
-            format!(
-                "/{} ({} of {}) ",
-                fit(&view.filter, 30),
-                view.rows.len(),
-                total
-            ),
-            theme.filter,
-        ));
-    }
-    if let Some(note) = pane.title_note(&app.data) {
-        // As much of the note as the top border has room for, past the title and corners.
-        let used: usize = title.iter().map(Span::width).sum();
-        let room = usize::from(area.width).saturating_sub(used + 4);
-        title.push(Span::styled(format!("{} ", fit(&note, room)), theme.fail));
-    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
-        .title(Line::from(title));
+        .title(Line::from(title(app, area.width, theme)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -79,28 +49,43 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     }
 
     let shown = crate::panes::shown::columns(pane, &app.data);
-    let columns: Vec<Column> = shown.iter().map(|s| s.column).collect();
-    let widths = column_widths(&columns, inner.width);
-    let header = Row::new(shown.iter().map(|s| {
+    let body_height = usize::from(inner.height.saturating_sub(1));
+    let window = view.window(body_height);
+    let rows: Vec<(usize, Vec<PaneCell<'_>>)> = window
+        .map(|pos| {
+            let row = view.rows.get(pos).copied().unwrap_or(0);
+            (
+                pos,
+                crate::panes::shown::cells(pane, &app.data, row, app.now),
+            )
+        })
+        .collect();
+    let widths = widths(app, &shown, &rows, inner.width);
+    let header = Row::new(shown.iter().zip(&widths).filter_map(|(s, width)| {
+        let width = usize::from((*width)?);
         let marker = match (s.index == view.sort_column, view.descending) {
             (true, true) => "▼",
             (true, false) => "▲",
-            (false, _) => "",
+            (false, _) => return Some(Cell::from(fit(s.column.title, width))),
         };
-        Cell::from(format!("{}{marker}", s.column.title))
+        // The arrow always shows: in a narrow column it takes the title's last place
+        // (`Stat▼`; an ellipsis would leave one letter of a short title).
+        let title: String = s
+            .column
+            .title
+            .chars()
+            .take(width.saturating_sub(1))
+            .collect();
+        Some(Cell::from(format!("{title}{marker}")))
     }))
     .style(theme.table_header);
 
-    let body_height = usize::from(inner.height.saturating_sub(1));
-    let window = view.window(body_height);
-    let rows = window.map(|pos| {
-        let row = view.rows.get(pos).copied().unwrap_or(0);
-        let cells = crate::panes::shown::cells(pane, &app.data, row, app.now);
+    let rows = rows.into_iter().map(|(pos, cells)| {
         let row_widget = Row::new(
             cells
                 .into_iter()
                 .zip(&widths)
-                .map(|(cell, width)| styled_cell(cell, *width, theme)),
+                .filter_map(|(cell, width)| Some(styled_cell(cell, (*width)?, theme))),
         );
         if pos == view.selected {
             row_widget.style(theme.selected)
@@ -108,11 +93,114 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             row_widget
         }
     });
-    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .flatten()
+        .map(|w| Constraint::Length(*w))
+        .collect();
     let table = Table::new(rows, constraints)
         .header(header)
         .column_spacing(COLUMN_SPACING);
     frame.render_widget(table, inner);
+}
+
+/// The table's title: the pane's name and row count (or filter, or scope); when its source
+/// failed, that it did and how old the rows shown are; then the pane's own warning.
+fn title<'a>(app: &App, width: u16, theme: &Theme) -> Vec<Span<'a>> {
+    let pane = app.tab.pane();
+    let view = app.view(app.tab);
+    let total = pane.len(&app.data);
+    let mut title = vec![Span::styled(format!(" {} ", pane.title()), theme.title)];
+    if let (true, Some(scope)) = (view.filter.is_empty(), &app.scope) {
+        // `:account`: the rows of the accounts in scope, of all.
+        title.push(Span::styled(
+            format!(
+                "{} of {total} · scope {} ",
+                view.rows.len(),
+                fit(&scope.text(), 30)
+            ),
+            theme.filter,
+        ));
+    } else if view.filter.is_empty() {
+        title.push(Span::styled(format!("{} ", total), theme.dim));
+    } else {
+        title.push(Span::styled(
+            format!(
+                "/{} ({} of {}) ",
+                fit(&view.filter, 30),
+                view.rows.len(),
+                total
+            ),
+            theme.filter,
+        ));
+    }
+    let failed = app.tab.source().and_then(|kind| {
+        let (freshest, error) = app.freshness(kind);
+        error.map(|_| match freshest {
+            Some(t) => format!("{} FAILED · rows {} old ", kind.label(), age(app.now, t)),
+            None => format!("{} FAILED · no rows loaded ", kind.label()),
+        })
+    });
+    let notes = failed.map(|text| (text, theme.error)).into_iter().chain(
+        pane.title_note(&app.data)
+            .map(|note| (format!("{note} "), theme.fail)),
+    );
+    for (note, style) in notes {
+        // As much of the note as the top border has room for, past the title and corners.
+        let used: usize = title.iter().map(Span::width).sum();
+        let room = usize::from(width).saturating_sub(used + 4);
+        if room > 0 {
+            title.push(Span::styled(fit(&note, room), style));
+        }
+    }
+    title
+}
+
+/// Each shown column's width (`None`: hidden at this width), from the text of the rows
+/// on screen: a fill column gets up to its widest cell, and no more while another is cut.
+fn widths(
+    app: &App,
+    shown: &[Shown],
+    rows: &[(usize, Vec<PaneCell<'_>>)],
+    total: u16,
+) -> Vec<Option<u16>> {
+    let pane = app.tab.pane();
+    let view = app.view(app.tab);
+    let columns: Vec<Column> = shown
+        .iter()
+        .map(|s| {
+            let mut column = s.column;
+            // The sort column makes room for its arrow beside its whole title.
+            let titled = u16::try_from(column.title.width() + 1).unwrap_or(u16::MAX);
+            if let (true, Width::Fixed(w)) = (s.index == view.sort_column, &mut column.width) {
+                *w = (*w).max(titled);
+            }
+            column
+        })
+        .collect();
+    let mut needs: Vec<u16> = shown
+        .iter()
+        .map(|s| u16::try_from(s.column.title.width() + 1).unwrap_or(u16::MAX))
+        .collect();
+    for (_, cells) in rows {
+        for (need, cell) in needs.iter_mut().zip(cells) {
+            let width = crate::sanitize::clean(&cell.text).width();
+            *need = (*need).max(u16::try_from(width).unwrap_or(u16::MAX));
+        }
+    }
+    let position = |index: usize| shown.iter().position(|s| s.index == index);
+    let hide_first: Vec<usize> = pane
+        .hide_first()
+        .iter()
+        .filter_map(|&index| position(index))
+        .collect();
+    column_widths(
+        &columns,
+        &needs,
+        total,
+        &hide_first,
+        position(view.sort_column),
+    )
 }
 
 fn styled_cell<'a>(cell: PaneCell<'_>, width: u16, theme: &Theme) -> Cell<'a> {
@@ -129,92 +217,5 @@ pub fn tone_style(tone: Tone, theme: &Theme) -> Style {
         Tone::Pass => theme.pass,
         Tone::Fail => theme.fail,
         Tone::Changed => theme.changed,
-    }
-}
-
-/// Fixed columns get their width; fill columns share the rest in proportion to their
-/// minimum widths, so the layout is the same on every terminal of a given width.
-pub fn column_widths(columns: &[Column], total: u16) -> Vec<u16> {
-    let spacing = COLUMN_SPACING * columns.len().saturating_sub(1) as u16;
-    let fixed: u16 = columns
-        .iter()
-        .map(|c| match c.width {
-            Width::Fixed(w) => w,
-            Width::Fill(_) => 0,
-        })
-        .sum();
-    let fill_weights: u16 = columns
-        .iter()
-        .map(|c| match c.width {
-            Width::Fill(w) => w,
-            Width::Fixed(_) => 0,
-        })
-        .sum();
-    let mut remaining = total.saturating_sub(spacing + fixed);
-    let spare = remaining;
-    let mut widths: Vec<u16> = columns
-        .iter()
-        .map(|c| match c.width {
-            Width::Fixed(w) => w,
-            Width::Fill(weight) if fill_weights > 0 => {
-                let share = (u32::from(spare) * u32::from(weight) / u32::from(fill_weights)) as u16;
-                remaining = remaining.saturating_sub(share);
-                share
-            }
-            Width::Fill(_) => 0,
-        })
-        .collect();
-    // Rounding leftovers go to the first fill column.
-    if let Some((i, _)) = columns
-        .iter()
-        .enumerate()
-        .find(|(_, c)| matches!(c.width, Width::Fill(_)))
-    {
-        if let Some(w) = widths.get_mut(i) {
-            *w += remaining;
-        }
-    }
-    widths
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn widths_fill_the_table_exactly() {
-        let columns = [
-            Column {
-                title: "a",
-                width: Width::Fixed(4),
-            },
-            Column {
-                title: "b",
-                width: Width::Fill(20),
-            },
-            Column {
-                title: "c",
-                width: Width::Fill(10),
-            },
-        ];
-        let widths = column_widths(&columns, 80);
-        assert_eq!(widths.iter().sum::<u16>() + 2, 80);
-        assert_eq!(widths.first(), Some(&4));
-        assert!(widths.get(1) > widths.get(2));
-    }
-
-    #[test]
-    fn narrow_tables_do_not_overflow() {
-        let columns = [
-            Column {
-                title: "a",
-                width: Width::Fixed(40),
-            },
-            Column {
-                title: "b",
-                width: Width::Fill(20),
-            },
-        ];
-        assert_eq!(column_widths(&columns, 30), vec![40, 0]);
     }
 }

@@ -28,7 +28,7 @@ fn demo_console_switches_tabs_filters_helps_and_restores_the_terminal() {
     console.wait_for(" Alarms 31 ");
 
     console.send("4");
-    console.wait_for("Key 1 age");
+    console.wait_for("Pwd used");
     console.send("?");
     let screen = console.wait_for("Keys (? or Esc closes)");
     assert!(screen.contains("Quit"), "{screen}");
@@ -60,6 +60,46 @@ fn demo_console_switches_tabs_filters_helps_and_restores_the_terminal() {
         tail.contains("\x1b[?1049l"),
         "no leave-alternate-screen at exit: {tail:?}"
     );
+}
+
+#[test]
+fn at_60x15_identity_names_its_users_and_a_confirmation_its_target_and_account() {
+    let mut console = Console::start_sized(&["--demo"], 15, 60);
+    console.wait_for("Potential");
+    console.send("4");
+    let screen = console.wait_for("<root_account>");
+    // Every row of the table starts with its user's name.
+    let rows: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.contains("User"))
+        .skip(1)
+        .take_while(|l| !l.starts_with('└'))
+        .collect();
+    assert!(rows.len() >= 5, "{screen}");
+    for row in rows {
+        let name = row.trim_start_matches('│').split(' ').next().unwrap_or("");
+        assert!(name.len() >= 3, "a row without a name: {row:?}\n{screen}");
+    }
+
+    console.send("3");
+    console.wait_for(" Findings ");
+    console.send("a");
+    console.wait_for_dialog("Actions");
+    console.send("\r");
+    let screen = console.wait_for_dialog("Target");
+    for field in ["Account", "111122223333", "Region", "API call"] {
+        assert!(screen.contains(field), "{field}:\n{screen}");
+    }
+    // ↑ and ↓ scroll; the target and account stay, and the dialog stays open.
+    console.send("\x1b[B\x1b[B\x1b[B\x1b[A");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let screen = console.wait_for("Target");
+    assert!(screen.contains("111122223333"), "{screen}");
+    assert!(screen.contains("Run: y"), "{screen}");
+    console.send("\x1b");
+    console.wait_for_absent("Target");
+    console.send("q");
+    assert!(console.wait_exit().success());
 }
 
 #[test]

@@ -142,7 +142,7 @@ async fn a_dead_endpoint_shows_errors_keeps_the_data_and_recovers_by_itself() {
 /// Overview leaves them out).
 const FINDING_ROW: &str = "PortProbeUnprotectedPort";
 /// What only the Identity pane shows: its key column's title.
-const IDENTITY_COLUMN: &str = "Key 1 age";
+const IDENTITY_COLUMN: &str = "Pwd used";
 
 /// Waits (up to the pseudo-terminal timeout) until `done` holds.
 fn until(what: &str, done: impl Fn() -> bool) {

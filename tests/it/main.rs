@@ -49,4 +49,5 @@ mod render_sizes;
 mod report_cli;
 mod report_golden;
 mod snapshots;
+mod table_layout;
 mod update;

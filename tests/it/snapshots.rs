@@ -43,7 +43,7 @@ fn finding_detail() {
 fn identity_detail_of_root() {
     let mut app = loaded_app();
     press(&mut app, "4");
-    // Sort by user name (`<root account>` sorts first), then go to the top: the selection
+    // Sort by user name (`<root_account>` sorts first), then go to the top: the selection
     // otherwise stays on the same user when the order changes.
     press(&mut app, "sgg");
     update(&mut app, key(KeyCode::Enter));

@@ -11,7 +11,7 @@ use crate::remediation::Target;
 use crate::store::{Data, IdentityRow};
 use chrono::{DateTime, Utc};
 use columns::{
-    ADMIN, COLUMNS, CONSOLE, FAILS, KEY_1, KEY_2, ORG_COLUMNS, PASSWORD_AGE, PASSWORD_USED, USER,
+    ADMIN, COLUMNS, CONSOLE, FAILS, HIDE_FIRST, KEY_1, KEY_2, PASSWORD_AGE, PASSWORD_USED, USER,
 };
 
 pub struct IdentityPane;
@@ -85,9 +85,10 @@ fn root_console(root: &RootAccount) -> &'static str {
     }
 }
 
+/// The row's name: the user's, or the root account's as the credential report spells it.
 fn name(r: &Row<'_>) -> String {
     match r {
-        Row::Root(_) => "<root account>".to_string(),
+        Row::Root(_) => crate::posture::ROOT.to_string(),
         Row::User(u) => u.name.clone(),
     }
 }
@@ -168,7 +169,7 @@ impl Pane for IdentityPane {
             (ADMIN, Row::User(u)) => SortKey::Num(i64::from(!u.admin_via.is_empty())),
             (ADMIN, Row::Root(_)) => SortKey::Num(2),
             (FAILS, _) => {
-                let subject = name_key(&r);
+                let subject = name(&r);
                 let account = &inv.account_id;
                 SortKey::Pair(
                     data.worst_failure_of(account, &subject)
@@ -184,7 +185,7 @@ impl Pane for IdentityPane {
         let Some((r, inv)) = row(data, index) else {
             return Vec::new();
         };
-        let subject = name_key(&r);
+        let subject = name(&r);
         let failures = data.failures_of(&inv.account_id, &subject);
         // The count carries the colour of the worst failing check.
         let fails = match data.worst_failure_of(&inv.account_id, &subject) {
@@ -193,7 +194,7 @@ impl Pane for IdentityPane {
         };
         match r {
             Row::Root(root) => vec![
-                Cell::toned("<root account>", Tone::Changed),
+                Cell::toned(crate::posture::ROOT, Tone::Changed),
                 Cell::toned(
                     root_console(root),
                     if root.mfa_active {
@@ -258,7 +259,7 @@ impl Pane for IdentityPane {
         }
         lines.push(DetailLine::Blank);
         lines.push(DetailLine::Section("Checks".into()));
-        let subject = name_key(&r);
+        let subject = name(&r);
         for check in data.checks.iter().filter(|c| {
             c.subject.as_deref() == Some(subject.as_str()) && c.account_id == inv.account_id
         }) {
@@ -305,8 +306,8 @@ impl Pane for IdentityPane {
         Some(USER)
     }
 
-    fn org_columns(&self) -> &'static [Column] {
-        ORG_COLUMNS
+    fn hide_first(&self) -> &'static [usize] {
+        HIDE_FIRST
     }
 
     fn targets(&self, data: &Data, index: usize) -> Vec<Target> {
@@ -348,7 +349,7 @@ fn password_changed(u: &IamUser) -> Option<DateTime<Utc>> {
         .map(|p| p.last_changed.unwrap_or(u.created))
 }
 
-/// A row's key: its account and the user (or `<root account>`).
+/// A row's key: its account and the user (or `<root_account>`).
 pub fn row_key(account: &str, name: &str) -> String {
     format!("{account}/{name}")
 }
@@ -361,12 +362,4 @@ pub fn user_of_key<'a>(data: &'a Data, key: &str) -> Option<&'a IamUser> {
         .users
         .iter()
         .find(|u| u.name == name)
-}
-
-/// The subject name checks use: `root` for the root account, else the user name.
-fn name_key(r: &Row<'_>) -> String {
-    match r {
-        Row::Root(_) => crate::posture::ROOT.to_string(),
-        Row::User(u) => u.name.clone(),
-    }
 }

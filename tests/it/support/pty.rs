@@ -30,12 +30,27 @@ impl Console {
         Console::start_program(env!("CARGO_BIN_EXE_watchpost"), args, env)
     }
 
+    /// The binary in a terminal of `rows`×`cols` instead of the usual size.
+    pub fn start_sized(args: &[&str], rows: u16, cols: u16) -> Console {
+        let program = env!("CARGO_BIN_EXE_watchpost");
+        Console::start_program_sized(program, args, &[], (rows, cols))
+    }
+
     /// Starts any program (e.g. an example built with the tests) in the pseudo-terminal.
     pub fn start_program(program: &str, args: &[&str], env: &[(&str, Option<&str>)]) -> Console {
+        Console::start_program_sized(program, args, env, (ROWS, COLS))
+    }
+
+    fn start_program_sized(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, Option<&str>)],
+        (rows, cols): (u16, u16),
+    ) -> Console {
         let pty = native_pty_system()
             .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -55,7 +70,7 @@ impl Console {
         }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let mut reader = pty.master.try_clone_reader().unwrap();
         let (p, r) = (parser.clone(), raw.clone());
