@@ -89,21 +89,26 @@ fn a_demo_finding_archived_then_unarchived_comes_back() {
     assert_eq!(app.view(Tab::Findings).rows.len(), before);
 }
 
+/// Archives the selected finding through the menu, as if the executor said it was done.
+fn archive_selected(app: &mut App) {
+    choose(app, ActionId::ArchiveFinding);
+    let offer = confirm(app);
+    update(
+        app,
+        Msg::ActionDone {
+            offer,
+            result: Ok("archived".into()),
+        },
+    );
+}
+
 #[test]
 fn after_a_row_leaves_the_selection_is_on_its_neighbour() {
     let mut app = loaded_app();
     press(&mut app, "3j");
     let rows = app.view(Tab::Findings).rows.clone();
     let neighbour = Tab::Findings.pane().key(&app.data, rows[2]);
-    choose(&mut app, ActionId::ArchiveFinding);
-    let offer = confirm(&mut app);
-    update(
-        &mut app,
-        Msg::ActionDone {
-            offer,
-            result: Ok("archived".into()),
-        },
-    );
+    archive_selected(&mut app);
     assert_eq!(app.view(Tab::Findings).selected, 1);
     assert_eq!(selected_key(&app), neighbour);
 
@@ -112,15 +117,7 @@ fn after_a_row_leaves_the_selection_is_on_its_neighbour() {
     press(&mut app, "G");
     let rows = app.view(Tab::Findings).rows.clone();
     let above = Tab::Findings.pane().key(&app.data, rows[rows.len() - 2]);
-    choose(&mut app, ActionId::ArchiveFinding);
-    let offer = confirm(&mut app);
-    update(
-        &mut app,
-        Msg::ActionDone {
-            offer,
-            result: Ok("archived".into()),
-        },
-    );
+    archive_selected(&mut app);
     assert_eq!(selected_key(&app), above);
 }
 

@@ -359,6 +359,17 @@ async fn read_only_clients_refuse_a_mutating_call_before_it_is_sent() {
 fn every_action(user: &str, key: &str, detector: &str, finding: &str) -> Vec<Offer> {
     let now = Utc::now();
     let account_id = || ACCOUNT.to_string();
+    // Archive applies to the finding as listed, unarchive to it archived.
+    let finding_target = |archived| Target::Finding {
+        account_id: account_id().into(),
+        region: "us-east-1".into(),
+        detector_id: detector.into(),
+        id: finding.into(),
+        finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
+        resource_kind: "Instance".into(),
+        resource_id: "i-1".into(),
+        archived,
+    };
     let targets = [
         Target::AccessKey {
             account_id: account_id().into(),
@@ -390,26 +401,8 @@ fn every_action(user: &str, key: &str, detector: &str, finding: &str) -> Vec<Off
             account_id: account_id().into(),
             name: "ops".into(),
         },
-        Target::Finding {
-            account_id: account_id().into(),
-            region: "us-east-1".into(),
-            detector_id: detector.into(),
-            id: finding.into(),
-            finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
-            resource_kind: "Instance".into(),
-            resource_id: "i-1".into(),
-            archived: false,
-        },
-        Target::Finding {
-            account_id: account_id().into(),
-            region: "us-east-1".into(),
-            detector_id: detector.into(),
-            id: finding.into(),
-            finding_type: "Recon:EC2/PortProbeUnprotectedPort".into(),
-            resource_kind: "Instance".into(),
-            resource_id: "i-1".into(),
-            archived: true,
-        },
+        finding_target(false),
+        finding_target(true),
         Target::Alarm {
             account_id: account_id().into(),
             region: "us-east-1".into(),
