@@ -11,7 +11,8 @@
 //! - `!rosa` — no field contains it.
 //!
 //! How well a row matches orders the table while no sort column was chosen: a whole field
-//! first, then the start of a field, the start of a word, anywhere, and a forgiven typo last.
+//! first, then the start of a field, the start of a word, anywhere, and a forgiven typo last
+//! (a one-character term only filters: the first keystroke searches every row).
 //!
 //! Typing narrows: every row a filter keeps was kept by each shorter filter it was typed
 //! from (see `narrows`). For a forgiven swap that needs care: `rosa.ngy` must keep the row
@@ -139,6 +140,11 @@ impl Term {
         }
         if self.kind == Kind::Suffix {
             return self.suffix_quality(text);
+        }
+        // One character says little about how well a row matches, and the first keystroke
+        // searches every row: it only filters (ranking starts with the second character).
+        if self.kind != Kind::Prefix && self.finder.needle().len() == 1 {
+            return Some(Quality::Inside);
         }
         // Where fields start is cheap to find (a row has a handful), and a match there
         // beats any other: most rows are settled without looking at every occurrence.

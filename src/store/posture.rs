@@ -137,16 +137,28 @@ impl Data {
 
     /// Lays the results out again where some accounts' results changed in number: every
     /// account keeps its place, `moved` replaces its accounts' results (an account without
-    /// results any more goes), and new accounts come last.
+    /// results any more goes), and new accounts come last. Done in place, last segment
+    /// first, so the results are never held twice (an organisation's are tens of MB).
     fn lay_out(&mut self, mut moved: HashMap<Box<str>, Vec<CheckResult>>, now: DateTime<Utc>) {
-        let old = std::mem::take(&mut self.checks);
-        let segments = std::mem::take(&mut self.segments);
-        let mut old = old.into_iter();
-        for segment in segments {
-            let kept: Vec<CheckResult> = old.by_ref().take(segment.range.len()).collect();
-            match moved.remove(&segment.account) {
-                Some(results) => self.push_segment(segment.account, results, now),
-                None => self.push_segment(segment.account, kept, segment.evaluated),
+        for index in (0..self.segments.len()).rev() {
+            let Some(segment) = self.segments.get(index) else {
+                continue;
+            };
+            let Some(results) = moved.remove(&segment.account) else {
+                continue;
+            };
+            let range = segment.range.clone();
+            let (old, new) = (range.len(), results.len());
+            self.checks.splice(range.clone(), results);
+            if new == 0 {
+                self.segments.remove(index);
+            } else if let Some(segment) = self.segments.get_mut(index) {
+                segment.range = range.start..range.start + new;
+                segment.evaluated = now;
+            }
+            // The segments after it moved by the difference.
+            for later in self.segments.iter_mut().skip(index + usize::from(new != 0)) {
+                later.range = later.range.start + new - old..later.range.end + new - old;
             }
         }
         let mut new: Vec<(Box<str>, Vec<CheckResult>)> = moved.into_iter().collect();
