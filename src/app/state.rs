@@ -186,6 +186,11 @@ impl App {
         self.views[tab.index()].rebuild(tab.pane(), &self.data);
     }
 
+    /// Recomputes one table's rows, keeping the item `keep` selected.
+    pub fn rebuild_view_selecting(&mut self, tab: Tab, keep: Option<String>) {
+        self.views[tab.index()].rebuild_selecting(tab.pane(), &self.data, keep);
+    }
+
     /// The key of each table's selected item, taken before data changes so the selection
     /// can follow its item.
     pub fn selected_keys(&self) -> [Option<String>; Tab::ALL.len()] {

@@ -2,6 +2,7 @@
 //! and its detail view, as plain data that the UI draws and the app sorts and filters.
 
 mod accounts;
+mod activity;
 mod alarms;
 mod baseline;
 mod fields;
@@ -36,10 +37,12 @@ pub enum Tab {
     Journal,
     /// The organisation's accounts: shown only in a multi-account session.
     Accounts,
+    /// CloudTrail activity of a row (`t`, `:activity`): shown once a query is open.
+    Activity,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Overview,
         Tab::Alarms,
         Tab::Findings,
@@ -47,6 +50,29 @@ impl Tab {
         Tab::Posture,
         Tab::Journal,
         Tab::Accounts,
+        Tab::Activity,
+    ];
+
+    /// The tabs of an organisation before any activity was asked for.
+    const ORG: &'static [Tab] = &[
+        Tab::Overview,
+        Tab::Alarms,
+        Tab::Findings,
+        Tab::Identity,
+        Tab::Posture,
+        Tab::Journal,
+        Tab::Accounts,
+    ];
+
+    /// One account's tabs once activity was asked for.
+    const ONE_ACCOUNT_ACTIVITY: &'static [Tab] = &[
+        Tab::Overview,
+        Tab::Alarms,
+        Tab::Findings,
+        Tab::Identity,
+        Tab::Posture,
+        Tab::Journal,
+        Tab::Activity,
     ];
 
     /// The tabs of a single-account session: every one but Accounts, which comes last so
@@ -60,12 +86,14 @@ impl Tab {
         Tab::Journal,
     ];
 
-    /// The tabs a session shows, in order: Accounts only in an organisation.
+    /// The tabs a session shows, in order: Accounts only in an organisation, Activity
+    /// (last) once a query was opened.
     pub fn shown(data: &Data) -> &'static [Tab] {
-        if data.org.is_some() {
-            &Tab::ALL
-        } else {
-            Tab::ONE_ACCOUNT
+        match (data.org.is_some(), data.activity.open.is_some()) {
+            (true, true) => &Tab::ALL,
+            (true, false) => Tab::ORG,
+            (false, true) => Tab::ONE_ACCOUNT_ACTIVITY,
+            (false, false) => Tab::ONE_ACCOUNT,
         }
     }
 
@@ -112,6 +140,7 @@ impl Tab {
             Tab::Posture => &posture::PosturePane,
             Tab::Journal => &journal::JournalPane,
             Tab::Accounts => &accounts::AccountsPane,
+            Tab::Activity => &activity::ActivityPane,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! AWS adapters implement the same [`Source`] trait, so workers and the UI never know which
 //! one they are talking to.
 
+pub mod activity;
 pub mod demo;
 
 use crate::domain::{
@@ -133,6 +134,7 @@ impl Session {
         executor: Option<std::sync::Arc<dyn crate::remediation::Execute>>,
         read_only: crate::aws::read_only::ReadOnlySwitch,
         org: Option<crate::domain::Organization>,
+        activity: std::sync::Arc<dyn activity::ActivityLookup>,
     ) -> Session {
         Session {
             caller,
@@ -143,6 +145,7 @@ impl Session {
             executor,
             read_only,
             org,
+            activity,
         }
     }
 }
@@ -166,4 +169,6 @@ pub struct Session {
     /// The accounts of a multi-account session (`--org`, `--accounts`, `--demo --org`);
     /// `None` for one account.
     pub org: Option<crate::domain::Organization>,
+    /// Reads CloudTrail's event history for the activity view, on demand.
+    pub activity: std::sync::Arc<dyn activity::ActivityLookup>,
 }

@@ -1,0 +1,64 @@
+//! The activity view's one read: a page of CloudTrail events for a query in one region,
+//! asked on demand (never polled). The AWS adapter (`aws::activity`) and the demo account
+//! (`demo::activity`) implement it, so the view cannot tell them apart.
+
+use crate::domain::{ActivityPage, PageRequest};
+use crate::sources::SourceErrorKind;
+use async_trait::async_trait;
+use std::fmt;
+
+/// Why a page could not be read, in terms the user can act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityError {
+    pub kind: SourceErrorKind,
+    pub region: String,
+    pub message: String,
+}
+
+impl ActivityError {
+    pub fn is_denied(&self) -> bool {
+        matches!(self.kind, SourceErrorKind::AccessDenied { .. })
+    }
+}
+
+impl fmt::Display for ActivityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match &self.kind {
+            SourceErrorKind::AccessDenied { .. } => {
+                "access denied (needs cloudtrail:LookupEvents)".to_string()
+            }
+            SourceErrorKind::Throttled => "throttled".to_string(),
+            SourceErrorKind::Timeout => "timed out".to_string(),
+            SourceErrorKind::Network => "network error".to_string(),
+            SourceErrorKind::Service => "service error".to_string(),
+            SourceErrorKind::Malformed => "malformed response".to_string(),
+            SourceErrorKind::Credentials => "credentials unusable".to_string(),
+        };
+        write!(
+            f,
+            "CloudTrail LookupEvents in {}: {what}: {}",
+            self.region, self.message
+        )
+    }
+}
+
+/// Reads CloudTrail's event history.
+#[async_trait]
+pub trait ActivityLookup: Send + Sync {
+    /// The page of the request's events, newest first.
+    async fn page(&self, request: &PageRequest) -> Result<ActivityPage, ActivityError>;
+}
+
+/// A session with no event history to read (tests that need none).
+pub struct NoActivity;
+
+#[async_trait]
+impl ActivityLookup for NoActivity {
+    async fn page(&self, request: &PageRequest) -> Result<ActivityPage, ActivityError> {
+        Err(ActivityError {
+            kind: SourceErrorKind::Service,
+            region: request.region.clone(),
+            message: "this session has no CloudTrail history".to_string(),
+        })
+    }
+}
