@@ -24,7 +24,7 @@ const COLUMNS: &[Column] = &[
     },
     Column {
         title: "Source",
-        width: Width::Fixed(12),
+        width: Width::Fixed(10),
     },
     Column {
         title: "Principal",
@@ -44,7 +44,7 @@ const COLUMNS: &[Column] = &[
     },
     Column {
         title: "Error",
-        width: Width::Fixed(12),
+        width: Width::Fixed(10),
     },
 ];
 

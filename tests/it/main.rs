@@ -9,6 +9,8 @@
 mod support;
 
 mod aws_actions;
+#[cfg(unix)]
+mod aws_activity;
 mod aws_baseline;
 mod aws_baseline_actions;
 mod aws_connect;
