@@ -8,6 +8,7 @@
 
 mod support;
 
+mod activity_view;
 mod aws_actions;
 #[cfg(unix)]
 mod aws_activity;
