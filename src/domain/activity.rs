@@ -175,7 +175,8 @@ pub fn parse_window(text: &str) -> Result<TimeDelta, String> {
 /// `24h`, `7d`, `90m`: a window length as `:activity` takes it.
 pub fn window_label(length: TimeDelta) -> String {
     let minutes = length.num_minutes();
-    if minutes % (24 * 60) == 0 {
+    // A day or two reads better in hours (`24h`), as it is typed.
+    if minutes % (24 * 60) == 0 && minutes > 48 * 60 {
         format!("{}d", minutes / (24 * 60))
     } else if minutes % 60 == 0 {
         format!("{}h", minutes / 60)
@@ -250,7 +251,8 @@ mod tests {
             assert!(parse_window(bad).is_err(), "{bad}");
         }
         assert_eq!(window_label(TimeDelta::days(7)), "7d");
-        assert_eq!(window_label(TimeDelta::hours(24)), "1d");
+        assert_eq!(window_label(TimeDelta::hours(24)), "24h");
+        assert_eq!(window_label(TimeDelta::days(3)), "3d");
         assert_eq!(window_label(TimeDelta::hours(5)), "5h");
         assert_eq!(window_label(TimeDelta::minutes(90)), "90m");
     }

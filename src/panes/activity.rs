@@ -197,11 +197,19 @@ impl Pane for ActivityPane {
             }
             Some(r) if !r.complete() => "loading…".to_string(),
             Some(r) if !r.errors.is_empty() => r.errors.join("; "),
-            Some(_) => "No management events in the window".to_string(),
+            Some(r) => match r.query.window {
+                crate::domain::Window::Last(length) => format!(
+                    "No management events in the last {} (:activity 7d for a longer window)",
+                    window_label(length)
+                ),
+                crate::domain::Window::Around { .. } => {
+                    "No management events in the window (:activity 6h for a longer one)".to_string()
+                }
+            },
         }
     }
 
-    fn title_note(&self, data: &Data) -> Option<String> {
+    fn subtitle(&self, data: &Data) -> Option<String> {
         let r = results(data)?;
         let window = match r.query.window {
             crate::domain::Window::Last(length) => format!("last {}", window_label(length)),
@@ -213,18 +221,24 @@ impl Pane for ActivityPane {
             crate::domain::Writes::Only => ", writes",
             crate::domain::Writes::All => "",
         };
-        let mut note = format!("{} · {window}{writes}", r.query.about);
+        let mut subtitle = format!("{} · {window}{writes}", r.query.about);
         if r.loading() {
-            note.push_str(" · loading…");
+            subtitle.push_str(" · loading…");
         } else if !r.complete() {
-            note.push_str(" · more below");
+            subtitle.push_str(" · more below");
         }
+        Some(subtitle)
+    }
+
+    fn title_note(&self, data: &Data) -> Option<String> {
+        let r = results(data)?;
         if r.denied.is_some() {
-            note.push_str(" · access denied (needs cloudtrail:LookupEvents)");
+            Some("access denied (needs cloudtrail:LookupEvents)".to_string())
         } else if !r.errors.is_empty() {
-            note.push_str(&format!(" · {} region(s) failed", r.errors.len()));
+            Some(format!("{} region(s) failed", r.errors.len()))
+        } else {
+            None
         }
-        Some(note)
     }
 
     fn account<'a>(&self, data: &'a Data, _row: usize) -> Option<&'a str> {

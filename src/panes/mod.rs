@@ -266,6 +266,10 @@ pub trait Pane: Sync {
     fn title_note(&self, _data: &Data) -> Option<String> {
         None
     }
+    /// What the table is of, after its title (the Activity tab's query), when that varies.
+    fn subtitle(&self, _data: &Data) -> Option<String> {
+        None
+    }
     /// What the row can be acted on as, for the action menu (none by default).
     fn targets(&self, _data: &Data, _row: usize) -> Vec<Target> {
         Vec::new()

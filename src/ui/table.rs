@@ -42,6 +42,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             theme.filter,
         ));
     }
+    if let Some(subtitle) = pane.subtitle(&app.data) {
+        let used: usize = title.iter().map(Span::width).sum();
+        let room = usize::from(area.width).saturating_sub(used + 4);
+        title.push(Span::styled(
+            format!("{} ", fit(&subtitle, room)),
+            theme.title,
+        ));
+    }
     if let Some(note) = pane.title_note(&app.data) {
         // As much of the note as the top border has room for, past the title and corners.
         let used: usize = title.iter().map(Span::width).sum();

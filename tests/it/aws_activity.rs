@@ -117,7 +117,7 @@ async fn a_finding_s_key_activity_pages_newest_first_and_waits_out_throttling() 
         // The next page is asked for when the selection nears the end: throttle it.
         throttle(true);
         console.send("G");
-        let loading = console.wait_for("1d · loading…");
+        let loading = console.wait_for("24h · loading…");
         // Input is handled while the lookup backs off: the help opens and closes.
         let asked = std::time::Instant::now();
         console.send("?");
@@ -128,7 +128,7 @@ async fn a_finding_s_key_activity_pages_newest_first_and_waits_out_throttling() 
         std::thread::sleep(std::time::Duration::from_secs(2));
         let still_loading = console.screen();
         throttle(false);
-        console.wait_for_absent("1d · loading…");
+        console.wait_for_absent("24h · loading…");
         console.send("G");
         let last = console.wait_for("Call69");
         console.send("q");
@@ -149,7 +149,7 @@ async fn a_finding_s_key_activity_pages_newest_first_and_waits_out_throttling() 
         help_took < std::time::Duration::from_secs(2),
         "the help took {help_took:?} while throttled"
     );
-    assert!(still_loading.contains("1d · loading…"), "{still_loading}");
+    assert!(still_loading.contains("24h · loading…"), "{still_loading}");
     // Exactly the key's events of the last day: 70 rows, none older, none of another key.
     assert!(last.contains("Activity 70"), "{last}");
     for absent in ["Ancient", "Other"] {

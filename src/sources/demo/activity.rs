@@ -86,7 +86,7 @@ fn matching(world: &DemoWorld, request: &PageRequest) -> Vec<DemoEvent> {
         .filter(|e| match query.key {
             LookupKey::AccessKeyId => e.event.access_key.as_deref() == Some(&query.value),
             LookupKey::Username => e.event.principal == query.value,
-            LookupKey::ResourceName => e.resources.iter().any(|r| *r == query.value),
+            LookupKey::ResourceName => e.resources.contains(&query.value),
             LookupKey::ReadOnly => {
                 e.event.read_only.map(|r| r.to_string()).as_deref() == Some(&query.value)
             }
@@ -155,7 +155,7 @@ fn open_group(world: &DemoWorld, region: &str) -> Option<String> {
 }
 
 /// A compromised key's calls from the finding's remote address while it was active; an
-/// instance's or a bucket's changes just before the finding.
+/// instance's or a bucket's changes just before GuardDuty last saw the activity.
 fn finding_events(account: &str, finding: &Finding, out: &mut Vec<DemoEvent>) {
     let details = &finding.resource.details;
     let user = details.get("User name").unwrap_or("unknown").to_string();
@@ -166,6 +166,8 @@ fn finding_events(account: &str, finding: &Finding, out: &mut Vec<DemoEvent>) {
     let resource = finding.text.resource_id().to_string();
     let region = finding.region.to_string();
     let seed = mix(&finding.id);
+    // When GuardDuty last saw the activity (a recurring finding is updated, not seen anew).
+    let latest = finding.last_seen.max(finding.updated_at);
     match finding.resource.kind.as_str() {
         "AccessKey" => {
             const CALLS: &[(&str, &str, Option<&str>)] = &[
@@ -178,11 +180,13 @@ fn finding_events(account: &str, finding: &Finding, out: &mut Vec<DemoEvent>) {
                 ("ListRoles", "iam", None),
                 ("DescribeRegions", "ec2", None),
             ];
-            let span = (finding.last_seen - finding.first_seen).max(TimeDelta::minutes(30));
+            // The latest burst: up to six hours of calls before GuardDuty last saw them.
+            let span =
+                (latest - finding.first_seen).clamp(TimeDelta::minutes(30), TimeDelta::hours(6));
             let count = 12 + (seed % 18) as i64;
             for i in 0..count {
                 let (name, service, error) = CALLS[(i as usize) % CALLS.len()];
-                let at = finding.last_seen - span * i32::try_from(i).unwrap_or(0) / count as i32;
+                let at = latest - span * i32::try_from(i).unwrap_or(0) / count as i32;
                 out.push(make(Fields {
                     account,
                     region: region_of(service, &region),
@@ -207,7 +211,7 @@ fn finding_events(account: &str, finding: &Finding, out: &mut Vec<DemoEvent>) {
                 .into_iter()
                 .enumerate()
             {
-                let at = finding.first_seen - TimeDelta::minutes(40 - 25 * i as i64);
+                let at = latest - TimeDelta::minutes(40 - 25 * i as i64);
                 out.push(make(Fields {
                     account,
                     region: region.clone(),
@@ -232,8 +236,7 @@ fn finding_events(account: &str, finding: &Finding, out: &mut Vec<DemoEvent>) {
             .into_iter()
             .enumerate()
             {
-                let at =
-                    finding.first_seen - TimeDelta::minutes(30) + TimeDelta::minutes(12 * i as i64);
+                let at = latest - TimeDelta::minutes(30) + TimeDelta::minutes(12 * i as i64);
                 out.push(make(Fields {
                     account,
                     region: region.clone(),
