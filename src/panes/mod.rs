@@ -53,16 +53,8 @@ impl Tab {
         Tab::Activity,
     ];
 
-    /// The tabs of an organisation before any activity was asked for.
-    const ORG: &'static [Tab] = &[
-        Tab::Overview,
-        Tab::Alarms,
-        Tab::Findings,
-        Tab::Identity,
-        Tab::Posture,
-        Tab::Journal,
-        Tab::Accounts,
-    ];
+    /// The tabs of an organisation before any activity was asked for: all but the last.
+    const ORG: &'static [Tab] = Tab::ALL.split_at(Tab::ALL.len() - 1).0;
 
     /// One account's tabs once activity was asked for.
     const ONE_ACCOUNT_ACTIVITY: &'static [Tab] = &[

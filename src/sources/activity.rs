@@ -23,16 +23,13 @@ impl ActivityError {
 
 impl fmt::Display for ActivityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A denial always names the one permission the view needs.
         let what = match &self.kind {
-            SourceErrorKind::AccessDenied { .. } => {
-                "access denied (needs cloudtrail:LookupEvents)".to_string()
+            SourceErrorKind::AccessDenied { .. } => SourceErrorKind::AccessDenied {
+                permission: Some("cloudtrail:LookupEvents".to_string()),
             }
-            SourceErrorKind::Throttled => "throttled".to_string(),
-            SourceErrorKind::Timeout => "timed out".to_string(),
-            SourceErrorKind::Network => "network error".to_string(),
-            SourceErrorKind::Service => "service error".to_string(),
-            SourceErrorKind::Malformed => "malformed response".to_string(),
-            SourceErrorKind::Credentials => "credentials unusable".to_string(),
+            .describe(),
+            other => other.describe(),
         };
         write!(
             f,

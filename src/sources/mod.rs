@@ -94,9 +94,10 @@ impl SourceError {
     }
 }
 
-impl fmt::Display for SourceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match &self.kind {
+impl SourceErrorKind {
+    /// What went wrong, as the user reads it (`access denied (needs iam:GetCredentialReport)`).
+    pub fn describe(&self) -> String {
+        match self {
             SourceErrorKind::AccessDenied {
                 permission: Some(permission),
             } => format!("access denied (needs {permission})"),
@@ -107,7 +108,13 @@ impl fmt::Display for SourceError {
             SourceErrorKind::Service => "service error".to_string(),
             SourceErrorKind::Malformed => "malformed response".to_string(),
             SourceErrorKind::Credentials => "credentials unusable".to_string(),
-        };
+        }
+    }
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = self.kind.describe();
         write!(
             f,
             "{} {}: {what}: {}",
