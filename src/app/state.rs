@@ -159,6 +159,10 @@ impl App {
         self.switching = None;
         self.detail = None;
         self.scope = None;
+        // The old account's activity went with its data, and its tab with it.
+        if self.tab == Tab::Activity {
+            self.tab = Tab::Overview;
+        }
         if matches!(self.mode, Mode::Detail { .. } | Mode::Filter) {
             self.mode = Mode::Normal;
         }

@@ -415,3 +415,33 @@ fn in_an_organisation_the_query_runs_in_the_row_s_account() {
             .all(|e| e.access_key.as_deref() == Some(finding.text.resource_id()))
     );
 }
+
+#[test]
+fn a_switch_to_another_account_leaves_the_old_activity_behind() {
+    let mut app = loaded_app();
+    let (_, key_id, _) = key_finding(&app);
+    let effects = activity_of(&mut app, Tab::Findings, &key_id);
+    let asked = requests(&effects);
+    let mut header = app.header.clone();
+    header.caller.account_id = "222233334444".into();
+    update(
+        &mut app,
+        Msg::Switched {
+            header: Box::new(header),
+            sources: Vec::new(),
+        },
+    );
+    assert_eq!(app.tab, Tab::Overview);
+    assert!(app.data.activity.open.is_none());
+    assert!(!Tab::shown(&app.data).contains(&Tab::Activity));
+    // A page of the old account that arrives late changes nothing.
+    let late = update(
+        &mut app,
+        Msg::ActivityPage {
+            request: Box::new(asked[0].clone()),
+            result: Ok(ActivityPage::default()),
+        },
+    );
+    assert!(late.is_empty());
+    assert!(app.data.activity.current().is_none());
+}
