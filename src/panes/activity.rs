@@ -2,7 +2,7 @@
 //! events newest first; Enter shows the event as CloudTrail sent it. Events from a remote
 //! address that a GuardDuty finding names are marked. The tab appears once a query is open.
 
-use super::{Cell, Column, DetailLine, Pane, SortKey, Tone, Width, timestamp};
+use super::{Cell, Column, DetailLine, Fields, Pane, SortKey, Tone, Width, timestamp};
 use crate::domain::ActivityEvent;
 use crate::domain::activity::window_label;
 use crate::store::{ActivityResults, Data};
@@ -87,7 +87,7 @@ impl Pane for ActivityPane {
         event(data, row).map(|e| e.id.clone()).unwrap_or_default()
     }
 
-    fn haystack(&self, data: &Data, row: usize, out: &mut String) {
+    fn haystack(&self, data: &Data, row: usize, out: &mut Fields<'_>) {
         if let Some(e) = event(data, row) {
             for part in [
                 &e.name,
@@ -97,10 +97,9 @@ impl Pane for ActivityPane {
                 &e.user_agent,
                 &e.region,
             ] {
-                out.push_str(part);
-                out.push(' ');
+                out.push(part);
             }
-            out.push_str(e.error_code.as_deref().unwrap_or_default());
+            out.push(e.error_code.as_deref().unwrap_or_default());
         }
     }
 
