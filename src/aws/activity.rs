@@ -22,10 +22,10 @@ pub const PAGE_SIZE: i32 = 50;
 
 /// How throttled calls are retried: the first pause, and how many tries in all.
 #[derive(Clone, Copy, Debug)]
-pub struct Retry {
-    pub base: Duration,
-    pub max: Duration,
-    pub attempts: u32,
+struct Retry {
+    base: Duration,
+    max: Duration,
+    attempts: u32,
 }
 
 impl Default for Retry {
@@ -54,11 +54,6 @@ impl AwsActivity {
         clients: HashMap<String, aws_sdk_cloudtrail::Client>,
     ) -> AwsActivity {
         self.clients.insert(account.to_string(), clients);
-        self
-    }
-
-    pub fn with_retry(mut self, retry: Retry) -> AwsActivity {
-        self.retry = retry;
         self
     }
 

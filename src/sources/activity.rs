@@ -45,17 +45,3 @@ pub trait ActivityLookup: Send + Sync {
     /// The page of the request's events, newest first.
     async fn page(&self, request: &PageRequest) -> Result<ActivityPage, ActivityError>;
 }
-
-/// A session with no event history to read (tests that need none).
-pub struct NoActivity;
-
-#[async_trait]
-impl ActivityLookup for NoActivity {
-    async fn page(&self, request: &PageRequest) -> Result<ActivityPage, ActivityError> {
-        Err(ActivityError {
-            kind: SourceErrorKind::Service,
-            region: request.region.clone(),
-            message: "this session has no CloudTrail history".to_string(),
-        })
-    }
-}

@@ -204,10 +204,6 @@ impl Activity {
     pub fn current(&self) -> Option<&ActivityResults> {
         self.results.get(self.open.as_ref()?)
     }
-
-    pub fn results(&self, query: &ActivityQuery) -> Option<&ActivityResults> {
-        self.results.get(query)
-    }
 }
 
 impl Data {
