@@ -103,6 +103,7 @@ pub async fn run(
         sources,
         mut runner,
         mut read_only,
+        mut activity,
         ..
     } = established;
     let limit = worker::poll_limit(worker::DEFAULT_CONCURRENT_POLLS);
@@ -172,6 +173,7 @@ pub async fn run(
                         theme = next.theme;
                         runner = next.runner;
                         read_only = next.read_only;
+                        activity = next.activity;
                         Msg::Switched { header: Box::new(next.header), sources }
                     }
                     Err(error) => Msg::SwitchFailed { target, error },
@@ -247,6 +249,17 @@ pub async fn run(
                     // anything but reads before it is signed or sent.
                     read_only.turn_on();
                     runner = None;
+                }
+                Effect::LookupActivity(request) => {
+                    // Off the loop: the lookup waits for its account and region's token
+                    // and backs off when throttled, while keys keep working.
+                    let activity = activity.clone();
+                    let tx = action_tx.clone();
+                    tokio::spawn(async move {
+                        let result = activity.page(&request).await;
+                        let request = Box::new(request);
+                        let _ = tx.send(Msg::ActivityPage { request, result });
+                    });
                 }
                 Effect::Resolve(asked) => {
                     let runner = runner.clone().filter(|_| !read_only.is_on());

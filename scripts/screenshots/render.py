@@ -50,6 +50,8 @@ SHOTS = [
     ("remediation-menu", "3a"),
     ("remediation-preview", "\r"),
     ("help", "\x1b\x1b?"),
+    ("activity", "\x1b\x1b3/InstanceCredential\rt"),
+    ("activity-event", "\r"),
 ]
 
 

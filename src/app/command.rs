@@ -24,6 +24,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "write the table to a new CSV file: :export FILE (~ is home; :export! FILE overwrites)",
     ),
     ("copy", "copy the selected row's ARN (OSC 52)"),
+    (
+        "activity",
+        "the selected row's CloudTrail events: :activity [WINDOW] (24h by default; 7d, 90m…)",
+    ),
     ("quit", "quit"),
     ("accounts", "go to the Accounts tab"),
     (
@@ -162,6 +166,7 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
             csv: table_csv(app),
             overwrite: name == "export!",
         }],
+        "activity" => activity(app, argument),
         "copy" => match selected_arn(app) {
             Some(arn) => vec![Effect::Copy(arn)],
             None => {
@@ -177,6 +182,38 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
             );
             Vec::new()
         }
+    }
+}
+
+/// `:activity [WINDOW]`: the selected row's activity; on the Activity tab, the open
+/// query again over another window.
+fn activity(app: &mut App, argument: &str) -> Vec<Effect> {
+    let window = if argument.is_empty() {
+        None
+    } else {
+        match crate::domain::activity::parse_window(argument) {
+            Ok(window) => Some(window),
+            Err(why) => {
+                super::update::set_status(app, format!("Usage: :activity [WINDOW]: {why}"));
+                return Vec::new();
+            }
+        }
+    };
+    let open = app.data.activity.open.clone();
+    match (app.tab, open, window) {
+        (Tab::Activity, Some(mut query), Some(length)) => {
+            query.window = match query.window {
+                crate::domain::Window::Around { at, after, .. } => crate::domain::Window::Around {
+                    at,
+                    before: length,
+                    after,
+                },
+                crate::domain::Window::Last(_) => crate::domain::Window::Last(length),
+            };
+            super::activity::open(app, query)
+        }
+        (Tab::Activity, Some(_), None) => Vec::new(),
+        _ => super::activity::open_from_row(app, window),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Application state and its pure `update`: every message, in every state, yields a state
 //! and a list of effects for the runtime to carry out. No I/O, no terminal.
 
+pub mod activity;
 mod command;
 mod detail;
 mod dialog;

@@ -62,6 +62,11 @@ pub enum Msg {
         header: Box<super::HeaderInfo>,
         sources: Vec<SourceId>,
     },
+    /// A page of CloudTrail activity asked for with `Effect::LookupActivity` came back.
+    ActivityPage {
+        request: Box<crate::domain::PageRequest>,
+        result: Result<crate::domain::ActivityPage, crate::sources::activity::ActivityError>,
+    },
     /// `:region` or `:profile` failed; the current session goes on as it was.
     SwitchFailed {
         target: SwitchTarget,
@@ -115,6 +120,9 @@ pub enum Effect {
         csv: String,
         overwrite: bool,
     },
+    /// Read a page of CloudTrail activity off the UI loop (paced per account and region);
+    /// the answer comes back as `Msg::ActivityPage`.
+    LookupActivity(crate::domain::PageRequest),
     /// Connect to other regions or another profile, off the UI loop; the outcome comes
     /// back as `Msg::Switched` or `Msg::SwitchFailed`.
     Switch(SwitchTarget),

@@ -162,6 +162,10 @@ impl App {
         self.switching = None;
         self.detail = None;
         self.scope = None;
+        // The old account's activity went with its data, and its tab with it.
+        if self.tab == Tab::Activity {
+            self.tab = Tab::Overview;
+        }
         if matches!(self.mode, Mode::Detail { .. } | Mode::Filter) {
             self.mode = Mode::Normal;
         }
@@ -197,6 +201,11 @@ impl App {
     /// Recomputes one table's rows.
     pub fn rebuild_view(&mut self, tab: Tab) {
         self.views[tab.index()].rebuild(tab.pane(), &self.data);
+    }
+
+    /// Recomputes one table's rows, keeping the item `keep` selected.
+    pub fn rebuild_view_selecting(&mut self, tab: Tab, keep: Option<String>) {
+        self.views[tab.index()].rebuild_selecting(tab.pane(), &self.data, keep);
     }
 
     /// The key of each table's selected item, taken before data changes so the selection

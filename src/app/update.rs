@@ -10,8 +10,10 @@ use crate::sources::{SourceData, SourceErrorKind};
 use std::collections::{HashMap, HashSet};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
-    let effects = dispatch(app, msg);
+    let mut effects = dispatch(app, msg);
     app.keep_selections_in_view();
+    // The selection may have moved near the end of the activity read so far.
+    effects.extend(super::activity::more(app));
     app.refresh_detail();
     effects
 }
@@ -23,6 +25,7 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             on_paste(app, &text);
             Vec::new()
         }
+        Msg::ActivityPage { request, result } => super::activity::page(app, &request, result),
         Msg::Resolved { asked, result } => {
             super::dialog::resolved(app, &asked, result);
             Vec::new()
@@ -383,6 +386,7 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
             set_status(app, "Refreshing every source…".to_string());
             return vec![Effect::RefreshAll];
         }
+        Action::Activity => return super::activity::open_from_row(app, None),
         Action::Actions => {
             let pane = app.tab.pane();
             let row = match &app.mode {

@@ -23,6 +23,9 @@ pub struct Clients {
     ec2: HashMap<String, aws_sdk_ec2::Client>,
     config: HashMap<String, aws_sdk_config::Client>,
     cloudtrail: HashMap<String, aws_sdk_cloudtrail::Client>,
+    /// CloudTrail for `LookupEvents`: every watched region and us-east-1, without the SDK's
+    /// retries (the activity view paces and retries these calls itself).
+    lookup: HashMap<String, aws_sdk_cloudtrail::Client>,
     logs: HashMap<String, aws_sdk_cloudwatchlogs::Client>,
     s3control: aws_sdk_s3control::Client,
 }
@@ -59,6 +62,7 @@ impl Clients {
             ec2: regional_clients!(aws_sdk_ec2, config, read_only, regions),
             config: regional_clients!(aws_sdk_config, config, read_only, regions),
             cloudtrail: regional_clients!(aws_sdk_cloudtrail, config, read_only, regions),
+            lookup: lookup_clients(config, read_only, regions),
             logs: regional_clients!(aws_sdk_cloudwatchlogs, config, read_only, regions),
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
         }
@@ -139,7 +143,35 @@ impl Clients {
     }
 }
 
+/// One CloudTrail client per region the activity view asks: the watched ones and us-east-1.
+fn lookup_clients(
+    config: &SdkConfig,
+    read_only: &ReadOnlySwitch,
+    regions: &[String],
+) -> HashMap<String, aws_sdk_cloudtrail::Client> {
+    let regions = crate::domain::ActivityQuery::regions_with_global(regions);
+    let no_retries = aws_config::retry::RetryConfig::disabled();
+    regions
+        .into_iter()
+        .map(|region| {
+            let builder = aws_sdk_cloudtrail::config::Builder::from(config)
+                .region(Region::new(region.clone()))
+                .retry_config(no_retries.clone())
+                .interceptor(read_only.guard());
+            (
+                region,
+                aws_sdk_cloudtrail::Client::from_conf(builder.build()),
+            )
+        })
+        .collect()
+}
+
 impl Clients {
+    /// The CloudTrail clients the activity view reads this account's events with.
+    pub fn activity(&self) -> HashMap<String, aws_sdk_cloudtrail::Client> {
+        self.lookup.clone()
+    }
+
     /// The GuardDuty client of `region`, if it is watched.
     pub(super) fn guardduty(&self, region: &str) -> Option<&aws_sdk_guardduty::Client> {
         self.guardduty.get(region)

@@ -153,8 +153,16 @@ pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session,
     } else {
         Some(Arc::new(clients.executor()))
     };
+    let activity = super::activity::AwsActivity::default()
+        .with_account(&caller.account_id, clients.activity());
     Ok(Session::on_aws(
-        caller, regions, sources, executor, read_only, None,
+        caller,
+        regions,
+        sources,
+        executor,
+        read_only,
+        None,
+        Arc::new(activity),
     ))
 }
 

@@ -50,6 +50,20 @@ pub fn classify<E>(id: &SourceId, call: Call, err: &SdkError<E, HttpResponse>) -
 where
     E: ProvideErrorMetadata + Error + Send + Sync + 'static,
 {
+    let (kind, message) = kind_of(call, err);
+    SourceError {
+        source_id: id.clone(),
+        operation: call.operation.to_string(),
+        kind,
+        message,
+    }
+}
+
+/// What kind of failure an SDK error of `call` is, and its message on one line.
+pub fn kind_of<E>(call: Call, err: &SdkError<E, HttpResponse>) -> (SourceErrorKind, String)
+where
+    E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+{
     let (kind, message) = match err {
         // A 2xx answer the SDK could not read (e.g. invalid XML) surfaces as an unhandled
         // service error; it is garbage, not a fault worth retrying at once.
@@ -89,12 +103,7 @@ where
         _ if mentions_credentials(err) => (SourceErrorKind::Credentials, chain(err)),
         _ => (SourceErrorKind::Service, chain(err)),
     };
-    SourceError {
-        source_id: id.clone(),
-        operation: call.operation.to_string(),
-        kind,
-        message: one_line(&message),
-    }
+    (kind, one_line(&message))
 }
 
 fn kind_for(code: &str, status: u16, call: Call) -> SourceErrorKind {

@@ -2,6 +2,7 @@
 //! service. This module and the remediation executor are the only places that touch the
 //! AWS SDK; everything they hand on is a domain type.
 
+pub mod activity;
 pub mod alarms;
 mod assume;
 pub mod attribution;
@@ -18,6 +19,7 @@ pub mod findings;
 pub mod identity;
 pub mod org;
 pub mod read_only;
+mod token_bucket;
 
 pub use clients::Clients;
 pub use connect::{AwsOptions, ConnectError, SignedIn, connect, open, sign_in};

@@ -16,11 +16,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Reads that are neither `List*`, `Get*` nor `Describe*`. `AssumeRole` only obtains the
-/// (read-only) session's credentials; it changes nothing in the account.
+/// (read-only) session's credentials; it changes nothing in the account. `LookupEvents`
+/// reads CloudTrail's event history (the activity view).
 const ALSO_ALLOWED: &[&str] = &[
     "GenerateCredentialReport",
     "GetCallerIdentity",
     "AssumeRole",
+    "LookupEvents",
 ];
 
 /// Whether `operation` may run in read-only mode.
@@ -111,6 +113,7 @@ mod tests {
             "GenerateCredentialReport",
             "GetCallerIdentity",
             "AssumeRole",
+            "LookupEvents",
         ] {
             assert!(is_read(read), "{read}");
         }

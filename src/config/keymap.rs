@@ -26,6 +26,8 @@ pub enum Action {
     Freeze,
     /// Open the action menu of the selected row.
     Actions,
+    /// Show the selected row's CloudTrail activity (the Activity tab).
+    Activity,
     /// In a user's keymap: remove the preset's binding of this key.
     Unbind,
     /// Open the `:` command line.

@@ -1,5 +1,6 @@
 //! Domain types: everything above the source adapters speaks these, never SDK types.
 
+pub mod activity;
 mod alarm;
 mod baseline;
 mod check;
@@ -12,6 +13,9 @@ mod region;
 mod severity;
 mod triage;
 
+pub use activity::{
+    ActivityEvent, ActivityPage, ActivityQuery, LookupKey, PageRequest, Window, Writes,
+};
 pub use alarm::{Alarm, AlarmKind, AlarmState, AlarmTransition, MetricSpec};
 pub use baseline::{
     AccountBaseline, ConfigRecorder, MetricFilter, OpenIngress, Probe, PublicAccessBlock,

@@ -2,6 +2,7 @@
 //! and its detail view, as plain data that the UI draws and the app sorts and filters.
 
 mod accounts;
+mod activity;
 mod alarms;
 mod baseline;
 mod fields;
@@ -36,10 +37,12 @@ pub enum Tab {
     Journal,
     /// The organisation's accounts: shown only in a multi-account session.
     Accounts,
+    /// CloudTrail activity of a row (`t`, `:activity`): shown once a query is open.
+    Activity,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Overview,
         Tab::Alarms,
         Tab::Findings,
@@ -47,6 +50,21 @@ impl Tab {
         Tab::Posture,
         Tab::Journal,
         Tab::Accounts,
+        Tab::Activity,
+    ];
+
+    /// The tabs of an organisation before any activity was asked for: all but the last.
+    const ORG: &'static [Tab] = Tab::ALL.split_at(Tab::ALL.len() - 1).0;
+
+    /// One account's tabs once activity was asked for.
+    const ONE_ACCOUNT_ACTIVITY: &'static [Tab] = &[
+        Tab::Overview,
+        Tab::Alarms,
+        Tab::Findings,
+        Tab::Identity,
+        Tab::Posture,
+        Tab::Journal,
+        Tab::Activity,
     ];
 
     /// The tabs of a single-account session: every one but Accounts, which comes last so
@@ -60,12 +78,14 @@ impl Tab {
         Tab::Journal,
     ];
 
-    /// The tabs a session shows, in order: Accounts only in an organisation.
+    /// The tabs a session shows, in order: Accounts only in an organisation, Activity
+    /// (last) once a query was opened.
     pub fn shown(data: &Data) -> &'static [Tab] {
-        if data.org.is_some() {
-            &Tab::ALL
-        } else {
-            Tab::ONE_ACCOUNT
+        match (data.org.is_some(), data.activity.open.is_some()) {
+            (true, true) => &Tab::ALL,
+            (true, false) => Tab::ORG,
+            (false, true) => Tab::ONE_ACCOUNT_ACTIVITY,
+            (false, false) => Tab::ONE_ACCOUNT,
         }
     }
 
@@ -112,6 +132,7 @@ impl Tab {
             Tab::Posture => &posture::PosturePane,
             Tab::Journal => &journal::JournalPane,
             Tab::Accounts => &accounts::AccountsPane,
+            Tab::Activity => &activity::ActivityPane,
         }
     }
 }
@@ -235,6 +256,10 @@ pub trait Pane: Sync {
     }
     /// A warning for the table's title that must stay visible (e.g. a damaged journal).
     fn title_note(&self, _data: &Data) -> Option<String> {
+        None
+    }
+    /// What the table is of, after its title (the Activity tab's query), when that varies.
+    fn subtitle(&self, _data: &Data) -> Option<String> {
         None
     }
     /// What the row can be acted on as, for the action menu (none by default).

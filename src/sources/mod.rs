@@ -2,6 +2,7 @@
 //! AWS adapters implement the same [`Source`] trait, so workers and the UI never know which
 //! one they are talking to.
 
+pub mod activity;
 pub mod demo;
 
 use crate::domain::{
@@ -93,9 +94,10 @@ impl SourceError {
     }
 }
 
-impl fmt::Display for SourceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match &self.kind {
+impl SourceErrorKind {
+    /// What went wrong, as the user reads it (`access denied (needs iam:GetCredentialReport)`).
+    pub fn describe(&self) -> String {
+        match self {
             SourceErrorKind::AccessDenied {
                 permission: Some(permission),
             } => format!("access denied (needs {permission})"),
@@ -106,7 +108,13 @@ impl fmt::Display for SourceError {
             SourceErrorKind::Service => "service error".to_string(),
             SourceErrorKind::Malformed => "malformed response".to_string(),
             SourceErrorKind::Credentials => "credentials unusable".to_string(),
-        };
+        }
+    }
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = self.kind.describe();
         write!(
             f,
             "{} {}: {what}: {}",
@@ -138,6 +146,7 @@ impl Session {
         executor: Option<std::sync::Arc<dyn crate::remediation::Execute>>,
         read_only: crate::aws::read_only::ReadOnlySwitch,
         org: Option<crate::domain::Organization>,
+        activity: std::sync::Arc<dyn activity::ActivityLookup>,
     ) -> Session {
         Session {
             caller,
@@ -148,6 +157,7 @@ impl Session {
             executor,
             read_only,
             org,
+            activity,
         }
     }
 }
@@ -171,4 +181,6 @@ pub struct Session {
     /// The accounts of a multi-account session (`--org`, `--accounts`, `--demo --org`);
     /// `None` for one account.
     pub org: Option<crate::domain::Organization>,
+    /// Reads CloudTrail's event history for the activity view, on demand.
+    pub activity: std::sync::Arc<dyn activity::ActivityLookup>,
 }

@@ -55,6 +55,8 @@ pub struct Data {
     pub journal: JournalContents,
     /// Where the journal lives, shown when it is empty.
     pub journal_path: Option<String>,
+    /// CloudTrail activity asked for this session (the Activity tab), cached per query.
+    pub activity: super::Activity,
     /// Actions carried out this session, newest last, for the identity overlay (the last
     /// [`DONE_ACTIONS_KEPT`]).
     pub done_actions: Vec<DoneAction>,

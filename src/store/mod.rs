@@ -3,6 +3,7 @@
 //! this session laid over data that predates them. Below everything that reads it: the
 //! panes, the app and the report depend on the store; the store depends on none of them.
 
+mod activity;
 mod data;
 mod derive;
 mod done_actions;
@@ -14,6 +15,7 @@ mod sources;
 #[cfg(test)]
 mod tests;
 
+pub use activity::{Activity, ActivityResults, Next, RegionState};
 pub use data::{Applied, DONE_ACTIONS_KEPT, Data, OBSERVED_PER_ALARM, RowsChange, Summary};
 pub use derive::{Derived, TriageChange};
 pub use done_actions::DoneAction;

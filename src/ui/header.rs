@@ -208,7 +208,11 @@ fn source_spans<'a>(
 /// first, then inactive titles shrink to three letters, so every tab number stays visible.
 pub fn render_tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let label = |tab: Tab, detail: u8| -> String {
-        let n = tab.index() + 1;
+        // The Activity tab has no number key: a row's `t` or `:activity` opens it.
+        let n = match tab {
+            Tab::Activity => "·".to_string(),
+            _ => (tab.index() + 1).to_string(),
+        };
         match detail {
             2 => format!(" {n} {} {} ", tab.title(), app.view(tab).rows.len()),
             1 => format!(" {n} {} ", tab.title()),

@@ -1071,6 +1071,9 @@ def recorder_logs_requests() -> None:
 
 
 def main() -> int:
+    import selftest_cloudtrail  # beside this file
+
+    selftest_cloudtrail.register(sys.modules[__name__])
     passed = failed = 0
     for fn in TESTS:
         reset()

@@ -29,6 +29,8 @@ them and `x-moto-account-id` / region isolation apply):
   names actions with the Service Authorization Reference's prefixes (cloudwatch:, not
   monitoring:; S3 Control's s3:GetAccountPublicAccessBlock), checks REST signatures over
   the bytes sent, and answers a denial as the service's protocol does.
+* CloudTrail: LookupEvents over an event history recorded from the calls the emulator
+  answers, with seeding, throttling and a call log (cloudtrail_events.py).
 * Private test-only routes under /_watchpost/ (never an AWS path) to seed
   GuardDuty findings, move IAM dates into the past, set root-account facts and load
   AWS managed policies.
@@ -1928,6 +1930,11 @@ def install_all() -> None:
     install_organizations()
     install_sts()
     install_auth()
+    # After install_auth: its reset hook is wrapped, and LookupEvents is authorised like
+    # every other call.
+    import cloudtrail_events
+
+    cloudtrail_events.install(PRIVATE_ROUTES)
 
 
 def main(argv: list[str] | None = None) -> None:

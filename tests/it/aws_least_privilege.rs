@@ -1,6 +1,6 @@
 //! Least privilege, tested against the emulator with IAM enforced: the README's read policy
 //! and the AWS managed `SecurityAudit` policy each give a complete report and a session
-//! whose every source loads; every permission of the read policy is needed by something;
+//! whose every source loads (and the activity view reads CloudTrail); every permission of the read policy is needed by something;
 //! without `ec2:DescribeFlowLogs` only the flow-log control fails, saying what it needs; a
 //! key revoked mid-session fails every source as a credentials problem; and each remediation
 //! action runs with the permissions the README's table names for it, on top of the read
@@ -17,7 +17,7 @@ use chrono::Utc;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use watchpost::domain::Severity;
+use watchpost::domain::{PageRequest, Severity};
 use watchpost::posture::Thresholds;
 use watchpost::remediation::{ActionId, CATALOG, Execute, Offer, Target};
 use watchpost::sources::{Session, SourceData, SourceError};
@@ -223,10 +223,38 @@ async fn poll_every_source(session: &mut Session) -> Polled {
             Err(error) => polled.failed.push(error),
         }
     }
+    // The activity view's one read, as `t` on a user asks it.
+    if let Err(error) = session.activity.page(&activity_page(session)).await {
+        polled
+            .unreadable
+            .push(format!("cloudtrail:LookupEvents: {error}"));
+    }
     polled
         .data
         .derive(&Thresholds::default(), Severity::High, Utc::now());
     polled
+}
+
+/// The first page of a user's CloudTrail activity in the session's account.
+fn activity_page(session: &Session) -> watchpost::domain::PageRequest {
+    use watchpost::domain::{ActivityQuery, LookupKey, Window, Writes};
+    let end = Utc::now();
+    let window = chrono::TimeDelta::hours(24);
+    PageRequest {
+        query: ActivityQuery {
+            account_id: session.caller.account_id.clone(),
+            key: LookupKey::Username,
+            value: "reader".to_string(),
+            window: Window::Last(window),
+            writes: Writes::All,
+            regions: vec![REGION.to_string()],
+            about: "user reader".to_string(),
+        },
+        start: end - window,
+        end,
+        region: REGION.to_string(),
+        token: None,
+    }
 }
 
 fn unreadable(data: &SourceData) -> Vec<String> {
@@ -370,7 +398,16 @@ async fn enforcement_is_real_a_user_without_the_policy_reads_nothing() {
             "guardduty:ListDetectors"
         ]
     );
-    assert_eq!(polled.unreadable.len(), 7, "{:#?}", polled.unreadable);
+    // Seven baseline facts and the activity view's lookup.
+    assert_eq!(polled.unreadable.len(), 8, "{:#?}", polled.unreadable);
+    assert!(
+        polled
+            .unreadable
+            .iter()
+            .any(|u| u.contains("needs cloudtrail:LookupEvents")),
+        "{:#?}",
+        polled.unreadable
+    );
 }
 
 #[tokio::test]

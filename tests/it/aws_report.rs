@@ -206,6 +206,9 @@ async fn the_report_lists_exactly_the_seeded_failing_checks_and_makes_only_reads
         .collect();
     assert_eq!(users, ["alice", "bob", "carol", "dave", "erin"]);
     assert_read_only(&recording);
+    // The activity view's CloudTrail lookups are the console's, on demand: never the report's.
+    let calls = emulator.post("/_watchpost/cloudtrail/lookups", &serde_json::json!({}));
+    assert_eq!(calls["calls"], serde_json::json!([]), "{calls}");
 }
 
 #[tokio::test]

@@ -270,3 +270,22 @@ fn an_account_rule_sets_a_banner_and_read_only() {
     console.send("q");
     assert!(console.wait_exit().success());
 }
+
+#[test]
+fn demo_activity_of_a_finding_opens_in_its_tab_and_shows_an_event() {
+    for args in [&["--demo"][..], &["--demo", "--org"][..]] {
+        let mut console = Console::start(args);
+        console.wait_for("Potential");
+        console.send("3");
+        console.wait_for("Sev");
+        console.send("t");
+        let screen = console.wait_for("⚑");
+        assert!(screen.contains("· Activity"), "{args:?}: {screen}");
+        assert!(screen.contains("last 24h"), "{args:?}: {screen}");
+        console.send("\r");
+        let detail = console.wait_for("CloudTrail event (JSON, as CloudTrail sent it)");
+        assert!(detail.contains("\"eventName\""), "{args:?}: {detail}");
+        console.send("q");
+        assert!(console.wait_exit().success());
+    }
+}

@@ -9,7 +9,10 @@
 mod support;
 
 mod acting_on_rows;
+mod activity_view;
 mod aws_actions;
+#[cfg(unix)]
+mod aws_activity;
 mod aws_baseline;
 mod aws_baseline_actions;
 mod aws_connect;

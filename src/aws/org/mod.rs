@@ -169,6 +169,7 @@ pub async fn open(
     let covered = administered_findings(&org, &clients, &regions).await;
     let mut sources: Vec<Box<dyn Source>> = Vec::new();
     let mut router = AccountRouter::new();
+    let mut activity = crate::aws::activity::AwsActivity::default();
     for account in &org.accounts {
         let Some(account_clients) = clients.get(&account.id) else {
             if let Some(why) = account.reach.reason() {
@@ -178,6 +179,7 @@ pub async fn open(
         };
         let plan = findings_plan(&org, &account.id, &covered);
         sources.extend(account_clients.sources(options, &account.id, &regions, &plan));
+        activity = activity.with_account(&account.id, account_clients.activity());
         match &account.read_only {
             Some(rule) => router.refuse(account.id.clone(), format!("read-only by {rule}")),
             None => router.add(account.id.clone(), Arc::new(account_clients.executor())),
@@ -200,6 +202,7 @@ pub async fn open(
         executor,
         read_only,
         Some(org),
+        Arc::new(activity),
     ))
 }
 

@@ -6,6 +6,7 @@
 //! flip, findings arrive and recur. [`demo_session`] wraps it in ordinary [`Source`]s, so
 //! workers and the UI cannot tell it from a real account.
 
+mod activity;
 mod alarm_catalog;
 mod alarms;
 mod baseline;
@@ -317,5 +318,6 @@ pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
         executor: Some(Arc::new(changes::DemoExecutor::new(world.changes.clone()))),
         read_only: crate::aws::read_only::ReadOnlySwitch::new(false),
         org: None,
+        activity: Arc::new(activity::DemoActivity::new([world.clone()])),
     }
 }

@@ -109,6 +109,12 @@ pub fn demo_org_session(options: DemoOptions, clock: SharedClock) -> Session {
         .find(|(plan, _)| plan.part == Part::Management)
         .and_then(|(_, world)| world.clone());
     let caller_world = management.or_else(|| worlds.iter().flatten().next().cloned());
+    let reachable: Vec<Arc<DemoWorld>> = planned
+        .iter()
+        .zip(&worlds)
+        .filter(|(plan, _)| plan.part.reachable())
+        .filter_map(|(_, world)| world.clone())
+        .collect();
     Session {
         caller: caller_world
             .as_ref()
@@ -123,6 +129,7 @@ pub fn demo_org_session(options: DemoOptions, clock: SharedClock) -> Session {
         executor: Some(Arc::new(router)),
         read_only: crate::aws::read_only::ReadOnlySwitch::new(false),
         org: Some(org),
+        activity: Arc::new(super::activity::DemoActivity::new(reachable)),
     }
 }
 
