@@ -65,8 +65,11 @@ pub fn edit(app: &mut App, key: Key) -> Vec<Effect> {
     let Mode::Command { text } = &mut app.mode else {
         return Vec::new();
     };
+    if super::update::cancels(&key) {
+        app.mode = Mode::Normal;
+        return Vec::new();
+    }
     match key.code {
-        KeyCode::Esc => app.mode = Mode::Normal,
         KeyCode::Enter => {
             let line = std::mem::take(text);
             app.mode = Mode::Normal;

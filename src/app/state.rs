@@ -75,6 +75,9 @@ pub struct App {
     pub detail: Option<super::DetailView>,
     /// `:account`: the accounts whose rows every tab shows; `None`: all of them.
     pub scope: Option<Arc<super::Scope>>,
+    /// The last action that ran and succeeded (as it ran): its undo is offered until
+    /// another action runs.
+    pub last_done: Option<crate::remediation::Offer>,
 }
 
 impl App {
@@ -109,6 +112,7 @@ impl App {
             switching: None,
             detail: None,
             scope: None,
+            last_done: None,
         }
     }
 
@@ -159,6 +163,8 @@ impl App {
         self.frozen = false;
         self.held.clear();
         self.dialog = None;
+        // The last action was on the session being left.
+        self.last_done = None;
         self.switching = None;
         self.detail = None;
         self.scope = None;

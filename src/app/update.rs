@@ -62,6 +62,8 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Source(event) => on_sources(app, vec![event]),
         Msg::Sources(events) => on_sources(app, events),
         Msg::ActionDone { offer, result } => {
+            // The undo stays on offer until another action runs.
+            app.last_done = result.is_ok().then(|| (*offer).clone());
             if result.is_ok() {
                 let now = app.now;
                 // Taken before the data changes: a row index names another item after.
@@ -339,6 +341,11 @@ fn on_paste(app: &mut App, text: &str) {
     }
 }
 
+/// Esc, or C-g as in emacs: leaves a prompt or a dialog without doing anything.
+pub(super) fn cancels(key: &Key) -> bool {
+    key.code == KeyCode::Esc || (key.code == KeyCode::Char('g') && key.modifiers.ctrl)
+}
+
 /// Ctrl-C always quits, whatever the keymap says or the screen shows, so no binding and no
 /// dialog can trap the user.
 pub fn is_quit(key: &Key) -> bool {
@@ -353,7 +360,7 @@ fn edit_filter(app: &mut App, key: Key) {
             app.mode = Mode::Normal;
             return;
         }
-        KeyCode::Esc => {
+        _ if cancels(&key) => {
             app.mode = Mode::Normal;
             filter.clear();
         }
@@ -474,6 +481,7 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
             let column = crate::panes::shown::next_column(tab.pane(), &app.data, current);
             app.set_sort(tab, column, false);
         }
+        Action::Undo => super::dialog::undo_last(app),
         Action::SortReverse => {
             let tab = app.tab;
             let view = app.view(tab);

@@ -52,6 +52,8 @@ pub enum Action {
     ClearFilter,
     SortNext,
     SortReverse,
+    /// Offer the undo of the last action that ran, until another one runs.
+    Undo,
 }
 
 /// Where a binding applies. Overlay layers are consulted before the table, the table

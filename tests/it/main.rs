@@ -32,6 +32,7 @@ mod config_errors;
 mod credential_report;
 mod demo_org;
 mod dialog;
+mod dialog_undo;
 #[cfg(unix)]
 mod e2e_pty;
 #[cfg(unix)]
