@@ -79,8 +79,11 @@ fn hints(app: &App) -> String {
         (Action::Refresh, "refresh"),
         (Action::Quit, "quit"),
     ] {
-        if let Some(k) = app.keymap.keys_for(Layer::Global, action) {
-            parts.push(format!("{k} {label}"));
+        // A global key the layer in use binds to something else does not do this here.
+        match app.keymap.global_keys_under(layer, action) {
+            Some(k) => parts.push(format!("{k} {label}")),
+            None if action == Action::Quit => parts.push(":q quit".to_string()),
+            None => {}
         }
     }
     format!(" {}", parts.join(" · "))

@@ -31,6 +31,7 @@ mod command;
 mod config_errors;
 mod credential_report;
 mod demo_org;
+mod detail_keys;
 mod dialog;
 mod dialog_undo;
 #[cfg(unix)]
