@@ -217,8 +217,6 @@ pub async fn run(
                     let mut out = std::io::stdout();
                     out.write_all(clipboard::osc52(&text).as_bytes())?;
                     out.flush()?;
-                    app.status = Some("Copied to the clipboard (OSC 52)".to_string());
-                    app.status_since = Some(app.now);
                 }
                 Effect::Export {
                     path,

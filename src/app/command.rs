@@ -23,7 +23,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "export",
         "write the table to a new CSV file: :export FILE (~ is home; :export! FILE overwrites)",
     ),
-    ("copy", "copy the selected row's ARN (OSC 52)"),
+    (
+        "copy",
+        "send the selected row's ARN to the terminal's clipboard (OSC 52)",
+    ),
     ("quit", "quit"),
     ("accounts", "go to the Accounts tab"),
     (
@@ -166,7 +169,7 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
             overwrite: name == "export!",
         }],
         "copy" => match selected_arn(app) {
-            Some(arn) => vec![Effect::Copy(arn)],
+            Some(arn) => vec![super::update::copy(app, arn)],
             None => {
                 super::update::set_status(app, "The selected row has no ARN".to_string());
                 Vec::new()

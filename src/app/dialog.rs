@@ -197,7 +197,10 @@ fn menu_key(app: &mut App, offers: Vec<Offer>, selected: usize, key: Key) -> Ste
         ),
         KeyCode::Char('c') => {
             let cli = offers.get(selected).map(|o| o.cli.clone());
-            let effects = cli.map(Effect::Copy).into_iter().collect();
+            let effects = cli
+                .map(|c| super::update::copy(app, c))
+                .into_iter()
+                .collect();
             (Some(Dialog::Menu { offers, selected }), effects)
         }
         KeyCode::Enter => match offers.get(selected) {
@@ -255,7 +258,7 @@ fn confirm_key(app: &mut App, offer: Offer, mut typed: String, key: Key) -> Step
         // The live state said no (or could not be read): nothing to confirm.
         return match key.code {
             KeyCode::Char('c') => {
-                let copy = Effect::Copy(offer.cli.clone());
+                let copy = super::update::copy(app, offer.cli.clone());
                 stay(offer, typed, vec![copy])
             }
             _ => (None, Vec::new()),
@@ -265,7 +268,7 @@ fn confirm_key(app: &mut App, offer: Offer, mut typed: String, key: Key) -> Step
         Risk::Reversible => match key.code {
             KeyCode::Char('y') => run(offer),
             KeyCode::Char('c') => {
-                let copy = Effect::Copy(offer.cli.clone());
+                let copy = super::update::copy(app, offer.cli.clone());
                 stay(offer, typed, vec![copy])
             }
             // Enter, Esc and anything else: Cancel has the focus.
@@ -295,14 +298,14 @@ fn confirm_key(app: &mut App, offer: Offer, mut typed: String, key: Key) -> Step
     }
 }
 
-fn outcome_key(app: &App, offer: Offer, result: Result<String, ActionError>, key: Key) -> Step {
+fn outcome_key(app: &mut App, offer: Offer, result: Result<String, ActionError>, key: Key) -> Step {
     match key.code {
         KeyCode::Char('u') if result.is_ok() => match undo_of(app, &offer) {
             Some(undo) => (Some(undo), Vec::new()),
             None => (Some(Dialog::Outcome { offer, result }), Vec::new()),
         },
         KeyCode::Char('c') => {
-            let copy = Effect::Copy(offer.cli.clone());
+            let copy = super::update::copy(app, offer.cli.clone());
             (Some(Dialog::Outcome { offer, result }), vec![copy])
         }
         _ => (None, Vec::new()),

@@ -341,6 +341,18 @@ fn on_paste(app: &mut App, text: &str) {
     }
 }
 
+/// Puts `text` on the clipboard through the terminal, saying only what is known: the
+/// terminal was sent OSC 52; whether it (or tmux, or the SSH client's terminal) passes it
+/// on to a clipboard cannot be seen from here.
+pub(super) fn copy(app: &mut App, text: String) -> Effect {
+    set_status(
+        app,
+        "Sent to the terminal (OSC 52): it reaches the clipboard if the terminal allows OSC 52"
+            .to_string(),
+    );
+    Effect::Copy(text)
+}
+
 /// Esc, or C-g as in emacs: leaves a prompt or a dialog without doing anything.
 pub(super) fn cancels(key: &Key) -> bool {
     key.code == KeyCode::Esc || (key.code == KeyCode::Char('g') && key.modifiers.ctrl)

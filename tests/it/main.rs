@@ -28,6 +28,7 @@ mod aws_report;
 mod aws_sources;
 mod cli_commands;
 mod command;
+mod command_line;
 mod config_errors;
 mod credential_report;
 mod demo_org;
