@@ -233,6 +233,13 @@ pub async fn run(
                     ));
                     app.status_since = Some(app.now);
                 }
+                Effect::CompletePath { line, typed } => {
+                    // A directory listing, bounded: quick enough to answer at once.
+                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+                    let paths = crate::path_complete::complete(&typed, home.as_deref());
+                    // It only fills the `:` line: it asks for no effect.
+                    update(&mut app, Msg::PathsListed { line, typed, paths });
+                }
                 Effect::Switch(target) => {
                     let connecting = factory.connect(target.clone(), app.header.read_only);
                     let tx = switch_tx.clone();

@@ -1,7 +1,7 @@
 //! The `:` command line: jump to a tab, filter, watch other regions or another profile,
 //! switch to read-only (never back without a restart), export the current table to CSV,
 //! copy the selected row's ARN, quit; in an organisation, show some accounts only
-//! (`:account`). Tab completes a command's name.
+//! (`:account`). Tab completes a command's name and `:export`'s file (`complete.rs`).
 
 use super::{App, Effect, Mode, SwitchTarget};
 use crate::input::{Key, KeyCode};
@@ -64,7 +64,12 @@ fn commands(app: &App) -> &'static [(&'static str, &'static str)] {
 pub const MAX_LINE_CHARS: usize = 512;
 
 pub fn edit(app: &mut App, key: Key) -> Vec<Effect> {
-    let commands = commands(app);
+    match key.code {
+        KeyCode::Tab => return super::complete::tab(app, false),
+        KeyCode::BackTab => return super::complete::tab(app, true),
+        // Any other key ends a round of completions.
+        _ => app.completion = None,
+    }
     let Mode::Command { text } = &mut app.mode else {
         return Vec::new();
     };
@@ -83,7 +88,6 @@ pub fn edit(app: &mut App, key: Key) -> Vec<Effect> {
         KeyCode::Backspace => {
             text.pop();
         }
-        KeyCode::Tab => complete(text, commands),
         KeyCode::Char('u') if key.modifiers.ctrl => text.clear(),
         KeyCode::Char(c) if !key.modifiers.ctrl && text.chars().count() < MAX_LINE_CHARS => {
             text.push(c);
@@ -91,21 +95,6 @@ pub fn edit(app: &mut App, key: Key) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
-}
-
-/// Completes the command name being typed when exactly one command starts with it.
-fn complete(text: &mut String, commands: &[(&str, &str)]) {
-    if text.contains(' ') {
-        return;
-    }
-    let matches: Vec<&str> = commands
-        .iter()
-        .map(|(name, _)| *name)
-        .filter(|name| name.starts_with(text.as_str()))
-        .collect();
-    if let [only] = matches.as_slice() {
-        *text = format!("{only} ");
-    }
 }
 
 /// The commands that start with what has been typed, for the prompt's hint.

@@ -62,6 +62,13 @@ pub enum Msg {
         header: Box<super::HeaderInfo>,
         sources: Vec<SourceId>,
     },
+    /// The completions of a file typed on the `:` line (`Effect::CompletePath`): `line` is
+    /// the command before it, `typed` the file as typed, `paths` its completions.
+    PathsListed {
+        line: String,
+        typed: String,
+        paths: Vec<String>,
+    },
     /// `:region` or `:profile` failed; the current session goes on as it was.
     SwitchFailed {
         target: SwitchTarget,
@@ -114,6 +121,12 @@ pub enum Effect {
         path: String,
         csv: String,
         overwrite: bool,
+    },
+    /// List the files that complete `typed` (after `line` on the `:` line); the answer comes
+    /// back as `Msg::PathsListed`.
+    CompletePath {
+        line: String,
+        typed: String,
     },
     /// Connect to other regions or another profile, off the UI loop; the outcome comes
     /// back as `Msg::Switched` or `Msg::SwitchFailed`.

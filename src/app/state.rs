@@ -78,6 +78,8 @@ pub struct App {
     /// The last action that ran and succeeded (as it ran): its undo is offered until
     /// another action runs.
     pub last_done: Option<crate::remediation::Offer>,
+    /// Tab's completions on the `:` line, while they are cycled through.
+    pub completion: Option<super::complete::Completion>,
 }
 
 impl App {
@@ -113,6 +115,7 @@ impl App {
             detail: None,
             scope: None,
             last_done: None,
+            completion: None,
         }
     }
 

@@ -97,6 +97,10 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             set_status(app, text);
             Vec::new()
         }
+        Msg::PathsListed { line, typed, paths } => {
+            super::complete::paths_listed(app, &line, &typed, paths);
+            Vec::new()
+        }
         Msg::SwitchFailed { target, error } => {
             app.switching = None;
             set_status(app, format!("Cannot switch to {target}: {error}"));

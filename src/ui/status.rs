@@ -20,16 +20,20 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Span::styled("  Enter keeps · Esc clears", theme.dim),
         ])
     } else if let Mode::Command { text } = &app.mode {
-        let hint = crate::app::candidates(app, text).join(" · ");
+        // A message from the line itself (no file matches) in place of the hint.
+        let hint = match &app.status {
+            Some(message) => message.clone(),
+            None => format!(
+                "Tab completes · {}",
+                crate::app::candidates(app, text).join(" · ")
+            ),
+        };
         Line::from(vec![
             Span::styled(":", theme.filter),
             Span::styled(fit(text, width.saturating_sub(40)), theme.filter),
             Span::styled("█", theme.filter),
             Span::styled(
-                fit(
-                    &format!("  Tab completes · {hint}"),
-                    width.saturating_sub(text.len() + 3),
-                ),
+                fit(&format!("  {hint}"), width.saturating_sub(text.len() + 3)),
                 theme.dim,
             ),
         ])

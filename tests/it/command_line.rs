@@ -2,8 +2,8 @@
 //! commands, paths for `:export`), the export's columns and times, and `:messages`.
 
 use crate::command::{command, tab_complete};
-use crate::support::{key, loaded_app};
-use watchpost::app::{Effect, update};
+use crate::support::{key, loaded_app, press};
+use watchpost::app::{Effect, Mode, Msg, update};
 use watchpost::input::KeyCode;
 
 #[test]
@@ -23,5 +23,91 @@ fn copy_says_it_was_sent_to_the_terminal_not_that_it_arrived() {
     update(&mut app, key(KeyCode::Char('c')));
     let status = app.status.clone().unwrap_or_default();
     assert!(status.contains("Sent to the terminal (OSC 52)"), "{status}");
-    let _ = tab_complete;
+}
+
+fn line(app: &watchpost::app::App) -> String {
+    match &app.mode {
+        Mode::Command { text } => text.clone(),
+        other => panic!("not on the command line: {other:?}"),
+    }
+}
+
+#[test]
+fn tab_cycles_through_the_commands_that_start_with_what_was_typed() {
+    let mut app = loaded_app();
+    assert_eq!(tab_complete(&mut app, "re"), "region");
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(line(&app), "readonly");
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(line(&app), "region", "round again");
+    update(&mut app, key(KeyCode::BackTab));
+    assert_eq!(line(&app), "readonly", "Shift-Tab goes back");
+    // An edit starts over from what is typed now.
+    update(&mut app, key(KeyCode::Backspace));
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(
+        line(&app),
+        "readonly ",
+        "one command: completed, ready for its argument"
+    );
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(
+        tab_complete(&mut app, ""),
+        "overview",
+        "every command, in order"
+    );
+}
+
+#[test]
+fn tab_completes_the_file_of_export_from_the_listing_and_cycles() {
+    let mut app = loaded_app();
+    press(&mut app, ":export ~/fi");
+    let effects = update(&mut app, key(KeyCode::Tab));
+    assert_eq!(
+        effects,
+        [Effect::CompletePath {
+            line: "export ".into(),
+            typed: "~/fi".into()
+        }]
+    );
+    let listed = |paths: &[&str]| Msg::PathsListed {
+        line: "export ".into(),
+        typed: "~/fi".into(),
+        paths: paths.iter().map(|p| p.to_string()).collect(),
+    };
+    update(&mut app, listed(&["~/filed/", "~/findings.csv"]));
+    assert_eq!(line(&app), "export ~/filed/");
+    assert!(
+        update(&mut app, key(KeyCode::Tab)).is_empty(),
+        "cycled, not listed again"
+    );
+    assert_eq!(line(&app), "export ~/findings.csv");
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(line(&app), "export ~/filed/");
+
+    // Into the directory: listed again, from what is on the line.
+    let effects = update(&mut app, key(KeyCode::Backspace));
+    assert!(effects.is_empty());
+    press(&mut app, "/");
+    let effects = update(&mut app, key(KeyCode::Tab));
+    assert!(matches!(&effects[..], [Effect::CompletePath { typed, .. }] if typed == "~/filed/"));
+
+    // An answer for a line that has changed since is dropped.
+    update(&mut app, key(KeyCode::Esc));
+    press(&mut app, ":export other");
+    update(&mut app, listed(&["~/findings.csv"]));
+    assert_eq!(line(&app), "export other");
+    // Nothing matches: the line stays and the status says so.
+    let nothing = Msg::PathsListed {
+        line: "export ".into(),
+        typed: "other".into(),
+        paths: Vec::new(),
+    };
+    update(&mut app, nothing);
+    assert_eq!(line(&app), "export other");
+    let status = app.status.clone().unwrap_or_default();
+    assert!(
+        status.contains("No file or directory matches other"),
+        "{status}"
+    );
 }
