@@ -235,15 +235,23 @@ fn start_switch(app: &mut App, target: SwitchTarget) -> Vec<Effect> {
 fn table_csv(app: &App) -> String {
     let pane = app.tab.pane();
     let mut writer = csv::Writer::from_writer(Vec::new());
+    // Every column named, the unnamed marker column too.
     let titles: Vec<&str> = shown::columns(pane, &app.data)
         .iter()
-        .map(|c| c.column.title)
+        .map(|c| match c.column.title {
+            "" => pane.unnamed_column(),
+            title => title,
+        })
         .collect();
     let _ = writer.write_record(&titles);
     for &row in &app.view(app.tab).rows {
+        // Times as RFC 3339, not as ages relative to the moment of the export.
         let cells: Vec<String> = shown::cells(pane, &app.data, row, app.now)
             .into_iter()
-            .map(|c| neutralise(&crate::sanitize::clean_unbounded(&c.text)))
+            .map(|c| match c.at {
+                Some(at) => at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                None => neutralise(&crate::sanitize::clean_unbounded(&c.text)),
+            })
             .collect();
         let _ = writer.write_record(&cells);
     }

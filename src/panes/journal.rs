@@ -91,7 +91,7 @@ impl Pane for JournalPane {
             return Vec::new();
         };
         vec![
-            Cell::dim(timestamp(e.intent.time)),
+            Cell::dim(timestamp(e.intent.time)).at(Some(e.intent.time)),
             Cell::plain(e.intent.action.as_str()),
             Cell::plain(e.intent.target.as_str()),
             outcome_cell(&e.outcome),

@@ -111,3 +111,67 @@ fn tab_completes_the_file_of_export_from_the_listing_and_cycles() {
         "{status}"
     );
 }
+
+/// The CSV `:export` would write of the current tab, as header and rows.
+fn exported(app: &mut watchpost::app::App) -> (Vec<String>, Vec<Vec<String>>) {
+    let effects = command(app, "export /tmp/table.csv");
+    let Some(Effect::Export { csv, .. }) = effects.first() else {
+        panic!("no export: {effects:?}");
+    };
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn export_names_every_column_and_writes_times_as_rfc_3339() {
+    let mut app = loaded_app();
+    for tab in [
+        "overview", "alarms", "findings", "identity", "posture", "journal",
+    ] {
+        command(&mut app, tab);
+        let (header, rows) = exported(&mut app);
+        assert!(header.iter().all(|h| !h.is_empty()), "{tab}: {header:?}");
+        assert!(!rows.is_empty(), "{tab}");
+    }
+
+    command(&mut app, "alarms");
+    let (header, rows) = exported(&mut app);
+    assert_eq!(header[0], "Changed", "{header:?}");
+    let since = header.iter().position(|h| h == "Since").unwrap();
+    let name = header.iter().position(|h| h == "Alarm").unwrap();
+    for row in &rows {
+        let at = chrono::DateTime::parse_from_rfc3339(&row[since])
+            .unwrap_or_else(|e| panic!("{:?} is not RFC 3339: {e}", row[since]));
+        let alarm = app
+            .data
+            .alarms
+            .iter()
+            .find(|a| a.name == row[name])
+            .unwrap();
+        assert_eq!(at, alarm.state_updated, "{}", alarm.name);
+    }
+
+    command(&mut app, "findings");
+    let (header, rows) = exported(&mut app);
+    let last = header.len() - 1;
+    assert!(
+        rows.iter()
+            .all(|r| chrono::DateTime::parse_from_rfc3339(&r[last]).is_ok()),
+        "{}: {:?}",
+        header[last],
+        rows.first()
+    );
+
+    command(&mut app, "journal");
+    let (_, rows) = exported(&mut app);
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(&rows[0][0]).is_ok(),
+        "{:?}",
+        rows[0]
+    );
+}
