@@ -225,13 +225,12 @@ pub async fn run(
                 } => {
                     // The export is the table as shown; a failure is reported, not fatal.
                     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-                    app.status = Some(crate::private_fs::export(
+                    app.say(crate::private_fs::export(
                         &path,
                         csv.as_bytes(),
                         overwrite,
                         home.as_deref(),
                     ));
-                    app.status_since = Some(app.now);
                 }
                 Effect::CompletePath { line, typed } => {
                     // A directory listing, bounded: quick enough to answer at once.

@@ -27,6 +27,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "copy",
         "send the selected row's ARN to the terminal's clipboard (OSC 52)",
     ),
+    ("messages", "the status line's messages, newest first"),
     ("quit", "quit"),
     ("accounts", "go to the Accounts tab"),
     (
@@ -128,6 +129,10 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
     match name {
         "" => Vec::new(),
         "q" | "quit" => vec![Effect::Quit],
+        "messages" => {
+            app.mode = Mode::Messages { scroll: 0 };
+            Vec::new()
+        }
         "filter" => {
             let tab = app.tab;
             app.set_filter(tab, argument.to_string());

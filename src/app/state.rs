@@ -34,6 +34,10 @@ pub enum Mode {
     Help {
         scroll: usize,
     },
+    /// `:messages`: the status line's history, newest first.
+    Messages {
+        scroll: usize,
+    },
     /// Typing a `:` command.
     Command {
         text: String,
@@ -80,6 +84,8 @@ pub struct App {
     pub last_done: Option<crate::remediation::Offer>,
     /// Tab's completions on the `:` line, while they are cycled through.
     pub completion: Option<super::complete::Completion>,
+    /// Every status message shown, for `:messages`.
+    pub messages: super::Messages,
 }
 
 impl App {
@@ -116,6 +122,7 @@ impl App {
             scope: None,
             last_done: None,
             completion: None,
+            messages: super::Messages::default(),
         }
     }
 

@@ -266,8 +266,7 @@ fn merge_findings(pending: &mut Vec<Finding>, batch: Vec<Finding>) {
 const STATUS_SECONDS: i64 = 8;
 
 pub(super) fn set_status(app: &mut App, text: String) {
-    app.status = Some(text);
-    app.status_since = Some(app.now);
+    app.say(text);
 }
 
 fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
@@ -288,7 +287,8 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         return super::command::edit(app, key);
     }
     let layers: &[Layer] = match app.mode {
-        Mode::Help { .. } => &[Layer::Help, Layer::Global],
+        // The messages read like the help: the same keys scroll and close them.
+        Mode::Help { .. } | Mode::Messages { .. } => &[Layer::Help, Layer::Global],
         Mode::Detail { .. } => &[Layer::Detail, Layer::Global],
         _ => &[Layer::Table, Layer::Global],
     };
@@ -459,13 +459,17 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
         Action::PageDown => move_by(app, page(app)),
         Action::PageUp => move_by(app, -page(app)),
         Action::Top => match &mut app.mode {
-            Mode::Detail { scroll, .. } | Mode::Help { scroll } => *scroll = 0,
+            Mode::Detail { scroll, .. } | Mode::Help { scroll } | Mode::Messages { scroll } => {
+                *scroll = 0;
+            }
             _ => app.view_mut(app.tab).select_first(),
         },
         Action::Bottom => {
             let last = max_scroll(app);
             match &mut app.mode {
-                Mode::Detail { scroll, .. } | Mode::Help { scroll } => *scroll = last,
+                Mode::Detail { scroll, .. } | Mode::Help { scroll } | Mode::Messages { scroll } => {
+                    *scroll = last;
+                }
                 _ => app.view_mut(app.tab).select_last(),
             }
         }
@@ -521,7 +525,7 @@ fn switch_tab(app: &mut App, tab: Tab) {
 fn move_by(app: &mut App, delta: isize) {
     let last = max_scroll(app);
     match &mut app.mode {
-        Mode::Detail { scroll, .. } | Mode::Help { scroll } => {
+        Mode::Detail { scroll, .. } | Mode::Help { scroll } | Mode::Messages { scroll } => {
             *scroll = scroll.saturating_add_signed(delta).min(last);
         }
         _ => app.view_mut(app.tab).move_by(delta),
@@ -534,6 +538,7 @@ fn max_scroll(app: &App) -> usize {
     let content = match &app.mode {
         // Laid out by the previous message's `update`.
         Mode::Detail { .. } => app.detail.as_ref().map_or(0, |view| view.rows.len()),
+        Mode::Messages { .. } => app.messages.lines(App::messages_width(app.width)).len(),
         // A title and a blank line per layer, a line per binding, the organisation's
         // commands, and the closing note.
         Mode::Help { .. } => {

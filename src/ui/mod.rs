@@ -5,6 +5,7 @@ mod detail;
 mod dialog;
 mod header;
 mod help;
+mod messages;
 mod org;
 mod status;
 mod summary;
@@ -43,8 +44,10 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
         _ => render_tab_body(frame, body, app, theme),
     }
     status::render(frame, status_area, app, theme);
-    if let Mode::Help { scroll } = app.mode {
-        help::render(frame, body, app, theme, scroll);
+    match app.mode {
+        Mode::Help { scroll } => help::render(frame, body, app, theme, scroll),
+        Mode::Messages { scroll } => messages::render(frame, body, app, theme, scroll),
+        _ => {}
     }
     dialog::render(frame, body, app, theme);
 }

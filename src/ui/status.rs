@@ -8,6 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let width = usize::from(area.width);
@@ -41,7 +42,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         let keys: Vec<String> = app.pending_keys.iter().map(ToString::to_string).collect();
         Line::styled(format!(" {} …", keys.join(" ")), theme.status)
     } else if let Some(message) = &app.status {
-        Line::styled(fit(&format!(" {message}"), width), theme.status)
+        Line::styled(message_line(message, width), theme.status)
     } else if let Some(target) = &app.switching {
         Line::styled(
             fit(&format!(" Switching to {target}…"), width),
@@ -53,13 +54,26 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// The message, or as much of it as fits followed by where to read the rest.
+fn message_line(message: &str, width: usize) -> String {
+    let line = format!(" {message}");
+    if line.width() <= width {
+        return line;
+    }
+    const MORE: &str = " (:messages)";
+    format!("{}{MORE}", fit(&line, width.saturating_sub(MORE.len())))
+}
+
 fn hints(app: &App) -> String {
     let (layer, wanted): (Layer, &[(Action, &str)]) = match app.mode {
         Mode::Detail { .. } => (
             Layer::Detail,
             &[(Action::Back, "back"), (Action::Down, "scroll")],
         ),
-        Mode::Help { .. } => (Layer::Help, &[(Action::Back, "close")]),
+        Mode::Help { .. } | Mode::Messages { .. } => (
+            Layer::Help,
+            &[(Action::Back, "close"), (Action::Down, "scroll")],
+        ),
         _ => (
             Layer::Table,
             &[

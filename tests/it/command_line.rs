@@ -175,3 +175,35 @@ fn export_names_every_column_and_writes_times_as_rfc_3339() {
         rows[0]
     );
 }
+
+#[test]
+fn a_long_status_line_points_to_messages_which_shows_every_message_whole() {
+    let mut app = loaded_app();
+    press(&mut app, "F");
+    command(&mut app, "nosuchcommand");
+    let unknown = app.status.clone().unwrap_or_default();
+    assert!(
+        unknown.len() > 80,
+        "a message too long for the line: {unknown}"
+    );
+    let screen = crate::support::draw(&mut app, 80, 24);
+    let footer = screen.lines().nth(23).unwrap_or_default();
+    assert!(footer.contains("(:messages)"), "{footer}");
+
+    command(&mut app, "messages");
+    assert!(matches!(app.mode, Mode::Messages { .. }));
+    let screen = crate::support::draw(&mut app, 80, 24);
+    let text: String = screen
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '"' || c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("Frozen: updates are held"), "{screen}");
+    // The whole of the long one, wrapped: its last command is on screen.
+    let last_word = unknown.split_whitespace().last().unwrap_or_default();
+    assert!(text.contains(last_word), "{last_word} in {screen}");
+    // Newest first.
+    assert!(text.find("Unknown command").unwrap() < text.find("Frozen").unwrap());
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.mode, Mode::Normal);
+}
