@@ -43,6 +43,7 @@ mod faults;
 mod hostile;
 mod invalid_configs;
 mod journal;
+mod journal_tab;
 #[cfg(unix)]
 mod local_files;
 mod org_actions;
