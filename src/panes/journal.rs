@@ -1,5 +1,5 @@
 //! Actions taken, newest first, with their outcome; an action whose outcome never came back
-//! (the process was killed mid-call) shows as UNKNOWN.
+//! (the process was killed mid-call) shows as unknown.
 
 use super::{Cell, Column, DetailLine, Fields, Pane, SortKey, Tone, Width, timestamp};
 use crate::journal::{JournalEntry, Outcome};
@@ -23,7 +23,7 @@ const COLUMNS: &[Column] = &[
     },
     Column {
         title: "Outcome",
-        width: Width::Fixed(8),
+        width: Width::Fixed(9),
     },
 ];
 
@@ -57,11 +57,12 @@ fn unknown_check(action: &str, target: &str, at: DateTime<Utc>) -> String {
 }
 
 fn outcome_cell(outcome: &Outcome) -> Cell<'static> {
-    match outcome {
-        Outcome::Succeeded => Cell::toned("ok", Tone::Pass),
-        Outcome::Failed(_) => Cell::toned("failed", Tone::Fail),
-        Outcome::Unknown => Cell::toned("UNKNOWN", Tone::Fail),
-    }
+    // The words of `watchpost journal`.
+    let tone = match outcome {
+        Outcome::Succeeded => Tone::Pass,
+        Outcome::Failed(_) | Outcome::Unknown => Tone::Fail,
+    };
+    Cell::toned(outcome.word(), tone)
 }
 
 impl Pane for JournalPane {

@@ -38,3 +38,25 @@ fn an_unknown_outcome_says_which_cloudtrail_event_to_look_up() {
     assert!(text.contains("CloudTrail event PutUserPolicy"), "{screen}");
     assert!(text.contains("iam.amazonaws.com"), "{screen}");
 }
+
+#[test]
+fn the_tab_uses_the_outcome_words_of_watchpost_journal() {
+    let app = loaded_app();
+    let pane = Tab::Journal.pane();
+    let mut words: Vec<String> = app
+        .view(Tab::Journal)
+        .rows
+        .iter()
+        .map(|&row| {
+            let cells = pane.cells(&app.data, row, app.now);
+            cells.last().unwrap().text.to_string()
+        })
+        .collect();
+    words.sort();
+    words.dedup();
+    assert_eq!(words, ["failed", "succeeded", "unknown"]);
+    let printed = watchpost::journal::print(&app.data.journal);
+    for word in ["succeeded", "failed: ", "unknown: "] {
+        assert!(printed.contains(word), "{word} in {printed}");
+    }
+}
