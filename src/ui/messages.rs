@@ -5,8 +5,7 @@ use crate::app::App;
 use crate::config::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::text::Line;
 
 pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme, scroll: usize) {
     let mut lines: Vec<Line<'_>> = app
@@ -19,20 +18,6 @@ pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme, scrol
         lines.push(Line::styled("No messages yet.", theme.dim));
     }
     let width = body.width.saturating_sub(2).min(104);
-    let height = body
-        .height
-        .min(u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
-    let area = super::overlay(frame, body, width, height);
-    let max_scroll = lines
-        .len()
-        .saturating_sub(usize::from(height.saturating_sub(2)));
-    let scroll = u16::try_from(scroll.min(max_scroll)).unwrap_or(u16::MAX);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border)
-        .title(Span::styled(
-            " Messages, newest first (Esc closes) ",
-            theme.title,
-        ));
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+    let title = " Messages, newest first (Esc closes) ";
+    super::scrolled_overlay(frame, body, lines, width, title, theme, scroll);
 }
