@@ -219,8 +219,6 @@ pub async fn run(
                     let mut out = std::io::stdout();
                     out.write_all(clipboard::osc52(&text).as_bytes())?;
                     out.flush()?;
-                    app.status = Some("Copied to the clipboard (OSC 52)".to_string());
-                    app.status_since = Some(app.now);
                 }
                 Effect::Export {
                     path,
@@ -229,13 +227,19 @@ pub async fn run(
                 } => {
                     // The export is the table as shown; a failure is reported, not fatal.
                     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-                    app.status = Some(crate::private_fs::export(
+                    app.say(crate::private_fs::export(
                         &path,
                         csv.as_bytes(),
                         overwrite,
                         home.as_deref(),
                     ));
-                    app.status_since = Some(app.now);
+                }
+                Effect::CompletePath { line, typed } => {
+                    // A directory listing, bounded: quick enough to answer at once.
+                    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+                    let paths = crate::path_complete::complete(&typed, home.as_deref());
+                    // It only fills the `:` line: it asks for no effect.
+                    update(&mut app, Msg::PathsListed { line, typed, paths });
                 }
                 Effect::Switch(target) => {
                     let connecting = factory.connect(target.clone(), app.header.read_only);

@@ -15,6 +15,7 @@ pub mod input;
 pub mod journal;
 pub mod logging;
 pub mod panes;
+pub mod path_complete;
 pub mod posture;
 pub mod private_fs;
 pub mod remediation;

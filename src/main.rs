@@ -148,13 +148,16 @@ fn main() -> ExitCode {
             let why = state_refused.unwrap_or_default();
             // The runner refuses to open the journal there too, so no action can run.
             app.data.journal_path = Some(format!("{}, which is refused: {why}", path.display()));
-            app.status = Some(format!("No journal, no log, no actions: {why}"));
+            // Kept in `:messages`, and on the status line until a key is pressed.
+            app.say(format!("No journal, no log, no actions: {why}"));
+            app.status_since = None;
             journal::JournalContents::default()
         }
         Some(path) => {
             app.data.journal_path = Some(path.display().to_string());
             journal::read_checked(&path).unwrap_or_else(|err| {
-                app.status = Some(format!("cannot read the journal {}: {err}", path.display()));
+                app.say(format!("cannot read the journal {}: {err}", path.display()));
+                app.status_since = None;
                 journal::JournalContents::default()
             })
         }

@@ -1,7 +1,7 @@
 //! The `:` command line: jump to a tab, filter, watch other regions or another profile,
 //! switch to read-only (never back without a restart), export the current table to CSV,
 //! copy the selected row's ARN, quit; in an organisation, show some accounts only
-//! (`:account`). Tab completes a command's name.
+//! (`:account`). Tab completes a command's name and `:export`'s file (`complete.rs`).
 
 use super::{App, Effect, Mode, SwitchTarget};
 use crate::input::{Key, KeyCode};
@@ -23,7 +23,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "export",
         "write the table to a new CSV file: :export FILE (~ is home; :export! FILE overwrites)",
     ),
-    ("copy", "copy the selected row's ARN (OSC 52)"),
+    (
+        "copy",
+        "send the selected row's ARN to the terminal's clipboard (OSC 52)",
+    ),
+    ("messages", "the status line's messages, newest first"),
     (
         "activity",
         "the selected row's CloudTrail events: :activity [WINDOW] (24h by default; 7d, 90m…)",
@@ -65,12 +69,20 @@ fn commands(app: &App) -> &'static [(&'static str, &'static str)] {
 pub const MAX_LINE_CHARS: usize = 512;
 
 pub fn edit(app: &mut App, key: Key) -> Vec<Effect> {
-    let commands = commands(app);
+    match key.code {
+        KeyCode::Tab => return super::complete::tab(app, false),
+        KeyCode::BackTab => return super::complete::tab(app, true),
+        // Any other key ends a round of completions.
+        _ => app.completion = None,
+    }
     let Mode::Command { text } = &mut app.mode else {
         return Vec::new();
     };
+    if super::update::cancels(&key) {
+        app.mode = Mode::Normal;
+        return Vec::new();
+    }
     match key.code {
-        KeyCode::Esc => app.mode = Mode::Normal,
         KeyCode::Enter => {
             let line = std::mem::take(text);
             app.mode = Mode::Normal;
@@ -81,7 +93,6 @@ pub fn edit(app: &mut App, key: Key) -> Vec<Effect> {
         KeyCode::Backspace => {
             text.pop();
         }
-        KeyCode::Tab => complete(text, commands),
         KeyCode::Char('u') if key.modifiers.ctrl => text.clear(),
         KeyCode::Char(c) if !key.modifiers.ctrl && text.chars().count() < MAX_LINE_CHARS => {
             text.push(c);
@@ -89,21 +100,6 @@ pub fn edit(app: &mut App, key: Key) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
-}
-
-/// Completes the command name being typed when exactly one command starts with it.
-fn complete(text: &mut String, commands: &[(&str, &str)]) {
-    if text.contains(' ') {
-        return;
-    }
-    let matches: Vec<&str> = commands
-        .iter()
-        .map(|(name, _)| *name)
-        .filter(|name| name.starts_with(text.as_str()))
-        .collect();
-    if let [only] = matches.as_slice() {
-        *text = format!("{only} ");
-    }
 }
 
 /// The commands that start with what has been typed, for the prompt's hint.
@@ -137,6 +133,10 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
     match name {
         "" => Vec::new(),
         "q" | "quit" => vec![Effect::Quit],
+        "messages" => {
+            app.mode = Mode::Messages { scroll: 0 };
+            Vec::new()
+        }
         "filter" => {
             let tab = app.tab;
             app.set_filter(tab, argument.to_string());
@@ -168,7 +168,7 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
         }],
         "activity" => activity(app, argument),
         "copy" => match selected_arn(app) {
-            Some(arn) => vec![Effect::Copy(arn)],
+            Some(arn) => vec![super::update::copy(app, arn)],
             None => {
                 super::update::set_status(app, "The selected row has no ARN".to_string());
                 Vec::new()
@@ -277,15 +277,23 @@ fn start_switch(app: &mut App, target: SwitchTarget) -> Vec<Effect> {
 fn table_csv(app: &App) -> String {
     let pane = app.tab.pane();
     let mut writer = csv::Writer::from_writer(Vec::new());
+    // Every column named, the unnamed marker column too.
     let titles: Vec<&str> = shown::columns(pane, &app.data)
         .iter()
-        .map(|c| c.column.title)
+        .map(|c| match c.column.title {
+            "" => pane.unnamed_column(),
+            title => title,
+        })
         .collect();
     let _ = writer.write_record(&titles);
     for &row in &app.view(app.tab).rows {
+        // Times as RFC 3339, not as ages relative to the moment of the export.
         let cells: Vec<String> = shown::cells(pane, &app.data, row, app.now)
             .into_iter()
-            .map(|c| neutralise(&crate::sanitize::clean_unbounded(&c.text)))
+            .map(|c| match c.at {
+                Some(at) => at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                None => neutralise(&crate::sanitize::clean_unbounded(&c.text)),
+            })
             .collect();
         let _ = writer.write_record(&cells);
     }

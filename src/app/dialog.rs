@@ -138,11 +138,9 @@ pub fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     };
     let (next, effects) = match dialog {
         Dialog::Menu { offers, selected } => menu_key(app, offers, selected, key),
-        Dialog::Resolving { offer } => match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => (None, Vec::new()),
-            _ => (Some(Dialog::Resolving { offer }), Vec::new()),
-        },
-        Dialog::Confirm { offer, typed } => confirm_key(offer, typed, key),
+        Dialog::Resolving { .. } if closes(&key) => (None, Vec::new()),
+        resolving @ Dialog::Resolving { .. } => (Some(resolving), Vec::new()),
+        Dialog::Confirm { offer, typed } => confirm_key(app, offer, typed, key),
         // Nothing interrupts an action in flight (Ctrl-C still quits; the journal then
         // shows the intent without outcome).
         running @ Dialog::Running { .. } => (Some(running), Vec::new()),
@@ -179,8 +177,10 @@ type Step = (Option<Dialog>, Vec<Effect>);
 
 fn menu_key(app: &mut App, offers: Vec<Offer>, selected: usize, key: Key) -> Step {
     let last = offers.len().saturating_sub(1);
+    if closes(&key) {
+        return (None, Vec::new());
+    }
     match key.code {
-        KeyCode::Esc | KeyCode::Char('q') => (None, Vec::new()),
         KeyCode::Down | KeyCode::Char('j') => (
             Some(Dialog::Menu {
                 offers,
@@ -197,7 +197,10 @@ fn menu_key(app: &mut App, offers: Vec<Offer>, selected: usize, key: Key) -> Ste
         ),
         KeyCode::Char('c') => {
             let cli = offers.get(selected).map(|o| o.cli.clone());
-            let effects = cli.map(Effect::Copy).into_iter().collect();
+            let effects = cli
+                .map(|c| super::update::copy(app, c))
+                .into_iter()
+                .collect();
             (Some(Dialog::Menu { offers, selected }), effects)
         }
         KeyCode::Enter => match offers.get(selected) {
@@ -234,7 +237,12 @@ fn menu_key(app: &mut App, offers: Vec<Offer>, selected: usize, key: Key) -> Ste
     }
 }
 
-fn confirm_key(offer: Offer, mut typed: String, key: Key) -> Step {
+/// Esc, `q` or C-g (emacs' cancel) close a menu or a wait.
+fn closes(key: &Key) -> bool {
+    super::update::cancels(key) || (key.code == KeyCode::Char('q') && !key.modifiers.ctrl)
+}
+
+fn confirm_key(app: &mut App, offer: Offer, mut typed: String, key: Key) -> Step {
     let run = |offer: Offer| {
         (
             Some(Dialog::Running {
@@ -250,7 +258,7 @@ fn confirm_key(offer: Offer, mut typed: String, key: Key) -> Step {
         // The live state said no (or could not be read): nothing to confirm.
         return match key.code {
             KeyCode::Char('c') => {
-                let copy = Effect::Copy(offer.cli.clone());
+                let copy = super::update::copy(app, offer.cli.clone());
                 stay(offer, typed, vec![copy])
             }
             _ => (None, Vec::new()),
@@ -260,21 +268,28 @@ fn confirm_key(offer: Offer, mut typed: String, key: Key) -> Step {
         Risk::Reversible => match key.code {
             KeyCode::Char('y') => run(offer),
             KeyCode::Char('c') => {
-                let copy = Effect::Copy(offer.cli.clone());
+                let copy = super::update::copy(app, offer.cli.clone());
                 stay(offer, typed, vec![copy])
             }
             // Enter, Esc and anything else: Cancel has the focus.
             _ => (None, Vec::new()),
         },
+        Risk::NoUndo if super::update::cancels(&key) => (None, Vec::new()),
         Risk::NoUndo => match key.code {
-            KeyCode::Esc => (None, Vec::new()),
             KeyCode::Enter if offer.target.is_confirmed_by(&typed) => run(offer),
-            KeyCode::Enter => (None, Vec::new()),
+            // A typo must not look like a cancel, nor close what was typed.
+            KeyCode::Enter => {
+                let expected = offer.target.confirmation().unwrap_or_default();
+                let text =
+                    format!("Name does not match: type {expected} exactly, or Esc to cancel");
+                super::update::set_status(app, text);
+                stay(offer, typed, Vec::new())
+            }
             KeyCode::Backspace => {
                 typed.pop();
                 stay(offer, typed, Vec::new())
             }
-            KeyCode::Char(c) if typed.chars().count() < MAX_TYPED => {
+            KeyCode::Char(c) if !key.modifiers.ctrl && typed.chars().count() < MAX_TYPED => {
                 typed.push(c);
                 stay(offer, typed, Vec::new())
             }
@@ -283,23 +298,53 @@ fn confirm_key(offer: Offer, mut typed: String, key: Key) -> Step {
     }
 }
 
-fn outcome_key(app: &App, offer: Offer, result: Result<String, ActionError>, key: Key) -> Step {
+fn outcome_key(app: &mut App, offer: Offer, result: Result<String, ActionError>, key: Key) -> Step {
     match key.code {
-        KeyCode::Char('u') if result.is_ok() => match offer.undo(app.now) {
-            Some(undo) => (
-                Some(Dialog::Confirm {
-                    offer: undo,
-                    typed: String::new(),
-                }),
-                Vec::new(),
-            ),
+        KeyCode::Char('u') if result.is_ok() => match undo_of(app, &offer) {
+            Some(undo) => (Some(undo), Vec::new()),
             None => (Some(Dialog::Outcome { offer, result }), Vec::new()),
         },
         KeyCode::Char('c') => {
-            let copy = Effect::Copy(offer.cli.clone());
+            let copy = super::update::copy(app, offer.cli.clone());
             (Some(Dialog::Outcome { offer, result }), vec![copy])
         }
         _ => (None, Vec::new()),
+    }
+}
+
+/// The preview of `done`'s undo, on the state it left, as a read-only session shows it.
+fn undo_of(app: &App, done: &Offer) -> Option<Dialog> {
+    let mut undo = done.undo(app.now)?;
+    if app.header.read_only && undo.available.is_ok() {
+        undo.available = Err(Unavailable::ReadOnly);
+    }
+    Some(Dialog::Confirm {
+        offer: undo,
+        typed: String::new(),
+    })
+}
+
+/// `u` outside the dialog: the preview of the last action's undo, which still needs its
+/// confirmation; or why there is none.
+pub fn undo_last(app: &mut App) {
+    if let Some(target) = &app.switching {
+        let text = format!("Switching to {target}: actions wait until it is done");
+        super::update::set_status(app, text);
+        return;
+    }
+    let Some(done) = app.last_done.clone() else {
+        super::update::set_status(app, "Nothing to undo: no action has run".to_string());
+        return;
+    };
+    match undo_of(app, &done) {
+        Some(undo) => {
+            let shown = kind(&app.dialog);
+            show(app, shown, Some(undo));
+        }
+        None => {
+            let text = format!("{} has no undo", done.spec().title);
+            super::update::set_status(app, text);
+        }
     }
 }
 

@@ -328,7 +328,7 @@ mod tests {
         assert_eq!(rank("bc", &["ab", "cd"]), None);
         assert_eq!(
             rank("b c", &["ab", "cd"]),
-            Some(Quality::Inside as Rank + Quality::Start as Rank)
+            Some(2 * Quality::Inside as Rank)
         );
     }
 }

@@ -3,9 +3,11 @@
 
 pub mod activity;
 mod command;
+mod complete;
 mod detail;
 mod dialog;
 mod filter;
+mod messages;
 mod msg;
 pub mod preview;
 mod scope;
@@ -20,6 +22,7 @@ pub use crate::store::SourceStatus;
 pub use command::{COMMANDS, ORG_HELP, candidates};
 pub use detail::{DetailView, detail_width};
 pub use dialog::Dialog;
+pub use messages::Messages;
 pub use msg::{Effect, Msg, SourceEvent, SwitchTarget};
 pub use scope::Scope;
 pub use state::{

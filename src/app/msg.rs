@@ -67,6 +67,13 @@ pub enum Msg {
         request: Box<crate::domain::PageRequest>,
         result: Result<crate::domain::ActivityPage, crate::sources::activity::ActivityError>,
     },
+    /// The completions of a file typed on the `:` line (`Effect::CompletePath`): `line` is
+    /// the command before it, `typed` the file as typed, `paths` its completions.
+    PathsListed {
+        line: String,
+        typed: String,
+        paths: Vec<String>,
+    },
     /// `:region` or `:profile` failed; the current session goes on as it was.
     SwitchFailed {
         target: SwitchTarget,
@@ -123,6 +130,12 @@ pub enum Effect {
     /// Read a page of CloudTrail activity off the UI loop (paced per account and region);
     /// the answer comes back as `Msg::ActivityPage`.
     LookupActivity(crate::domain::PageRequest),
+    /// List the files that complete `typed` (after `line` on the `:` line); the answer comes
+    /// back as `Msg::PathsListed`.
+    CompletePath {
+        line: String,
+        typed: String,
+    },
     /// Connect to other regions or another profile, off the UI loop; the outcome comes
     /// back as `Msg::Switched` or `Msg::SwitchFailed`.
     Switch(SwitchTarget),

@@ -34,6 +34,10 @@ pub enum Mode {
     Help {
         scroll: usize,
     },
+    /// `:messages`: the status line's history, newest first.
+    Messages {
+        scroll: usize,
+    },
     /// Typing a `:` command.
     Command {
         text: String,
@@ -75,6 +79,13 @@ pub struct App {
     pub detail: Option<super::DetailView>,
     /// `:account`: the accounts whose rows every tab shows; `None`: all of them.
     pub scope: Option<Arc<super::Scope>>,
+    /// The last action that ran and succeeded (as it ran): its undo is offered until
+    /// another action runs.
+    pub last_done: Option<crate::remediation::Offer>,
+    /// Tab's completions on the `:` line, while they are cycled through.
+    pub completion: Option<super::complete::Completion>,
+    /// Every status message shown, for `:messages`.
+    pub messages: super::Messages,
 }
 
 impl App {
@@ -109,6 +120,9 @@ impl App {
             switching: None,
             detail: None,
             scope: None,
+            last_done: None,
+            completion: None,
+            messages: super::Messages::default(),
         }
     }
 
@@ -159,6 +173,8 @@ impl App {
         self.frozen = false;
         self.held.clear();
         self.dialog = None;
+        // The last action was on the session being left.
+        self.last_done = None;
         self.switching = None;
         self.detail = None;
         self.scope = None;

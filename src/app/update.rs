@@ -65,6 +65,8 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Source(event) => on_sources(app, vec![event]),
         Msg::Sources(events) => on_sources(app, events),
         Msg::ActionDone { offer, result } => {
+            // The undo stays on offer until another action runs.
+            app.last_done = result.is_ok().then(|| (*offer).clone());
             if result.is_ok() {
                 let now = app.now;
                 // Taken before the data changes: a row index names another item after.
@@ -96,6 +98,10 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             );
             app.replace_session(*header, sources);
             set_status(app, text);
+            Vec::new()
+        }
+        Msg::PathsListed { line, typed, paths } => {
+            super::complete::paths_listed(app, &line, &typed, paths);
             Vec::new()
         }
         Msg::SwitchFailed { target, error } => {
@@ -263,8 +269,7 @@ fn merge_findings(pending: &mut Vec<Finding>, batch: Vec<Finding>) {
 const STATUS_SECONDS: i64 = 8;
 
 pub(super) fn set_status(app: &mut App, text: String) {
-    app.status = Some(text);
-    app.status_since = Some(app.now);
+    app.say(text);
 }
 
 fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
@@ -285,7 +290,8 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         return super::command::edit(app, key);
     }
     let layers: &[Layer] = match app.mode {
-        Mode::Help { .. } => &[Layer::Help, Layer::Global],
+        // The messages read like the help: the same keys scroll and close them.
+        Mode::Help { .. } | Mode::Messages { .. } => &[Layer::Help, Layer::Global],
         Mode::Detail { .. } => &[Layer::Detail, Layer::Global],
         _ => &[Layer::Table, Layer::Global],
     };
@@ -342,6 +348,23 @@ fn on_paste(app: &mut App, text: &str) {
     }
 }
 
+/// Puts `text` on the clipboard through the terminal, saying only what is known: the
+/// terminal was sent OSC 52; whether it (or tmux, or the SSH client's terminal) passes it
+/// on to a clipboard cannot be seen from here.
+pub(super) fn copy(app: &mut App, text: String) -> Effect {
+    set_status(
+        app,
+        "Sent to the terminal (OSC 52): it reaches the clipboard if the terminal allows OSC 52"
+            .to_string(),
+    );
+    Effect::Copy(text)
+}
+
+/// Esc, or C-g as in emacs: leaves a prompt or a dialog without doing anything.
+pub(super) fn cancels(key: &Key) -> bool {
+    key.code == KeyCode::Esc || (key.code == KeyCode::Char('g') && key.modifiers.ctrl)
+}
+
 /// Ctrl-C always quits, whatever the keymap says or the screen shows, so no binding and no
 /// dialog can trap the user.
 pub fn is_quit(key: &Key) -> bool {
@@ -356,7 +379,7 @@ fn edit_filter(app: &mut App, key: Key) {
             app.mode = Mode::Normal;
             return;
         }
-        KeyCode::Esc => {
+        _ if cancels(&key) => {
             app.mode = Mode::Normal;
             filter.clear();
         }
@@ -440,13 +463,17 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
         Action::PageDown => move_by(app, page(app)),
         Action::PageUp => move_by(app, -page(app)),
         Action::Top => match &mut app.mode {
-            Mode::Detail { scroll, .. } | Mode::Help { scroll } => *scroll = 0,
+            Mode::Detail { scroll, .. } | Mode::Help { scroll } | Mode::Messages { scroll } => {
+                *scroll = 0;
+            }
             _ => app.view_mut(app.tab).select_first(),
         },
         Action::Bottom => {
             let last = max_scroll(app);
             match &mut app.mode {
-                Mode::Detail { scroll, .. } | Mode::Help { scroll } => *scroll = last,
+                Mode::Detail { scroll, .. } | Mode::Help { scroll } | Mode::Messages { scroll } => {
+                    *scroll = last;
+                }
                 _ => app.view_mut(app.tab).select_last(),
             }
         }
@@ -478,6 +505,7 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
             let column = crate::panes::shown::next_column(tab.pane(), &app.data, current);
             app.set_sort(tab, column, false);
         }
+        Action::Undo => super::dialog::undo_last(app),
         Action::SortReverse => {
             let tab = app.tab;
             let view = app.view(tab);
@@ -501,7 +529,7 @@ fn switch_tab(app: &mut App, tab: Tab) {
 fn move_by(app: &mut App, delta: isize) {
     let last = max_scroll(app);
     match &mut app.mode {
-        Mode::Detail { scroll, .. } | Mode::Help { scroll } => {
+        Mode::Detail { scroll, .. } | Mode::Help { scroll } | Mode::Messages { scroll } => {
             *scroll = scroll.saturating_add_signed(delta).min(last);
         }
         _ => app.view_mut(app.tab).move_by(delta),
@@ -514,6 +542,7 @@ fn max_scroll(app: &App) -> usize {
     let content = match &app.mode {
         // Laid out by the previous message's `update`.
         Mode::Detail { .. } => app.detail.as_ref().map_or(0, |view| view.rows.len()),
+        Mode::Messages { .. } => app.messages.lines(App::messages_width(app.width)).len(),
         // A title and a blank line per layer, a line per binding, the organisation's
         // commands, and the closing note.
         Mode::Help { .. } => {

@@ -54,6 +54,8 @@ pub enum Action {
     ClearFilter,
     SortNext,
     SortReverse,
+    /// Offer the undo of the last action that ran, until another one runs.
+    Undo,
 }
 
 /// Where a binding applies. Overlay layers are consulted before the table, the table
@@ -335,6 +337,21 @@ impl Keymap {
         } else {
             Resolution::NoMatch
         }
+    }
+
+    /// The keys of the global layer bound to `action` that `over` (the layer in use) does
+    /// not take for something else, for hints: a detail view's `q` goes back, not quits.
+    pub fn global_keys_under(&self, over: Layer, action: Action) -> Option<String> {
+        let shadows = |keys: &[KeySpec]| {
+            self.layers
+                .get(&over)
+                .is_some_and(|layer| layer.iter().any(|b| conflicts(&b.keys, keys)))
+        };
+        self.layers
+            .get(&Layer::Global)?
+            .iter()
+            .find(|b| b.action == action && !shadows(&b.keys))
+            .map(Binding::keys_label)
     }
 
     /// The keys bound to `action` in `layer`, for hints in the status line.

@@ -9,6 +9,8 @@ pub mod keymap;
 mod paths;
 mod settings;
 pub mod theme;
+#[cfg(test)]
+mod theme_contrast;
 
 pub use error::ConfigError;
 pub use keymap::{Action, KeySpec, Keymap, Layer};

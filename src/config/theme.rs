@@ -62,6 +62,20 @@ const ANSI16: [(Color, (u8, u8, u8)); 16] = [
     (Color::White, (255, 255, 255)),
 ];
 
+/// `color` in xterm's default palette; `None` for the terminal's own default colour.
+#[cfg(test)]
+pub(super) fn rgb_of(color: Color) -> Option<(u8, u8, u8)> {
+    match color {
+        Color::Reset => None,
+        Color::Rgb(r, g, b) => Some((r, g, b)),
+        Color::Indexed(i) => Some(rgb_of_index(i)),
+        named => ANSI16
+            .iter()
+            .find(|(c, _)| *c == named)
+            .map(|(_, rgb)| *rgb),
+    }
+}
+
 fn rgb_of_index(index: u8) -> (u8, u8, u8) {
     match index {
         0..=15 => ANSI16
@@ -144,6 +158,12 @@ macro_rules! theme_styles {
         impl Theme {
             fn all_styles(&self) -> Vec<Style> {
                 vec![$(self.$name,)*]
+            }
+
+            /// Every style with its name, for checks over a whole theme.
+            #[cfg(test)]
+            pub(super) fn named_styles(&self) -> Vec<(&'static str, Style)> {
+                vec![$((stringify!($name), self.$name),)*]
             }
 
             fn all_styles_mut(&mut self) -> Vec<&mut Style> {

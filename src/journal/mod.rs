@@ -145,6 +145,17 @@ pub enum Outcome {
     Unknown,
 }
 
+impl Outcome {
+    /// The one word for it, the same in `watchpost journal` and the Journal tab.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed(_) => "failed",
+            Outcome::Unknown => "unknown",
+        }
+    }
+}
+
 /// An action as the Journal tab shows it: its intent joined with its outcome.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JournalEntry {

@@ -18,10 +18,11 @@ pub fn print(contents: &JournalContents) -> String {
                 Some(region) => format!("{}/{}", intent.account_id, region),
                 None => intent.account_id.clone(),
             };
+            let word = entry.outcome.word();
             let outcome = match &entry.outcome {
-                Outcome::Succeeded => "succeeded".to_string(),
-                Outcome::Failed(error) => format!("failed: {error}"),
-                Outcome::Unknown => "unknown: no outcome recorded".to_string(),
+                Outcome::Succeeded => word.to_string(),
+                Outcome::Failed(error) => format!("{word}: {error}"),
+                Outcome::Unknown => format!("{word}: no outcome recorded"),
             };
             [
                 intent.time.format("%Y-%m-%d %H:%M:%SZ").to_string(),

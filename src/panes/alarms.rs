@@ -70,6 +70,11 @@ impl Pane for AlarmsPane {
         "Alarms"
     }
 
+    /// The `●` of an alarm whose state changed at the last poll.
+    fn unnamed_column(&self) -> &'static str {
+        "Changed"
+    }
+
     fn columns(&self) -> &'static [Column] {
         COLUMNS
     }
@@ -131,7 +136,7 @@ impl Pane for AlarmsPane {
             },
             Cell::dim(a.region.as_str()),
             Cell::plain(condition(a)),
-            Cell::dim(age(now, a.state_updated)),
+            Cell::dim(age(now, a.state_updated)).at(Some(a.state_updated)),
             if a.actions_enabled {
                 Cell::plain("on")
             } else {

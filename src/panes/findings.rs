@@ -109,7 +109,7 @@ impl Pane for FindingsPane {
             Cell::plain(format!("{} {}", f.resource.kind, f.text.resource_id())),
             Cell::dim(&*f.region),
             Cell::plain(f.count.to_string()),
-            Cell::dim(age(now, f.last_seen)),
+            Cell::dim(age(now, f.last_seen)).at(Some(f.last_seen)),
         ]
     }
 

@@ -1,5 +1,5 @@
 //! Actions taken, newest first, with their outcome; an action whose outcome never came back
-//! (the process was killed mid-call) shows as UNKNOWN.
+//! (the process was killed mid-call) shows as unknown.
 
 use super::{Cell, Column, DetailLine, Fields, Pane, SortKey, Tone, Width, timestamp};
 use crate::journal::{JournalEntry, Outcome};
@@ -23,7 +23,7 @@ const COLUMNS: &[Column] = &[
     },
     Column {
         title: "Outcome",
-        width: Width::Fixed(8),
+        width: Width::Fixed(9),
     },
 ];
 
@@ -31,12 +31,38 @@ fn entry(data: &Data, row: usize) -> Option<&JournalEntry> {
     data.journal.entries.get(row)
 }
 
-fn outcome_cell(outcome: &Outcome) -> Cell<'static> {
-    match outcome {
-        Outcome::Succeeded => Cell::toned("ok", Tone::Pass),
-        Outcome::Failed(_) => Cell::toned("failed", Tone::Fail),
-        Outcome::Unknown => Cell::toned("UNKNOWN", Tone::Fail),
+/// What to look up for an action whose outcome was never recorded: the call may or may
+/// not have reached AWS, and CloudTrail records it if it did.
+fn unknown_check(action: &str, target: &str, at: DateTime<Utc>) -> String {
+    let call = crate::remediation::CATALOG
+        .iter()
+        .map(|id| id.spec())
+        .find(|spec| spec.name == action)
+        .map(|spec| spec.call);
+    match call {
+        Some(call) => format!(
+            "the call may or may not have been made: look up the CloudTrail event {} \
+             (event source {}.amazonaws.com) for {target} from {} on, or the target's \
+             current state",
+            call.operation,
+            call.service,
+            at.to_rfc3339()
+        ),
+        None => format!(
+            "the call may or may not have been made: look up {target} in CloudTrail from {} \
+             on, or its current state",
+            at.to_rfc3339()
+        ),
     }
+}
+
+fn outcome_cell(outcome: &Outcome) -> Cell<'static> {
+    // The words of `watchpost journal`.
+    let tone = match outcome {
+        Outcome::Succeeded => Tone::Pass,
+        Outcome::Failed(_) | Outcome::Unknown => Tone::Fail,
+    };
+    Cell::toned(outcome.word(), tone)
 }
 
 impl Pane for JournalPane {
@@ -91,7 +117,7 @@ impl Pane for JournalPane {
             return Vec::new();
         };
         vec![
-            Cell::dim(timestamp(e.intent.time)),
+            Cell::dim(timestamp(e.intent.time)).at(Some(e.intent.time)),
             Cell::plain(e.intent.action.as_str()),
             Cell::plain(e.intent.target.as_str()),
             outcome_cell(&e.outcome),
@@ -128,8 +154,16 @@ impl Pane for JournalPane {
             DetailLine::field("Caller", e.intent.caller_arn.clone()),
             DetailLine::field("CLI", e.intent.cli.clone()),
         ];
-        if let Outcome::Failed(error) = &e.outcome {
-            lines.push(DetailLine::Field("Error".into(), error.clone(), Tone::Fail));
+        match &e.outcome {
+            Outcome::Failed(error) => {
+                lines.push(DetailLine::Field("Error".into(), error.clone(), Tone::Fail));
+            }
+            Outcome::Unknown => lines.push(DetailLine::Field(
+                "Check".into(),
+                unknown_check(&e.intent.action, &e.intent.target, e.intent.time),
+                Tone::Fail,
+            )),
+            Outcome::Succeeded => {}
         }
         lines
     }
@@ -140,7 +174,7 @@ impl Pane for JournalPane {
         let mut notes = Vec::new();
         if unknown > 0 {
             notes.push(format!(
-                "{unknown} action(s) with no recorded outcome: check them"
+                "{unknown} unknown: no recorded outcome, check in AWS"
             ));
         }
         if damaged > 0 {

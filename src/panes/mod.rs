@@ -167,6 +167,9 @@ pub enum Tone {
 pub struct Cell<'a> {
     pub text: Cow<'a, str>,
     pub tone: Tone,
+    /// The moment an age or time cell stands for: `:export` writes it (RFC 3339) instead
+    /// of the age shown, which means nothing once the file is read later.
+    pub at: Option<DateTime<Utc>>,
 }
 
 impl<'a> Cell<'a> {
@@ -174,6 +177,7 @@ impl<'a> Cell<'a> {
         Cell {
             text: text.into(),
             tone: Tone::Plain,
+            at: None,
         }
     }
 
@@ -181,6 +185,7 @@ impl<'a> Cell<'a> {
         Cell {
             text: text.into(),
             tone: Tone::Dim,
+            at: None,
         }
     }
 
@@ -188,6 +193,7 @@ impl<'a> Cell<'a> {
         Cell {
             text: text.into(),
             tone,
+            at: None,
         }
     }
 
@@ -195,7 +201,13 @@ impl<'a> Cell<'a> {
         Cell {
             text: Cow::Borrowed(severity.tag()),
             tone: Tone::Severity(severity),
+            at: None,
         }
+    }
+
+    /// The cell, standing for the moment `at` (see `Cell::at`).
+    pub fn at(self, at: Option<DateTime<Utc>>) -> Self {
+        Cell { at, ..self }
     }
 }
 
@@ -253,6 +265,10 @@ pub trait Pane: Sync {
     /// The row whose key is `key`, for views pinned to one item.
     fn find(&self, data: &Data, key: &str) -> Option<usize> {
         (0..self.len(data)).find(|&row| self.key(data, row) == key)
+    }
+    /// What an export calls the column drawn without a title (a marker column).
+    fn unnamed_column(&self) -> &'static str {
+        "Marker"
     }
     /// A warning for the table's title that must stay visible (e.g. a damaged journal).
     fn title_note(&self, _data: &Data) -> Option<String> {

@@ -154,7 +154,7 @@ impl Pane for OverviewPane {
             Cell::dim(i.source.label()),
             Cell::plain(origin.title().into_owned()),
             Cell::plain(origin.resource().into_owned()),
-            Cell::dim(i.since.map(|t| age(now, t)).unwrap_or_default()),
+            Cell::dim(i.since.map(|t| age(now, t)).unwrap_or_default()).at(i.since),
         ]
     }
 

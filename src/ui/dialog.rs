@@ -286,7 +286,8 @@ fn outcome<'a>(
         .is_ok()
         .then(|| offer.spec().undo)
         .flatten()
-        .map(|u| format!("u {} · ", u.spec().title.to_lowercase()))
+        // The undo stays on `u` after the dialog closes, until another action runs.
+        .map(|u| format!("u {} (now or later) · ", u.spec().title.to_lowercase()))
         .unwrap_or_default();
     let footer = Line::styled(
         format!("{undo}c copy the CLI command · any other key closes · recorded in the journal"),

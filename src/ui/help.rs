@@ -6,22 +6,12 @@ use crate::config::{Action, Theme};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn render(frame: &mut Frame<'_>, body: Rect, app: &App, theme: &Theme, scroll: usize) {
     let lines = help_lines(app, theme);
     let width = body.width.saturating_sub(4).min(72);
-    let height = body.height.min(lines.len() as u16 + 2);
-    let area = super::overlay(frame, body, width, height);
-    let max_scroll = lines
-        .len()
-        .saturating_sub(usize::from(height.saturating_sub(2)));
-    let scroll = u16::try_from(scroll.min(max_scroll)).unwrap_or(u16::MAX);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border)
-        .title(Span::styled(" Keys (? or Esc closes) ", theme.title));
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+    let title = " Keys (? or Esc closes) ";
+    super::scrolled_overlay(frame, body, lines, width, title, theme, scroll);
 }
 
 /// One line per action and description, with every key bound to it, layer by layer; in

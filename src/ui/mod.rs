@@ -5,6 +5,7 @@ mod detail;
 mod dialog;
 mod header;
 mod help;
+mod messages;
 mod org;
 mod status;
 mod summary;
@@ -43,8 +44,10 @@ pub fn render(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
         _ => render_tab_body(frame, body, app, theme),
     }
     status::render(frame, status_area, app, theme);
-    if let Mode::Help { scroll } = app.mode {
-        help::render(frame, body, app, theme, scroll);
+    match app.mode {
+        Mode::Help { scroll } => help::render(frame, body, app, theme, scroll),
+        Mode::Messages { scroll } => messages::render(frame, body, app, theme, scroll),
+        _ => {}
     }
     dialog::render(frame, body, app, theme);
 }
@@ -87,6 +90,34 @@ fn too_small(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
 /// A `width`×`height` box in the middle of `body` for an overlay, cleared together with a
 /// one-cell margin around it inside the pane's border, so no character of the pane beneath
 /// shows through inside the box or in the gap beside it (a wrapped detail line would).
+/// `lines` in a bordered overlay `width` wide (as tall as they need, up to the body), titled
+/// `title`, scrolled down `scroll` lines but never past the last.
+fn scrolled_overlay(
+    frame: &mut Frame<'_>,
+    body: Rect,
+    lines: Vec<Line<'_>>,
+    width: u16,
+    title: &str,
+    theme: &Theme,
+    scroll: usize,
+) {
+    use ratatui::text::Span;
+    use ratatui::widgets::{Block, Borders};
+    let height = body
+        .height
+        .min(u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
+    let area = overlay(frame, body, width, height);
+    let max_scroll = lines
+        .len()
+        .saturating_sub(usize::from(height.saturating_sub(2)));
+    let scroll = u16::try_from(scroll.min(max_scroll)).unwrap_or(u16::MAX);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(title.to_string(), theme.title));
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}
+
 fn overlay(frame: &mut Frame<'_>, body: Rect, width: u16, height: u16) -> Rect {
     use ratatui::layout::Margin;
     use ratatui::widgets::Clear;

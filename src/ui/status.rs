@@ -8,6 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let width = usize::from(area.width);
@@ -20,16 +21,20 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             Span::styled("  Enter keeps · Esc clears", theme.dim),
         ])
     } else if let Mode::Command { text } = &app.mode {
-        let hint = crate::app::candidates(app, text).join(" · ");
+        // A message from the line itself (no file matches) in place of the hint.
+        let hint = match &app.status {
+            Some(message) => message.clone(),
+            None => format!(
+                "Tab completes · {}",
+                crate::app::candidates(app, text).join(" · ")
+            ),
+        };
         Line::from(vec![
             Span::styled(":", theme.filter),
             Span::styled(fit(text, width.saturating_sub(40)), theme.filter),
             Span::styled("█", theme.filter),
             Span::styled(
-                fit(
-                    &format!("  Tab completes · {hint}"),
-                    width.saturating_sub(text.len() + 3),
-                ),
+                fit(&format!("  {hint}"), width.saturating_sub(text.len() + 3)),
                 theme.dim,
             ),
         ])
@@ -37,7 +42,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         let keys: Vec<String> = app.pending_keys.iter().map(ToString::to_string).collect();
         Line::styled(format!(" {} …", keys.join(" ")), theme.status)
     } else if let Some(message) = &app.status {
-        Line::styled(fit(&format!(" {message}"), width), theme.status)
+        Line::styled(message_line(message, width), theme.status)
     } else if let Some(target) = &app.switching {
         Line::styled(
             fit(&format!(" Switching to {target}…"), width),
@@ -49,13 +54,26 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// The message, or as much of it as fits followed by where to read the rest.
+fn message_line(message: &str, width: usize) -> String {
+    let line = format!(" {message}");
+    if line.width() <= width {
+        return line;
+    }
+    const MORE: &str = " (:messages)";
+    format!("{}{MORE}", fit(&line, width.saturating_sub(MORE.len())))
+}
+
 fn hints(app: &App) -> String {
     let (layer, wanted): (Layer, &[(Action, &str)]) = match app.mode {
         Mode::Detail { .. } => (
             Layer::Detail,
             &[(Action::Back, "back"), (Action::Down, "scroll")],
         ),
-        Mode::Help { .. } => (Layer::Help, &[(Action::Back, "close")]),
+        Mode::Help { .. } | Mode::Messages { .. } => (
+            Layer::Help,
+            &[(Action::Back, "close"), (Action::Down, "scroll")],
+        ),
         _ => (
             Layer::Table,
             &[
@@ -79,8 +97,11 @@ fn hints(app: &App) -> String {
         (Action::Refresh, "refresh"),
         (Action::Quit, "quit"),
     ] {
-        if let Some(k) = app.keymap.keys_for(Layer::Global, action) {
-            parts.push(format!("{k} {label}"));
+        // A global key the layer in use binds to something else does not do this here.
+        match app.keymap.global_keys_under(layer, action) {
+            Some(k) => parts.push(format!("{k} {label}")),
+            None if action == Action::Quit => parts.push(":q quit".to_string()),
+            None => {}
         }
     }
     format!(" {}", parts.join(" · "))

@@ -149,7 +149,7 @@ fn title<'a>(app: &App, width: u16, theme: &Theme) -> Vec<Span<'a>> {
     });
     let notes = failed.map(|text| (text, theme.error)).into_iter().chain(
         pane.title_note(&app.data)
-            .map(|note| (format!("{note} "), theme.fail)),
+            .map(|note| (format!("· {note} "), theme.fail)),
     );
     for (note, style) in notes {
         // As much of the note as the top border has room for, past the title and corners.

@@ -368,6 +368,9 @@ async fn stale_reports_slot_numbers_and_pastes_run_nothing() {
         console.send("\r");
         screens.push(console.wait_for_dialog(&format!("Type {carol}")));
         console.send("#1\r");
+        // A slot is not the key's ID: it does not match, and the confirmation stays.
+        screens.push(console.wait_for("does not match"));
+        console.send("\x1b");
         console.wait_for_absent("Confirm:");
 
         // 3. Pastes over a row, bracketed (one piece of text) and as a burst of keys (a

@@ -7,7 +7,7 @@ use watchpost::domain::{SourceId, SourceKind};
 use watchpost::input::KeyCode;
 use watchpost::panes::Tab;
 
-fn command(app: &mut App, line: &str) -> Vec<Effect> {
+pub(crate) fn command(app: &mut App, line: &str) -> Vec<Effect> {
     press(app, ":");
     assert!(matches!(app.mode, Mode::Command { .. }));
     let mut effects = press(app, line);
@@ -27,7 +27,7 @@ fn commands_jump_filter_and_quit() {
 }
 
 /// Types `:` and `typed` and presses Tab: the command line's text then.
-fn tab_complete(app: &mut App, typed: &str) -> String {
+pub(crate) fn tab_complete(app: &mut App, typed: &str) -> String {
     press(app, &format!(":{typed}"));
     update(app, key(KeyCode::Tab));
     match &app.mode {

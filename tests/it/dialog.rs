@@ -12,7 +12,7 @@ use watchpost::remediation::{ActionError, ActionId, Offer, Target};
 use watchpost::sources::{SourceError, SourceErrorKind};
 
 /// The Identity tab with the row of a user who has an active key selected.
-fn on_user_with_active_key() -> (App, String) {
+pub(crate) fn on_user_with_active_key() -> (App, String) {
     let mut app = loaded_app();
     press(&mut app, "4");
     let inventory = app.data.identities.first().cloned().unwrap();
@@ -29,7 +29,7 @@ fn on_user_with_active_key() -> (App, String) {
     (app, user)
 }
 
-fn executes(effects: &[Effect]) -> Vec<ActionId> {
+pub(crate) fn executes(effects: &[Effect]) -> Vec<ActionId> {
     effects
         .iter()
         .filter_map(|e| match e {
@@ -62,7 +62,7 @@ fn answer_resolve(app: &mut App, effects: &[Effect], live: impl Fn(Target) -> Ta
 
 /// Opens the preview of the selected menu entry, answering a key's resolution with its
 /// target unchanged.
-fn preview(app: &mut App) -> Vec<Effect> {
+pub(crate) fn preview(app: &mut App) -> Vec<Effect> {
     let effects = update(app, key(KeyCode::Enter));
     if effects.iter().any(|e| matches!(e, Effect::Resolve(_))) {
         answer_resolve(app, &effects, |target| target);
@@ -72,7 +72,7 @@ fn preview(app: &mut App) -> Vec<Effect> {
 
 /// Opens the action menu on the selected row and moves to `action` on a target of the
 /// given kind.
-fn open_menu_on(app: &mut App, action: ActionId, key_target: bool) {
+pub(crate) fn open_menu_on(app: &mut App, action: ActionId, key_target: bool) {
     press(app, "a");
     choose(app, action, key_target);
 }
@@ -87,7 +87,7 @@ fn ask_resolution(app: &mut App) -> Box<Offer> {
 }
 
 /// Moves the menu's selection to `action` on a target of the given kind.
-fn choose(app: &mut App, action: ActionId, key_target: bool) {
+pub(crate) fn choose(app: &mut App, action: ActionId, key_target: bool) {
     for _ in 0..40 {
         if let Some(Dialog::Menu { offers, selected }) = &app.dialog {
             let offer = &offers[*selected];
@@ -155,7 +155,8 @@ fn an_action_without_undo_runs_only_with_the_name_typed_exactly() {
     update(&mut app, key(KeyCode::Backspace));
     press(&mut app, &user[..user.len() - 1]);
     let effects = update(&mut app, key(KeyCode::Enter));
-    assert!(executes(&effects).is_empty(), "a wrong name cancels");
+    assert!(executes(&effects).is_empty(), "a wrong name runs nothing");
+    update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.dialog, None);
 
     open_menu_on(&mut app, ActionId::DeleteLoginProfile, false);
@@ -413,7 +414,13 @@ fn typing_the_slot_in_the_dialog_runs_nothing() {
     let mut effects = press(&mut app, "#1");
     effects.extend(update(&mut app, key(KeyCode::Enter)));
     assert!(executes(&effects).is_empty());
-    assert_eq!(app.dialog, None, "a wrong confirmation cancels");
+    assert!(
+        app.status
+            .as_deref()
+            .unwrap_or_default()
+            .contains("does not match"),
+        "a wrong confirmation says so"
+    );
 }
 
 #[test]

@@ -35,11 +35,14 @@ fn a_state_directory_that_is_a_symbolic_link_is_refused_and_the_console_says_why
 
     let state_home = state_home.display().to_string();
     let mut console = Console::start_with(&["--demo"], &[("XDG_STATE_HOME", Some(&state_home))]);
-    let screen = console.wait_for("No journal, no log, no actions: symbolic link in place of");
-    assert!(
-        screen.contains(&dir.path().display().to_string()),
-        "{screen}"
-    );
+    console.wait_for("No journal, no log, no actions: symbolic link in place of");
+    // The whole message, with the directory, in `:messages`.
+    console.send(":messages\r");
+    let screen = console.wait_for("Messages, newest first");
+    let text: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    let path = dir.path().display().to_string();
+    assert!(text.contains(&path), "{screen}");
+    console.send("\x1b");
     console.send("q");
     assert!(console.wait_exit().success());
     let written: Vec<_> = std::fs::read_dir(&elsewhere).unwrap().collect();
@@ -60,7 +63,7 @@ fn export_expands_home_and_overwrites_only_when_told() {
     console.send("2:export ~/alarms.csv\r");
     console.wait_for("Exported the table to");
     let first = std::fs::read_to_string(&file).unwrap();
-    assert!(first.starts_with(",State,Alarm,Region"), "{first}");
+    assert!(first.starts_with("Changed,State,Alarm,Region"), "{first}");
     assert!(
         first.lines().count() > 30,
         "a header and every alarm: {first}"

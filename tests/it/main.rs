@@ -31,10 +31,13 @@ mod aws_report;
 mod aws_sources;
 mod cli_commands;
 mod command;
+mod command_line;
 mod config_errors;
 mod credential_report;
 mod demo_org;
+mod detail_keys;
 mod dialog;
+mod dialog_undo;
 #[cfg(unix)]
 mod e2e_pty;
 #[cfg(unix)]
@@ -43,6 +46,7 @@ mod faults;
 mod hostile;
 mod invalid_configs;
 mod journal;
+mod journal_tab;
 #[cfg(unix)]
 mod local_files;
 mod org_actions;

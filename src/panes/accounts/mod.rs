@@ -120,8 +120,8 @@ fn age_cell(data: &Data, id: &str, kind: SourceKind, now: DateTime<Utc>) -> Cell
         None => Cell::dim("-"),
         Some((None, true)) => Cell::toned("err", Tone::Fail),
         Some((None, false)) => Cell::dim("…"),
-        Some((Some(at), true)) => Cell::toned(age(now, at), Tone::Fail),
-        Some((Some(at), false)) => Cell::plain(age(now, at)),
+        Some((Some(at), true)) => Cell::toned(age(now, at), Tone::Fail).at(Some(at)),
+        Some((Some(at), false)) => Cell::plain(age(now, at)).at(Some(at)),
     }
 }
 

@@ -204,7 +204,7 @@ impl Pane for IdentityPane {
                     },
                 ),
                 Cell::dim("-"),
-                Cell::dim(since(now, root.password_last_used)),
+                Cell::dim(since(now, root.password_last_used)).at(root.password_last_used),
                 key_cell(slot(&root.access_keys, 1), now),
                 key_cell(slot(&root.access_keys, 2), now),
                 Cell::plain("root"),
@@ -213,15 +213,14 @@ impl Pane for IdentityPane {
             Row::User(u) => vec![
                 Cell::plain(u.name.as_str()),
                 user_console(u),
-                Cell::dim(
-                    password_changed(u)
-                        .filter(|_| u.has_console_access())
-                        .map_or_else(|| "-".to_string(), |t| age(now, t)),
-                ),
-                Cell::dim(match &u.password {
-                    Some(p) if p.enabled => since(now, p.last_used),
-                    _ => "-".to_string(),
-                }),
+                {
+                    let changed = password_changed(u).filter(|_| u.has_console_access());
+                    Cell::dim(changed.map_or_else(|| "-".to_string(), |t| age(now, t))).at(changed)
+                },
+                match &u.password {
+                    Some(p) if p.enabled => Cell::dim(since(now, p.last_used)).at(p.last_used),
+                    _ => Cell::dim("-"),
+                },
                 key_cell(slot(&u.access_keys, 1), now),
                 key_cell(slot(&u.access_keys, 2), now),
                 if u.admin_via.is_empty() {

@@ -4,6 +4,7 @@
 
 use super::DemoWorld;
 use crate::journal::{JournalRecord, Phase};
+use crate::remediation::ActionId;
 use chrono::{DateTime, Duration, Utc};
 
 impl DemoWorld {
@@ -52,7 +53,7 @@ impl DemoWorld {
             add(
                 "1",
                 70,
-                "access-key.deactivate",
+                ActionId::DeactivateKey.spec().name,
                 format!("{} ({})", user.name, key.id),
                 None,
                 format!(
@@ -66,7 +67,7 @@ impl DemoWorld {
             add(
                 "2",
                 46,
-                "finding.archive",
+                ActionId::ArchiveFinding.spec().name,
                 finding.id.to_string(),
                 Some("us-east-1"),
                 format!(
@@ -80,7 +81,7 @@ impl DemoWorld {
             add(
                 "3",
                 20,
-                "access-key.delete",
+                ActionId::DeleteKey.spec().name,
                 format!("{} ({})", user.name, key.id),
                 None,
                 format!(
@@ -96,7 +97,7 @@ impl DemoWorld {
             add(
                 "4",
                 5,
-                "user.quarantine",
+                ActionId::QuarantineUser.spec().name,
                 user.name.clone(),
                 None,
                 format!(
@@ -136,5 +137,20 @@ mod tests {
                 .count(),
             2
         );
+    }
+
+    #[test]
+    fn demo_history_names_its_actions_as_the_catalog_does() {
+        let anchor = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let world = DemoWorld::new(DemoOptions::default(), anchor);
+        for record in world.journal_at(anchor) {
+            assert!(
+                crate::remediation::CATALOG
+                    .iter()
+                    .any(|id| id.spec().name == record.action),
+                "{} is not a catalog action",
+                record.action
+            );
+        }
     }
 }

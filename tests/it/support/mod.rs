@@ -153,6 +153,16 @@ pub fn loaded_app() -> App {
     app
 }
 
+/// `app` with the preset keymap `name` instead of the default one.
+pub fn with_keymap(mut app: App, name: &str) -> App {
+    let request = watchpost::config::ConfigRequest {
+        keymap: Some(name.into()),
+        ..Default::default()
+    };
+    app.keymap = std::sync::Arc::new(watchpost::config::load(None, &request).unwrap().keymap);
+    app
+}
+
 /// Draws `app` at `width`×`height` in `theme` on a test backend, once `app` knows the size.
 pub fn render_with(app: &mut App, width: u16, height: u16, theme: &Theme) -> Terminal<TestBackend> {
     update(app, Msg::Resize { width, height });
