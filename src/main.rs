@@ -293,8 +293,14 @@ async fn report_dry_run(cli: &Cli, settings: &Settings) -> ExitCode {
         }
     };
     let options = aws_options(cli, settings, true);
-    let loader = aws::config_loader(&options).await;
-    let answer = match aws::sign_in(&options, loader, &mut prompt_mfa_code).await {
+    let signed_in = match aws::check_options(&options).await {
+        Ok(()) => {
+            let loader = aws::config_loader(&options).await;
+            aws::sign_in(&options, loader, &mut prompt_mfa_code).await
+        }
+        Err(err) => Err(err),
+    };
+    let answer = match signed_in {
         Ok(signed_in) => aws::org::dry_run(&options, &signed_in, &request)
             .await
             .map_err(OpenError::from),
@@ -451,6 +457,7 @@ async fn connect_to_aws(
     read_only: bool,
 ) -> Result<(Session, Option<AwsAccess>), OpenError> {
     let options = aws_options(cli, settings, read_only);
+    aws::check_options(&options).await?;
     let loader = aws::config_loader(&options).await;
     let signed_in = aws::sign_in(&options, loader, &mut prompt_mfa_code).await?;
     let Some(request) = org_request(cli, settings)? else {
@@ -489,6 +496,7 @@ fn aws_options(cli: &Cli, settings: &Settings, read_only: bool) -> aws::AwsOptio
     aws::AwsOptions {
         profile: cli.profile.clone(),
         regions,
+        extra_regions: settings.extra_regions.clone(),
         endpoint_url: cli.endpoint_url.clone(),
         role_arn: cli.role_arn.clone(),
         external_id: cli.external_id.clone(),

@@ -20,7 +20,7 @@ pub mod org;
 pub mod read_only;
 
 pub use clients::Clients;
-pub use connect::{AwsOptions, ConnectError, SignedIn, connect, open, sign_in};
+pub use connect::{AwsOptions, ConnectError, SignedIn, check_options, connect, open, sign_in};
 pub use credentials::{ProfileFacts, config_loader, find_profile};
 
 /// SDK timestamps as chrono's, for the domain types.

@@ -230,3 +230,70 @@ fn demo_and_aws_options_do_not_mix() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("cannot be used with"), "{stderr}");
 }
+
+/// `watchpost report` against an endpoint where nothing listens: a refusal before any call
+/// is status 2; getting as far as the network is status 3.
+fn report_without_aws(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let endpoint = support::dead_endpoint();
+    support::watchpost_with_keys(home)
+        .args(["report", "--endpoint-url", &endpoint])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_region_aws_does_not_have_is_refused_before_any_call_naming_the_nearest() {
+    let home = tempfile::tempdir().unwrap();
+    for (region, nearest) in [
+        ("foo", None),
+        ("US-EAST-1", Some("us-east-1")),
+        ("us-east-1,eu-wset-1", Some("eu-west-1")),
+    ] {
+        let output = report_without_aws(home.path(), &["--region", region]);
+        assert_eq!(output.status.code(), Some(2), "{region}: {output:?}");
+        let stderr = one_line_stderr(&output);
+        assert!(stderr.contains("--region: unknown region"), "{stderr}");
+        if let Some(nearest) = nearest {
+            assert!(
+                stderr.contains(&format!("did you mean {nearest}?")),
+                "{stderr}"
+            );
+        }
+    }
+    // Without an endpoint either: not a DNS error for a made-up host.
+    let output = support::watchpost_with_keys(home.path())
+        .args(["--region", "eu-wset-1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(one_line_stderr(&output).contains("did you mean eu-west-1?"));
+    // Nor from the environment, when no region is given otherwise.
+    let output = support::watchpost_with_keys(home.path())
+        .env("AWS_REGION", "eu-wset-1")
+        .args(["report", "--endpoint-url", &support::dead_endpoint()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = one_line_stderr(&output);
+    assert!(
+        stderr.contains("AWS_REGION or the AWS profile's region"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean eu-west-1?"), "{stderr}");
+}
+
+#[test]
+fn extra_regions_in_config_admit_a_region_newer_than_the_list() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/watchpost");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "extra_regions = [\"xx-future-1\"]\n",
+    )
+    .unwrap();
+    let output = report_without_aws(home.path(), &["--region", "xx-future-1"]);
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    assert!(one_line_stderr(&output).contains("cannot reach AWS"));
+}
