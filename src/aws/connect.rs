@@ -85,12 +85,18 @@ impl ConnectError {
 }
 
 /// Checks what the command line named before anything is called: every region is one AWS
-/// has (or one of config.toml's `extra_regions`). Regions from config.toml
+/// has (or one of config.toml's `extra_regions`), and `--profile` is a profile of the shared
+/// files (the error lists the known ones, as `:profile` does). Regions from config.toml
 /// were checked when it was read; a region from the environment or the profile is checked
 /// once the configuration is loaded (`regions_of`).
 pub async fn check_options(options: &AwsOptions) -> Result<(), ConnectError> {
     crate::domain::check_regions(&options.regions, &options.extra_regions)
         .map_err(|why| ConnectError::Usage(format!("--region: {why}")))?;
+    if let Some(profile) = &options.profile {
+        super::credentials::find_profile(profile)
+            .await
+            .map_err(|why| ConnectError::Usage(format!("--profile: {why}")))?;
+    }
     Ok(())
 }
 

@@ -297,3 +297,94 @@ fn extra_regions_in_config_admit_a_region_newer_than_the_list() {
     assert_eq!(output.status.code(), Some(3), "{output:?}");
     assert!(one_line_stderr(&output).contains("cannot reach AWS"));
 }
+
+/// A shared config and credentials file under `home` with the profiles `audit` (keys
+/// `key`/`secret`) and `dev`; the environment of `cmd` points at them.
+fn with_profiles(cmd: &mut assert_cmd::Command, home: &std::path::Path, key: &str, secret: &str) {
+    std::fs::write(
+        home.join("aws-config"),
+        "[profile audit]\nregion = us-east-1\n\n[profile dev]\nregion = eu-west-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.join("aws-credentials"),
+        format!(
+            "[audit]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n\n\
+             [dev]\naws_access_key_id = dev\naws_secret_access_key = dev\n"
+        ),
+    )
+    .unwrap();
+    cmd.env("AWS_CONFIG_FILE", home.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"));
+}
+
+#[test]
+fn an_unknown_profile_is_refused_listing_the_known_ones() {
+    let home = tempfile::tempdir().unwrap();
+    let endpoint = support::dead_endpoint();
+    let mut cmd = support::watchpost_with_keys(home.path());
+    with_profiles(&mut cmd, home.path(), "k", "s");
+    let output = cmd
+        .args([
+            "--profile",
+            "nosuch",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+        ])
+        .arg(&endpoint)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = one_line_stderr(&output);
+    assert!(
+        stderr.contains("--profile: no profile named `nosuch`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("known: audit, dev"), "{stderr}");
+}
+
+#[tokio::test]
+async fn an_explicit_profile_beats_keys_in_the_environment() {
+    let emulator = Emulator::lock().await;
+    let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
+    iam.create_user().user_name("auditor").send().await.unwrap();
+    let key = support::emulator::new_key(&iam, "auditor").await;
+    let home = tempfile::tempdir().unwrap();
+    let run = |profile: Option<&str>| {
+        // The environment holds other (dummy) keys, as a shell often does.
+        let mut cmd = support::watchpost_with_keys(home.path());
+        with_profiles(
+            &mut cmd,
+            home.path(),
+            &key.access_key_id,
+            &key.secret_access_key,
+        );
+        if let Some(profile) = profile {
+            cmd.args(["--profile", profile]);
+        }
+        let output = cmd
+            .args(["report", "--source", "identity", "--region", "us-east-1"])
+            .args(["--endpoint-url", &emulator.url])
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {output:?}"));
+        json["caller"]["arn"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let auditor = format!("arn:aws:iam::{ACCOUNT}:user/auditor");
+    assert_eq!(
+        run(Some("audit")),
+        auditor,
+        "--profile wins over the environment"
+    );
+    assert_ne!(
+        run(None),
+        auditor,
+        "without it, the environment's keys are used"
+    );
+}

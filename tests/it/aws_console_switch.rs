@@ -116,8 +116,10 @@ async fn profile_switches_account_and_applies_its_rule_and_a_bad_one_changes_not
             ("AWS_SHARED_CREDENTIALS_FILE", Some(&credentials_file)),
             ("AWS_PROFILE", Some("first")),
             ("AWS_EC2_METADATA_DISABLED", Some("true")),
-            ("AWS_ACCESS_KEY_ID", None),
-            ("AWS_SECRET_ACCESS_KEY", None),
+            // Keys in the environment (the first account's) do not stop a named profile:
+            // it beats them, as in the AWS CLI.
+            ("AWS_ACCESS_KEY_ID", Some("testing")),
+            ("AWS_SECRET_ACCESS_KEY", Some("testing")),
             ("AWS_SESSION_TOKEN", None),
             ("AWS_REGION", None),
             ("AWS_DEFAULT_REGION", None),
