@@ -265,6 +265,21 @@ pub fn parse_account_id(text: &str) -> Result<String, String> {
     }
 }
 
+/// A check ID posture knows: a typo would otherwise filter every result away and pass a CI
+/// gate with an empty report. Checked by the caller rather than as clap's value parser:
+/// clap would echo the value to the terminal uncleaned.
+pub fn parse_check_id(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if crate::posture::check_source(text).is_some() {
+        return Ok(text.to_string());
+    }
+    let nearest = crate::domain::nearest(text, crate::posture::checks().map(|c| c.id));
+    Err(match nearest {
+        Some(id) => format!("unknown check ID; did you mean {id}?"),
+        None => "unknown check ID".to_string(),
+    })
+}
+
 /// A head hash: 64 hexadecimal digits (SHA-256), in either case.
 fn parse_head(text: &str) -> Result<String, String> {
     let text = text.trim();
@@ -310,7 +325,7 @@ pub struct ReportArgs {
     pub dry_run: bool,
 
     /// Keep only these checks, by ID, e.g. iam.console-mfa (repeat or comma list); alarms
-    /// and findings are left out.
+    /// and findings are left out. An unknown ID is a usage error naming the nearest one.
     #[arg(long, value_name = "ID[,…]", value_delimiter = ',')]
     pub check: Vec<String>,
 }

@@ -248,6 +248,12 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> ExitCode {
             return ExitCode::from(report::EXIT_USAGE);
         }
     }
+    for id in &args.check {
+        if let Err(why) = watchpost::cli::parse_check_id(id) {
+            eprintln!("watchpost: --check `{}`: {why}", clean(id));
+            return ExitCode::from(report::EXIT_USAGE);
+        }
+    }
     // Only config.toml matters here: a broken theme or keymap must not stop an audit.
     let settings = match Settings::load(config::config_dir().as_deref()) {
         Ok(settings) => settings,

@@ -40,7 +40,7 @@ pub async fn run(
     for id in &args.check {
         if !collected.data.checks.iter().any(|c| c.check_id == id) {
             eprintln!(
-                "watchpost: no results for check `{}` (unknown ID, or nothing it applies to)",
+                "watchpost: no results for check `{}` (nothing it applies to)",
                 clean(id)
             );
         }
