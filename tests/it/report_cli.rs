@@ -276,3 +276,56 @@ fn on_a_terminal_a_progress_line_shows_then_clears() {
     assert!(console.screen().trim().is_empty(), "{}", console.screen());
     assert!(std::fs::metadata(&path).unwrap().len() > 0);
 }
+
+/// `watchpost report …` with stdout on a real pipe whose reader takes the first line and
+/// closes it, as `| head -1` does; the exit status and stderr.
+fn run_into_closed_pipe(home: &Path, args: &[&str]) -> (i32, String) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("watchpost"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    reader.read_line(&mut first).unwrap();
+    assert!(
+        !first.is_empty(),
+        "{args:?}: nothing written before the pipe closed"
+    );
+    // The rest of the report (far more than a pipe's buffer) meets a closed pipe.
+    drop(reader);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    (status.code().unwrap_or(-1), stderr)
+}
+
+#[test]
+fn a_reader_closing_the_pipe_early_ends_the_report_quietly() {
+    let home = tempfile::tempdir().unwrap();
+    for format in ["json", "csv", "ocsf", "markdown"] {
+        let (code, stderr) =
+            run_into_closed_pipe(home.path(), &["report", "--demo", "--format", format]);
+        assert_eq!(code, 0, "{format}: {stderr}");
+        assert_eq!(stderr, "", "{format}");
+    }
+    // What the report found still decides the status: a gate under `pipefail` still fails.
+    let (code, stderr) = run_into_closed_pipe(
+        home.path(),
+        &["report", "--demo", "--format", "json", "--fail-on", "high"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stderr, "");
+}
