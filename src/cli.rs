@@ -133,12 +133,19 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
-    /// Theme name (built in: default, mono; or a file in themes/ of the config directory).
-    #[arg(long, value_name = "NAME")]
+    // The built-in names come from the presets compiled in, so the help cannot fall behind.
+    #[arg(
+        long,
+        value_name = "NAME",
+        help = preset_help("Theme", "themes", crate::config::theme::PRESETS)
+    )]
     pub theme: Option<String>,
 
-    /// Keymap name (built in: default; or a file in keymaps/ of the config directory).
-    #[arg(long, value_name = "NAME")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        help = preset_help("Keymap", "keymaps", crate::config::keymap::PRESETS)
+    )]
     pub keymap: Option<String>,
 
     /// Seconds between polls of each source, 1 to 86400 (overrides config.toml).
@@ -146,7 +153,37 @@ pub struct Cli {
     pub refresh: Option<u64>,
 }
 
+/// "Theme name (built in: default, light, …; or a file in themes/ of the config
+/// directory)" for `--theme` and `--keymap`, from the presets compiled into the binary.
+pub fn preset_help(what: &str, dir: &str, presets: &[(&str, &str)]) -> String {
+    let names: Vec<&str> = presets.iter().map(|(name, _)| *name).collect();
+    format!(
+        "{what} name (built in: {}; or a file in {dir}/ of the config directory)",
+        names.join(", ")
+    )
+}
+
 impl Cli {
+    /// The subcommand as typed, e.g. `config dump`, for messages about it.
+    pub fn command_words(&self) -> &'static str {
+        match &self.command {
+            None => "",
+            Some(Command::Report(_)) => "report",
+            Some(Command::Journal(JournalArgs { action: None, .. })) => "journal",
+            Some(Command::Journal(JournalArgs {
+                action: Some(JournalAction::Verify { .. }),
+                ..
+            })) => "journal verify",
+            Some(Command::Config { action }) => match action {
+                ConfigAction::Path => "config path",
+                ConfigAction::Dump => "config dump",
+                ConfigAction::Schema => "config schema",
+            },
+            Some(Command::Completions { .. }) => "completions",
+            Some(Command::Man) => "man",
+        }
+    }
+
     /// Console-only options given together with a subcommand, which would be silently
     /// ignored otherwise.
     pub fn misplaced_console_options(&self) -> Vec<&'static str> {

@@ -31,8 +31,9 @@ fn main() -> ExitCode {
             "apply"
         };
         eprintln!(
-            "watchpost: {} only {verb} to the console, not to `report`",
-            misplaced.join(", ")
+            "watchpost: {} only {verb} to the console, not to `{}`",
+            misplaced.join(", "),
+            cli.command_words()
         );
         return ExitCode::from(EXIT_USAGE);
     }

@@ -100,3 +100,77 @@ fn the_config_schema_is_committed_and_validates_the_dump() {
         "the schema rejects what the loader rejects"
     );
 }
+
+/// The built-in theme and keymap names, from the presets compiled in.
+fn preset_names() -> Vec<(&'static str, Vec<&'static str>)> {
+    let names = |presets: &[(&'static str, &'static str)]| -> Vec<&'static str> {
+        presets.iter().map(|(name, _)| *name).collect()
+    };
+    vec![
+        ("themes", names(watchpost::config::theme::PRESETS)),
+        ("keymaps", names(watchpost::config::keymap::PRESETS)),
+    ]
+}
+
+#[test]
+fn help_man_and_readme_list_every_built_in_theme_and_keymap() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = String::from_utf8(run(dir.path(), &["--help"]).stdout).unwrap();
+    let man = String::from_utf8(run(dir.path(), &["man"]).stdout).unwrap();
+    let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+    let readme_row = readme
+        .lines()
+        .find(|l| l.starts_with("| `--theme NAME`"))
+        .unwrap();
+    for (what, names) in preset_names() {
+        assert!(names.len() >= 3, "{what}: {names:?}");
+        let list = names.join(", ");
+        assert!(
+            help.contains(&format!("built in: {list};")),
+            "{what} in --help:\n{help}"
+        );
+        let roff = list.replace('-', "\\-");
+        assert!(man.contains(&format!("built in: {roff};")), "{what} in man");
+        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        let words: Vec<&str> = readme_row.split(", ").collect();
+        for name in &quoted {
+            assert!(
+                words.iter().any(|w| w.contains(name.as_str())),
+                "{what}: README's `--theme` row lacks {name}: {readme_row}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_console_option_given_to_a_command_names_that_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(dir.path(), &["--theme", "mono", "config", "dump"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr.trim_end(),
+        "watchpost: --theme only applies to the console, not to `config dump`"
+    );
+}
+
+#[test]
+fn report_help_names_every_kind_of_check_posture_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = String::from_utf8(run(dir.path(), &["report", "--help"]).stdout).unwrap();
+    let posture = help
+        .lines()
+        .find(|l| l.trim_start().starts_with("- posture:"))
+        .unwrap_or_else(|| panic!("{help}"));
+    let mut kinds: Vec<_> = watchpost::posture::checks().map(|c| c.source).collect();
+    kinds.sort();
+    kinds.dedup();
+    for kind in kinds {
+        // The baseline is named by what it covers; the others by their service.
+        let word = match kind {
+            watchpost::domain::SourceKind::Baseline => "baseline",
+            other => other.label(),
+        };
+        assert!(posture.contains(word), "{word}: {posture}");
+    }
+}
