@@ -14,6 +14,7 @@ pub mod domain;
 pub mod input;
 pub mod journal;
 pub mod logging;
+pub mod man;
 pub mod panes;
 pub mod posture;
 pub mod private_fs;

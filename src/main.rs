@@ -48,8 +48,10 @@ fn main() -> ExitCode {
         }
         Some(Command::Man) => {
             let command = <Cli as clap::CommandFactory>::command();
-            return match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {
+            return match watchpost::man::render(command, &mut std::io::stdout()) {
+                // `watchpost man | head`: a reader that stops early is not an error.
                 Ok(()) => ExitCode::SUCCESS,
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(err) => {
                     eprintln!("watchpost: {}", clean(&err.to_string()));
                     ExitCode::FAILURE

@@ -101,6 +101,31 @@ fn the_config_schema_is_committed_and_validates_the_dump() {
     );
 }
 
+#[test]
+fn the_manual_page_holds_every_command_its_options_and_exit_statuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let man = run(dir.path(), &["man"]);
+    assert!(man.status.success());
+    let text = String::from_utf8(man.stdout).unwrap();
+    // One page: no pages of their own are named, since none is generated.
+    assert!(!text.contains("watchpost\\-report(1)"), "{text}");
+    for section in [
+        ".SS \"watchpost report\"",
+        ".SS \"watchpost journal verify\"",
+        ".SS \"watchpost config dump\"",
+        ".SH \"EXIT STATUS\"",
+    ] {
+        assert!(text.contains(section), "{section} missing:\n{text}");
+    }
+    for option in ["\\-\\-fail\\-on", "\\-\\-check", "\\-\\-expect\\-head"] {
+        assert!(text.contains(option), "{option} missing");
+    }
+    assert!(
+        text.contains("5 the report could not be written"),
+        "report's exit statuses"
+    );
+}
+
 /// The built-in theme and keymap names, from the presets compiled in.
 fn preset_names() -> Vec<(&'static str, Vec<&'static str>)> {
     let names = |presets: &[(&'static str, &'static str)]| -> Vec<&'static str> {
