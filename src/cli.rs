@@ -254,8 +254,8 @@ pub enum ConfigAction {
 
 #[derive(Debug, Args)]
 pub struct JournalArgs {
-    /// Read this journal file instead of the default one.
-    #[arg(long, value_name = "FILE")]
+    /// Read this journal file instead of the default one (before or after `verify`).
+    #[arg(long, value_name = "FILE", global = true)]
     pub file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub action: Option<JournalAction>,

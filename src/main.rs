@@ -405,6 +405,16 @@ fn run_journal(cli: &Cli, args: &JournalArgs) -> ExitCode {
     match &args.action {
         None => match journal::read(&path) {
             Ok(contents) => {
+                // An empty listing alone would not say where it looked: stderr does.
+                if contents.entries.is_empty() && contents.problems.is_empty() {
+                    let why = if path.exists() {
+                        "has no records"
+                    } else {
+                        "does not exist: no action has been journaled there yet"
+                    };
+                    let message = format!("no journal entries: {} {why}", path.display());
+                    eprintln!("watchpost: {}", clean(&message));
+                }
                 print!("{}", journal::print(&contents));
                 ExitCode::SUCCESS
             }
