@@ -199,3 +199,89 @@ fn report_help_names_every_kind_of_check_posture_holds() {
         assert!(posture.contains(word), "{word}: {posture}");
     }
 }
+
+const README: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+
+/// The rows of the README table whose header line is `header`.
+fn readme_table(header: &str) -> Vec<&'static str> {
+    README
+        .lines()
+        .skip_while(|l| *l != header)
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect()
+}
+
+/// The long options of `command` (the console's, or a subcommand's), without help/version.
+fn long_options(command: &clap::Command) -> Vec<String> {
+    command
+        .get_arguments()
+        .filter_map(|a| a.get_long())
+        .filter(|l| !["help", "version"].contains(l))
+        .map(|l| format!("--{l}"))
+        .collect()
+}
+
+#[test]
+fn the_readme_option_tables_match_the_program() {
+    use clap::CommandFactory;
+    let cli = watchpost::cli::Cli::command();
+    let report = cli.find_subcommand("report").unwrap().clone();
+    let console_rows = readme_table("| option | meaning |");
+    let report_rows = [
+        readme_table("| format | what |"),
+        readme_table("| filter | meaning |"),
+    ]
+    .concat();
+    // Every console option has its row; every report option is in a row of the report's
+    // tables or, like --output and --dry-run, explained in the text around them.
+    for option in long_options(&cli) {
+        let quoted = format!("`{option}");
+        assert!(
+            console_rows.iter().any(|r| r.contains(&quoted)),
+            "{option} has no row in the README's option table"
+        );
+    }
+    for option in long_options(&report) {
+        let quoted = format!("`{option}");
+        assert!(
+            report_rows.iter().any(|r| r.contains(&quoted)) || README.contains(&quoted),
+            "{option} of report is not in the README"
+        );
+    }
+    // Every option a README table starts a row with exists.
+    let known: Vec<String> = [long_options(&cli), long_options(&report)].concat();
+    for row in console_rows.iter().chain(&report_rows) {
+        let first = row
+            .trim_start_matches("| `")
+            .split([' ', '`'])
+            .next()
+            .unwrap();
+        assert!(
+            known.iter().any(|k| k == first),
+            "README row of no option: {row}"
+        );
+    }
+}
+
+#[test]
+fn the_readme_and_report_help_list_the_same_exit_statuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = String::from_utf8(run(dir.path(), &["report", "--help"]).stdout).unwrap();
+    let listed = help
+        .split("Exit statuses:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{help}"));
+    let in_help: Vec<String> = listed
+        .split(';')
+        .filter_map(|part| part.split_whitespace().next())
+        .map(str::to_string)
+        .collect();
+    let in_readme: Vec<String> = readme_table("| status | meaning |")
+        .iter()
+        .filter_map(|r| r.split('`').nth(1))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(in_help, in_readme);
+    assert_eq!(in_help, ["0", "1", "2", "3", "4", "5"]);
+}
