@@ -298,24 +298,20 @@ fn extra_regions_in_config_admit_a_region_newer_than_the_list() {
     assert!(one_line_stderr(&output).contains("cannot reach AWS"));
 }
 
-/// A shared config and credentials file under `home` with the profiles `audit` (keys
-/// `key`/`secret`) and `dev`; the environment of `cmd` points at them.
+/// The profiles `audit` (keys `key`/`secret`) and `dev` in AWS files under `home/.aws`,
+/// which the environment of `cmd` points at.
 fn with_profiles(cmd: &mut assert_cmd::Command, home: &std::path::Path, key: &str, secret: &str) {
-    std::fs::write(
-        home.join("aws-config"),
-        "[profile audit]\nregion = us-east-1\n\n[profile dev]\nregion = eu-west-1\n",
-    )
-    .unwrap();
-    std::fs::write(
-        home.join("aws-credentials"),
-        format!(
-            "[audit]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n\n\
-             [dev]\naws_access_key_id = dev\naws_secret_access_key = dev\n"
-        ),
-    )
-    .unwrap();
-    cmd.env("AWS_CONFIG_FILE", home.join("aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"));
+    let dir = home.join(".aws");
+    std::fs::create_dir_all(&dir).unwrap();
+    support::write_aws_profiles(
+        &dir,
+        &[
+            ("audit", "us-east-1", key, secret),
+            ("dev", "eu-west-1", "dev", "dev"),
+        ],
+    );
+    cmd.env("AWS_CONFIG_FILE", dir.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"));
 }
 
 #[test]
