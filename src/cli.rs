@@ -133,12 +133,19 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
-    /// Theme name (built in: default, mono; or a file in themes/ of the config directory).
-    #[arg(long, value_name = "NAME")]
+    // The built-in names come from the presets compiled in, so the help cannot fall behind.
+    #[arg(
+        long,
+        value_name = "NAME",
+        help = preset_help("Theme", "themes", crate::config::theme::PRESETS)
+    )]
     pub theme: Option<String>,
 
-    /// Keymap name (built in: default; or a file in keymaps/ of the config directory).
-    #[arg(long, value_name = "NAME")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        help = preset_help("Keymap", "keymaps", crate::config::keymap::PRESETS)
+    )]
     pub keymap: Option<String>,
 
     /// Seconds between polls of each source, 1 to 86400 (overrides config.toml).
@@ -146,7 +153,37 @@ pub struct Cli {
     pub refresh: Option<u64>,
 }
 
+/// "Theme name (built in: default, light, …; or a file in themes/ of the config
+/// directory)" for `--theme` and `--keymap`, from the presets compiled into the binary.
+pub fn preset_help(what: &str, dir: &str, presets: &[(&str, &str)]) -> String {
+    let names: Vec<&str> = presets.iter().map(|(name, _)| *name).collect();
+    format!(
+        "{what} name (built in: {}; or a file in {dir}/ of the config directory)",
+        names.join(", ")
+    )
+}
+
 impl Cli {
+    /// The subcommand as typed, e.g. `config dump`, for messages about it.
+    pub fn command_words(&self) -> &'static str {
+        match &self.command {
+            None => "",
+            Some(Command::Report(_)) => "report",
+            Some(Command::Journal(JournalArgs { action: None, .. })) => "journal",
+            Some(Command::Journal(JournalArgs {
+                action: Some(JournalAction::Verify { .. }),
+                ..
+            })) => "journal verify",
+            Some(Command::Config { action }) => match action {
+                ConfigAction::Path => "config path",
+                ConfigAction::Dump => "config dump",
+                ConfigAction::Schema => "config schema",
+            },
+            Some(Command::Completions { .. }) => "completions",
+            Some(Command::Man) => "man",
+        }
+    }
+
     /// Console-only options given together with a subcommand, which would be silently
     /// ignored otherwise.
     pub fn misplaced_console_options(&self) -> Vec<&'static str> {
@@ -217,8 +254,8 @@ pub enum ConfigAction {
 
 #[derive(Debug, Args)]
 pub struct JournalArgs {
-    /// Read this journal file instead of the default one.
-    #[arg(long, value_name = "FILE")]
+    /// Read this journal file instead of the default one (before or after `verify`).
+    #[arg(long, value_name = "FILE", global = true)]
     pub file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub action: Option<JournalAction>,
@@ -263,6 +300,21 @@ pub fn parse_account_id(text: &str) -> Result<String, String> {
     } else {
         Err(format!("{text:?} is not an account ID (12 digits)"))
     }
+}
+
+/// A check ID posture knows: a typo would otherwise filter every result away and pass a CI
+/// gate with an empty report. Checked by the caller rather than as clap's value parser:
+/// clap would echo the value to the terminal uncleaned.
+pub fn parse_check_id(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if crate::posture::check_source(text).is_some() {
+        return Ok(text.to_string());
+    }
+    let nearest = crate::domain::nearest(text, crate::posture::checks().map(|c| c.id));
+    Err(match nearest {
+        Some(id) => format!("unknown check ID; did you mean {id}?"),
+        None => "unknown check ID".to_string(),
+    })
 }
 
 /// A head hash: 64 hexadecimal digits (SHA-256), in either case.
@@ -310,7 +362,7 @@ pub struct ReportArgs {
     pub dry_run: bool,
 
     /// Keep only these checks, by ID, e.g. iam.console-mfa (repeat or comma list); alarms
-    /// and findings are left out.
+    /// and findings are left out. An unknown ID is a usage error naming the nearest one.
     #[arg(long, value_name = "ID[,…]", value_delimiter = ',')]
     pub check: Vec<String>,
 }

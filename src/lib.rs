@@ -14,6 +14,7 @@ pub mod domain;
 pub mod input;
 pub mod journal;
 pub mod logging;
+pub mod man;
 pub mod panes;
 pub mod path_complete;
 pub mod posture;

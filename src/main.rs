@@ -31,8 +31,9 @@ fn main() -> ExitCode {
             "apply"
         };
         eprintln!(
-            "watchpost: {} only {verb} to the console, not to `report`",
-            misplaced.join(", ")
+            "watchpost: {} only {verb} to the console, not to `{}`",
+            misplaced.join(", "),
+            cli.command_words()
         );
         return ExitCode::from(EXIT_USAGE);
     }
@@ -47,8 +48,10 @@ fn main() -> ExitCode {
         }
         Some(Command::Man) => {
             let command = <Cli as clap::CommandFactory>::command();
-            return match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {
+            return match watchpost::man::render(command, &mut std::io::stdout()) {
+                // `watchpost man | head`: a reader that stops early is not an error.
                 Ok(()) => ExitCode::SUCCESS,
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(err) => {
                     eprintln!("watchpost: {}", clean(&err.to_string()));
                     ExitCode::FAILURE
@@ -251,6 +254,12 @@ fn run_report(cli: &Cli, args: &ReportArgs) -> ExitCode {
             return ExitCode::from(report::EXIT_USAGE);
         }
     }
+    for id in &args.check {
+        if let Err(why) = watchpost::cli::parse_check_id(id) {
+            eprintln!("watchpost: --check `{}`: {why}", clean(id));
+            return ExitCode::from(report::EXIT_USAGE);
+        }
+    }
     // Only config.toml matters here: a broken theme or keymap must not stop an audit.
     let settings = match Settings::load(config::config_dir().as_deref()) {
         Ok(settings) => settings,
@@ -296,8 +305,14 @@ async fn report_dry_run(cli: &Cli, settings: &Settings) -> ExitCode {
         }
     };
     let options = aws_options(cli, settings, true);
-    let loader = aws::config_loader(&options).await;
-    let answer = match aws::sign_in(&options, loader, &mut prompt_mfa_code).await {
+    let signed_in = match aws::check_options(&options).await {
+        Ok(()) => {
+            let loader = aws::config_loader(&options).await;
+            aws::sign_in(&options, loader, &mut prompt_mfa_code).await
+        }
+        Err(err) => Err(err),
+    };
+    let answer = match signed_in {
         Ok(signed_in) => aws::org::dry_run(&options, &signed_in, &request)
             .await
             .map_err(OpenError::from),
@@ -393,6 +408,16 @@ fn run_journal(cli: &Cli, args: &JournalArgs) -> ExitCode {
     match &args.action {
         None => match journal::read(&path) {
             Ok(contents) => {
+                // An empty listing alone would not say where it looked: stderr does.
+                if contents.entries.is_empty() && contents.problems.is_empty() {
+                    let why = if path.exists() {
+                        "has no records"
+                    } else {
+                        "does not exist: no action has been journaled there yet"
+                    };
+                    let message = format!("no journal entries: {} {why}", path.display());
+                    eprintln!("watchpost: {}", clean(&message));
+                }
                 print!("{}", journal::print(&contents));
                 ExitCode::SUCCESS
             }
@@ -454,6 +479,7 @@ async fn connect_to_aws(
     read_only: bool,
 ) -> Result<(Session, Option<AwsAccess>), OpenError> {
     let options = aws_options(cli, settings, read_only);
+    aws::check_options(&options).await?;
     let loader = aws::config_loader(&options).await;
     let signed_in = aws::sign_in(&options, loader, &mut prompt_mfa_code).await?;
     let Some(request) = org_request(cli, settings)? else {
@@ -492,6 +518,7 @@ fn aws_options(cli: &Cli, settings: &Settings, read_only: bool) -> aws::AwsOptio
     aws::AwsOptions {
         profile: cli.profile.clone(),
         regions,
+        extra_regions: settings.extra_regions.clone(),
         endpoint_url: cli.endpoint_url.clone(),
         role_arn: cli.role_arn.clone(),
         external_id: cli.external_id.clone(),

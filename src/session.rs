@@ -240,13 +240,6 @@ impl SessionFactory {
 
 /// Why a `:profile` switch cannot work, found before any credentials are asked for.
 async fn refuse_profile_switch(options: &AwsOptions, name: &str) -> Result<(), String> {
-    if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() {
-        return Err(
-            "AWS_ACCESS_KEY_ID is set, and the SDK takes keys from the environment before \
-             any profile: unset it and restart to use profiles"
-                .to_string(),
-        );
-    }
     if let (Some(role), Some(_)) = (&options.role_arn, &options.mfa_serial) {
         return Err(format!(
             "assuming {role} needs an MFA code, which cannot be asked inside the console: \

@@ -225,8 +225,9 @@ fn switch_regions(app: &mut App, argument: &str) -> Vec<Effect> {
         super::update::set_status(app, "Usage: :region REGION[,REGION…]".to_string());
         return Vec::new();
     }
-    if let Some(bad) = regions.iter().find(|r| !crate::domain::is_region_name(r)) {
-        let text = format!("Not a region name: {bad} (e.g. us-east-1, eu-west-1)");
+    // Every name is checked before the switch: one typo would leave every pane failing.
+    if let Err(why) = crate::domain::check_regions(&regions, &app.settings.extra_regions) {
+        let text = format!("Not switched: {why}");
         super::update::set_status(app, text);
         return Vec::new();
     }

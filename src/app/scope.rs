@@ -112,7 +112,7 @@ fn unknown_account(org: &Organization, pattern: &str) -> String {
             let distance = if !wanted.is_empty() && name.contains(&wanted) {
                 0
             } else {
-                distance(&wanted, &name)
+                crate::domain::distance(&wanted, &name)
             };
             (distance <= (wanted.chars().count() / 3).max(2)).then_some((distance, a.name.as_str()))
         })
@@ -129,23 +129,6 @@ fn unknown_account(org: &Organization, pattern: &str) -> String {
     } else {
         format!("{what} {pattern}; did you mean {}?", close.join(", "))
     }
-}
-
-/// The edit distance between two strings, in characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let delete = previous.get(j + 1).copied().unwrap_or(0) + 1;
-            let insert = current.get(j).copied().unwrap_or(0) + 1;
-            current.push(substitute.min(delete).min(insert));
-        }
-        previous = current;
-    }
-    previous.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -204,6 +187,6 @@ mod tests {
             "{text}"
         );
         assert!(matches_any(&org, "ou-ab12-stage"));
-        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(crate::domain::distance("kitten", "sitting"), 3);
     }
 }

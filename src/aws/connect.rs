@@ -21,6 +21,9 @@ pub struct AwsOptions {
     pub profile: Option<String>,
     /// Regions to watch; empty means the profile's or environment's region.
     pub regions: Vec<String>,
+    /// Region names accepted besides the pinned list of AWS regions (config.toml's
+    /// `extra_regions`).
+    pub extra_regions: Vec<String>,
     pub endpoint_url: Option<String>,
     pub role_arn: Option<String>,
     pub external_id: Option<String>,
@@ -38,6 +41,7 @@ impl Default for AwsOptions {
         AwsOptions {
             profile: None,
             regions: Vec::new(),
+            extra_regions: Vec::new(),
             endpoint_url: None,
             role_arn: None,
             external_id: None,
@@ -67,14 +71,33 @@ pub enum ConnectError {
          add `regions` to config.toml, or set a region in your AWS profile"
     )]
     NoRegion,
+    /// A region or profile that does not exist, named before anything is called.
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl ConnectError {
-    /// Missing regions are a usage problem (exit 2); everything else means "cannot
-    /// connect as anyone" (exit 3).
+    /// Missing or unknown regions and unknown profiles are usage problems (exit 2);
+    /// everything else means "cannot connect as anyone" (exit 3).
     pub fn is_usage(&self) -> bool {
-        matches!(self, ConnectError::NoRegion)
+        matches!(self, ConnectError::NoRegion | ConnectError::Usage(_))
     }
+}
+
+/// Checks what the command line named before anything is called: every region is one AWS
+/// has (or one of config.toml's `extra_regions`), and `--profile` is a profile of the shared
+/// files (the error lists the known ones, as `:profile` does). Regions from config.toml
+/// were checked when it was read; a region from the environment or the profile is checked
+/// once the configuration is loaded (`regions_of`).
+pub async fn check_options(options: &AwsOptions) -> Result<(), ConnectError> {
+    crate::domain::check_regions(&options.regions, &options.extra_regions)
+        .map_err(|why| ConnectError::Usage(format!("--region: {why}")))?;
+    if let Some(profile) = &options.profile {
+        super::credentials::find_profile(profile)
+            .await
+            .map_err(|why| ConnectError::Usage(format!("--profile: {why}")))?;
+    }
+    Ok(())
 }
 
 /// Loads the configuration, assumes the role if asked, proves the credentials with
@@ -109,12 +132,25 @@ pub(super) fn regions_of(
     config: &SdkConfig,
 ) -> Result<Vec<String>, ConnectError> {
     if options.regions.is_empty() {
+        check_config_region(options, config)?;
         config
             .region()
             .map(|r| vec![r.to_string()])
             .ok_or(ConnectError::NoRegion)
     } else {
         Ok(options.regions.clone())
+    }
+}
+
+/// The region of the environment (`AWS_REGION`) or the profile, when no region is given
+/// otherwise: a typo there would fail every call as surely as one in `--region`.
+fn check_config_region(options: &AwsOptions, config: &SdkConfig) -> Result<(), ConnectError> {
+    let region = config.region().filter(|_| options.regions.is_empty());
+    match region.and_then(|r| crate::domain::unknown_region(r.as_ref(), &options.extra_regions)) {
+        Some(why) => Err(ConnectError::Usage(format!(
+            "AWS_REGION or the AWS profile's region: {why}"
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -139,6 +175,9 @@ pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session,
     // Every client carries the guard; the switch decides. The session may still turn it on
     // (an account rule), before any source polls or any action runs.
     let read_only = ReadOnlySwitch::new(options.read_only);
+    // An unknown region is refused before any call; a missing one after the credentials
+    // are proven, which come first when both are missing.
+    check_config_region(options, config)?;
     let caller = caller_identity(config, &read_only).await?;
     let regions = regions_of(options, config)?;
     let clients = Clients::new(config, &read_only, &regions);
@@ -171,8 +210,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_missing_region_is_a_usage_error() {
+    fn only_a_missing_region_or_a_bad_name_is_a_usage_error() {
         assert!(ConnectError::NoRegion.is_usage());
+        assert!(ConnectError::Usage("--region: unknown".into()).is_usage());
         assert!(!ConnectError::Credentials("x".into()).is_usage());
     }
 }

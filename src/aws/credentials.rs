@@ -10,9 +10,11 @@ use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::environment::EnvironmentVariableRegionProvider;
 use aws_config::imds::region::ImdsRegionProvider;
 use aws_config::meta::region::RegionProviderChain;
-use aws_config::profile::ProfileFileRegionProvider;
+use aws_config::profile::{ProfileFileCredentialsProvider, ProfileFileRegionProvider};
+use aws_config::provider_config::ProviderConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, ConfigLoader, Region};
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_runtime::env_config::file::EnvConfigFiles;
 use aws_types::os_shim_internal::{Env, Fs};
 use std::time::Duration;
@@ -32,10 +34,8 @@ fn imds_client() -> aws_config::imds::Client {
 /// The SDK configuration loader for `options`, before credentials are proven. Tests and
 /// embedders may adjust it (e.g. supply credentials) before [`connect`](super::connect()).
 pub async fn config_loader(options: &AwsOptions) -> ConfigLoader {
-    let mut credentials = DefaultCredentialsChain::builder().imds_client(imds_client());
     let mut profile_region = ProfileFileRegionProvider::builder();
     if let Some(profile) = &options.profile {
-        credentials = credentials.profile_name(profile);
         profile_region = profile_region.profile_name(profile);
     }
     let region_chain =
@@ -48,8 +48,25 @@ pub async fn config_loader(options: &AwsOptions) -> ConfigLoader {
                     .build(),
             );
     let region = region_chain.region().await;
+    let credentials = match &options.profile {
+        // A profile named explicitly beats credentials in the environment, as in the AWS
+        // CLI: the default chain would try AWS_ACCESS_KEY_ID first and use it silently.
+        Some(profile) => SharedCredentialsProvider::new(
+            ProfileFileCredentialsProvider::builder()
+                .configure(&ProviderConfig::default().with_region(region.clone()))
+                .profile_name(profile)
+                .build(),
+        ),
+        None => SharedCredentialsProvider::new(
+            DefaultCredentialsChain::builder()
+                .imds_client(imds_client())
+                .region(region.clone())
+                .build()
+                .await,
+        ),
+    };
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .credentials_provider(credentials.region(region.clone()).build().await)
+        .credentials_provider(credentials)
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))

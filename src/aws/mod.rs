@@ -22,7 +22,7 @@ pub mod read_only;
 mod token_bucket;
 
 pub use clients::Clients;
-pub use connect::{AwsOptions, ConnectError, SignedIn, connect, open, sign_in};
+pub use connect::{AwsOptions, ConnectError, SignedIn, check_options, connect, open, sign_in};
 pub use credentials::{ProfileFacts, config_loader, find_profile};
 
 /// SDK timestamps as chrono's, for the domain types.

@@ -20,7 +20,11 @@ pub struct Settings {
     /// Ring the terminal bell when an alarm enters ALARM.
     pub bell: bool,
     /// Regions to watch when `--region` is not given (empty: the AWS profile's region).
+    /// Each must be an AWS region watchpost knows, or one of `extra_regions`.
     pub regions: Vec<String>,
+    /// Region names to accept besides watchpost's pinned list of AWS regions (taken on
+    /// 2026-11-30): regions AWS opened since, e.g. `["xx-newregion-1"]`.
+    pub extra_regions: Vec<String>,
     /// A credential report younger than this many hours is reused (AWS regenerates it at
     /// most every 4 hours; 0 asks every poll).
     pub credential_report_max_age_hours: u32,
@@ -141,6 +145,7 @@ impl Default for Settings {
             alarm_severity: Severity::High,
             bell: false,
             regions: Vec::new(),
+            extra_regions: Vec::new(),
             credential_report_max_age_hours: 4,
             thresholds: Thresholds::default(),
             read_only: false,
@@ -210,6 +215,7 @@ impl Settings {
                 }
             }
         }
+        check_regions(&settings, text, origin)?;
         let refresh = settings.org.refresh;
         for (name, secs) in [
             ("alarms", refresh.alarms),
@@ -249,6 +255,49 @@ struct OrgAccountsOnly {
 struct OrgAccountSpans {
     #[serde(default)]
     accounts: Vec<toml::Spanned<String>>,
+}
+
+/// `extra_regions` must be shaped like region names, and every name in `regions` must be a
+/// known region or an extra one: a typo there would make every pane fail after start-up.
+/// The error points at the offending string.
+fn check_regions(settings: &Settings, text: &str, origin: &Origin) -> Result<(), ConfigError> {
+    let bad_extra = settings
+        .extra_regions
+        .iter()
+        .find(|r| !crate::domain::is_region_name(r));
+    let unknown = settings.regions.iter().find_map(|entry| {
+        crate::domain::parse_regions(std::slice::from_ref(entry))
+            .iter()
+            .find_map(|r| crate::domain::unknown_region(r, &settings.extra_regions))
+            .map(|why| (entry, why))
+    });
+    let (field, entry, message) = match (bad_extra, unknown) {
+        (Some(bad), _) => (
+            "extra_regions",
+            bad,
+            format!("extra_regions: {bad:?} is not shaped like a region name (e.g. us-east-1)"),
+        ),
+        (None, Some((entry, why))) => ("regions", entry, format!("regions: {why}")),
+        (None, None) => return Ok(()),
+    };
+    // Re-read the lists with positions, to point at the bad entry.
+    let offset = toml::from_str::<RegionSpans>(text)
+        .ok()
+        .and_then(|spans| match field {
+            "extra_regions" => spans.extra_regions,
+            _ => spans.regions,
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .find(|s| s.get_ref() == entry)
+        .map_or(0, |s| s.span().start);
+    Err(ConfigError::at(origin, text, offset, message))
+}
+
+#[derive(Deserialize)]
+struct RegionSpans {
+    regions: Option<Vec<toml::Spanned<String>>>,
+    extra_regions: Option<Vec<toml::Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -301,6 +350,31 @@ mod tests {
         let text = err.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(text.starts_with("c:2:1: "), "{text}");
         assert!(text.contains("key_age"), "{text}");
+    }
+
+    #[test]
+    fn an_unknown_region_points_at_the_entry_and_names_the_nearest() {
+        let text = "regions = [\"us-east-1\", \"eu-wset-1\"]\n";
+        let err = Settings::parse(text, &Origin("c".into()));
+        let text = err.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            text.starts_with("c:1:25: regions: unknown region"),
+            "{text}"
+        );
+        assert!(text.contains("did you mean eu-west-1?"), "{text}");
+        // Named in extra_regions, a region newer than the list is accepted.
+        let text = "regions = [\"xx-future-1\"]\nextra_regions = [\"xx-future-1\"]\n";
+        let settings = Settings::parse(text, &Origin("c".into()));
+        assert_eq!(
+            settings.map(|s| s.regions),
+            Ok(vec!["xx-future-1".to_string()])
+        );
+        let err = Settings::parse("extra_regions = [\"Mars\"]\n", &Origin("c".into()));
+        let text = err.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            text.starts_with("c:1:18: extra_regions: \"Mars\""),
+            "{text}"
+        );
     }
 
     #[test]

@@ -8,8 +8,10 @@ mod finding;
 mod glob;
 mod identity;
 mod ids;
+mod nearest;
 mod org;
 mod region;
+mod region_list;
 mod severity;
 mod triage;
 
@@ -36,8 +38,10 @@ pub use ids::{
     AccessKeyId, AccountId, AlarmName, Call, DetectorId, FindingId, KeyRef, Region, RoleName,
     SecurityGroupId, UserName,
 };
+pub use nearest::{distance, nearest};
 pub use org::{AccountScope, Discovery, OrgAccount, Organization, Reach};
-pub use region::{is_region_name, parse_regions};
+pub use region::{check_regions, is_known_region, is_region_name, parse_regions, unknown_region};
+pub use region_list::KNOWN_REGIONS;
 pub use severity::Severity;
 pub use triage::{TriageItem, TriageOrigin};
 

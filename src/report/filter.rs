@@ -113,8 +113,8 @@ impl Filters {
     }
 }
 
-/// The source a check named on the command line reads. An ID posture does not know counts
-/// as an IAM check, as it always has: the report names it on stderr and goes on.
+/// The source a check named on the command line reads. The command line refuses IDs
+/// posture does not know (`cli::parse_check_id`); one reaching here counts as an IAM check.
 fn check_source(id: &str) -> SourceKind {
     crate::posture::check_source(id).unwrap_or(SourceKind::Identity)
 }

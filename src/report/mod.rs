@@ -69,7 +69,9 @@ pub enum Section {
     Findings,
     /// IAM users and the root account.
     Identity,
-    /// Posture check results (IAM, GuardDuty and CloudWatch checks).
+    /// Posture check results: IAM, GuardDuty, CloudWatch and the account baseline
+    /// (CloudTrail, CIS monitoring, S3 Block Public Access, security groups, EBS encryption
+    /// by default, VPC flow logs, AWS Config).
     Posture,
 }
 

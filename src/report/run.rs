@@ -40,7 +40,7 @@ pub async fn run(
     for id in &args.check {
         if !collected.data.checks.iter().any(|c| c.check_id == id) {
             eprintln!(
-                "watchpost: no results for check `{}` (unknown ID, or nothing it applies to)",
+                "watchpost: no results for check `{}` (nothing it applies to)",
                 clean(id)
             );
         }
@@ -74,19 +74,24 @@ pub async fn run(
         .and_then(|bytes| match &args.output {
             Some(path) => output::write_atomically(path, &bytes)
                 .map_err(|e| format!("cannot write {}: {e}", path.display())),
-            None => {
-                let mut stdout = std::io::stdout().lock();
-                stdout
-                    .write_all(&bytes)
-                    .and_then(|()| stdout.flush())
-                    .map_err(|e| format!("cannot write the report: {e}"))
-            }
+            None => write_stdout(&bytes).map_err(|e| format!("cannot write the report: {e}")),
         });
     if let Err(message) = written {
         eprintln!("watchpost: {}", clean(&message));
         return EXIT_WRITE;
     }
     exit_status(&built)
+}
+
+/// Writes the report to standard output. A reader that stops early (`| head`) closes the
+/// pipe: that ends the report quietly, as for any filter, and the exit status still says
+/// what the report found (`--fail-on`, incomplete), so a `pipefail` gate keeps working.
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 /// "3/7 sources read" on stderr while the report's sources load, only when stderr is a

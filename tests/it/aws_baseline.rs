@@ -229,7 +229,8 @@ async fn account_controls_follow_the_trail_its_monitoring_and_block_public_acces
     assert!(e.contains("covered: root account usage"), "{e}");
     assert!(
         e.contains(
-            "filter only: console sign-in without MFA (filter NoMFAConsoleSignin, no alarm)"
+            "filter only: console sign-in without MFA (filter NoMFAConsoleSignin, no alarm on \
+             CISBenchmark/NoMFAConsoleSignin in us-east-1)"
         ),
         "{e}"
     );

@@ -230,3 +230,157 @@ fn demo_and_aws_options_do_not_mix() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("cannot be used with"), "{stderr}");
 }
+
+/// `watchpost report` against an endpoint where nothing listens: a refusal before any call
+/// is status 2; getting as far as the network is status 3.
+fn report_without_aws(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let endpoint = support::dead_endpoint();
+    support::watchpost_with_keys(home)
+        .args(["report", "--endpoint-url", &endpoint])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_region_aws_does_not_have_is_refused_before_any_call_naming_the_nearest() {
+    let home = tempfile::tempdir().unwrap();
+    for (region, nearest) in [
+        ("foo", None),
+        ("US-EAST-1", Some("us-east-1")),
+        ("us-east-1,eu-wset-1", Some("eu-west-1")),
+    ] {
+        let output = report_without_aws(home.path(), &["--region", region]);
+        assert_eq!(output.status.code(), Some(2), "{region}: {output:?}");
+        let stderr = one_line_stderr(&output);
+        assert!(stderr.contains("--region: unknown region"), "{stderr}");
+        if let Some(nearest) = nearest {
+            assert!(
+                stderr.contains(&format!("did you mean {nearest}?")),
+                "{stderr}"
+            );
+        }
+    }
+    // Without an endpoint either: not a DNS error for a made-up host.
+    let output = support::watchpost_with_keys(home.path())
+        .args(["--region", "eu-wset-1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(one_line_stderr(&output).contains("did you mean eu-west-1?"));
+    // Nor from the environment, when no region is given otherwise.
+    let output = support::watchpost_with_keys(home.path())
+        .env("AWS_REGION", "eu-wset-1")
+        .args(["report", "--endpoint-url", &support::dead_endpoint()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = one_line_stderr(&output);
+    assert!(
+        stderr.contains("AWS_REGION or the AWS profile's region"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean eu-west-1?"), "{stderr}");
+}
+
+#[test]
+fn extra_regions_in_config_admit_a_region_newer_than_the_list() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config/watchpost");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "extra_regions = [\"xx-future-1\"]\n",
+    )
+    .unwrap();
+    let output = report_without_aws(home.path(), &["--region", "xx-future-1"]);
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    assert!(one_line_stderr(&output).contains("cannot reach AWS"));
+}
+
+/// The profiles `audit` (keys `key`/`secret`) and `dev` in AWS files under `home/.aws`,
+/// which the environment of `cmd` points at.
+fn with_profiles(cmd: &mut assert_cmd::Command, home: &std::path::Path, key: &str, secret: &str) {
+    let dir = home.join(".aws");
+    std::fs::create_dir_all(&dir).unwrap();
+    support::write_aws_profiles(
+        &dir,
+        &[
+            ("audit", "us-east-1", key, secret),
+            ("dev", "eu-west-1", "dev", "dev"),
+        ],
+    );
+    cmd.env("AWS_CONFIG_FILE", dir.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"));
+}
+
+#[test]
+fn an_unknown_profile_is_refused_listing_the_known_ones() {
+    let home = tempfile::tempdir().unwrap();
+    let endpoint = support::dead_endpoint();
+    let mut cmd = support::watchpost_with_keys(home.path());
+    with_profiles(&mut cmd, home.path(), "k", "s");
+    let output = cmd
+        .args([
+            "--profile",
+            "nosuch",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+        ])
+        .arg(&endpoint)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = one_line_stderr(&output);
+    assert!(
+        stderr.contains("--profile: no profile named `nosuch`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("known: audit, dev"), "{stderr}");
+}
+
+#[tokio::test]
+async fn an_explicit_profile_beats_keys_in_the_environment() {
+    let emulator = Emulator::lock().await;
+    let iam = aws_sdk_iam::Client::new(&emulator.sdk("us-east-1").await);
+    iam.create_user().user_name("auditor").send().await.unwrap();
+    let key = support::emulator::new_key(&iam, "auditor").await;
+    let home = tempfile::tempdir().unwrap();
+    let run = |profile: Option<&str>| {
+        // The environment holds other (dummy) keys, as a shell often does.
+        let mut cmd = support::watchpost_with_keys(home.path());
+        with_profiles(
+            &mut cmd,
+            home.path(),
+            &key.access_key_id,
+            &key.secret_access_key,
+        );
+        if let Some(profile) = profile {
+            cmd.args(["--profile", profile]);
+        }
+        let output = cmd
+            .args(["report", "--source", "identity", "--region", "us-east-1"])
+            .args(["--endpoint-url", &emulator.url])
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {output:?}"));
+        json["caller"]["arn"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let auditor = format!("arn:aws:iam::{ACCOUNT}:user/auditor");
+    assert_eq!(
+        run(Some("audit")),
+        auditor,
+        "--profile wins over the environment"
+    );
+    assert_ne!(
+        run(None),
+        auditor,
+        "without it, the environment's keys are used"
+    );
+}

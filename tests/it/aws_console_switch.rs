@@ -1,6 +1,7 @@
 //! End to end against the emulator: `:region` and `:profile` switch the running binary to
 //! other regions and to another profile (another account), in a pseudo-terminal.
 
+use crate::support;
 use crate::support::emulator::{ACCOUNT, Emulator, new_key, put_alarm};
 use crate::support::pty::{Console, console_with_env_keys};
 use std::path::Path;
@@ -49,24 +50,6 @@ async fn region_switches_the_running_console_to_another_region() {
     assert!(!header[1].contains("us-east-1"), "{header:?}");
 }
 
-/// An AWS config directory with two profiles: `first` (the emulator's default account) and
-/// `second` (a user's keys in another account).
-fn write_profiles(dir: &Path, second_key: &str, second_secret: &str) {
-    std::fs::write(
-        dir.join("config"),
-        "[profile first]\nregion = us-east-1\n\n[profile second]\nregion = us-east-1\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("credentials"),
-        format!(
-            "[first]\naws_access_key_id = testing\naws_secret_access_key = testing\n\n\
-             [second]\naws_access_key_id = {second_key}\naws_secret_access_key = {second_secret}\n"
-        ),
-    )
-    .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn profile_switches_account_and_applies_its_rule_and_a_bad_one_changes_nothing() {
     let emulator = Emulator::lock().await;
@@ -90,7 +73,19 @@ async fn profile_switches_account_and_applies_its_rule_and_a_bad_one_changes_not
     let home = tempfile::tempdir().unwrap();
     let aws_dir = home.path().join(".aws");
     std::fs::create_dir_all(&aws_dir).unwrap();
-    write_profiles(&aws_dir, key.access_key_id(), key.secret_access_key());
+    // `first` is the emulator's default account; `second` a user's keys in another account.
+    support::write_aws_profiles(
+        &aws_dir,
+        &[
+            ("first", "us-east-1", "testing", "testing"),
+            (
+                "second",
+                "us-east-1",
+                key.access_key_id(),
+                key.secret_access_key(),
+            ),
+        ],
+    );
     let config_home = home.path().join("config");
     std::fs::create_dir_all(config_home.join("watchpost")).unwrap();
     std::fs::write(
@@ -116,8 +111,10 @@ async fn profile_switches_account_and_applies_its_rule_and_a_bad_one_changes_not
             ("AWS_SHARED_CREDENTIALS_FILE", Some(&credentials_file)),
             ("AWS_PROFILE", Some("first")),
             ("AWS_EC2_METADATA_DISABLED", Some("true")),
-            ("AWS_ACCESS_KEY_ID", None),
-            ("AWS_SECRET_ACCESS_KEY", None),
+            // Keys in the environment (the first account's) do not stop a named profile:
+            // it beats them, as in the AWS CLI.
+            ("AWS_ACCESS_KEY_ID", Some("testing")),
+            ("AWS_SECRET_ACCESS_KEY", Some("testing")),
             ("AWS_SESSION_TOKEN", None),
             ("AWS_REGION", None),
             ("AWS_DEFAULT_REGION", None),

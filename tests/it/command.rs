@@ -157,7 +157,7 @@ fn region_checks_its_names_then_asks_the_runtime_to_switch() {
     assert!(status(&app).contains("Usage: :region"), "{}", status(&app));
     assert!(command(&mut app, "region us-east").is_empty());
     assert!(
-        status(&app).contains("Not a region name: us-east"),
+        status(&app).contains("Not switched: unknown region \"us-east\""),
         "{}",
         status(&app)
     );
@@ -183,6 +183,28 @@ fn region_checks_its_names_then_asks_the_runtime_to_switch() {
     );
     // Nothing of the old session changed yet.
     assert!(!app.data.alarms.is_empty());
+}
+
+#[test]
+fn region_refuses_a_name_aws_does_not_have_naming_the_nearest() {
+    let mut app = aws_app();
+    // Shaped like a region, but not one: nothing switches, and the nearest is named.
+    assert!(command(&mut app, "region us-east-1,eu-wset-1").is_empty());
+    assert!(app.switching.is_none());
+    let text = status(&app);
+    assert!(text.contains("unknown region \"eu-wset-1\""), "{text}");
+    assert!(text.contains("did you mean eu-west-1?"), "{text}");
+    assert!(command(&mut app, "region US-EAST-1").is_empty());
+    assert!(
+        status(&app).contains("did you mean us-east-1?"),
+        "{}",
+        status(&app)
+    );
+    // A region newer than the pinned list is accepted once config.toml names it.
+    app.settings.extra_regions = vec!["xx-future-1".into()];
+    let effects = command(&mut app, "region xx-future-1");
+    let target = SwitchTarget::Regions(vec!["xx-future-1".into()]);
+    assert_eq!(effects, vec![Effect::Switch(target)]);
 }
 
 #[test]

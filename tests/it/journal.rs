@@ -608,3 +608,32 @@ fn two_processes_appending_to_one_journal_keep_one_chain() {
     assert!(verification.is_intact(), "{verification}");
     assert_eq!(verification.records, 2 * CHILD_RECORDS);
 }
+
+#[test]
+fn file_may_come_before_or_after_verify() {
+    let (_dir, path) = journal();
+    five_records(&path);
+    let after = assert_cmd::Command::cargo_bin("watchpost")
+        .unwrap()
+        .env("XDG_STATE_HOME", path.parent().unwrap())
+        .env("XDG_CONFIG_HOME", path.parent().unwrap())
+        .args(["journal", "verify", "--file"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let before = journal_command(&path, &["verify"]);
+    assert_eq!(after.status.code(), Some(0), "{}", stderr(&after));
+    assert_eq!(stdout(&after), stdout(&before));
+    assert!(stdout(&after).contains("5 record(s)"), "{}", stdout(&after));
+}
+
+#[test]
+fn printing_an_absent_journal_says_which_file_was_looked_for() {
+    let (_dir, path) = journal();
+    let output = journal_command(&path, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    let text = stderr(&output);
+    assert!(text.contains(&path.display().to_string()), "{text}");
+    assert!(text.contains("does not exist"), "{text}");
+}

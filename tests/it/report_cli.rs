@@ -174,7 +174,32 @@ fn without_credentials_the_report_exits_3() {
 }
 
 #[test]
-fn an_unknown_check_id_is_named_on_stderr() {
+fn an_unknown_check_id_is_a_usage_error_naming_the_nearest() {
+    let home = tempfile::tempdir().unwrap();
+    // A typo must not pass a CI gate with an empty report.
+    for args in [
+        &["--demo", "report", "--check", "nosuch"][..],
+        &["--demo", "report", "--check", "iam.root-mfa,iam.root-mfaa"][..],
+    ] {
+        let run = run(home.path(), args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{args:?}");
+        assert!(run.stderr.contains("unknown check ID"), "{}", run.stderr);
+    }
+    let typo = run(
+        home.path(),
+        &["--demo", "report", "--check", "iam.root-mfaa"],
+    );
+    assert!(
+        typo.stderr
+            .contains("--check `iam.root-mfaa`: unknown check ID; did you mean iam.root-mfa?"),
+        "{}",
+        typo.stderr
+    );
+}
+
+#[test]
+fn a_known_check_id_keeps_only_its_results() {
     let home = tempfile::tempdir().unwrap();
     let run = run(
         home.path(),
@@ -182,13 +207,12 @@ fn an_unknown_check_id_is_named_on_stderr() {
             "--demo",
             "report",
             "--check",
-            "iam.root-mfa,iam.nope",
+            "iam.root-mfa",
             "--format",
             "csv",
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("`iam.nope`"), "{}", run.stderr);
     assert!(!run.stderr.contains("`iam.root-mfa`"), "{}", run.stderr);
     let rows: Vec<&str> = run.stdout.lines().skip(1).collect();
     assert_eq!(rows.len(), 1, "{rows:?}");
@@ -251,4 +275,57 @@ fn on_a_terminal_a_progress_line_shows_then_clears() {
     assert!(raw.ends_with("\r\x1b[2K"), "the line is cleared: {raw:?}");
     assert!(console.screen().trim().is_empty(), "{}", console.screen());
     assert!(std::fs::metadata(&path).unwrap().len() > 0);
+}
+
+/// `watchpost report …` with stdout on a real pipe whose reader takes the first line and
+/// closes it, as `| head -1` does; the exit status and stderr.
+fn run_into_closed_pipe(home: &Path, args: &[&str]) -> (i32, String) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("watchpost"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    reader.read_line(&mut first).unwrap();
+    assert!(
+        !first.is_empty(),
+        "{args:?}: nothing written before the pipe closed"
+    );
+    // The rest of the report (far more than a pipe's buffer) meets a closed pipe.
+    drop(reader);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    (status.code().unwrap_or(-1), stderr)
+}
+
+#[test]
+fn a_reader_closing_the_pipe_early_ends_the_report_quietly() {
+    let home = tempfile::tempdir().unwrap();
+    for format in ["json", "csv", "ocsf", "markdown"] {
+        let (code, stderr) =
+            run_into_closed_pipe(home.path(), &["report", "--demo", "--format", format]);
+        assert_eq!(code, 0, "{format}: {stderr}");
+        assert_eq!(stderr, "", "{format}");
+    }
+    // What the report found still decides the status: a gate under `pipefail` still fails.
+    let (code, stderr) = run_into_closed_pipe(
+        home.path(),
+        &["report", "--demo", "--format", "json", "--fail-on", "high"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stderr, "");
 }

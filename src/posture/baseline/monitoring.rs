@@ -110,6 +110,20 @@ fn alarmed(filter: &MetricFilter, alarms: &[&Alarm]) -> bool {
     })
 }
 
+/// The metrics an alarm was looked for on, as `Namespace/MetricName` (or "its metric" for
+/// a filter that publishes none).
+fn watched_metrics(filter: &MetricFilter) -> String {
+    if filter.metrics.is_empty() {
+        return "its metric (the filter publishes none)".to_string();
+    }
+    let names: Vec<String> = filter
+        .metrics
+        .iter()
+        .map(|(namespace, name)| format!("{namespace}/{name}"))
+        .collect();
+    names.join(" or ")
+}
+
 /// `alarms` are the account's own: a metric alarm of another account watches another
 /// account's metrics.
 pub fn evaluate(baseline: &AccountBaseline, alarms: &[&Alarm], out: &mut Vec<CheckResult>) {
@@ -148,7 +162,13 @@ pub fn evaluate(baseline: &AccountBaseline, alarms: &[&Alarm], out: &mut Vec<Che
         if found.iter().any(|f| alarmed(f, alarms)) {
             covered.push(event.name);
         } else if let Some(f) = found.first() {
-            unalarmed.push(format!("{} (filter {}, no alarm)", event.name, f.name));
+            unalarmed.push(format!(
+                "{} (filter {}, no alarm on {} in {})",
+                event.name,
+                f.name,
+                watched_metrics(f),
+                f.region
+            ));
         } else {
             missing.push(event.name);
         }
@@ -253,7 +273,10 @@ mod tests {
         assert!(e.starts_with("1 of 15 events covered on trail-logs"), "{e}");
         assert!(e.contains("covered: root account usage"), "{e}");
         assert!(
-            e.contains("filter only: console sign-in without MFA (filter NoMfa, no alarm)"),
+            e.contains(
+                "filter only: console sign-in without MFA (filter NoMfa, no alarm on \
+                 CISBenchmark/NoMfa in us-east-1)"
+            ),
             "{e}"
         );
         assert!(e.contains("missing: unauthorised API calls"), "{e}");

@@ -107,6 +107,9 @@ pub fn regional(seed: u64, region: &str, account: &str) -> Option<RegionalBaseli
     })
 }
 
+/// Where the demo trail's metric filters publish, and its CIS alarms look.
+pub const CIS_NAMESPACE: &str = "CloudTrailMetrics";
+
 /// The log group the demo trail delivers to.
 fn log_group(account: &str) -> String {
     format!("aws-cloudtrail-logs-{account}")
@@ -120,7 +123,9 @@ pub fn account(account: &str) -> AccountBaseline {
         log_group: log_group.clone(),
         region: home.to_string(),
         pattern: pattern.to_string(),
-        metrics: vec![("CISBenchmark".to_string(), name.to_string())],
+        // The namespace the demo's CIS alarms watch (`alarm_catalog.rs`): a filter must
+        // publish where its alarm looks, or the alarm watches nothing.
+        metrics: vec![(CIS_NAMESPACE.to_string(), name.to_string())],
     };
     AccountBaseline {
         account_id: account.to_string(),

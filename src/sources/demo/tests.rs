@@ -383,3 +383,30 @@ fn names_and_ids_are_unique_at_scale() {
         }
     }
 }
+
+/// The demo's CIS alarms watch the metrics its trail's filters publish (namespace and
+/// name, in the trail's home region): only the filter without an alarm is reported.
+#[test]
+fn cis_alarms_watch_the_metrics_the_demo_filters_publish() {
+    let w = world(DEFAULT_SEED, 1);
+    let alarms = all_alarms(&w, anchor());
+    let account = baseline::account(DEMO_ACCOUNT_ID);
+    let mut out = Vec::new();
+    crate::posture::baseline::evaluate(&[], std::slice::from_ref(&account), &alarms, &mut out);
+    let monitoring = out
+        .iter()
+        .find(|c| c.check_id == "cloudwatch.cis-monitoring")
+        .map(|c| c.evidence.clone())
+        .unwrap_or_default();
+    assert!(
+        monitoring.contains("covered: unauthorised API calls, root account usage"),
+        "{monitoring}"
+    );
+    assert!(
+        monitoring.contains(
+            "filter only: CloudTrail changes (filter CloudTrailChanges, no alarm on \
+             CloudTrailMetrics/CloudTrailChanges in us-east-1)"
+        ),
+        "{monitoring}"
+    );
+}

@@ -47,6 +47,21 @@ pub fn watchpost_with_keys(home: &std::path::Path) -> assert_cmd::Command {
     cmd
 }
 
+/// A shared AWS config file `config` and credentials file `credentials` in `dir`, with one
+/// profile per `(name, region, access key ID, secret)`.
+pub fn write_aws_profiles(dir: &std::path::Path, profiles: &[(&str, &str, &str, &str)]) {
+    let mut config = String::new();
+    let mut credentials = String::new();
+    for (name, region, key, secret) in profiles {
+        config.push_str(&format!("[profile {name}]\nregion = {region}\n\n"));
+        credentials.push_str(&format!(
+            "[{name}]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n\n"
+        ));
+    }
+    std::fs::write(dir.join("config"), config).unwrap();
+    std::fs::write(dir.join("credentials"), credentials).unwrap();
+}
+
 /// An endpoint on 127.0.0.1 where nothing listens: a port that was free a moment ago.
 pub fn dead_endpoint() -> String {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
