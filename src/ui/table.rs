@@ -138,7 +138,10 @@ fn title<'a>(app: &App, width: u16, theme: &Theme) -> Vec<Span<'a>> {
         // What the table is of (the Activity tab's query).
         let used: usize = title.iter().map(Span::width).sum();
         let room = usize::from(width).saturating_sub(used + 4);
-        title.push(Span::styled(format!("{} ", fit(&subtitle, room)), theme.title));
+        title.push(Span::styled(
+            format!("{} ", fit(&subtitle, room)),
+            theme.title,
+        ));
     }
     let failed = app.tab.source().and_then(|kind| {
         let (freshest, error) = app.freshness(kind);
