@@ -111,7 +111,7 @@ async fn a_finding_s_key_activity_pages_newest_first_and_waits_out_throttling() 
     let screens = tokio::task::spawn_blocking(move || {
         let (mut console, _home) = console_with_env_keys(&args, &[]);
         console.send("3");
-        console.wait_for("AccessKey AKIAEXFILTRA");
+        console.wait_for("AccessKey AKIAEXFILTR");
         console.send("t");
         let first = console.wait_for("Call00");
         // The next page is asked for when the selection nears the end: throttle it.

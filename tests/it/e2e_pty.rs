@@ -285,7 +285,8 @@ fn demo_activity_of_a_finding_opens_in_its_tab_and_shows_an_event() {
         console.send("\r");
         let detail = console.wait_for("CloudTrail event (JSON, as CloudTrail sent it)");
         assert!(detail.contains("\"eventName\""), "{args:?}: {detail}");
-        console.send("q");
+        // `q` goes back from a detail view; `:q` quits from anywhere.
+        console.send(":q\r");
         assert!(console.wait_exit().success());
     }
 }
