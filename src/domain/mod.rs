@@ -10,6 +10,7 @@ mod identity;
 mod ids;
 mod org;
 mod region;
+mod resources;
 mod severity;
 mod triage;
 
@@ -38,6 +39,9 @@ pub use ids::{
 };
 pub use org::{AccountScope, Discovery, OrgAccount, Organization, Reach};
 pub use region::{is_region_name, parse_regions};
+pub use resources::{
+    Bucket, BucketExposure, DbInstance, Instance, KeyRotation, KmsKey, LoadBalancer, Volume,
+};
 pub use severity::Severity;
 pub use triage::{TriageItem, TriageOrigin};
 
