@@ -158,6 +158,18 @@ impl PublicAccessBlock {
     pub fn all_on(&self) -> bool {
         *self == PublicAccessBlock::ALL_ON
     }
+
+    /// The four settings as S3 and S3 Control answer them, in their order (`BlockPublicAcls`,
+    /// `IgnorePublicAcls`, `BlockPublicPolicy`, `RestrictPublicBuckets`); left out is off.
+    pub fn from_answer(settings: [Option<bool>; 4]) -> PublicAccessBlock {
+        let [acls, ignore, policy, restrict] = settings.map(|s| s.unwrap_or(false));
+        PublicAccessBlock {
+            block_public_acls: acls,
+            ignore_public_acls: ignore,
+            block_public_policy: policy,
+            restrict_public_buckets: restrict,
+        }
+    }
 }
 
 /// The account-wide share of the baseline (read once per account).

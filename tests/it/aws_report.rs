@@ -85,9 +85,19 @@ fn assert_read_only(recording: &[Value]) {
             None => {
                 let segments: Vec<&str> = path.split('/').skip(3).collect();
                 let query = url.split_once('?').map_or("", |(_, q)| q);
-                let s3_read = ["x-id=ListBuckets", "location", "policyStatus", "acl", "publicAccessBlock"]
-                    .iter()
-                    .any(|q| query.split('&').any(|p| p == *q || p.starts_with(&format!("{q}="))));
+                let s3_read = [
+                    "x-id=ListBuckets",
+                    "location",
+                    "policyStatus",
+                    "acl",
+                    "publicAccessBlock",
+                ]
+                .iter()
+                .any(|q| {
+                    query
+                        .split('&')
+                        .any(|p| p == *q || p.starts_with(&format!("{q}=")))
+                });
                 // S3 Control's GetPublicAccessBlock is a GET; so are S3's reads of buckets.
                 (request["method"] == "GET" && (path.contains("/v20180820/") || s3_read))
                     || matches!(

@@ -9,10 +9,7 @@ use crate::support::resources as res;
 use chrono::Utc;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use watchpost::domain::SourceKind;
-use watchpost::posture::Thresholds;
 use watchpost::remediation::{ActionId, Offer, Target};
-use watchpost::store::Data;
 
 /// (check, resource) → (status, evidence) of every result of the report.
 fn results(report: &Value) -> BTreeMap<(String, String), (String, String)> {
@@ -192,32 +189,12 @@ async fn the_authorised_ports_come_from_the_config_file() {
     );
 }
 
-/// The baseline sources polled once, posture derived.
-async fn load(session: &mut watchpost::sources::Session) -> Data {
-    let mut data = Data::default();
-    for source in session
-        .sources
-        .iter_mut()
-        .filter(|s| s.id().kind == SourceKind::Baseline)
-    {
-        let id = source.id().clone();
-        let polled = source.poll().await.unwrap();
-        data.apply(&id, polled);
-    }
-    data.derive(
-        &Thresholds::default(),
-        watchpost::domain::Severity::High,
-        Utc::now(),
-    );
-    data
-}
-
 #[tokio::test]
 async fn requiring_imdsv2_and_allowing_imdsv1_again_change_the_instance() {
     let emulator = Emulator::lock().await;
     let instance = res::instance(&emulator, "legacy", None, false).await;
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
-    let data = load(&mut session).await;
+    let data = seed::load(&mut session).await;
     let targets = seed::posture_targets(&data, "ec2.imdsv2");
     assert_eq!(
         targets,
@@ -242,7 +219,7 @@ async fn requiring_imdsv2_and_allowing_imdsv1_again_change_the_instance() {
     let said = executor.perform(&offer).await.unwrap();
     assert!(said.contains("requires IMDSv2"), "{said}");
     assert!(res::requires_imds_v2(&emulator, &instance).await);
-    let after = load(&mut session).await;
+    let after = seed::load(&mut session).await;
     assert!(
         after
             .checks
@@ -263,7 +240,7 @@ async fn key_rotation_on_and_back_off() {
     let emulator = Emulator::lock().await;
     let key = res::kms_key(&emulator, false).await;
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
-    let data = load(&mut session).await;
+    let data = seed::load(&mut session).await;
     let target = seed::posture_targets(&data, "kms.key-rotation").remove(0);
     let offer = Offer::new(ActionId::EnableKeyRotation, target, Utc::now());
     assert_eq!(
@@ -295,7 +272,7 @@ async fn blocking_a_buckets_public_access_turns_its_four_settings_on() {
     let s3 = res::s3(&emulator).await;
     res::public_policy_bucket(&s3, "open-policy").await;
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
-    let data = load(&mut session).await;
+    let data = seed::load(&mut session).await;
     let targets = seed::posture_targets(&data, "s3.bucket-public-access");
     assert_eq!(
         targets,
@@ -324,7 +301,7 @@ async fn blocking_a_buckets_public_access_turns_its_four_settings_on() {
         res::bucket_block(&s3, "open-policy").await,
         Some([Some(true); 4])
     );
-    let after = load(&mut session).await;
+    let after = seed::load(&mut session).await;
     let result = after
         .checks
         .iter()

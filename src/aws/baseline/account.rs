@@ -158,14 +158,14 @@ impl AccountBaselineSource {
             .send()
             .await;
         match result {
-            Ok(out) => Ok(out
-                .public_access_block_configuration()
-                .map(|c| PublicAccessBlock {
-                    block_public_acls: c.block_public_acls().unwrap_or(false),
-                    ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                    block_public_policy: c.block_public_policy().unwrap_or(false),
-                    restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-                })),
+            Ok(out) => Ok(out.public_access_block_configuration().map(|c| {
+                PublicAccessBlock::from_answer([
+                    c.block_public_acls(),
+                    c.ignore_public_acls(),
+                    c.block_public_policy(),
+                    c.restrict_public_buckets(),
+                ])
+            })),
             Err(SdkError::ServiceError(e))
                 if matches!(
                     e.err(),

@@ -59,14 +59,14 @@ pub async fn bucket_block(
     >,
 > {
     match s3.get_public_access_block().bucket(bucket).send().await {
-        Ok(out) => Ok(out
-            .public_access_block_configuration()
-            .map(|c| PublicAccessBlock {
-                block_public_acls: c.block_public_acls().unwrap_or(false),
-                ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                block_public_policy: c.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-            })),
+        Ok(out) => Ok(out.public_access_block_configuration().map(|c| {
+            PublicAccessBlock::from_answer([
+                c.block_public_acls(),
+                c.ignore_public_acls(),
+                c.block_public_policy(),
+                c.restrict_public_buckets(),
+            ])
+        })),
         Err(e) if e.code() == Some("NoSuchPublicAccessBlockConfiguration") => Ok(None),
         Err(e) => Err(e),
     }
@@ -133,7 +133,6 @@ async fn exposure(
     id: &SourceId,
     name: &str,
 ) -> Result<Option<Probe<BucketExposure>>, SourceError> {
-    let denied = |error: SourceError| degrade(Err(error)).map(Some);
     let policy_public = match s3.get_bucket_policy_status().bucket(name).send().await {
         Ok(out) => out
             .policy_status()
@@ -142,7 +141,7 @@ async fn exposure(
         // No policy: nothing public about it.
         Err(e) if e.code() == Some("NoSuchBucketPolicy") => false,
         Err(e) if gone(&e) => return Ok(None),
-        Err(e) => return denied(classify(id, POLICY_STATUS, &e)),
+        Err(e) => return degrade(Err(classify(id, POLICY_STATUS, &e))).map(Some),
     };
     let public_grants = match s3.get_bucket_acl().bucket(name).send().await {
         Ok(out) => out
@@ -159,12 +158,12 @@ async fn exposure(
             })
             .collect(),
         Err(e) if gone(&e) => return Ok(None),
-        Err(e) => return denied(classify(id, ACL, &e)),
+        Err(e) => return degrade(Err(classify(id, ACL, &e))).map(Some),
     };
     let block = match bucket_block(s3, name).await {
         Ok(block) => block,
         Err(e) if gone(&e) => return Ok(None),
-        Err(e) => return denied(classify(id, BUCKET_BLOCK, &e)),
+        Err(e) => return degrade(Err(classify(id, BUCKET_BLOCK, &e))).map(Some),
     };
     Ok(Some(Ok(BucketExposure {
         policy_public,
