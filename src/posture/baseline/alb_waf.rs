@@ -5,6 +5,7 @@ use crate::domain::{CheckResult, RegionalBaseline, Severity};
 pub const ALB_WAF: Control = Control {
     id: "elb.alb-waf",
     title: "Internet-facing Application Load Balancers have an AWS WAF web ACL",
+    problem: "An internet-facing load balancer has no AWS WAF web ACL",
     severity: Severity::Medium,
     controls: &["ELB.16"],
 };

@@ -4,6 +4,7 @@ use crate::domain::{CheckResult, RegionalBaseline, Severity};
 pub const EBS_VOLUME_ENCRYPTION: Control = Control {
     id: "ec2.ebs-volume-encryption",
     title: "EBS volumes in use are encrypted",
+    problem: "An EBS volume in use is not encrypted",
     severity: Severity::Medium,
     controls: &["EC2.3"],
 };

@@ -4,6 +4,7 @@ use crate::domain::{CheckResult, RegionalBaseline, Severity};
 pub const IMDSV2: Control = Control {
     id: "ec2.imdsv2",
     title: "EC2 instances require IMDSv2",
+    problem: "An EC2 instance allows IMDSv1",
     severity: Severity::High,
     controls: &["CIS 5.6", "EC2.8"],
 };

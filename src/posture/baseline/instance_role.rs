@@ -4,6 +4,7 @@ use crate::domain::{CheckResult, RegionalBaseline, Severity};
 pub const INSTANCE_ROLE: Control = Control {
     id: "ec2.instance-iam-role",
     title: "EC2 instances are launched with an IAM role",
+    problem: "An EC2 instance has no IAM role",
     severity: Severity::Medium,
     controls: &["CIS 1.18"],
 };

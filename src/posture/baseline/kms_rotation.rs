@@ -4,6 +4,7 @@ use crate::domain::{CheckResult, KeyRotation, RegionalBaseline, Severity};
 pub const KMS_ROTATION: Control = Control {
     id: "kms.key-rotation",
     title: "Customer managed KMS keys rotate automatically",
+    problem: "A customer managed KMS key does not rotate",
     severity: Severity::Medium,
     controls: &["CIS 3.6", "KMS.4"],
 };

@@ -6,6 +6,7 @@ use crate::domain::{
 pub const PUBLIC_BUCKETS: Control = Control {
     id: "s3.bucket-public-access",
     title: "No S3 bucket is open to the public",
+    problem: "An S3 bucket is open to the public",
     severity: Severity::Critical,
     controls: &["S3.2", "S3.3", "S3.8"],
 };

@@ -4,6 +4,7 @@ use crate::domain::{CheckResult, RegionalBaseline, Severity};
 pub const RDS_ENCRYPTION: Control = Control {
     id: "rds.storage-encryption",
     title: "RDS DB instances are encrypted at rest",
+    problem: "An RDS DB instance is not encrypted at rest",
     severity: Severity::Medium,
     controls: &["CIS 2.3.1", "RDS.3"],
 };

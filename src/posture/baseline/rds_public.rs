@@ -4,6 +4,7 @@ use crate::domain::{CheckResult, RegionalBaseline, Severity};
 pub const RDS_PUBLIC: Control = Control {
     id: "rds.public-access",
     title: "RDS DB instances are not publicly accessible",
+    problem: "An RDS DB instance is publicly accessible",
     severity: Severity::Critical,
     controls: &["CIS 2.3.3", "RDS.2"],
 };

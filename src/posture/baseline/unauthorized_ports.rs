@@ -9,6 +9,7 @@ pub const DEFAULT_AUTHORIZED_PORTS: &[i32] = &[80, 443];
 pub const UNAUTHORIZED_PORTS: Control = Control {
     id: "ec2.sg-open-unauthorized-ports",
     title: "Security groups admit the internet only to authorised ports",
+    problem: "A security group admits the internet to ports not authorised",
     severity: Severity::Low,
     controls: &["EC2.18"],
 };
