@@ -5,7 +5,7 @@
 
 use super::alarms::AlarmSource;
 use super::baseline::s3control_endpoint::LiteralHostResolver;
-use super::baseline::{AccountBaselineSource, RegionalBaselineSource};
+use super::baseline::{AccountBaselineSource, RegionalBaselineSource, RegionalClients};
 use super::connect::AwsOptions;
 use super::findings::FindingSource;
 use super::identity::IamSource;
@@ -27,7 +27,13 @@ pub struct Clients {
     /// retries (the activity view paces and retries these calls itself).
     lookup: HashMap<String, aws_sdk_cloudtrail::Client>,
     logs: HashMap<String, aws_sdk_cloudwatchlogs::Client>,
+    rds: HashMap<String, aws_sdk_rds::Client>,
+    kms: HashMap<String, aws_sdk_kms::Client>,
+    elb: HashMap<String, aws_sdk_elasticloadbalancingv2::Client>,
+    waf: HashMap<String, aws_sdk_wafv2::Client>,
     s3control: aws_sdk_s3control::Client,
+    /// S3 signs for the first watched region; each bucket is asked in its own.
+    s3: aws_sdk_s3::Client,
 }
 
 /// One client of `$sdk` per region, from `$config`, each with the read-only guard.
@@ -52,8 +58,13 @@ impl Clients {
         let mut s3control = aws_sdk_s3control::config::Builder::from(config)
             .endpoint_resolver(LiteralHostResolver::new())
             .interceptor(read_only.guard());
+        // An emulator's address takes no bucket label in front of its host: path-style.
+        let mut s3 = aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(config.endpoint_url().is_some())
+            .interceptor(read_only.guard());
         if let Some(region) = regions.first() {
             s3control = s3control.region(Region::new(region.clone()));
+            s3 = s3.region(Region::new(region.clone()));
         }
         Clients {
             iam: aws_sdk_iam::Client::from_conf(iam.build()),
@@ -64,7 +75,12 @@ impl Clients {
             cloudtrail: regional_clients!(aws_sdk_cloudtrail, config, read_only, regions),
             lookup: lookup_clients(config, read_only, regions),
             logs: regional_clients!(aws_sdk_cloudwatchlogs, config, read_only, regions),
+            rds: regional_clients!(aws_sdk_rds, config, read_only, regions),
+            kms: regional_clients!(aws_sdk_kms, config, read_only, regions),
+            elb: regional_clients!(aws_sdk_elasticloadbalancingv2, config, read_only, regions),
+            waf: regional_clients!(aws_sdk_wafv2, config, read_only, regions),
             s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
+            s3: aws_sdk_s3::Client::from_conf(s3.build()),
         }
     }
 
@@ -80,6 +96,8 @@ impl Clients {
             ec2: self.ec2.clone(),
             cloudtrail: self.cloudtrail.clone(),
             s3control: Some(self.s3control.clone()),
+            s3: Some(self.s3.clone()),
+            kms: self.kms.clone(),
         })
     }
 
@@ -104,6 +122,7 @@ impl Clients {
                 self.cloudtrail.clone(),
                 self.logs.clone(),
                 self.s3control.clone(),
+                self.s3.clone(),
                 account_id,
                 home,
             )));
@@ -130,12 +149,9 @@ impl Clients {
                     FindingSource::new(client.clone(), account_id, region).administering(members),
                 ));
             }
-            if let (Some(ec2), Some(config)) = (self.ec2.get(region), self.config.get(region)) {
+            if let Some(clients) = self.regional(region) {
                 sources.push(Box::new(RegionalBaselineSource::new(
-                    ec2.clone(),
-                    config.clone(),
-                    account_id,
-                    region,
+                    clients, account_id, region,
                 )));
             }
         }
@@ -170,6 +186,18 @@ impl Clients {
     /// The CloudTrail clients the activity view reads this account's events with.
     pub fn activity(&self) -> HashMap<String, aws_sdk_cloudtrail::Client> {
         self.lookup.clone()
+    }
+
+    /// The clients of `region`'s baseline, if it is watched.
+    fn regional(&self, region: &str) -> Option<RegionalClients> {
+        Some(RegionalClients {
+            ec2: self.ec2.get(region)?.clone(),
+            config: self.config.get(region)?.clone(),
+            rds: self.rds.get(region)?.clone(),
+            kms: self.kms.get(region)?.clone(),
+            elb: self.elb.get(region)?.clone(),
+            waf: self.waf.get(region)?.clone(),
+        })
     }
 
     /// The GuardDuty client of `region`, if it is watched.

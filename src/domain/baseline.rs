@@ -1,10 +1,12 @@
 //! The account-level security baseline as read from AWS: trails, monitoring filters, S3
-//! account-level Block Public Access, and per region security groups, EBS default
-//! encryption, VPC flow logs and the AWS Config recorder.
+//! account-level Block Public Access and the buckets, and per region security groups, EBS
+//! default encryption, VPC flow logs, the AWS Config recorder and the resources the
+//! resource checks look at (`resources.rs`).
 //!
 //! Each fact is a [`Probe`]: read, or not readable (a denied call), so a missing
 //! permission leaves one control "not evaluated" instead of hiding all of them.
 
+use super::resources::{Bucket, DbInstance, Instance, KmsKey, LoadBalancer, Volume};
 use serde::{Deserialize, Serialize};
 
 /// Why a fact could not be read: the permission that was missing and AWS's words.
@@ -101,6 +103,13 @@ pub struct RegionalBaseline {
     pub ebs_encryption_by_default: Probe<bool>,
     pub vpcs: Probe<Vec<Vpc>>,
     pub config_recorders: Probe<Vec<ConfigRecorder>>,
+    /// EC2 instances that are not terminated.
+    pub instances: Probe<Vec<Instance>>,
+    pub volumes: Probe<Vec<Volume>>,
+    pub db_instances: Probe<Vec<DbInstance>>,
+    pub kms_keys: Probe<Vec<KmsKey>>,
+    /// Internet-facing Application Load Balancers.
+    pub load_balancers: Probe<Vec<LoadBalancer>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +158,18 @@ impl PublicAccessBlock {
     pub fn all_on(&self) -> bool {
         *self == PublicAccessBlock::ALL_ON
     }
+
+    /// The four settings as S3 and S3 Control answer them, in their order (`BlockPublicAcls`,
+    /// `IgnorePublicAcls`, `BlockPublicPolicy`, `RestrictPublicBuckets`); left out is off.
+    pub fn from_answer(settings: [Option<bool>; 4]) -> PublicAccessBlock {
+        let [acls, ignore, policy, restrict] = settings.map(|s| s.unwrap_or(false));
+        PublicAccessBlock {
+            block_public_acls: acls,
+            ignore_public_acls: ignore,
+            block_public_policy: policy,
+            restrict_public_buckets: restrict,
+        }
+    }
 }
 
 /// The account-wide share of the baseline (read once per account).
@@ -160,6 +181,8 @@ pub struct AccountBaseline {
     pub metric_filters: Probe<Vec<MetricFilter>>,
     /// `None`: no configuration at all (every setting off).
     pub public_access_block: Probe<Option<PublicAccessBlock>>,
+    /// Every bucket of the account (S3 lists them all from any region).
+    pub buckets: Probe<Vec<Bucket>>,
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod nearest;
 mod org;
 mod region;
 mod region_list;
+mod resources;
 mod severity;
 mod triage;
 
@@ -42,6 +43,9 @@ pub use nearest::{distance, nearest};
 pub use org::{AccountScope, Discovery, OrgAccount, Organization, Reach};
 pub use region::{check_regions, is_known_region, is_region_name, parse_regions, unknown_region};
 pub use region_list::KNOWN_REGIONS;
+pub use resources::{
+    Bucket, BucketExposure, DbInstance, Instance, KeyRotation, KmsKey, LoadBalancer, Volume,
+};
 pub use severity::Severity;
 pub use triage::{TriageItem, TriageOrigin};
 

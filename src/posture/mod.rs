@@ -40,6 +40,9 @@ pub struct Thresholds {
     /// Passwords must expire within this many days; 0 means expiry is not required (current
     /// NIST and CIS guidance; FSBP IAM.7 asks for 90).
     pub password_max_age_days: u32,
+    /// TCP ports a security group may open to 0.0.0.0/0 or ::/0 (FSBP EC2.18's
+    /// `authorizedTcpPorts`; Trusted Advisor also allows 25 and 465).
+    pub authorized_ports: Vec<i32>,
 }
 
 impl Default for Thresholds {
@@ -55,6 +58,7 @@ impl Default for Thresholds {
             password_require_uppercase: true,
             password_require_lowercase: true,
             password_max_age_days: 0,
+            authorized_ports: baseline::DEFAULT_AUTHORIZED_PORTS.to_vec(),
         }
     }
 }
@@ -123,6 +127,7 @@ pub fn evaluate(
         inventory.regional_baselines,
         inventory.account_baselines,
         inventory.alarms,
+        thresholds,
         &mut results,
     );
     results.shrink_to_fit();

@@ -34,6 +34,9 @@ pub enum Applies {
     EbsDefaults,
     PublicAccessBlock,
     Trail,
+    Instance,
+    Bucket,
+    KmsKey,
 }
 
 /// What the preview, the journal and the least-privilege policy say about an action.
@@ -225,7 +228,10 @@ pub fn source_of(target: &Target) -> SourceId {
             Applies::IngressRule
             | Applies::EbsDefaults
             | Applies::PublicAccessBlock
-            | Applies::Trail => SourceKind::Baseline,
+            | Applies::Trail
+            | Applies::Instance
+            | Applies::Bucket
+            | Applies::KmsKey => SourceKind::Baseline,
             Applies::AccessKey | Applies::User | Applies::Role => SourceKind::Identity,
         },
         account_id: target.account_id().to_string(),

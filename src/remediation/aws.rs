@@ -11,12 +11,15 @@ use async_trait::async_trait;
 use aws_sdk_iam::types::StatusType;
 use std::collections::HashMap;
 
-/// The clients of the baseline actions: EC2 and CloudTrail per region, one S3 Control.
+/// The clients of the baseline actions: EC2 and CloudTrail per region, one S3 Control and
+/// one S3 (made to sign for each bucket's region as needed).
 #[derive(Clone, Default)]
 pub struct BaselineClients {
     pub ec2: HashMap<String, aws_sdk_ec2::Client>,
     pub cloudtrail: HashMap<String, aws_sdk_cloudtrail::Client>,
     pub s3control: Option<aws_sdk_s3control::Client>,
+    pub s3: Option<aws_sdk_s3::Client>,
+    pub kms: HashMap<String, aws_sdk_kms::Client>,
 }
 
 /// Every client an action may call: IAM (global), the regional ones by region.
@@ -61,6 +64,19 @@ impl AwsClients {
             .s3control
             .as_ref()
             .ok_or(ActionError::NoS3Control)
+    }
+
+    pub fn kms(&self, region: &str) -> Result<&aws_sdk_kms::Client, ActionError> {
+        in_region(&self.baseline.kms, "KMS", region)
+    }
+
+    /// S3 signing for `region`, where the bucket is.
+    pub fn s3(&self, region: &str) -> Result<aws_sdk_s3::Client, ActionError> {
+        let base = self.baseline.s3.as_ref().ok_or(ActionError::NoClient {
+            service: "S3",
+            region: region.to_string(),
+        })?;
+        Ok(crate::aws::baseline::buckets::s3_in(base, region))
     }
 
     /// The key's ID: as it is when known (its preview resolved it against IAM already),

@@ -3,7 +3,8 @@
 
 use super::action::{Action, ActionSpec};
 use super::actions::{
-    access_key, alarm, ebs, finding, ingress, public_access_block, role, trail, user,
+    access_key, alarm, bucket, ebs, finding, imds, ingress, kms_key, public_access_block, role,
+    trail, user,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -27,7 +28,12 @@ pub enum ActionId {
     EnableEbsDefaultEncryption,
     DisableEbsDefaultEncryption,
     BlockPublicAccess,
+    BlockBucketPublicAccess,
     StartTrailLogging,
+    RequireImdsV2,
+    AllowImdsV1,
+    EnableKeyRotation,
+    DisableKeyRotation,
 }
 
 /// Every action, in the order the menus list them.
@@ -51,7 +57,12 @@ pub const CATALOG: &[ActionId] = &[
     ActionId::EnableEbsDefaultEncryption,
     ActionId::DisableEbsDefaultEncryption,
     ActionId::BlockPublicAccess,
+    ActionId::BlockBucketPublicAccess,
     ActionId::StartTrailLogging,
+    ActionId::RequireImdsV2,
+    ActionId::AllowImdsV1,
+    ActionId::EnableKeyRotation,
+    ActionId::DisableKeyRotation,
 ];
 
 impl ActionId {
@@ -77,7 +88,12 @@ impl ActionId {
             ActionId::EnableEbsDefaultEncryption => &ebs::SetDefaultEncryption(true),
             ActionId::DisableEbsDefaultEncryption => &ebs::SetDefaultEncryption(false),
             ActionId::BlockPublicAccess => &public_access_block::BlockAll,
+            ActionId::BlockBucketPublicAccess => &bucket::BlockPublicAccess,
             ActionId::StartTrailLogging => &trail::StartLogging,
+            ActionId::RequireImdsV2 => &imds::RequireV2(true),
+            ActionId::AllowImdsV1 => &imds::RequireV2(false),
+            ActionId::EnableKeyRotation => &kms_key::SetRotation(true),
+            ActionId::DisableKeyRotation => &kms_key::SetRotation(false),
         }
     }
 

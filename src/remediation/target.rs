@@ -73,6 +73,30 @@ pub enum Target {
         arn: String,
         logging: bool,
     },
+    /// An EC2 instance's metadata options.
+    Instance {
+        account_id: AccountId,
+        region: Region,
+        instance_id: String,
+        /// The `Name` tag, or empty.
+        name: String,
+        imds_v2_required: bool,
+    },
+    /// An S3 bucket's own Block Public Access (actions run in the bucket's region).
+    Bucket {
+        account_id: AccountId,
+        region: Region,
+        name: String,
+        /// All four of its settings are on.
+        blocked: bool,
+    },
+    /// A customer managed KMS key's automatic rotation.
+    KmsKey {
+        account_id: AccountId,
+        region: Region,
+        key_id: String,
+        rotating: bool,
+    },
 }
 
 impl Target {
@@ -88,6 +112,9 @@ impl Target {
             Target::EbsDefaults { .. } => Applies::EbsDefaults,
             Target::PublicAccessBlock { .. } => Applies::PublicAccessBlock,
             Target::Trail { .. } => Applies::Trail,
+            Target::Instance { .. } => Applies::Instance,
+            Target::Bucket { .. } => Applies::Bucket,
+            Target::KmsKey { .. } => Applies::KmsKey,
         }
     }
 
@@ -107,7 +134,10 @@ impl Target {
             | Target::IngressRule { account_id, .. }
             | Target::EbsDefaults { account_id, .. }
             | Target::PublicAccessBlock { account_id, .. }
-            | Target::Trail { account_id, .. } => account_id,
+            | Target::Trail { account_id, .. }
+            | Target::Instance { account_id, .. }
+            | Target::Bucket { account_id, .. }
+            | Target::KmsKey { account_id, .. } => account_id,
         }
     }
 
@@ -118,7 +148,10 @@ impl Target {
             | Target::Alarm { region, .. }
             | Target::IngressRule { region, .. }
             | Target::EbsDefaults { region, .. }
-            | Target::Trail { region, .. } => Some(region),
+            | Target::Trail { region, .. }
+            | Target::Instance { region, .. }
+            | Target::Bucket { region, .. }
+            | Target::KmsKey { region, .. } => Some(region),
             _ => None,
         }
     }
@@ -137,6 +170,9 @@ impl Target {
             Target::EbsDefaults { region, .. } => Some(region),
             Target::PublicAccessBlock { account_id, .. } => Some(account_id),
             Target::Trail { name, .. } => Some(name),
+            Target::Instance { instance_id, .. } => Some(instance_id),
+            Target::Bucket { name, .. } => Some(name),
+            Target::KmsKey { key_id, .. } => Some(key_id),
         }
     }
 
@@ -195,6 +231,12 @@ impl Target {
             Target::Trail { name, region, .. } => {
                 format!("CloudTrail trail {name} (home {region})")
             }
+            Target::Instance {
+                instance_id, name, ..
+            } if !name.is_empty() => format!("EC2 instance {instance_id} ({name})"),
+            Target::Instance { instance_id, .. } => format!("EC2 instance {instance_id}"),
+            Target::Bucket { name, region, .. } => format!("S3 bucket {name} ({region})"),
+            Target::KmsKey { key_id, region, .. } => format!("KMS key {key_id} ({region})"),
         }
     }
 }

@@ -191,6 +191,78 @@ const TABLE: &[Remediation] = &[
              --configuration-recorder-name default --region REGION",
         ],
     },
+    Remediation {
+        check_id: "ec2.sg-open-unauthorized-ports",
+        advice: "Remove the inbound rule from 0.0.0.0/0 or ::/0, or narrow it to the addresses \
+                 that need it; add the port to `authorized_ports` only if it is meant to be \
+                 public.",
+        cli: &["aws ec2 revoke-security-group-ingress --group-id GROUP_ID \
+             --security-group-rule-ids RULE_ID --region REGION"],
+    },
+    Remediation {
+        check_id: "s3.bucket-public-access",
+        advice: "Turn on the bucket's Block Public Access (or the account's), after checking \
+                 that nothing is meant to be served from it publicly; serve public content \
+                 through CloudFront with origin access control instead.",
+        cli: &["aws s3api put-public-access-block --bucket BUCKET \
+             --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,\
+             BlockPublicPolicy=true,RestrictPublicBuckets=true"],
+    },
+    Remediation {
+        check_id: "ec2.instance-iam-role",
+        advice: "Attach an instance profile with a role granting what the instance needs, then \
+                 remove any access keys stored on it.",
+        cli: &[
+            "aws ec2 associate-iam-instance-profile --instance-id INSTANCE_ID \
+             --iam-instance-profile Name=PROFILE --region REGION",
+        ],
+    },
+    Remediation {
+        check_id: "ec2.imdsv2",
+        advice: "Require IMDSv2 (session tokens) once the instance's software uses it (current \
+                 AWS SDKs and CLIs do).",
+        cli: &[
+            "aws ec2 modify-instance-metadata-options --instance-id INSTANCE_ID \
+             --http-tokens required --region REGION",
+        ],
+    },
+    Remediation {
+        check_id: "ec2.ebs-volume-encryption",
+        advice: "Snapshot the volume, copy the snapshot with encryption, create a volume from \
+                 it and swap it in; turn on EBS encryption by default for new volumes.",
+        cli: &[
+            "aws ec2 copy-snapshot --source-snapshot-id SNAPSHOT_ID --source-region REGION \
+             --encrypted --region REGION",
+        ],
+    },
+    Remediation {
+        check_id: "rds.storage-encryption",
+        advice: "Encryption is chosen at creation: copy a snapshot with a KMS key, restore it \
+                 as a new instance and switch over.",
+        cli: &[
+            "aws rds copy-db-snapshot --source-db-snapshot-identifier SNAPSHOT \
+             --target-db-snapshot-identifier SNAPSHOT-encrypted --kms-key-id KEY_ID \
+             --region REGION",
+        ],
+    },
+    Remediation {
+        check_id: "rds.public-access",
+        advice: "Turn public accessibility off and reach the database from inside its VPC.",
+        cli: &["aws rds modify-db-instance --db-instance-identifier DB_ID \
+             --no-publicly-accessible --apply-immediately --region REGION"],
+    },
+    Remediation {
+        check_id: "kms.key-rotation",
+        advice: "Turn on automatic rotation of the key (yearly by default).",
+        cli: &["aws kms enable-key-rotation --key-id KEY_ID --region REGION"],
+    },
+    Remediation {
+        check_id: "elb.alb-waf",
+        advice: "Associate a regional AWS WAF web ACL (AWS managed rule groups to start) with \
+                 the load balancer.",
+        cli: &["aws wafv2 associate-web-acl --web-acl-arn WEB_ACL_ARN \
+             --resource-arn LOAD_BALANCER_ARN --region REGION"],
+    },
 ];
 
 /// The guidance for `check_id`, if there is any.

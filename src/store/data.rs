@@ -177,6 +177,11 @@ pub struct Applied {
 }
 
 impl Data {
+    /// The thresholds posture was last evaluated with, if it was.
+    pub fn thresholds(&self) -> Option<&Thresholds> {
+        self.evaluated.as_ref().map(|(_, thresholds)| thresholds)
+    }
+
     /// Changes with every change to the data (see [`Data::changed`]).
     pub fn generation(&self) -> u64 {
         self.generation

@@ -884,6 +884,39 @@ def iam_actions_are_named_as_the_service_authorization_reference_names_them() ->
 
 
 @test
+def s3_bucket_block_public_access_is_authorised_as_a_bucket_action() -> None:
+    sys.dont_write_bytecode = True
+    import server
+
+    path = "/shop?publicAccessBlock"
+    # moto names them by the bucket's defaults for the method.
+    assert server.iam_action("s3", "ListBucket", path) == "s3:GetBucketPublicAccessBlock"
+    assert server.iam_action("s3", "CreateBucket", path) == "s3:PutBucketPublicAccessBlock"
+    assert server.iam_action("s3", "ListBucket", "/shop") == "s3:ListBucket"
+    assert server.iam_action("s3", "GetBucketPolicyStatus", "/shop?policyStatus") == "s3:GetBucketPolicyStatus"
+    client("s3").create_bucket(Bucket="shop")
+    reads = ["s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketPolicyStatus",
+             "s3:GetBucketAcl", "s3:GetBucketPublicAccessBlock"]
+    reader = user_with_policy("s3-reader", reads)
+    writer = user_with_policy("s3-writer", reads + ["s3:PutBucketPublicAccessBlock"])
+    moto_names = user_with_policy("s3-moto-names", ["s3:GetPublicAccessBlock", "s3:PutPublicAccessBlock"])
+    set_auth("0")
+    s3 = client_as("s3", reader)
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["shop"]
+    assert s3.get_bucket_location(Bucket="shop")["LocationConstraint"] is None
+    # No policy, no configuration: AWS's own "not there" answers, not denials.
+    expect_refused(404, "NoSuchBucketPolicy", s3.get_bucket_policy_status, Bucket="shop")
+    expect_refused(404, "NoSuchPublicAccessBlockConfiguration", s3.get_public_access_block, Bucket="shop")
+    assert s3.get_bucket_acl(Bucket="shop")["Grants"]
+    on = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+    expect_refused(403, "AccessDenied", s3.put_public_access_block, Bucket="shop",
+                   PublicAccessBlockConfiguration=on)
+    expect_refused(403, "AccessDenied", client_as("s3", moto_names).get_public_access_block, Bucket="shop")
+    client_as("s3", writer).put_public_access_block(Bucket="shop", PublicAccessBlockConfiguration=on)
+    assert s3.get_public_access_block(Bucket="shop")["PublicAccessBlockConfiguration"] == on
+
+
+@test
 def guardduty_under_iam_passes_with_its_permissions_and_is_denied_without() -> None:
     det = client("guardduty").create_detector(Enable=True)["DetectorId"]
     ids = seed("/_watchpost/guardduty/findings", {"findings": [{"severity": 8}]})["findingIds"]

@@ -1600,6 +1600,18 @@ S3CONTROL_ACTIONS: dict[str, str] = {
     "DeletePublicAccessBlock": "PutAccountPublicAccessBlock",
 }
 
+# A bucket's Block Public Access (`?publicAccessBlock`): moto 5.2.5 looks its action up under
+# `public_access_block`, misses, and names the bucket's default for the method (ListBucket,
+# CreateBucket, DeleteBucket). IAM authorises them as these bucket actions.
+S3_BUCKET_BLOCK_ACTIONS: dict[str, str] = {
+    "ListBucket": "GetBucketPublicAccessBlock",
+    "GetPublicAccessBlock": "GetBucketPublicAccessBlock",
+    "CreateBucket": "PutBucketPublicAccessBlock",
+    "PutPublicAccessBlock": "PutBucketPublicAccessBlock",
+    "DeleteBucket": "PutBucketPublicAccessBlock",
+    "DeletePublicAccessBlock": "PutBucketPublicAccessBlock",
+}
+
 # The raw body of the request this thread is serving (see WatchpostMiddleware): SigV4 signs
 # the bytes sent, which moto no longer has once werkzeug parsed a form.
 CURRENT = threading.local()
@@ -1612,6 +1624,9 @@ def iam_action(signing_name: str, operation: str, path: str) -> str:
     """The IAM action (`prefix:Operation`) a request signed for `signing_name` needs."""
     if signing_name == "s3" and path.startswith("/v20180820/"):
         return f"s3:{S3CONTROL_ACTIONS.get(operation, operation)}"
+    query = [p.partition("=")[0] for p in path.partition("?")[2].split("&")]
+    if signing_name == "s3" and "publicAccessBlock" in query:
+        return f"s3:{S3_BUCKET_BLOCK_ACTIONS.get(operation, operation)}"
     return f"{SIGNING_NAME_TO_IAM_PREFIX.get(signing_name, signing_name)}:{operation}"
 
 

@@ -354,7 +354,7 @@ async fn read_only_clients_refuse_a_mutating_call_before_it_is_sent() {
 
 /// Every action of the catalog but the ingress rules' (which need a security group), each
 /// on a target it is available for: `user` has a console password and the inactive `key`,
-/// the role `ops` and the trail of `support::baseline::trail` exist, so that each action's
+/// the role `ops`, the trail of `support::baseline::trail` and its bucket exist, so that each action's
 /// live check passes and only the read-only guard stands in the way.
 fn every_action(user: &str, key: &str, detector: &str, finding: &str) -> Vec<Offer> {
     let now = Utc::now();
@@ -438,6 +438,38 @@ fn every_action(user: &str, key: &str, detector: &str, finding: &str) -> Vec<Off
                 support::baseline::TRAIL
             ),
             logging: false,
+        },
+        Target::Instance {
+            account_id: account_id().into(),
+            region: "us-east-1".into(),
+            instance_id: "i-0123456789abcdef0".into(),
+            name: String::new(),
+            imds_v2_required: false,
+        },
+        Target::Instance {
+            account_id: account_id().into(),
+            region: "us-east-1".into(),
+            instance_id: "i-0123456789abcdef0".into(),
+            name: String::new(),
+            imds_v2_required: true,
+        },
+        Target::KmsKey {
+            account_id: account_id().into(),
+            region: "us-east-1".into(),
+            key_id: "1234abcd-12ab-34cd-56ef-1234567890ab".into(),
+            rotating: false,
+        },
+        Target::KmsKey {
+            account_id: account_id().into(),
+            region: "us-east-1".into(),
+            key_id: "1234abcd-12ab-34cd-56ef-1234567890ab".into(),
+            rotating: true,
+        },
+        Target::Bucket {
+            account_id: account_id().into(),
+            region: "us-east-1".into(),
+            name: support::baseline::BUCKET.into(),
+            blocked: false,
         },
     ];
     let offers: Vec<Offer> = watchpost::remediation::offers(&targets, false, now)

@@ -6,30 +6,8 @@ use crate::support::baseline::{self as seed, ec2};
 use crate::support::emulator::{ACCOUNT, Emulator, connect};
 use chrono::Utc;
 use std::sync::Arc;
-use watchpost::domain::SourceKind;
-use watchpost::posture::Thresholds;
 use watchpost::remediation::{ActionId, Execute, Offer, Runner, Target};
 use watchpost::sources::Session;
-use watchpost::store::Data;
-
-async fn load(session: &mut Session) -> Data {
-    let mut data = Data::default();
-    for source in session
-        .sources
-        .iter_mut()
-        .filter(|s| s.id().kind == SourceKind::Baseline)
-    {
-        let id = source.id().clone();
-        let polled = source.poll().await.unwrap();
-        data.apply(&id, polled);
-    }
-    data.derive(
-        &Thresholds::default(),
-        watchpost::domain::Severity::High,
-        Utc::now(),
-    );
-    data
-}
 
 fn executor(session: &Session) -> Arc<dyn Execute> {
     session.executor.clone().expect("a writable session")
@@ -62,7 +40,7 @@ async fn revoking_a_world_open_ssh_rule_removes_it_and_journals_it() {
     let east = ec2(&emulator, "us-east-1").await;
     let group = seed::open_group(&east, "bastion", 22, "0.0.0.0/0").await;
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
-    let data = load(&mut session).await;
+    let data = seed::load(&mut session).await;
 
     let targets = seed::posture_targets(&data, "ec2.sg-open-admin-ports");
     assert_eq!(targets.len(), 1);
@@ -106,7 +84,7 @@ async fn revoking_a_world_open_ssh_rule_removes_it_and_journals_it() {
     assert!(text.contains(&group), "{text}");
 
     // The posture follows, and the undo puts the rule back.
-    let after = load(&mut session).await;
+    let after = seed::load(&mut session).await;
     assert!(
         after
             .checks
@@ -128,7 +106,7 @@ async fn ebs_default_encryption_on_and_back_off() {
     let emulator = Emulator::lock().await;
     let east = ec2(&emulator, "us-east-1").await;
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
-    let data = load(&mut session).await;
+    let data = seed::load(&mut session).await;
     let target = seed::posture_targets(&data, "ec2.ebs-default-encryption").remove(0);
     let enabled = || async {
         east.get_ebs_encryption_by_default()
@@ -154,7 +132,7 @@ async fn ebs_default_encryption_on_and_back_off() {
 async fn block_public_access_turns_all_four_on() {
     let emulator = Emulator::lock().await;
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
-    let data = load(&mut session).await;
+    let data = seed::load(&mut session).await;
     let target = seed::posture_targets(&data, "s3.account-public-access-block").remove(0);
     assert_eq!(
         target,
@@ -182,7 +160,7 @@ async fn block_public_access_turns_all_four_on() {
         ),
         (Some(true), Some(true), Some(true), Some(true))
     );
-    let data = load(&mut session).await;
+    let data = seed::load(&mut session).await;
     assert!(
         data.checks
             .iter()
@@ -196,7 +174,7 @@ async fn start_logging_on_a_stopped_trail() {
     seed::bucket(&emulator);
     seed::trail(&emulator, false).await;
     let mut session = connect(&emulator.options(&["us-east-1"])).await;
-    let data = load(&mut session).await;
+    let data = seed::load(&mut session).await;
     let target = seed::posture_targets(&data, "cloudtrail.multi-region-logging").remove(0);
     let offer = Offer::new(ActionId::StartTrailLogging, target, Utc::now());
     assert!(

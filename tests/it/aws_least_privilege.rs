@@ -12,6 +12,7 @@ use crate::support::baseline;
 use crate::support::emulator::{
     ACCOUNT, Emulator, console_password, new_key, paging_alarm, user_with_policy,
 };
+use crate::support::resources;
 use aws_credential_types::Credentials;
 use chrono::Utc;
 use serde_json::{Value, json};
@@ -124,7 +125,7 @@ struct Seeded {
 
 /// An account with something in every source: a strong password policy, root with MFA, a
 /// clean baseline in us-east-1 plus SSH open to the world, a GuardDuty detector with a
-/// finding, an alarm with actions, a user with a console password and a key, and a role.
+/// finding, an alarm with actions, a user with a console password and a key, and a role, and a resource for each resource check.
 async fn seed_account(emulator: &Emulator) -> Seeded {
     let sdk = emulator.sdk(REGION).await;
     let iam = aws_sdk_iam::Client::new(&sdk);
@@ -138,6 +139,12 @@ async fn seed_account(emulator: &Emulator) -> Seeded {
     baseline::clean(emulator, &[REGION]).await;
     let ec2 = baseline::ec2(emulator, REGION).await;
     baseline::open_group(&ec2, "bastion", 22, "0.0.0.0/0").await;
+    // Something for each per-resource read: a public bucket, an instance that allows
+    // IMDSv1, a customer managed key, an internet-facing load balancer.
+    resources::public_policy_bucket(&resources::s3(emulator).await, "site").await;
+    resources::instance(emulator, "legacy", None, false).await;
+    resources::kms_key(emulator, false).await;
+    resources::load_balancer(emulator, "shop", true).await;
 
     let detector = emulator.detector(REGION).await;
     let finding = emulator.seed_findings(
@@ -270,11 +277,26 @@ fn unreadable(data: &SourceData) -> Vec<String> {
             probe(&mut out, &b.ebs_encryption_by_default);
             probe(&mut out, &b.vpcs);
             probe(&mut out, &b.config_recorders);
+            probe(&mut out, &b.instances);
+            probe(&mut out, &b.volumes);
+            probe(&mut out, &b.db_instances);
+            probe(&mut out, &b.kms_keys);
+            probe(&mut out, &b.load_balancers);
+            for key in b.kms_keys.iter().flatten() {
+                probe(&mut out, &key.rotation);
+            }
+            for lb in b.load_balancers.iter().flatten() {
+                probe(&mut out, &lb.web_acl);
+            }
         }
         SourceData::AccountBaseline(b) => {
             probe(&mut out, &b.trails);
             probe(&mut out, &b.metric_filters);
             probe(&mut out, &b.public_access_block);
+            probe(&mut out, &b.buckets);
+            for bucket in b.buckets.iter().flatten() {
+                probe(&mut out, &bucket.exposure);
+            }
         }
         SourceData::Identity(inventory) => out.extend(inventory.authorization_error.clone()),
         SourceData::Alarms {
@@ -398,8 +420,10 @@ async fn enforcement_is_real_a_user_without_the_policy_reads_nothing() {
             "guardduty:ListDetectors"
         ]
     );
-    // Seven baseline facts and the activity view's lookup.
-    assert_eq!(polled.unreadable.len(), 8, "{:#?}", polled.unreadable);
+    // 4 regional and 3 account-wide baseline facts, the resource lists (5 regional:
+    // instances, volumes, RDS, KMS keys, load balancers; and the buckets) and the activity
+    // view's lookup.
+    assert_eq!(polled.unreadable.len(), 14, "{:#?}", polled.unreadable);
     assert!(
         polled
             .unreadable
@@ -669,6 +693,31 @@ const DOCUMENTED: &[(ActionId, &str, usize)] = &[
         0,
     ),
     (ActionId::StartTrailLogging, "start logging on a trail", 0),
+    (
+        ActionId::BlockBucketPublicAccess,
+        "turn on a bucket's S3 Block Public Access",
+        0,
+    ),
+    (
+        ActionId::RequireImdsV2,
+        "require IMDSv2 on an instance / allow IMDSv1 again",
+        0,
+    ),
+    (
+        ActionId::AllowImdsV1,
+        "require IMDSv2 on an instance / allow IMDSv1 again",
+        1,
+    ),
+    (
+        ActionId::EnableKeyRotation,
+        "turn a KMS key's rotation on / off",
+        0,
+    ),
+    (
+        ActionId::DisableKeyRotation,
+        "turn a KMS key's rotation on / off",
+        1,
+    ),
 ];
 
 /// Clients that see everything, to read the state an action changes.
@@ -679,6 +728,8 @@ struct Inspector {
     ec2: aws_sdk_ec2::Client,
     cloudtrail: aws_sdk_cloudtrail::Client,
     s3control: aws_sdk_s3control::Client,
+    s3: aws_sdk_s3::Client,
+    kms: aws_sdk_kms::Client,
 }
 
 impl Inspector {
@@ -702,7 +753,13 @@ impl Inspector {
             cloudwatch: aws_sdk_cloudwatch::Client::new(&sdk),
             ec2: aws_sdk_ec2::Client::new(&sdk),
             cloudtrail: aws_sdk_cloudtrail::Client::new(&sdk),
+            kms: aws_sdk_kms::Client::new(&sdk),
             s3control: aws_sdk_s3control::Client::from_conf(s3control),
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(&sdk)
+                    .force_path_style(true)
+                    .build(),
+            ),
         }
     }
 
@@ -800,6 +857,34 @@ impl Inspector {
                     .unwrap();
                 format!("{:?}", out.public_access_block_configuration())
             }
+            Target::Instance { instance_id, .. } => {
+                let out = self
+                    .ec2
+                    .describe_instances()
+                    .instance_ids(instance_id)
+                    .send()
+                    .await
+                    .unwrap();
+                let instance = &out.reservations()[0].instances()[0];
+                format!("{:?}", instance.metadata_options().map(|m| m.http_tokens()))
+            }
+            Target::KmsKey { key_id, .. } => {
+                let out = self
+                    .kms
+                    .get_key_rotation_status()
+                    .key_id(key_id)
+                    .send()
+                    .await;
+                format!("rotating={:?}", out.unwrap().key_rotation_enabled())
+            }
+            Target::Bucket { name, .. } => {
+                let out = self.s3.get_public_access_block().bucket(name).send().await;
+                format!(
+                    "{:?}",
+                    out.ok()
+                        .map(|o| o.public_access_block_configuration().cloned())
+                )
+            }
             Target::Trail { arn, .. } => {
                 let status = self
                     .cloudtrail
@@ -849,6 +934,17 @@ async fn each_remediation_action_needs_exactly_its_documented_permissions() {
     let trail = baseline::posture_targets(&data, "cloudtrail.multi-region-logging").remove(0);
     let public_access =
         baseline::posture_targets(&data, "s3.account-public-access-block").remove(0);
+    let instance = baseline::posture_targets(&data, "ec2.imdsv2").remove(0);
+    let bucket = baseline::posture_targets(&data, "s3.bucket-public-access").remove(0);
+    let key = baseline::posture_targets(&data, "kms.key-rotation").remove(0);
+    let enable_rotation = Offer::new(ActionId::EnableKeyRotation, key, Utc::now());
+    let disable_rotation = enable_rotation
+        .undo(Utc::now())
+        .expect("turning rotation on has an undo");
+    let require_v2 = Offer::new(ActionId::RequireImdsV2, instance, Utc::now());
+    let allow_v1 = require_v2
+        .undo(Utc::now())
+        .expect("requiring IMDSv2 has an undo");
     drop(session);
 
     let iam = aws_sdk_iam::Client::new(&sdk);
@@ -929,6 +1025,14 @@ async fn each_remediation_action_needs_exactly_its_documented_permissions() {
         (ActionId::EnableEbsDefaultEncryption, ebs(false)),
         (ActionId::BlockPublicAccess, public_access),
         (ActionId::StartTrailLogging, trail),
+        (ActionId::RequireImdsV2, require_v2.target.clone()),
+        (ActionId::AllowImdsV1, allow_v1.target.clone()),
+        (ActionId::BlockBucketPublicAccess, bucket),
+        (ActionId::EnableKeyRotation, enable_rotation.target.clone()),
+        (
+            ActionId::DisableKeyRotation,
+            disable_rotation.target.clone(),
+        ),
     ];
     for id in CATALOG {
         assert!(

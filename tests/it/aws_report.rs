@@ -61,7 +61,9 @@ fn seed_finding(emulator: &Emulator, severity: f64, title: &str) -> String {
 }
 
 /// Every request is a read: Query actions `Get*`, `List*`, `Describe*` or
-/// `GenerateCredentialReport`; GuardDuty REST calls to list or get detectors and findings.
+/// `GenerateCredentialReport`; GuardDuty REST calls to list or get detectors and findings;
+/// S3 GETs of the bucket list and of a bucket's location, policy status, ACL and Block
+/// Public Access.
 fn assert_read_only(recording: &[Value]) {
     assert!(!recording.is_empty());
     for request in recording {
@@ -82,8 +84,22 @@ fn assert_read_only(recording: &[Value]) {
             }
             None => {
                 let segments: Vec<&str> = path.split('/').skip(3).collect();
-                // S3 Control's GetPublicAccessBlock is a GET.
-                (request["method"] == "GET" && path.contains("/v20180820/"))
+                let query = url.split_once('?').map_or("", |(_, q)| q);
+                let s3_read = [
+                    "x-id=ListBuckets",
+                    "location",
+                    "policyStatus",
+                    "acl",
+                    "publicAccessBlock",
+                ]
+                .iter()
+                .any(|q| {
+                    query
+                        .split('&')
+                        .any(|p| p == *q || p.starts_with(&format!("{q}=")))
+                });
+                // S3 Control's GetPublicAccessBlock is a GET; so are S3's reads of buckets.
+                (request["method"] == "GET" && (path.contains("/v20180820/") || s3_read))
                     || matches!(
                         segments.as_slice(),
                         ["detector"]

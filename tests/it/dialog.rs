@@ -442,6 +442,7 @@ fn every_action_without_an_undo_is_typed_not_y() {
             "finding-feedback-not-useful",
             "suppress-finding-type",
             "block-public-access-account",
+            "block-public-access-bucket",
             "start-trail-logging",
         ]
     );

@@ -28,6 +28,7 @@ mod aws_live;
 mod aws_org;
 mod aws_org_seed;
 mod aws_report;
+mod aws_resources;
 mod aws_sources;
 mod cli_commands;
 mod command;

@@ -1,8 +1,9 @@
 //! The account-wide baseline: `DescribeTrails` (with shadow trails, so a multi-region
 //! trail from any region is seen), `GetTrailStatus` per trail, `DescribeMetricFilters` on
-//! each trail's CloudWatch Logs log group, and S3 Control's `GetPublicAccessBlock`.
+//! each trail's CloudWatch Logs log group, S3 Control's `GetPublicAccessBlock`, and the
+//! account's buckets (`buckets.rs`).
 
-use super::degrade;
+use super::{buckets, degrade};
 use crate::aws::errors::{Call, classify};
 use crate::domain::{
     AccountBaseline, MetricFilter, PublicAccessBlock, SourceId, SourceKind, Trail,
@@ -28,6 +29,8 @@ pub struct AccountBaselineSource {
     /// CloudWatch Logs clients by region; a log group elsewhere gets one made from these.
     logs: HashMap<String, aws_sdk_cloudwatchlogs::Client>,
     s3control: aws_sdk_s3control::Client,
+    /// S3, signing for the home region; each bucket is asked in its own.
+    s3: aws_sdk_s3::Client,
 }
 
 impl AccountBaselineSource {
@@ -35,6 +38,7 @@ impl AccountBaselineSource {
         cloudtrail: HashMap<String, aws_sdk_cloudtrail::Client>,
         logs: HashMap<String, aws_sdk_cloudwatchlogs::Client>,
         s3control: aws_sdk_s3control::Client,
+        s3: aws_sdk_s3::Client,
         account_id: &str,
         home: &str,
     ) -> Self {
@@ -48,6 +52,7 @@ impl AccountBaselineSource {
             home: home.to_string(),
             logs,
             s3control,
+            s3,
         }
     }
 
@@ -153,14 +158,14 @@ impl AccountBaselineSource {
             .send()
             .await;
         match result {
-            Ok(out) => Ok(out
-                .public_access_block_configuration()
-                .map(|c| PublicAccessBlock {
-                    block_public_acls: c.block_public_acls().unwrap_or(false),
-                    ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                    block_public_policy: c.block_public_policy().unwrap_or(false),
-                    restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-                })),
+            Ok(out) => Ok(out.public_access_block_configuration().map(|c| {
+                PublicAccessBlock::from_answer([
+                    c.block_public_acls(),
+                    c.ignore_public_acls(),
+                    c.block_public_policy(),
+                    c.restrict_public_buckets(),
+                ])
+            })),
             Err(SdkError::ServiceError(e))
                 if matches!(
                     e.err(),
@@ -188,7 +193,11 @@ impl Source for AccountBaselineSource {
     }
 
     async fn poll(&mut self) -> Result<SourceData, SourceError> {
-        let (trails, block) = tokio::join!(self.trails(), self.public_access_block());
+        let (trails, block, buckets) = tokio::join!(
+            self.trails(),
+            self.public_access_block(),
+            buckets::buckets(&self.s3, &self.id)
+        );
         let trails = degrade(trails)?;
         let metric_filters = match &trails {
             Ok(trails) => degrade(self.metric_filters(trails).await)?,
@@ -200,6 +209,7 @@ impl Source for AccountBaselineSource {
             trails,
             metric_filters,
             public_access_block: degrade(block)?,
+            buckets: degrade(buckets)?,
         })))
     }
 }

@@ -1,17 +1,24 @@
 //! The account-level baseline sources: one per region (EC2 security groups, EBS default
-//! encryption, VPCs and flow logs, the AWS Config recorder) and one per account (CloudTrail
-//! trails and their status, metric filters on the trails' log groups, S3 account-level
-//! Block Public Access). Every fact costs one (paged) call per resource type.
+//! encryption, VPCs and flow logs, the AWS Config recorder, instances, volumes, RDS, KMS
+//! keys, load balancers) and one per account (CloudTrail trails and their status, metric
+//! filters on the trails' log groups, S3 account-level Block Public Access, the buckets).
+//! Every list costs one (paged) call per resource type; buckets, KMS keys and load
+//! balancers cost a few calls more each (their exposure, rotation or web ACL).
 //!
 //! A denied call makes that one fact unreadable (its controls say what they need); any
 //! other failure fails the poll, so the worker retries with backoff.
 
 mod account;
+pub mod buckets;
+mod instances;
+mod kms;
+mod load_balancers;
+mod rds;
 mod regional;
 pub mod s3control_endpoint;
 
 pub use account::AccountBaselineSource;
-pub use regional::RegionalBaselineSource;
+pub use regional::{RegionalBaselineSource, RegionalClients};
 
 use crate::domain::{Probe, Unreadable};
 use crate::sources::{SourceError, SourceErrorKind};

@@ -1,8 +1,10 @@
 //! One region's baseline: `DescribeSecurityGroups`, `GetEbsEncryptionByDefault`,
 //! `DescribeVpcs`, `DescribeFlowLogs`, `DescribeConfigurationRecorders` and
-//! `DescribeConfigurationRecorderStatus` — each once (paged) per poll.
+//! `DescribeConfigurationRecorderStatus` — each once (paged) per poll — and the region's
+//! resources: instances and volumes (`instances.rs`), RDS (`rds.rs`), KMS keys (`kms.rs`)
+//! and internet-facing load balancers with their web ACL (`load_balancers.rs`).
 
-use super::degrade;
+use super::{degrade, instances, kms, load_balancers, rds};
 use crate::aws::errors::{Call, classify};
 use crate::domain::{
     ConfigRecorder, OpenIngress, RegionalBaseline, SecurityGroup, SourceId, SourceKind, Vpc,
@@ -23,19 +25,37 @@ const PAGE_SIZE: i32 = 1000;
 
 const WORLD: [&str; 2] = ["0.0.0.0/0", "::/0"];
 
+/// The clients one region's baseline reads with.
+#[derive(Clone)]
+pub struct RegionalClients {
+    pub ec2: aws_sdk_ec2::Client,
+    pub config: aws_sdk_config::Client,
+    pub rds: aws_sdk_rds::Client,
+    pub kms: aws_sdk_kms::Client,
+    pub elb: aws_sdk_elasticloadbalancingv2::Client,
+    pub waf: aws_sdk_wafv2::Client,
+}
+
 pub struct RegionalBaselineSource {
     id: SourceId,
     ec2: aws_sdk_ec2::Client,
     config: aws_sdk_config::Client,
+    rds: aws_sdk_rds::Client,
+    kms: aws_sdk_kms::Client,
+    elb: aws_sdk_elasticloadbalancingv2::Client,
+    waf: aws_sdk_wafv2::Client,
 }
 
 impl RegionalBaselineSource {
-    pub fn new(
-        ec2: aws_sdk_ec2::Client,
-        config: aws_sdk_config::Client,
-        account_id: &str,
-        region: &str,
-    ) -> Self {
+    pub fn new(clients: RegionalClients, account_id: &str, region: &str) -> Self {
+        let RegionalClients {
+            ec2,
+            config,
+            rds,
+            kms,
+            elb,
+            waf,
+        } = clients;
         RegionalBaselineSource {
             id: SourceId {
                 kind: SourceKind::Baseline,
@@ -44,6 +64,10 @@ impl RegionalBaselineSource {
             },
             ec2,
             config,
+            rds,
+            kms,
+            elb,
+            waf,
         }
     }
 
@@ -190,11 +214,17 @@ impl Source for RegionalBaselineSource {
     }
 
     async fn poll(&mut self) -> Result<SourceData, SourceError> {
-        let (groups, ebs, vpcs, recorders) = tokio::join!(
+        let id = &self.id;
+        let (groups, ebs, vpcs, recorders, instances, volumes, dbs, keys, albs) = tokio::join!(
             self.security_groups(),
             self.ebs_default(),
             self.vpcs(),
-            self.recorders()
+            self.recorders(),
+            instances::instances(&self.ec2, id),
+            instances::volumes(&self.ec2, id),
+            rds::db_instances(&self.rds, id),
+            kms::keys(&self.kms, id),
+            load_balancers::internet_facing_albs(&self.elb, &self.waf, id),
         );
         Ok(SourceData::RegionalBaseline(Box::new(RegionalBaseline {
             account_id: self.id.account_id.clone(),
@@ -203,6 +233,11 @@ impl Source for RegionalBaselineSource {
             ebs_encryption_by_default: degrade(ebs)?,
             vpcs: degrade(vpcs)?,
             config_recorders: degrade(recorders)?,
+            instances: degrade(instances)?,
+            volumes: degrade(volumes)?,
+            db_instances: degrade(dbs)?,
+            kms_keys: degrade(keys)?,
+            load_balancers: degrade(albs)?,
         })))
     }
 }

@@ -1,27 +1,41 @@
 //! The account-level baseline controls: logging (CloudTrail, monitoring filters, AWS
-//! Config), network exposure (security groups, flow logs), public data (S3 Block Public
-//! Access) and encryption at rest (EBS). One file per control.
+//! Config), network exposure (security groups, flow logs, WAF in front of load balancers,
+//! public RDS instances), public data (S3 Block Public Access, open buckets), instances
+//! (IAM role, IMDSv2) and encryption at rest (EBS, RDS, KMS key rotation). One file per
+//! control.
 //!
 //! A fact that could not be read (a denied call) gives the control a failing result that
 //! says it could not be evaluated and which permission it needs: unknown is not clean.
 
+mod alb_waf;
 mod cloudtrail;
 mod config;
 mod ebs;
+mod ebs_volumes;
 mod flow_logs;
+mod imdsv2;
+mod instance_role;
+mod kms_rotation;
 mod monitoring;
+mod public_buckets;
+mod rds_encryption;
+mod rds_public;
 mod s3;
 mod security_groups;
+mod unauthorized_ports;
 
 /// How the evidence of a result that could not be evaluated begins (the Overview counts them).
 pub const UNEVALUATED: &str = "could not be evaluated";
 
+pub use instance_role::instance_id;
+pub use public_buckets::bucket_name;
 pub use security_groups::{ADMIN_PORTS, HIGH_RISK_PORTS, admin_rules, group_id, high_risk_rules};
+pub use unauthorized_ports::{DEFAULT_AUTHORIZED_PORTS, unauthorized_rules};
 
-use super::CheckInfo;
+use super::{CheckInfo, Thresholds};
 use crate::domain::{
-    AccountBaseline, Alarm, CheckResult, CheckStatus, RegionalBaseline, Severity, SourceKind,
-    Unreadable,
+    AccountBaseline, Alarm, CheckResult, CheckStatus, Probe, RegionalBaseline, Severity,
+    SourceKind, Unreadable,
 };
 
 /// Runs every baseline control on what has been read so far.
@@ -29,6 +43,7 @@ pub fn evaluate(
     regional: &[RegionalBaseline],
     account: &[AccountBaseline],
     alarms: &[Alarm],
+    thresholds: &Thresholds,
     out: &mut Vec<CheckResult>,
 ) {
     // Each account's alarms, found once: an organisation has hundreds of accounts and
@@ -45,12 +60,21 @@ pub fn evaluate(
             .map_or(&[][..], Vec::as_slice);
         monitoring::evaluate(baseline, own, out);
         s3::evaluate(baseline, out);
+        public_buckets::evaluate(baseline, out);
     }
     for baseline in regional {
         security_groups::evaluate(baseline, out);
+        unauthorized_ports::evaluate(baseline, &thresholds.authorized_ports, out);
         ebs::evaluate(baseline, out);
         flow_logs::evaluate(baseline, out);
         config::evaluate(baseline, out);
+        instance_role::evaluate(baseline, out);
+        imdsv2::evaluate(baseline, out);
+        ebs_volumes::evaluate(baseline, out);
+        rds_encryption::evaluate(baseline, out);
+        rds_public::evaluate(baseline, out);
+        kms_rotation::evaluate(baseline, out);
+        alb_waf::evaluate(baseline, out);
     }
 }
 
@@ -61,9 +85,18 @@ pub const CHECKS: &[CheckInfo] = &[
     s3::ACCOUNT_PUBLIC_ACCESS_BLOCK.info(),
     security_groups::ADMIN.info(),
     security_groups::HIGH_RISK.info(),
+    unauthorized_ports::UNAUTHORIZED_PORTS.info(),
     ebs::EBS_DEFAULT_ENCRYPTION.info(),
     flow_logs::VPC_FLOW_LOGS.info(),
     config::CONFIG_RECORDER.info(),
+    public_buckets::PUBLIC_BUCKETS.info(),
+    instance_role::INSTANCE_ROLE.info(),
+    imdsv2::IMDSV2.info(),
+    ebs_volumes::EBS_VOLUME_ENCRYPTION.info(),
+    rds_encryption::RDS_ENCRYPTION.info(),
+    rds_public::RDS_PUBLIC.info(),
+    kms_rotation::KMS_ROTATION.info(),
+    alb_waf::ALB_WAF.info(),
 ];
 
 /// What every control declares once.
@@ -128,11 +161,71 @@ impl Control {
             format!("{UNEVALUATED} (needs {}): {}", why.permission, why.message),
         )
     }
+
+    /// One result per resource of a region's list, as `judge` says (`None` skips a
+    /// resource the control is not about); one unevaluated result for the region when the
+    /// list could not be read.
+    pub fn each<T>(
+        &self,
+        baseline: &RegionalBaseline,
+        list: &Probe<Vec<T>>,
+        out: &mut Vec<CheckResult>,
+        judge: impl Fn(&T) -> Option<Judged>,
+    ) {
+        let region = Some(baseline.region.as_str());
+        let account = &baseline.account_id;
+        match list {
+            Err(why) => out.push(self.unreadable(account, region, &baseline.region, why)),
+            Ok(items) => out.extend(items.iter().filter_map(&judge).map(|j| match j.verdict {
+                Ok((status, evidence)) => {
+                    self.result(status, account, region, j.resource, evidence)
+                }
+                Err(why) => self.unreadable(account, region, j.resource, &why),
+            })),
+        }
+    }
+}
+
+/// What a control says of one resource: its status and evidence, or why a fact of it could
+/// not be read.
+pub(crate) struct Judged {
+    pub resource: String,
+    pub verdict: Result<(CheckStatus, String), Unreadable>,
+}
+
+impl Judged {
+    pub fn pass(resource: impl Into<String>, evidence: impl Into<String>) -> Option<Judged> {
+        Some(Judged {
+            resource: resource.into(),
+            verdict: Ok((CheckStatus::Pass, evidence.into())),
+        })
+    }
+
+    pub fn fail(resource: impl Into<String>, evidence: impl Into<String>) -> Option<Judged> {
+        Some(Judged {
+            resource: resource.into(),
+            verdict: Ok((CheckStatus::Fail, evidence.into())),
+        })
+    }
+
+    pub fn unreadable(resource: impl Into<String>, why: &Unreadable) -> Option<Judged> {
+        Some(Judged {
+            resource: resource.into(),
+            verdict: Err(why.clone()),
+        })
+    }
 }
 
 #[cfg(test)]
 pub(crate) mod fixtures {
-    use crate::domain::{AccountBaseline, RegionalBaseline, Unreadable};
+    use crate::domain::{AccountBaseline, CheckResult, CheckStatus, RegionalBaseline, Unreadable};
+
+    /// `(status, resource, evidence)` of each result.
+    pub fn verdicts(out: &[CheckResult]) -> Vec<(CheckStatus, String, String)> {
+        out.iter()
+            .map(|r| (r.status, r.resource.to_string(), r.evidence.to_string()))
+            .collect()
+    }
 
     pub fn denied(permission: &str) -> Unreadable {
         Unreadable {
@@ -149,6 +242,11 @@ pub(crate) mod fixtures {
             ebs_encryption_by_default: Ok(true),
             vpcs: Ok(Vec::new()),
             config_recorders: Ok(Vec::new()),
+            instances: Ok(Vec::new()),
+            volumes: Ok(Vec::new()),
+            db_instances: Ok(Vec::new()),
+            kms_keys: Ok(Vec::new()),
+            load_balancers: Ok(Vec::new()),
         }
     }
 
@@ -158,6 +256,7 @@ pub(crate) mod fixtures {
             trails: Ok(Vec::new()),
             metric_filters: Ok(Vec::new()),
             public_access_block: Ok(None),
+            buckets: Ok(Vec::new()),
         }
     }
 }

@@ -325,7 +325,13 @@ mod tests {
             })
             .collect();
         let mut out = Vec::new();
-        crate::posture::baseline::evaluate(&[], std::slice::from_ref(&b), &elsewhere, &mut out);
+        crate::posture::baseline::evaluate(
+            &[],
+            std::slice::from_ref(&b),
+            &elsewhere,
+            &Default::default(),
+            &mut out,
+        );
         let monitoring = out
             .iter()
             .find(|c| c.check_id == CIS_MONITORING.id)

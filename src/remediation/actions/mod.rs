@@ -4,9 +4,12 @@
 
 pub mod access_key;
 pub mod alarm;
+pub mod bucket;
 pub mod ebs;
 pub mod finding;
+pub mod imds;
 pub mod ingress;
+pub mod kms_key;
 pub mod public_access_block;
 pub mod role;
 pub mod trail;

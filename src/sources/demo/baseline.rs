@@ -7,10 +7,15 @@
 //! - EBS encryption by default off (a third region);
 //! - the production VPC of the SSH region without flow logs;
 //! - S3 Block Public Access with `RestrictPublicBuckets` off;
-//! - metric filters for some CIS monitoring events, without alarms.
+//! - metric filters for some CIS monitoring events, without alarms;
+//! - a `game-server` group open to 0.0.0.0/0 on ports not authorised (EBS region);
+//! - the resources of `resources.rs`: open buckets, an IMDSv1 instance without a role, an
+//!   unencrypted volume, a public unencrypted RDS instance, a key without rotation, an
+//!   ALB without WAF.
 
 use super::DEMO_REGIONS;
 use super::ids::{self, STREAM_BASELINE};
+use super::resources;
 use crate::domain::{
     AccountBaseline, ConfigRecorder, MetricFilter, OpenIngress, PublicAccessBlock,
     RegionalBaseline, SecurityGroup, Trail, Vpc,
@@ -76,6 +81,16 @@ pub fn regional(seed: u64, region: &str, account: &str) -> Option<RegionalBaseli
     if slot == failures.mysql {
         groups.push(group(4, "legacy-mysql", &prod_vpc, vec![world_open(3306)]));
     }
+    if slot == failures.ebs_off {
+        let mut udp = world_open(27015);
+        udp.protocol = "udp".into();
+        groups.push(group(
+            5,
+            "game-server",
+            &prod_vpc,
+            vec![world_open(8443), udp],
+        ));
+    }
     let flow_log = |index: u64| aws_id("fl", seed, slot, 20 + index);
     let vpcs = vec![
         Vpc {
@@ -93,6 +108,7 @@ pub fn regional(seed: u64, region: &str, account: &str) -> Option<RegionalBaseli
             },
         },
     ];
+    let resources = resources::regional(seed, slot, &failures, account);
     Some(RegionalBaseline {
         account_id: account.to_string(),
         region: region.to_string(),
@@ -104,6 +120,11 @@ pub fn regional(seed: u64, region: &str, account: &str) -> Option<RegionalBaseli
             recording: true,
             all_supported: true,
         }]),
+        instances: Ok(resources.instances),
+        volumes: Ok(resources.volumes),
+        db_instances: Ok(resources.db_instances),
+        kms_keys: Ok(resources.kms_keys),
+        load_balancers: Ok(resources.load_balancers),
     })
 }
 
@@ -156,6 +177,7 @@ pub fn account(account: &str) -> AccountBaseline {
             restrict_public_buckets: false,
             ..PublicAccessBlock::ALL_ON
         })),
+        buckets: Ok(resources::buckets(account)),
     }
 }
 

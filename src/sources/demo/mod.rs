@@ -21,6 +21,7 @@ mod org;
 mod org_layout;
 #[cfg(test)]
 mod org_tests;
+mod resources;
 mod scale;
 #[cfg(test)]
 mod source_tests;

@@ -392,7 +392,13 @@ fn cis_alarms_watch_the_metrics_the_demo_filters_publish() {
     let alarms = all_alarms(&w, anchor());
     let account = baseline::account(DEMO_ACCOUNT_ID);
     let mut out = Vec::new();
-    crate::posture::baseline::evaluate(&[], std::slice::from_ref(&account), &alarms, &mut out);
+    crate::posture::baseline::evaluate(
+        &[],
+        std::slice::from_ref(&account),
+        &alarms,
+        &crate::posture::Thresholds::default(),
+        &mut out,
+    );
     let monitoring = out
         .iter()
         .find(|c| c.check_id == "cloudwatch.cis-monitoring")

@@ -326,3 +326,23 @@ pub fn posture_targets(
         .unwrap_or_else(|| panic!("no failing {check_id}"));
     watchpost::panes::check_targets(data, row)
 }
+
+/// The baseline sources polled once, posture derived: what the Posture pane offers.
+pub async fn load(session: &mut watchpost::sources::Session) -> watchpost::store::Data {
+    let mut data = watchpost::store::Data::default();
+    for source in session
+        .sources
+        .iter_mut()
+        .filter(|s| s.id().kind == watchpost::domain::SourceKind::Baseline)
+    {
+        let id = source.id().clone();
+        let polled = source.poll().await.unwrap();
+        data.apply(&id, polled);
+    }
+    data.derive(
+        &watchpost::posture::Thresholds::default(),
+        watchpost::domain::Severity::High,
+        chrono::Utc::now(),
+    );
+    data
+}

@@ -221,7 +221,22 @@ impl Emulator {
     /// `watchpost report --format json` against the emulator in us-east-1, then `extra`,
     /// signed with `credentials` from its environment and with no other AWS configuration.
     pub fn report(&self, credentials: &Credentials, extra: &[&str]) -> JsonReport {
+        self.report_configured(credentials, extra, None)
+    }
+
+    /// [`Emulator::report`] with `config` as the user's config.toml.
+    pub fn report_configured(
+        &self,
+        credentials: &Credentials,
+        extra: &[&str],
+        config: Option<&str>,
+    ) -> JsonReport {
         let home = tempfile::tempdir().unwrap();
+        if let Some(config) = config {
+            let dir = home.path().join("config").join("watchpost");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("config.toml"), config).unwrap();
+        }
         let output = super::watchpost_with_keys(home.path())
             .env("AWS_ACCESS_KEY_ID", credentials.access_key_id())
             .env("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key())

@@ -9,6 +9,7 @@ pub mod fault_proxy;
 pub mod org;
 #[cfg(unix)]
 pub mod pty;
+pub mod resources;
 
 use chrono::{DateTime, TimeZone, Utc};
 use ratatui::Terminal;
