@@ -13,7 +13,8 @@ pub struct SearchTexts {
 }
 
 impl SearchTexts {
-    /// The filter text of each of the pane's rows.
+    /// The filter text of each of the pane's rows, at once.
+    #[cfg(test)]
     pub fn gather(pane: &dyn Pane, data: &Data) -> Self {
         let mut texts = SearchTexts::default();
         texts.gather_more(pane, data, usize::MAX);

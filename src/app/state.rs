@@ -287,11 +287,6 @@ impl App {
         }
     }
 
-    /// Gets a table ready for a filter to be typed (see `TableView::prepare_filter`).
-    pub fn prepare_filter(&mut self, tab: Tab) {
-        self.views[tab.index()].prepare_filter(tab.pane(), &self.data);
-    }
-
     /// Whether there is work the console does when it has nothing else to do: the filter
     /// text of the table being filtered.
     pub fn idle_pending(&self) -> bool {

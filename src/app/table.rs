@@ -80,13 +80,6 @@ impl TableView {
         }
     }
 
-    /// Gets the rows' filter text ready, as a filter is about to be typed.
-    pub fn prepare_filter(&mut self, pane: &dyn Pane, data: &Data) {
-        if self.search.len() != pane.len(data) {
-            self.search = SearchTexts::gather(pane, data);
-        }
-    }
-
     /// Whether some rows' filter text is still to be gathered (see `gather_search`).
     pub fn search_incomplete(&self, pane: &dyn Pane, data: &Data) -> bool {
         self.search.len() < pane.len(data)
