@@ -24,7 +24,7 @@ pub use baseline::{
     AccountBaseline, ConfigRecorder, MetricFilter, OpenIngress, Probe, PublicAccessBlock,
     RegionalBaseline, SecurityGroup, Trail, Unreadable, Vpc,
 };
-pub use check::{CheckResult, CheckStatus};
+pub use check::{Check, CheckResult, CheckStatus};
 #[cfg(test)]
 pub(crate) use finding::sample as sample_finding;
 pub use finding::{

@@ -328,16 +328,16 @@ pub fn account_field(data: &Data, id: &str) -> DetailLine {
 /// What a posture result or triage item can be acted on as: a baseline control's targets,
 /// a role, or the user (and their keys) the result is about.
 pub fn check_targets(data: &Data, check: &CheckResult) -> Vec<Target> {
-    match check.source {
+    match check.source() {
         SourceKind::Baseline => baseline::targets(
             data,
-            check.check_id,
+            check.check_id(),
             &check.account_id,
             check.region.as_deref(),
-            &check.resource,
+            check.resource(),
         ),
         SourceKind::Identity => {
-            if let Some(role) = check.resource.strip_prefix("role/") {
+            if let Some(role) = check.resource().strip_prefix("role/") {
                 return vec![Target::Role {
                     account_id: (*check.account_id).into(),
                     name: role.into(),

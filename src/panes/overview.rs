@@ -47,7 +47,7 @@ impl Origin<'_> {
             Origin::Finding(f) => Cow::Borrowed(f.text.title()),
             // The queue holds failures: name the failure, not the control.
             Origin::Check(c) => {
-                Cow::Borrowed(crate::posture::problem(c.check_id).unwrap_or(c.title))
+                Cow::Borrowed(crate::posture::problem(c.check_id()).unwrap_or(c.title()))
             }
         }
     }
@@ -61,7 +61,7 @@ impl Origin<'_> {
             Origin::Finding(f) => {
                 Cow::Owned(format!("{} {}", f.resource.kind, f.text.resource_id()))
             }
-            Origin::Check(c) => Cow::Borrowed(&c.resource),
+            Origin::Check(c) => Cow::Borrowed(c.resource()),
         }
     }
 
@@ -108,10 +108,10 @@ impl Pane for OverviewPane {
                 Origin::Finding(f) => f.id.to_string(),
                 Origin::Check(c) => format!(
                     "{}|{}|{}|{}",
-                    c.check_id,
+                    c.check_id(),
                     c.account_id,
                     c.region.as_deref().unwrap_or(""),
-                    c.resource
+                    c.resource()
                 ),
             })
             .unwrap_or_default()

@@ -57,10 +57,10 @@ impl Pane for PosturePane {
             .map(|c| {
                 format!(
                     "{}|{}|{}|{}",
-                    c.check_id,
+                    c.check_id(),
                     c.account_id,
                     c.region.as_deref().unwrap_or(""),
-                    c.resource
+                    c.resource()
                 )
             })
             .unwrap_or_default()
@@ -69,10 +69,16 @@ impl Pane for PosturePane {
     fn haystack(&self, data: &Data, row: usize, out: &mut Fields<'_>) {
         if let Some(c) = check(data, row) {
             let status = if c.failed() { "fail" } else { "pass" };
-            for part in [status, c.severity.label(), c.check_id, c.title, &c.resource] {
+            for part in [
+                status,
+                c.severity().label(),
+                c.check_id(),
+                c.title(),
+                c.resource(),
+            ] {
                 out.push(part);
             }
-            for control in c.controls {
+            for control in c.controls() {
                 out.push(control);
             }
         }
@@ -84,11 +90,11 @@ impl Pane for PosturePane {
         };
         let failing = i64::from(c.status == CheckStatus::Fail);
         match column {
-            0 => SortKey::Num(failing * 10 + c.severity as i64),
-            1 => SortKey::Num(c.severity as i64 * 10 + failing),
-            2 => SortKey::text(c.title),
-            3 => SortKey::text(&c.resource),
-            _ => SortKey::text(&c.controls.join(" ")),
+            0 => SortKey::Num(failing * 10 + c.severity() as i64),
+            1 => SortKey::Num(c.severity() as i64 * 10 + failing),
+            2 => SortKey::text(c.title()),
+            3 => SortKey::text(c.resource()),
+            _ => SortKey::text(&c.controls().join(" ")),
         }
     }
 
@@ -97,8 +103,8 @@ impl Pane for PosturePane {
             return Vec::new();
         };
         let resource = match &c.region {
-            Some(region) if **region != *c.resource => format!("{} ({region})", c.resource),
-            _ => c.resource.to_string(),
+            Some(region) if **region != *c.resource() => format!("{} ({region})", c.resource()),
+            _ => c.resource().to_string(),
         };
         vec![
             if c.failed() {
@@ -106,10 +112,10 @@ impl Pane for PosturePane {
             } else {
                 Cell::toned("pass", Tone::Pass)
             },
-            Cell::severity(c.severity),
-            Cell::plain(c.title),
+            Cell::severity(c.severity()),
+            Cell::plain(c.title()),
             Cell::plain(resource),
-            Cell::dim(c.controls.join(" ")),
+            Cell::dim(c.controls().join(" ")),
         ]
     }
 
@@ -141,7 +147,7 @@ impl Pane for PosturePane {
 
 pub fn detail(c: &CheckResult, data: &Data) -> Vec<DetailLine> {
     vec![
-        DetailLine::Section(c.title.to_string()),
+        DetailLine::Section(c.title().to_string()),
         DetailLine::Field(
             "Status".into(),
             if c.failed() {
@@ -153,12 +159,12 @@ pub fn detail(c: &CheckResult, data: &Data) -> Vec<DetailLine> {
         ),
         DetailLine::Field(
             "Severity".into(),
-            c.severity.label().into(),
-            Tone::Severity(c.severity),
+            c.severity().label().into(),
+            Tone::Severity(c.severity()),
         ),
-        DetailLine::field("Check", c.check_id),
-        DetailLine::field("Controls", c.controls.join(", ")),
-        DetailLine::field("Resource", c.resource.clone()),
+        DetailLine::field("Check", c.check_id()),
+        DetailLine::field("Controls", c.controls().join(", ")),
+        DetailLine::field("Resource", c.resource()),
         super::account_field(data, &c.account_id),
         DetailLine::field(
             "Region",
@@ -166,6 +172,6 @@ pub fn detail(c: &CheckResult, data: &Data) -> Vec<DetailLine> {
         ),
         DetailLine::Blank,
         DetailLine::Section("Evidence".into()),
-        DetailLine::Text(c.evidence.to_string()),
+        DetailLine::Text(c.evidence().to_string()),
     ]
 }

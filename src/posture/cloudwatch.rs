@@ -1,15 +1,16 @@
-use super::CheckInfo;
-use crate::domain::{Alarm, CheckResult, CheckStatus, Severity, SourceKind};
+use crate::domain::{Alarm, Check, CheckResult, CheckStatus, Severity, SourceKind};
 
-const ALARM_ACTIONS: CheckInfo = CheckInfo {
+static ALARM_ACTIONS: Check = Check {
     id: "cloudwatch.alarm-actions",
     title: "Alarm actions are enabled",
     problem: "Alarm actions are disabled",
+    severity: Severity::Medium,
     source: SourceKind::Alarms,
+    controls: &["CloudWatch.17"],
 };
 
 /// Every CloudWatch check.
-pub const CHECKS: &[CheckInfo] = &[ALARM_ACTIONS];
+pub static CHECKS: &[&Check] = &[&ALARM_ACTIONS];
 
 pub fn evaluate(alarms: &[Alarm], out: &mut Vec<CheckResult>) {
     for alarm in alarms {
@@ -27,18 +28,14 @@ pub fn evaluate(alarms: &[Alarm], out: &mut Vec<CheckResult>) {
                 "ActionsEnabled = false: the alarm notifies no one".to_string(),
             )
         };
-        out.push(CheckResult {
-            check_id: ALARM_ACTIONS.id,
-            title: ALARM_ACTIONS.title,
-            severity: Severity::Medium,
-            source: ALARM_ACTIONS.source,
-            controls: &["CloudWatch.17"],
+        out.push(CheckResult::new(
+            &ALARM_ACTIONS,
             status,
-            account_id: alarm.account_id.as_str().into(),
-            region: Some(alarm.region.as_str().into()),
-            subject: None,
-            resource: alarm.name.as_str().into(),
-            evidence: evidence.into(),
-        });
+            alarm.account_id.as_str().into(),
+            Some(alarm.region.as_str().into()),
+            None,
+            &alarm.name,
+            &evidence,
+        ));
     }
 }

@@ -1,15 +1,16 @@
-use super::CheckInfo;
-use crate::domain::{CheckResult, CheckStatus, DetectorStatus, Severity, SourceKind};
+use crate::domain::{Check, CheckResult, CheckStatus, DetectorStatus, Severity, SourceKind};
 
-const ENABLED: CheckInfo = CheckInfo {
+static ENABLED: Check = Check {
     id: "guardduty.enabled",
     title: "GuardDuty is enabled in the region",
     problem: "GuardDuty is not enabled in the region",
+    severity: Severity::High,
     source: SourceKind::Findings,
+    controls: &["GuardDuty.1"],
 };
 
 /// Every GuardDuty check.
-pub const CHECKS: &[CheckInfo] = &[ENABLED];
+pub static CHECKS: &[&Check] = &[&ENABLED];
 
 pub fn evaluate(detectors: &[DetectorStatus], out: &mut Vec<CheckResult>) {
     for detector in detectors {
@@ -19,19 +20,15 @@ pub fn evaluate(detectors: &[DetectorStatus], out: &mut Vec<CheckResult>) {
             (Some(id), false) => (CheckStatus::Fail, format!("detector {id} is suspended")),
             (None, _) => (CheckStatus::Fail, "no detector in this region".to_string()),
         };
-        out.push(CheckResult {
-            check_id: ENABLED.id,
-            title: ENABLED.title,
-            severity: Severity::High,
-            source: ENABLED.source,
-            controls: &["GuardDuty.1"],
+        out.push(CheckResult::new(
+            &ENABLED,
             status,
-            account_id: detector.account_id.as_str().into(),
-            region: Some(detector.region.as_str().into()),
-            subject: None,
-            resource: detector.region.as_str().into(),
-            evidence: evidence.into(),
-        });
+            detector.account_id.as_str().into(),
+            Some(detector.region.as_str().into()),
+            None,
+            &detector.region,
+            &evidence,
+        ));
     }
 }
 
@@ -90,7 +87,7 @@ mod tests {
         evaluate(&[member(true), member(false)], &mut out);
         let results: Vec<(CheckStatus, &str, &str)> = out
             .iter()
-            .map(|r| (r.status, &*r.account_id, &*r.evidence))
+            .map(|r| (r.status, &*r.account_id, r.evidence()))
             .collect();
         assert_eq!(
             results,

@@ -13,8 +13,8 @@ pub use baseline::UNEVALUATED;
 pub use iam::ROOT;
 
 use crate::domain::{
-    AccountBaseline, Alarm, CheckResult, DetectorStatus, IdentityInventory, RegionalBaseline,
-    SourceKind,
+    AccountBaseline, Alarm, Check, CheckResult, DetectorStatus, IdentityInventory,
+    RegionalBaseline, SourceKind,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -63,26 +63,14 @@ impl Default for Thresholds {
     }
 }
 
-/// One check posture makes, as the catalog lists it: every result of the check carries the
-/// same ID, title and source.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CheckInfo {
-    pub id: &'static str,
-    /// What passing means: "Root account has MFA".
-    pub title: &'static str,
-    /// What failing means, the failure named: "Root account has no MFA".
-    pub problem: &'static str,
-    /// The source whose data the check reads.
-    pub source: SourceKind,
-}
-
 /// Every check posture makes, service by service.
-pub fn checks() -> impl Iterator<Item = &'static CheckInfo> {
+pub fn checks() -> impl Iterator<Item = &'static Check> {
     iam::CHECKS
         .iter()
         .chain(guardduty::CHECKS)
         .chain(cloudwatch::CHECKS)
         .chain(baseline::CHECKS)
+        .copied()
 }
 
 /// A failing check's problem in words, by its ID (`None` for an ID posture does not know).
@@ -209,20 +197,25 @@ mod tests {
 
         let users: HashSet<&str> = identity.users.iter().map(|u| u.name.as_str()).collect();
         for result in &results {
-            let listed = checks().find(|c| c.id == result.check_id);
+            let listed = checks().find(|c| c.id == result.check_id());
             assert_eq!(
                 listed.map(|c| (c.title, c.source)),
-                Some((result.title, result.source)),
+                Some((result.title(), result.source())),
                 "{}",
-                result.check_id
+                result.check_id()
             );
             if let Some(subject) = result.subject.as_deref() {
-                assert_eq!(result.source, SourceKind::Identity, "{}", result.check_id);
+                assert_eq!(
+                    result.source(),
+                    SourceKind::Identity,
+                    "{}",
+                    result.check_id()
+                );
                 assert!(subject == ROOT || users.contains(subject), "{subject}");
             }
         }
-        let produced: HashSet<&str> = results.iter().map(|r| r.check_id).collect();
-        let sources: HashSet<SourceKind> = results.iter().map(|r| r.source).collect();
+        let produced: HashSet<&str> = results.iter().map(|r| r.check_id()).collect();
+        let sources: HashSet<SourceKind> = results.iter().map(|r| r.source()).collect();
         assert_eq!(sources.len(), SourceKind::ALL.len(), "{sources:?}");
         assert!(produced.len() >= 15, "{produced:?}");
         assert!(results.iter().any(|r| r.subject.as_deref() == Some(ROOT)));

@@ -98,19 +98,19 @@ fn checks(data: &Data, filters: &Filters, resolver: &Resolver<'_>) -> Vec<CheckE
         .map(|c| {
             let (resource_uid, resource_type) = resolver.check(c);
             CheckEntry {
-                check_id: c.check_id,
-                title: c.title,
-                severity: c.severity,
-                controls: c.controls.to_vec(),
+                check_id: c.check_id(),
+                title: c.title(),
+                severity: c.severity(),
+                controls: c.controls().to_vec(),
                 status: c.status,
-                service: c.source.label(),
+                service: c.source().label(),
                 account_id: c.account_id.to_string(),
                 account_name: None,
                 region: c.region.as_deref().map(str::to_string),
-                resource: c.resource.to_string(),
+                resource: c.resource().to_string(),
                 resource_uid,
                 resource_type,
-                evidence: c.evidence.to_string(),
+                evidence: c.evidence().to_string(),
             }
         })
         .collect();

@@ -72,9 +72,9 @@ impl Filters {
 
     /// The check's severity, status and ID match, whatever the sections.
     pub fn matches_check(&self, check: &CheckResult) -> bool {
-        self.severity_matches(check.severity)
+        self.severity_matches(check.severity())
             && self.status_matches(check.status == CheckStatus::Fail)
-            && (self.checks.is_empty() || self.checks.iter().any(|id| id == check.check_id))
+            && (self.checks.is_empty() || self.checks.iter().any(|id| id == check.check_id()))
     }
 
     pub fn keeps_check(&self, check: &CheckResult) -> bool {
@@ -124,19 +124,16 @@ mod tests {
     use super::*;
 
     fn check(id: &'static str, severity: Severity, status: CheckStatus) -> CheckResult {
-        CheckResult {
-            check_id: id,
+        // A check made up for the test lives as long as the results that point at it.
+        let check = Box::leak(Box::new(crate::domain::Check {
+            id,
             title: "t",
+            problem: "p",
             severity,
             source: SourceKind::Identity,
             controls: &[],
-            status,
-            account_id: "1".into(),
-            region: None,
-            subject: None,
-            resource: "r".into(),
-            evidence: "e".into(),
-        }
+        }));
+        CheckResult::new(check, status, "1".into(), None, None, "r", "e")
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub fn build(data: &Data, inv: &IdentityInventory, filters: &Filters) -> Identit
     let mut failing: HashMap<&str, Vec<&'static str>> = HashMap::new();
     for check in own().filter(|c| c.failed()) {
         if let Some(subject) = check.subject.as_deref() {
-            failing.entry(subject).or_default().push(check.check_id);
+            failing.entry(subject).or_default().push(check.check_id());
         }
     }
     let mut summary = IdentitySummary {

@@ -69,8 +69,8 @@ impl<'a> Resolver<'a> {
     /// The resource's ARN or ID, and its type.
     pub fn check(&self, check: &CheckResult) -> (String, &'static str) {
         let account = &*check.account_id;
-        let resource = &*check.resource;
-        match check.source {
+        let resource = check.resource();
+        match check.source() {
             SourceKind::Baseline => self.baseline(check),
             SourceKind::Findings => self.detector(check),
             SourceKind::Alarms => {
@@ -88,7 +88,7 @@ impl<'a> Resolver<'a> {
     /// that could not be evaluated) are about the account.
     fn baseline(&self, check: &CheckResult) -> (String, &'static str) {
         let region = check.region.as_deref().unwrap_or_default();
-        let id = crate::posture::baseline::group_id(&check.resource);
+        let id = crate::posture::baseline::group_id(check.resource());
         let ec2 = |kind: &str| {
             format!(
                 "arn:{}:ec2:{region}:{}:{kind}/{id}",
@@ -162,19 +162,24 @@ mod tests {
     use crate::domain::{CheckStatus, Severity};
 
     fn check(id: &'static str, resource: &str, region: Option<&str>) -> CheckResult {
-        CheckResult {
-            check_id: id,
+        // A check made up for the test lives as long as the results that point at it.
+        let check = Box::leak(Box::new(crate::domain::Check {
+            id,
             title: "t",
+            problem: "p",
             severity: Severity::Low,
             source: crate::posture::check_source(id).unwrap_or(SourceKind::Identity),
             controls: &[],
-            status: CheckStatus::Fail,
-            account_id: "111122223333".into(),
-            region: region.map(Into::into),
-            subject: None,
-            resource: resource.into(),
-            evidence: "".into(),
-        }
+        }));
+        CheckResult::new(
+            check,
+            CheckStatus::Fail,
+            "111122223333".into(),
+            region.map(Into::into),
+            None,
+            resource,
+            "",
+        )
     }
 
     #[test]

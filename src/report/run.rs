@@ -38,7 +38,7 @@ pub async fn run(
     let now = clock.now();
     let collected = assemble(results, &settings.thresholds, settings.alarm_severity, now);
     for id in &args.check {
-        if !collected.data.checks.iter().any(|c| c.check_id == id) {
+        if !collected.data.checks.iter().any(|c| c.check_id() == id) {
             eprintln!(
                 "watchpost: no results for check `{}` (nothing it applies to)",
                 clean(id)

@@ -107,13 +107,13 @@ pub struct Summary {
 impl Summary {
     /// Counts one check result into the IAM and baseline counters.
     pub(super) fn count_check(&mut self, check: &crate::domain::CheckResult) {
-        match check.source {
+        match check.source() {
             crate::domain::SourceKind::Identity if check.failed() => self.failing_iam_checks += 1,
             crate::domain::SourceKind::Baseline => {
                 self.baseline_results += 1;
                 self.baseline_failing += usize::from(check.failed());
                 self.baseline_unevaluated +=
-                    usize::from(check.evidence.starts_with(crate::posture::UNEVALUATED));
+                    usize::from(check.evidence().starts_with(crate::posture::UNEVALUATED));
             }
             _ => {}
         }

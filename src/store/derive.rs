@@ -310,8 +310,8 @@ fn finding_item(index: usize, f: &Finding) -> TriageItem {
 
 fn check_item(index: usize, c: &CheckResult) -> TriageItem {
     TriageItem {
-        severity: c.severity,
-        source: c.source,
+        severity: c.severity(),
+        source: c.source(),
         since: None,
         origin: TriageOrigin::Check(index),
     }

@@ -172,7 +172,7 @@ impl Data {
         for check in &self.checks {
             by_account.with(&check.account_id, |counts| {
                 if check.failed() {
-                    fail(counts, check.severity);
+                    fail(counts, check.severity());
                 }
                 counts.summary.count_check(check);
             });

@@ -301,7 +301,7 @@ impl Data {
             let mut failures = super::data::UserFailures::new();
             let mut key: Option<std::sync::Arc<str>> = None;
             for check in self.checks.get(range).into_iter().flatten() {
-                if !check.failed() || check.source != crate::domain::SourceKind::Identity {
+                if !check.failed() || check.source() != crate::domain::SourceKind::Identity {
                     continue;
                 }
                 let Some(subject) = &check.subject else {
@@ -310,9 +310,9 @@ impl Data {
                 key.get_or_insert_with(|| check.account_id.clone());
                 let entry = failures
                     .entry(subject.clone())
-                    .or_insert((0, check.severity));
+                    .or_insert((0, check.severity()));
                 entry.0 += 1;
-                entry.1 = entry.1.max(check.severity);
+                entry.1 = entry.1.max(check.severity());
             }
             let key: std::sync::Arc<str> = key.unwrap_or_else(|| account.as_ref().into());
             let before = if failures.is_empty() {

@@ -119,7 +119,7 @@ fn each_account_keeps_its_inventory_and_its_users_checks() {
     assert_eq!(data.identities.rows(), 5);
     let console_mfa = |account: &str| {
         data.checks.iter().find(|c| {
-            c.check_id == "iam.console-mfa"
+            c.check_id() == "iam.console-mfa"
                 && *c.account_id == *account
                 && c.subject.as_deref() == Some("alice")
         })
@@ -140,7 +140,7 @@ fn each_account_keeps_its_inventory_and_its_users_checks() {
     for check in data
         .checks
         .iter()
-        .filter(|c| c.source == SourceKind::Identity)
+        .filter(|c| c.source() == SourceKind::Identity)
     {
         let inventory = data.identities.get(&check.account_id);
         assert!(inventory.is_some(), "{check:?}");
@@ -305,8 +305,8 @@ fn members_of_the_administrator_are_recorded_as_managed_and_pass() {
     let enabled = |account: &str| {
         data.checks
             .iter()
-            .find(|c| c.check_id == "guardduty.enabled" && *c.account_id == *account)
-            .map(|c| (c.failed(), c.evidence.to_string()))
+            .find(|c| c.check_id() == "guardduty.enabled" && *c.account_id == *account)
+            .map(|c| (c.failed(), c.evidence().to_string()))
     };
     assert_eq!(
         enabled(A),

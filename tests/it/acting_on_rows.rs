@@ -148,7 +148,7 @@ fn menus_never_start_on_a_weakening_action(app: &mut App) {
             let row = app.view(tab).rows[pos];
             if tab == Tab::Posture {
                 let check = &app.data.checks[row];
-                if check.check_id == "ec2.ebs-default-encryption"
+                if check.check_id() == "ec2.ebs-default-encryption"
                     && check.status == CheckStatus::Pass
                 {
                     passing_ebs += 1;

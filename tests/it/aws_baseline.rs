@@ -40,7 +40,7 @@ async fn evaluate(session: &mut Session) -> Vec<CheckResult> {
     );
     data.checks
         .into_iter()
-        .filter(|c| BASELINE_CHECKS.contains(&c.check_id))
+        .filter(|c| BASELINE_CHECKS.contains(&c.check_id()))
         .collect()
 }
 
@@ -51,9 +51,9 @@ fn failing(checks: &[CheckResult]) -> BTreeSet<(String, String, String)> {
         .filter(|c| c.failed())
         .map(|c| {
             (
-                c.check_id.to_string(),
+                c.check_id().to_string(),
                 c.region.as_deref().unwrap_or("global").to_string(),
-                c.resource.to_string(),
+                c.resource().to_string(),
             )
         })
         .collect()
@@ -62,7 +62,7 @@ fn failing(checks: &[CheckResult]) -> BTreeSet<(String, String, String)> {
 fn result<'a>(checks: &'a [CheckResult], id: &str, region: Option<&str>) -> &'a CheckResult {
     checks
         .iter()
-        .find(|c| c.check_id == id && c.region.as_deref() == region)
+        .find(|c| c.check_id() == id && c.region.as_deref() == region)
         .unwrap_or_else(|| panic!("no {id} result in {region:?}: {checks:#?}"))
 }
 
@@ -74,18 +74,22 @@ async fn a_clean_baseline_passes_every_control_in_every_region() {
     let checks = evaluate(&mut session).await;
     assert_eq!(failing(&checks), BTreeSet::new(), "{checks:#?}");
     for id in BASELINE_CHECKS {
-        assert!(checks.iter().any(|c| c.check_id == *id), "{id} missing");
+        assert!(checks.iter().any(|c| c.check_id() == *id), "{id} missing");
     }
     let monitoring = result(&checks, "cloudwatch.cis-monitoring", None);
     assert!(
         monitoring
-            .evidence
+            .evidence()
             .starts_with("15 of 15 events covered on trail-logs"),
         "{}",
-        monitoring.evidence
+        monitoring.evidence()
     );
     let trail = result(&checks, "cloudtrail.multi-region-logging", None);
-    assert!(trail.evidence.contains("org-trail"), "{}", trail.evidence);
+    assert!(
+        trail.evidence().contains("org-trail"),
+        "{}",
+        trail.evidence()
+    );
 }
 
 #[tokio::test]
@@ -107,14 +111,14 @@ async fn an_empty_account_fails_every_control_and_says_why() {
     .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
     .collect();
     assert_eq!(failing(&checks), expected);
-    let evidence = |id| result(&checks, id, None).evidence.clone();
+    let evidence = |id| result(&checks, id, None).evidence();
     assert_eq!(
-        &*evidence("cloudtrail.multi-region-logging"),
+        evidence("cloudtrail.multi-region-logging"),
         "no trail in the account"
     );
     assert!(evidence("s3.account-public-access-block").starts_with("no account-level"));
     assert_eq!(
-        &*result(&checks, "config.recorder", Some("us-east-1")).evidence,
+        result(&checks, "config.recorder", Some("us-east-1")).evidence(),
         "no configuration recorder in this region"
     );
 }
@@ -181,20 +185,20 @@ async fn each_regional_control_fails_on_its_seeded_fault_only() {
     assert_eq!(failing(&checks), expected);
     let open = checks
         .iter()
-        .find(|c| c.failed() && c.check_id == "ec2.sg-open-admin-ports")
+        .find(|c| c.failed() && c.check_id() == "ec2.sg-open-admin-ports")
         .unwrap();
     assert_eq!(
-        &*open.evidence,
+        open.evidence(),
         "open to the internet: tcp 22 from 0.0.0.0/0"
     );
     let db = checks
         .iter()
-        .find(|c| c.failed() && c.check_id == "ec2.sg-open-high-risk-ports")
+        .find(|c| c.failed() && c.check_id() == "ec2.sg-open-high-risk-ports")
         .unwrap();
-    assert_eq!(&*db.evidence, "open to the internet: tcp 3306 from ::/0");
+    assert_eq!(db.evidence(), "open to the internet: tcp 3306 from ::/0");
     assert!(
         result(&checks, "config.recorder", Some("eu-west-1"))
-            .evidence
+            .evidence()
             .contains("not recording")
     );
 }
@@ -219,12 +223,12 @@ async fn account_controls_follow_the_trail_its_monitoring_and_block_public_acces
     let trail = result(&checks, "cloudtrail.multi-region-logging", None);
     assert!(trail.failed());
     assert_eq!(
-        &*trail.evidence,
+        trail.evidence(),
         "no trail qualifies — org-trail: not logging"
     );
     let monitoring = result(&checks, "cloudwatch.cis-monitoring", None);
     assert!(monitoring.failed());
-    let e = &monitoring.evidence;
+    let e = &monitoring.evidence();
     assert!(e.starts_with("1 of 15 events covered on trail-logs"), "{e}");
     assert!(e.contains("covered: root account usage"), "{e}");
     assert!(
@@ -235,7 +239,7 @@ async fn account_controls_follow_the_trail_its_monitoring_and_block_public_acces
         "{e}"
     );
     let block = result(&checks, "s3.account-public-access-block", None);
-    assert_eq!(&*block.evidence, "off: RestrictPublicBuckets");
+    assert_eq!(block.evidence(), "off: RestrictPublicBuckets");
 
     aws_sdk_cloudtrail::Client::new(&emulator.sdk("us-east-1").await)
         .start_logging()

@@ -89,7 +89,7 @@ async fn revoking_a_world_open_ssh_rule_removes_it_and_journals_it() {
         after
             .checks
             .iter()
-            .filter(|c| c.check_id == "ec2.sg-open-admin-ports")
+            .filter(|c| c.check_id() == "ec2.sg-open-admin-ports")
             .all(|c| !c.failed())
     );
     let undo = offer.undo(Utc::now()).unwrap();
@@ -164,7 +164,7 @@ async fn block_public_access_turns_all_four_on() {
     assert!(
         data.checks
             .iter()
-            .any(|c| c.check_id == "s3.account-public-access-block" && !c.failed())
+            .any(|c| c.check_id() == "s3.account-public-access-block" && !c.failed())
     );
 }
 

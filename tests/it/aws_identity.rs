@@ -36,7 +36,7 @@ fn failing(inventory: &IdentityInventory) -> BTreeSet<(String, String)> {
     checks
         .into_iter()
         .filter(|c| c.failed())
-        .map(|c| (c.check_id.to_string(), c.resource.into_string()))
+        .map(|c| (c.check_id().to_string(), c.resource().to_string()))
         .collect()
 }
 

@@ -357,7 +357,7 @@ async fn assert_reads_everything(emulator: &Emulator, credentials: &Credentials,
         .data
         .checks
         .iter()
-        .filter(|c| c.evidence.contains("could not be evaluated"))
+        .filter(|c| c.evidence().contains("could not be evaluated"))
         .collect();
     assert!(not_evaluated.is_empty(), "{not_evaluated:#?}");
 }
@@ -540,9 +540,9 @@ fn account_results(polled: &Polled) -> BTreeMap<(String, String), String> {
         .data
         .checks
         .iter()
-        .filter(|c| !c.check_id.starts_with("iam."))
+        .filter(|c| !c.check_id().starts_with("iam."))
         .map(|c| {
-            let key = (c.check_id.to_string(), c.resource.to_string());
+            let key = (c.check_id().to_string(), c.resource().to_string());
             (key, format!("{:?}", c.status))
         })
         .collect()

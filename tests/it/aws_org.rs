@@ -183,7 +183,7 @@ async fn the_session_reaches_every_member_but_one_and_reads_findings_through_the
         .data
         .checks
         .iter()
-        .filter(|c| c.check_id == "guardduty.enabled" && *c.account_id == org.accounts[0].id)
+        .filter(|c| c.check_id() == "guardduty.enabled" && *c.account_id == org.accounts[0].id)
         .collect();
     assert_eq!(member_enabled.len(), REGIONS.len(), "{member_enabled:?}");
     for result in member_enabled {
@@ -193,9 +193,9 @@ async fn the_session_reaches_every_member_but_one_and_reads_findings_through_the
             "{result:?}"
         );
         assert!(
-            result.evidence.contains(admin.id.as_str()),
+            result.evidence().contains(admin.id.as_str()),
             "{}",
-            result.evidence
+            result.evidence()
         );
     }
 

@@ -224,7 +224,7 @@ async fn requiring_imdsv2_and_allowing_imdsv1_again_change_the_instance() {
         after
             .checks
             .iter()
-            .filter(|c| c.check_id == "ec2.imdsv2")
+            .filter(|c| c.check_id() == "ec2.imdsv2")
             .all(|c| !c.failed())
     );
 
@@ -305,11 +305,11 @@ async fn blocking_a_buckets_public_access_turns_its_four_settings_on() {
     let result = after
         .checks
         .iter()
-        .find(|c| c.check_id == "s3.bucket-public-access")
+        .find(|c| c.check_id() == "s3.bucket-public-access")
         .unwrap();
     assert!(!result.failed(), "{result:?}");
     assert_eq!(
-        &*result.evidence,
+        result.evidence(),
         "its public policy is neutralised by the bucket's RestrictPublicBuckets"
     );
     // Done already: the re-check refuses before anything is sent.

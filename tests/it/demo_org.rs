@@ -30,7 +30,7 @@ fn every_reachable_account_is_loaded_and_judged_on_its_own() {
         app.data
             .checks
             .iter()
-            .filter(|c| c.source == source)
+            .filter(|c| c.source() == source)
             .map(|c| &*c.account_id)
             .collect()
     };
@@ -44,18 +44,18 @@ fn every_reachable_account_is_loaded_and_judged_on_its_own() {
         .data
         .checks
         .iter()
-        .filter(|c| c.check_id == "guardduty.enabled" && *c.account_id == *unreachable.id)
+        .filter(|c| c.check_id() == "guardduty.enabled" && *c.account_id == *unreachable.id)
         .collect();
     assert!(!managed.is_empty());
     let admin = org.guardduty_admin.clone().unwrap();
     assert!(managed.iter().all(|c| c.status == CheckStatus::Pass
-        && *c.evidence == *format!("managed by the delegated administrator {admin}")));
+        && *c.evidence() == *format!("managed by the delegated administrator {admin}")));
     // IAM results of one account are about its own users.
     for check in app
         .data
         .checks
         .iter()
-        .filter(|c| c.source == SourceKind::Identity)
+        .filter(|c| c.source() == SourceKind::Identity)
     {
         let inventory = app.data.identities.get(&check.account_id).unwrap();
         if let Some(user) = check

@@ -195,7 +195,7 @@ fn failing_counts_add_each_accounts_checks_findings_and_alarms() {
         .iter()
         .filter(|c| c.failed() && &*c.account_id == PAYMENTS)
     {
-        expected[check.severity as usize] += 1;
+        expected[check.severity() as usize] += 1;
     }
     for finding in data
         .findings

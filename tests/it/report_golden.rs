@@ -317,10 +317,10 @@ fn the_report_holds_the_consoles_results() {
         .map(|c| {
             let status = format!("{:?}", c.status);
             (
-                c.check_id.to_string(),
-                c.resource.to_string(),
+                c.check_id().to_string(),
+                c.resource().to_string(),
                 status,
-                c.severity,
+                c.severity(),
             )
         })
         .collect();

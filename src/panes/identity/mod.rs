@@ -270,9 +270,9 @@ impl Pane for IdentityPane {
                 },
                 format!(
                     "{} [{}]: {}",
-                    check.title,
-                    check.controls.join(", "),
-                    check.evidence
+                    check.title(),
+                    check.controls().join(", "),
+                    check.evidence()
                 ),
                 if check.failed() {
                     Tone::Fail

@@ -1,8 +1,10 @@
 use super::{Control, Judged};
+use crate::domain::{Check, SourceKind};
 use crate::domain::{CheckResult, RegionalBaseline, Severity};
 
 /// AWS Config's managed rule `alb-waf-enabled`; Security Hub's ELB.16.
-pub const ALB_WAF: Control = Control {
+pub static ALB_WAF: Check = Check {
+    source: SourceKind::Baseline,
     id: "elb.alb-waf",
     title: "Internet-facing Application Load Balancers have an AWS WAF web ACL",
     problem: "An internet-facing load balancer has no AWS WAF web ACL",

@@ -1,8 +1,10 @@
 use super::Control;
 use super::s3::ACCOUNT;
 use crate::domain::{AccountBaseline, CheckResult, CheckStatus, Severity, Trail};
+use crate::domain::{Check, SourceKind};
 
-pub const MULTI_REGION_TRAIL: Control = Control {
+pub static MULTI_REGION_TRAIL: Check = Check {
+    source: SourceKind::Baseline,
     id: "cloudtrail.multi-region-logging",
     title: "A multi-region CloudTrail trail is logging, with log file validation",
     problem: "No multi-region CloudTrail trail logs with log file validation",
@@ -94,25 +96,25 @@ mod tests {
         let mut out = Vec::new();
         let mut b = account();
         evaluate(&b, &mut out);
-        assert_eq!(&*out[0].evidence, "no trail in the account");
+        assert_eq!(out[0].evidence(), "no trail in the account");
         b.trails = Ok(vec![trail(true, false, true), trail(false, true, true)]);
         evaluate(&b, &mut out);
         assert_eq!(out[1].status, CheckStatus::Fail);
         assert!(
-            out[1].evidence.contains("main: not logging"),
+            out[1].evidence().contains("main: not logging"),
             "{}",
-            out[1].evidence
+            out[1].evidence()
         );
-        assert!(out[1].evidence.contains("main: single-region"));
+        assert!(out[1].evidence().contains("main: single-region"));
         b.trails = Ok(vec![trail(true, true, false)]);
         evaluate(&b, &mut out);
-        assert!(out[2].evidence.contains("no log file validation"));
+        assert!(out[2].evidence().contains("no log file validation"));
         b.trails = Ok(vec![trail(false, true, true), trail(true, true, true)]);
         evaluate(&b, &mut out);
         assert_eq!(out[3].status, CheckStatus::Pass);
         b.trails = Err(denied("cloudtrail:DescribeTrails"));
         evaluate(&b, &mut out);
-        assert!(out[4].failed() && out[4].evidence.contains("cloudtrail:DescribeTrails"));
+        assert!(out[4].failed() && out[4].evidence().contains("cloudtrail:DescribeTrails"));
     }
 
     #[test]
@@ -126,10 +128,10 @@ mod tests {
         assert!(out[0].failed());
         assert!(
             out[0]
-                .evidence
+                .evidence()
                 .starts_with("could not be evaluated (needs cloudtrail:GetTrailStatus)"),
             "{}",
-            out[0].evidence
+            out[0].evidence()
         );
         // Another trail that is known to qualify is enough.
         b.trails = Ok(vec![unknown.clone(), trail(true, true, true)]);
@@ -141,9 +143,9 @@ mod tests {
         b.trails = Ok(vec![single]);
         evaluate(&b, &mut out);
         assert!(
-            out[2].evidence.contains("single-region, status unknown"),
+            out[2].evidence().contains("single-region, status unknown"),
             "{}",
-            out[2].evidence
+            out[2].evidence()
         );
     }
 }

@@ -1,7 +1,9 @@
 use super::Control;
+use crate::domain::{Check, SourceKind};
 use crate::domain::{CheckResult, CheckStatus, RegionalBaseline, Severity};
 
-pub const CONFIG_RECORDER: Control = Control {
+pub static CONFIG_RECORDER: Check = Check {
+    source: SourceKind::Baseline,
     id: "config.recorder",
     title: "AWS Config records in the region",
     problem: "AWS Config does not record in the region",
@@ -81,13 +83,13 @@ mod tests {
             ]
         );
         assert!(
-            out[1].evidence.contains("not recording"),
+            out[1].evidence().contains("not recording"),
             "{}",
-            out[1].evidence
+            out[1].evidence()
         );
         assert!(
             out[3]
-                .evidence
+                .evidence()
                 .contains("config:DescribeConfigurationRecorders")
         );
     }

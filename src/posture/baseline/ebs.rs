@@ -1,7 +1,9 @@
 use super::Control;
+use crate::domain::{Check, SourceKind};
 use crate::domain::{CheckResult, CheckStatus, RegionalBaseline, Severity};
 
-pub const EBS_DEFAULT_ENCRYPTION: Control = Control {
+pub static EBS_DEFAULT_ENCRYPTION: Check = Check {
+    source: SourceKind::Baseline,
     id: "ec2.ebs-default-encryption",
     title: "EBS encryption by default is on in the region",
     problem: "EBS encryption by default is off in the region",
@@ -51,10 +53,10 @@ mod tests {
             statuses,
             [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Fail]
         );
-        assert_eq!(&*out[0].resource, "eu-west-1");
+        assert_eq!(out[0].resource(), "eu-west-1");
         assert!(
             out[2]
-                .evidence
+                .evidence()
                 .starts_with("could not be evaluated (needs ec2:GetEbsEncryptionByDefault)")
         );
     }

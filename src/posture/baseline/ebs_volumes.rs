@@ -1,7 +1,9 @@
 use super::{Control, Judged};
+use crate::domain::{Check, SourceKind};
 use crate::domain::{CheckResult, RegionalBaseline, Severity};
 
-pub const EBS_VOLUME_ENCRYPTION: Control = Control {
+pub static EBS_VOLUME_ENCRYPTION: Check = Check {
+    source: SourceKind::Baseline,
     id: "ec2.ebs-volume-encryption",
     title: "EBS volumes in use are encrypted",
     problem: "An EBS volume in use is not encrypted",

@@ -1,7 +1,9 @@
 use super::Control;
+use crate::domain::{Check, SourceKind};
 use crate::domain::{CheckResult, CheckStatus, RegionalBaseline, Severity};
 
-pub const VPC_FLOW_LOGS: Control = Control {
+pub static VPC_FLOW_LOGS: Check = Check {
+    source: SourceKind::Baseline,
     id: "ec2.vpc-flow-logs",
     title: "VPC flow logging is enabled",
     problem: "VPC flow logging is not enabled",
@@ -66,14 +68,14 @@ mod tests {
         evaluate(&b, &mut out);
         assert_eq!(out.len(), 2);
         assert_eq!(
-            (out[0].status, &*out[0].resource),
+            (out[0].status, out[0].resource()),
             (CheckStatus::Fail, "vpc-1")
         );
         assert_eq!(out[1].status, CheckStatus::Pass);
         b.vpcs = Err(denied("ec2:DescribeFlowLogs"));
         out.clear();
         evaluate(&b, &mut out);
-        assert_eq!(&*out[0].resource, "eu-west-1");
-        assert!(out[0].evidence.contains("needs ec2:DescribeFlowLogs"));
+        assert_eq!(out[0].resource(), "eu-west-1");
+        assert!(out[0].evidence().contains("needs ec2:DescribeFlowLogs"));
     }
 }

@@ -1,7 +1,9 @@
 use super::{Control, Judged};
+use crate::domain::{Check, SourceKind};
 use crate::domain::{CheckResult, RegionalBaseline, Severity};
 
-pub const IMDSV2: Control = Control {
+pub static IMDSV2: Check = Check {
+    source: SourceKind::Baseline,
     id: "ec2.imdsv2",
     title: "EC2 instances require IMDSv2",
     problem: "An EC2 instance allows IMDSv1",
@@ -55,6 +57,6 @@ mod tests {
             statuses,
             [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Pass]
         );
-        assert_eq!(&*out[1].resource, "i-2");
+        assert_eq!(out[1].resource(), "i-2");
     }
 }

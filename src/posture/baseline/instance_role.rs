@@ -1,7 +1,9 @@
 use super::{Control, Judged};
+use crate::domain::{Check, SourceKind};
 use crate::domain::{CheckResult, RegionalBaseline, Severity};
 
-pub const INSTANCE_ROLE: Control = Control {
+pub static INSTANCE_ROLE: Check = Check {
+    source: SourceKind::Baseline,
     id: "ec2.instance-iam-role",
     title: "EC2 instances are launched with an IAM role",
     problem: "An EC2 instance has no IAM role",
@@ -74,6 +76,6 @@ mod tests {
         b.instances = Err(denied("ec2:DescribeInstances"));
         let mut out = Vec::new();
         evaluate(&b, &mut out);
-        assert!(out[0].evidence.contains("ec2:DescribeInstances"));
+        assert!(out[0].evidence().contains("ec2:DescribeInstances"));
     }
 }

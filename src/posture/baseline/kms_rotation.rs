@@ -1,7 +1,9 @@
 use super::{Control, Judged};
+use crate::domain::{Check, SourceKind};
 use crate::domain::{CheckResult, KeyRotation, RegionalBaseline, Severity};
 
-pub const KMS_ROTATION: Control = Control {
+pub static KMS_ROTATION: Check = Check {
+    source: SourceKind::Baseline,
     id: "kms.key-rotation",
     title: "Customer managed KMS keys rotate automatically",
     problem: "A customer managed KMS key does not rotate",

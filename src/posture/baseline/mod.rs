@@ -32,11 +32,11 @@ pub use public_buckets::bucket_name;
 pub use security_groups::{ADMIN_PORTS, HIGH_RISK_PORTS, admin_rules, group_id, high_risk_rules};
 pub use unauthorized_ports::{DEFAULT_AUTHORIZED_PORTS, unauthorized_rules};
 
-use super::{CheckInfo, Thresholds};
+use super::Thresholds;
 use crate::domain::{
-    AccountBaseline, Alarm, CheckResult, CheckStatus, Probe, RegionalBaseline, Severity,
-    SourceKind, Unreadable,
+    AccountBaseline, Alarm, Check, CheckResult, CheckStatus, Probe, RegionalBaseline, Unreadable,
 };
+use std::sync::Arc;
 
 /// Runs every baseline control on what has been read so far.
 pub fn evaluate(
@@ -79,78 +79,82 @@ pub fn evaluate(
 }
 
 /// Every baseline control.
-pub const CHECKS: &[CheckInfo] = &[
-    cloudtrail::MULTI_REGION_TRAIL.info(),
-    monitoring::CIS_MONITORING.info(),
-    s3::ACCOUNT_PUBLIC_ACCESS_BLOCK.info(),
-    security_groups::ADMIN.info(),
-    security_groups::HIGH_RISK.info(),
-    unauthorized_ports::UNAUTHORIZED_PORTS.info(),
-    ebs::EBS_DEFAULT_ENCRYPTION.info(),
-    flow_logs::VPC_FLOW_LOGS.info(),
-    config::CONFIG_RECORDER.info(),
-    public_buckets::PUBLIC_BUCKETS.info(),
-    instance_role::INSTANCE_ROLE.info(),
-    imdsv2::IMDSV2.info(),
-    ebs_volumes::EBS_VOLUME_ENCRYPTION.info(),
-    rds_encryption::RDS_ENCRYPTION.info(),
-    rds_public::RDS_PUBLIC.info(),
-    kms_rotation::KMS_ROTATION.info(),
-    alb_waf::ALB_WAF.info(),
+pub static CHECKS: &[&Check] = &[
+    &cloudtrail::MULTI_REGION_TRAIL,
+    &monitoring::CIS_MONITORING,
+    &s3::ACCOUNT_PUBLIC_ACCESS_BLOCK,
+    &security_groups::ADMIN,
+    &security_groups::HIGH_RISK,
+    &unauthorized_ports::UNAUTHORIZED_PORTS,
+    &ebs::EBS_DEFAULT_ENCRYPTION,
+    &flow_logs::VPC_FLOW_LOGS,
+    &config::CONFIG_RECORDER,
+    &public_buckets::PUBLIC_BUCKETS,
+    &instance_role::INSTANCE_ROLE,
+    &imdsv2::IMDSV2,
+    &ebs_volumes::EBS_VOLUME_ENCRYPTION,
+    &rds_encryption::RDS_ENCRYPTION,
+    &rds_public::RDS_PUBLIC,
+    &kms_rotation::KMS_ROTATION,
+    &alb_waf::ALB_WAF,
 ];
 
-/// What every control declares once.
-pub(crate) struct Control {
-    pub id: &'static str,
-    pub title: &'static str,
-    /// The failure in words, as the Overview's Problem column names it.
-    pub problem: &'static str,
-    pub severity: Severity,
-    pub controls: &'static [&'static str],
-}
-
-impl Control {
-    /// Every control reads the baseline sources (the CIS monitoring control reads alarms
-    /// too, with the account's metric filters).
-    const fn info(&self) -> CheckInfo {
-        CheckInfo {
-            id: self.id,
-            title: self.title,
-            problem: self.problem,
-            source: SourceKind::Baseline,
-        }
-    }
-
-    pub fn result(
-        &self,
+/// How a baseline control makes its results: every control reads the baseline sources (the
+/// CIS monitoring control reads alarms too, with the account's metric filters).
+pub(crate) trait Control {
+    fn result(
+        &'static self,
         status: CheckStatus,
         account_id: &str,
         region: Option<&str>,
-        resource: impl Into<String>,
-        evidence: impl Into<String>,
+        resource: impl AsRef<str>,
+        evidence: impl AsRef<str>,
+    ) -> CheckResult;
+
+    fn unreadable(
+        &'static self,
+        account_id: &str,
+        region: Option<&str>,
+        resource: impl AsRef<str>,
+        why: &Unreadable,
+    ) -> CheckResult;
+
+    fn each<T>(
+        &'static self,
+        baseline: &RegionalBaseline,
+        list: &Probe<Vec<T>>,
+        out: &mut Vec<CheckResult>,
+        judge: impl Fn(&T) -> Option<Judged>,
+    );
+}
+
+impl Control for Check {
+    fn result(
+        &'static self,
+        status: CheckStatus,
+        account_id: &str,
+        region: Option<&str>,
+        resource: impl AsRef<str>,
+        evidence: impl AsRef<str>,
     ) -> CheckResult {
-        CheckResult {
-            check_id: self.id,
-            title: self.title,
-            severity: self.severity,
-            source: SourceKind::Baseline,
-            controls: self.controls,
+        CheckResult::new(
+            self,
             status,
-            account_id: account_id.into(),
-            region: region.map(std::sync::Arc::from),
-            subject: None,
-            resource: resource.into().into_boxed_str(),
-            evidence: evidence.into().into_boxed_str(),
-        }
+            account_id.into(),
+            region.map(Arc::from),
+            None,
+            resource.as_ref(),
+            evidence.as_ref(),
+        )
     }
 
     /// The control could not be evaluated: a failing result naming the permission, its
     /// evidence starting with [`UNEVALUATED`].
-    pub fn unreadable(
-        &self,
+    fn unreadable(
+        &'static self,
         account_id: &str,
         region: Option<&str>,
-        resource: impl Into<String>,
+        resource: impl AsRef<str>,
         why: &Unreadable,
     ) -> CheckResult {
         self.result(
@@ -165,8 +169,8 @@ impl Control {
     /// One result per resource of a region's list, as `judge` says (`None` skips a
     /// resource the control is not about); one unevaluated result for the region when the
     /// list could not be read.
-    pub fn each<T>(
-        &self,
+    fn each<T>(
+        &'static self,
         baseline: &RegionalBaseline,
         list: &Probe<Vec<T>>,
         out: &mut Vec<CheckResult>,
@@ -223,7 +227,7 @@ pub(crate) mod fixtures {
     /// `(status, resource, evidence)` of each result.
     pub fn verdicts(out: &[CheckResult]) -> Vec<(CheckStatus, String, String)> {
         out.iter()
-            .map(|r| (r.status, r.resource.to_string(), r.evidence.to_string()))
+            .map(|r| (r.status, r.resource().to_string(), r.evidence().to_string()))
             .collect()
     }
 

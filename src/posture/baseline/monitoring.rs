@@ -6,8 +6,10 @@
 use super::Control;
 use super::s3::ACCOUNT;
 use crate::domain::{AccountBaseline, Alarm, CheckResult, CheckStatus, MetricFilter, Severity};
+use crate::domain::{Check, SourceKind};
 
-pub const CIS_MONITORING: Control = Control {
+pub static CIS_MONITORING: Check = Check {
+    source: SourceKind::Baseline,
     id: "cloudwatch.cis-monitoring",
     title: "CIS monitoring events have metric filters and alarms",
     problem: "CIS monitoring events lack metric filters or alarms",
@@ -257,7 +259,7 @@ mod tests {
         let mut b = account();
         let mut out = Vec::new();
         evaluate(&b, &[], &mut out);
-        assert!(out[0].evidence.contains("no multi-region trail delivers"));
+        assert!(out[0].evidence().contains("no multi-region trail delivers"));
         b.trails = Ok(vec![trail()]);
         b.metric_filters = Ok(vec![
             filter("RootUsage", r#"{ $.userIdentity.type = "Root" }"#),
@@ -268,7 +270,7 @@ mod tests {
         ]);
         out.clear();
         evaluate(&b, &[&alarm_on("RootUsage")], &mut out);
-        let e = &out[0].evidence;
+        let e = &out[0].evidence();
         assert_eq!(out[0].status, CheckStatus::Fail);
         assert!(e.starts_with("1 of 15 events covered on trail-logs"), "{e}");
         assert!(e.contains("covered: root account usage"), "{e}");
@@ -306,7 +308,7 @@ mod tests {
         let mut out = Vec::new();
         let alarms: Vec<&Alarm> = alarms.iter().collect();
         evaluate(&b, &alarms, &mut out);
-        assert_eq!(out[0].status, CheckStatus::Pass, "{}", out[0].evidence);
+        assert_eq!(out[0].status, CheckStatus::Pass, "{}", out[0].evidence());
     }
 
     /// Another account's alarms on the same metrics cover nothing here: the baseline's
@@ -334,13 +336,13 @@ mod tests {
         );
         let monitoring = out
             .iter()
-            .find(|c| c.check_id == CIS_MONITORING.id)
+            .find(|c| c.check_id() == CIS_MONITORING.id)
             .expect("a monitoring result");
         assert_eq!(
             monitoring.status,
             CheckStatus::Fail,
             "{}",
-            monitoring.evidence
+            monitoring.evidence()
         );
     }
 }

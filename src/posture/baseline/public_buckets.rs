@@ -2,8 +2,10 @@ use super::Control;
 use crate::domain::{
     AccountBaseline, Bucket, BucketExposure, CheckResult, CheckStatus, PublicAccessBlock, Severity,
 };
+use crate::domain::{Check, SourceKind};
 
-pub const PUBLIC_BUCKETS: Control = Control {
+pub static PUBLIC_BUCKETS: Check = Check {
+    source: SourceKind::Baseline,
     id: "s3.bucket-public-access",
     title: "No S3 bucket is open to the public",
     problem: "An S3 bucket is open to the public",
@@ -253,6 +255,6 @@ mod tests {
         let mut out = Vec::new();
         evaluate(&b, &mut out);
         assert_eq!(out.len(), 1);
-        assert_eq!(&*out[0].resource, "account");
+        assert_eq!(out[0].resource(), "account");
     }
 }

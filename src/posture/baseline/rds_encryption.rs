@@ -1,7 +1,9 @@
 use super::{Control, Judged};
+use crate::domain::{Check, SourceKind};
 use crate::domain::{CheckResult, RegionalBaseline, Severity};
 
-pub const RDS_ENCRYPTION: Control = Control {
+pub static RDS_ENCRYPTION: Check = Check {
+    source: SourceKind::Baseline,
     id: "rds.storage-encryption",
     title: "RDS DB instances are encrypted at rest",
     problem: "An RDS DB instance is not encrypted at rest",
@@ -56,6 +58,6 @@ mod tests {
         b.db_instances = Err(denied("rds:DescribeDBInstances"));
         let mut out = Vec::new();
         evaluate(&b, &mut out);
-        assert!(out[0].evidence.contains("rds:DescribeDBInstances"));
+        assert!(out[0].evidence().contains("rds:DescribeDBInstances"));
     }
 }

@@ -1,7 +1,9 @@
 use super::{Control, Judged};
+use crate::domain::{Check, SourceKind};
 use crate::domain::{CheckResult, RegionalBaseline, Severity};
 
-pub const RDS_PUBLIC: Control = Control {
+pub static RDS_PUBLIC: Check = Check {
+    source: SourceKind::Baseline,
     id: "rds.public-access",
     title: "RDS DB instances are not publicly accessible",
     problem: "An RDS DB instance is publicly accessible",

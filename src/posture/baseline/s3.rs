@@ -1,7 +1,9 @@
 use super::Control;
 use crate::domain::{AccountBaseline, CheckResult, CheckStatus, Severity};
+use crate::domain::{Check, SourceKind};
 
-pub const ACCOUNT_PUBLIC_ACCESS_BLOCK: Control = Control {
+pub static ACCOUNT_PUBLIC_ACCESS_BLOCK: Check = Check {
+    source: SourceKind::Baseline,
     id: "s3.account-public-access-block",
     title: "S3 Block Public Access is on for the account",
     problem: "S3 Block Public Access is not on for the account",
@@ -88,7 +90,7 @@ mod tests {
                 CheckStatus::Fail
             ]
         );
-        assert_eq!(&*out[1].evidence, "off: RestrictPublicBuckets");
-        assert!(out[3].evidence.contains("s3:GetAccountPublicAccessBlock"));
+        assert_eq!(out[1].evidence(), "off: RestrictPublicBuckets");
+        assert!(out[3].evidence().contains("s3:GetAccountPublicAccessBlock"));
     }
 }

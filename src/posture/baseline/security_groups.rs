@@ -1,4 +1,5 @@
 use super::Control;
+use crate::domain::{Check, SourceKind};
 use crate::domain::{
     CheckResult, CheckStatus, OpenIngress, RegionalBaseline, SecurityGroup, Severity,
 };
@@ -14,7 +15,8 @@ pub const HIGH_RISK_PORTS: &[i32] = &[
     8088, 8888, 9200, 9300,
 ];
 
-pub const ADMIN: Control = Control {
+pub static ADMIN: Check = Check {
+    source: SourceKind::Baseline,
     id: "ec2.sg-open-admin-ports",
     title: "No security group admits the internet to SSH, RDP or all ports",
     problem: "A security group admits the internet to SSH, RDP or all ports",
@@ -22,7 +24,8 @@ pub const ADMIN: Control = Control {
     controls: &["CIS 5.2", "CIS 5.3", "EC2.13", "EC2.14", "EC2.2"],
 };
 
-pub const HIGH_RISK: Control = Control {
+pub static HIGH_RISK: Check = Check {
+    source: SourceKind::Baseline,
     id: "ec2.sg-open-high-risk-ports",
     title: "No security group admits the internet to high-risk ports",
     problem: "A security group admits the internet to high-risk ports",
@@ -124,7 +127,7 @@ mod tests {
         let mut out = Vec::new();
         evaluate(&b, &mut out);
         out.into_iter()
-            .map(|r| (r.check_id, r.status, r.evidence.into_string()))
+            .map(|r| (r.check_id(), r.status, r.evidence().to_string()))
             .collect()
     }
 
@@ -174,7 +177,7 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert!(
             out.iter()
-                .all(|r| r.failed() && r.evidence.contains("ec2:DescribeSecurityGroups"))
+                .all(|r| r.failed() && r.evidence().contains("ec2:DescribeSecurityGroups"))
         );
         assert_eq!(group_id("sg-1 (web)"), "sg-1");
     }

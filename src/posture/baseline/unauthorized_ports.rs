@@ -1,12 +1,14 @@
 use super::security_groups::{admin_rules, high_risk_rules, resource};
 use super::{Control, Judged};
+use crate::domain::{Check, SourceKind};
 use crate::domain::{CheckResult, OpenIngress, RegionalBaseline, SecurityGroup, Severity};
 
 /// FSBP EC2.18's default `authorizedTcpPorts`. Trusted Advisor's "Security Groups –
 /// Unrestricted Access" also allows 25, 465 (mail) besides these.
 pub const DEFAULT_AUTHORIZED_PORTS: &[i32] = &[80, 443];
 
-pub const UNAUTHORIZED_PORTS: Control = Control {
+pub static UNAUTHORIZED_PORTS: Check = Check {
+    source: SourceKind::Baseline,
     id: "ec2.sg-open-unauthorized-ports",
     title: "Security groups admit the internet only to authorised ports",
     problem: "A security group admits the internet to ports not authorised",
@@ -158,6 +160,6 @@ mod tests {
         let mut out = Vec::new();
         evaluate(&b, DEFAULT_AUTHORIZED_PORTS, &mut out);
         assert_eq!(out.len(), 1);
-        assert!(out[0].evidence.contains("ec2:DescribeSecurityGroups"));
+        assert!(out[0].evidence().contains("ec2:DescribeSecurityGroups"));
     }
 }

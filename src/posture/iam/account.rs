@@ -1,11 +1,13 @@
 //! Account-wide IAM checks: the password policy, customer managed admin policies, admin
 //! roles, and whether the authorization details could be read at all.
 
-use super::{Check, result};
+use super::result;
+use crate::domain::{Check, SourceKind};
 use crate::domain::{CheckResult, IdentityInventory, Severity};
 use crate::posture::Thresholds;
 
-pub const PASSWORD_POLICY: Check = Check {
+pub static PASSWORD_POLICY: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.password-policy",
     title: "Password policy is strong",
     problem: "Password policy is weak",
@@ -13,7 +15,8 @@ pub const PASSWORD_POLICY: Check = Check {
     controls: &["CIS 1.8", "CIS 1.9", "IAM.7", "IAM.15", "IAM.16"],
 };
 
-pub const AUTHORIZATION_DETAILS: Check = Check {
+pub static AUTHORIZATION_DETAILS: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.authorization-details",
     title: "Admin rights could be evaluated",
     problem: "Admin rights could not be evaluated",
@@ -21,7 +24,8 @@ pub const AUTHORIZATION_DETAILS: Check = Check {
     controls: &[],
 };
 
-pub const ADMIN_MANAGED_POLICY: Check = Check {
+pub static ADMIN_MANAGED_POLICY: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.admin-managed-policy",
     title: "No customer managed policy allows *:*",
     problem: "A customer managed policy allows *:*",
@@ -29,7 +33,8 @@ pub const ADMIN_MANAGED_POLICY: Check = Check {
     controls: &["IAM.1"],
 };
 
-pub const ADMIN_ROLE: Check = Check {
+pub static ADMIN_ROLE: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.admin-role",
     title: "Roles do not hold full admin (*:*)",
     problem: "A role holds full admin (*:*)",
@@ -48,11 +53,11 @@ fn password_policy(inv: &IdentityInventory, t: &Thresholds, out: &mut Vec<CheckR
     let Some(policy) = &inv.password_policy else {
         out.push(result(
             inv,
-            PASSWORD_POLICY,
+            &PASSWORD_POLICY,
             None,
             "password policy",
             false,
-            "the account has no password policy".to_string(),
+            "the account has no password policy",
         ));
         return;
     };
@@ -119,7 +124,7 @@ fn password_policy(inv: &IdentityInventory, t: &Thresholds, out: &mut Vec<CheckR
     };
     out.push(result(
         inv,
-        PASSWORD_POLICY,
+        &PASSWORD_POLICY,
         None,
         "password policy",
         problems.is_empty(),
@@ -133,7 +138,7 @@ fn authorization_details(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
     };
     out.push(result(
         inv,
-        AUTHORIZATION_DETAILS,
+        &AUTHORIZATION_DETAILS,
         None,
         "authorization details",
         false,
@@ -156,7 +161,7 @@ fn admin_managed_policies(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
     };
     out.push(result(
         inv,
-        ADMIN_MANAGED_POLICY,
+        &ADMIN_MANAGED_POLICY,
         None,
         "customer managed policies",
         pass,
@@ -175,7 +180,7 @@ fn admin_roles(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
         };
         out.push(result(
             inv,
-            ADMIN_ROLE,
+            &ADMIN_ROLE,
             None,
             &format!("role/{}", role.name),
             pass,

@@ -6,8 +6,8 @@ mod account;
 mod root;
 mod users;
 
-use super::{CheckInfo, Thresholds};
-use crate::domain::{CheckResult, CheckStatus, IdentityInventory, Severity, SourceKind};
+use super::Thresholds;
+use crate::domain::{Check, CheckResult, CheckStatus, IdentityInventory};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -25,73 +25,47 @@ pub fn evaluate(
 }
 
 /// Every IAM check.
-pub const CHECKS: &[CheckInfo] = &[
-    root::ROOT_MFA.info(),
-    root::ROOT_HARDWARE_MFA.info(),
-    root::ROOT_ACCESS_KEYS.info(),
-    root::ROOT_RECENT_USE.info(),
-    users::CONSOLE_MFA.info(),
-    users::KEY_ROTATION.info(),
-    users::UNUSED_CREDENTIALS.info(),
-    users::SINGLE_ACTIVE_KEY.info(),
-    users::KEY_AT_SETUP.info(),
-    users::ADMIN_POLICY.info(),
-    account::PASSWORD_POLICY.info(),
-    account::AUTHORIZATION_DETAILS.info(),
-    account::ADMIN_MANAGED_POLICY.info(),
-    account::ADMIN_ROLE.info(),
+pub static CHECKS: &[&Check] = &[
+    &root::ROOT_MFA,
+    &root::ROOT_HARDWARE_MFA,
+    &root::ROOT_ACCESS_KEYS,
+    &root::ROOT_RECENT_USE,
+    &users::CONSOLE_MFA,
+    &users::KEY_ROTATION,
+    &users::UNUSED_CREDENTIALS,
+    &users::SINGLE_ACTIVE_KEY,
+    &users::KEY_AT_SETUP,
+    &users::ADMIN_POLICY,
+    &account::PASSWORD_POLICY,
+    &account::AUTHORIZATION_DETAILS,
+    &account::ADMIN_MANAGED_POLICY,
+    &account::ADMIN_ROLE,
 ];
-
-/// What a check is, independent of any resource it is run against.
-#[derive(Clone, Copy)]
-struct Check {
-    id: &'static str,
-    title: &'static str,
-    /// The failure in words, as the Overview's Problem column names it.
-    problem: &'static str,
-    severity: Severity,
-    /// CIS and AWS FSBP control IDs.
-    controls: &'static [&'static str],
-}
-
-impl Check {
-    const fn info(&self) -> CheckInfo {
-        CheckInfo {
-            id: self.id,
-            title: self.title,
-            problem: self.problem,
-            source: SourceKind::Identity,
-        }
-    }
-}
 
 /// A result of `check` about `resource`; `subject` is the user it is about (or [`ROOT`]),
 /// `None` for account-wide checks and roles.
 fn result(
     inv: &IdentityInventory,
-    check: Check,
+    check: &'static Check,
     subject: Option<&Arc<str>>,
     resource: &str,
     pass: bool,
-    evidence: String,
+    evidence: impl AsRef<str>,
 ) -> CheckResult {
-    CheckResult {
-        check_id: check.id,
-        title: check.title,
-        severity: check.severity,
-        source: SourceKind::Identity,
-        controls: check.controls,
-        status: if pass {
-            CheckStatus::Pass
-        } else {
-            CheckStatus::Fail
-        },
-        account_id: inv.account_id.clone(),
-        region: None,
-        subject: subject.cloned(),
-        resource: resource.into(),
-        evidence: evidence.into(),
-    }
+    let status = if pass {
+        CheckStatus::Pass
+    } else {
+        CheckStatus::Fail
+    };
+    CheckResult::new(
+        check,
+        status,
+        inv.account_id.clone(),
+        None,
+        subject.cloned(),
+        resource,
+        evidence.as_ref(),
+    )
 }
 
 /// The resource name of root-account checks: the credential report's own name for the row.

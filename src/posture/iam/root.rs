@@ -1,12 +1,14 @@
 //! The root account: MFA, hardware MFA, access keys, recent use.
 
-use super::{Check, ROOT, days, result};
+use super::{ROOT, days, result};
+use crate::domain::{Check, SourceKind};
 use crate::domain::{CheckResult, IdentityInventory, Severity};
 use crate::posture::Thresholds;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
-pub const ROOT_MFA: Check = Check {
+pub static ROOT_MFA: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.root-mfa",
     title: "Root account has MFA",
     problem: "Root account has no MFA",
@@ -14,7 +16,8 @@ pub const ROOT_MFA: Check = Check {
     controls: &["CIS 1.5", "IAM.9"],
 };
 
-pub const ROOT_HARDWARE_MFA: Check = Check {
+pub static ROOT_HARDWARE_MFA: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.root-hardware-mfa",
     title: "Root MFA is a hardware device",
     problem: "Root MFA is not a hardware device",
@@ -22,7 +25,8 @@ pub const ROOT_HARDWARE_MFA: Check = Check {
     controls: &["CIS 1.6", "IAM.6"],
 };
 
-pub const ROOT_ACCESS_KEYS: Check = Check {
+pub static ROOT_ACCESS_KEYS: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.root-access-keys",
     title: "Root account has no access keys",
     problem: "Root account has access keys",
@@ -30,7 +34,8 @@ pub const ROOT_ACCESS_KEYS: Check = Check {
     controls: &["CIS 1.4", "IAM.4"],
 };
 
-pub const ROOT_RECENT_USE: Check = Check {
+pub static ROOT_RECENT_USE: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.root-recent-use",
     title: "Root account not used recently",
     problem: "Root account used recently",
@@ -59,7 +64,7 @@ fn root_mfa(inv: &IdentityInventory, root: &Arc<str>, out: &mut Vec<CheckResult>
     );
     out.push(result(
         inv,
-        ROOT_MFA,
+        &ROOT_MFA,
         Some(root),
         ROOT,
         inv.root.mfa_active,
@@ -87,7 +92,7 @@ fn root_hardware_mfa(inv: &IdentityInventory, root: &Arc<str>, out: &mut Vec<Che
     };
     out.push(result(
         inv,
-        ROOT_HARDWARE_MFA,
+        &ROOT_HARDWARE_MFA,
         Some(root),
         ROOT,
         pass,
@@ -110,7 +115,7 @@ fn root_access_keys(inv: &IdentityInventory, root: &Arc<str>, out: &mut Vec<Chec
     };
     out.push(result(
         inv,
-        ROOT_ACCESS_KEYS,
+        &ROOT_ACCESS_KEYS,
         Some(root),
         ROOT,
         active.is_empty(),
@@ -147,7 +152,7 @@ fn root_recent_use(
     };
     out.push(result(
         inv,
-        ROOT_RECENT_USE,
+        &ROOT_RECENT_USE,
         Some(root),
         ROOT,
         pass,

@@ -73,7 +73,7 @@ fn failing(inv: &IdentityInventory) -> Vec<(String, String)> {
     evaluate(inv, &Thresholds::default(), now(), &mut out);
     out.into_iter()
         .filter(CheckResult::failed)
-        .map(|r| (r.check_id.to_string(), r.resource.into_string()))
+        .map(|r| (r.check_id().to_string(), r.resource().to_string()))
         .collect()
 }
 
@@ -174,9 +174,9 @@ fn weak_or_missing_password_policy_fails_with_reasons() {
     }
     let mut out = Vec::new();
     evaluate(&inv, &Thresholds::default(), now(), &mut out);
-    let policy = out.iter().find(|r| r.check_id == "iam.password-policy");
-    let evidence = policy.map(|r| r.evidence.clone()).unwrap_or_default();
-    assert_eq!(&*evidence, "minimum length 8 < 14; reuse prevention off");
+    let policy = out.iter().find(|r| r.check_id() == "iam.password-policy");
+    let evidence = policy.map(|r| r.evidence()).unwrap_or_default();
+    assert_eq!(evidence, "minimum length 8 < 14; reuse prevention off");
     inv.password_policy = None;
     assert_eq!(
         failing(&inv),
@@ -197,7 +197,7 @@ fn admin_user_fails() {
 fn results_of(inv: &IdentityInventory, t: &Thresholds, id: &str) -> Vec<CheckResult> {
     let mut out = Vec::new();
     evaluate(inv, t, now(), &mut out);
-    out.into_iter().filter(|r| r.check_id == id).collect()
+    out.into_iter().filter(|r| r.check_id() == id).collect()
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn a_key_made_with_the_user_and_never_used_fails_cis_1_11() {
         &Thresholds::default(),
         "iam.key-at-setup",
     );
-    let summary: Vec<(&str, bool)> = results.iter().map(|r| (&*r.resource, r.failed())).collect();
+    let summary: Vec<(&str, bool)> = results.iter().map(|r| (r.resource(), r.failed())).collect();
     assert_eq!(
         summary,
         [
@@ -232,9 +232,9 @@ fn a_key_made_with_the_user_and_never_used_fails_cis_1_11() {
         ]
     );
     assert!(
-        results[0].evidence.contains("never used"),
+        results[0].evidence().contains("never used"),
         "{}",
-        results[0].evidence
+        results[0].evidence()
     );
 }
 
@@ -250,9 +250,9 @@ fn admin_check_passes_with_evidence_when_no_policy_grants_everything() {
     assert_eq!(results.len(), 1);
     assert!(!results[0].failed());
     assert!(
-        results[0].evidence.contains("1 polic"),
+        results[0].evidence().contains("1 polic"),
         "{}",
-        results[0].evidence
+        results[0].evidence()
     );
 }
 
@@ -295,7 +295,7 @@ fn admin_roles_fail_except_service_linked_ones() {
         role("lambda-exec", false, false),
     ];
     let results = results_of(&inv, &Thresholds::default(), "iam.admin-role");
-    let summary: Vec<(&str, bool)> = results.iter().map(|r| (&*r.resource, r.failed())).collect();
+    let summary: Vec<(&str, bool)> = results.iter().map(|r| (r.resource(), r.failed())).collect();
     assert_eq!(
         summary,
         [("role/ci-deploy", true), ("role/lambda-exec", false)]
@@ -309,8 +309,8 @@ fn customer_managed_admin_policies_fail_iam_1() {
     let results = results_of(&inv, &Thresholds::default(), "iam.admin-managed-policy");
     assert_eq!(results.len(), 1);
     assert!(results[0].failed());
-    assert!(results[0].evidence.contains("break-glass"));
-    assert!(results[0].controls.contains(&"IAM.1"));
+    assert!(results[0].evidence().contains("break-glass"));
+    assert!(results[0].controls().contains(&"IAM.1"));
 }
 
 #[test]
@@ -322,9 +322,10 @@ fn password_policy_character_classes_and_optional_expiry() {
         p.max_age_days = None;
     }
     let t = Thresholds::default();
-    let evidence = &results_of(&inv, &t, "iam.password-policy")[0].evidence;
+    let results = results_of(&inv, &t, "iam.password-policy");
+    let evidence = results[0].evidence();
     assert_eq!(
-        &**evidence, "symbols not required; lowercase letters not required",
+        evidence, "symbols not required; lowercase letters not required",
         "expiry is not required by default"
     );
     let strict = Thresholds {
@@ -332,9 +333,10 @@ fn password_policy_character_classes_and_optional_expiry() {
         password_require_symbols: false,
         ..Thresholds::default()
     };
-    let evidence = &results_of(&inv, &strict, "iam.password-policy")[0].evidence;
+    let results = results_of(&inv, &strict, "iam.password-policy");
+    let evidence = results[0].evidence();
     assert_eq!(
-        &**evidence,
+        evidence,
         "lowercase letters not required; passwords never expire"
     );
 }
@@ -352,7 +354,7 @@ fn thresholds_move_the_boundaries() {
     let failed: Vec<&str> = out
         .iter()
         .filter(|r| r.failed())
-        .map(|r| r.check_id)
+        .map(|r| r.check_id())
         .collect();
     assert_eq!(failed, ["iam.key-rotation"]);
 }
@@ -377,7 +379,7 @@ fn results_name_their_subject_once_per_user() {
         .collect();
     // Her keys' rotation, use and setup, and her two active keys.
     assert!(alice.len() >= 4, "{alice:?}");
-    assert!(alice.iter().any(|r| &*r.resource == "alice (AKIA1)"));
+    assert!(alice.iter().any(|r| r.resource() == "alice (AKIA1)"));
     let first = alice.first().and_then(|r| r.subject.as_ref());
     assert!(
         alice
@@ -386,14 +388,14 @@ fn results_name_their_subject_once_per_user() {
         "one shared name per user"
     );
     for r in &out {
-        assert_eq!(r.source, crate::domain::SourceKind::Identity);
-        let expected = match r.check_id {
+        assert_eq!(r.source(), crate::domain::SourceKind::Identity);
+        let expected = match r.check_id() {
             "iam.password-policy"
             | "iam.authorization-details"
             | "iam.admin-managed-policy"
             | "iam.admin-role" => None,
             id if id.starts_with("iam.root-") => Some(ROOT),
-            _ if r.resource.starts_with("alice") => Some("alice"),
+            _ if r.resource().starts_with("alice") => Some("alice"),
             _ => Some("bob"),
         };
         assert_eq!(r.subject.as_deref(), expected, "{r:?}");

@@ -1,12 +1,14 @@
 //! Per-user checks: MFA, key rotation, unused credentials, keys, admin rights.
 
-use super::{Check, days, result};
+use super::{days, result};
 use crate::domain::{AccessKey, CheckResult, IamUser, IdentityInventory, Severity};
+use crate::domain::{Check, SourceKind};
 use crate::posture::Thresholds;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
-pub const CONSOLE_MFA: Check = Check {
+pub static CONSOLE_MFA: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.console-mfa",
     title: "Console users have MFA",
     problem: "Console user has no MFA",
@@ -14,7 +16,8 @@ pub const CONSOLE_MFA: Check = Check {
     controls: &["CIS 1.10", "IAM.5"],
 };
 
-pub const KEY_ROTATION: Check = Check {
+pub static KEY_ROTATION: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.key-rotation",
     title: "Access keys are rotated",
     problem: "Access key not rotated",
@@ -22,7 +25,8 @@ pub const KEY_ROTATION: Check = Check {
     controls: &["CIS 1.14", "IAM.3"],
 };
 
-pub const UNUSED_CREDENTIALS: Check = Check {
+pub static UNUSED_CREDENTIALS: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.unused-credentials",
     title: "Unused credentials are disabled",
     problem: "Unused credentials are enabled",
@@ -30,7 +34,8 @@ pub const UNUSED_CREDENTIALS: Check = Check {
     controls: &["CIS 1.12", "IAM.22"],
 };
 
-pub const SINGLE_ACTIVE_KEY: Check = Check {
+pub static SINGLE_ACTIVE_KEY: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.single-active-key",
     title: "At most one active access key",
     problem: "More than one active access key",
@@ -38,7 +43,8 @@ pub const SINGLE_ACTIVE_KEY: Check = Check {
     controls: &["CIS 1.13"],
 };
 
-pub const KEY_AT_SETUP: Check = Check {
+pub static KEY_AT_SETUP: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.key-at-setup",
     title: "No unused access key from user setup",
     problem: "Unused access key from user setup",
@@ -46,7 +52,8 @@ pub const KEY_AT_SETUP: Check = Check {
     controls: &["CIS 1.11"],
 };
 
-pub const ADMIN_POLICY: Check = Check {
+pub static ADMIN_POLICY: Check = Check {
+    source: SourceKind::Identity,
     id: "iam.admin-policy",
     title: "No full-admin (*:*) policy applies",
     problem: "A full-admin (*:*) policy applies",
@@ -87,7 +94,7 @@ fn console_mfa(
     let evidence = format!("password_enabled = true, mfa_active = {}", user.mfa_active);
     out.push(result(
         inv,
-        CONSOLE_MFA,
+        &CONSOLE_MFA,
         subject,
         &user.name,
         user.mfa_active,
@@ -113,7 +120,7 @@ fn key_rotation(
         );
         out.push(result(
             inv,
-            KEY_ROTATION,
+            &KEY_ROTATION,
             subject,
             &key_resource(user, key),
             age <= t.key_max_age_days,
@@ -144,7 +151,7 @@ fn unused_credentials(
         );
         out.push(result(
             inv,
-            UNUSED_CREDENTIALS,
+            &UNUSED_CREDENTIALS,
             subject,
             &format!("{} (password)", user.name),
             idle <= t.unused_credential_days,
@@ -165,7 +172,7 @@ fn unused_credentials(
         );
         out.push(result(
             inv,
-            UNUSED_CREDENTIALS,
+            &UNUSED_CREDENTIALS,
             subject,
             &key_resource(user, key),
             idle <= t.unused_credential_days,
@@ -187,7 +194,7 @@ fn single_active_key(
     let evidence = format!("{} active key(s): {}", active.len(), active.join(", "));
     out.push(result(
         inv,
-        SINGLE_ACTIVE_KEY,
+        &SINGLE_ACTIVE_KEY,
         subject,
         &user.name,
         active.len() <= 1,
@@ -219,7 +226,7 @@ fn key_at_setup(
         );
         out.push(result(
             inv,
-            KEY_AT_SETUP,
+            &KEY_AT_SETUP,
             subject,
             &key_resource(user, key),
             pass,
@@ -250,7 +257,7 @@ fn admin_policy(
     };
     out.push(result(
         inv,
-        ADMIN_POLICY,
+        &ADMIN_POLICY,
         subject,
         &user.name,
         user.admin_via.is_empty(),

@@ -183,18 +183,18 @@ mod tests {
             let of = |status| {
                 results
                     .iter()
-                    .filter(|r| r.check_id == check && r.status == status)
+                    .filter(|r| r.check_id() == check && r.status == status)
                     .count()
             };
             assert!(of(CheckStatus::Fail) >= 1, "{check} fails nowhere");
             assert!(of(CheckStatus::Pass) >= 1, "{check} passes nowhere");
         }
         // The bucket public by ACL is protected by the account's IgnorePublicAcls.
-        let press = results
-            .iter()
-            .find(|r| r.check_id == "s3.bucket-public-access" && r.resource.ends_with("press-kit"));
+        let press = results.iter().find(|r| {
+            r.check_id() == "s3.bucket-public-access" && r.resource().ends_with("press-kit")
+        });
         assert_eq!(
-            press.map(|r| (r.status, r.evidence.to_string())),
+            press.map(|r| (r.status, r.evidence().to_string())),
             Some((
                 CheckStatus::Pass,
                 "its ACL grants READ to AllUsers, ignored by the account's IgnorePublicAcls"

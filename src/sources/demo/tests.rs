@@ -401,8 +401,8 @@ fn cis_alarms_watch_the_metrics_the_demo_filters_publish() {
     );
     let monitoring = out
         .iter()
-        .find(|c| c.check_id == "cloudwatch.cis-monitoring")
-        .map(|c| c.evidence.clone())
+        .find(|c| c.check_id() == "cloudwatch.cis-monitoring")
+        .map(|c| c.evidence().to_string())
         .unwrap_or_default();
     assert!(
         monitoring.contains("covered: unauthorised API calls, root account usage"),

@@ -322,7 +322,7 @@ pub fn posture_targets(
     let row = data
         .checks
         .iter()
-        .find(|c| c.check_id == check_id && c.failed())
+        .find(|c| c.check_id() == check_id && c.failed())
         .unwrap_or_else(|| panic!("no failing {check_id}"));
     watchpost::panes::check_targets(data, row)
 }
