@@ -4,7 +4,7 @@
 //! instead of several calls per user.
 
 use super::errors::{Call, classify};
-use crate::domain::{IamRole, SourceId};
+use crate::domain::{IamRole, Interner, SharedText, SourceId};
 use crate::posture::policy::{self, Assessment};
 use crate::sources::SourceError;
 use aws_sdk_iam::Client;
@@ -21,9 +21,9 @@ const AWS_MANAGED_PREFIX: &str = "arn:aws:iam::aws:policy/";
 /// One user's share of the authorization details.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UserGrants {
-    pub groups: Vec<String>,
-    pub policies: Vec<String>,
-    pub admin_via: Vec<String>,
+    pub groups: Vec<SharedText>,
+    pub policies: Vec<SharedText>,
+    pub admin_via: Vec<SharedText>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -199,16 +199,19 @@ impl Details {
     fn evaluate(self) -> Authorization {
         let mut authorization = Authorization::default();
         let mut unreadable = Vec::new();
+        // Every user of a group names the same group and policies: held once.
+        let mut names = Interner::default();
         for user in &self.users {
             let labelled = self.labelled(user, &mut unreadable);
-            authorization.users.insert(
-                user.name.clone(),
-                UserGrants {
-                    groups: user.groups.clone(),
-                    policies: labelled.iter().map(|(l, _)| l.clone()).collect(),
-                    admin_via: policy::admin_via(&labelled),
-                },
-            );
+            let mut shared = |texts: &mut dyn Iterator<Item = &String>| -> Vec<SharedText> {
+                texts.map(|text| names.get(text)).collect()
+            };
+            let grants = UserGrants {
+                groups: shared(&mut user.groups.iter()),
+                policies: shared(&mut labelled.iter().map(|(l, _)| l)),
+                admin_via: shared(&mut policy::admin_via(&labelled).iter()),
+            };
+            authorization.users.insert(user.name.clone(), grants);
         }
         for role in &self.roles {
             let labelled = self.labelled(role, &mut unreadable);
@@ -216,7 +219,10 @@ impl Details {
                 name: role.name.clone(),
                 arn: role.arn.clone(),
                 service_linked: role.path.starts_with("/aws-service-role/"),
-                admin_via: policy::admin_via(&labelled),
+                admin_via: policy::admin_via(&labelled)
+                    .iter()
+                    .map(|text| names.get(text))
+                    .collect(),
             });
         }
         let mut admin_policies: Vec<String> = self

@@ -6,7 +6,9 @@
 //! and `#2` and looks the ID up only when an action needs it, which keeps a refresh at a
 //! handful of calls per account instead of one per user.
 
-use crate::domain::{AccessKey, AccessKeyStatus, IamUser, PasswordCredential, RootAccount};
+use crate::domain::{
+    AccessKey, AccessKeyStatus, IamUser, Interner, PasswordCredential, RootAccount, SharedText,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// The columns AWS documents, in its order.
@@ -80,6 +82,8 @@ pub fn parse(content: &[u8]) -> Result<CredentialReport, String> {
         root: None,
         users: Vec::new(),
     };
+    // Key usage names a few services and regions many times over: held once.
+    let mut names = Interner::default();
     // One record, reused for every row.
     let mut record = csv::StringRecord::new();
     while reader
@@ -92,7 +96,10 @@ pub fn parse(content: &[u8]) -> Result<CredentialReport, String> {
             positions: &positions,
             line,
         };
-        let keys = [row.key(1)?, row.key(2)?].into_iter().flatten().collect();
+        let keys = [row.key(1, &mut names)?, row.key(2, &mut names)?]
+            .into_iter()
+            .flatten()
+            .collect();
         let user = row.get(col::USER);
         if user == ROOT_USER {
             report.root = Some(RootAccount {
@@ -181,15 +188,15 @@ impl Row<'_> {
         }
     }
 
-    fn text(&self, column: usize) -> Option<String> {
+    fn text(&self, column: usize, names: &mut Interner) -> Option<SharedText> {
         match self.get(column) {
             "" | "N/A" | "no_information" | "not_supported" => None,
-            text => Some(text.to_string()),
+            text => Some(names.get(text)),
         }
     }
 
     /// Key slot `n`, if a key was ever created in it (a rotation date is present).
-    fn key(&self, n: u8) -> Result<Option<AccessKey>, String> {
+    fn key(&self, n: u8, names: &mut Interner) -> Result<Option<AccessKey>, String> {
         let first = if n == 1 { col::KEY_1 } else { col::KEY_2 };
         let Some(created) = self.date(first + 1)? else {
             return Ok(None);
@@ -204,8 +211,8 @@ impl Row<'_> {
             status,
             created,
             last_used: self.date(first + 2)?,
-            last_used_region: self.text(first + 3),
-            last_used_service: self.text(first + 4),
+            last_used_region: self.text(first + 3, names),
+            last_used_service: self.text(first + 4, names),
         }))
     }
 }
@@ -274,11 +281,17 @@ mod tests {
         assert_eq!(alice.access_keys.len(), 2);
         assert_eq!(alice.access_keys[0].id, "#1");
         assert_eq!(
-            alice.access_keys[0].last_used_region.as_deref(),
+            alice.access_keys[0]
+                .last_used_region
+                .as_ref()
+                .map(|r| r.as_str()),
             Some("eu-west-1")
         );
         assert_eq!(
-            alice.access_keys[0].last_used_service.as_deref(),
+            alice.access_keys[0]
+                .last_used_service
+                .as_ref()
+                .map(|s| s.as_str()),
             Some("s3")
         );
         assert_eq!(alice.access_keys[1].status, AccessKeyStatus::Inactive);

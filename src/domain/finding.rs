@@ -1,8 +1,8 @@
 use super::Severity;
+use super::SharedText;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::sync::Arc;
 
 /// Separates a label from its value, and one fact from the next, in [`FindingDetails`].
 const LABEL_END: char = '\u{1f}';
@@ -320,29 +320,10 @@ pub struct DetectorStatus {
     pub administrator: Option<String>,
 }
 
-/// A string many findings repeat, shared. `Arc<String>` rather than `Arc<str>`: a thin
-/// pointer, 8 bytes where `Arc<str>` takes 16, and each finding holds five.
-pub type SharedText = Arc<String>;
-
-/// Hands out one shared copy of each repeated string, so every finding of a region points
-/// at the same account ID, region, detector and type instead of holding its own.
-#[derive(Debug, Default)]
-pub struct Interner(std::collections::HashMap<String, SharedText>);
-
-impl Interner {
-    pub fn get(&mut self, text: &str) -> SharedText {
-        if let Some(shared) = self.0.get(text) {
-            return shared.clone();
-        }
-        let shared = Arc::new(text.to_string());
-        self.0.insert(text.to_string(), shared.clone());
-        shared
-    }
-}
-
 /// A plain finding for tests elsewhere in the crate.
 #[cfg(test)]
 pub(crate) fn sample(id: &str, region: &str) -> Finding {
+    use std::sync::Arc;
     Finding {
         id: id.into(),
         unusual_arn: None,

@@ -1,3 +1,4 @@
+use super::SharedText;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -24,8 +25,9 @@ pub struct AccessKey {
     /// `access_key_N_last_rotated`: when the key was created.
     pub created: DateTime<Utc>,
     pub last_used: Option<DateTime<Utc>>,
-    pub last_used_service: Option<String>,
-    pub last_used_region: Option<String>,
+    /// Shared: an account's keys name a few services and regions many times over.
+    pub last_used_service: Option<SharedText>,
+    pub last_used_region: Option<SharedText>,
 }
 
 impl AccessKey {
@@ -69,13 +71,15 @@ pub struct IamUser {
     /// Which kind of device, when MFA is active and the kind is known.
     pub mfa_device: Option<MfaDevice>,
     pub access_keys: Vec<AccessKey>,
-    pub groups: Vec<String>,
+    /// Group and policy names are shared by every user of the account that has them
+    /// (50,000 users name a few dozen).
+    pub groups: Vec<SharedText>,
     /// Every policy that applies to the user, with how: `Name (attached)`,
     /// `Name (inline)`, `Name (via group G)`, `Name (inline, via group G)`.
-    pub policies: Vec<String>,
+    pub policies: Vec<SharedText>,
     /// The subset of `policies` that grants full administrative access (`*` on `*`, or an
     /// Allow with `NotAction`), unless an unconditional Deny of everything cancels it.
-    pub admin_via: Vec<String>,
+    pub admin_via: Vec<SharedText>,
 }
 
 impl IamUser {
@@ -126,7 +130,7 @@ pub struct IamRole {
     /// Service-linked roles (`/aws-service-role/`) are AWS's own and cannot be changed.
     pub service_linked: bool,
     /// As [`IamUser::admin_via`].
-    pub admin_via: Vec<String>,
+    pub admin_via: Vec<SharedText>,
 }
 
 /// Everything the Identity pane and the IAM checks need about one account, gathered in a

@@ -14,6 +14,7 @@ mod region;
 mod region_list;
 mod resources;
 mod severity;
+mod shared_text;
 mod triage;
 
 pub use activity::{
@@ -27,9 +28,7 @@ pub use baseline::{
 pub use check::{Check, CheckResult, CheckStatus};
 #[cfg(test)]
 pub(crate) use finding::sample as sample_finding;
-pub use finding::{
-    DetectorStatus, Finding, FindingDetails, FindingResource, FindingText, Interner, SharedText,
-};
+pub use finding::{DetectorStatus, Finding, FindingDetails, FindingResource, FindingText};
 pub use glob::glob_match;
 pub use identity::{
     AccessKey, AccessKeyStatus, CallerIdentity, IamRole, IamUser, IdentityInventory, MfaDevice,
@@ -47,6 +46,7 @@ pub use resources::{
     Bucket, BucketExposure, DbInstance, Instance, KeyRotation, KmsKey, LoadBalancer, Volume,
 };
 pub use severity::Severity;
+pub use shared_text::{Interner, SharedText, joined};
 pub use triage::{TriageItem, TriageOrigin};
 
 use serde::{Deserialize, Serialize};

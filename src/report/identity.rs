@@ -88,8 +88,8 @@ fn user(u: &IamUser, failing: Option<&Vec<&'static str>>) -> UserEntry {
         active_access_keys: u.active_keys().count(),
         oldest_active_key_created: u.active_keys().map(|k| k.created).min(),
         last_activity: u.last_activity(),
-        groups: u.groups.clone(),
-        admin_via: u.admin_via.clone(),
+        groups: u.groups.iter().map(|g| g.to_string()).collect(),
+        admin_via: u.admin_via.iter().map(|a| a.to_string()).collect(),
         failing_checks,
     }
 }

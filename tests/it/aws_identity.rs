@@ -214,11 +214,17 @@ async fn failing_checks_per_principal_equal_the_seeded_truth() {
 
     // The facts behind them, as the pane shows them.
     let user = |name: &str| inventory.users.iter().find(|u| u.name == name).unwrap();
+    let texts = |texts: &[watchpost::domain::SharedText]| -> Vec<String> {
+        texts.iter().map(|t| t.to_string()).collect()
+    };
     assert_eq!(user("alice").mfa_device, Some(MfaDevice::Virtual));
-    assert_eq!(user("frank").groups, ["Admins"]);
-    assert_eq!(user("frank").admin_via, ["break-glass (via group Admins)"]);
+    assert_eq!(texts(&user("frank").groups), ["Admins"]);
     assert_eq!(
-        user("grace").admin_via,
+        texts(&user("frank").admin_via),
+        ["break-glass (via group Admins)"]
+    );
+    assert_eq!(
+        texts(&user("grace").admin_via),
         ["everything-but-iam (inline, Allow NotAction)"]
     );
     assert!(
@@ -226,7 +232,7 @@ async fn failing_checks_per_principal_equal_the_seeded_truth() {
         "the deny-all cancels it"
     );
     assert_eq!(
-        user("heidi").policies,
+        texts(&user("heidi").policies),
         ["quarantine (inline)", "break-glass (attached)"]
     );
     assert_eq!(inventory.admin_managed_policies, ["break-glass"]);

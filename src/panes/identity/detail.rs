@@ -1,7 +1,7 @@
 //! The Identity pane's detail view of the root account or one user.
 
 use super::{root_console, since};
-use crate::domain::{AccessKey, IamUser, RootAccount};
+use crate::domain::{AccessKey, IamUser, RootAccount, joined};
 use crate::panes::{DetailLine, Tone, age, timestamp};
 use chrono::{DateTime, Utc};
 
@@ -78,7 +78,7 @@ pub fn user(u: &IamUser, now: DateTime<Utc>) -> Vec<DetailLine> {
             if u.groups.is_empty() {
                 "none".to_string()
             } else {
-                u.groups.join(", ")
+                joined(&u.groups, ", ")
             },
         ),
     ];
@@ -122,14 +122,14 @@ pub fn user(u: &IamUser, now: DateTime<Utc>) -> Vec<DetailLine> {
             } else {
                 "Policy".into()
             },
-            policy.clone(),
+            policy.to_string(),
             if admin { Tone::Fail } else { Tone::Plain },
         ));
     }
     for via in u.admin_via.iter().filter(|via| !u.policies.contains(via)) {
         lines.push(DetailLine::Field(
             "Admin *:*".into(),
-            via.clone(),
+            via.to_string(),
             Tone::Fail,
         ));
     }

@@ -2,7 +2,7 @@
 //! roles, and whether the authorization details could be read at all.
 
 use super::result;
-use crate::domain::{Check, SourceKind};
+use crate::domain::{Check, SourceKind, joined};
 use crate::domain::{CheckResult, IdentityInventory, Severity};
 use crate::posture::Thresholds;
 
@@ -176,7 +176,7 @@ fn admin_roles(inv: &IdentityInventory, out: &mut Vec<CheckResult>) {
         let evidence = if pass {
             "no policy of the role grants * on *".to_string()
         } else {
-            format!("Allow * on * through {}", role.admin_via.join(", "))
+            format!("Allow * on * through {}", joined(&role.admin_via, ", "))
         };
         out.push(result(
             inv,

@@ -187,7 +187,7 @@ fn weak_or_missing_password_policy_fails_with_reasons() {
 #[test]
 fn admin_user_fails() {
     let mut u = user("boss", vec![]);
-    u.admin_via = vec!["AdministratorAccess (attached)".into()];
+    u.admin_via = vec![Arc::new("AdministratorAccess (attached)".into())];
     assert_eq!(
         failing(&inventory(vec![u])),
         vec![("iam.admin-policy".into(), "boss".into())]
@@ -241,7 +241,7 @@ fn a_key_made_with_the_user_and_never_used_fails_cis_1_11() {
 #[test]
 fn admin_check_passes_with_evidence_when_no_policy_grants_everything() {
     let mut u = user("dev", vec![]);
-    u.policies = vec!["ReadOnlyAccess (via group Auditors)".into()];
+    u.policies = vec![Arc::new("ReadOnlyAccess (via group Auditors)".into())];
     let results = results_of(
         &inventory(vec![u]),
         &Thresholds::default(),
@@ -284,7 +284,7 @@ fn admin_roles_fail_except_service_linked_ones() {
         arn: format!("arn:aws:iam::1:role/{name}"),
         service_linked,
         admin_via: if admin {
-            vec!["AdministratorAccess (attached)".into()]
+            vec![Arc::new("AdministratorAccess (attached)".into())]
         } else {
             vec![]
         },

@@ -2,7 +2,7 @@
 
 use super::{days, result};
 use crate::domain::{AccessKey, CheckResult, IamUser, IdentityInventory, Severity};
-use crate::domain::{Check, SourceKind};
+use crate::domain::{Check, SourceKind, joined};
 use crate::posture::Thresholds;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -253,7 +253,7 @@ fn admin_policy(
             user.policies.len()
         )
     } else {
-        format!("Allow * on * through {}", user.admin_via.join(", "))
+        format!("Allow * on * through {}", joined(&user.admin_via, ", "))
     };
     out.push(result(
         inv,

@@ -176,8 +176,8 @@ impl Action for Quarantine {
     fn on_identity(&self, target: &Target, inventory: &mut IdentityInventory) {
         if let Some(user) = inventory.user_mut(name_of(target)) {
             let label = quarantine_label();
-            if !user.policies.contains(&label) {
-                user.policies.push(label);
+            if !user.policies.iter().any(|p| **p == label) {
+                user.policies.push(label.into());
             }
             // Denied everything: no longer admin, whatever else applies.
             user.admin_via.clear();
@@ -227,7 +227,7 @@ impl Action for Release {
     fn on_identity(&self, target: &Target, inventory: &mut IdentityInventory) {
         if let Some(user) = inventory.user_mut(name_of(target)) {
             let label = quarantine_label();
-            user.policies.retain(|p| p != &label);
+            user.policies.retain(|p| **p != label);
         }
     }
 }

@@ -10,8 +10,8 @@ use super::ids::{
 };
 use super::user_plans::{Admin, Keys, PEOPLE, Plan, SERVICES, USERS_PER_UNIT};
 use crate::domain::{
-    AccessKey, AccessKeyStatus, IamRole, IamUser, MfaDevice, PasswordCredential, PasswordPolicy,
-    RootAccount,
+    AccessKey, AccessKeyStatus, IamRole, IamUser, Interner, MfaDevice, PasswordCredential,
+    PasswordPolicy, RootAccount, SharedText,
 };
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -38,7 +38,11 @@ pub struct Identity {
 pub fn build(seed: u64, scale: u32, anchor: i64, account: &str) -> Identity {
     let mut users = Vec::with_capacity(USERS_PER_UNIT * scale as usize);
     let mut taken: HashMap<String, u32> = HashMap::with_capacity(PEOPLE.len() * scale as usize);
-    let mut keys = KeyMinter { seed, counter: 0 };
+    let mut keys = Minter {
+        seed,
+        counter: 0,
+        names: Interner::default(),
+    };
     for unit in 0..scale {
         let suffix = unit_suffix(unit);
         for (slot, plan) in PEOPLE.iter().enumerate() {
@@ -81,13 +85,19 @@ fn person_name(rng: &mut ChaCha8Rng, taken: &mut HashMap<String, u32>) -> String
     }
 }
 
-/// Hands out unique access key IDs.
-struct KeyMinter {
+/// Hands out unique access key IDs, and one shared copy of each name users repeat (groups,
+/// policies, the services and regions keys were last used in).
+struct Minter {
     seed: u64,
     counter: u64,
+    names: Interner,
 }
 
-impl KeyMinter {
+impl Minter {
+    fn name(&mut self, text: &str) -> SharedText {
+        self.names.get(text)
+    }
+
     fn next(&mut self) -> String {
         self.counter += 1;
         access_key_id(self.seed, "AKIA", self.counter)
@@ -100,7 +110,7 @@ fn user(
     plan: &Plan,
     human: bool,
     anchor: i64,
-    minter: &mut KeyMinter,
+    minter: &mut Minter,
     account: &str,
 ) -> IamUser {
     let access_keys = keys_for(rng, plan.keys, anchor, minter);
@@ -128,35 +138,33 @@ fn user(
             last_changed: Some(at(last_changed)),
         }
     });
-    let mut groups = Vec::new();
+    let mut groups: Vec<SharedText> = Vec::new();
     if plan.admin == Admin::ViaGroup {
-        groups.push("Admins".to_string());
+        groups.push(minter.name("Admins"));
     }
     if human {
-        groups.push(choose(rng, PERSON_GROUPS, "Developers").to_string());
+        groups.push(minter.name(choose(rng, PERSON_GROUPS, "Developers")));
         if rng.random_bool(0.3) {
             let second = choose(rng, PERSON_GROUPS, "ReadOnly");
-            if groups.iter().all(|g| g != second) {
-                groups.push(second.to_string());
+            if groups.iter().all(|g| g.as_str() != second) {
+                groups.push(minter.name(second));
             }
         }
     } else {
-        groups.push("ServiceAccounts".to_string());
+        groups.push(minter.name("ServiceAccounts"));
     }
     let admin_via = match plan.admin {
         Admin::No => Vec::new(),
-        Admin::Attached => vec!["AdministratorAccess (attached)".to_string()],
-        Admin::ViaGroup => vec!["AdministratorAccess (via group Admins)".to_string()],
+        Admin::Attached => vec![minter.name("AdministratorAccess (attached)")],
+        Admin::ViaGroup => vec![minter.name("AdministratorAccess (via group Admins)")],
     };
     let mut policies = admin_via.clone();
-    policies.extend(
-        groups
-            .iter()
-            .filter(|g| g.as_str() != "Admins")
-            .map(|g| format!("{} (via group {g})", group_policy(g))),
-    );
+    for group in groups.iter().filter(|g| g.as_str() != "Admins") {
+        let policy = format!("{} (via group {group})", group_policy(group));
+        policies.push(minter.name(&policy));
+    }
     if password.is_some() {
-        policies.push("IAMUserChangePassword (attached)".to_string());
+        policies.push(minter.name("IAMUserChangePassword (attached)"));
     }
     // No random draw here, so adding the device kind left every seed's account as it was:
     // people mostly use phone apps, a few (and every service user) hardware tokens.
@@ -199,7 +207,7 @@ pub fn roles(account: &str) -> Vec<IamRole> {
         name: name.to_string(),
         arn: format!("arn:aws:iam::{account}:role{path}{name}"),
         service_linked: path.starts_with("/aws-service-role/"),
-        admin_via: admin_via.iter().map(|s| s.to_string()).collect(),
+        admin_via: admin_via.iter().map(|s| Arc::new(s.to_string())).collect(),
     };
     vec![
         role(
@@ -224,7 +232,7 @@ pub fn roles(account: &str) -> Vec<IamRole> {
 /// A key created `age` ago, last used `idle` ago (or never).
 fn key(
     rng: &mut ChaCha8Rng,
-    minter: &mut KeyMinter,
+    minter: &mut Minter,
     anchor: i64,
     age: i64,
     idle: Option<i64>,
@@ -241,18 +249,13 @@ fn key(
         },
         created: at(created),
         last_used: last_used.map(at),
-        last_used_service: last_used.map(|_| choose(rng, KEY_SERVICES, "sts").to_string()),
+        last_used_service: last_used.map(|_| minter.name(choose(rng, KEY_SERVICES, "sts"))),
         last_used_region: last_used
-            .map(|_| choose(rng, &super::DEMO_REGIONS, "us-east-1").to_string()),
+            .map(|_| minter.name(choose(rng, &super::DEMO_REGIONS, "us-east-1"))),
     }
 }
 
-fn keys_for(
-    rng: &mut ChaCha8Rng,
-    plan: Keys,
-    anchor: i64,
-    minter: &mut KeyMinter,
-) -> Vec<AccessKey> {
+fn keys_for(rng: &mut ChaCha8Rng, plan: Keys, anchor: i64, minter: &mut Minter) -> Vec<AccessKey> {
     let recent_use = |rng: &mut ChaCha8Rng| Some(between(rng, REPORT_LAG_MAX, 3 * DAY));
     match plan {
         Keys::None => Vec::new(),
@@ -308,7 +311,7 @@ fn root(
     seed: u64,
     rng: &mut ChaCha8Rng,
     anchor: i64,
-    minter: &mut KeyMinter,
+    minter: &mut Minter,
     account: &str,
 ) -> RootAccount {
     let variant = if seed == PINNED_SEED {
