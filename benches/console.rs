@@ -313,7 +313,7 @@ fn time_keystroke(
         let start = Instant::now();
         keystroke(app);
         total += start.elapsed();
-        black_box(app.view(app.tab).rows.len());
+        black_box(app.view(app.tab).rows().len());
         undo(app);
     }
     total
@@ -386,7 +386,7 @@ fn bench_filter(c: &mut Criterion, app: &mut App, group: &str) {
     type_keys(app, "ssh");
     eprintln!(
         "filter /ssh keeps {} of {} rows",
-        app.view(Tab::Findings).rows.len(),
+        app.view(Tab::Findings).rows().len(),
         app.data.findings.len()
     );
     group.bench_function("next-char", |b| {

@@ -287,7 +287,7 @@ fn table_csv(app: &App) -> String {
         })
         .collect();
     let _ = writer.write_record(&titles);
-    for &row in &app.view(app.tab).rows {
+    for row in app.view(app.tab).shown_rows() {
         // Times as RFC 3339, not as ages relative to the moment of the export.
         let cells: Vec<String> = shown::cells(pane, &app.data, row, app.now)
             .into_iter()

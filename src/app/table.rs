@@ -15,12 +15,32 @@ use std::sync::Arc;
 const FILTER_HISTORY: usize = 16;
 
 /// A row the filter keeps, with how well it matches (0 without a filter).
-type Kept = (usize, Rank);
+/// A row the filter keeps, with its rank. The index is 4 bytes, where `usize` takes 8: a
+/// view holds one per row, and 500 accounts make some 730,000 rows over the tabs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Kept {
+    index: u32,
+    rank: Rank,
+}
+
+impl Kept {
+    fn new(row: usize, rank: Rank) -> Self {
+        Kept {
+            index: u32::try_from(row).unwrap_or(u32::MAX),
+            rank,
+        }
+    }
+
+    fn row(self) -> usize {
+        self.index as usize
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TableView {
-    /// Indices into the pane's rows, filtered and in the order shown.
-    pub rows: Vec<usize>,
+    /// While a filter ranks the rows: indices into the pane's rows in the order shown
+    /// (`ordered` by rank). Otherwise `ordered` is that order, and this is empty.
+    by_rank: Vec<u32>,
     /// Position in `rows` of the selected row.
     pub selected: usize,
     /// First visible position, kept so the selection stays in view without jumping.
@@ -30,8 +50,9 @@ pub struct TableView {
     pub descending: bool,
     /// Whether the user chose the sort; until then a filter shows its best matches first.
     sort_chosen: bool,
-    /// The rows the filter keeps, in sort order, each with its rank: `rows` is this list,
-    /// or, while a filter ranks them, this list by rank (ties keep the sort order).
+    /// The rows the filter keeps, in sort order, each with its rank: the rows shown are
+    /// this list, or, while a filter ranks them, this list by rank (ties keep the sort
+    /// order).
     ordered: Vec<Kept>,
     /// The filter `ordered` was computed with, to narrow incrementally as the user types.
     applied_filter: String,
@@ -49,7 +70,7 @@ impl TableView {
     pub fn new(pane: &dyn Pane) -> Self {
         let (sort_column, descending) = pane.default_sort();
         TableView {
-            rows: Vec::new(),
+            by_rank: Vec::new(),
             selected: 0,
             offset: 0,
             filter: String::new(),
@@ -97,7 +118,35 @@ impl TableView {
     }
 
     pub fn selected_row(&self) -> Option<usize> {
-        self.rows.get(self.selected).copied()
+        self.row_at(self.selected)
+    }
+
+    /// How many rows are shown.
+    pub fn len(&self) -> usize {
+        self.ordered.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ordered.is_empty()
+    }
+
+    /// The pane's row shown at position `pos`.
+    pub fn row_at(&self, pos: usize) -> Option<usize> {
+        if self.ranked() {
+            self.by_rank.get(pos).map(|&index| index as usize)
+        } else {
+            self.ordered.get(pos).map(|kept| kept.row())
+        }
+    }
+
+    /// The pane's rows in the order shown, as a list (a copy: for checks, not for drawing).
+    pub fn rows(&self) -> Vec<usize> {
+        self.shown_rows().collect()
+    }
+
+    /// The pane's rows in the order shown.
+    pub fn shown_rows(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.len()).filter_map(|pos| self.row_at(pos))
     }
 
     /// Whether the user chose the sort column (`s`, `S`).
@@ -111,12 +160,12 @@ impl TableView {
         !self.sort_chosen && !self.applied_filter.trim().is_empty()
     }
 
-    /// Sets `rows` from `ordered`.
+    /// Orders the rows shown by rank, when a filter ranks them.
     fn show(&mut self) {
-        self.rows = if self.ranked() {
+        self.by_rank = if self.ranked() {
             by_rank(&self.ordered)
         } else {
-            self.ordered.iter().map(|&(row, _)| row).collect()
+            Vec::new()
         };
     }
 
@@ -139,7 +188,7 @@ impl TableView {
             (0..len).collect()
         };
         let mut ordered: Vec<Kept> = if self.filter.is_empty() {
-            scoped.into_iter().map(|row| (row, 0)).collect()
+            scoped.into_iter().map(|row| Kept::new(row, 0)).collect()
         } else {
             filter_rows(pane, data, &self.search, scoped.into_iter(), &self.filter)
         };
@@ -198,8 +247,8 @@ impl TableView {
         let kept: Vec<Kept> = self
             .ordered
             .iter()
-            .filter_map(|&(row, rank)| Some((map(row)?, rank)))
-            .filter(|&(row, _)| !is_changed.get(row).copied().unwrap_or(true))
+            .filter_map(|kept| Some(Kept::new(map(kept.row())?, kept.rank)))
+            .filter(|kept| !is_changed.get(kept.row()).copied().unwrap_or(true))
             .collect();
         let candidates = is_changed
             .iter()
@@ -207,7 +256,7 @@ impl TableView {
             .filter(|(row, changed)| **changed && self.in_scope(pane, data, *row))
             .map(|(row, _)| row);
         let mut fresh: Vec<Kept> = if self.filter.is_empty() {
-            candidates.map(|row| (row, 0)).collect()
+            candidates.map(|row| Kept::new(row, 0)).collect()
         } else {
             filter_rows(pane, data, &self.search, candidates, &self.filter)
         };
@@ -217,15 +266,16 @@ impl TableView {
         let (column, descending) = (self.sort_column, self.descending);
         let mut ordered = Vec::with_capacity(kept.len() + fresh.len());
         let mut rest = &kept[..];
-        for (row, rank) in fresh {
+        for kept in fresh {
+            let row = kept.row();
             let key = shown::sort_key(pane, data, row, column);
-            let at = rest.partition_point(|&(other, _)| {
-                let other_key = shown::sort_key(pane, data, other, column);
-                row_order(&other_key, other, &key, row, descending).is_lt()
+            let at = rest.partition_point(|other| {
+                let other_key = shown::sort_key(pane, data, other.row(), column);
+                row_order(&other_key, other.row(), &key, row, descending).is_lt()
             });
             let (before, after) = rest.split_at(at);
             ordered.extend_from_slice(before);
-            ordered.push((row, rank));
+            ordered.push(kept);
             rest = after;
         }
         ordered.extend_from_slice(rest);
@@ -250,7 +300,7 @@ impl TableView {
                 pane,
                 data,
                 &self.search,
-                current.iter().map(|&(row, _)| row),
+                current.iter().map(|kept| kept.row()),
                 &self.filter,
             );
             let previous = std::mem::replace(&mut self.applied_filter, self.filter.clone());
@@ -292,11 +342,12 @@ impl TableView {
         if self.selected == 0 {
             return;
         }
-        if let Some(pos) = row.and_then(|row| self.rows.iter().position(|&r| r == row)) {
+        let found = row.and_then(|row| self.shown_rows().position(|r| r == row));
+        if let Some(pos) = found {
             self.selected = pos;
             return;
         }
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.selected = self.selected.min(self.len().saturating_sub(1));
     }
 
     /// Keeps the selection on the item it was on when rows move, except at the top: a
@@ -307,17 +358,18 @@ impl TableView {
             return;
         }
         if let Some(key) = key {
-            if let Some(pos) = self.rows.iter().position(|&row| pane.key(data, row) == key) {
+            let found = self.shown_rows().position(|row| pane.key(data, row) == key);
+            if let Some(pos) = found {
                 self.selected = pos;
                 return;
             }
         }
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.selected = self.selected.min(self.len().saturating_sub(1));
     }
 
     /// Moves the selection by `delta` rows, clamped to the table.
     pub fn move_by(&mut self, delta: isize) {
-        let last = self.rows.len().saturating_sub(1);
+        let last = self.len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta).min(last);
     }
 
@@ -326,20 +378,20 @@ impl TableView {
     }
 
     pub fn select_last(&mut self) {
-        self.selected = self.rows.len().saturating_sub(1);
+        self.selected = self.len().saturating_sub(1);
     }
 
     /// Moves `offset` just enough that the selection is within `height` visible rows.
     /// Called by `update`, so rendering only reads.
     pub fn keep_in_view(&mut self, height: usize) {
-        self.offset = window_start(self.offset, self.selected, self.rows.len(), height);
+        self.offset = window_start(self.offset, self.selected, self.len(), height);
     }
 
     /// The positions to draw in `height` rows. Pure: if the stored offset does not show the
     /// selection (the terminal changed size since), the window is shifted for this frame.
     pub fn window(&self, height: usize) -> std::ops::Range<usize> {
-        let start = window_start(self.offset, self.selected, self.rows.len(), height);
-        start..(start + height.max(1)).min(self.rows.len())
+        let start = window_start(self.offset, self.selected, self.len(), height);
+        start..(start + height.max(1)).min(self.len())
     }
 }
 
@@ -390,17 +442,17 @@ fn filter_rows(
         };
         *rank = filter.rank(text.as_bytes());
     }
-    rows.filter_map(|row| Some((row, tested.get(row).copied().flatten()?)))
+    rows.filter_map(|row| Some(Kept::new(row, tested.get(row).copied().flatten()?)))
         .collect()
 }
 
 /// The rows of `ordered` by rank, best first; rows of equal rank keep their order. A
 /// counting sort: ranks are few and small, and this runs on every keystroke.
-fn by_rank(ordered: &[Kept]) -> Vec<usize> {
-    let top = ordered.iter().map(|&(_, rank)| usize::from(rank)).max();
+fn by_rank(ordered: &[Kept]) -> Vec<u32> {
+    let top = ordered.iter().map(|kept| usize::from(kept.rank)).max();
     let mut starts = vec![0usize; top.map_or(0, |top| top + 2)];
-    for &(_, rank) in ordered {
-        if let Some(count) = starts.get_mut(usize::from(rank) + 1) {
+    for kept in ordered {
+        if let Some(count) = starts.get_mut(usize::from(kept.rank) + 1) {
             *count += 1;
         }
     }
@@ -411,10 +463,10 @@ fn by_rank(ordered: &[Kept]) -> Vec<usize> {
         }
     }
     let mut rows = vec![0; ordered.len()];
-    for &(row, rank) in ordered {
-        if let Some(next) = starts.get_mut(usize::from(rank)) {
+    for kept in ordered {
+        if let Some(next) = starts.get_mut(usize::from(kept.rank)) {
             if let Some(slot) = rows.get_mut(*next) {
-                *slot = row;
+                *slot = kept.index;
             }
             *next += 1;
         }
@@ -427,16 +479,18 @@ fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<Kept>, column: usize, 
     // 32-byte enums, which at 100,000 rows keeps a sort's scratch space under 4 MB.
     let numeric: Option<Vec<((i64, i64), Kept)>> = rows
         .iter()
-        .map(|&kept| match shown::sort_key(pane, data, kept.0, column) {
-            SortKey::Num(n) => Some(((n, 0), kept)),
-            SortKey::Pair(a, b) => Some(((a, b), kept)),
-            SortKey::Text(_) => None,
-        })
+        .map(
+            |&kept| match shown::sort_key(pane, data, kept.row(), column) {
+                SortKey::Num(n) => Some(((n, 0), kept)),
+                SortKey::Pair(a, b) => Some(((a, b), kept)),
+                SortKey::Text(_) => None,
+            },
+        )
         .collect();
     if let Some(mut keyed) = numeric {
-        keyed.sort_unstable_by(|(a, (ra, _)), (b, (rb, _))| {
+        keyed.sort_unstable_by(|(a, ka), (b, kb)| {
             let order = if descending { b.cmp(a) } else { a.cmp(b) };
-            order.then(ra.cmp(rb))
+            order.then(ka.index.cmp(&kb.index))
         });
         rows.clear();
         rows.extend(keyed.into_iter().map(|(_, kept)| kept));
@@ -444,9 +498,9 @@ fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<Kept>, column: usize, 
     }
     let mut keyed: Vec<(SortKey, Kept)> = rows
         .iter()
-        .map(|&kept| (shown::sort_key(pane, data, kept.0, column), kept))
+        .map(|&kept| (shown::sort_key(pane, data, kept.row(), column), kept))
         .collect();
-    keyed.sort_by(|(a, (ra, _)), (b, (rb, _))| row_order(a, *ra, b, *rb, descending));
+    keyed.sort_by(|(a, ka), (b, kb)| row_order(a, ka.row(), b, kb.row(), descending));
     rows.clear();
     rows.extend(keyed.into_iter().map(|(_, kept)| kept));
 }
@@ -460,12 +514,13 @@ fn row_order(a: &SortKey, ra: usize, b: &SortKey, rb: usize, descending: bool) -
 
 #[cfg(test)]
 mod tests {
-    use super::by_rank;
+    use super::{Kept, by_rank};
 
     #[test]
     fn ranking_is_stable_and_best_first() {
-        let ordered = [(7, 3), (2, 0), (9, 3), (4, 1), (5, 0)];
+        let ordered =
+            [(7, 3), (2, 0), (9, 3), (4, 1), (5, 0)].map(|(row, rank)| Kept::new(row, rank));
         assert_eq!(by_rank(&ordered), vec![2, 5, 4, 7, 9]);
-        assert_eq!(by_rank(&[]), Vec::<usize>::new());
+        assert_eq!(by_rank(&[]), Vec::<u32>::new());
     }
 }

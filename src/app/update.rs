@@ -163,7 +163,7 @@ fn on_sources(app: &mut App, events: Vec<SourceEvent>) -> Vec<Effect> {
     }
     // The organisation may have come with the session after the tables were built: the
     // first polls list its accounts.
-    let unlisted = first_polls && app.view(Tab::Accounts).rows.is_empty() && app.scope.is_none();
+    let unlisted = first_polls && app.view(Tab::Accounts).is_empty() && app.scope.is_none();
     if latest.is_some() || failed || unlisted {
         app.refresh_accounts();
     }

@@ -25,7 +25,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    if view.rows.is_empty() {
+    if view.is_empty() {
         let message = if view.filter.is_empty() {
             pane.empty_message(&app.data)
         } else {
@@ -53,7 +53,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let window = view.window(body_height);
     let rows: Vec<(usize, Vec<PaneCell<'_>>)> = window
         .map(|pos| {
-            let row = view.rows.get(pos).copied().unwrap_or(0);
+            let row = view.row_at(pos).unwrap_or(0);
             (
                 pos,
                 crate::panes::shown::cells(pane, &app.data, row, app.now),
@@ -116,7 +116,7 @@ fn title<'a>(app: &App, width: u16, theme: &Theme) -> Vec<Span<'a>> {
         title.push(Span::styled(
             format!(
                 "{} of {total} · scope {} ",
-                view.rows.len(),
+                view.len(),
                 fit(&scope.text(), 30)
             ),
             theme.filter,
@@ -125,12 +125,7 @@ fn title<'a>(app: &App, width: u16, theme: &Theme) -> Vec<Span<'a>> {
         title.push(Span::styled(format!("{} ", total), theme.dim));
     } else {
         title.push(Span::styled(
-            format!(
-                "/{} ({} of {}) ",
-                fit(&view.filter, 30),
-                view.rows.len(),
-                total
-            ),
+            format!("/{} ({} of {}) ", fit(&view.filter, 30), view.len(), total),
             theme.filter,
         ));
     }

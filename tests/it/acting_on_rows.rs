@@ -71,13 +71,13 @@ fn a_demo_finding_archived_then_unarchived_comes_back() {
     let mut app = support::empty_app(&session);
     poll_all(&mut app, &mut session);
     press(&mut app, "3j");
-    let before = app.view(Tab::Findings).rows.len();
+    let before = app.view(Tab::Findings).rows().len();
     let id = selected_key(&app);
 
     choose(&mut app, ActionId::ArchiveFinding);
     let offer = confirm(&mut app);
     run_and_refresh(&mut app, &mut session, offer);
-    assert_eq!(app.view(Tab::Findings).rows.len(), before - 1);
+    assert_eq!(app.view(Tab::Findings).rows().len(), before - 1);
     assert!(app.data.finding(&id).is_none());
 
     // `u` on the outcome offers the unarchive, which can run.
@@ -86,7 +86,7 @@ fn a_demo_finding_archived_then_unarchived_comes_back() {
     assert_eq!(offer.action, ActionId::UnarchiveFinding);
     run_and_refresh(&mut app, &mut session, offer);
     assert!(app.data.finding(&id).is_some(), "the finding is back");
-    assert_eq!(app.view(Tab::Findings).rows.len(), before);
+    assert_eq!(app.view(Tab::Findings).rows().len(), before);
 }
 
 /// Archives the selected finding through the menu, as if the executor said it was done.
@@ -106,7 +106,7 @@ fn archive_selected(app: &mut App) {
 fn after_a_row_leaves_the_selection_is_on_its_neighbour() {
     let mut app = loaded_app();
     press(&mut app, "3j");
-    let rows = app.view(Tab::Findings).rows.clone();
+    let rows = app.view(Tab::Findings).rows().clone();
     let neighbour = Tab::Findings.pane().key(&app.data, rows[2]);
     archive_selected(&mut app);
     assert_eq!(app.view(Tab::Findings).selected, 1);
@@ -115,7 +115,7 @@ fn after_a_row_leaves_the_selection_is_on_its_neighbour() {
     // The last row's neighbour is the row above it.
     update(&mut app, key(KeyCode::Esc));
     press(&mut app, "G");
-    let rows = app.view(Tab::Findings).rows.clone();
+    let rows = app.view(Tab::Findings).rows().clone();
     let above = Tab::Findings.pane().key(&app.data, rows[rows.len() - 2]);
     archive_selected(&mut app);
     assert_eq!(selected_key(&app), above);
@@ -143,9 +143,9 @@ fn menus_never_start_on_a_weakening_action(app: &mut App) {
     let mut passing_ebs = 0;
     for tab in [Tab::Overview, Tab::Findings, Tab::Identity, Tab::Posture] {
         app.tab = tab;
-        for pos in 0..app.view(tab).rows.len() {
+        for pos in 0..app.view(tab).rows().len() {
             app.view_mut(tab).selected = pos;
-            let row = app.view(tab).rows[pos];
+            let row = app.view(tab).rows()[pos];
             if tab == Tab::Posture {
                 let check = &app.data.checks[row];
                 if check.check_id() == "ec2.ebs-default-encryption"

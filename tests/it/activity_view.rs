@@ -329,7 +329,7 @@ fn the_next_page_is_asked_for_as_the_selection_nears_the_end() {
             }),
         },
     );
-    assert_eq!(app.view(Tab::Activity).rows.len(), 60);
+    assert_eq!(app.view(Tab::Activity).rows().len(), 60);
     let screen = draw(&mut app, 100, 30);
     assert!(
         !screen.contains("loading…") && !screen.contains("more below"),

@@ -77,7 +77,7 @@ fn export_writes_the_table_as_shown_and_copy_takes_the_arn() {
     let rows: Vec<&str> = lines.collect();
     assert_eq!(
         rows.len(),
-        app.view(Tab::Findings).rows.len(),
+        app.view(Tab::Findings).rows().len(),
         "the rows shown"
     );
     assert!(rows.len() < app.data.findings.len(), "the filter applies");
@@ -276,7 +276,7 @@ fn other_account_header(app: &App) -> HeaderInfo {
 #[test]
 fn a_switch_leaves_nothing_of_the_old_session_but_the_journal() {
     let mut app = aws_app();
-    let journal_rows = app.view(Tab::Journal).rows.len();
+    let journal_rows = app.view(Tab::Journal).rows().len();
     assert!(journal_rows > 0);
     command(&mut app, "alarms");
     command(&mut app, "filter cpu");
@@ -312,12 +312,12 @@ fn a_switch_leaves_nothing_of_the_old_session_but_the_journal() {
         Tab::Identity,
         Tab::Posture,
     ] {
-        assert!(app.view(tab).rows.is_empty(), "{tab:?}");
+        assert!(app.view(tab).rows().is_empty(), "{tab:?}");
     }
     assert_eq!(app.view(Tab::Alarms).filter, "", "the old filter goes");
     assert!(!app.frozen && app.held.is_empty(), "held updates go");
     assert_eq!(
-        app.view(Tab::Journal).rows.len(),
+        app.view(Tab::Journal).rows().len(),
         journal_rows,
         "the journal stays"
     );

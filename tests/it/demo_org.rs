@@ -23,7 +23,7 @@ fn every_reachable_account_is_loaded_and_judged_on_its_own() {
     let loaded: HashSet<&str> = app.data.identities.iter().map(|i| &*i.account_id).collect();
     assert_eq!(loaded, reachable, "one IAM inventory per reachable account");
     let rows: usize = app.data.identities.iter().map(|i| i.users.len() + 1).sum();
-    assert_eq!(app.view(Tab::Identity).rows.len(), rows);
+    assert_eq!(app.view(Tab::Identity).rows().len(), rows);
 
     // Posture judges each account: its IAM, its alarms and baseline, its GuardDuty.
     let judged = |source: SourceKind| -> HashSet<&str> {

@@ -12,7 +12,7 @@ fn the_journal_title_says_how_many_are_unknown_apart_from_the_count() {
     press(&mut app, "6");
     let screen = draw(&mut app, 80, 24);
     let title = screen.lines().nth(3).unwrap_or_default();
-    let rows = app.view(Tab::Journal).rows.len();
+    let rows = app.view(Tab::Journal).rows().len();
     assert!(
         title.contains(&format!("Journal {rows} · 1 unknown")),
         "{title}"
@@ -26,7 +26,7 @@ fn an_unknown_outcome_says_which_cloudtrail_event_to_look_up() {
     update(&mut app, key(KeyCode::Char('/')));
     press(&mut app, "quarantine-user");
     update(&mut app, key(KeyCode::Enter));
-    assert_eq!(app.view(Tab::Journal).rows.len(), 1);
+    assert_eq!(app.view(Tab::Journal).rows().len(), 1);
     update(&mut app, key(KeyCode::Enter));
     assert!(matches!(app.mode, Mode::Detail { .. }));
     let screen = draw(&mut app, 120, 40);
@@ -45,7 +45,7 @@ fn the_tab_uses_the_outcome_words_of_watchpost_journal() {
     let pane = Tab::Journal.pane();
     let mut words: Vec<String> = app
         .view(Tab::Journal)
-        .rows
+        .rows()
         .iter()
         .map(|&row| {
             let cells = pane.cells(&app.data, row, app.now);

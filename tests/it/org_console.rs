@@ -37,7 +37,7 @@ fn status(app: &App) -> String {
 fn accounts_shown(app: &App, tab: Tab) -> Vec<String> {
     let pane = tab.pane();
     app.view(tab)
-        .rows
+        .rows()
         .iter()
         .map(|&row| pane.account(&app.data, row).unwrap_or_default().to_string())
         .collect()
@@ -95,7 +95,7 @@ fn the_accounts_tab_is_an_organisations_only() {
     press(&mut app, "1");
     command(&mut app, "accounts");
     assert_eq!(app.tab, Tab::Accounts);
-    assert_eq!(app.view(Tab::Accounts).rows.len(), 5);
+    assert_eq!(app.view(Tab::Accounts).rows().len(), 5);
     press(&mut app, "?");
     let help = draw(&mut app, 160, 100);
     assert!(
@@ -301,7 +301,7 @@ fn every_table_names_the_account_in_an_organisation_only() {
     assert_eq!(app.view(Tab::Findings).sort_column, account);
     let names: Vec<&str> = app
         .view(Tab::Findings)
-        .rows
+        .rows()
         .iter()
         .map(|&row| {
             let id = Tab::Findings.pane().account(&app.data, row).unwrap();
@@ -314,7 +314,7 @@ fn every_table_names_the_account_in_an_organisation_only() {
 #[test]
 fn account_scopes_every_tab() {
     let mut app = org_app();
-    let all_findings = app.view(Tab::Findings).rows.len();
+    let all_findings = app.view(Tab::Findings).rows().len();
     command(&mut app, "account prod-*");
     assert!(
         status(&app).contains("Showing 1 of 5 accounts"),
@@ -398,10 +398,10 @@ fn account_scopes_every_tab() {
         "the scope stays"
     );
     command(&mut app, "account ou-ab12-workloads, 111122223333");
-    assert_eq!(app.view(Tab::Accounts).rows.len(), 4);
+    assert_eq!(app.view(Tab::Accounts).rows().len(), 4);
     command(&mut app, "account *");
     assert!(app.scope.is_none());
-    assert_eq!(app.view(Tab::Findings).rows.len(), all_findings);
+    assert_eq!(app.view(Tab::Findings).rows().len(), all_findings);
     assert!(!draw(&mut app, 160, 48).contains("scope"));
 
     let mut one = loaded_app();

@@ -36,7 +36,7 @@ fn at_60x15_identity_keeps_its_user_names() {
     assert!(table_header(&screen).contains("User"), "{screen:#?}");
     let view = app.view(Tab::Identity);
     let shown = 15 - 8; // header, tabs, borders, table header, status
-    for &row in view.rows.iter().take(shown) {
+    for &row in view.rows().iter().take(shown) {
         let key = Tab::Identity.pane().key(&app.data, row);
         let name = key.split_once('/').unwrap().1;
         let start: String = name.chars().take(12).collect();
@@ -210,7 +210,7 @@ fn the_overview_names_failures_not_passing_states() {
     let pane = Tab::Overview.pane();
     let titles: Vec<&str> = watchpost::posture::checks().map(|c| c.title).collect();
     let mut checks = 0;
-    for &row in &app.view(Tab::Overview).rows {
+    for &row in &app.view(Tab::Overview).rows() {
         let problem = pane.cells(&app.data, row, fixed_now())[2].text.to_string();
         assert!(!titles.contains(&problem.as_str()), "{problem}");
         if watchpost::posture::checks().any(|c| c.problem == problem) {

@@ -48,7 +48,7 @@ fn every_tab_has_demo_rows() {
         Tab::Identity,
         Tab::Posture,
     ] {
-        assert!(!app.view(tab).rows.is_empty(), "{tab:?} is empty");
+        assert!(!app.view(tab).rows().is_empty(), "{tab:?} is empty");
     }
 }
 
@@ -56,7 +56,7 @@ fn every_tab_has_demo_rows() {
 fn moving_the_selection_clamps_at_both_ends() {
     let mut app = loaded_app();
     press(&mut app, "2");
-    let rows = app.view(Tab::Alarms).rows.len();
+    let rows = app.view(Tab::Alarms).rows().len();
     press(&mut app, "k");
     assert_eq!(app.view(Tab::Alarms).selected, 0);
     press(&mut app, "jjj");
@@ -87,13 +87,13 @@ fn unfinished_chord_falls_back_to_the_plain_key() {
 fn filter_narrows_incrementally_and_esc_clears() {
     let mut app = loaded_app();
     press(&mut app, "2");
-    let all = app.view(Tab::Alarms).rows.len();
+    let all = app.view(Tab::Alarms).rows().len();
     press(&mut app, "/");
     assert_eq!(app.mode, Mode::Filter);
     press(&mut app, "cpu");
-    let cpu = app.view(Tab::Alarms).rows.len();
+    let cpu = app.view(Tab::Alarms).rows().len();
     assert!(cpu > 0 && cpu < all, "{cpu} of {all}");
-    for &row in &app.view(Tab::Alarms).rows {
+    for &row in &app.view(Tab::Alarms).rows() {
         let alarm = &app.data.alarms[row];
         let text = format!("{} {:?}", alarm.name, alarm.metric).to_lowercase();
         assert!(text.contains('c') && text.contains('p') && text.contains('u'));
@@ -105,13 +105,13 @@ fn filter_narrows_incrementally_and_esc_clears() {
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(app.mode, Mode::Normal);
     assert_eq!(
-        app.view(Tab::Alarms).rows.len(),
+        app.view(Tab::Alarms).rows().len(),
         cpu,
         "Enter keeps the filter"
     );
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(
-        app.view(Tab::Alarms).rows.len(),
+        app.view(Tab::Alarms).rows().len(),
         all,
         "Esc clears the filter"
     );
@@ -137,10 +137,10 @@ fn the_filter_text_is_gathered_while_idle_and_typing_first_finds_the_same_rows()
         assert!(steps < 100, "idle work never ends");
     }
     press(&mut late, "ssh");
-    assert!(!late.view(Tab::Findings).rows.is_empty());
+    assert!(!late.view(Tab::Findings).rows().is_empty());
     assert_eq!(
-        early.view(Tab::Findings).rows,
-        late.view(Tab::Findings).rows
+        early.view(Tab::Findings).rows(),
+        late.view(Tab::Findings).rows()
     );
     // No filter, no idle work.
     update(&mut late, key(KeyCode::Esc));
@@ -152,7 +152,7 @@ fn the_filter_text_is_gathered_while_idle_and_typing_first_finds_the_same_rows()
 fn filter_with_no_match_empties_the_table() {
     let mut app = loaded_app();
     press(&mut app, "3/zzzzqqqq");
-    assert!(app.view(Tab::Findings).rows.is_empty());
+    assert!(app.view(Tab::Findings).rows().is_empty());
 }
 
 #[test]
@@ -169,7 +169,7 @@ fn sort_next_and_reverse_reorder_rows() {
     );
     let names: Vec<String> = app
         .view(Tab::Identity)
-        .rows
+        .rows()
         .iter()
         .map(|&r| Tab::Identity.pane().key(&app.data, r))
         .collect();
@@ -179,7 +179,7 @@ fn sort_next_and_reverse_reorder_rows() {
     press(&mut app, "S");
     let reversed: Vec<String> = app
         .view(Tab::Identity)
-        .rows
+        .rows()
         .iter()
         .map(|&r| Tab::Identity.pane().key(&app.data, r))
         .collect();
@@ -323,7 +323,7 @@ fn selection_follows_its_item_when_data_reorders() {
     let position = app.view(Tab::Findings).selected;
     // The finding at the top escalates to the lowest score: it moves to the bottom, and
     // every row below it moves up by one.
-    let mut top = app.data.findings[app.view(Tab::Findings).rows[0]].clone();
+    let mut top = app.data.findings[app.view(Tab::Findings).rows()[0]].clone();
     top.severity_score = 1.0;
     send_findings(&mut app, vec![top]);
     assert_eq!(selected_key(&app), selected);
@@ -345,8 +345,8 @@ fn incremental_filtering_matches_a_full_rebuild_for_every_prefix() {
             press(&mut typed, &c.to_string());
             let prefix = &filter[..i + c.len_utf8()];
             rebuilt.set_filter(Tab::Alarms, prefix.to_string());
-            let mut a = typed.view(Tab::Alarms).rows.clone();
-            let mut b = rebuilt.view(Tab::Alarms).rows.clone();
+            let mut a = typed.view(Tab::Alarms).rows().clone();
+            let mut b = rebuilt.view(Tab::Alarms).rows().clone();
             a.sort_unstable();
             b.sort_unstable();
             assert_eq!(a, b, "after typing {prefix:?}");
@@ -430,7 +430,7 @@ fn update_is_total_over_every_key_in_every_mode() {
         let code = keys[(state >> 33) as usize % keys.len()];
         update(&mut app, key(code));
         let view = app.view(app.tab);
-        assert!(view.selected < view.rows.len().max(1));
+        assert!(view.selected < view.rows().len().max(1));
     }
 }
 
@@ -562,7 +562,7 @@ fn assert_same_as_full_recomputation(app: &watchpost::app::App, when: &str) {
         fresh.sort_column = view.sort_column;
         fresh.descending = view.descending;
         fresh.rebuild(tab.pane(), &data);
-        assert_eq!(view.rows, fresh.rows, "{tab:?} rows {when}");
+        assert_eq!(view.rows(), fresh.rows(), "{tab:?} rows {when}");
     }
 }
 
@@ -719,7 +719,7 @@ fn filtering_keeps_exactly_the_rows_the_rules_say() {
                     naive_match(filter, &fields)
                 })
                 .collect();
-            let mut rows = app.view(tab).rows.clone();
+            let mut rows = app.view(tab).rows().clone();
             rows.sort_unstable();
             expected.sort_unstable();
             assert_eq!(rows, expected, "{tab:?} /{filter}");
@@ -737,12 +737,12 @@ fn a_filter_term_matches_within_a_field_forgives_one_swap_and_ranks() {
     press(&mut app, "4");
     let users = |app: &watchpost::app::App| -> Vec<String> {
         app.view(Tab::Identity)
-            .rows
+            .rows()
             .iter()
             .map(|&row| Tab::Identity.pane().key(&app.data, row))
             .collect()
     };
-    let all = app.view(Tab::Identity).rows.len();
+    let all = app.view(Tab::Identity).rows().len();
     press(&mut app, "/rosa");
     let rosa = users(&app);
     assert!(
@@ -789,7 +789,7 @@ fn a_filter_term_matches_within_a_field_forgives_one_swap_and_ranks() {
                 })
                 .min()
         };
-        let qualities: Vec<Option<u8>> = view.rows.iter().map(|&row| quality(row)).collect();
+        let qualities: Vec<Option<u8>> = view.rows().iter().map(|&row| quality(row)).collect();
         assert!(qualities.iter().all(Option::is_some), "/{term}");
         assert!(
             qualities.windows(2).all(|w| w[0] <= w[1]),
@@ -811,11 +811,11 @@ fn overview_selection_follows_its_item_when_findings_move() {
     press(&mut app, "1");
     // Select the lowest-ranked finding of the queue.
     let view = app.view(Tab::Overview);
-    let position = (0..view.rows.len())
+    let position = (0..view.rows().len())
         .rev()
         .find(|&pos| {
             matches!(
-                app.data.triage[view.rows[pos]].origin,
+                app.data.triage[view.rows()[pos]].origin,
                 TriageOrigin::Finding(_)
             )
         })
@@ -1377,8 +1377,8 @@ fn a_batch_of_sources_gives_what_applying_them_one_by_one_gives() {
     assert_eq!(batched.data.summary, one_by_one.data.summary);
     for tab in Tab::ALL {
         assert_eq!(
-            batched.view(tab).rows.len(),
-            one_by_one.view(tab).rows.len(),
+            batched.view(tab).rows().len(),
+            one_by_one.view(tab).rows().len(),
             "{tab:?}"
         );
     }
