@@ -97,14 +97,21 @@ impl Tab {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 
-    /// The one source whose data fills this tab, if there is one.
-    pub fn source(self) -> Option<crate::domain::SourceKind> {
-        use crate::domain::SourceKind;
+    /// The sources whose data fills this tab: one for a source's own tab, every source a
+    /// check reads for Posture, none for the tabs that are not a source's rows.
+    pub fn sources(self) -> &'static [SourceKind] {
         match self {
-            Tab::Alarms => Some(SourceKind::Alarms),
-            Tab::Findings => Some(SourceKind::Findings),
-            Tab::Identity => Some(SourceKind::Identity),
-            _ => None,
+            Tab::Alarms => &[SourceKind::Alarms],
+            Tab::Findings => &[SourceKind::Findings],
+            Tab::Identity => &[SourceKind::Identity],
+            // In the order the posture checks are evaluated.
+            Tab::Posture => &[
+                SourceKind::Identity,
+                SourceKind::Findings,
+                SourceKind::Alarms,
+                SourceKind::Baseline,
+            ],
+            _ => &[],
         }
     }
 

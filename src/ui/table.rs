@@ -33,7 +33,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         };
         let mut lines: Vec<Line<'_>> = Vec::new();
         // An empty tab whose source failed says why, not "not loaded yet".
-        if let Some((_, Some(error))) = app.tab.source().map(|kind| app.freshness(kind)) {
+        if let Some(error) = app
+            .tab
+            .sources()
+            .iter()
+            .find_map(|kind| app.freshness(*kind).1)
+        {
             lines.push(Line::styled(
                 fit(&format!("Could not load: {error}"), 4096),
                 theme.error,
@@ -138,13 +143,20 @@ fn title<'a>(app: &App, width: u16, theme: &Theme) -> Vec<Span<'a>> {
             theme.title,
         ));
     }
-    let failed = app.tab.source().and_then(|kind| {
-        let (freshest, error) = app.freshness(kind);
-        error.map(|_| match freshest {
-            Some(t) => format!("{} FAILED · rows {} old ", kind.label(), age(app.now, t)),
-            None => format!("{} FAILED · no rows loaded ", kind.label()),
+    // Each of the tab's sources that failed (Posture reads several), with its rows' age.
+    let failed: Vec<String> = app
+        .tab
+        .sources()
+        .iter()
+        .filter_map(|&kind| {
+            let (freshest, error) = app.freshness(kind);
+            error.map(|_| match freshest {
+                Some(t) => format!("{} FAILED · rows {} old ", kind.label(), age(app.now, t)),
+                None => format!("{} FAILED · no rows loaded ", kind.label()),
+            })
         })
-    });
+        .collect();
+    let failed = (!failed.is_empty()).then(|| failed.join("· "));
     let notes = failed.map(|text| (text, theme.error)).into_iter().chain(
         pane.title_note(&app.data)
             .map(|note| (format!("· {note} "), theme.fail)),

@@ -171,6 +171,32 @@ fn a_failing_source_is_named_in_its_panes_title_with_the_age_of_its_rows() {
     assert!(!top.contains("FAILED"), "another pane: {top:?}");
 }
 
+/// The top border of `tab`'s table, at 100×24.
+fn pane_title(app: &mut App, tab: &str) -> String {
+    press(app, tab);
+    let screen = lines(app, 100, 24);
+    screen.into_iter().find(|l| l.starts_with('┌')).unwrap()
+}
+
+#[test]
+fn the_posture_title_names_whichever_of_its_sources_failed() {
+    let mut app = loaded_app();
+    assert!(!pane_title(&mut app, "5").contains("FAILED"));
+    fail(&mut app, SourceKind::Baseline, "User is not authorized");
+    let top = pane_title(&mut app, "5");
+    assert!(top.contains("Baseline FAILED · rows 0s old"), "{top:?}");
+    assert!(!top.contains("IAM FAILED"), "{top:?}");
+    // A second source of its checks failing is named too.
+    fail(&mut app, SourceKind::Identity, "User is not authorized");
+    let top = pane_title(&mut app, "5");
+    assert!(
+        top.contains("IAM FAILED · rows 0s old · Baseline FAILED"),
+        "{top:?}"
+    );
+    // The Baseline is no source of the Alarms tab.
+    assert!(!pane_title(&mut app, "2").contains("FAILED"));
+}
+
 #[test]
 fn the_overviews_error_text_wraps_at_every_width() {
     let message = "User: arn:aws:sts::111122223333:assumed-role/SecurityOncall/oncall-demo \
