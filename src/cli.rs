@@ -217,7 +217,8 @@ pub enum Command {
     /// Print the remediation journal, or check that no record was edited or removed.
     #[command(
         after_help = "The journal is $XDG_STATE_HOME/watchpost/journal.jsonl (with --demo, \
-                      demo-journal.jsonl). `verify` prints the record count and the head (the \
+                      demo-journal.jsonl, which each start of the demo console begins anew \
+                      with the demo account's sample history). `verify` prints the record count and the head (the \
                       hash of the last record's line); keep the head elsewhere and check it \
                       with `verify --expect-head HASH`, since the chain alone cannot show a \
                       cut tail, a deleted file or a rewritten chain. Exit statuses: 0 printed, \

@@ -114,6 +114,7 @@ fn main() -> ExitCode {
     };
     let journal_path = state_dir.as_ref().map(|d| d.join(journal_file));
     let history = session.journal_history.clone();
+    let demo = session.demo;
     let factory = SessionFactory::new(
         settings.clone(),
         config_dir,
@@ -158,6 +159,20 @@ fn main() -> ExitCode {
         }
         Some(path) => {
             app.data.journal_path = Some(path.display().to_string());
+            if demo {
+                // The demo account starts anew at every start, and its journal with it: the
+                // sample history is in the file like any journal's, so `watchpost --demo
+                // journal` and `journal verify` read what the tab shows.
+                let written = journal::JournalWriter::open(&path)
+                    .and_then(|mut writer| writer.start_over(history));
+                if let Err(err) = written {
+                    app.say(format!(
+                        "cannot write the demo journal {}: {err}",
+                        path.display()
+                    ));
+                    app.status_since = None;
+                }
+            }
             journal::read_checked(&path).unwrap_or_else(|err| {
                 app.say(format!("cannot read the journal {}: {err}", path.display()));
                 app.status_since = None;
@@ -166,7 +181,7 @@ fn main() -> ExitCode {
         }
         None => journal::JournalContents::default(),
     };
-    update(&mut app, Msg::Journal(contents.with_records(history)));
+    update(&mut app, Msg::Journal(contents));
 
     let result = runtime.block_on(console::run(app, established, factory, poll, clock));
     match result {

@@ -208,7 +208,6 @@ impl SessionFactory {
                 executor,
                 self.journal_path.clone(),
                 &session.caller.arn,
-                session.journal_history.clone(),
             ))
         });
         Ok(Established {

@@ -83,30 +83,6 @@ pub fn assemble(records: Vec<JournalRecord>, problems: Vec<String>) -> JournalCo
     JournalContents { entries, problems }
 }
 
-impl JournalContents {
-    /// Adds records kept elsewhere (the demo account's simulated history).
-    pub fn with_records(self, extra: Vec<JournalRecord>) -> JournalContents {
-        let mut records: Vec<JournalRecord> = Vec::new();
-        for entry in self.entries {
-            if let Some(time) = entry.finished {
-                let error = match &entry.outcome {
-                    Outcome::Failed(error) => Some(error.clone()),
-                    _ => None,
-                };
-                records.push(JournalRecord {
-                    time,
-                    phase: Phase::Outcome,
-                    error,
-                    ..entry.intent.clone()
-                });
-            }
-            records.push(entry.intent);
-        }
-        records.extend(extra);
-        assemble(records, self.problems)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -200,44 +176,6 @@ mod tests {
         assert_eq!(contents.ok(), Some(JournalContents::default()));
         let checked = read_checked(Path::new("/nonexistent/watchpost/journal.jsonl"));
         assert_eq!(checked.ok(), Some(JournalContents::default()));
-    }
-
-    #[test]
-    fn records_kept_elsewhere_join_the_file_without_changing_its_entries() {
-        let failed = INTENT
-            .replace("\"id\":\"a1\"", "\"id\":\"b2\"")
-            .replace("AKIA1", "AKIA2");
-        let failed_outcome = failed
-            .replace("\"phase\":\"intent\"", "\"phase\":\"outcome\"")
-            .replace("10:00:00", "10:00:05")
-            .replace("}", ",\"error\":\"AccessDenied\"}");
-        let succeeded = INTENT
-            .replace("intent", "outcome")
-            .replace("10:00:00", "10:00:01");
-        let file = parse(&format!(
-            "{INTENT}\n{succeeded}\n{failed}\n{failed_outcome}\n"
-        ));
-        let extra: JournalRecord = serde_json::from_str(
-            &INTENT
-                .replace("\"id\":\"a1\"", "\"id\":\"demo-1\"")
-                .replace("2026-11-28", "2026-11-27"),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let joined = file.clone().with_records(vec![extra]);
-        assert_eq!(joined.entries.len(), 3);
-        for entry in &file.entries {
-            let same = joined
-                .entries
-                .iter()
-                .find(|e| e.intent.id == entry.intent.id);
-            assert_eq!(same, Some(entry), "{}", entry.intent.id);
-        }
-        assert!(
-            joined
-                .entries
-                .iter()
-                .any(|e| e.intent.id == "demo-1" && e.outcome == Outcome::Unknown)
-        );
     }
 
     #[test]

@@ -67,6 +67,25 @@ impl JournalWriter {
         self.append_locked(record)
     }
 
+    /// Empties the journal and writes `records` as its whole chain, under one lock: the
+    /// demo account's journal starts anew with its sample history, as the account does.
+    /// Never for a real account's journal, whose records must not be removed.
+    pub fn start_over(
+        &mut self,
+        records: impl IntoIterator<Item = JournalRecord>,
+    ) -> io::Result<()> {
+        let _lock = private_fs::lock_exclusive(&self.file)?;
+        self.file.set_len(0)?;
+        self.file.sync_all()?;
+        self.last_hash = None;
+        self.needs_newline = false;
+        self.len = 0;
+        for record in records {
+            self.append_locked(record)?;
+        }
+        Ok(())
+    }
+
     fn append_locked(&mut self, mut record: JournalRecord) -> io::Result<JournalRecord> {
         if self.file.metadata()?.len() != self.len {
             self.scan()?;
@@ -207,6 +226,36 @@ mod tests {
             b"",
             "nothing written through either link"
         );
+    }
+
+    #[test]
+    fn starting_over_leaves_only_the_new_records_chained_from_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let mut old = JournalWriter::open(&path).unwrap();
+        old.append(intent("old")).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(b"{torn"))
+            .unwrap();
+        let mut writer = JournalWriter::open(&path).unwrap();
+        writer.start_over([intent("a"), intent("b")]).unwrap();
+        let verification = verify(&path).unwrap();
+        assert!(verification.is_intact(), "{verification}");
+        assert_eq!(verification.records, 2);
+        let targets: Vec<String> = read(&path)
+            .unwrap()
+            .entries
+            .into_iter()
+            .map(|e| e.intent.target)
+            .collect();
+        assert!(!targets.contains(&"old".to_string()), "{targets:?}");
+        // A writer that had the file open before goes on from the new chain.
+        old.append(intent("c")).unwrap();
+        let verification = verify(&path).unwrap();
+        assert!(verification.is_intact(), "{verification}");
+        assert_eq!(verification.records, 3);
     }
 
     #[test]

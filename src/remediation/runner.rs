@@ -16,25 +16,17 @@ pub struct Runner {
     /// dialog of the action it stops.
     writer: Arc<Mutex<Option<JournalWriter>>>,
     caller_arn: String,
-    /// Records that belong to the account but not to the file (the demo's history).
-    history: Vec<JournalRecord>,
     /// Who is at the keyboard, journaled beside the caller ARN.
     operator: LocalOperator,
 }
 
 impl Runner {
-    pub fn new(
-        executor: Arc<dyn Execute>,
-        journal: Option<PathBuf>,
-        caller_arn: &str,
-        history: Vec<JournalRecord>,
-    ) -> Runner {
+    pub fn new(executor: Arc<dyn Execute>, journal: Option<PathBuf>, caller_arn: &str) -> Runner {
         Runner {
             executor,
             journal,
             writer: Arc::new(Mutex::new(None)),
             caller_arn: caller_arn.to_string(),
-            history,
             operator: LocalOperator::current().clone(),
         }
     }
@@ -109,8 +101,7 @@ impl Runner {
     /// The journal as it is now, for the Journal tab.
     pub fn journal_contents(&self) -> Option<JournalContents> {
         let path = self.journal.as_ref()?;
-        let contents = crate::journal::read_checked(path).ok()?;
-        Some(contents.with_records(self.history.clone()))
+        crate::journal::read_checked(path).ok()
     }
 }
 
@@ -170,7 +161,6 @@ mod tests {
                 executor.clone(),
                 path,
                 "arn:aws:iam::123456789012:user/oncall",
-                vec![],
             ),
             executor,
         )

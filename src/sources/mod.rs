@@ -168,8 +168,8 @@ pub struct Session {
     pub regions: Vec<String>,
     /// Whether the session was opened as a demo (shown in the header).
     pub demo: bool,
-    /// Journal records that belong to the account but not to the journal file: the demo
-    /// account's simulated history. Empty for AWS accounts.
+    /// The demo account's sample history, which the console writes into the demo's
+    /// journal file when it starts. Empty for AWS accounts.
     pub journal_history: Vec<crate::journal::JournalRecord>,
     pub sources: Vec<Box<dyn Source>>,
     /// Carries out remediation actions; `None` in read-only mode, where none may run.

@@ -63,7 +63,6 @@ async fn revoking_a_world_open_ssh_rule_removes_it_and_journals_it() {
         executor(&session),
         Some(journal.clone()),
         &session.caller.arn,
-        Vec::new(),
     );
     assert_eq!(
         open_rules(&east, &group).await,

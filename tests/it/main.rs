@@ -35,6 +35,8 @@ mod command;
 mod command_line;
 mod config_errors;
 mod credential_report;
+#[cfg(unix)]
+mod demo_journal;
 mod demo_org;
 mod detail_keys;
 mod dialog;

@@ -8,6 +8,8 @@ use crate::remediation::ActionId;
 use chrono::{DateTime, Duration, Utc};
 
 impl DemoWorld {
+    /// The sample history, hours before `anchor` (the demo clock when the session starts),
+    /// oldest record first: the console writes it into the demo's journal file at start.
     pub fn journal_at(&self, anchor: DateTime<Utc>) -> Vec<JournalRecord> {
         let caller = self.caller().arn;
         // The world's own users, not a fresh inventory: a large demo would copy every user.
@@ -39,15 +41,15 @@ impl DemoWorld {
                 error: None,
                 prev_hash: None,
             };
-            if let Some(error) = outcome {
-                records.push(JournalRecord {
-                    time: time + Duration::seconds(1),
-                    phase: Phase::Outcome,
-                    error: error.map(str::to_string),
-                    ..intent.clone()
-                });
-            }
+            let outcome = outcome.map(|error| JournalRecord {
+                time: time + Duration::seconds(1),
+                phase: Phase::Outcome,
+                error: error.map(str::to_string),
+                ..intent.clone()
+            });
+            // In the order a journal file holds them: oldest first, each intent before its outcome.
             records.push(intent);
+            records.extend(outcome);
         };
         if let Some((user, key)) = keyed.next() {
             add(
@@ -137,6 +139,16 @@ mod tests {
                 .count(),
             2
         );
+    }
+
+    #[test]
+    fn demo_history_is_in_the_order_a_journal_file_holds_it() {
+        let anchor = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let world = DemoWorld::new(DemoOptions::default(), anchor);
+        let records = world.journal_at(anchor);
+        assert!(records.windows(2).all(|w| w[0].time < w[1].time));
+        assert!(records.iter().all(|r| r.time < anchor));
+        assert_eq!(records.first().map(|r| r.phase), Some(Phase::Intent));
     }
 
     #[test]
