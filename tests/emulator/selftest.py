@@ -302,6 +302,15 @@ def guardduty_archive_unarchive_feedback() -> None:
     live = crit(**{"service.archived": {"Eq": ["false"]}})
     assert len(list_all(gd, det, FindingCriteria=live)) == 110
     assert len(list_all(gd, det, FindingCriteria=crit(**{"service.archived": {"Eq": ["true"]}}))) == 10
+    # The archived view's listing: Equals true, newest updated first, in pages.
+    archived = list_all(
+        gd,
+        det,
+        FindingCriteria=crit(**{"service.archived": {"Equals": ["true"]}}),
+        SortCriteria={"AttributeName": "updatedAt", "OrderBy": "DESC"},
+        MaxResults=4,
+    )
+    assert archived == ids[:10], archived
     assert all(f["Service"]["Archived"] for f in get_all(gd, det, ids[:10]))
     gd.unarchive_findings(DetectorId=det, FindingIds=ids[:4])
     assert len(list_all(gd, det, FindingCriteria=live)) == 114
