@@ -103,7 +103,7 @@ pub async fn run(
         sources,
         mut runner,
         mut read_only,
-        mut activity,
+        mut lookups,
         ..
     } = established;
     let limit = worker::poll_limit(worker::DEFAULT_CONCURRENT_POLLS);
@@ -173,7 +173,7 @@ pub async fn run(
                         theme = next.theme;
                         runner = next.runner;
                         read_only = next.read_only;
-                        activity = next.activity;
+                        lookups = next.lookups;
                         Msg::Switched { header: Box::new(next.header), sources }
                     }
                     Err(error) => Msg::SwitchFailed { target, error },
@@ -257,12 +257,21 @@ pub async fn run(
                 Effect::LookupActivity(request) => {
                     // Off the loop: the lookup waits for its account and region's token
                     // and backs off when throttled, while keys keep working.
-                    let activity = activity.clone();
+                    let activity = lookups.activity.clone();
                     let tx = action_tx.clone();
                     tokio::spawn(async move {
                         let result = activity.page(&request).await;
                         let request = Box::new(request);
                         let _ = tx.send(Msg::ActivityPage { request, result });
+                    });
+                }
+                Effect::ListArchived(request) => {
+                    // Off the loop: a detector's archived findings, asked by `:archived`.
+                    let archived = lookups.archived.clone();
+                    let tx = action_tx.clone();
+                    tokio::spawn(async move {
+                        let result = archived.archived(&request).await;
+                        let _ = tx.send(Msg::ArchivedListed { request, result });
                     });
                 }
                 Effect::Resolve(asked) => {

@@ -39,8 +39,8 @@ pub struct Established {
     pub read_only: ReadOnlySwitch,
     /// The accounts of a multi-account session.
     pub org: Option<crate::domain::Organization>,
-    /// Reads CloudTrail's event history for the activity view.
-    pub activity: Arc<dyn crate::sources::activity::ActivityLookup>,
+    /// What the session reads on demand (CloudTrail activity, archived findings).
+    pub lookups: crate::sources::Lookups,
 }
 
 /// A switch's new, proven connection, not yet adopted.
@@ -217,7 +217,7 @@ impl SessionFactory {
             runner,
             read_only: session.read_only,
             org: session.org,
-            activity: session.activity,
+            lookups: session.lookups,
         })
     }
 

@@ -1,7 +1,8 @@
 //! The `:` command line: jump to a tab, filter, watch other regions or another profile,
 //! switch to read-only (never back without a restart), export the current table to CSV,
-//! copy the selected row's ARN, quit; in an organisation, show some accounts only
-//! (`:account`). Tab completes a command's name and `:export`'s file (`complete.rs`).
+//! copy the selected row's ARN, show archived findings (`archived.rs`), quit; in an
+//! organisation, show some accounts only (`:account`). Tab completes a command's name and
+//! `:export`'s file (`complete.rs`).
 
 use super::{App, Effect, Mode, SwitchTarget};
 use crate::input::{Key, KeyCode};
@@ -31,6 +32,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (
         "activity",
         "the selected row's CloudTrail events: :activity [WINDOW] (24h by default; 7d, 90m…)",
+    ),
+    (
+        "archived",
+        "the Findings tab lists archived findings: :archived [on|off] (again, or Esc, goes back)",
     ),
     ("quit", "quit"),
     ("accounts", "go to the Accounts tab"),
@@ -167,6 +172,7 @@ fn run(app: &mut App, line: &str) -> Vec<Effect> {
             overwrite: name == "export!",
         }],
         "activity" => activity(app, argument),
+        "archived" => super::archived::command(app, argument),
         "copy" => match selected_arn(app) {
             Some(arn) => vec![super::update::copy(app, arn)],
             None => {

@@ -2,6 +2,7 @@
 //! and a list of effects for the runtime to carry out. No I/O, no terminal.
 
 pub mod activity;
+mod archived;
 mod command;
 mod complete;
 mod detail;

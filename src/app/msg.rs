@@ -67,6 +67,11 @@ pub enum Msg {
         request: Box<crate::domain::PageRequest>,
         result: Result<crate::domain::ActivityPage, crate::sources::activity::ActivityError>,
     },
+    /// A detector's archived findings asked for with `Effect::ListArchived` came back.
+    ArchivedListed {
+        request: crate::sources::archived::ArchivedRequest,
+        result: Result<crate::sources::archived::ArchivedListing, SourceError>,
+    },
     /// The completions of a file typed on the `:` line (`Effect::CompletePath`): `line` is
     /// the command before it, `typed` the file as typed, `paths` its completions.
     PathsListed {
@@ -130,6 +135,9 @@ pub enum Effect {
     /// Read a page of CloudTrail activity off the UI loop (paced per account and region);
     /// the answer comes back as `Msg::ActivityPage`.
     LookupActivity(crate::domain::PageRequest),
+    /// List a detector's archived findings off the UI loop (`:archived`); the answer comes
+    /// back as `Msg::ArchivedListed`.
+    ListArchived(crate::sources::archived::ArchivedRequest),
     /// List the files that complete `typed` (after `line` on the `:` line); the answer comes
     /// back as `Msg::PathsListed`.
     CompletePath {

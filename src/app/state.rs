@@ -254,10 +254,12 @@ impl App {
         if derived.identity {
             rebuild(self, Tab::Identity);
         }
-        for (tab, change) in [
-            (Tab::Posture, &derived.checks),
-            (Tab::Findings, &derived.findings),
-        ] {
+        // The archived view shows no unarchived finding: its rows did not change.
+        let findings = match self.data.archived.shown {
+            true => &RowsChange::None,
+            false => &derived.findings,
+        };
+        for (tab, change) in [(Tab::Posture, &derived.checks), (Tab::Findings, findings)] {
             match change {
                 RowsChange::None => {}
                 RowsChange::Rows(rows) => {

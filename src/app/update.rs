@@ -26,6 +26,10 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::ActivityPage { request, result } => super::activity::page(app, &request, result),
+        Msg::ArchivedListed { request, result } => {
+            super::archived::listed(app, &request, result);
+            Vec::new()
+        }
         Msg::Resolved { asked, result } => {
             super::dialog::resolved(app, &asked, result);
             Vec::new()
@@ -407,7 +411,12 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Quit => return vec![Effect::Quit],
         Action::Refresh => {
             set_status(app, "Refreshing every source…".to_string());
-            return vec![Effect::RefreshAll];
+            // The archived view, read on demand, is read again too.
+            let mut effects = vec![Effect::RefreshAll];
+            if app.data.archived.shown {
+                effects.extend(super::archived::list(app));
+            }
+            return effects;
         }
         Action::Activity => return super::activity::open_from_row(app, None),
         Action::Actions => {
@@ -496,6 +505,9 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
             let tab = app.tab;
             if !app.view(tab).filter.is_empty() {
                 app.set_filter(tab, String::new());
+            } else if tab == Tab::Findings && app.data.archived.shown {
+                // Nothing to clear: back from the archived findings.
+                super::archived::close(app);
             }
         }
         Action::SortNext => {

@@ -188,6 +188,11 @@ impl Clients {
         self.lookup.clone()
     }
 
+    /// The GuardDuty clients the archived view lists this account's archived findings with.
+    pub fn archived(&self) -> HashMap<String, aws_sdk_guardduty::Client> {
+        self.guardduty.clone()
+    }
+
     /// The clients of `region`'s baseline, if it is watched.
     fn regional(&self, region: &str) -> Option<RegionalClients> {
         Some(RegionalClients {

@@ -9,7 +9,7 @@ use super::caller::caller_identity;
 use super::clients::Clients;
 use super::read_only::ReadOnlySwitch;
 use crate::remediation::Execute;
-use crate::sources::Session;
+use crate::sources::{Lookups, Session};
 use aws_config::{ConfigLoader, SdkConfig};
 use std::sync::Arc;
 use std::time::Duration;
@@ -194,6 +194,8 @@ pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session,
     };
     let activity = super::activity::AwsActivity::default()
         .with_account(&caller.account_id, clients.activity());
+    let archived = super::archived::AwsArchived::default()
+        .with_account(&caller.account_id, clients.archived());
     Ok(Session::on_aws(
         caller,
         regions,
@@ -201,7 +203,10 @@ pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session,
         executor,
         read_only,
         None,
-        Arc::new(activity),
+        Lookups {
+            activity: Arc::new(activity),
+            archived: Arc::new(archived),
+        },
     ))
 }
 

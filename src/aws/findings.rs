@@ -13,6 +13,9 @@
 //! - **overlap** (every [`OVERLAP_EVERY`]): `updatedAt` from the high-water mark minus
 //!   [`OVERLAP_MINUTES`], fetching only IDs not yet known: findings that became visible late
 //!   with an older timestamp.
+//!
+//! The archived findings (the Findings tab's `:archived` view) are not polled: [`archived`]
+//! lists them when the view asks, newest first, up to `ARCHIVED_LIMIT`.
 
 use super::capture::CaptureBody;
 use super::errors::{Call, classify};
@@ -20,6 +23,7 @@ use crate::domain::{
     DetectorStatus, Finding, FindingDetails, FindingResource, FindingText, Interner, SourceId,
     SourceKind,
 };
+use crate::sources::archived::{ARCHIVED_LIMIT, ArchivedListing, ArchivedRequest};
 use crate::sources::{Source, SourceData, SourceError};
 use async_trait::async_trait;
 use aws_sdk_guardduty::Client;
@@ -160,52 +164,121 @@ impl FindingSource {
         if let Some(condition) = updated {
             criteria = criteria.criterion("updatedAt", condition.build());
         }
-        let mut pages = self
-            .client
-            .list_findings()
-            .detector_id(detector_id)
-            .finding_criteria(criteria.build())
-            .sort_criteria(
-                SortCriteria::builder()
-                    .attribute_name("updatedAt")
-                    .order_by(OrderBy::Asc)
-                    .build(),
-            )
-            .max_results(BATCH as i32)
-            .into_paginator()
-            .send();
-        let mut ids = Vec::new();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify(&self.id, LIST_FINDINGS, &e))?;
-            ids.extend(page.finding_ids().iter().cloned());
-        }
-        Ok(ids)
+        let listed = list_ids(
+            &self.client,
+            &self.id,
+            detector_id,
+            criteria.build(),
+            OrderBy::Asc,
+            usize::MAX,
+        )
+        .await?;
+        Ok(listed.0)
     }
 
     async fn get(&self, detector_id: &str, ids: &[String]) -> Result<Vec<Finding>, SourceError> {
-        let mut findings = Vec::with_capacity(ids.len());
-        let mut interner = Interner::default();
-        for batch in ids.chunks(BATCH) {
-            let capture = CaptureBody::default();
-            let output = self
-                .client
-                .get_findings()
-                .detector_id(detector_id)
-                .set_finding_ids(Some(batch.to_vec()))
-                .customize()
-                .interceptor(capture.clone())
-                .send()
-                .await
-                .map_err(|e| classify(&self.id, GET_FINDINGS, &e))?;
-            let mut raw = raw_findings(capture.take());
-            findings.extend(output.findings().iter().map(|f| {
-                let mut finding = finding(f, &self.id, detector_id, &mut interner);
-                finding.raw_json = raw.remove(&*finding.id).map(String::into_boxed_str);
-                finding
-            }));
-        }
-        Ok(findings)
+        get(&self.client, &self.id, detector_id, ids).await
     }
+}
+
+/// The IDs `ListFindings` gives for `criteria`, sorted by `updatedAt` in `order`, page by
+/// page until `limit` are listed; and whether more were left unlisted.
+async fn list_ids(
+    client: &Client,
+    source: &SourceId,
+    detector_id: &str,
+    criteria: FindingCriteria,
+    order: OrderBy,
+    limit: usize,
+) -> Result<(Vec<String>, bool), SourceError> {
+    let mut ids = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = client
+            .list_findings()
+            .detector_id(detector_id)
+            .finding_criteria(criteria.clone())
+            .sort_criteria(
+                SortCriteria::builder()
+                    .attribute_name("updatedAt")
+                    .order_by(order.clone())
+                    .build(),
+            )
+            .max_results(BATCH as i32)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| classify(source, LIST_FINDINGS, &e))?;
+        ids.extend(page.finding_ids().iter().cloned());
+        token = page
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if token.is_none() || ids.len() >= limit {
+            break;
+        }
+    }
+    let more = token.is_some() || ids.len() > limit;
+    ids.truncate(limit);
+    Ok((ids, more))
+}
+
+/// The findings `ids` names, by `GetFindings` in batches of 50, each with the JSON
+/// GuardDuty sent for it.
+async fn get(
+    client: &Client,
+    source: &SourceId,
+    detector_id: &str,
+    ids: &[String],
+) -> Result<Vec<Finding>, SourceError> {
+    let mut findings = Vec::with_capacity(ids.len());
+    let mut interner = Interner::default();
+    for batch in ids.chunks(BATCH) {
+        let capture = CaptureBody::default();
+        let output = client
+            .get_findings()
+            .detector_id(detector_id)
+            .set_finding_ids(Some(batch.to_vec()))
+            .customize()
+            .interceptor(capture.clone())
+            .send()
+            .await
+            .map_err(|e| classify(source, GET_FINDINGS, &e))?;
+        let mut raw = raw_findings(capture.take());
+        findings.extend(output.findings().iter().map(|f| {
+            let mut finding = finding(f, source, detector_id, &mut interner);
+            finding.raw_json = raw.remove(&*finding.id).map(String::into_boxed_str);
+            finding
+        }));
+    }
+    Ok(findings)
+}
+
+/// The archived findings of `request`'s detector, the newest updated first, at most
+/// [`ARCHIVED_LIMIT`]: a `ListFindings` on `service.archived = true` per 50, then
+/// `GetFindings` per 50.
+pub async fn archived(
+    client: &Client,
+    request: &ArchivedRequest,
+) -> Result<ArchivedListing, SourceError> {
+    let source = request.source_id();
+    let criteria = FindingCriteria::builder()
+        .criterion(
+            "service.archived",
+            Condition::builder().equals("true").build(),
+        )
+        .build();
+    let (ids, more) = list_ids(
+        client,
+        &source,
+        &request.detector_id,
+        criteria,
+        OrderBy::Desc,
+        ARCHIVED_LIMIT,
+    )
+    .await?;
+    let findings = get(client, &source, &request.detector_id, &ids).await?;
+    Ok(ArchivedListing { findings, more })
 }
 
 #[async_trait]

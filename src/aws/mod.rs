@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod alarms;
+pub mod archived;
 mod assume;
 pub mod attribution;
 mod authorization;

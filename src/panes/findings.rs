@@ -1,8 +1,10 @@
 use super::{Cell, Column, DetailLine, Fields, Pane, SortKey, Tone, Width, age, timestamp};
 use crate::domain::Finding;
 use crate::remediation::Target;
+use crate::sources::archived::ARCHIVED_LIMIT;
 use crate::store::Data;
 use chrono::{DateTime, Utc};
+use std::borrow::Cow;
 
 pub struct FindingsPane;
 
@@ -37,8 +39,17 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
+/// The findings the tab shows: the unarchived ones, or the archived ones (`:archived`).
+fn list(data: &Data) -> &[Finding] {
+    if data.archived.shown {
+        &data.archived.findings
+    } else {
+        &data.findings
+    }
+}
+
 fn finding(data: &Data, row: usize) -> Option<&Finding> {
-    data.findings.get(row)
+    list(data).get(row)
 }
 
 impl Pane for FindingsPane {
@@ -54,8 +65,15 @@ impl Pane for FindingsPane {
         (1, true)
     }
 
+    fn heading(&self, data: &Data) -> Cow<'static, str> {
+        match data.archived.shown {
+            true => Cow::Borrowed("Findings · archived"),
+            false => Cow::Borrowed(self.title()),
+        }
+    }
+
     fn len(&self, data: &Data) -> usize {
-        data.findings.len()
+        list(data).len()
     }
 
     fn key(&self, data: &Data, row: usize) -> String {
@@ -123,7 +141,7 @@ impl Pane for FindingsPane {
 
     fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
         finding(data, row)
-            .map(|f| vec![finding_target(f)])
+            .map(|f| vec![Target::finding(f)])
             .unwrap_or_default()
     }
 
@@ -133,7 +151,33 @@ impl Pane for FindingsPane {
             .unwrap_or_default()
     }
 
+    fn title_note(&self, data: &Data) -> Option<String> {
+        let archived = &data.archived;
+        if !archived.shown {
+            return None;
+        }
+        let mut notes = Vec::new();
+        if archived.loading() {
+            let answered = archived.asked - archived.pending.len();
+            notes.push(format!(
+                "listing… {answered} of {} detectors",
+                archived.asked
+            ));
+        }
+        if archived.cut > 0 {
+            notes.push(format!(
+                "the newest {ARCHIVED_LIMIT} of {} detector(s)",
+                archived.cut
+            ));
+        }
+        notes.extend(archived.errors.iter().cloned());
+        (!notes.is_empty()).then(|| notes.join(" · "))
+    }
+
     fn empty_message(&self, data: &Data) -> String {
+        if data.archived.shown {
+            return archived_empty_message(data);
+        }
         let disabled: Vec<&str> = data
             .detectors
             .iter()
@@ -149,6 +193,23 @@ impl Pane for FindingsPane {
             )
         }
     }
+}
+
+/// What the archived view says while it has no row.
+fn archived_empty_message(data: &Data) -> String {
+    let archived = &data.archived;
+    let mut message = if archived.loading() {
+        "Listing archived GuardDuty findings…".to_string()
+    } else if archived.asked == 0 {
+        "No GuardDuty detector to list archived findings from (yet).".to_string()
+    } else {
+        "No archived GuardDuty findings.".to_string()
+    };
+    for error in &archived.errors {
+        message.push_str(&format!("\nCould not list: {error}"));
+    }
+    message.push_str("\n:archived again (or Esc) shows the unarchived findings.");
+    message
 }
 
 pub fn detail(f: &Finding, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
@@ -185,6 +246,10 @@ pub fn detail(f: &Finding, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
         DetailLine::field("Type", f.resource.kind.to_string()),
         DetailLine::field("ID", f.text.resource_id().to_string()),
     ];
+    if f.archived {
+        // Only the archived view (`:archived`) shows such a finding: its detail says so.
+        lines.insert(2, DetailLine::field("Status", "archived".to_string()));
+    }
     for (label, value) in f.resource.details.iter() {
         lines.push(DetailLine::Field(
             label.to_string(),
@@ -220,17 +285,4 @@ fn raw_json(f: &Finding) -> Vec<DetailLine> {
         Err(err) => lines.push(DetailLine::Text(format!("cannot show it: {err}"))),
     }
     lines
-}
-
-pub fn finding_target(f: &Finding) -> Target {
-    Target::Finding {
-        account_id: f.account_id.to_string().into(),
-        region: f.region.to_string().into(),
-        detector_id: f.detector_id.to_string().into(),
-        id: f.id.to_string().into(),
-        finding_type: f.finding_type.to_string(),
-        resource_kind: f.resource.kind.to_string(),
-        resource_id: f.text.resource_id().to_string(),
-        archived: f.archived,
-    }
 }

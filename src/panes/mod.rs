@@ -281,6 +281,11 @@ pub trait Pane: Sync {
     fn title_note(&self, _data: &Data) -> Option<String> {
         None
     }
+    /// The table's title where it varies with the data (the Findings tab's archived view);
+    /// the tab's title otherwise.
+    fn heading(&self, _data: &Data) -> Cow<'static, str> {
+        Cow::Borrowed(self.title())
+    }
     /// What the table is of, after its title (the Activity tab's query), when that varies.
     fn subtitle(&self, _data: &Data) -> Option<String> {
         None

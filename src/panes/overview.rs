@@ -174,7 +174,7 @@ impl Pane for OverviewPane {
     fn targets(&self, data: &Data, row: usize) -> Vec<Target> {
         match item(data, row) {
             Some((_, Origin::Alarm(a))) => vec![super::alarms::alarm_target(a)],
-            Some((_, Origin::Finding(f))) => vec![super::findings::finding_target(f)],
+            Some((_, Origin::Finding(f))) => vec![Target::finding(f)],
             Some((_, Origin::Check(c))) => super::check_targets(data, c),
             None => Vec::new(),
         }

@@ -100,6 +100,20 @@ pub enum Target {
 }
 
 impl Target {
+    /// A GuardDuty finding as an action's target, archived or not as it is listed.
+    pub fn finding(f: &crate::domain::Finding) -> Target {
+        Target::Finding {
+            account_id: f.account_id.to_string().into(),
+            region: f.region.to_string().into(),
+            detector_id: f.detector_id.to_string().into(),
+            id: f.id.to_string().into(),
+            finding_type: f.finding_type.to_string(),
+            resource_kind: f.resource.kind.to_string(),
+            resource_id: f.text.resource_id().to_string(),
+            archived: f.archived,
+        }
+    }
+
     /// The kind of target, which decides the actions offered on it.
     pub fn applies(&self) -> Applies {
         match self {

@@ -3,6 +3,7 @@
 //! one they are talking to.
 
 pub mod activity;
+pub mod archived;
 pub mod demo;
 
 use crate::domain::{
@@ -146,7 +147,7 @@ impl Session {
         executor: Option<std::sync::Arc<dyn crate::remediation::Execute>>,
         read_only: crate::aws::read_only::ReadOnlySwitch,
         org: Option<crate::domain::Organization>,
-        activity: std::sync::Arc<dyn activity::ActivityLookup>,
+        lookups: Lookups,
     ) -> Session {
         Session {
             caller,
@@ -157,9 +158,17 @@ impl Session {
             executor,
             read_only,
             org,
-            activity,
+            lookups,
         }
     }
+}
+
+/// What a session reads on demand, never polled: CloudTrail's event history for the
+/// activity view, archived findings for the Findings tab's archived view.
+#[derive(Clone)]
+pub struct Lookups {
+    pub activity: std::sync::Arc<dyn activity::ActivityLookup>,
+    pub archived: std::sync::Arc<dyn archived::ArchivedLookup>,
 }
 
 /// A connected account: who we are and the sources to poll.
@@ -181,6 +190,6 @@ pub struct Session {
     /// The accounts of a multi-account session (`--org`, `--accounts`, `--demo --org`);
     /// `None` for one account.
     pub org: Option<crate::domain::Organization>,
-    /// Reads CloudTrail's event history for the activity view, on demand.
-    pub activity: std::sync::Arc<dyn activity::ActivityLookup>,
+    /// What the session reads on demand.
+    pub lookups: Lookups,
 }

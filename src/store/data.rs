@@ -57,6 +57,8 @@ pub struct Data {
     pub journal_path: Option<String>,
     /// CloudTrail activity asked for this session (the Activity tab), cached per query.
     pub activity: super::Activity,
+    /// Archived findings, while the Findings tab's archived view (`:archived`) is open.
+    pub archived: super::ArchivedFindings,
     /// Actions carried out this session, newest last, for the identity overlay (the last
     /// [`DONE_ACTIONS_KEPT`]).
     pub done_actions: Vec<DoneAction>,
@@ -435,10 +437,12 @@ impl Data {
         self.finding_index = FindingIndex::of(&self.findings);
     }
 
+    /// The finding with this ID: unarchived, or listed in the archived view.
     pub fn finding(&self, id: &str) -> Option<&Finding> {
         self.finding_index
             .get(&self.findings, id)
             .and_then(|i| self.findings.get(i))
+            .or_else(|| self.archived.findings.iter().find(|f| &*f.id == id))
     }
 
     /// How many checks fail for `root` or a user of `account`.
@@ -494,6 +498,7 @@ impl Data {
             self.reindex_findings();
             self.pending.findings = RowsChange::All;
         }
+        self.archived_action_done(offer);
         self.done_actions.push(done);
         let excess = self.done_actions.len().saturating_sub(DONE_ACTIONS_KEPT);
         self.done_actions.drain(..excess);

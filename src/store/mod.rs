@@ -4,6 +4,7 @@
 //! panes, the app and the report depend on the store; the store depends on none of them.
 
 mod activity;
+mod archived;
 mod data;
 mod derive;
 mod done_actions;
@@ -16,6 +17,7 @@ mod sources;
 mod tests;
 
 pub use activity::{Activity, ActivityResults, Next, RegionState};
+pub use archived::ArchivedFindings;
 pub use data::{Applied, DONE_ACTIONS_KEPT, Data, OBSERVED_PER_ALARM, RowsChange, Summary};
 pub use derive::{Derived, TriageChange};
 pub use done_actions::DoneAction;

@@ -214,7 +214,12 @@ pub fn render_tabs(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) 
             _ => (tab.index() + 1).to_string(),
         };
         match detail {
-            2 => format!(" {n} {} {} ", tab.title(), app.view(tab).len()),
+            // The Findings tab's archived view says so here too.
+            2 => format!(
+                " {n} {} {} ",
+                tab.pane().heading(&app.data),
+                app.view(tab).len()
+            ),
             1 => format!(" {n} {} ", tab.title()),
             _ if tab == app.tab => format!(" {n} {} ", tab.title()),
             _ => format!(" {n} {} ", tab.title().chars().take(3).collect::<String>()),

@@ -115,7 +115,10 @@ fn title<'a>(app: &App, width: u16, theme: &Theme) -> Vec<Span<'a>> {
     let pane = app.tab.pane();
     let view = app.view(app.tab);
     let total = pane.len(&app.data);
-    let mut title = vec![Span::styled(format!(" {} ", pane.title()), theme.title)];
+    let mut title = vec![Span::styled(
+        format!(" {} ", pane.heading(&app.data)),
+        theme.title,
+    )];
     if let (true, Some(scope)) = (view.filter.is_empty(), &app.scope) {
         // `:account`: the rows of the accounts in scope, of all.
         title.push(Span::styled(

@@ -52,7 +52,7 @@ fn answer(app: &mut App, lookup: &dyn ActivityLookup, effects: Vec<Effect>) {
 
 fn demo_lookup() -> Arc<dyn ActivityLookup> {
     let clock: SharedClock = Arc::new(FixedClock(fixed_now()));
-    demo_session(DemoOptions::default(), clock).activity
+    demo_session(DemoOptions::default(), clock).lookups.activity
 }
 
 /// Selects the row of `tab` matching `filter` and presses `t`.
@@ -380,7 +380,7 @@ fn read_only_mode_looks_activity_up_as_well() {
     let (_, key_id, _) = key_finding(&app);
     let effects = activity_of(&mut app, Tab::Findings, &key_id);
     assert_eq!(requests(&effects).len(), 3);
-    answer(&mut app, session.activity.as_ref(), effects);
+    answer(&mut app, session.lookups.activity.as_ref(), effects);
     assert!(!shown(&app).is_empty());
 }
 
@@ -406,7 +406,7 @@ fn in_an_organisation_the_query_runs_in_the_row_s_account() {
             .iter()
             .all(|r| r.query.account_id == *finding.account_id)
     );
-    answer(&mut app, session.activity.as_ref(), effects);
+    answer(&mut app, session.lookups.activity.as_ref(), effects);
     let events = shown(&app);
     assert!(!events.is_empty());
     assert!(

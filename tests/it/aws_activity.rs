@@ -193,7 +193,7 @@ async fn a_read_only_session_looks_events_up_and_pages_with_the_token() {
     let mut options = emulator.options(&[REGION]);
     options.read_only = true;
     let session = support::emulator::connect(&options).await;
-    let page = session.activity.page(&first_page()).await.unwrap();
+    let page = session.lookups.activity.page(&first_page()).await.unwrap();
     assert_eq!(page.events.len(), 50);
     assert_eq!(page.events[0].name, "Call00");
     assert_eq!(page.events[0].source_ip, REMOTE);
@@ -202,7 +202,7 @@ async fn a_read_only_session_looks_events_up_and_pages_with_the_token() {
         token: page.next_token.clone(),
         ..first_page()
     };
-    let rest = session.activity.page(&next).await.unwrap();
+    let rest = session.lookups.activity.page(&next).await.unwrap();
     let names: Vec<String> = rest.events.iter().map(|e| e.name.clone()).collect();
     assert_eq!(names.first().map(String::as_str), Some("Call50"));
     assert_eq!(names.len(), RECENT - 50);
@@ -229,7 +229,12 @@ async fn a_denied_lookup_says_which_permission_is_missing() {
     })
     .await
     .unwrap();
-    let error = session.activity.page(&first_page()).await.unwrap_err();
+    let error = session
+        .lookups
+        .activity
+        .page(&first_page())
+        .await
+        .unwrap_err();
     assert!(error.is_denied(), "{error:?}");
     assert!(
         matches!(&error.kind, SourceErrorKind::AccessDenied { permission: Some(p) } if p == "cloudtrail:LookupEvents"),
@@ -260,7 +265,7 @@ async fn a_throttled_lookup_is_retried_through_the_bucket() {
         .await
         .unwrap();
     });
-    let page = session.activity.page(&first_page()).await.unwrap();
+    let page = session.lookups.activity.page(&first_page()).await.unwrap();
     lift.await.unwrap();
     assert_eq!(page.events.len(), 50);
     let times = lookup_times(&emulator);

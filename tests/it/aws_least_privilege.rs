@@ -231,7 +231,7 @@ async fn poll_every_source(session: &mut Session) -> Polled {
         }
     }
     // The activity view's one read, as `t` on a user asks it.
-    if let Err(error) = session.activity.page(&activity_page(session)).await {
+    if let Err(error) = session.lookups.activity.page(&activity_page(session)).await {
         polled
             .unreadable
             .push(format!("cloudtrail:LookupEvents: {error}"));

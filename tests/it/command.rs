@@ -412,3 +412,24 @@ fn the_account_rule_of_a_session_sets_theme_banner_and_read_only() {
         .unwrap();
     assert!(kept.header.read_only && kept.runner.is_none());
 }
+
+#[test]
+fn the_readme_names_every_command() {
+    let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with("| `:` |"))
+        .expect("the README's row of the `:` key");
+    let tabs: Vec<String> = Tab::ALL.iter().map(|t| t.title().to_lowercase()).collect();
+    for (name, _) in COMMANDS {
+        let named = match *name {
+            // "`:alarms` (any tab name)".
+            tab if tabs.iter().any(|t| t == tab) => row.contains("(any tab name)"),
+            "quit" => row.contains("`:q`"),
+            other => row.contains(&format!("`:{other}")),
+        };
+        assert!(named, ":{name} is not in the README's `:` row");
+    }
+    let mut app = loaded_app();
+    assert_eq!(tab_complete(&mut app, "ar"), "archived ");
+}

@@ -8,15 +8,20 @@ use watchpost::app::{Dialog, Effect, Mode, Msg, update};
 use watchpost::input::KeyCode;
 use watchpost::remediation::{ActionError, ActionId, Offer};
 
-/// Runs the previewed action with `y` and reports `result` for it.
-fn run_with(app: &mut watchpost::app::App, result: Result<String, ActionError>) -> Box<Offer> {
-    let offer = press(app, "y")
+/// Confirms the previewed action with `y`: the offer the runtime is asked to run.
+pub(crate) fn confirm_with_y(app: &mut watchpost::app::App) -> Box<Offer> {
+    press(app, "y")
         .into_iter()
         .find_map(|e| match e {
             Effect::Execute(offer) => Some(offer),
             _ => None,
         })
-        .expect("y runs the previewed action");
+        .expect("y runs the previewed action")
+}
+
+/// Runs the previewed action with `y` and reports `result` for it.
+fn run_with(app: &mut watchpost::app::App, result: Result<String, ActionError>) -> Box<Offer> {
+    let offer = confirm_with_y(app);
     update(
         app,
         Msg::ActionDone {

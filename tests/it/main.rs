@@ -10,9 +10,12 @@ mod support;
 
 mod acting_on_rows;
 mod activity_view;
+mod archived_view;
 mod aws_actions;
 #[cfg(unix)]
 mod aws_activity;
+#[cfg(unix)]
+mod aws_archived;
 mod aws_baseline;
 mod aws_baseline_actions;
 mod aws_connect;

@@ -170,6 +170,7 @@ pub async fn open(
     let mut sources: Vec<Box<dyn Source>> = Vec::new();
     let mut router = AccountRouter::new();
     let mut activity = crate::aws::activity::AwsActivity::default();
+    let mut archived = crate::aws::archived::AwsArchived::default();
     for account in &org.accounts {
         let Some(account_clients) = clients.get(&account.id) else {
             if let Some(why) = account.reach.reason() {
@@ -180,6 +181,7 @@ pub async fn open(
         let plan = findings_plan(&org, &account.id, &covered);
         sources.extend(account_clients.sources(options, &account.id, &regions, &plan));
         activity = activity.with_account(&account.id, account_clients.activity());
+        archived = archived.with_account(&account.id, account_clients.archived());
         match &account.read_only {
             Some(rule) => router.refuse(account.id.clone(), format!("read-only by {rule}")),
             None => router.add(account.id.clone(), Arc::new(account_clients.executor())),
@@ -202,7 +204,10 @@ pub async fn open(
         executor,
         read_only,
         Some(org),
-        Arc::new(activity),
+        crate::sources::Lookups {
+            activity: Arc::new(activity),
+            archived: Arc::new(archived),
+        },
     ))
 }
 

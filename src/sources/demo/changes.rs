@@ -44,21 +44,21 @@ impl Changes {
         self.each(|offer| apply_to_account(baseline, offer));
     }
 
-    /// Drops the findings archived by the actions (the last word on each wins).
-    pub fn filter_findings(&self, findings: &mut Vec<Finding>) {
-        let mut archived = Vec::new();
-        self.each(|offer| archived.push(offer.clone()));
-        if archived.is_empty() {
-            return;
-        }
-        findings.retain(|finding| {
-            archived
-                .iter()
-                .rev()
-                .find_map(|offer| archives(finding, offer))
-                != Some(true)
-        });
+    /// The actions taken so far, in order.
+    pub fn offers(&self) -> Vec<Offer> {
+        let mut offers = Vec::new();
+        self.each(|offer| offers.push(offer.clone()));
+        offers
     }
+}
+
+/// Whether `offers` (in the order they were taken) archived `finding` (`Some(true)`) or
+/// unarchived it (`Some(false)`): the last word on it wins; `None` when none touched it.
+pub fn last_word(offers: &[Offer], finding: &Finding) -> Option<bool> {
+    offers
+        .iter()
+        .rev()
+        .find_map(|offer| archives(finding, offer))
 }
 
 /// Carries actions out on the demo account: it validates them as AWS would (the action
@@ -138,20 +138,7 @@ mod tests {
         );
 
         let finding = world.findings_at("us-east-1", now)[0].clone();
-        let archive = Offer::new(
-            ActionId::ArchiveFinding,
-            Target::Finding {
-                account_id: finding.account_id.to_string().into(),
-                region: finding.region.to_string().into(),
-                detector_id: finding.detector_id.to_string().into(),
-                id: finding.id.to_string().into(),
-                finding_type: finding.finding_type.to_string(),
-                resource_kind: finding.resource.kind.to_string(),
-                resource_id: finding.text.resource_id().to_string(),
-                archived: false,
-            },
-            now,
-        );
+        let archive = Offer::new(ActionId::ArchiveFinding, Target::finding(&finding), now);
         assert!(executor.perform(&archive).await.is_ok());
         assert!(
             world

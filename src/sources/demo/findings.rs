@@ -12,14 +12,19 @@ use super::finding_catalog::{
     BAND_EXEMPLARS, FINDING_TYPES, FindingType, ResourceKind, total_weight, type_for_ticket,
 };
 use super::ids::{
-    DAY, STREAM_ARRIVALS, STREAM_FINDING_IDS, STREAM_FINDINGS, access_key_id, at, between, choose,
-    floor_div, hex32, instance, rng_for, unit_suffix,
+    DAY, STREAM_ARCHIVED, STREAM_ARRIVALS, STREAM_FINDING_IDS, STREAM_FINDINGS, access_key_id, at,
+    between, choose, floor_div, hex32, instance, rng_for, unit_suffix,
 };
 use crate::domain::{Finding, FindingDetails, FindingResource, FindingText, IamUser, Interner};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 pub const FINDINGS_PER_UNIT: u64 = 60;
+/// Findings archived before the demo started, per region where GuardDuty is on and scale
+/// unit: only the archived view (`:archived`) lists them, until one is unarchived.
+pub const ARCHIVED_PER_UNIT: u64 = 5;
+/// The newest an archived finding was last seen: two days before the anchor.
+const ARCHIVED_QUIET_SECS: i64 = 2 * DAY;
 /// One new finding every this many seconds after the anchor.
 pub const ARRIVAL_SECS: i64 = 40;
 /// Arrivals stop after this many (about 23 days of running), bounding the work per poll.
@@ -140,6 +145,46 @@ pub fn visible(
         k += lanes;
     }
     out
+}
+
+/// The findings of the context's region that were archived before the demo started
+/// (`archived` set), at most `limit`: quiet ones, last seen at least two days before the
+/// anchor, so they never change while the demo runs.
+pub fn archived(ctx: &FindingContext<'_>, limit: usize) -> Vec<Finding> {
+    if !ENABLED_SLOTS.contains(&ctx.region_slot) {
+        return Vec::new();
+    }
+    let total = ARCHIVED_PER_UNIT * u64::from(ctx.scale);
+    let mut interner = Interner::default();
+    (0..total)
+        .take(limit)
+        .filter_map(|n| {
+            // Per region: its own streams and IDs (the base findings' lanes share one).
+            let index = ((ctx.region_slot as u64) << 40) | n;
+            let mut rng = rng_for(ctx.seed, STREAM_ARCHIVED, index);
+            let first_seen = ctx.anchor - between(&mut rng, 3 * DAY, 30 * DAY);
+            let last_seen = between(&mut rng, first_seen, ctx.anchor - ARCHIVED_QUIET_SECS);
+            let timing = Timing {
+                first_seen,
+                last_seen_at_start: last_seen,
+                count_at_start: between(&mut rng, 1, 20) as u64,
+                period: 0,
+            };
+            let kind = type_for_ticket(rng.random_range(0..total_weight().max(1)));
+            let kind = FINDING_TYPES.get(kind)?;
+            let id = hex32(ctx.seed, STREAM_FINDING_IDS, (1 << 62) | index);
+            let mut finding = finding(
+                ctx,
+                &mut interner,
+                &mut rng,
+                kind,
+                id,
+                (&timing, timing.count_at_start, last_seen),
+            );
+            finding.archived = true;
+            Some(finding)
+        })
+        .collect()
 }
 
 /// A finding present before the demo started: first seen in the last 30 days; some still

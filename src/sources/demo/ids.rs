@@ -24,6 +24,8 @@ pub const STREAM_BASELINE: u64 = 11;
 pub const STREAM_ACCOUNT_IDS: u64 = 12;
 pub const STREAM_ACCOUNT_SEEDS: u64 = 13;
 pub const STREAM_ORG: u64 = 14;
+/// Findings archived before the demo started.
+pub const STREAM_ARCHIVED: u64 = 15;
 
 pub const DAY: i64 = 86_400;
 

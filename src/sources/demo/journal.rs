@@ -65,7 +65,8 @@ impl DemoWorld {
                 Some(None),
             );
         }
-        if let Some(finding) = self.first_finding("us-east-1", anchor) {
+        // One of the findings archived before the demo started: `:archived` lists it.
+        if let Some(finding) = self.first_archived("us-east-1") {
             add(
                 "2",
                 46,

@@ -9,6 +9,7 @@
 mod activity;
 mod alarm_catalog;
 mod alarms;
+mod archived;
 mod baseline;
 mod catalog;
 mod changes;
@@ -39,7 +40,9 @@ use crate::domain::{
     AccountBaseline, Alarm, CallerIdentity, DetectorStatus, Finding, IdentityInventory,
     RegionalBaseline,
 };
+use crate::remediation::Offer;
 use crate::sources::{Session, Source};
+use changes::last_word;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -157,12 +160,14 @@ impl DemoWorld {
 
     /// All unarchived findings in `region` visible at `now`.
     pub fn findings_at(&self, region: &str, now: DateTime<Utc>) -> Vec<Finding> {
-        self.findings(region, now, None, usize::MAX)
+        self.listed(region, None, now, &[])
     }
 
-    /// The first of `findings_at`, without generating the rest.
-    pub fn first_finding(&self, region: &str, now: DateTime<Utc>) -> Option<Finding> {
-        self.findings(region, now, None, 1).into_iter().next()
+    /// The first finding of `region` archived before the demo started (what its sample
+    /// journal archived).
+    pub fn first_archived(&self, region: &str) -> Option<Finding> {
+        let ctx = self.finding_context(region)?;
+        findings::archived(&ctx, 1).into_iter().next()
     }
 
     /// Findings in `region` first seen or updated after `since` and visible at `now`: what an
@@ -173,29 +178,82 @@ impl DemoWorld {
         since: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Vec<Finding> {
-        self.findings(region, now, Some(since.timestamp()), usize::MAX)
+        self.listed(region, Some(since), now, &[])
     }
 
-    fn findings(
+    /// The unarchived findings of `region` at `now` (with `since`, only those updated after
+    /// it), with the actions taken laid over them: the account's own and `through`, those
+    /// of the administrator whose detector lists them. A finding archived before the demo
+    /// started and unarchived since is listed again.
+    pub fn listed(
         &self,
         region: &str,
+        since: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
-        after: Option<i64>,
-        limit: usize,
+        through: &[Offer],
     ) -> Vec<Finding> {
-        let Some(slot) = region_slot(region) else {
+        let Some(ctx) = self.finding_context(region) else {
             return Vec::new();
         };
-        let Some(Some(detector_id)) = self.detectors.get(slot) else {
+        let after = since.map(|t| t.timestamp());
+        let mut visible = findings::visible(&ctx, now.timestamp(), after, usize::MAX);
+        let offers = self.offers_with(through);
+        if offers.is_empty() {
+            return visible;
+        }
+        visible.retain(|f| last_word(&offers, f) != Some(true));
+        let back = findings::archived(&ctx, usize::MAX)
+            .into_iter()
+            .filter(|f| last_word(&offers, f) == Some(false))
+            .filter(|f| after.is_none_or(|after| f.updated_at.timestamp() > after));
+        visible.extend(back.map(|mut f| {
+            f.archived = false;
+            f
+        }));
+        visible
+    }
+
+    /// The archived findings of `region` at `now`: those archived before the demo started
+    /// and not unarchived since, and those archived since (by the account's own actions or
+    /// `through`, the administrator's).
+    pub fn archived_at(&self, region: &str, now: DateTime<Utc>, through: &[Offer]) -> Vec<Finding> {
+        let Some(ctx) = self.finding_context(region) else {
             return Vec::new();
         };
-        let ctx = findings::FindingContext {
+        let mut archived = findings::archived(&ctx, usize::MAX);
+        let offers = self.offers_with(through);
+        if offers.is_empty() {
+            return archived;
+        }
+        archived.retain(|f| last_word(&offers, f) != Some(false));
+        let since = findings::visible(&ctx, now.timestamp(), None, usize::MAX)
+            .into_iter()
+            .filter(|f| last_word(&offers, f) == Some(true));
+        archived.extend(since.map(|mut f| {
+            f.archived = true;
+            f
+        }));
+        archived
+    }
+
+    /// The actions taken on the account, then `through`.
+    fn offers_with(&self, through: &[Offer]) -> Vec<Offer> {
+        let mut offers = self.changes.offers();
+        offers.extend_from_slice(through);
+        offers
+    }
+
+    /// What `region`'s findings are drawn from; `None` where GuardDuty is off.
+    fn finding_context(&self, region: &str) -> Option<findings::FindingContext<'_>> {
+        let slot = region_slot(region)?;
+        let detector_id = self.detectors.get(slot)?.as_deref()?;
+        Some(findings::FindingContext {
             seed: self.seed,
             account: &self.account,
             scale: self.scale.findings,
             anchor: self.anchor,
             region_slot: slot,
-            region,
+            region: DEMO_REGIONS.get(slot)?,
             detector_id,
             users: &self.identity.users,
             keyed: &self.keyed,
@@ -205,10 +263,7 @@ impl DemoWorld {
                 .access_keys
                 .first()
                 .map(|k| k.id.as_str()),
-        };
-        let mut visible = findings::visible(&ctx, now.timestamp(), after, limit);
-        self.changes.filter_findings(&mut visible);
-        visible
+        })
     }
 
     /// Whether GuardDuty is on in `region` (it is off in ap-southeast-2).
@@ -319,6 +374,9 @@ pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
         executor: Some(Arc::new(changes::DemoExecutor::new(world.changes.clone()))),
         read_only: crate::aws::read_only::ReadOnlySwitch::new(false),
         org: None,
-        activity: Arc::new(activity::DemoActivity::new([world.clone()])),
+        lookups: crate::sources::Lookups {
+            activity: Arc::new(activity::DemoActivity::new([world.clone()])),
+            archived: Arc::new(archived::DemoArchived::new([world.clone()], clock)),
+        },
     }
 }

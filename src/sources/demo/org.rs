@@ -11,6 +11,7 @@ use super::sources::{self, generate, large, source_id};
 use super::{DEMO_REGIONS, DemoOptions, DemoWorld, changes::DemoExecutor};
 use crate::clock::SharedClock;
 use crate::domain::{AccountId, Finding, SharedText, SourceId, SourceKind};
+use crate::remediation::Offer;
 use crate::remediation::accounts::AccountRouter;
 use crate::sources::{Session, Source, SourceData, SourceError};
 use async_trait::async_trait;
@@ -115,6 +116,14 @@ pub fn demo_org_session(options: DemoOptions, clock: SharedClock) -> Session {
         .filter(|(plan, _)| plan.part.reachable())
         .filter_map(|(_, world)| world.clone())
         .collect();
+    let mut archived = super::archived::DemoArchived::new(reachable.clone(), clock.clone());
+    if let Some(admin) = &admin {
+        archived = archived.administered_by(super::archived::Administrator {
+            account: admin.account_id().to_string(),
+            members: members.clone(),
+            covered: covered.clone(),
+        });
+    }
     Session {
         caller: caller_world
             .as_ref()
@@ -129,8 +138,33 @@ pub fn demo_org_session(options: DemoOptions, clock: SharedClock) -> Session {
         executor: Some(Arc::new(router)),
         read_only: crate::aws::read_only::ReadOnlySwitch::new(false),
         org: Some(org),
-        activity: Arc::new(super::activity::DemoActivity::new(reachable)),
+        lookups: crate::sources::Lookups {
+            activity: Arc::new(super::activity::DemoActivity::new(reachable.clone())),
+            archived: Arc::new(archived),
+        },
     }
+}
+
+/// What the administrator's detector lists in a region: its own account's findings, then
+/// every member's. Members' findings are archived through the administrator, so its actions
+/// are laid over them, and they carry the detector they were listed through, as the AWS
+/// source's do. `list` lists one account's findings with the administrator's actions.
+pub(super) fn admin_listing(
+    admin: &DemoWorld,
+    members: &[Arc<DemoWorld>],
+    through: &SharedText,
+    list: impl Fn(&DemoWorld, &[Offer]) -> Vec<Finding>,
+) -> Vec<Finding> {
+    let mut all = list(admin, &[]);
+    let offers = admin.changes.offers();
+    for member in members {
+        let mut theirs = list(member, &offers);
+        for finding in &mut theirs {
+            finding.detector_id = through.clone();
+        }
+        all.append(&mut theirs);
+    }
+    all
 }
 
 /// GuardDuty of the delegated administrator in one region: its own findings and every
@@ -176,24 +210,9 @@ impl Source for DemoAdminFindings {
         let size = large(&self.admin, members.len() + 1);
         let through: SharedText = Arc::new(detector.detector_id.clone().unwrap_or_default());
         let upserts = generate(size, &self.id, "ListFindings", move || {
-            let listed = |world: &DemoWorld| -> Vec<Finding> {
-                match since {
-                    None => world.findings_at(&region, now),
-                    Some(since) => world.findings_changed_since(&region, since, now),
-                }
-            };
-            let mut all = listed(&admin);
-            for member in members.iter() {
-                let mut theirs = listed(member);
-                // Members' findings are archived through the administrator, and carry the
-                // detector they were listed through, as the AWS source's do.
-                admin.changes.filter_findings(&mut theirs);
-                for finding in &mut theirs {
-                    finding.detector_id = through.clone();
-                }
-                all.append(&mut theirs);
-            }
-            all
+            admin_listing(&admin, &members, &through, |world, offers| {
+                world.listed(&region, since, now, offers)
+            })
         })
         .await?;
         self.last_poll = Some(since.map_or(now, |s| s.max(now)));
