@@ -185,8 +185,8 @@ pub fn query_for(
         } => {
             let alarm = data.alarms.iter().find(|a| {
                 a.name == name.as_str()
-                    && a.region == region.as_str()
-                    && a.account_id == account_id.as_str()
+                    && a.region.as_str() == region.as_str()
+                    && a.account_id.as_str() == account_id.as_str()
             })?;
             Some(ActivityQuery {
                 window: Window::Around {

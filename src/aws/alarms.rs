@@ -9,7 +9,8 @@
 use super::errors::{Call, classify};
 use super::to_chrono;
 use crate::domain::{
-    Alarm, AlarmKind, AlarmState, AlarmTransition, MetricSpec, SourceId, SourceKind, Unreadable,
+    Alarm, AlarmKind, AlarmListing, AlarmState, AlarmTransition, MetricSpec, SourceId, SourceKind,
+    Unreadable,
 };
 use crate::sources::{Source, SourceData, SourceError, SourceErrorKind};
 use async_trait::async_trait;
@@ -140,18 +141,16 @@ impl Source for AlarmSource {
             .into_paginator()
             .send();
         let mut alarms = Vec::new();
+        // The account, region, topics and metric names the alarms repeat, held once.
+        let mut shared = AlarmListing::new(account, region);
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| classify(&self.id, DESCRIBE, &e))?;
-            alarms.extend(
-                page.metric_alarms()
-                    .iter()
-                    .map(|a| metric_alarm(a, account, region)),
-            );
-            alarms.extend(
-                page.composite_alarms()
-                    .iter()
-                    .map(|a| composite_alarm(a, account, region)),
-            );
+            for alarm in page.metric_alarms() {
+                alarms.push(metric_alarm(alarm, &mut shared));
+            }
+            for alarm in page.composite_alarms() {
+                alarms.push(composite_alarm(alarm, &mut shared));
+            }
         }
 
         let moved = alarms
@@ -226,12 +225,12 @@ fn changed_at(
 
 /// The fields metric and composite alarms share: their SDK types have the same accessors.
 macro_rules! common {
-    ($alarm:expr, $account_id:expr, $region:expr) => {
+    ($alarm:expr, $shared:expr) => {
         Alarm {
             arn: $alarm.alarm_arn().unwrap_or_default().to_string(),
             name: $alarm.alarm_name().unwrap_or_default().to_string(),
-            account_id: $account_id.to_string(),
-            region: $region.to_string(),
+            account_id: $shared.account_id.clone(),
+            region: $shared.region.clone(),
             kind: AlarmKind::Metric,
             description: $alarm.alarm_description().map(str::to_string),
             state: state($alarm.state_value()),
@@ -244,13 +243,17 @@ macro_rules! common {
             rule: None,
             // AWS's default for a new alarm is enabled.
             actions_enabled: $alarm.actions_enabled().unwrap_or(true),
-            alarm_actions: $alarm.alarm_actions().to_vec(),
+            alarm_actions: $alarm
+                .alarm_actions()
+                .iter()
+                .map(|topic| $shared.name(topic))
+                .collect(),
             history: Vec::new(),
         }
     };
 }
 
-pub fn metric_alarm(alarm: &MetricAlarm, account_id: &str, region: &str) -> Alarm {
+pub fn metric_alarm(alarm: &MetricAlarm, shared: &mut AlarmListing) -> Alarm {
     // Metric-math alarms have no single metric: show the expression's ID instead.
     let metric_name = alarm.metric_name().map(str::to_string).unwrap_or_else(|| {
         alarm
@@ -273,13 +276,15 @@ pub fn metric_alarm(alarm: &MetricAlarm, account_id: &str, region: &str) -> Alar
     Alarm {
         kind: AlarmKind::Metric,
         metric: Some(MetricSpec {
-            namespace: alarm.namespace().unwrap_or_default().to_string(),
-            metric_name,
-            statistic,
-            comparison: alarm
-                .comparison_operator()
-                .map(|c| c.as_str().to_string())
-                .unwrap_or_default(),
+            namespace: shared.name(alarm.namespace().unwrap_or_default()),
+            metric_name: shared.name(&metric_name),
+            statistic: shared.name(&statistic),
+            comparison: shared.name(
+                alarm
+                    .comparison_operator()
+                    .map(|c| c.as_str())
+                    .unwrap_or_default(),
+            ),
             threshold: alarm.threshold().unwrap_or_default(),
             period_secs: alarm
                 .period()
@@ -300,14 +305,14 @@ pub fn metric_alarm(alarm: &MetricAlarm, account_id: &str, region: &str) -> Alar
                 })
                 .collect(),
         }),
-        ..common!(alarm, account_id, region)
+        ..common!(alarm, shared)
     }
 }
 
-pub fn composite_alarm(alarm: &CompositeAlarm, account_id: &str, region: &str) -> Alarm {
+pub fn composite_alarm(alarm: &CompositeAlarm, shared: &mut AlarmListing) -> Alarm {
     Alarm {
         kind: AlarmKind::Composite,
         rule: alarm.alarm_rule().map(str::to_string),
-        ..common!(alarm, account_id, region)
+        ..common!(alarm, shared)
     }
 }

@@ -1,3 +1,4 @@
+use super::{Interner, SharedText};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -38,11 +39,13 @@ pub enum AlarmKind {
 /// What a metric alarm watches and how it compares.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MetricSpec {
-    pub namespace: String,
-    pub metric_name: String,
-    pub statistic: String,
+    // Shared: an account's alarms name a few namespaces, statistics and operators many
+    // times over.
+    pub namespace: SharedText,
+    pub metric_name: SharedText,
+    pub statistic: SharedText,
     /// CloudWatch's operator name, e.g. `GreaterThanOrEqualToThreshold`.
-    pub comparison: String,
+    pub comparison: SharedText,
     pub threshold: f64,
     pub period_secs: u32,
     pub evaluation_periods: u32,
@@ -88,8 +91,9 @@ pub struct AlarmTransition {
 pub struct Alarm {
     pub arn: String,
     pub name: String,
-    pub account_id: String,
-    pub region: String,
+    /// Shared by the alarms of a region.
+    pub account_id: SharedText,
+    pub region: SharedText,
     pub kind: AlarmKind,
     pub description: Option<String>,
     pub state: AlarmState,
@@ -100,9 +104,34 @@ pub struct Alarm {
     /// Present for composite alarms: the alarm rule expression.
     pub rule: Option<String>,
     pub actions_enabled: bool,
-    pub alarm_actions: Vec<String>,
+    /// Shared: many alarms notify the same few topics.
+    pub alarm_actions: Vec<SharedText>,
     /// Recent state changes known to the source, newest first (may be empty).
     pub history: Vec<AlarmTransition>,
+}
+
+/// What the alarms of one listing share, their account and region, and the names they
+/// repeat (topics, namespaces, metrics, statistics), each held once.
+pub struct AlarmListing {
+    pub account_id: SharedText,
+    pub region: SharedText,
+    names: Interner,
+}
+
+impl AlarmListing {
+    pub fn new(account_id: &str, region: &str) -> Self {
+        let mut names = Interner::default();
+        AlarmListing {
+            account_id: names.get(account_id),
+            region: names.get(region),
+            names,
+        }
+    }
+
+    /// The one shared copy of `text`.
+    pub fn name(&mut self, text: &str) -> SharedText {
+        self.names.get(text)
+    }
 }
 
 #[cfg(test)]
@@ -112,10 +141,10 @@ mod tests {
     #[test]
     fn condition_uses_operator_shorthand_and_trims_whole_numbers() {
         let spec = MetricSpec {
-            namespace: "AWS/EC2".into(),
-            metric_name: "CPUUtilization".into(),
-            statistic: "Average".into(),
-            comparison: "GreaterThanOrEqualToThreshold".into(),
+            namespace: SharedText::new("AWS/EC2".into()),
+            metric_name: SharedText::new("CPUUtilization".into()),
+            statistic: SharedText::new("Average".into()),
+            comparison: SharedText::new("GreaterThanOrEqualToThreshold".into()),
             threshold: 80.0,
             period_secs: 300,
             evaluation_periods: 2,
@@ -124,7 +153,7 @@ mod tests {
         assert_eq!(spec.condition(), ">= 80");
         let spec = MetricSpec {
             threshold: 0.5,
-            comparison: "LessThanThreshold".into(),
+            comparison: SharedText::new("LessThanThreshold".into()),
             ..spec
         };
         assert_eq!(spec.condition(), "< 0.5");

@@ -20,7 +20,7 @@ mod triage;
 pub use activity::{
     ActivityEvent, ActivityPage, ActivityQuery, LookupKey, PageRequest, Window, Writes,
 };
-pub use alarm::{Alarm, AlarmKind, AlarmState, AlarmTransition, MetricSpec};
+pub use alarm::{Alarm, AlarmKind, AlarmListing, AlarmState, AlarmTransition, MetricSpec};
 pub use baseline::{
     AccountBaseline, ConfigRecorder, MetricFilter, OpenIngress, Probe, PublicAccessBlock,
     RegionalBaseline, SecurityGroup, Trail, Unreadable, Vpc,

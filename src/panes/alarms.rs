@@ -216,7 +216,7 @@ pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
             },
         ),
         super::account_field(data, &a.account_id),
-        DetailLine::field("Region", a.region.clone()),
+        DetailLine::field("Region", a.region.to_string()),
         DetailLine::field("ARN", a.arn.clone()),
     ]);
     if let Some(description) = &a.description {
@@ -225,9 +225,9 @@ pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
     if let Some(m) = &a.metric {
         lines.push(DetailLine::Blank);
         lines.push(DetailLine::Section("Metric".into()));
-        lines.push(DetailLine::field("Namespace", m.namespace.clone()));
-        lines.push(DetailLine::field("Metric", m.metric_name.clone()));
-        lines.push(DetailLine::field("Statistic", m.statistic.clone()));
+        lines.push(DetailLine::field("Namespace", m.namespace.to_string()));
+        lines.push(DetailLine::field("Metric", m.metric_name.to_string()));
+        lines.push(DetailLine::field("Statistic", m.statistic.to_string()));
         lines.push(DetailLine::field(
             "Condition",
             format!("{} ({})", m.condition(), m.comparison),
@@ -279,7 +279,7 @@ pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
         },
     ));
     for action in &a.alarm_actions {
-        lines.push(DetailLine::field("On ALARM", action.clone()));
+        lines.push(DetailLine::field("On ALARM", action.to_string()));
     }
     lines
 }

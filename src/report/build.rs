@@ -143,9 +143,9 @@ fn alarms(data: &Data, filters: &Filters, severity: Severity) -> Vec<AlarmEntry>
         .map(|a| AlarmEntry {
             arn: a.arn.clone(),
             name: a.name.clone(),
-            account_id: a.account_id.clone(),
+            account_id: a.account_id.to_string(),
             account_name: None,
-            region: a.region.clone(),
+            region: a.region.to_string(),
             kind: match a.kind {
                 AlarmKind::Metric => "metric",
                 AlarmKind::Composite => "composite",

@@ -258,8 +258,9 @@ impl Data {
     }
 
     fn apply_alarms(&mut self, id: &SourceId, alarms: Vec<Alarm>) -> Applied {
-        let in_scope =
-            |a: &Alarm| a.account_id == id.account_id && Some(&a.region) == id.region.as_ref();
+        let in_scope = |a: &Alarm| {
+            *a.account_id == id.account_id && Some(a.region.as_str()) == id.region.as_deref()
+        };
         let previous: HashMap<String, AlarmState> = self
             .alarms
             .iter()

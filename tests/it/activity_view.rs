@@ -171,7 +171,7 @@ fn an_alarm_shows_what_changed_just_before_it_in_its_region() {
     let effects = activity_of(&mut app, Tab::Alarms, &alarm.name);
     let asked = requests(&effects);
     assert_eq!(asked.len(), 1);
-    assert_eq!(asked[0].region, alarm.region);
+    assert_eq!(asked[0].region, alarm.region.as_str());
     let query = &asked[0].query;
     assert_eq!(
         (query.key, query.value.as_str()),
@@ -188,7 +188,7 @@ fn an_alarm_shows_what_changed_just_before_it_in_its_region() {
         .any(|e| e.time == alarm.state_updated - TimeDelta::minutes(4));
     assert!(opened, "{events:?}");
     assert!(events.iter().all(|e| e.read_only != Some(true)));
-    assert!(events.iter().all(|e| e.region == alarm.region));
+    assert!(events.iter().all(|e| e.region == *alarm.region));
 }
 
 #[test]

@@ -220,7 +220,7 @@ async fn alarms_are_paged_typed_and_kept_per_region() {
     assert!(
         alarms
             .iter()
-            .all(|a| a.region == "us-east-1" && a.account_id == ACCOUNT)
+            .all(|a| a.region.as_str() == "us-east-1" && a.account_id.as_str() == ACCOUNT)
     );
 
     let firing = alarms.iter().find(|a| a.name == "cpu-007").unwrap();
@@ -231,9 +231,9 @@ async fn alarms_are_paged_typed_and_kept_per_region() {
         Some("CPU above 80% for 10 minutes")
     );
     let metric = firing.metric.as_ref().unwrap();
-    assert_eq!(metric.namespace, "AWS/EC2");
-    assert_eq!(metric.metric_name, "CPUUtilization");
-    assert_eq!(metric.statistic, "Average");
+    assert_eq!(metric.namespace.as_str(), "AWS/EC2");
+    assert_eq!(metric.metric_name.as_str(), "CPUUtilization");
+    assert_eq!(metric.statistic.as_str(), "Average");
     assert_eq!(metric.condition(), ">= 80");
     assert_eq!(metric.period_secs, 300);
     assert_eq!(metric.evaluation_periods, 2);
@@ -243,7 +243,11 @@ async fn alarms_are_paged_typed_and_kept_per_region() {
     );
     assert!(firing.actions_enabled);
     assert_eq!(
-        firing.alarm_actions,
+        firing
+            .alarm_actions
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>(),
         ["arn:aws:sns:us-east-1:123456789012:pager"]
     );
 

@@ -207,7 +207,7 @@ fn failing_counts_add_each_accounts_checks_findings_and_alarms() {
     let alarms = data
         .alarms
         .iter()
-        .filter(|a| a.account_id == PAYMENTS && a.state == AlarmState::Alarm)
+        .filter(|a| a.account_id.as_str() == PAYMENTS && a.state == AlarmState::Alarm)
         .count();
     expected[app.settings.alarm_severity as usize] += alarms;
     assert!(alarms > 0 && expected[Severity::Critical as usize] > 0);
@@ -345,7 +345,7 @@ fn account_scopes_every_tab() {
         .data
         .alarms
         .iter()
-        .filter(|a| a.account_id == PAYMENTS && a.state == AlarmState::Alarm)
+        .filter(|a| a.account_id.as_str() == PAYMENTS && a.state == AlarmState::Alarm)
         .count();
     assert!(in_alarm < app.data.summary.alarms_alarm);
     press(&mut app, "1");
@@ -366,7 +366,7 @@ fn account_scopes_every_tab() {
         .data
         .alarms
         .iter()
-        .filter(|a| a.account_id == SECURITY && a.region == "us-east-1")
+        .filter(|a| a.account_id.as_str() == SECURITY && a.region.as_str() == "us-east-1")
         .cloned()
         .collect();
     let data = SourceData::alarms(alarms);

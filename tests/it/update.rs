@@ -1183,7 +1183,7 @@ fn a_region_whose_alarm_history_is_denied_says_so_on_the_alarms_tab() {
         .data
         .alarms
         .iter()
-        .filter(|a| a.region == region)
+        .filter(|a| *a.region == region)
         .cloned()
         .collect();
     let count = alarms.len();
@@ -1215,7 +1215,7 @@ fn a_region_whose_alarm_history_is_denied_says_so_on_the_alarms_tab() {
         .data
         .alarms
         .iter()
-        .filter(|a| a.region == region)
+        .filter(|a| *a.region == region)
         .count();
     assert_eq!(in_region, count, "the alarms themselves are all there");
     // Once history reads again, the note goes.

@@ -102,12 +102,12 @@ fn matches(event: &Event, filter: &MetricFilter) -> bool {
 /// Whether an alarm watches one of the filter's metrics in its region.
 fn alarmed(filter: &MetricFilter, alarms: &[&Alarm]) -> bool {
     alarms.iter().any(|a| {
-        a.region == filter.region
+        *a.region == filter.region
             && a.metric.as_ref().is_some_and(|m| {
                 filter
                     .metrics
                     .iter()
-                    .any(|(ns, name)| &m.namespace == ns && &m.metric_name == name)
+                    .any(|(ns, name)| *m.namespace == *ns && *m.metric_name == *name)
             })
     })
 }
@@ -202,7 +202,7 @@ pub fn evaluate(baseline: &AccountBaseline, alarms: &[&Alarm], out: &mut Vec<Che
 mod tests {
     use super::super::fixtures::account;
     use super::*;
-    use crate::domain::{AlarmKind, AlarmState, MetricSpec, Trail};
+    use crate::domain::{AlarmKind, AlarmState, MetricSpec, SharedText, Trail};
 
     fn trail() -> Trail {
         Trail {
@@ -230,18 +230,18 @@ mod tests {
         Alarm {
             arn: format!("arn:{metric}"),
             name: metric.into(),
-            account_id: "111122223333".into(),
-            region: "us-east-1".into(),
+            account_id: SharedText::new("111122223333".into()),
+            region: SharedText::new("us-east-1".into()),
             kind: AlarmKind::Metric,
             description: None,
             state: AlarmState::Ok,
             state_reason: String::new(),
             state_updated: chrono::DateTime::UNIX_EPOCH,
             metric: Some(MetricSpec {
-                namespace: "CISBenchmark".into(),
-                metric_name: metric.into(),
-                statistic: "Sum".into(),
-                comparison: "GreaterThanOrEqualToThreshold".into(),
+                namespace: SharedText::new("CISBenchmark".into()),
+                metric_name: SharedText::new(metric.into()),
+                statistic: SharedText::new("Sum".into()),
+                comparison: SharedText::new("GreaterThanOrEqualToThreshold".into()),
                 threshold: 1.0,
                 period_secs: 300,
                 evaluation_periods: 1,
@@ -322,7 +322,7 @@ mod tests {
         let elsewhere: Vec<Alarm> = (0..EVENTS.len())
             .map(|i| {
                 let mut alarm = alarm_on(&format!("f{i}"));
-                alarm.account_id = "999999999999".into();
+                alarm.account_id = SharedText::new("999999999999".into());
                 alarm
             })
             .collect();

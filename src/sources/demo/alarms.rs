@@ -10,7 +10,7 @@ use super::ids::{
     DAY, STREAM_ALARM_STATE, STREAM_ALARMS, at, between, floor_div, instance, mix, rng_for,
     unit_suffix,
 };
-use crate::domain::{Alarm, AlarmKind, AlarmState, MetricSpec};
+use crate::domain::{Alarm, AlarmKind, AlarmListing, AlarmState, MetricSpec};
 use rand::Rng;
 
 /// How far back `state_updated` looks for the start of an unchanged run of periods.
@@ -79,13 +79,14 @@ fn slot(
 
 impl AlarmSlot {
     /// The alarm as configured, before its state at some moment is filled in.
-    fn proto(&self, seed: u64, anchor: i64, account: &str) -> Alarm {
+    fn proto(&self, seed: u64, anchor: i64, shared: &mut AlarmListing) -> Alarm {
         let template = self.template;
         let suffix = unit_suffix(self.unit);
         let region = DEMO_REGIONS
             .get(template.region_slot)
             .copied()
             .unwrap_or("us-east-1");
+        let (account, region) = (shared.account_id.clone(), shared.name(region));
         let name = format!("{}{suffix}", template.name);
         let metric = template.metric.as_ref().map(|m| {
             let mut dimensions: Vec<(String, String)> = m
@@ -99,10 +100,10 @@ impl AlarmSlot {
                 dimensions.push(("InstanceId".to_string(), host.id));
             }
             MetricSpec {
-                namespace: m.namespace.to_string(),
-                metric_name: m.metric_name.to_string(),
-                statistic: m.statistic.to_string(),
-                comparison: m.comparison.to_string(),
+                namespace: shared.name(m.namespace),
+                metric_name: shared.name(m.metric_name),
+                statistic: shared.name(m.statistic),
+                comparison: shared.name(m.comparison),
                 threshold: m.threshold,
                 period_secs: m.period_secs,
                 evaluation_periods: m.evaluation_periods,
@@ -118,7 +119,7 @@ impl AlarmSlot {
                 child(b)
             )
         });
-        let topic = |name: &str| format!("arn:aws:sns:{region}:{account}:{name}");
+        let mut topic = |name: &str| shared.name(&format!("arn:aws:sns:{region}:{account}:{name}"));
         let alarm_actions = match template.actions {
             Actions::Pager => vec![topic("oncall-pager")],
             Actions::Notify => vec![topic("ops-notifications")],
@@ -128,8 +129,8 @@ impl AlarmSlot {
         Alarm {
             arn: format!("arn:aws:cloudwatch:{region}:{account}:alarm:{name}"),
             name,
-            account_id: account.to_string(),
-            region: region.to_string(),
+            account_id: account,
+            region,
             kind: if template.children.is_some() {
                 AlarmKind::Composite
             } else {
@@ -263,9 +264,15 @@ pub fn at_time(slots: &[AlarmSlot], seed: u64, anchor: i64, now: i64, account: &
         let e = evaluate(slot, anchor, now, &evaluated);
         evaluated.push(e);
     }
+    let region = slots
+        .first()
+        .and_then(|slot| DEMO_REGIONS.get(slot.template.region_slot))
+        .copied()
+        .unwrap_or("us-east-1");
+    let mut shared = AlarmListing::new(account, region);
     let mut alarms: Vec<Alarm> = slots
         .iter()
-        .map(|slot| slot.proto(seed, anchor, account))
+        .map(|slot| slot.proto(seed, anchor, &mut shared))
         .collect();
     for (i, (slot, e)) in slots.iter().zip(&evaluated).enumerate() {
         let state_reason = reason(slot, e, seed, (&alarms, i), &evaluated);
@@ -354,7 +361,8 @@ fn sample(metric: &MetricSpec, firing: bool, r: f64) -> f64 {
         (false, false) => t * (0.25 + r * 0.6),
     };
     // Counts (errors, requests, connections) are whole numbers, rounded away from the threshold.
-    let counted = metric.statistic == "Sum" || metric.metric_name == "DatabaseConnections";
+    let counted =
+        metric.statistic.as_str() == "Sum" || metric.metric_name.as_str() == "DatabaseConnections";
     match (counted, high_side) {
         (true, true) => value.ceil(),
         (true, false) => value.floor(),

@@ -155,8 +155,8 @@ mod tests {
         let disable = Offer::new(
             ActionId::DisableAlarmActions,
             Target::Alarm {
-                account_id: alarm.account_id.clone().into(),
-                region: alarm.region.clone().into(),
+                account_id: alarm.account_id.as_str().into(),
+                region: alarm.region.as_str().into(),
                 name: alarm.name.clone().into(),
                 actions_enabled: true,
             },
@@ -176,8 +176,8 @@ mod tests {
         let twice = Offer::new(
             ActionId::EnableAlarmActions,
             Target::Alarm {
-                account_id: alarm.account_id.clone().into(),
-                region: alarm.region.clone().into(),
+                account_id: alarm.account_id.as_str().into(),
+                region: alarm.region.as_str().into(),
                 name: alarm.name.clone().into(),
                 actions_enabled: true,
             },

@@ -111,7 +111,11 @@ async fn session_has_one_identity_and_a_source_per_service_and_region() -> TestR
         match source.poll().await.map_err(|e| e.to_string())? {
             SourceData::Alarms { alarms, .. } => {
                 assert!(!alarms.is_empty());
-                assert!(alarms.iter().all(|a| Some(&a.region) == region.as_ref()));
+                assert!(
+                    alarms
+                        .iter()
+                        .all(|a| Some(a.region.as_str()) == region.as_deref())
+                );
             }
             SourceData::Findings {
                 detector,

@@ -157,7 +157,7 @@ pub fn payments_data() -> Vec<(SourceId, SourceData)> {
                     .into_iter()
                     .take(6)
                     .map(|mut a| {
-                        a.account_id = PAYMENTS.into();
+                        a.account_id = std::sync::Arc::new(PAYMENTS.into());
                         a.arn = a.arn.replace(DEMO_ACCOUNT_ID, PAYMENTS);
                         a
                     })
