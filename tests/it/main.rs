@@ -33,6 +33,7 @@ mod aws_org_seed;
 mod aws_report;
 mod aws_resources;
 mod aws_sources;
+mod build_info;
 mod cli_commands;
 mod command;
 mod command_line;
