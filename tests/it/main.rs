@@ -59,6 +59,7 @@ mod local_files;
 mod org_actions;
 mod org_console;
 mod org_screens;
+mod packaging;
 mod render_sizes;
 mod report_cli;
 mod report_golden;
