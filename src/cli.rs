@@ -10,7 +10,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "watchpost",
-    version,
+    version = crate::build_info::VERSION_LINE,
     about = "A terminal security-operations console for AWS: CloudWatch alarms, GuardDuty \
              findings and IAM credential hygiene in one place.",
     after_help = "Keys: ? shows every binding. Configuration: $XDG_CONFIG_HOME/watchpost/ \

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod aws;
+pub mod build_info;
 pub mod cli;
 pub mod clipboard;
 pub mod clock;

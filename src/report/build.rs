@@ -61,10 +61,7 @@ pub fn build(
     });
     Report {
         schema_version: SCHEMA_VERSION,
-        generator: Generator {
-            name: "watchpost",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        generator: Generator::this(),
         generated_at: ctx.now,
         caller: Caller {
             account_id: ctx.caller.account_id.clone(),

@@ -4,12 +4,13 @@
 //! adding a field raises the minor number.
 
 use super::{Filters, Section};
+use crate::build_info;
 use crate::domain::{CheckStatus, PasswordPolicy, Severity};
 use crate::posture::Thresholds;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-pub const SCHEMA_VERSION: &str = "1.1";
+pub const SCHEMA_VERSION: &str = "1.2";
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -69,6 +70,23 @@ pub struct AccountEntry {
 pub struct Generator {
     pub name: &'static str,
     pub version: &'static str,
+    /// The git commit the binary was built from; `None` when built outside a git checkout.
+    /// Since 1.2.
+    pub commit: Option<&'static str>,
+    /// That commit's date (`YYYY-MM-DD`, UTC); `None` as for `commit`. Since 1.2.
+    pub build_date: Option<&'static str>,
+}
+
+impl Generator {
+    /// This binary.
+    pub fn this() -> Generator {
+        Generator {
+            name: "watchpost",
+            version: env!("CARGO_PKG_VERSION"),
+            commit: build_info::known(build_info::COMMIT),
+            build_date: build_info::known(build_info::DATE),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -35,7 +35,7 @@ fn the_demo_report_goes_to_stdout_with_status_0_and_nothing_else() {
             "no progress line when stderr is not a terminal"
         );
         let json: Value = serde_json::from_str(&run.stdout).unwrap();
-        assert_eq!(json["schema_version"], "1.1");
+        assert_eq!(json["schema_version"], "1.2");
         assert_eq!(json["caller"]["account_id"], "111122223333");
         assert_eq!(json["complete"], true);
     }

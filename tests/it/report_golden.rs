@@ -43,7 +43,11 @@ fn report_of(mut session: Session, filters: &Filters, fail_on: Option<Severity>)
         thresholds: &settings.thresholds,
         now: fixed_now(),
     };
-    report::build(&collected, &context, filters, fail_on)
+    let mut report = report::build(&collected, &context, filters, fail_on);
+    // The goldens hold no real commit: each build has its own.
+    report.generator.commit = Some("0123456789ab");
+    report.generator.build_date = Some("2026-11-28");
+    report
 }
 
 fn rendered(report: &Report, format: Format) -> String {
@@ -105,6 +109,22 @@ fn json_matches_its_golden_file_and_schema() {
     let text = rendered(&report(&Filters::default(), None), Format::Json);
     assert_golden("demo.json", &text);
     validate("report.schema.json", &serde_json::from_str(&text).unwrap());
+}
+
+#[test]
+fn a_binary_built_outside_git_names_only_its_version() {
+    let mut report = report(&Filters::default(), None);
+    report.generator.commit = None;
+    report.generator.build_date = None;
+    let markdown = rendered(&report, Format::Markdown);
+    assert!(
+        markdown.contains(&format!("by watchpost {}\n", env!("CARGO_PKG_VERSION"))),
+        "{markdown}"
+    );
+    let json: Value = serde_json::from_str(&rendered(&report, Format::Json)).unwrap();
+    assert_eq!(json["generator"]["commit"], Value::Null);
+    assert_eq!(json["generator"]["build_date"], Value::Null);
+    validate("report.schema.json", &json);
 }
 
 #[test]

@@ -141,12 +141,17 @@ fn header(out: &mut String, r: &Report) {
     let _ = writeln!(out, "- **Account:** {}{kind}", text(&r.caller.account_id));
     let _ = writeln!(out, "- **Caller:** {}", text(&r.caller.arn));
     let _ = writeln!(out, "- **Regions:** {}", text(&r.regions.join(", ")));
+    let g = &r.generator;
+    let built = match (g.commit, g.build_date) {
+        (Some(commit), Some(date)) => format!(" (commit {commit}, built {date})"),
+        _ => String::new(),
+    };
     let _ = writeln!(
         out,
-        "- **Generated:** {} by {} {}",
+        "- **Generated:** {} by {} {}{built}",
         time(r.generated_at),
-        r.generator.name,
-        r.generator.version
+        g.name,
+        g.version
     );
     let f = &r.filters;
     let mut filters = vec![format!(
