@@ -100,35 +100,12 @@ pub static CHECKS: &[&Check] = &[
 ];
 
 /// How a baseline control makes its results: every control reads the baseline sources (the
-/// CIS monitoring control reads alarms too, with the account's metric filters).
+/// CIS monitoring control reads alarms too, with the account's metric filters). Written once
+/// here; a control is a [`Check`] declared as a static.
 pub(crate) trait Control {
-    fn result(
-        &'static self,
-        status: CheckStatus,
-        account_id: &str,
-        region: Option<&str>,
-        resource: impl AsRef<str>,
-        evidence: impl AsRef<str>,
-    ) -> CheckResult;
+    /// The check every result of the control points at.
+    fn check(&'static self) -> &'static Check;
 
-    fn unreadable(
-        &'static self,
-        account_id: &str,
-        region: Option<&str>,
-        resource: impl AsRef<str>,
-        why: &Unreadable,
-    ) -> CheckResult;
-
-    fn each<T>(
-        &'static self,
-        baseline: &RegionalBaseline,
-        list: &Probe<Vec<T>>,
-        out: &mut Vec<CheckResult>,
-        judge: impl Fn(&T) -> Option<Judged>,
-    );
-}
-
-impl Control for Check {
     fn result(
         &'static self,
         status: CheckStatus,
@@ -138,7 +115,7 @@ impl Control for Check {
         evidence: impl AsRef<str>,
     ) -> CheckResult {
         CheckResult::new(
-            self,
+            self.check(),
             status,
             account_id.into(),
             region.map(Arc::from),
@@ -187,6 +164,12 @@ impl Control for Check {
                 Err(why) => self.unreadable(account, region, j.resource, &why),
             })),
         }
+    }
+}
+
+impl Control for Check {
+    fn check(&'static self) -> &'static Check {
+        self
     }
 }
 
