@@ -131,6 +131,7 @@ pub async fn run(
     let mut terminate = Termination::new();
     let mut dirty = true;
     let mut settle = Settle::default();
+    let mut trimmer = crate::allocator::Trimmer::default();
     let dialog_step = |app: &App| app.dialog.as_ref().map(|_| app.dialog_step);
     loop {
         if dirty {
@@ -204,6 +205,7 @@ pub async fn run(
         }
         if !batch.is_empty() {
             effects.extend(update(&mut app, Msg::Sources(batch)));
+            trimmer.after_change();
         }
         dirty = true;
         for effect in effects {

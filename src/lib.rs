@@ -3,6 +3,7 @@
 //! Data flows one way: source adapters (AWS or the embedded demo account) → workers →
 //! messages → the pure `update` of the app state → `ui::render`. See DESIGN in the README.
 
+pub mod allocator;
 pub mod app;
 pub mod aws;
 pub mod build_info;

@@ -21,7 +21,7 @@ const EXIT_USAGE: u8 = 2;
 const EXIT_CREDENTIALS: u8 = 3;
 
 fn main() -> ExitCode {
-    tune_allocator();
+    watchpost::allocator::tune();
     let cli = Cli::parse();
     let misplaced = cli.misplaced_console_options();
     if !misplaced.is_empty() {
@@ -207,21 +207,6 @@ fn runtime() -> Option<Runtime> {
             );
             None
         }
-    }
-}
-
-/// Large buffers (a region's findings, the tables' rows) come and go with every full
-/// poll. glibc raises its mmap threshold each time such a buffer is freed, after which the
-/// next ones land on the heap and their pages are kept when freed; a fixed 1 MiB threshold
-/// hands them back at once. Measured with `scripts/perf` at 100,000 findings: about 19 MB
-/// less peak RSS.
-fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        const MMAP_THRESHOLD: libc::c_int = 1 << 20;
-        // SAFETY: mallopt only sets a tuning parameter of the allocator; it is called
-        // before any other thread exists, and a refusal (0) leaves the default in place.
-        let _ = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD) };
     }
 }
 
