@@ -6,6 +6,7 @@
 //! Each fact is a [`Probe`]: read, or not readable (a denied call), so a missing
 //! permission leaves one control "not evaluated" instead of hiding all of them.
 
+use super::SharedText;
 use super::resources::{Bucket, DbInstance, Instance, KmsKey, LoadBalancer, Volume};
 use serde::{Deserialize, Serialize};
 
@@ -97,8 +98,9 @@ pub struct ConfigRecorder {
 /// One region's share of the baseline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RegionalBaseline {
-    pub account_id: String,
-    pub region: String,
+    /// Shared with every result of the region's controls.
+    pub account_id: SharedText,
+    pub region: SharedText,
     pub security_groups: Probe<Vec<SecurityGroup>>,
     pub ebs_encryption_by_default: Probe<bool>,
     pub vpcs: Probe<Vec<Vpc>>,
@@ -175,7 +177,8 @@ impl PublicAccessBlock {
 /// The account-wide share of the baseline (read once per account).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountBaseline {
-    pub account_id: String,
+    /// Shared with every result of the account's controls.
+    pub account_id: SharedText,
     pub trails: Probe<Vec<Trail>>,
     /// Metric filters on the log groups of the account's trails.
     pub metric_filters: Probe<Vec<MetricFilter>>,

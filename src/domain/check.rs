@@ -1,4 +1,4 @@
-use super::{Severity, SourceKind};
+use super::{Severity, SharedText, SourceKind};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -32,10 +32,12 @@ pub struct Check {
 pub struct CheckResult {
     pub check: &'static Check,
     pub status: CheckStatus,
-    /// Shared by every result of the account: at 20,000 users there are 100,000 results.
-    pub account_id: Arc<str>,
+    // Shared, and thin pointers (8 bytes where `Arc<str>` takes 16): an organisation of 500
+    // accounts has 370,000 results.
+    /// Shared by every result of the account.
+    pub account_id: SharedText,
     /// `None` for account-wide (global) checks.
-    pub region: Option<Arc<str>>,
+    pub region: Option<SharedText>,
     /// The IAM user the result is about, or `posture::ROOT` for the root account; `None` for
     /// results about anything else (a role, the password policy, a region, an alarm…).
     /// Shared by every result of the same user.
@@ -53,8 +55,8 @@ impl CheckResult {
     pub fn new(
         check: &'static Check,
         status: CheckStatus,
-        account_id: Arc<str>,
-        region: Option<Arc<str>>,
+        account_id: SharedText,
+        region: Option<SharedText>,
         subject: Option<Arc<str>>,
         resource: &str,
         evidence: &str,
@@ -105,6 +107,11 @@ impl CheckResult {
         self.check.controls
     }
 
+    /// The region, `None` for account-wide checks.
+    pub fn region_name(&self) -> Option<&str> {
+        self.region.as_deref().map(String::as_str)
+    }
+
     /// What was checked, as shown.
     pub fn resource(&self) -> &str {
         self.text
@@ -132,7 +139,7 @@ impl Serialize for CheckResult {
         out.serialize_field("controls", self.controls())?;
         out.serialize_field("status", &self.status)?;
         out.serialize_field("account_id", &*self.account_id)?;
-        out.serialize_field("region", &self.region.as_deref())?;
+        out.serialize_field("region", &self.region_name())?;
         out.serialize_field("resource", self.resource())?;
         out.serialize_field("evidence", self.evidence())?;
         out.end()

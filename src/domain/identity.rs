@@ -139,7 +139,7 @@ pub struct IamRole {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdentityInventory {
     /// Shared with every posture result about the account.
-    pub account_id: Arc<str>,
+    pub account_id: SharedText,
     /// When the credential report was generated; AWS regenerates at most every 4 hours.
     pub report_generated: DateTime<Utc>,
     pub root: RootAccount,

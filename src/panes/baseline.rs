@@ -18,12 +18,12 @@ pub fn targets(
     let regional = || {
         data.regional_baselines
             .iter()
-            .find(|b| b.account_id == account_id && Some(b.region.as_str()) == region)
+            .find(|b| b.account_id.as_str() == account_id && Some(b.region.as_str()) == region)
     };
     let account = || {
         data.account_baselines
             .iter()
-            .find(|b| b.account_id == account_id)
+            .find(|b| b.account_id.as_str() == account_id)
     };
     match check_id {
         "ec2.sg-open-admin-ports"

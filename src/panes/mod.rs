@@ -345,13 +345,13 @@ pub fn check_targets(data: &Data, check: &CheckResult) -> Vec<Target> {
             data,
             check.check_id(),
             &check.account_id,
-            check.region.as_deref(),
+            check.region_name(),
             check.resource(),
         ),
         SourceKind::Identity => {
             if let Some(role) = check.resource().strip_prefix("role/") {
                 return vec![Target::Role {
-                    account_id: (*check.account_id).into(),
+                    account_id: check.account_id.as_str().into(),
                     name: role.into(),
                 }];
             }

@@ -69,7 +69,7 @@ impl Origin<'_> {
         match self {
             Origin::Alarm(a) => Some(&a.region),
             Origin::Finding(f) => Some(&f.region),
-            Origin::Check(c) => c.region.as_deref(),
+            Origin::Check(c) => c.region_name(),
         }
     }
 }
@@ -110,7 +110,7 @@ impl Pane for OverviewPane {
                     "{}|{}|{}|{}",
                     c.check_id(),
                     c.account_id,
-                    c.region.as_deref().unwrap_or(""),
+                    c.region_name().unwrap_or(""),
                     c.resource()
                 ),
             })

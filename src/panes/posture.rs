@@ -59,7 +59,7 @@ impl Pane for PosturePane {
                     "{}|{}|{}|{}",
                     c.check_id(),
                     c.account_id,
-                    c.region.as_deref().unwrap_or(""),
+                    c.region_name().unwrap_or(""),
                     c.resource()
                 )
             })
@@ -120,7 +120,7 @@ impl Pane for PosturePane {
     }
 
     fn account<'a>(&self, data: &'a Data, row: usize) -> Option<&'a str> {
-        check(data, row).map(|c| &*c.account_id)
+        check(data, row).map(|c| c.account_id.as_str())
     }
 
     fn account_column(&self) -> Option<usize> {
@@ -166,10 +166,7 @@ pub fn detail(c: &CheckResult, data: &Data) -> Vec<DetailLine> {
         DetailLine::field("Controls", c.controls().join(", ")),
         DetailLine::field("Resource", c.resource()),
         super::account_field(data, &c.account_id),
-        DetailLine::field(
-            "Region",
-            c.region.as_deref().unwrap_or("global").to_string(),
-        ),
+        DetailLine::field("Region", c.region_name().unwrap_or("global").to_string()),
         DetailLine::Blank,
         DetailLine::Section("Evidence".into()),
         DetailLine::Text(c.evidence().to_string()),

@@ -31,8 +31,8 @@ pub fn evaluate(alarms: &[Alarm], out: &mut Vec<CheckResult>) {
         out.push(CheckResult::new(
             &ALARM_ACTIONS,
             status,
-            alarm.account_id.as_str().into(),
-            Some(alarm.region.as_str().into()),
+            alarm.account_id.clone(),
+            Some(alarm.region.clone()),
             None,
             &alarm.name,
             &evidence,

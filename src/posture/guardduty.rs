@@ -1,4 +1,6 @@
-use crate::domain::{Check, CheckResult, CheckStatus, DetectorStatus, Severity, SourceKind};
+use crate::domain::{
+    Check, CheckResult, CheckStatus, DetectorStatus, Severity, SharedText, SourceKind,
+};
 
 static ENABLED: Check = Check {
     id: "guardduty.enabled",
@@ -23,8 +25,9 @@ pub fn evaluate(detectors: &[DetectorStatus], out: &mut Vec<CheckResult>) {
         out.push(CheckResult::new(
             &ENABLED,
             status,
-            detector.account_id.as_str().into(),
-            Some(detector.region.as_str().into()),
+            // One detector per account and region: one result each, nothing to share.
+            SharedText::new(detector.account_id.clone()),
+            Some(SharedText::new(detector.region.clone())),
             None,
             &detector.region,
             &evidence,
@@ -87,7 +90,7 @@ mod tests {
         evaluate(&[member(true), member(false)], &mut out);
         let results: Vec<(CheckStatus, &str, &str)> = out
             .iter()
-            .map(|r| (r.status, &*r.account_id, r.evidence()))
+            .map(|r| (r.status, r.account_id.as_str(), r.evidence()))
             .collect();
         assert_eq!(
             results,

@@ -134,8 +134,8 @@ impl Target {
 
     /// Whether the target is in this region's baseline (same account and region).
     pub fn is_in(&self, baseline: &RegionalBaseline) -> bool {
-        *self.account_id() == baseline.account_id
-            && self.region().is_some_and(|r| *r == baseline.region)
+        *self.account_id() == *baseline.account_id
+            && self.region().is_some_and(|r| *r == *baseline.region)
     }
 
     pub fn account_id(&self) -> &AccountId {

@@ -103,7 +103,7 @@ fn checks(data: &Data, filters: &Filters, resolver: &Resolver<'_>) -> Vec<CheckE
                 service: c.source().label(),
                 account_id: c.account_id.to_string(),
                 account_name: None,
-                region: c.region.as_deref().map(str::to_string),
+                region: c.region_name().map(str::to_string),
                 resource: c.resource().to_string(),
                 resource_uid,
                 resource_type,

@@ -133,7 +133,7 @@ mod tests {
             source: SourceKind::Identity,
             controls: &[],
         }));
-        CheckResult::new(check, status, "1".into(), None, None, "r", "e")
+        CheckResult::new(check, status, "1".to_string().into(), None, None, "r", "e")
     }
 
     #[test]

@@ -28,7 +28,7 @@ impl<'a> Resolver<'a> {
         let mut users = HashMap::new();
         let mut roles = HashMap::new();
         for identity in data.identities.iter() {
-            let account = &*identity.account_id;
+            let account = identity.account_id.as_str();
             for user in identity.users.iter() {
                 users.insert((account, user.name.as_str()), user);
             }
@@ -74,7 +74,7 @@ impl<'a> Resolver<'a> {
             SourceKind::Baseline => self.baseline(check),
             SourceKind::Findings => self.detector(check),
             SourceKind::Alarms => {
-                let region = check.region.as_deref().unwrap_or_default();
+                let region = check.region_name().unwrap_or_default();
                 match self.alarms.get(&(account, region, resource)) {
                     Some(alarm) => (alarm.arn.clone(), "AwsCloudWatchAlarm"),
                     None => (resource.to_string(), "AwsCloudWatchAlarm"),
@@ -87,7 +87,7 @@ impl<'a> Resolver<'a> {
     /// Security groups and VPCs by ARN; the account-wide and per-region controls (and any
     /// that could not be evaluated) are about the account.
     fn baseline(&self, check: &CheckResult) -> (String, &'static str) {
-        let region = check.region.as_deref().unwrap_or_default();
+        let region = check.region_name().unwrap_or_default();
         let id = crate::posture::baseline::group_id(check.resource());
         let ec2 = |kind: &str| {
             format!(
@@ -105,7 +105,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn detector(&self, check: &CheckResult) -> (String, &'static str) {
-        let region = check.region.as_deref().unwrap_or_default();
+        let region = check.region_name().unwrap_or_default();
         let detector = self
             .data
             .detectors
@@ -174,8 +174,8 @@ mod tests {
         CheckResult::new(
             check,
             CheckStatus::Fail,
-            "111122223333".into(),
-            region.map(Into::into),
+            "111122223333".to_string().into(),
+            region.map(|r| r.to_string().into()),
             None,
             resource,
             "",

@@ -48,7 +48,7 @@ impl Identities {
     /// The inventory of `account`.
     pub fn get(&self, account: &str) -> Option<&IdentityInventory> {
         self.inventories
-            .binary_search_by(|i| (*i.account_id).cmp(account))
+            .binary_search_by(|i| i.account_id.as_str().cmp(account))
             .ok()
             .and_then(|at| self.inventories.get(at))
     }
@@ -57,7 +57,7 @@ impl Identities {
     pub fn change(&mut self, account: &str, f: impl FnOnce(&mut IdentityInventory)) -> bool {
         let Ok(at) = self
             .inventories
-            .binary_search_by(|i| (*i.account_id).cmp(account))
+            .binary_search_by(|i| i.account_id.as_str().cmp(account))
         else {
             return false;
         };

@@ -188,7 +188,7 @@ impl Data {
         let accounts = self
             .identities
             .iter()
-            .map(|i| &*i.account_id)
+            .map(|i| i.account_id.as_str())
             .chain(self.detectors.iter().map(|d| d.account_id.as_str()))
             .chain(self.alarms.iter().map(|a| a.account_id.as_str()))
             .chain(
@@ -240,13 +240,13 @@ impl Data {
         let regional: Vec<RegionalBaseline> = self
             .regional_baselines
             .iter()
-            .filter(|b| b.account_id == account)
+            .filter(|b| b.account_id.as_str() == account)
             .cloned()
             .collect();
         let account_baselines: Vec<AccountBaseline> = self
             .account_baselines
             .iter()
-            .filter(|b| b.account_id == account)
+            .filter(|b| b.account_id.as_str() == account)
             .cloned()
             .collect();
         let inventory = posture::Inventory {
@@ -299,7 +299,6 @@ impl Data {
         let mut users_changed = *change == RowsChange::All;
         for (account, range) in accounts {
             let mut failures = super::data::UserFailures::new();
-            let mut key: Option<std::sync::Arc<str>> = None;
             for check in self.checks.get(range).into_iter().flatten() {
                 if !check.failed() || check.source() != crate::domain::SourceKind::Identity {
                     continue;
@@ -307,14 +306,13 @@ impl Data {
                 let Some(subject) = &check.subject else {
                     continue;
                 };
-                key.get_or_insert_with(|| check.account_id.clone());
                 let entry = failures
                     .entry(subject.clone())
                     .or_insert((0, check.severity()));
                 entry.0 += 1;
                 entry.1 = entry.1.max(check.severity());
             }
-            let key: std::sync::Arc<str> = key.unwrap_or_else(|| account.as_ref().into());
+            let key: std::sync::Arc<str> = account.as_ref().into();
             let before = if failures.is_empty() {
                 self.user_failures.remove(&key)
             } else {

@@ -20,7 +20,7 @@ pub(super) fn now() -> DateTime<Utc> {
 pub(super) fn inventory(account: &str, users: &[&str]) -> IdentityInventory {
     let at = now() - TimeDelta::hours(1);
     IdentityInventory {
-        account_id: account.into(),
+        account_id: account.to_string().into(),
         report_generated: at,
         root: RootAccount {
             arn: format!("arn:aws:iam::{account}:root"),

@@ -52,7 +52,7 @@ fn failing(checks: &[CheckResult]) -> BTreeSet<(String, String, String)> {
         .map(|c| {
             (
                 c.check_id().to_string(),
-                c.region.as_deref().unwrap_or("global").to_string(),
+                c.region_name().unwrap_or("global").to_string(),
                 c.resource().to_string(),
             )
         })
@@ -62,7 +62,7 @@ fn failing(checks: &[CheckResult]) -> BTreeSet<(String, String, String)> {
 fn result<'a>(checks: &'a [CheckResult], id: &str, region: Option<&str>) -> &'a CheckResult {
     checks
         .iter()
-        .find(|c| c.check_id() == id && c.region.as_deref() == region)
+        .find(|c| c.check_id() == id && c.region_name() == region)
         .unwrap_or_else(|| panic!("no {id} result in {region:?}: {checks:#?}"))
 }
 

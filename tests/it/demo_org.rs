@@ -20,7 +20,12 @@ fn every_reachable_account_is_loaded_and_judged_on_its_own() {
 
     let reachable: HashSet<&str> = org.reachable().map(|a| a.id.as_str()).collect();
     assert_eq!(reachable.len(), 10);
-    let loaded: HashSet<&str> = app.data.identities.iter().map(|i| &*i.account_id).collect();
+    let loaded: HashSet<&str> = app
+        .data
+        .identities
+        .iter()
+        .map(|i| i.account_id.as_str())
+        .collect();
     assert_eq!(loaded, reachable, "one IAM inventory per reachable account");
     let rows: usize = app.data.identities.iter().map(|i| i.users.len() + 1).sum();
     assert_eq!(app.view(Tab::Identity).rows().len(), rows);
@@ -31,7 +36,7 @@ fn every_reachable_account_is_loaded_and_judged_on_its_own() {
             .checks
             .iter()
             .filter(|c| c.source() == source)
-            .map(|c| &*c.account_id)
+            .map(|c| c.account_id.as_str())
             .collect()
     };
     for source in [SourceKind::Identity, SourceKind::Baseline] {

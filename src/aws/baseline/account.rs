@@ -205,7 +205,7 @@ impl Source for AccountBaselineSource {
             Err(why) => Err(why.clone()),
         };
         Ok(SourceData::AccountBaseline(Box::new(AccountBaseline {
-            account_id: self.id.account_id.clone(),
+            account_id: self.id.account_id.clone().into(),
             trails,
             metric_filters,
             public_access_block: degrade(block)?,

@@ -227,8 +227,8 @@ impl Source for RegionalBaselineSource {
             load_balancers::internet_facing_albs(&self.elb, &self.waf, id),
         );
         Ok(SourceData::RegionalBaseline(Box::new(RegionalBaseline {
-            account_id: self.id.account_id.clone(),
-            region: self.id.region.clone().unwrap_or_default(),
+            account_id: self.id.account_id.clone().into(),
+            region: self.id.region.clone().unwrap_or_default().into(),
             security_groups: degrade(groups)?,
             ebs_encryption_by_default: degrade(ebs)?,
             vpcs: degrade(vpcs)?,

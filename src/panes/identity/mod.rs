@@ -298,7 +298,7 @@ impl Pane for IdentityPane {
     }
 
     fn account<'a>(&self, data: &'a Data, index: usize) -> Option<&'a str> {
-        row(data, index).map(|(_, inv)| &*inv.account_id)
+        row(data, index).map(|(_, inv)| inv.account_id.as_str())
     }
 
     fn account_column(&self) -> Option<usize> {
@@ -324,13 +324,13 @@ pub fn user_targets(inv: &IdentityInventory, user: &IamUser) -> Vec<Target> {
         p.split(" (").next() == Some(crate::remediation::actions::user::QUARANTINE_POLICY)
     });
     let mut targets = vec![Target::User {
-        account_id: (*inv.account_id).into(),
+        account_id: inv.account_id.as_str().into(),
         name: user.name.as_str().into(),
         console: user.has_console_access(),
         quarantined,
     }];
     targets.extend(user.access_keys.iter().map(|key| Target::AccessKey {
-        account_id: (*inv.account_id).into(),
+        account_id: inv.account_id.as_str().into(),
         user: user.name.as_str().into(),
         key: KeyRef::of_listed(&key.id),
         created: key.created,

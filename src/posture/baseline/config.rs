@@ -12,11 +12,11 @@ pub static CONFIG_RECORDER: Check = Check {
 };
 
 pub fn evaluate(baseline: &RegionalBaseline, out: &mut Vec<CheckResult>) {
-    let region = Some(baseline.region.as_str());
+    let region = Some(&baseline.region);
     let account = &baseline.account_id;
     let recorders = match &baseline.config_recorders {
         Err(why) => {
-            out.push(CONFIG_RECORDER.unreadable(account, region, &baseline.region, why));
+            out.push(CONFIG_RECORDER.unreadable(account, region, baseline.region.as_str(), why));
             return;
         }
         Ok(recorders) => recorders,
@@ -47,7 +47,7 @@ pub fn evaluate(baseline: &RegionalBaseline, out: &mut Vec<CheckResult>) {
             ),
         },
     };
-    out.push(CONFIG_RECORDER.result(status, account, region, &baseline.region, evidence));
+    out.push(CONFIG_RECORDER.result(status, account, region, baseline.region.as_str(), evidence));
 }
 
 #[cfg(test)]

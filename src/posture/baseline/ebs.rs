@@ -12,22 +12,24 @@ pub static EBS_DEFAULT_ENCRYPTION: Check = Check {
 };
 
 pub fn evaluate(baseline: &RegionalBaseline, out: &mut Vec<CheckResult>) {
-    let region = Some(baseline.region.as_str());
+    let region = Some(&baseline.region);
     let account = &baseline.account_id;
     let result = match &baseline.ebs_encryption_by_default {
-        Err(why) => EBS_DEFAULT_ENCRYPTION.unreadable(account, region, &baseline.region, why),
+        Err(why) => {
+            EBS_DEFAULT_ENCRYPTION.unreadable(account, region, baseline.region.as_str(), why)
+        }
         Ok(true) => EBS_DEFAULT_ENCRYPTION.result(
             CheckStatus::Pass,
             account,
             region,
-            &baseline.region,
+            baseline.region.as_str(),
             "EbsEncryptionByDefault = true: new volumes and snapshot copies are encrypted",
         ),
         Ok(false) => EBS_DEFAULT_ENCRYPTION.result(
             CheckStatus::Fail,
             account,
             region,
-            &baseline.region,
+            baseline.region.as_str(),
             "EbsEncryptionByDefault = false: new volumes are created unencrypted unless asked",
         ),
     };

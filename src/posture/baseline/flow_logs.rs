@@ -13,11 +13,11 @@ pub static VPC_FLOW_LOGS: Check = Check {
 
 /// One result per VPC.
 pub fn evaluate(baseline: &RegionalBaseline, out: &mut Vec<CheckResult>) {
-    let region = Some(baseline.region.as_str());
+    let region = Some(&baseline.region);
     let account = &baseline.account_id;
     let vpcs = match &baseline.vpcs {
         Err(why) => {
-            out.push(VPC_FLOW_LOGS.unreadable(account, region, &baseline.region, why));
+            out.push(VPC_FLOW_LOGS.unreadable(account, region, baseline.region.as_str(), why));
             return;
         }
         Ok(vpcs) => vpcs,

@@ -34,9 +34,9 @@ pub use unauthorized_ports::{DEFAULT_AUTHORIZED_PORTS, unauthorized_rules};
 
 use super::Thresholds;
 use crate::domain::{
-    AccountBaseline, Alarm, Check, CheckResult, CheckStatus, Probe, RegionalBaseline, Unreadable,
+    AccountBaseline, Alarm, Check, CheckResult, CheckStatus, Probe, RegionalBaseline, SharedText,
+    Unreadable,
 };
-use std::sync::Arc;
 
 /// Runs every baseline control on what has been read so far.
 pub fn evaluate(
@@ -109,16 +109,16 @@ pub(crate) trait Control {
     fn result(
         &'static self,
         status: CheckStatus,
-        account_id: &str,
-        region: Option<&str>,
+        account_id: &SharedText,
+        region: Option<&SharedText>,
         resource: impl AsRef<str>,
         evidence: impl AsRef<str>,
     ) -> CheckResult {
         CheckResult::new(
             self.check(),
             status,
-            account_id.into(),
-            region.map(Arc::from),
+            account_id.clone(),
+            region.cloned(),
             None,
             resource.as_ref(),
             evidence.as_ref(),
@@ -129,8 +129,8 @@ pub(crate) trait Control {
     /// evidence starting with [`UNEVALUATED`].
     fn unreadable(
         &'static self,
-        account_id: &str,
-        region: Option<&str>,
+        account_id: &SharedText,
+        region: Option<&SharedText>,
         resource: impl AsRef<str>,
         why: &Unreadable,
     ) -> CheckResult {
@@ -153,10 +153,10 @@ pub(crate) trait Control {
         out: &mut Vec<CheckResult>,
         judge: impl Fn(&T) -> Option<Judged>,
     ) {
-        let region = Some(baseline.region.as_str());
+        let region = Some(&baseline.region);
         let account = &baseline.account_id;
         match list {
-            Err(why) => out.push(self.unreadable(account, region, &baseline.region, why)),
+            Err(why) => out.push(self.unreadable(account, region, baseline.region.as_str(), why)),
             Ok(items) => out.extend(items.iter().filter_map(&judge).map(|j| match j.verdict {
                 Ok((status, evidence)) => {
                     self.result(status, account, region, j.resource, evidence)
@@ -223,8 +223,8 @@ pub(crate) mod fixtures {
 
     pub fn regional() -> RegionalBaseline {
         RegionalBaseline {
-            account_id: "111122223333".into(),
-            region: "eu-west-1".into(),
+            account_id: "111122223333".to_string().into(),
+            region: "eu-west-1".to_string().into(),
             security_groups: Ok(Vec::new()),
             ebs_encryption_by_default: Ok(true),
             vpcs: Ok(Vec::new()),
@@ -239,7 +239,7 @@ pub(crate) mod fixtures {
 
     pub fn account() -> AccountBaseline {
         AccountBaseline {
-            account_id: "111122223333".into(),
+            account_id: "111122223333".to_string().into(),
             trails: Ok(Vec::new()),
             metric_filters: Ok(Vec::new()),
             public_access_block: Ok(None),

@@ -2,7 +2,7 @@ use super::Control;
 use crate::domain::{
     AccountBaseline, Bucket, BucketExposure, CheckResult, CheckStatus, PublicAccessBlock, Severity,
 };
-use crate::domain::{Check, SourceKind};
+use crate::domain::{Check, SharedText, SourceKind};
 
 pub static PUBLIC_BUCKETS: Check = Check {
     source: SourceKind::Baseline,
@@ -102,7 +102,9 @@ pub fn evaluate(baseline: &AccountBaseline, out: &mut Vec<CheckResult>) {
         exposure,
     } in buckets
     {
-        let region = region.as_deref();
+        // A bucket has its own region; its results share one copy of its name.
+        let region = region.as_ref().map(|r| SharedText::new(r.clone()));
+        let region = region.as_ref();
         let result = match exposure {
             Err(why) => control.unreadable(account, region, name, why),
             Ok(exposure) => {
@@ -206,7 +208,7 @@ mod tests {
             got[4].2,
             "its bucket policy is public (its ACL grants WRITE to AllUsers, ignored by the bucket's IgnorePublicAcls)"
         );
-        assert_eq!(out[1].region.as_deref(), Some("eu-west-1"));
+        assert_eq!(out[1].region_name(), Some("eu-west-1"));
     }
 
     #[test]

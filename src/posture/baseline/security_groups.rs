@@ -64,12 +64,12 @@ pub fn group_id(resource: &str) -> &str {
 
 /// One result per group and control.
 pub fn evaluate(baseline: &RegionalBaseline, out: &mut Vec<CheckResult>) {
-    let region = Some(baseline.region.as_str());
+    let region = Some(&baseline.region);
     let account = &baseline.account_id;
     let groups = match &baseline.security_groups {
         Err(why) => {
             for control in [&ADMIN, &HIGH_RISK] {
-                out.push(control.unreadable(account, region, &baseline.region, why));
+                out.push(control.unreadable(account, region, baseline.region.as_str(), why));
             }
             return;
         }

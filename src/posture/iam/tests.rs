@@ -43,7 +43,7 @@ fn user(name: &str, keys: Vec<AccessKey>) -> IamUser {
 
 fn inventory(users: Vec<IamUser>) -> IdentityInventory {
     IdentityInventory {
-        account_id: "1".into(),
+        account_id: "1".to_string().into(),
         report_generated: now(),
         root: RootAccount {
             arn: "arn:aws:iam::1:root".into(),

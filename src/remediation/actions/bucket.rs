@@ -79,7 +79,7 @@ impl Action for BlockPublicAccess {
         let Target::Bucket { name, .. } = target else {
             return;
         };
-        if *target.account_id() != baseline.account_id {
+        if *target.account_id() != *baseline.account_id {
             return;
         }
         if let Ok(buckets) = baseline.buckets.as_mut() {

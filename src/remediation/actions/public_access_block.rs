@@ -97,7 +97,7 @@ impl Action for BlockAll {
     }
 
     fn on_account(&self, target: &Target, baseline: &mut AccountBaseline) {
-        if *target.account_id() == baseline.account_id {
+        if *target.account_id() == *baseline.account_id {
             baseline.public_access_block = Ok(Some(PublicAccessBlock::ALL_ON));
         }
     }

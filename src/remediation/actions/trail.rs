@@ -87,7 +87,7 @@ impl Action for StartLogging {
         let Target::Trail { arn, .. } = target else {
             return;
         };
-        if *target.account_id() != baseline.account_id {
+        if *target.account_id() != *baseline.account_id {
             return;
         }
         if let Ok(trails) = baseline.trails.as_mut() {

@@ -110,8 +110,8 @@ pub fn regional(seed: u64, region: &str, account: &str) -> Option<RegionalBaseli
     ];
     let resources = resources::regional(seed, slot, &failures, account);
     Some(RegionalBaseline {
-        account_id: account.to_string(),
-        region: region.to_string(),
+        account_id: account.to_string().into(),
+        region: region.to_string().into(),
         security_groups: Ok(groups),
         ebs_encryption_by_default: Ok(slot != failures.ebs_off),
         vpcs: Ok(vpcs),
@@ -149,7 +149,7 @@ pub fn account(account: &str) -> AccountBaseline {
         metrics: vec![(CIS_NAMESPACE.to_string(), name.to_string())],
     };
     AccountBaseline {
-        account_id: account.to_string(),
+        account_id: account.to_string().into(),
         trails: Ok(vec![Trail {
             name: "org-trail".into(),
             arn: format!("arn:aws:cloudtrail:{home}:{account}:trail/org-trail"),

@@ -286,7 +286,7 @@ impl DemoWorld {
         let first = self.anchor - self.identity.report_lag_secs;
         let reports = ids::floor_div(now.timestamp() - first, REPORT_INTERVAL_SECS).max(0);
         let mut inventory = IdentityInventory {
-            account_id: self.account.as_str().into(),
+            account_id: self.account.clone().into(),
             report_generated: ids::at(first + reports * REPORT_INTERVAL_SECS),
             root: self.identity.root.clone(),
             users: self.identity.users.clone(),

@@ -130,7 +130,7 @@ async fn session_has_one_identity_and_a_source_per_service_and_region() -> TestR
             }
             SourceData::Identity(inv) => assert_eq!(inv.users.len(), 40),
             SourceData::RegionalBaseline(b) => {
-                assert_eq!(Some(&b.region), region.as_ref());
+                assert_eq!(Some(&*b.region), region.as_ref());
                 assert!(b.security_groups.is_ok_and(|g| g.len() >= 3));
             }
             SourceData::AccountBaseline(b) => {

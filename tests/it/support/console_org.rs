@@ -169,7 +169,7 @@ pub fn payments_data() -> Vec<(SourceId, SourceData)> {
                 ..
             } => {
                 // The account's own detector: another ID than the demo's.
-                detector.account_id = PAYMENTS.into();
+                detector.account_id = PAYMENTS.to_string().into();
                 detector.detector_id = detector.detector_id.map(|d| format!("p{d}"));
                 let account = Arc::new(PAYMENTS.to_string());
                 let upserts = upserts
@@ -190,15 +190,15 @@ pub fn payments_data() -> Vec<(SourceId, SourceData)> {
                 }
             }
             SourceData::RegionalBaseline(mut baseline) => {
-                baseline.account_id = PAYMENTS.into();
+                baseline.account_id = PAYMENTS.to_string().into();
                 SourceData::RegionalBaseline(baseline)
             }
             SourceData::AccountBaseline(mut baseline) => {
-                baseline.account_id = PAYMENTS.into();
+                baseline.account_id = PAYMENTS.to_string().into();
                 SourceData::AccountBaseline(baseline)
             }
             SourceData::Identity(mut inventory) => {
-                inventory.account_id = PAYMENTS.into();
+                inventory.account_id = PAYMENTS.to_string().into();
                 SourceData::Identity(inventory)
             }
         };
