@@ -117,7 +117,11 @@ fn transition(item: &AlarmHistoryItem) -> Option<(String, AlarmTransition)> {
             at,
             from: state("oldState"),
             to,
-            summary: item.history_summary().unwrap_or_default().to_string(),
+            summary: item
+                .history_summary()
+                .unwrap_or_default()
+                .to_string()
+                .into(),
         },
     ))
 }

@@ -84,7 +84,9 @@ pub struct AlarmTransition {
     /// `None` when the history entry does not say (e.g. the alarm's creation).
     pub from: Option<AlarmState>,
     pub to: AlarmState,
-    pub summary: String,
+    /// CloudWatch's history summary; a fixed text for transitions the console saw itself
+    /// (up to ten per alarm, for a whole session: no copy of it each).
+    pub summary: std::borrow::Cow<'static, str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

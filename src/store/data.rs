@@ -285,10 +285,12 @@ impl Data {
                             at: alarm.state_updated,
                             from: Some(*state),
                             to: alarm.state,
-                            summary: "seen between two polls".to_string(),
+                            summary: "seen between two polls".into(),
                         },
                     );
                     seen.truncate(OBSERVED_PER_ALARM);
+                    // Grown by doubling, the list would keep room for 16.
+                    seen.shrink_to(OBSERVED_PER_ALARM);
                     if alarm.state == AlarmState::Alarm {
                         applied.entered_alarm.push(alarm.name.clone());
                     }
