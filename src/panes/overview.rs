@@ -77,9 +77,9 @@ impl Origin<'_> {
 fn item(data: &Data, row: usize) -> Option<(&TriageItem, Origin<'_>)> {
     let item = data.triage.get(row)?;
     let origin = match item.origin {
-        TriageOrigin::Alarm(i) => Origin::Alarm(data.alarms.get(i)?),
-        TriageOrigin::Finding(i) => Origin::Finding(data.findings.get(i)?),
-        TriageOrigin::Check(i) => Origin::Check(data.checks.get(i)?),
+        TriageOrigin::Alarm(_) => Origin::Alarm(data.alarms.get(item.origin.index())?),
+        TriageOrigin::Finding(_) => Origin::Finding(data.findings.get(item.origin.index())?),
+        TriageOrigin::Check(_) => Origin::Check(data.checks.get(item.origin.index())?),
     };
     Some((item, origin))
 }

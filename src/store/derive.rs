@@ -154,8 +154,8 @@ impl Data {
         let changed_checks = Changed::of(checks, self.checks.len());
         let stale = |origin: TriageOrigin| match origin {
             TriageOrigin::Alarm(_) => alarms,
-            TriageOrigin::Finding(index) => changed_findings.contains(index),
-            TriageOrigin::Check(index) => changed_checks.contains(index),
+            TriageOrigin::Finding(_) => changed_findings.contains(origin.index()),
+            TriageOrigin::Check(_) => changed_checks.contains(origin.index()),
         };
 
         let mut fresh: Vec<TriageItem> = Vec::new();
@@ -295,7 +295,7 @@ fn alarm_item(index: usize, a: &Alarm, alarm_severity: Severity) -> TriageItem {
         severity: alarm_severity,
         source: SourceKind::Alarms,
         since: Some(a.state_updated),
-        origin: TriageOrigin::Alarm(index),
+        origin: TriageOrigin::Alarm(TriageOrigin::position(index)),
     }
 }
 
@@ -304,7 +304,7 @@ fn finding_item(index: usize, f: &Finding) -> TriageItem {
         severity: f.severity(),
         source: SourceKind::Findings,
         since: Some(f.last_seen),
-        origin: TriageOrigin::Finding(index),
+        origin: TriageOrigin::Finding(TriageOrigin::position(index)),
     }
 }
 
@@ -313,6 +313,6 @@ fn check_item(index: usize, c: &CheckResult) -> TriageItem {
         severity: c.severity(),
         source: c.source(),
         since: None,
-        origin: TriageOrigin::Check(index),
+        origin: TriageOrigin::Check(TriageOrigin::position(index)),
     }
 }

@@ -108,7 +108,7 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
         .triage
         .iter()
         .filter_map(|t| match t.origin {
-            TriageOrigin::Alarm(i) => Some(app.data.alarms[i].name.as_str()),
+            TriageOrigin::Alarm(i) => Some(app.data.alarms[i as usize].name.as_str()),
             _ => None,
         })
         .collect();
