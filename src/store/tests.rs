@@ -382,7 +382,7 @@ fn posture_put_off_by_the_interval_is_evaluated_once_it_passes() {
 fn results_of(data: &Data, account: &str) -> Vec<crate::domain::CheckResult> {
     data.checks
         .iter()
-        .filter(|c| &*c.account_id == account)
+        .filter(|c| c.account_id.as_str() == account)
         .cloned()
         .collect()
 }
@@ -403,7 +403,7 @@ fn posture_is_evaluated_again_only_for_the_account_that_changed() {
     data.derive(&thresholds, Severity::High, now());
     let a_before = results_of(&data, A);
     let b_rows: Vec<usize> = (0..data.checks.len())
-        .filter(|&i| &*data.checks[i].account_id == B)
+        .filter(|&i| data.checks[i].account_id.as_str() == B)
         .collect();
 
     // Bob's key is rotated: B keeps as many results, one of which changes.

@@ -193,7 +193,7 @@ fn failing_counts_add_each_accounts_checks_findings_and_alarms() {
     for check in data
         .checks
         .iter()
-        .filter(|c| c.failed() && &*c.account_id == PAYMENTS)
+        .filter(|c| c.failed() && c.account_id.as_str() == PAYMENTS)
     {
         expected[check.severity() as usize] += 1;
     }
@@ -443,7 +443,7 @@ fn posture_put_off_while_data_streams_in_is_brought_up_to_date_by_the_tick() {
         app.data
             .checks
             .iter()
-            .filter(|c| &*c.account_id == PAYMENTS && c.subject.is_some())
+            .filter(|c| c.account_id.as_str() == PAYMENTS && c.subject.is_some())
             .count()
     };
     let before = user_checks(&app);

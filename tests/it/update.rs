@@ -1159,7 +1159,11 @@ fn observed_transitions_are_bounded_and_go_with_their_alarm() {
     let seen = app.data.observed_transitions.get(&arn).map_or(0, Vec::len);
     assert_eq!(seen, OBSERVED_PER_ALARM);
     // Kept for the whole session, for every alarm that changes: no spare room either.
-    let room = app.data.observed_transitions.get(&arn).map_or(0, Vec::capacity);
+    let room = app
+        .data
+        .observed_transitions
+        .get(&arn)
+        .map_or(0, Vec::capacity);
     assert_eq!(room, OBSERVED_PER_ALARM);
 
     // The alarm is deleted: what was seen of it goes too.

@@ -169,7 +169,7 @@ pub fn payments_data() -> Vec<(SourceId, SourceData)> {
                 ..
             } => {
                 // The account's own detector: another ID than the demo's.
-                detector.account_id = PAYMENTS.to_string().into();
+                detector.account_id = PAYMENTS.into();
                 detector.detector_id = detector.detector_id.map(|d| format!("p{d}"));
                 let account = Arc::new(PAYMENTS.to_string());
                 let upserts = upserts
