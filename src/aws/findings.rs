@@ -247,7 +247,7 @@ async fn get(
         let mut raw = raw_findings(capture.take());
         findings.extend(output.findings().iter().map(|f| {
             let mut finding = finding(f, source, detector_id, &mut interner);
-            finding.raw_json = raw.remove(&*finding.id).map(String::into_boxed_str);
+            finding.set_raw_json(raw.remove(&*finding.id).map(String::into_boxed_str));
             finding
         }));
     }
@@ -401,7 +401,6 @@ pub fn finding(
     let (mut resource, resource_id) = resource(f.resource(), interner);
     let mut finding = Finding {
         id: text(f.id()).into(),
-        unusual_arn: None,
         account_id: interner.get(f.account_id().unwrap_or(&source.account_id)),
         region: interner.get(
             f.region()
@@ -430,7 +429,7 @@ pub fn finding(
         last_seen,
         updated_at,
         archived: service.and_then(|s| s.archived()).unwrap_or(false),
-        raw_json: None,
+        extra: None,
     };
     finding.set_arn(f.arn().unwrap_or_default());
     finding.resource.details.shrink_to_fit();

@@ -187,9 +187,6 @@ pub struct Finding {
     // Text that never changes is boxed (no spare capacity, 8 bytes less than a String):
     // at 100,000 findings each field saves about a megabyte.
     pub id: Box<str>,
-    /// The ARN when it is not the one [`Finding::arn`] builds from the other fields; GuardDuty's
-    /// ARNs always are, and 100,000 copies of them would cost some 15 MB.
-    pub unusual_arn: Option<Box<str>>,
     pub account_id: SharedText,
     pub region: SharedText,
     pub detector_id: SharedText,
@@ -206,9 +203,20 @@ pub struct Finding {
     pub last_seen: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub archived: bool,
+    /// What some findings have and many do not (see [`FindingExtra`]).
+    pub extra: Option<Box<FindingExtra>>,
+}
+
+/// What a finding may have beside its fields, boxed apart: a finding with neither (every
+/// demo finding) holds one empty pointer, 8 bytes, for both.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FindingExtra {
+    /// The ARN when it is not the one [`Finding::arn`] builds from the other fields;
+    /// GuardDuty's ARNs always are, and 100,000 copies of them would cost some 15 MB.
+    unusual_arn: Option<Box<str>>,
     /// The finding exactly as GuardDuty sent it (compact JSON), for the detail view; `None`
     /// where there is no wire form (the demo account).
-    pub raw_json: Option<Box<str>>,
+    raw_json: Option<Box<str>>,
 }
 
 impl Finding {
@@ -218,9 +226,27 @@ impl Finding {
 
     /// `arn:PARTITION:guardduty:REGION:ACCOUNT:detector/DETECTOR/finding/ID`.
     pub fn arn(&self) -> Cow<'_, str> {
-        match &self.unusual_arn {
+        match self.extra.as_ref().and_then(|e| e.unusual_arn.as_deref()) {
             Some(arn) => Cow::Borrowed(arn),
             None => Cow::Owned(self.usual_arn()),
+        }
+    }
+
+    /// The finding as GuardDuty sent it, where it came from GuardDuty.
+    pub fn raw_json(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|e| e.raw_json.as_deref())
+    }
+
+    pub fn set_raw_json(&mut self, json: Option<Box<str>>) {
+        self.change_extra(|extra| extra.raw_json = json);
+    }
+
+    /// Changes the extra fields; none left, none held.
+    fn change_extra(&mut self, change: impl FnOnce(&mut FindingExtra)) {
+        let mut extra = self.extra.take().unwrap_or_default();
+        change(&mut extra);
+        if *extra != FindingExtra::default() {
+            self.extra = Some(extra);
         }
     }
 
@@ -237,7 +263,8 @@ impl Finding {
 
     /// Keeps `arn` only if the other fields do not already give it.
     pub fn set_arn(&mut self, arn: &str) {
-        self.unusual_arn = (arn != self.usual_arn()).then(|| arn.into());
+        let unusual = (arn != self.usual_arn()).then(|| arn.into());
+        self.change_extra(|extra| extra.unusual_arn = unusual);
     }
 }
 
@@ -326,7 +353,6 @@ pub(crate) fn sample(id: &str, region: &str) -> Finding {
     use std::sync::Arc;
     Finding {
         id: id.into(),
-        unusual_arn: None,
         account_id: Arc::new("111122223333".into()),
         region: Arc::new(region.into()),
         detector_id: Arc::new("d1".into()),
@@ -342,7 +368,7 @@ pub(crate) fn sample(id: &str, region: &str) -> Finding {
         last_seen: DateTime::UNIX_EPOCH,
         updated_at: DateTime::UNIX_EPOCH,
         archived: false,
-        raw_json: None,
+        extra: None,
     }
 }
 
@@ -354,15 +380,34 @@ mod tests {
         sample("f1", region)
     }
 
+    /// An organisation of 500 accounts holds some 120,000 findings.
+    #[test]
+    fn a_finding_stays_within_168_bytes() {
+        let size = std::mem::size_of::<Finding>();
+        assert!(size <= 168, "{size} bytes");
+    }
+
+    #[test]
+    fn the_raw_json_is_kept_beside_an_unusual_arn_and_dropped_alone() {
+        let mut f = finding("us-east-1");
+        f.set_raw_json(Some("{}".into()));
+        f.set_arn("arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/other");
+        assert_eq!(f.raw_json(), Some("{}"));
+        f.set_raw_json(None);
+        assert!(f.extra.is_some(), "the unusual ARN stays");
+        f.set_arn("arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/f1");
+        assert_eq!(f.extra, None, "nothing left, nothing held");
+    }
+
     #[test]
     fn the_arn_is_built_unless_it_differs() {
         let mut f = finding("us-east-1");
         let usual = "arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/f1";
         f.set_arn(usual);
-        assert_eq!((f.arn().as_ref(), &f.unusual_arn), (usual, &None));
+        assert_eq!((f.arn().as_ref(), &f.extra), (usual, &None));
         let mut gov = finding("us-gov-west-1");
         gov.set_arn("arn:aws-us-gov:guardduty:us-gov-west-1:111122223333:detector/d1/finding/f1");
-        assert_eq!(gov.unusual_arn, None);
+        assert_eq!(gov.extra, None);
         let odd = "arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/other";
         f.set_arn(odd);
         assert_eq!(f.arn(), odd, "kept as given");

@@ -28,7 +28,9 @@ pub use baseline::{
 pub use check::{Check, CheckResult, CheckStatus};
 #[cfg(test)]
 pub(crate) use finding::sample as sample_finding;
-pub use finding::{DetectorStatus, Finding, FindingDetails, FindingResource, FindingText};
+pub use finding::{
+    DetectorStatus, Finding, FindingDetails, FindingExtra, FindingResource, FindingText,
+};
 pub use glob::glob_match;
 pub use identity::{
     AccessKey, AccessKeyStatus, CallerIdentity, IamRole, IamUser, IdentityInventory, MfaDevice,

@@ -266,8 +266,7 @@ pub fn detail(f: &Finding, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
 /// demo account), the record watchpost holds, said as such.
 fn raw_json(f: &Finding) -> Vec<DetailLine> {
     let (title, pretty) = match f
-        .raw_json
-        .as_deref()
+        .raw_json()
         .and_then(|raw| serde_json::from_str::<serde_json::Value>(raw).ok())
     {
         Some(value) => (

@@ -94,7 +94,7 @@ async fn the_archived_findings_of_a_detector_are_listed_newest_first() {
     assert_eq!(listed, [&ids[1], &ids[2], &ids[0]], "newest updated first");
     assert!(!listing.more);
     assert!(listing.findings.iter().all(|f| f.archived));
-    assert!(listing.findings.iter().all(|f| f.raw_json.is_some()));
+    assert!(listing.findings.iter().all(|f| f.raw_json().is_some()));
     assert_eq!(listing.findings[0].detector_id.as_str(), detector);
 
     // A region the session does not watch has no client: an error, not an empty list.

@@ -135,7 +135,7 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
         .filter(|t| matches!(t.origin, TriageOrigin::Finding(_)))
         .count();
     assert_eq!(queued_findings, 2, "High and Medium, not Low");
-    let raw = app.data.findings[0].raw_json.as_deref().unwrap_or_default();
+    let raw = app.data.findings[0].raw_json().unwrap_or_default();
     assert!(raw.contains("\"schemaVersion\""), "raw JSON as sent: {raw}");
 
     // A quiet refresh: ⌈alarms/100⌉ DescribeAlarms pages per region (two in us-east-1, one

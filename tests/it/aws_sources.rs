@@ -337,16 +337,10 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
     let labels: Vec<&str> = high.resource.details.iter().map(|(l, _)| l).collect();
     assert!(labels.contains(&"Action"), "action details: {labels:?}");
     assert!(labels.contains(&"Remote IP"), "action details: {labels:?}");
-    assert!(
-        high.raw_json
-            .as_deref()
-            .unwrap_or_default()
-            .contains("i-0000")
-    );
+    assert!(high.raw_json().unwrap_or_default().contains("i-0000"));
     // Every ARN reads back exactly as GuardDuty sent it, built or kept.
     for finding in &upserts {
-        let raw: serde_json::Value =
-            serde_json::from_str(finding.raw_json.as_deref().unwrap()).unwrap();
+        let raw: serde_json::Value = serde_json::from_str(finding.raw_json().unwrap()).unwrap();
         assert_eq!(raw["arn"].as_str(), Some(finding.arn().as_ref()), "{raw}");
     }
 

@@ -328,7 +328,6 @@ fn finding(
     }
     Finding {
         // The usual GuardDuty ARN, which `Finding::arn` builds.
-        unusual_arn: None,
         id: id.into(),
         account_id: interner.get(ctx.account),
         region: interner.get(ctx.region),
@@ -358,7 +357,7 @@ fn finding(
         last_seen: at(last_seen),
         updated_at: at(last_seen),
         archived: false,
-        raw_json: None,
+        extra: None,
     }
 }
 
