@@ -14,25 +14,36 @@ use std::sync::Arc;
 /// Earlier filter results kept for Backspace, at most this many.
 const FILTER_HISTORY: usize = 16;
 
-/// A row the filter keeps, with how well it matches (0 without a filter).
-/// A row the filter keeps, with its rank. The index is 4 bytes, where `usize` takes 8: a
-/// view holds one per row, and 500 accounts make some 730,000 rows over the tabs.
+/// A row the filter keeps, with how well it matches (0 without a filter), in 4 bytes: a view
+/// holds one per row, and 500 accounts make some 730,000 rows over the tabs. The low 24 bits
+/// are the row (tables of up to 16.7 million rows; a row past that points at nothing), the
+/// high 8 the rank, capped at 255 (ranks above 255 rank as 255: a filter of 64 terms).
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Kept {
-    index: u32,
-    rank: Rank,
-}
+struct Kept(u32);
 
 impl Kept {
+    const ROW_BITS: u32 = 24;
+    const ROW_MASK: u32 = (1 << Self::ROW_BITS) - 1;
+
     fn new(row: usize, rank: Rank) -> Self {
-        Kept {
-            index: u32::try_from(row).unwrap_or(u32::MAX),
-            rank,
-        }
+        let row = u32::try_from(row)
+            .ok()
+            .filter(|row| *row < Self::ROW_MASK)
+            .unwrap_or(Self::ROW_MASK);
+        let rank = u32::from(rank.min(Rank::from(u8::MAX)));
+        Kept(rank << Self::ROW_BITS | row)
     }
 
     fn row(self) -> usize {
-        self.index as usize
+        (self.0 & Self::ROW_MASK) as usize
+    }
+
+    fn index(self) -> u32 {
+        self.0 & Self::ROW_MASK
+    }
+
+    fn rank(self) -> Rank {
+        (self.0 >> Self::ROW_BITS) as Rank
     }
 }
 
@@ -247,7 +258,7 @@ impl TableView {
         let kept: Vec<Kept> = self
             .ordered
             .iter()
-            .filter_map(|kept| Some(Kept::new(map(kept.row())?, kept.rank)))
+            .filter_map(|kept| Some(Kept::new(map(kept.row())?, kept.rank())))
             .filter(|kept| !is_changed.get(kept.row()).copied().unwrap_or(true))
             .collect();
         let candidates = is_changed
@@ -449,10 +460,10 @@ fn filter_rows(
 /// The rows of `ordered` by rank, best first; rows of equal rank keep their order. A
 /// counting sort: ranks are few and small, and this runs on every keystroke.
 fn by_rank(ordered: &[Kept]) -> Vec<u32> {
-    let top = ordered.iter().map(|kept| usize::from(kept.rank)).max();
+    let top = ordered.iter().map(|kept| usize::from(kept.rank())).max();
     let mut starts = vec![0usize; top.map_or(0, |top| top + 2)];
     for kept in ordered {
-        if let Some(count) = starts.get_mut(usize::from(kept.rank) + 1) {
+        if let Some(count) = starts.get_mut(usize::from(kept.rank()) + 1) {
             *count += 1;
         }
     }
@@ -464,9 +475,9 @@ fn by_rank(ordered: &[Kept]) -> Vec<u32> {
     }
     let mut rows = vec![0; ordered.len()];
     for kept in ordered {
-        if let Some(next) = starts.get_mut(usize::from(kept.rank)) {
+        if let Some(next) = starts.get_mut(usize::from(kept.rank())) {
             if let Some(slot) = rows.get_mut(*next) {
-                *slot = kept.index;
+                *slot = kept.index();
             }
             *next += 1;
         }
@@ -490,7 +501,7 @@ fn sort_rows(pane: &dyn Pane, data: &Data, rows: &mut Vec<Kept>, column: usize, 
     if let Some(mut keyed) = numeric {
         keyed.sort_unstable_by(|(a, ka), (b, kb)| {
             let order = if descending { b.cmp(a) } else { a.cmp(b) };
-            order.then(ka.index.cmp(&kb.index))
+            order.then(ka.index().cmp(&kb.index()))
         });
         rows.clear();
         rows.extend(keyed.into_iter().map(|(_, kept)| kept));
@@ -522,5 +533,23 @@ mod tests {
             [(7, 3), (2, 0), (9, 3), (4, 1), (5, 0)].map(|(row, rank)| Kept::new(row, rank));
         assert_eq!(by_rank(&ordered), vec![2, 5, 4, 7, 9]);
         assert_eq!(by_rank(&[]), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn a_kept_row_holds_its_row_and_rank_in_four_bytes() {
+        assert_eq!(std::mem::size_of::<Kept>(), 4);
+        let kept = Kept::new(16_000_000, 7);
+        assert_eq!((kept.row(), kept.rank()), (16_000_000, 7));
+        assert_eq!(
+            Kept::new(3, 1000).rank(),
+            255,
+            "ranks are capped, not wrapped"
+        );
+        let past = Kept::new(usize::MAX, 0);
+        assert_eq!(
+            past.row(),
+            (1 << 24) - 1,
+            "a row past the limit points at nothing"
+        );
     }
 }
