@@ -35,7 +35,7 @@ impl Kept {
     }
 
     fn row(self) -> usize {
-        (self.0 & Self::ROW_MASK) as usize
+        self.index() as usize
     }
 
     fn index(self) -> u32 {

@@ -4,7 +4,6 @@
 //! in a period is a hash of (seed, alarm, period number), so the state at any `now` is
 //! computed directly, with no history to keep.
 
-use super::DEMO_REGIONS;
 use super::alarm_catalog::{ALARMS, Actions, AlarmTemplate, Behaviour, Steady};
 use super::ids::{
     DAY, STREAM_ALARM_STATE, STREAM_ALARMS, at, between, floor_div, instance, mix, rng_for,
@@ -78,15 +77,12 @@ fn slot(
 }
 
 impl AlarmSlot {
-    /// The alarm as configured, before its state at some moment is filled in.
+    /// The alarm as configured, before its state at some moment is filled in; `shared` is
+    /// the listing of the slot's account and region.
     fn proto(&self, seed: u64, anchor: i64, shared: &mut AlarmListing) -> Alarm {
         let template = self.template;
         let suffix = unit_suffix(self.unit);
-        let region = DEMO_REGIONS
-            .get(template.region_slot)
-            .copied()
-            .unwrap_or("us-east-1");
-        let (account, region) = (shared.account_id.clone(), shared.name(region));
+        let (account, region) = (shared.account_id.clone(), shared.region.clone());
         let name = format!("{}{suffix}", template.name);
         let metric = template.metric.as_ref().map(|m| {
             let mut dimensions: Vec<(String, String)> = m
@@ -257,18 +253,19 @@ fn evaluate(slot: &AlarmSlot, anchor: i64, now: i64, done: &[Evaluated]) -> Eval
     }
 }
 
-/// The region's alarms in `account` as they stand at `now`.
-pub fn at_time(slots: &[AlarmSlot], seed: u64, anchor: i64, now: i64, account: &str) -> Vec<Alarm> {
+/// The alarms of `region` in `account` (`slots`, that region's) as they stand at `now`.
+pub fn at_time(
+    slots: &[AlarmSlot],
+    seed: u64,
+    anchor: i64,
+    now: i64,
+    (account, region): (&str, &str),
+) -> Vec<Alarm> {
     let mut evaluated: Vec<Evaluated> = Vec::with_capacity(slots.len());
     for slot in slots {
         let e = evaluate(slot, anchor, now, &evaluated);
         evaluated.push(e);
     }
-    let region = slots
-        .first()
-        .and_then(|slot| DEMO_REGIONS.get(slot.template.region_slot))
-        .copied()
-        .unwrap_or("us-east-1");
     let mut shared = AlarmListing::new(account, region);
     let mut alarms: Vec<Alarm> = slots
         .iter()

@@ -150,7 +150,7 @@ impl DemoWorld {
                 self.seed,
                 self.anchor,
                 now.timestamp(),
-                &self.account,
+                (&self.account, region),
             ),
             None => Vec::new(),
         };
