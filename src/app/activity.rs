@@ -107,7 +107,7 @@ pub fn query_for(
         Target::Finding { account_id, id, .. } => {
             let finding = data.finding(id)?;
             let resource = finding.text.resource_id();
-            let user = finding.resource.details.get("User name");
+            let user = finding.details().get("User name");
             let (key, value, about) = match (finding.resource.kind.as_str(), user) {
                 ("AccessKey", _) if !resource.is_empty() => (
                     LookupKey::AccessKeyId,
@@ -184,7 +184,7 @@ pub fn query_for(
             ..
         } => {
             let alarm = data.alarms.iter().find(|a| {
-                a.name == name.as_str()
+                a.name() == name.as_str()
                     && a.region.as_str() == region.as_str()
                     && a.account_id.as_str() == account_id.as_str()
             })?;

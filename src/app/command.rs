@@ -323,7 +323,7 @@ fn selected_arn(app: &App) -> Option<String> {
     match app.tab {
         Tab::Alarms => Some(key).filter(|k| k.starts_with("arn:")),
         Tab::Findings => app.data.finding(&key).map(|f| f.arn().into_owned()),
-        Tab::Identity => crate::panes::user_of_key(&app.data, &key).map(|u| u.arn.clone()),
+        Tab::Identity => crate::panes::user_of_key(&app.data, &key).map(|u| u.arn().to_string()),
         _ => None,
     }
 }

@@ -134,7 +134,8 @@ mod tests {
         let before = SearchTexts::gather(pane, &data);
         // Row 0 leaves; every other row moves up one; the new row 0 changed.
         data.findings.remove(0);
-        data.findings[0].text = crate::domain::FindingText::new("changed", "", "r");
+        data.findings[0].text =
+            crate::domain::FindingText::new("changed", "", "r", &Default::default());
         let mut changed = vec![false; data.findings.len()];
         changed[0] = true;
         let after = before.remapped(pane, &data, |old| old.checked_sub(1), &changed);

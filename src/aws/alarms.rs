@@ -9,8 +9,8 @@
 use super::errors::{Call, classify};
 use super::to_chrono;
 use crate::domain::{
-    Alarm, AlarmKind, AlarmListing, AlarmState, AlarmTransition, MetricSpec, SourceId, SourceKind,
-    Unreadable,
+    Alarm, AlarmKind, AlarmListing, AlarmState, AlarmTransition, MetricSpec, NamedArn, SourceId,
+    SourceKind, Unreadable,
 };
 use crate::sources::{Source, SourceData, SourceError, SourceErrorKind};
 use async_trait::async_trait;
@@ -159,7 +159,7 @@ impl Source for AlarmSource {
 
         let moved = alarms
             .iter()
-            .any(|a| self.seen.get(&a.name) != Some(&(a.state, a.state_updated)));
+            .any(|a| self.seen.get(a.name()) != Some(&(a.state, a.state_updated)));
         let since = match self.history_until {
             None => Some(started - Duration::hours(HISTORY_HOURS)),
             // A minute of overlap: history is written as the state changes.
@@ -191,11 +191,11 @@ impl Source for AlarmSource {
         }
         self.seen = alarms
             .iter()
-            .map(|a| (a.name.clone(), (a.state, a.state_updated)))
+            .map(|a| (a.name().to_string(), (a.state, a.state_updated)))
             .collect();
         self.history.retain(|name, _| self.seen.contains_key(name));
         for alarm in &mut alarms {
-            if let Some(history) = self.history.get(&alarm.name) {
+            if let Some(history) = self.history.get(alarm.name()) {
                 alarm.history = history.clone();
             }
         }
@@ -231,14 +231,16 @@ fn changed_at(
 macro_rules! common {
     ($alarm:expr, $shared:expr) => {
         Alarm {
-            arn: $alarm.alarm_arn().unwrap_or_default().to_string(),
-            name: $alarm.alarm_name().unwrap_or_default().to_string(),
+            id: NamedArn::new(
+                $alarm.alarm_arn().unwrap_or_default(),
+                $alarm.alarm_name().unwrap_or_default(),
+            ),
             account_id: $shared.account_id.clone(),
             region: $shared.region.clone(),
             kind: AlarmKind::Metric,
-            description: $alarm.alarm_description().map(str::to_string),
+            description: $alarm.alarm_description().map(|d| $shared.name(d)),
             state: state($alarm.state_value()),
-            state_reason: $alarm.state_reason().unwrap_or_default().to_string(),
+            state_reason: $alarm.state_reason().unwrap_or_default().into(),
             state_updated: changed_at(
                 $alarm.state_transitioned_timestamp(),
                 $alarm.state_updated_timestamp(),
@@ -316,7 +318,7 @@ pub fn metric_alarm(alarm: &MetricAlarm, shared: &mut AlarmListing) -> Alarm {
 pub fn composite_alarm(alarm: &CompositeAlarm, shared: &mut AlarmListing) -> Alarm {
     Alarm {
         kind: AlarmKind::Composite,
-        rule: alarm.alarm_rule().map(str::to_string),
+        rule: alarm.alarm_rule().map(Box::from),
         ..common!(alarm, shared)
     }
 }

@@ -4,7 +4,7 @@
 //! instead of several calls per user.
 
 use super::errors::{Call, classify};
-use crate::domain::{IamRole, Interner, SharedText, SourceId};
+use crate::domain::{IamRole, Interner, ListInterner, SharedList, SourceId};
 use crate::posture::policy::{self, Assessment};
 use crate::sources::SourceError;
 use aws_sdk_iam::Client;
@@ -21,9 +21,9 @@ const AWS_MANAGED_PREFIX: &str = "arn:aws:iam::aws:policy/";
 /// One user's share of the authorization details.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UserGrants {
-    pub groups: Vec<SharedText>,
-    pub policies: Vec<SharedText>,
-    pub admin_via: Vec<SharedText>,
+    pub groups: SharedList,
+    pub policies: SharedList,
+    pub admin_via: SharedList,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -199,12 +199,14 @@ impl Details {
     fn evaluate(self) -> Authorization {
         let mut authorization = Authorization::default();
         let mut unreadable = Vec::new();
-        // Every user of a group names the same group and policies: held once.
+        // Every user of a group names the same group and policies, in the same lists: held
+        // once.
         let mut names = Interner::default();
+        let mut lists = ListInterner::default();
         for user in &self.users {
             let labelled = self.labelled(user, &mut unreadable);
-            let mut shared = |texts: &mut dyn Iterator<Item = &String>| -> Vec<SharedText> {
-                texts.map(|text| names.get(text)).collect()
+            let mut shared = |texts: &mut dyn Iterator<Item = &String>| -> SharedList {
+                lists.get(texts.map(|text| names.get(text)).collect())
             };
             let grants = UserGrants {
                 groups: shared(&mut user.groups.iter()),

@@ -120,21 +120,15 @@ pub fn parse(content: &[u8]) -> Result<CredentialReport, String> {
         } else {
             None
         };
-        report.users.push(IamUser {
-            name: user.to_string(),
-            arn: row.get(col::ARN).to_string(),
-            created: row
-                .date(col::USER_CREATION_TIME)?
-                .ok_or_else(|| row.error(col::USER_CREATION_TIME, "a date"))?,
-            password,
-            mfa_active: row.flag(col::MFA_ACTIVE)?,
-            // The report does not say which kind; the MFA device list does.
-            mfa_device: None,
-            access_keys: keys,
-            groups: Vec::new(),
-            policies: Vec::new(),
-            admin_via: Vec::new(),
-        });
+        let created = row
+            .date(col::USER_CREATION_TIME)?
+            .ok_or_else(|| row.error(col::USER_CREATION_TIME, "a date"))?;
+        let mut iam_user = IamUser::new(user, row.get(col::ARN), created);
+        iam_user.password = password;
+        iam_user.mfa_active = row.flag(col::MFA_ACTIVE)?;
+        // The report does not say which kind of MFA device; the MFA device list does.
+        iam_user.access_keys = keys;
+        report.users.push(iam_user);
     }
     Ok(report)
 }
@@ -207,7 +201,7 @@ impl Row<'_> {
             AccessKeyStatus::Inactive
         };
         Ok(Some(AccessKey {
-            id: format!("#{n}"),
+            id: compact_str::format_compact!("#{n}"),
             status,
             created,
             last_used: self.date(first + 2)?,
@@ -275,7 +269,7 @@ mod tests {
 
         assert_eq!(parsed.users.len(), 2);
         let alice = &parsed.users[0];
-        assert_eq!(alice.name, "alice");
+        assert_eq!(alice.name(), "alice");
         let password = alice.password.as_ref().unwrap();
         assert_eq!(password.last_used, None, "no_information is no date");
         assert_eq!(alice.access_keys.len(), 2);
@@ -354,7 +348,7 @@ mod tests {
         values.reverse();
         let text = format!("{}\n{}", columns.join(","), values.join(","));
         let parsed = parse(text.as_bytes()).unwrap();
-        assert_eq!(parsed.users[0].name, "bob");
+        assert_eq!(parsed.users[0].name(), "bob");
     }
 
     #[test]

@@ -398,7 +398,8 @@ pub fn finding(
     let first_seen = time(service.and_then(|s| s.event_first_seen()))
         .or_else(|| time(f.created_at()))
         .unwrap_or(last_seen);
-    let (mut resource, resource_id) = resource(f.resource(), interner);
+    let (resource, mut details, resource_id) = resource(f.resource(), interner);
+    action_details(service.and_then(|s| s.action()), &mut details);
     let mut finding = Finding {
         id: text(f.id()).into(),
         account_id: interner.get(f.account_id().unwrap_or(&source.account_id)),
@@ -415,12 +416,10 @@ pub fn finding(
             f.title().unwrap_or_default(),
             f.description().unwrap_or_default(),
             &resource_id,
+            &details,
         ),
         severity_score: f.severity().unwrap_or_default(),
-        resource: {
-            action_details(service.and_then(|s| s.action()), &mut resource.details);
-            resource
-        },
+        resource,
         count: service
             .and_then(|s| s.count())
             .and_then(|c| u64::try_from(c).ok())
@@ -432,7 +431,6 @@ pub fn finding(
         extra: None,
     };
     finding.set_arn(f.arn().unwrap_or_default());
-    finding.resource.details.shrink_to_fit();
     finding
 }
 
@@ -506,7 +504,7 @@ fn action_details(action: Option<&aws_sdk_guardduty::types::Action>, details: &m
 fn resource(
     resource: Option<&aws_sdk_guardduty::types::Resource>,
     interner: &mut Interner,
-) -> (FindingResource, String) {
+) -> (FindingResource, FindingDetails, String) {
     let kind = interner.get(resource.and_then(|r| r.resource_type()).unwrap_or_default());
     let mut details = FindingDetails::default();
     let mut push = |label: &str, value: Option<&str>| {
@@ -515,7 +513,7 @@ fn resource(
         }
     };
     let Some(resource) = resource else {
-        return (FindingResource { kind, details }, String::new());
+        return (FindingResource { kind }, details, String::new());
     };
     let mut id = None;
     if let Some(instance) = resource.instance_details() {
@@ -547,5 +545,5 @@ fn resource(
         id = id.or_else(|| cluster.name().map(str::to_string));
         push("Cluster", cluster.name());
     }
-    (FindingResource { kind, details }, id.unwrap_or_default())
+    (FindingResource { kind }, details, id.unwrap_or_default())
 }

@@ -261,7 +261,7 @@ impl Source for IamSource {
         let mut users = report.users;
         for user in &mut users {
             user.mfa_device = user.mfa_active.then(|| {
-                if virtual_mfa.contains(&user.arn) {
+                if virtual_mfa.contains(user.arn()) {
                     MfaDevice::Virtual
                 } else {
                     MfaDevice::Hardware
@@ -271,7 +271,7 @@ impl Source for IamSource {
         let (roles, admin_managed_policies, authorization_error) = match authorization {
             Ok(details) => {
                 for user in &mut users {
-                    if let Some(grants) = details.users.get(&user.name) {
+                    if let Some(grants) = details.users.get(user.name()) {
                         user.groups = grants.groups.clone();
                         user.policies = grants.policies.clone();
                         user.admin_via = grants.admin_via.clone();

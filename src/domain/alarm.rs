@@ -1,4 +1,4 @@
-use super::{Interner, SharedText};
+use super::{Interner, NamedArn, SharedText};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -91,25 +91,38 @@ pub struct AlarmTransition {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Alarm {
-    pub arn: String,
-    pub name: String,
+    /// The ARN, which ends in the name (see [`Alarm::arn`], [`Alarm::name`]).
+    pub id: NamedArn,
     /// Shared by the alarms of a region.
     pub account_id: SharedText,
     pub region: SharedText,
     pub kind: AlarmKind,
-    pub description: Option<String>,
+    /// Shared within a listing: alarms made from one template repeat their description.
+    pub description: Option<SharedText>,
     pub state: AlarmState,
-    pub state_reason: String,
+    /// Boxed (8 bytes less than a String, no spare room): an organisation holds tens of
+    /// thousands of alarms.
+    pub state_reason: Box<str>,
     pub state_updated: DateTime<Utc>,
     /// Present for metric alarms.
     pub metric: Option<MetricSpec>,
     /// Present for composite alarms: the alarm rule expression.
-    pub rule: Option<String>,
+    pub rule: Option<Box<str>>,
     pub actions_enabled: bool,
     /// Shared: many alarms notify the same few topics.
     pub alarm_actions: Vec<SharedText>,
     /// Recent state changes known to the source, newest first (may be empty).
     pub history: Vec<AlarmTransition>,
+}
+
+impl Alarm {
+    pub fn arn(&self) -> &str {
+        self.id.arn()
+    }
+
+    pub fn name(&self) -> &str {
+        self.id.name()
+    }
 }
 
 /// What the alarms of one listing share, their account and region, and the names they

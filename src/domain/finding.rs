@@ -1,5 +1,6 @@
 use super::Severity;
 use super::SharedText;
+use super::shared_text::cut;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -72,13 +73,6 @@ fn decode_label(stored: &str) -> &str {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FindingDetails(String);
 
-/// As a list of `[label, value]` pairs, the shape the facts have.
-impl Serialize for FindingDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
-    }
-}
-
 impl FindingDetails {
     pub fn push(&mut self, label: &str, value: &str) {
         let clean = |c: &char| *c != LABEL_END && *c != FACT_END;
@@ -95,8 +89,23 @@ impl FindingDetails {
         self.0.push(FACT_END);
     }
 
+    pub fn facts(&self) -> Facts<'_> {
+        Facts(&self.0)
+    }
+
+    /// Drops spare room once complete.
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+}
+
+/// A finding's labelled facts as stored (see [`FindingDetails`]), to read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Facts<'a>(&'a str);
+
+impl<'a> Facts<'a> {
     /// Each (label, value), in the order pushed.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub fn iter(self) -> impl Iterator<Item = (&'a str, &'a str)> {
         self.0.split_terminator(FACT_END).map(|fact| {
             let (label, value) = fact.split_once(LABEL_END).unwrap_or((fact, ""));
             (decode_label(label), value)
@@ -104,13 +113,15 @@ impl FindingDetails {
     }
 
     /// The value of the first fact with this label.
-    pub fn get(&self, label: &str) -> Option<&str> {
+    pub fn get(self, label: &str) -> Option<&'a str> {
         self.iter().find(|(l, _)| *l == label).map(|(_, v)| v)
     }
+}
 
-    /// Drops spare room once complete: findings are kept for the whole session.
-    pub fn shrink_to_fit(&mut self) {
-        self.0.shrink_to_fit();
+/// As a list of `[label, value]` pairs, the shape the facts have.
+impl Serialize for Facts<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
     }
 }
 
@@ -125,40 +136,47 @@ impl<L: AsRef<str>, V: AsRef<str>> FromIterator<(L, V)> for FindingDetails {
     }
 }
 
-/// The AWS resource a GuardDuty finding is about (its ID is in [`FindingText`]).
+/// The AWS resource a GuardDuty finding is about (its ID and facts are in [`FindingText`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FindingResource {
     /// GuardDuty's `ResourceType`: `Instance`, `AccessKey`, `S3Bucket`, `EKSCluster`, …
     pub kind: SharedText,
-    /// Further labelled facts for the detail view (user name, IP, port, tags…).
-    pub details: FindingDetails,
 }
 
-/// A finding's title, description and resource ID in one allocation: three boxed strings
-/// would cost 100,000 findings some 6 MB more in pointers and allocator headers.
+/// A finding's title, description, resource ID and labelled facts (user name, IP, port,
+/// tags…) in one allocation: four strings would cost 100,000 findings some 10 MB more in
+/// pointers and allocator headers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FindingText {
     text: Box<str>,
     title_end: u32,
     description_end: u32,
+    resource_end: u32,
 }
 
 impl FindingText {
-    pub fn new(title: &str, description: &str, resource_id: &str) -> Self {
+    pub fn new(
+        title: &str,
+        description: &str,
+        resource_id: &str,
+        details: &FindingDetails,
+    ) -> Self {
         // GuardDuty's fields are a few KB at most; anything longer than this is cut, which
         // also keeps every offset within a u32.
         const MAX_PART: usize = 1 << 20;
-        let (title, description) = (cut(title, MAX_PART), cut(description, MAX_PART));
-        let resource_id = cut(resource_id, MAX_PART);
-        let mut text = String::with_capacity(title.len() + description.len() + resource_id.len());
-        text.push_str(title);
-        text.push_str(description);
-        text.push_str(resource_id);
-        let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let parts = [title, description, resource_id, &details.0].map(|p| cut(p, MAX_PART));
+        let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        let mut ends = [0u32; 4];
+        for (part, end) in parts.iter().zip(&mut ends) {
+            text.push_str(part);
+            *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        }
+        let [title_end, description_end, resource_end, _] = ends;
         FindingText {
             text: text.into_boxed_str(),
-            title_end: offset(title.len()),
-            description_end: offset(title.len() + description.len()),
+            title_end,
+            description_end,
+            resource_end,
         }
     }
 
@@ -175,8 +193,17 @@ impl FindingText {
     /// The most useful identifier of the resource: instance ID, access key ID, bucket name, …
     pub fn resource_id(&self) -> &str {
         self.text
-            .get(self.description_end as usize..)
+            .get(self.description_end as usize..self.resource_end as usize)
             .unwrap_or_default()
+    }
+
+    /// Further labelled facts for the detail view.
+    pub fn details(&self) -> Facts<'_> {
+        Facts(
+            self.text
+                .get(self.resource_end as usize..)
+                .unwrap_or_default(),
+        )
     }
 }
 
@@ -222,6 +249,11 @@ pub struct FindingExtra {
 impl Finding {
     pub fn severity(&self) -> Severity {
         Severity::from_guardduty_score(self.severity_score)
+    }
+
+    /// The labelled facts about the resource and the activity.
+    pub fn details(&self) -> Facts<'_> {
+        self.text.details()
     }
 
     /// `arn:PARTITION:guardduty:REGION:ACCOUNT:detector/DETECTOR/finding/ID`.
@@ -288,7 +320,7 @@ impl Serialize for Finding {
             &ResourceView {
                 kind: &self.resource.kind,
                 id: self.text.resource_id(),
-                details: &self.resource.details,
+                details: self.details(),
             },
         )?;
         out.serialize_field("count", &self.count)?;
@@ -300,21 +332,12 @@ impl Serialize for Finding {
     }
 }
 
-/// `text`, cut to at most `max` bytes at a character boundary.
-fn cut(text: &str, max: usize) -> &str {
-    let mut end = text.len().min(max);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text.get(..end).unwrap_or_default()
-}
-
 /// A finding's resource as it is written out: kind, ID and facts together.
 #[derive(Serialize)]
 struct ResourceView<'a> {
     kind: &'a str,
     id: &'a str,
-    details: &'a FindingDetails,
+    details: Facts<'a>,
 }
 
 /// The AWS partition a region belongs to.
@@ -357,11 +380,10 @@ pub(crate) fn sample(id: &str, region: &str) -> Finding {
         region: Arc::new(region.into()),
         detector_id: Arc::new("d1".into()),
         finding_type: Arc::new("Recon:EC2/PortProbeUnprotectedPort".into()),
-        text: FindingText::new("", "", "i-1"),
+        text: FindingText::new("", "", "i-1", &FindingDetails::default()),
         severity_score: 5.0,
         resource: FindingResource {
             kind: Arc::new("Instance".into()),
-            details: FindingDetails::default(),
         },
         count: 1,
         first_seen: DateTime::UNIX_EPOCH,
@@ -382,9 +404,9 @@ mod tests {
 
     /// An organisation of 500 accounts holds some 120,000 findings.
     #[test]
-    fn a_finding_stays_within_168_bytes() {
+    fn a_finding_stays_within_152_bytes() {
         let size = std::mem::size_of::<Finding>();
-        assert!(size <= 168, "{size} bytes");
+        assert!(size <= 152, "{size} bytes");
     }
 
     #[test]
@@ -415,25 +437,38 @@ mod tests {
 
     #[test]
     fn the_packed_text_gives_back_each_part() {
-        let text = FindingText::new("Port probe", "Ports of i-1 were probed.", "i-1");
+        let none = FindingDetails::default();
+        let text = FindingText::new("Port probe", "Ports of i-1 were probed.", "i-1", &none);
         assert_eq!(
             (text.title(), text.description(), text.resource_id()),
             ("Port probe", "Ports of i-1 were probed.", "i-1")
         );
-        let empty = FindingText::new("", "", "");
+        let empty = FindingText::new("", "", "", &none);
         assert_eq!(
             (empty.title(), empty.description(), empty.resource_id()),
             ("", "", "")
         );
-        let wide = FindingText::new("é", "ü", "ø");
+        let wide = FindingText::new("é", "ü", "ø", &none);
         assert_eq!(
             (wide.title(), wide.description(), wide.resource_id()),
             ("é", "ü", "ø")
         );
         let huge = "é".repeat(1 << 20);
-        let cut = FindingText::new(&huge, "d", "r");
+        let cut = FindingText::new(&huge, "d", "r", &none);
         assert_eq!(cut.title().len(), 1 << 20, "cut at a character boundary");
         assert_eq!((cut.description(), cut.resource_id()), ("d", "r"));
+        let facts: FindingDetails = [("User name", "alice"), ("Port", "22")]
+            .into_iter()
+            .collect();
+        let with_facts = FindingText::new("t", "d", "r", &facts);
+        assert_eq!(
+            (
+                with_facts.resource_id(),
+                with_facts.details().iter().collect::<Vec<_>>()
+            ),
+            ("r", vec![("User name", "alice"), ("Port", "22")])
+        );
+        assert_eq!(text.details(), Facts::default(), "none given, none read");
     }
 
     #[test]
@@ -445,7 +480,7 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let facts: Vec<(&str, &str)> = details.iter().collect();
+        let facts: Vec<(&str, &str)> = details.facts().iter().collect();
         assert_eq!(
             facts,
             [
@@ -454,20 +489,20 @@ mod tests {
                 ("Empty", "")
             ]
         );
-        assert_eq!(details.get("User name"), Some("alice"));
-        assert_eq!(details.get("Forged"), None);
-        assert!(FindingDetails::default().iter().next().is_none());
+        assert_eq!(details.facts().get("User name"), Some("alice"));
+        assert_eq!(details.facts().get("Forged"), None);
+        assert!(FindingDetails::default().facts().iter().next().is_none());
     }
 
     #[test]
     fn every_known_label_reads_back_and_a_code_cannot_be_smuggled_in() {
         let details: FindingDetails = KNOWN_LABELS.iter().map(|l| (*l, "v")).collect();
-        let labels: Vec<&str> = details.iter().map(|(l, _)| l).collect();
+        let labels: Vec<&str> = details.facts().iter().map(|(l, _)| l).collect();
         assert_eq!(labels, KNOWN_LABELS);
         let smuggled: FindingDetails = [("\u{E000}", "x"), ("Tag: \u{E001}env", "y")]
             .into_iter()
             .collect();
-        let labels: Vec<&str> = smuggled.iter().map(|(l, _)| l).collect();
+        let labels: Vec<&str> = smuggled.facts().iter().map(|(l, _)| l).collect();
         assert_eq!(labels, ["", "Tag: env"]);
     }
 }

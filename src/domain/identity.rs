@@ -1,4 +1,4 @@
-use super::SharedText;
+use super::{NamedArn, SharedList, SharedText};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -19,8 +19,9 @@ pub enum AccessKeyStatus {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessKey {
-    /// The access key ID (not secret; the secret key never enters watchpost).
-    pub id: String,
+    /// The access key ID (not secret; the secret key never enters watchpost). AWS's are 20
+    /// characters, held in place rather than in an allocation of their own each.
+    pub id: compact_str::CompactString,
     pub status: AccessKeyStatus,
     /// `access_key_N_last_rotated`: when the key was created.
     pub created: DateTime<Utc>,
@@ -63,26 +64,49 @@ impl MfaDevice {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IamUser {
-    pub name: String,
-    pub arn: String,
+    /// The ARN, which ends in the name.
+    id: NamedArn,
     pub created: DateTime<Utc>,
     pub password: Option<PasswordCredential>,
     pub mfa_active: bool,
     /// Which kind of device, when MFA is active and the kind is known.
     pub mfa_device: Option<MfaDevice>,
     pub access_keys: Vec<AccessKey>,
-    /// Group and policy names are shared by every user of the account that has them
-    /// (50,000 users name a few dozen).
-    pub groups: Vec<SharedText>,
+    /// Group and policy names, and their lists, are shared by every user of the account that
+    /// has them (50,000 users name a few dozen, in a few dozen combinations).
+    pub groups: SharedList,
     /// Every policy that applies to the user, with how: `Name (attached)`,
     /// `Name (inline)`, `Name (via group G)`, `Name (inline, via group G)`.
-    pub policies: Vec<SharedText>,
+    pub policies: SharedList,
     /// The subset of `policies` that grants full administrative access (`*` on `*`, or an
     /// Allow with `NotAction`), unless an unconditional Deny of everything cancels it.
-    pub admin_via: Vec<SharedText>,
+    pub admin_via: SharedList,
 }
 
 impl IamUser {
+    /// A user created at `created`, with no credentials, groups or policies yet.
+    pub fn new(name: &str, arn: &str, created: DateTime<Utc>) -> Self {
+        IamUser {
+            id: NamedArn::new(arn, name),
+            created,
+            password: None,
+            mfa_active: false,
+            mfa_device: None,
+            access_keys: Vec::new(),
+            groups: SharedList::empty(),
+            policies: SharedList::empty(),
+            admin_via: SharedList::empty(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        self.id.name()
+    }
+
+    pub fn arn(&self) -> &str {
+        self.id.arn()
+    }
+
     pub fn has_console_access(&self) -> bool {
         self.password.as_ref().is_some_and(|p| p.enabled)
     }
@@ -161,7 +185,7 @@ pub struct IdentityInventory {
 impl IdentityInventory {
     /// The user named `name`, to change: the users are copied first if they are shared.
     pub fn user_mut(&mut self, name: &str) -> Option<&mut IamUser> {
-        let position = self.users.iter().position(|u| u.name == name)?;
+        let position = self.users.iter().position(|u| u.name() == name)?;
         Arc::make_mut(&mut self.users).get_mut(position)
     }
 }

@@ -8,6 +8,7 @@ mod finding;
 mod glob;
 mod identity;
 mod ids;
+mod named_arn;
 mod nearest;
 mod org;
 mod region;
@@ -29,7 +30,7 @@ pub use check::{Check, CheckResult, CheckStatus};
 #[cfg(test)]
 pub(crate) use finding::sample as sample_finding;
 pub use finding::{
-    DetectorStatus, Finding, FindingDetails, FindingExtra, FindingResource, FindingText,
+    DetectorStatus, Facts, Finding, FindingDetails, FindingExtra, FindingResource, FindingText,
 };
 pub use glob::glob_match;
 pub use identity::{
@@ -40,6 +41,7 @@ pub use ids::{
     AccessKeyId, AccountId, AlarmName, Call, DetectorId, FindingId, KeyRef, Region, RoleName,
     SecurityGroupId, UserName,
 };
+pub use named_arn::NamedArn;
 pub use nearest::{distance, nearest};
 pub use org::{AccountScope, Discovery, OrgAccount, Organization, Reach};
 pub use region::{check_regions, is_known_region, is_region_name, parse_regions, unknown_region};
@@ -48,7 +50,7 @@ pub use resources::{
     Bucket, BucketExposure, DbInstance, Instance, KeyRotation, KmsKey, LoadBalancer, Volume,
 };
 pub use severity::Severity;
-pub use shared_text::{Interner, SharedText, joined};
+pub use shared_text::{Interner, ListInterner, SharedList, SharedText, joined};
 pub use triage::{TriageItem, TriageOrigin};
 
 use serde::{Deserialize, Serialize};

@@ -56,7 +56,7 @@ fn short_state(state: AlarmState) -> &'static str {
 fn condition(alarm: &Alarm) -> String {
     match (&alarm.metric, &alarm.rule) {
         (Some(m), _) => format!("{} {}", m.metric_name, m.condition()),
-        (None, Some(rule)) => rule.clone(),
+        (None, Some(rule)) => rule.to_string(),
         (None, None) => String::new(),
     }
 }
@@ -88,12 +88,14 @@ impl Pane for AlarmsPane {
     }
 
     fn key(&self, data: &Data, row: usize) -> String {
-        alarm(data, row).map(|a| a.arn.clone()).unwrap_or_default()
+        alarm(data, row)
+            .map(|a| a.arn().to_string())
+            .unwrap_or_default()
     }
 
     fn haystack(&self, data: &Data, row: usize, out: &mut Fields<'_>) {
         if let Some(a) = alarm(data, row) {
-            for part in [a.state.label(), &a.name, &a.region, &condition(a)] {
+            for part in [a.state.label(), a.name(), &a.region, &condition(a)] {
                 out.push(part);
             }
             if let Some(m) = &a.metric {
@@ -107,9 +109,9 @@ impl Pane for AlarmsPane {
             return SortKey::Num(0);
         };
         match column {
-            0 => SortKey::Num(i64::from(data.changed_alarms.contains(&a.arn))),
+            0 => SortKey::Num(i64::from(data.changed_alarms.contains(a.arn()))),
             1 => SortKey::Pair(state_rank(a.state), a.state_updated.timestamp()),
-            2 => SortKey::text(&a.name),
+            2 => SortKey::text(a.name()),
             3 => SortKey::text(&a.region),
             4 => SortKey::text(&condition(a)),
             5 => SortKey::time(Some(a.state_updated)),
@@ -121,7 +123,7 @@ impl Pane for AlarmsPane {
         let Some(a) = alarm(data, row) else {
             return Vec::new();
         };
-        let changed = data.changed_alarms.contains(&a.arn);
+        let changed = data.changed_alarms.contains(a.arn());
         vec![
             if changed {
                 Cell::toned("●", Tone::Changed)
@@ -130,9 +132,9 @@ impl Pane for AlarmsPane {
             },
             Cell::toned(short_state(a.state), Tone::Alarm(a.state)),
             if changed {
-                Cell::toned(a.name.as_str(), Tone::Changed)
+                Cell::toned(a.name(), Tone::Changed)
             } else {
-                Cell::plain(a.name.as_str())
+                Cell::plain(a.name())
             },
             Cell::dim(a.region.as_str()),
             Cell::plain(condition(a)),
@@ -188,7 +190,7 @@ impl Pane for AlarmsPane {
 
 pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
     let mut lines = vec![
-        DetailLine::Section(format!("Alarm {}", a.name)),
+        DetailLine::Section(format!("Alarm {}", a.name())),
         DetailLine::Field("State".into(), a.state.label().into(), Tone::Alarm(a.state)),
         DetailLine::field(
             "Since",
@@ -200,7 +202,7 @@ pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
         ),
         DetailLine::field("Reason", a.state_reason.clone()),
     ];
-    if data.changed_alarms.contains(&a.arn) {
+    if data.changed_alarms.contains(a.arn()) {
         lines.push(DetailLine::Field(
             "Changed".into(),
             "state changed in the latest poll".into(),
@@ -217,10 +219,10 @@ pub fn detail(a: &Alarm, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
         ),
         super::account_field(data, &a.account_id),
         DetailLine::field("Region", a.region.to_string()),
-        DetailLine::field("ARN", a.arn.clone()),
+        DetailLine::field("ARN", a.arn().to_string()),
     ]);
     if let Some(description) = &a.description {
-        lines.push(DetailLine::field("Description", description.clone()));
+        lines.push(DetailLine::field("Description", description.to_string()));
     }
     if let Some(m) = &a.metric {
         lines.push(DetailLine::Blank);
@@ -288,7 +290,7 @@ pub fn alarm_target(a: &Alarm) -> Target {
     Target::Alarm {
         account_id: a.account_id.as_str().into(),
         region: a.region.as_str().into(),
-        name: a.name.as_str().into(),
+        name: a.name().into(),
         actions_enabled: a.actions_enabled,
     }
 }

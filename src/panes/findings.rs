@@ -250,7 +250,7 @@ pub fn detail(f: &Finding, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
         // Only the archived view (`:archived`) shows such a finding: its detail says so.
         lines.insert(2, DetailLine::field("Status", "archived".to_string()));
     }
-    for (label, value) in f.resource.details.iter() {
+    for (label, value) in f.details().iter() {
         lines.push(DetailLine::Field(
             label.to_string(),
             value.to_string(),

@@ -355,13 +355,13 @@ pub fn check_targets(data: &Data, check: &CheckResult) -> Vec<Target> {
                     name: role.into(),
                 }];
             }
-            let Some(subject) = check.subject.as_deref() else {
+            let Some(subject) = check.subject() else {
                 return Vec::new();
             };
             data.identities
                 .get(&check.account_id)
                 .and_then(|inv| {
-                    let user = inv.users.iter().find(|u| u.name == subject)?;
+                    let user = inv.users.iter().find(|u| u.name() == subject)?;
                     Some(identity::user_targets(inv, user))
                 })
                 .unwrap_or_default()

@@ -43,7 +43,7 @@ enum Origin<'a> {
 impl Origin<'_> {
     fn title(&self) -> Cow<'_, str> {
         match self {
-            Origin::Alarm(a) => Cow::Owned(format!("{} in ALARM", a.name)),
+            Origin::Alarm(a) => Cow::Owned(format!("{} in ALARM", a.name())),
             Origin::Finding(f) => Cow::Borrowed(f.text.title()),
             // The queue holds failures: name the failure, not the control.
             Origin::Check(c) => {
@@ -104,7 +104,7 @@ impl Pane for OverviewPane {
     fn key(&self, data: &Data, row: usize) -> String {
         item(data, row)
             .map(|(_, origin)| match origin {
-                Origin::Alarm(a) => a.arn.clone(),
+                Origin::Alarm(a) => a.arn().to_string(),
                 Origin::Finding(f) => f.id.to_string(),
                 Origin::Check(c) => format!(
                     "{}|{}|{}|{}",

@@ -34,7 +34,7 @@ pub fn evaluate(alarms: &[Alarm], out: &mut Vec<CheckResult>) {
             alarm.account_id.clone(),
             Some(alarm.region.clone()),
             None,
-            &alarm.name,
+            alarm.name(),
             &evidence,
         ));
     }

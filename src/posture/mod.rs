@@ -195,7 +195,7 @@ mod tests {
         };
         let results = evaluate(&inventory, &Thresholds::default(), now);
 
-        let users: HashSet<&str> = identity.users.iter().map(|u| u.name.as_str()).collect();
+        let users: HashSet<&str> = identity.users.iter().map(|u| u.name()).collect();
         for result in &results {
             let listed = checks().find(|c| c.id == result.check_id());
             assert_eq!(
@@ -204,7 +204,7 @@ mod tests {
                 "{}",
                 result.check_id()
             );
-            if let Some(subject) = result.subject.as_deref() {
+            if let Some(subject) = result.subject() {
                 assert_eq!(
                     result.source(),
                     SourceKind::Identity,
@@ -218,6 +218,6 @@ mod tests {
         let sources: HashSet<SourceKind> = results.iter().map(|r| r.source()).collect();
         assert_eq!(sources.len(), SourceKind::ALL.len(), "{sources:?}");
         assert!(produced.len() >= 15, "{produced:?}");
-        assert!(results.iter().any(|r| r.subject.as_deref() == Some(ROOT)));
+        assert!(results.iter().any(|r| r.subject() == Some(ROOT)));
     }
 }

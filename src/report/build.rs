@@ -129,17 +129,17 @@ fn alarms(data: &Data, filters: &Filters, severity: Severity) -> Vec<AlarmEntry>
         .filter(|a| filters.keeps_alarm(a, severity))
         .collect();
     kept.sort_by(|a, b| {
-        (&a.account_id, &a.region, &a.name, &a.arn).cmp(&(
+        (&a.account_id, &a.region, &a.name(), &a.arn()).cmp(&(
             &b.account_id,
             &b.region,
-            &b.name,
-            &b.arn,
+            &b.name(),
+            &b.arn(),
         ))
     });
     kept.into_iter()
         .map(|a| AlarmEntry {
-            arn: a.arn.clone(),
-            name: a.name.clone(),
+            arn: a.arn().to_string(),
+            name: a.name().to_string(),
             account_id: a.account_id.to_string(),
             account_name: None,
             region: a.region.to_string(),
@@ -154,9 +154,9 @@ fn alarms(data: &Data, filters: &Filters, severity: Severity) -> Vec<AlarmEntry>
                 CheckStatus::Pass
             },
             severity,
-            state_reason: a.state_reason.clone(),
+            state_reason: a.state_reason.to_string(),
             state_updated: a.state_updated,
-            description: a.description.clone(),
+            description: a.description.as_deref().cloned(),
             condition: a.metric.as_ref().map(|m| {
                 format!(
                     "{} {} {} {}",
@@ -166,7 +166,7 @@ fn alarms(data: &Data, filters: &Filters, severity: Severity) -> Vec<AlarmEntry>
                     m.condition()
                 )
             }),
-            rule: a.rule.clone(),
+            rule: a.rule.as_deref().map(str::to_string),
             actions_enabled: a.actions_enabled,
         })
         .collect()

@@ -15,12 +15,12 @@ pub fn build(data: &Data, inv: &IdentityInventory, filters: &Filters) -> Identit
     let subjects: Option<HashSet<&str>> = filters.narrows_checks().then(|| {
         own()
             .filter(|c| filters.matches_check(c))
-            .filter_map(|c| c.subject.as_deref())
+            .filter_map(|c| c.subject())
             .collect()
     });
     let mut failing: HashMap<&str, Vec<&'static str>> = HashMap::new();
     for check in own().filter(|c| c.failed()) {
-        if let Some(subject) = check.subject.as_deref() {
+        if let Some(subject) = check.subject() {
             failing.entry(subject).or_default().push(check.check_id());
         }
     }
@@ -36,21 +36,17 @@ pub fn build(data: &Data, inv: &IdentityInventory, filters: &Filters) -> Identit
         summary.users_with_active_keys += usize::from(active > 0);
         summary.active_access_keys += active;
         summary.admin_users += usize::from(!user.admin_via.is_empty());
-        summary.users_with_failing_checks += usize::from(failing.contains_key(user.name.as_str()));
+        summary.users_with_failing_checks += usize::from(failing.contains_key(user.name()));
     }
     let mut users: Vec<&IamUser> = inv
         .users
         .iter()
-        .filter(|u| {
-            subjects
-                .as_ref()
-                .is_none_or(|s| s.contains(u.name.as_str()))
-        })
+        .filter(|u| subjects.as_ref().is_none_or(|s| s.contains(u.name())))
         .collect();
-    users.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.arn.cmp(&b.arn)));
+    users.sort_by(|a, b| a.name().cmp(b.name()).then_with(|| a.arn().cmp(b.arn())));
     let users = users
         .into_iter()
-        .map(|u| user(u, failing.get(u.name.as_str())))
+        .map(|u| user(u, failing.get(u.name())))
         .collect();
     IdentityEntry {
         account_id: inv.account_id.to_string(),
@@ -78,8 +74,8 @@ fn user(u: &IamUser, failing: Option<&Vec<&'static str>>) -> UserEntry {
     failing_checks.sort_unstable();
     failing_checks.dedup();
     UserEntry {
-        name: u.name.clone(),
-        arn: u.arn.clone(),
+        name: u.name().to_string(),
+        arn: u.arn().to_string(),
         created: u.created,
         console_access: u.has_console_access(),
         password_last_used: u.password.as_ref().and_then(|p| p.last_used),

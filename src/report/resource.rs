@@ -30,7 +30,7 @@ impl<'a> Resolver<'a> {
         for identity in data.identities.iter() {
             let account = identity.account_id.as_str();
             for user in identity.users.iter() {
-                users.insert((account, user.name.as_str()), user);
+                users.insert((account, user.name()), user);
             }
             for role in &identity.roles {
                 roles.insert((account, role.name.as_str()), role);
@@ -39,12 +39,7 @@ impl<'a> Resolver<'a> {
         let alarms = data
             .alarms
             .iter()
-            .map(|a| {
-                (
-                    (a.account_id.as_str(), a.region.as_str(), a.name.as_str()),
-                    a,
-                )
-            })
+            .map(|a| ((a.account_id.as_str(), a.region.as_str(), a.name()), a))
             .collect();
         Resolver {
             partition,
@@ -62,7 +57,7 @@ impl<'a> Resolver<'a> {
     fn user_arn(&self, account: &str, name: &str) -> String {
         self.users
             .get(&(account, name))
-            .map(|u| u.arn.clone())
+            .map(|u| u.arn().to_string())
             .unwrap_or_else(|| self.iam_arn(account, &format!("user/{name}")))
     }
 
@@ -76,7 +71,7 @@ impl<'a> Resolver<'a> {
             SourceKind::Alarms => {
                 let region = check.region_name().unwrap_or_default();
                 match self.alarms.get(&(account, region, resource)) {
-                    Some(alarm) => (alarm.arn.clone(), "AwsCloudWatchAlarm"),
+                    Some(alarm) => (alarm.arn().to_string(), "AwsCloudWatchAlarm"),
                     None => (resource.to_string(), "AwsCloudWatchAlarm"),
                 }
             }

@@ -250,7 +250,7 @@ impl Data {
 fn remote_addresses(findings: &[crate::domain::Finding]) -> HashSet<String> {
     findings
         .iter()
-        .filter_map(|f| f.resource.details.get("Remote IP"))
+        .filter_map(|f| f.details().get("Remote IP"))
         .map(str::to_string)
         .collect()
 }

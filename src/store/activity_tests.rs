@@ -203,14 +203,9 @@ fn findings_remote_addresses_are_flagged_when_a_query_opens() {
     let finding = crate::sources::demo::DemoWorld::new(Default::default(), t0())
         .findings_at("us-east-1", t0())
         .into_iter()
-        .find(|f| f.resource.details.get("Remote IP").is_some())
+        .find(|f| f.details().get("Remote IP").is_some())
         .unwrap();
-    let remote = finding
-        .resource
-        .details
-        .get("Remote IP")
-        .unwrap()
-        .to_string();
+    let remote = finding.details().get("Remote IP").unwrap().to_string();
     data.findings.push(finding);
     data.open_activity(query(&["us-east-1"], Writes::All), t0());
     assert!(data.activity.flagged.contains(&remote));

@@ -87,7 +87,18 @@ pub struct Data {
 
 /// Failing IAM checks of one account's users (and root), by subject: how many, and the
 /// worst severity.
-pub(super) type UserFailures = HashMap<Arc<str>, (usize, Severity)>;
+pub(super) type UserFailures = HashMap<SubjectKey, (usize, Severity)>;
+
+/// A result's subject as a map key, shared with the results and found by name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(super) struct SubjectKey(pub(super) crate::domain::SharedText);
+
+impl std::borrow::Borrow<str> for SubjectKey {
+    // Consistent with the derived Hash and Eq: a String hashes and compares as its str.
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
 
 /// Counts shown in the Overview's summary lines.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -265,19 +276,19 @@ impl Data {
             .alarms
             .iter()
             .filter(|a| in_scope(a))
-            .map(|a| (a.arn.clone(), a.state))
+            .map(|a| (a.arn().to_string(), a.state))
             .collect();
         let first_load = previous.is_empty();
         let mut applied = Applied::default();
         self.changed_alarms
             .retain(|arn| !previous.contains_key(arn));
         for alarm in &alarms {
-            match previous.get(&alarm.arn) {
+            match previous.get(alarm.arn()) {
                 Some(state) if *state != alarm.state => {
-                    self.changed_alarms.insert(alarm.arn.clone());
+                    self.changed_alarms.insert(alarm.arn().to_string());
                     let seen = self
                         .observed_transitions
-                        .entry(alarm.arn.clone())
+                        .entry(alarm.arn().to_string())
                         .or_default();
                     seen.insert(
                         0,
@@ -292,19 +303,19 @@ impl Data {
                     // Grown by doubling, the list would keep room for 16.
                     seen.shrink_to(OBSERVED_PER_ALARM);
                     if alarm.state == AlarmState::Alarm {
-                        applied.entered_alarm.push(alarm.name.clone());
+                        applied.entered_alarm.push(alarm.name().to_string());
                     }
                 }
                 None if !first_load && alarm.state == AlarmState::Alarm => {
-                    self.changed_alarms.insert(alarm.arn.clone());
-                    applied.entered_alarm.push(alarm.name.clone());
+                    self.changed_alarms.insert(alarm.arn().to_string());
+                    applied.entered_alarm.push(alarm.name().to_string());
                 }
                 _ => {}
             }
         }
         // Transitions of alarms that are gone (deleted, or no longer listed) go with them,
         // so the history is bounded by the alarms there are.
-        let listed: HashSet<&str> = alarms.iter().map(|a| a.arn.as_str()).collect();
+        let listed: HashSet<&str> = alarms.iter().map(|a| a.arn()).collect();
         for arn in previous.keys().filter(|arn| !listed.contains(arn.as_str())) {
             self.observed_transitions.remove(arn);
         }
@@ -513,7 +524,7 @@ impl Data {
         let mut all: Vec<AlarmTransition> = alarm.history.clone();
         for seen in self
             .observed_transitions
-            .get(&alarm.arn)
+            .get(alarm.arn())
             .map(Vec::as_slice)
             .unwrap_or_default()
         {

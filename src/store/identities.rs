@@ -138,7 +138,7 @@ mod tests {
     fn describe(row: Option<IdentityRow<'_>>) -> Option<String> {
         row.map(|row| match row {
             IdentityRow::Root(inv) => format!("{}/root", inv.account_id),
-            IdentityRow::User(inv, user) => format!("{}/{}", inv.account_id, user.name),
+            IdentityRow::User(inv, user) => format!("{}/{}", inv.account_id, user.name()),
         })
     }
 

@@ -307,7 +307,7 @@ impl Data {
                     continue;
                 };
                 let entry = failures
-                    .entry(subject.clone())
+                    .entry(super::data::SubjectKey(subject.clone()))
                     .or_insert((0, check.severity()));
                 entry.0 += 1;
                 entry.1 = entry.1.max(check.severity());

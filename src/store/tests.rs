@@ -32,24 +32,18 @@ pub(super) fn inventory(account: &str, users: &[&str]) -> IdentityInventory {
         users: Arc::new(
             users
                 .iter()
-                .map(|name| IamUser {
-                    name: name.to_string(),
-                    arn: format!("arn:aws:iam::{account}:user/{name}"),
-                    created: at - TimeDelta::days(400),
-                    password: None,
-                    mfa_active: false,
-                    mfa_device: None,
-                    access_keys: vec![AccessKey {
+                .map(|name| {
+                    let arn = format!("arn:aws:iam::{account}:user/{name}");
+                    let mut user = IamUser::new(name, &arn, at - TimeDelta::days(400));
+                    user.access_keys = vec![AccessKey {
                         id: "#1".into(),
                         status: AccessKeyStatus::Active,
                         created: at - TimeDelta::days(365),
                         last_used: Some(at),
                         last_used_service: None,
                         last_used_region: None,
-                    }],
-                    groups: Vec::new(),
-                    policies: Vec::new(),
-                    admin_via: Vec::new(),
+                    }];
+                    user
                 })
                 .collect(),
         ),
@@ -97,7 +91,7 @@ fn two_accounts() -> Data {
 
 fn key_active(data: &Data, account: &str, user: &str) -> Option<bool> {
     let inventory = data.identities.get(account)?;
-    let user = inventory.users.iter().find(|u| u.name == user)?;
+    let user = inventory.users.iter().find(|u| u.name() == user)?;
     user.access_keys.first().map(AccessKey::is_active)
 }
 
@@ -121,7 +115,7 @@ fn each_account_keeps_its_inventory_and_its_users_checks() {
         data.checks.iter().find(|c| {
             c.check_id() == "iam.console-mfa"
                 && *c.account_id == *account
-                && c.subject.as_deref() == Some("alice")
+                && c.subject() == Some("alice")
         })
     };
     assert!(console_mfa(A).is_some_and(|c| c.failed()), "A's alice");

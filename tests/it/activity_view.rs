@@ -76,7 +76,7 @@ fn key_finding(app: &App) -> (String, String, String) {
         .findings
         .iter()
         .filter(|f| {
-            f.resource.kind.as_str() == "AccessKey" && f.resource.details.get("Remote IP").is_some()
+            f.resource.kind.as_str() == "AccessKey" && f.details().get("Remote IP").is_some()
         })
         .max_by_key(|f| f.last_seen)
         .unwrap();
@@ -84,12 +84,7 @@ fn key_finding(app: &App) -> (String, String, String) {
     (
         finding.id.to_string(),
         finding.text.resource_id().to_string(),
-        finding
-            .resource
-            .details
-            .get("Remote IP")
-            .unwrap()
-            .to_string(),
+        finding.details().get("Remote IP").unwrap().to_string(),
     )
 }
 
@@ -168,7 +163,7 @@ fn an_alarm_shows_what_changed_just_before_it_in_its_region() {
         .find(|a| a.state == watchpost::domain::AlarmState::Alarm)
         .unwrap()
         .clone();
-    let effects = activity_of(&mut app, Tab::Alarms, &alarm.name);
+    let effects = activity_of(&mut app, Tab::Alarms, alarm.name());
     let asked = requests(&effects);
     assert_eq!(asked.len(), 1);
     assert_eq!(asked[0].region, alarm.region.as_str());
@@ -200,8 +195,8 @@ fn a_console_user_signs_in_from_the_office() {
         .iter()
         .find(|u| u.has_console_access())
         .unwrap()
-        .name
-        .clone();
+        .name()
+        .to_string();
     let effects = activity_of(&mut app, Tab::Identity, &user);
     let query = requests(&effects)[0].query.clone();
     assert_eq!(

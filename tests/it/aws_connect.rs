@@ -84,7 +84,7 @@ async fn a_role_in_another_account_sees_that_account() {
     let SourceData::Identity(inventory) = identity.poll().await.unwrap() else {
         panic!("not identity");
     };
-    let names: Vec<&str> = inventory.users.iter().map(|u| u.name.as_str()).collect();
+    let names: Vec<&str> = inventory.users.iter().map(|u| u.name()).collect();
     assert_eq!(names, ["other-user"]);
     assert_eq!(&*inventory.account_id, OTHER_ACCOUNT);
 }

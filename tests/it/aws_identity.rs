@@ -213,7 +213,7 @@ async fn failing_checks_per_principal_equal_the_seeded_truth() {
     assert_eq!(failing(&inventory), expected);
 
     // The facts behind them, as the pane shows them.
-    let user = |name: &str| inventory.users.iter().find(|u| u.name == name).unwrap();
+    let user = |name: &str| inventory.users.iter().find(|u| u.name() == name).unwrap();
     let texts = |texts: &[watchpost::domain::SharedText]| -> Vec<String> {
         texts.iter().map(|t| t.to_string()).collect()
     };
@@ -331,7 +331,7 @@ async fn a_young_credential_report_is_reused_and_an_old_one_renewed() {
         0,
         "the report is reused"
     );
-    let names: Vec<&str> = again.users.iter().map(|u| u.name.as_str()).collect();
+    let names: Vec<&str> = again.users.iter().map(|u| u.name()).collect();
     assert_eq!(names, ["first"], "as AWS would: the report is a snapshot");
 
     // With a maximum age of zero every refresh asks for the report.

@@ -94,7 +94,12 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
     // Alarms: both regions, the right states; the ALARM one in the triage queue at the
     // configured severity (High by default).
     assert_eq!(app.data.alarms.len(), 151);
-    let db = app.data.alarms.iter().find(|a| a.name == "db-cpu").unwrap();
+    let db = app
+        .data
+        .alarms
+        .iter()
+        .find(|a| a.name() == "db-cpu")
+        .unwrap();
     assert_eq!(
         (db.region.as_str(), db.state),
         ("eu-west-1", AlarmState::Alarm)
@@ -108,7 +113,7 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
         .triage
         .iter()
         .filter_map(|t| match t.origin {
-            TriageOrigin::Alarm(i) => Some(app.data.alarms[i as usize].name.as_str()),
+            TriageOrigin::Alarm(i) => Some(app.data.alarms[i as usize].name()),
             _ => None,
         })
         .collect();
@@ -159,10 +164,10 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
         .data
         .alarms
         .iter()
-        .find(|a| a.name == "web-000")
+        .find(|a| a.name() == "web-000")
         .unwrap();
     assert_eq!(web.state, AlarmState::Alarm);
-    assert!(app.data.changed_alarms.contains(&web.arn));
+    assert!(app.data.changed_alarms.contains(web.arn()));
     assert!(
         app.status
             .as_deref()

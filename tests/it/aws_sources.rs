@@ -103,12 +103,16 @@ async fn identity_reads_the_credential_report_summary_and_password_policy() {
         "report generated {}",
         inventory.report_generated
     );
-    let mut names: Vec<&str> = inventory.users.iter().map(|u| u.name.as_str()).collect();
+    let mut names: Vec<&str> = inventory.users.iter().map(|u| u.name()).collect();
     names.sort_unstable();
     assert_eq!(names, ["alice", "bob", "carol"]);
 
-    let alice = inventory.users.iter().find(|u| u.name == "alice").unwrap();
-    assert_eq!(alice.arn, format!("arn:aws:iam::{ACCOUNT}:user/alice"));
+    let alice = inventory
+        .users
+        .iter()
+        .find(|u| u.name() == "alice")
+        .unwrap();
+    assert_eq!(alice.arn(), format!("arn:aws:iam::{ACCOUNT}:user/alice"));
     assert_eq!(alice.access_keys.len(), 2);
     let old = &alice.access_keys[0];
     assert_eq!(old.status, AccessKeyStatus::Active);
@@ -129,7 +133,7 @@ async fn identity_reads_the_credential_report_summary_and_password_policy() {
     assert_eq!(alice.access_keys[1].last_used, None, "never used");
     assert!(alice.password.is_none());
 
-    let bob = inventory.users.iter().find(|u| u.name == "bob").unwrap();
+    let bob = inventory.users.iter().find(|u| u.name() == "bob").unwrap();
     assert!(bob.has_console_access());
     assert!(!bob.mfa_active);
     assert!(bob.access_keys.is_empty());
@@ -223,11 +227,11 @@ async fn alarms_are_paged_typed_and_kept_per_region() {
             .all(|a| a.region.as_str() == "us-east-1" && a.account_id.as_str() == ACCOUNT)
     );
 
-    let firing = alarms.iter().find(|a| a.name == "cpu-007").unwrap();
+    let firing = alarms.iter().find(|a| a.name() == "cpu-007").unwrap();
     assert_eq!(firing.state, AlarmState::Alarm);
     assert!(firing.state_reason.starts_with("Threshold Crossed"));
     assert_eq!(
-        firing.description.as_deref(),
+        firing.description.as_deref().map(String::as_str),
         Some("CPU above 80% for 10 minutes")
     );
     let metric = firing.metric.as_ref().unwrap();
@@ -251,7 +255,7 @@ async fn alarms_are_paged_typed_and_kept_per_region() {
         ["arn:aws:sns:us-east-1:123456789012:pager"]
     );
 
-    let composite = alarms.iter().find(|a| a.name == "service-down").unwrap();
+    let composite = alarms.iter().find(|a| a.name() == "service-down").unwrap();
     assert_eq!(composite.kind, AlarmKind::Composite);
     assert_eq!(
         composite.rule.as_deref(),
@@ -269,7 +273,7 @@ async fn alarms_are_paged_typed_and_kept_per_region() {
     else {
         panic!("not alarms");
     };
-    let names: Vec<&str> = west_alarms.iter().map(|a| a.name.as_str()).collect();
+    let names: Vec<&str> = west_alarms.iter().map(|a| a.name()).collect();
     assert_eq!(names, ["west-only"], "regions are isolated");
 }
 
@@ -334,7 +338,7 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
     assert_eq!(&*high.region, "us-east-1");
     assert_eq!(&*high.account_id, ACCOUNT);
     assert!(high.text.title().contains("i-0000"));
-    let labels: Vec<&str> = high.resource.details.iter().map(|(l, _)| l).collect();
+    let labels: Vec<&str> = high.details().iter().map(|(l, _)| l).collect();
     assert!(labels.contains(&"Action"), "action details: {labels:?}");
     assert!(labels.contains(&"Remote IP"), "action details: {labels:?}");
     assert!(high.raw_json().unwrap_or_default().contains("i-0000"));

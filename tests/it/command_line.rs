@@ -151,9 +151,9 @@ fn export_names_every_column_and_writes_times_as_rfc_3339() {
             .data
             .alarms
             .iter()
-            .find(|a| a.name == row[name])
+            .find(|a| a.name() == row[name])
             .unwrap();
-        assert_eq!(at, alarm.state_updated, "{}", alarm.name);
+        assert_eq!(at, alarm.state_updated, "{}", alarm.name());
     }
 
     command(&mut app, "findings");

@@ -68,7 +68,10 @@ fn every_reachable_account_is_loaded_and_judged_on_its_own() {
             .as_deref()
             .filter(|s| *s != watchpost::posture::ROOT)
         {
-            assert!(inventory.users.iter().any(|u| u.name == user), "{check:?}");
+            assert!(
+                inventory.users.iter().any(|u| u.name() == user),
+                "{check:?}"
+            );
         }
     }
     // Findings of many accounts, each counted once.

@@ -21,8 +21,8 @@ pub(crate) fn on_user_with_active_key() -> (App, String) {
         .iter()
         .find(|u| u.active_keys().count() == 1 && u.has_console_access())
         .unwrap()
-        .name
-        .clone();
+        .name()
+        .to_string();
     update(&mut app, key(KeyCode::Char('/')));
     press(&mut app, &user);
     update(&mut app, key(KeyCode::Enter));
@@ -212,7 +212,7 @@ fn the_outcome_offers_the_undo_and_the_row_shows_the_change() {
     assert!(effects.contains(&Effect::RefreshAll));
     assert!(matches!(app.dialog, Some(Dialog::Outcome { .. })));
     let inventory = app.data.identities.first().unwrap();
-    let u = inventory.users.iter().find(|u| u.name == user).unwrap();
+    let u = inventory.users.iter().find(|u| u.name() == user).unwrap();
     assert_eq!(u.active_keys().count(), 0, "the row changed at once");
 
     press(&mut app, "u");
@@ -250,7 +250,7 @@ fn a_failed_action_says_why_and_changes_nothing() {
             .contains("needs iam:UpdateAccessKey")
     );
     let inventory = app.data.identities.first().unwrap();
-    let u = inventory.users.iter().find(|u| u.name == user).unwrap();
+    let u = inventory.users.iter().find(|u| u.name() == user).unwrap();
     assert_eq!(u.active_keys().count(), 1);
 }
 

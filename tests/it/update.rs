@@ -95,7 +95,7 @@ fn filter_narrows_incrementally_and_esc_clears() {
     assert!(cpu > 0 && cpu < all, "{cpu} of {all}");
     for &row in &app.view(Tab::Alarms).rows() {
         let alarm = &app.data.alarms[row];
-        let text = format!("{} {:?}", alarm.name, alarm.metric).to_lowercase();
+        let text = format!("{} {:?}", alarm.name(), alarm.metric).to_lowercase();
         assert!(text.contains('c') && text.contains('p') && text.contains('u'));
     }
     // Keys typed in the filter are text, not commands.
@@ -278,9 +278,9 @@ fn alarm_entering_alarm_is_marked_and_rings_the_bell_when_enabled() {
                 .filter(|a| {
                     before
                         .iter()
-                        .any(|b| b.arn == a.arn && b.state != AlarmState::Alarm)
+                        .any(|b| b.arn() == a.arn() && b.state != AlarmState::Alarm)
                 })
-                .map(|a| a.arn.clone())
+                .map(|a| a.arn().to_string())
                 .collect();
             (!entered.is_empty()).then_some((now, entered))
         })
@@ -901,7 +901,7 @@ fn a_full_set_source_held_many_times_keeps_only_its_latest_set() {
     press(&mut app, "F");
     for n in 0..200 {
         let mut set = alarms.clone();
-        set[0].state_reason = format!("poll {n}");
+        set[0].state_reason = format!("poll {n}").into();
         send_alarms(&mut app, &region, set);
     }
     assert_eq!(app.held.len(), 1, "one held update for one source");
@@ -912,14 +912,15 @@ fn a_full_set_source_held_many_times_keeps_only_its_latest_set() {
     else {
         panic!("held: {:?}", app.held.first());
     };
-    assert_eq!(held[0].state_reason, "poll 199", "the latest set");
+    assert_eq!(&*held[0].state_reason, "poll 199", "the latest set");
     assert_ne!(
         app.data
             .alarms
             .iter()
-            .find(|a| a.arn == alarms[0].arn)
+            .find(|a| a.arn() == alarms[0].arn())
             .unwrap()
-            .state_reason,
+            .state_reason
+            .as_ref(),
         "poll 199",
         "nothing shown while frozen"
     );
@@ -929,9 +930,9 @@ fn a_full_set_source_held_many_times_keeps_only_its_latest_set() {
         .data
         .alarms
         .iter()
-        .find(|a| a.arn == alarms[0].arn)
+        .find(|a| a.arn() == alarms[0].arn())
         .unwrap();
-    assert_eq!(shown.state_reason, "poll 199");
+    assert_eq!(&*shown.state_reason, "poll 199");
     assert_same_as_full_recomputation(&app, "after unfreezing");
 }
 
@@ -1146,7 +1147,7 @@ fn observed_transitions_are_bounded_and_go_with_their_alarm() {
         .filter(|a| a.region == region)
         .cloned()
         .collect();
-    let arn = alarms[0].arn.clone();
+    let arn = alarms[0].arn().to_string();
     for n in 0..(3 * OBSERVED_PER_ALARM as i64) {
         alarms[0].state = if n % 2 == 0 {
             AlarmState::Alarm
@@ -1354,7 +1355,7 @@ fn the_clock_moves_the_ages_an_open_detail_shows() {
         .data
         .alarms
         .iter()
-        .find(|a| a.arn == arn)
+        .find(|a| a.arn() == arn)
         .unwrap()
         .state_updated;
     let later = fixed_now() + Duration::days(3);

@@ -67,8 +67,8 @@ pub fn root(root: &RootAccount, now: DateTime<Utc>) -> Vec<DetailLine> {
 
 pub fn user(u: &IamUser, now: DateTime<Utc>) -> Vec<DetailLine> {
     let mut lines = vec![
-        DetailLine::Section(format!("IAM user {}", u.name)),
-        DetailLine::field("ARN", u.arn.clone()),
+        DetailLine::Section(format!("IAM user {}", u.name())),
+        DetailLine::field("ARN", u.arn().to_string()),
         DetailLine::field(
             "Created",
             format!("{} ({} ago)", timestamp(u.created), age(now, u.created)),

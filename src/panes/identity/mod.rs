@@ -89,7 +89,7 @@ fn root_console(root: &RootAccount) -> &'static str {
 fn name(r: &Row<'_>) -> String {
     match r {
         Row::Root(_) => crate::posture::ROOT.to_string(),
-        Row::User(u) => u.name.clone(),
+        Row::User(u) => u.name().to_string(),
     }
 }
 
@@ -211,7 +211,7 @@ impl Pane for IdentityPane {
                 fails,
             ],
             Row::User(u) => vec![
-                Cell::plain(u.name.as_str()),
+                Cell::plain(u.name()),
                 user_console(u),
                 {
                     let changed = password_changed(u).filter(|_| u.has_console_access());
@@ -259,9 +259,11 @@ impl Pane for IdentityPane {
         lines.push(DetailLine::Blank);
         lines.push(DetailLine::Section("Checks".into()));
         let subject = name(&r);
-        for check in data.checks.iter().filter(|c| {
-            c.subject.as_deref() == Some(subject.as_str()) && c.account_id == inv.account_id
-        }) {
+        for check in data
+            .checks
+            .iter()
+            .filter(|c| c.subject() == Some(subject.as_str()) && c.account_id == inv.account_id)
+        {
             lines.push(DetailLine::Field(
                 if check.failed() {
                     "FAIL".into()
@@ -325,13 +327,13 @@ pub fn user_targets(inv: &IdentityInventory, user: &IamUser) -> Vec<Target> {
     });
     let mut targets = vec![Target::User {
         account_id: inv.account_id.as_str().into(),
-        name: user.name.as_str().into(),
+        name: user.name().into(),
         console: user.has_console_access(),
         quarantined,
     }];
     targets.extend(user.access_keys.iter().map(|key| Target::AccessKey {
         account_id: inv.account_id.as_str().into(),
-        user: user.name.as_str().into(),
+        user: user.name().into(),
         key: KeyRef::of_listed(&key.id),
         created: key.created,
         active: key.is_active(),
@@ -360,5 +362,5 @@ pub fn user_of_key<'a>(data: &'a Data, key: &str) -> Option<&'a IamUser> {
         .get(account)?
         .users
         .iter()
-        .find(|u| u.name == name)
+        .find(|u| u.name() == name)
 }

@@ -202,7 +202,7 @@ pub fn evaluate(baseline: &AccountBaseline, alarms: &[&Alarm], out: &mut Vec<Che
 mod tests {
     use super::super::fixtures::account;
     use super::*;
-    use crate::domain::{AlarmKind, AlarmState, MetricSpec, SharedText, Trail};
+    use crate::domain::{AlarmKind, AlarmState, MetricSpec, NamedArn, SharedText, Trail};
 
     fn trail() -> Trail {
         Trail {
@@ -228,14 +228,13 @@ mod tests {
 
     fn alarm_on(metric: &str) -> Alarm {
         Alarm {
-            arn: format!("arn:{metric}"),
-            name: metric.into(),
+            id: NamedArn::new(&format!("arn:{metric}"), metric),
             account_id: SharedText::new("111122223333".into()),
             region: SharedText::new("us-east-1".into()),
             kind: AlarmKind::Metric,
             description: None,
             state: AlarmState::Ok,
-            state_reason: String::new(),
+            state_reason: Box::default(),
             state_updated: chrono::DateTime::UNIX_EPOCH,
             metric: Some(MetricSpec {
                 namespace: SharedText::new("CISBenchmark".into()),

@@ -7,9 +7,8 @@ mod root;
 mod users;
 
 use super::Thresholds;
-use crate::domain::{Check, CheckResult, CheckStatus, IdentityInventory};
+use crate::domain::{Check, CheckResult, CheckStatus, IdentityInventory, SharedText};
 use chrono::{DateTime, Utc};
-use std::sync::Arc;
 
 pub fn evaluate(
     inv: &IdentityInventory,
@@ -47,7 +46,7 @@ pub static CHECKS: &[&Check] = &[
 fn result(
     inv: &IdentityInventory,
     check: &'static Check,
-    subject: Option<&Arc<str>>,
+    subject: Option<&SharedText>,
     resource: &str,
     pass: bool,
     evidence: impl AsRef<str>,

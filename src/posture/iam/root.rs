@@ -1,7 +1,7 @@
 //! The root account: MFA, hardware MFA, access keys, recent use.
 
 use super::{ROOT, days, result};
-use crate::domain::{Check, SourceKind};
+use crate::domain::{Check, SharedText, SourceKind};
 use crate::domain::{CheckResult, IdentityInventory, Severity};
 use crate::posture::Thresholds;
 use chrono::{DateTime, Utc};
@@ -50,14 +50,14 @@ pub fn evaluate(
     out: &mut Vec<CheckResult>,
 ) {
     // Every root result shares one copy of its subject.
-    let root: Arc<str> = Arc::from(ROOT);
+    let root: SharedText = Arc::new(ROOT.to_string());
     root_mfa(inv, &root, out);
     root_hardware_mfa(inv, &root, out);
     root_access_keys(inv, &root, out);
     root_recent_use(inv, t, now, &root, out);
 }
 
-fn root_mfa(inv: &IdentityInventory, root: &Arc<str>, out: &mut Vec<CheckResult>) {
+fn root_mfa(inv: &IdentityInventory, root: &SharedText, out: &mut Vec<CheckResult>) {
     let evidence = format!(
         "credential report <root_account> mfa_active = {}",
         inv.root.mfa_active
@@ -72,7 +72,7 @@ fn root_mfa(inv: &IdentityInventory, root: &Arc<str>, out: &mut Vec<CheckResult>
     ));
 }
 
-fn root_hardware_mfa(inv: &IdentityInventory, root: &Arc<str>, out: &mut Vec<CheckResult>) {
+fn root_hardware_mfa(inv: &IdentityInventory, root: &SharedText, out: &mut Vec<CheckResult>) {
     if !inv.root.mfa_active {
         return; // Reported by iam.root-mfa; a hardware check without MFA would say the same twice.
     }
@@ -100,7 +100,7 @@ fn root_hardware_mfa(inv: &IdentityInventory, root: &Arc<str>, out: &mut Vec<Che
     ));
 }
 
-fn root_access_keys(inv: &IdentityInventory, root: &Arc<str>, out: &mut Vec<CheckResult>) {
+fn root_access_keys(inv: &IdentityInventory, root: &SharedText, out: &mut Vec<CheckResult>) {
     let active: Vec<&str> = inv
         .root
         .access_keys
@@ -127,7 +127,7 @@ fn root_recent_use(
     inv: &IdentityInventory,
     t: &Thresholds,
     now: DateTime<Utc>,
-    root: &Arc<str>,
+    root: &SharedText,
     out: &mut Vec<CheckResult>,
 ) {
     let last = inv

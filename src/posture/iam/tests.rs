@@ -4,6 +4,7 @@ use crate::domain::{
 };
 use crate::posture::Thresholds;
 use chrono::{Duration, TimeZone};
+use std::sync::Arc;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0)
@@ -27,18 +28,13 @@ fn key(id: &str, age_days: i64, last_used_days: Option<i64>, active: bool) -> Ac
 }
 
 fn user(name: &str, keys: Vec<AccessKey>) -> IamUser {
-    IamUser {
-        name: name.into(),
-        arn: format!("arn:aws:iam::1:user/{name}"),
-        created: now() - Duration::days(400),
-        password: None,
-        mfa_active: false,
-        mfa_device: None,
-        access_keys: keys,
-        groups: vec![],
-        policies: vec![],
-        admin_via: vec![],
-    }
+    let mut user = IamUser::new(
+        name,
+        &format!("arn:aws:iam::1:user/{name}"),
+        now() - Duration::days(400),
+    );
+    user.access_keys = keys;
+    user
 }
 
 fn inventory(users: Vec<IamUser>) -> IdentityInventory {
@@ -187,7 +183,7 @@ fn weak_or_missing_password_policy_fails_with_reasons() {
 #[test]
 fn admin_user_fails() {
     let mut u = user("boss", vec![]);
-    u.admin_via = vec![Arc::new("AdministratorAccess (attached)".into())];
+    u.admin_via = vec![Arc::new("AdministratorAccess (attached)".into())].into();
     assert_eq!(
         failing(&inventory(vec![u])),
         vec![("iam.admin-policy".into(), "boss".into())]
@@ -241,7 +237,7 @@ fn a_key_made_with_the_user_and_never_used_fails_cis_1_11() {
 #[test]
 fn admin_check_passes_with_evidence_when_no_policy_grants_everything() {
     let mut u = user("dev", vec![]);
-    u.policies = vec![Arc::new("ReadOnlyAccess (via group Auditors)".into())];
+    u.policies = vec![Arc::new("ReadOnlyAccess (via group Auditors)".into())].into();
     let results = results_of(
         &inventory(vec![u]),
         &Thresholds::default(),
@@ -375,7 +371,7 @@ fn results_name_their_subject_once_per_user() {
     evaluate(&inv, &Thresholds::default(), now(), &mut out);
     let alice: Vec<&CheckResult> = out
         .iter()
-        .filter(|r| r.subject.as_deref() == Some("alice"))
+        .filter(|r| r.subject() == Some("alice"))
         .collect();
     // Her keys' rotation, use and setup, and her two active keys.
     assert!(alice.len() >= 4, "{alice:?}");
@@ -398,6 +394,6 @@ fn results_name_their_subject_once_per_user() {
             _ if r.resource().starts_with("alice") => Some("alice"),
             _ => Some("bob"),
         };
-        assert_eq!(r.subject.as_deref(), expected, "{r:?}");
+        assert_eq!(r.subject(), expected, "{r:?}");
     }
 }

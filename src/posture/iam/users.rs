@@ -2,7 +2,7 @@
 
 use super::{days, result};
 use crate::domain::{AccessKey, CheckResult, IamUser, IdentityInventory, Severity};
-use crate::domain::{Check, SourceKind, joined};
+use crate::domain::{Check, SharedText, SourceKind, joined};
 use crate::posture::Thresholds;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -69,7 +69,7 @@ pub fn evaluate(
     out: &mut Vec<CheckResult>,
 ) {
     // Every result about the user shares one copy of the name: their subject.
-    let subject: Arc<str> = Arc::from(user.name.as_str());
+    let subject: SharedText = Arc::new(user.name().to_string());
     let subject = Some(&subject);
     console_mfa(inv, user, subject, out);
     key_rotation(inv, user, subject, t, now, out);
@@ -80,7 +80,7 @@ pub fn evaluate(
 }
 
 /// Whom a user's results are about.
-type Subject<'a> = Option<&'a Arc<str>>;
+type Subject<'a> = Option<&'a SharedText>;
 
 fn console_mfa(
     inv: &IdentityInventory,
@@ -96,7 +96,7 @@ fn console_mfa(
         inv,
         &CONSOLE_MFA,
         subject,
-        &user.name,
+        user.name(),
         user.mfa_active,
         evidence,
     ));
@@ -153,7 +153,7 @@ fn unused_credentials(
             inv,
             &UNUSED_CREDENTIALS,
             subject,
-            &format!("{} (password)", user.name),
+            &format!("{} (password)", user.name()),
             idle <= t.unused_credential_days,
             evidence,
         ));
@@ -196,7 +196,7 @@ fn single_active_key(
         inv,
         &SINGLE_ACTIVE_KEY,
         subject,
-        &user.name,
+        user.name(),
         active.len() <= 1,
         evidence,
     ));
@@ -259,12 +259,12 @@ fn admin_policy(
         inv,
         &ADMIN_POLICY,
         subject,
-        &user.name,
+        user.name(),
         user.admin_via.is_empty(),
         evidence,
     ));
 }
 
 fn key_resource(user: &IamUser, key: &AccessKey) -> String {
-    format!("{} ({})", user.name, key.id)
+    format!("{} ({})", user.name(), key.id)
 }

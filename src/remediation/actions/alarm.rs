@@ -103,7 +103,7 @@ impl Action for SetActions {
 
     fn on_alarm(&self, target: &Target, alarm: &mut Alarm) {
         if let Target::Alarm { region, name, .. } = target {
-            if *alarm.region == **region && alarm.name == **name {
+            if *alarm.region == **region && alarm.name() == name.as_str() {
                 alarm.actions_enabled = self.0;
             }
         }

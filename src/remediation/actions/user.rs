@@ -1,7 +1,7 @@
 //! IAM users: delete the console password, quarantine (a deny-all inline policy), release.
 
 use super::{other_kind, refused, shell_quote as q, still_there};
-use crate::domain::{Call, IdentityInventory};
+use crate::domain::{Call, IdentityInventory, SharedList};
 use crate::remediation::action::{Action, ActionError, ActionSpec, Applies};
 use crate::remediation::aws::AwsClients;
 use crate::remediation::catalog::ActionId;
@@ -177,10 +177,10 @@ impl Action for Quarantine {
         if let Some(user) = inventory.user_mut(name_of(target)) {
             let label = quarantine_label();
             if !user.policies.iter().any(|p| **p == label) {
-                user.policies.push(label.into());
+                user.policies = user.policies.with(std::sync::Arc::new(label));
             }
             // Denied everything: no longer admin, whatever else applies.
-            user.admin_via.clear();
+            user.admin_via = SharedList::empty();
         }
     }
 }
@@ -227,7 +227,7 @@ impl Action for Release {
     fn on_identity(&self, target: &Target, inventory: &mut IdentityInventory) {
         if let Some(user) = inventory.user_mut(name_of(target)) {
             let label = quarantine_label();
-            user.policies.retain(|p| **p != label);
+            user.policies = user.policies.without(|p| p == label);
         }
     }
 }

@@ -112,11 +112,11 @@ fn history(world: &DemoWorld, end: DateTime<Utc>, key: LookupKey, value: &str) -
         }
         for alarm in world.alarms_at(region, end) {
             let group = open_group(world, region)
-                .unwrap_or_else(|| format!("sg-{:017x}", mix(&alarm.name) >> 4));
+                .unwrap_or_else(|| format!("sg-{:017x}", mix(alarm.name()) >> 4));
             alarm_events(
                 &account,
                 region,
-                &alarm.name,
+                alarm.name(),
                 alarm.state_updated,
                 &group,
                 &mut out,
@@ -126,7 +126,7 @@ fn history(world: &DemoWorld, end: DateTime<Utc>, key: LookupKey, value: &str) -
     let identity = world.identity_at(end);
     for user in identity.users.iter().take(ROUTINE_USERS) {
         let wanted = match key {
-            LookupKey::Username => user.name == value,
+            LookupKey::Username => user.name() == value,
             LookupKey::AccessKeyId => user.access_keys.iter().any(|k| k.id == value),
             LookupKey::ResourceName | LookupKey::ReadOnly => true,
         };
@@ -134,10 +134,10 @@ fn history(world: &DemoWorld, end: DateTime<Utc>, key: LookupKey, value: &str) -
             continue;
         }
         if user.has_console_access() {
-            sign_ins(&account, &user.name, end, &mut out);
+            sign_ins(&account, user.name(), end, &mut out);
         }
         for key in user.active_keys() {
-            key_usage(&account, &user.name, &key.id, end, &mut out);
+            key_usage(&account, user.name(), &key.id, end, &mut out);
         }
     }
     out
@@ -157,7 +157,7 @@ fn open_group(world: &DemoWorld, region: &str) -> Option<String> {
 /// A compromised key's calls from the finding's remote address while it was active; an
 /// instance's or a bucket's changes just before GuardDuty last saw the activity.
 fn finding_events(account: &str, finding: &Finding, out: &mut Vec<DemoEvent>) {
-    let details = &finding.resource.details;
+    let details = finding.details();
     let user = details.get("User name").unwrap_or("unknown").to_string();
     let remote = details
         .get("Remote IP")

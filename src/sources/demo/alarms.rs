@@ -9,7 +9,7 @@ use super::ids::{
     DAY, STREAM_ALARM_STATE, STREAM_ALARMS, at, between, floor_div, instance, mix, rng_for,
     unit_suffix,
 };
-use crate::domain::{Alarm, AlarmKind, AlarmListing, AlarmState, MetricSpec};
+use crate::domain::{Alarm, AlarmKind, AlarmListing, AlarmState, MetricSpec, NamedArn};
 use rand::Rng;
 
 /// How far back `state_updated` looks for the start of an unchanged run of periods.
@@ -114,6 +114,7 @@ impl AlarmSlot {
                 child(a),
                 child(b)
             )
+            .into_boxed_str()
         });
         let mut topic = |name: &str| shared.name(&format!("arn:aws:sns:{region}:{account}:{name}"));
         let alarm_actions = match template.actions {
@@ -123,8 +124,10 @@ impl AlarmSlot {
             Actions::None => Vec::new(),
         };
         Alarm {
-            arn: format!("arn:aws:cloudwatch:{region}:{account}:alarm:{name}"),
-            name,
+            id: NamedArn::new(
+                &format!("arn:aws:cloudwatch:{region}:{account}:alarm:{name}"),
+                &name,
+            ),
             account_id: account,
             region,
             kind: if template.children.is_some() {
@@ -132,9 +135,9 @@ impl AlarmSlot {
             } else {
                 AlarmKind::Metric
             },
-            description: Some(template.description.to_string()),
+            description: Some(shared.name(template.description)),
             state: AlarmState::InsufficientData,
-            state_reason: String::new(),
+            state_reason: Box::default(),
             state_updated: at(anchor),
             metric,
             rule,
@@ -276,7 +279,7 @@ pub fn at_time(
         if let Some(alarm) = alarms.get_mut(i) {
             alarm.state = e.state;
             alarm.state_updated = at(e.since);
-            alarm.state_reason = state_reason;
+            alarm.state_reason = state_reason.into_boxed_str();
         }
     }
     alarms
@@ -297,7 +300,7 @@ fn reason(
             (Some(ea), _) => (alarms.get(a), ea),
             _ => return "Unchecked: Initial alarm creation".to_string(),
         };
-        let arn = child.map(|c| c.arn.as_str()).unwrap_or("unknown");
+        let arn = child.map(|c| c.arn()).unwrap_or("unknown");
         let when = at(ce.since).format("%A %d %B, %Y %H:%M:%S UTC");
         return format!("{arn} transitioned to {} at {when}", ce.state.label());
     }

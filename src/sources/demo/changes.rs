@@ -118,8 +118,8 @@ mod tests {
             ActionId::DeactivateKey,
             Target::AccessKey {
                 account_id: inventory.account_id.to_string().into(),
-                user: user.name.clone().into(),
-                key: key.id.clone().into(),
+                user: user.name().to_string().into(),
+                key: key.id.to_string().into(),
                 created: key.created,
                 active: true,
             },
@@ -128,7 +128,11 @@ mod tests {
         assert!(executor.perform(&deactivate).await.is_ok());
         let later = now + chrono::Duration::hours(9);
         let after = world.identity_at(later);
-        let changed = after.users.iter().find(|u| u.name == user.name).unwrap();
+        let changed = after
+            .users
+            .iter()
+            .find(|u| u.name() == user.name())
+            .unwrap();
         assert!(
             changed
                 .access_keys
@@ -157,7 +161,7 @@ mod tests {
             Target::Alarm {
                 account_id: alarm.account_id.as_str().into(),
                 region: alarm.region.as_str().into(),
-                name: alarm.name.clone().into(),
+                name: alarm.name().to_string().into(),
                 actions_enabled: true,
             },
             now,
@@ -167,7 +171,7 @@ mod tests {
         assert!(
             !again
                 .iter()
-                .find(|a| a.name == alarm.name)
+                .find(|a| a.name() == alarm.name())
                 .unwrap()
                 .actions_enabled
         );
@@ -178,7 +182,7 @@ mod tests {
             Target::Alarm {
                 account_id: alarm.account_id.as_str().into(),
                 region: alarm.region.as_str().into(),
-                name: alarm.name.clone().into(),
+                name: alarm.name().to_string().into(),
                 actions_enabled: true,
             },
             now,

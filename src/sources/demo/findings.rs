@@ -337,6 +337,7 @@ fn finding(
             &render(kind.title, &vars),
             &render(kind.description, &vars),
             &resource_id,
+            &details,
         ),
         severity_score: kind.score,
         resource: FindingResource {
@@ -346,11 +347,6 @@ fn finding(
                 ResourceKind::S3Bucket => "S3Bucket",
                 ResourceKind::EksCluster => "EKSCluster",
             }),
-            // Exactly as long as it is: kept for the whole session.
-            details: {
-                details.shrink_to_fit();
-                details
-            },
         },
         count,
         first_seen: at(timing.first_seen),
@@ -391,9 +387,9 @@ fn principal(
             let key = user
                 .access_keys
                 .get(key_slot)
-                .map(|k| k.id.clone())
+                .map(|k| k.id.to_string())
                 .unwrap_or_else(temporary);
-            (user.name.clone(), "IAMUser", key)
+            (user.name().to_string(), "IAMUser", key)
         }
         None => ("unknown".to_string(), "IAMUser", temporary()),
     }

@@ -10,8 +10,8 @@ use super::ids::{
 };
 use super::user_plans::{Admin, Keys, PEOPLE, Plan, SERVICES, USERS_PER_UNIT};
 use crate::domain::{
-    AccessKey, AccessKeyStatus, IamRole, IamUser, Interner, MfaDevice, PasswordCredential,
-    PasswordPolicy, RootAccount, SharedText,
+    AccessKey, AccessKeyStatus, IamRole, IamUser, Interner, ListInterner, MfaDevice,
+    PasswordCredential, PasswordPolicy, RootAccount, SharedText,
 };
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -42,6 +42,7 @@ pub fn build(seed: u64, scale: u32, anchor: i64, account: &str) -> Identity {
         seed,
         counter: 0,
         names: Interner::default(),
+        lists: ListInterner::default(),
     };
     for unit in 0..scale {
         let suffix = unit_suffix(unit);
@@ -91,6 +92,7 @@ struct Minter {
     seed: u64,
     counter: u64,
     names: Interner,
+    lists: ListInterner,
 }
 
 impl Minter {
@@ -174,18 +176,16 @@ fn user(
         MfaDevice::Hardware
     };
     let mfa_device = plan.mfa.then_some(device);
-    IamUser {
-        arn: format!("arn:aws:iam::{account}:user/{name}"),
-        name,
-        created: at(created),
-        password,
-        mfa_active: plan.mfa,
-        mfa_device,
-        access_keys,
-        groups,
-        policies,
-        admin_via,
-    }
+    let arn = format!("arn:aws:iam::{account}:user/{name}");
+    let mut user = IamUser::new(&name, &arn, at(created));
+    user.password = password;
+    user.mfa_active = plan.mfa;
+    user.mfa_device = mfa_device;
+    user.access_keys = access_keys;
+    user.groups = minter.lists.get(groups);
+    user.policies = minter.lists.get(policies);
+    user.admin_via = minter.lists.get(admin_via);
+    user
 }
 
 /// The managed policy each demo group carries.
@@ -241,7 +241,7 @@ fn key(
     let created = anchor - age;
     let last_used = idle.map(|idle| anchor - idle.min(age));
     AccessKey {
-        id: minter.next(),
+        id: minter.next().into(),
         status: if active {
             AccessKeyStatus::Active
         } else {

@@ -56,11 +56,12 @@ impl DemoWorld {
                 "1",
                 70,
                 ActionId::DeactivateKey.spec().name,
-                format!("{} ({})", user.name, key.id),
+                format!("{} ({})", user.name(), key.id),
                 None,
                 format!(
                     "aws iam update-access-key --user-name {} --access-key-id {} --status Inactive",
-                    user.name, key.id
+                    user.name(),
+                    key.id
                 ),
                 Some(None),
             );
@@ -85,11 +86,12 @@ impl DemoWorld {
                 "3",
                 20,
                 ActionId::DeleteKey.spec().name,
-                format!("{} ({})", user.name, key.id),
+                format!("{} ({})", user.name(), key.id),
                 None,
                 format!(
                     "aws iam delete-access-key --user-name {} --access-key-id {}",
-                    user.name, key.id
+                    user.name(),
+                    key.id
                 ),
                 Some(Some(
                     "AccessDenied: not authorized to perform iam:DeleteAccessKey",
@@ -101,11 +103,11 @@ impl DemoWorld {
                 "4",
                 5,
                 ActionId::QuarantineUser.spec().name,
-                user.name.clone(),
+                user.name().to_string(),
                 None,
                 format!(
                     "aws iam put-user-policy --user-name {} --policy-name watchpost-quarantine --policy-document file://deny-all.json",
-                    user.name
+                    user.name()
                 ),
                 None,
             );

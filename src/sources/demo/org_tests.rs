@@ -214,14 +214,20 @@ fn the_same_seed_gives_the_same_organisation_and_another_seed_another() {
     // Each account is a world of its own: its own users.
     let user_sets: HashSet<Vec<String>> = first
         .iter()
-        .map(|inventory| inventory.users.iter().map(|u| u.name.clone()).collect())
+        .map(|inventory| {
+            inventory
+                .users
+                .iter()
+                .map(|u| u.name().to_string())
+                .collect()
+        })
         .collect();
     assert_eq!(user_sets.len(), first.len());
     assert!(first.iter().all(|inventory| {
         inventory
             .users
             .iter()
-            .all(|u| u.arn.contains(&format!(":{}:", inventory.account_id)))
+            .all(|u| u.arn().contains(&format!(":{}:", inventory.account_id)))
     }));
 }
 

@@ -172,7 +172,10 @@ fn identity_contains_every_hygiene_problem_the_checks_look_for() {
         };
         assert_eq!(count_users(&users, new_unused), n);
         for u in users.iter() {
-            assert_eq!(u.arn, format!("arn:aws:iam::111122223333:user/{}", u.name));
+            assert_eq!(
+                u.arn(),
+                format!("arn:aws:iam::111122223333:user/{}", u.name())
+            );
             assert!(
                 u.access_keys
                     .iter()
@@ -230,20 +233,16 @@ fn access_key_findings_name_real_demo_users_and_keys() {
     let users = w.identity_at(anchor()).users;
     let keys: HashSet<(&str, &str)> = users
         .iter()
-        .flat_map(|u| {
-            u.access_keys
-                .iter()
-                .map(move |k| (u.name.as_str(), k.id.as_str()))
-        })
+        .flat_map(|u| u.access_keys.iter().map(move |k| (u.name(), k.id.as_str())))
         .collect();
     let findings = all_findings(&w, anchor() + TimeDelta::hours(2));
     let iam_user_findings: Vec<&Finding> = findings
         .iter()
-        .filter(|f| f.resource.details.get("User type") == Some("IAMUser"))
+        .filter(|f| f.details().get("User type") == Some("IAMUser"))
         .collect();
     assert!(!iam_user_findings.is_empty());
     for f in iam_user_findings {
-        let user = f.resource.details.get("User name");
+        let user = f.details().get("User name");
         assert!(
             keys.contains(&(user.unwrap_or(""), f.text.resource_id())),
             "{f:?}"
@@ -273,10 +272,11 @@ fn alarms_show_all_states_realistic_reasons_and_composites() {
     );
     for a in &alarms {
         assert_eq!(
-            a.arn,
+            a.arn(),
             format!(
                 "arn:aws:cloudwatch:{}:111122223333:alarm:{}",
-                a.region, a.name
+                a.region,
+                a.name()
             )
         );
         assert!(a.state_updated <= anchor() + TimeDelta::seconds(1));
@@ -352,7 +352,7 @@ fn the_account_changes_over_time() {
 fn names_and_ids_are_unique_at_scale() {
     let w = world(DEFAULT_SEED, 5);
     let inv = w.identity_at(anchor());
-    let names: HashSet<&str> = inv.users.iter().map(|u| u.name.as_str()).collect();
+    let names: HashSet<&str> = inv.users.iter().map(|u| u.name()).collect();
     assert_eq!(names.len(), inv.users.len());
     let key_ids: HashSet<&str> = inv
         .users
@@ -368,7 +368,7 @@ fn names_and_ids_are_unique_at_scale() {
     assert_eq!(ids.len(), findings.len());
     assert!(findings.iter().all(|f| f.id.len() == 32));
     let alarms = all_alarms(&w, anchor());
-    let alarm_names: HashSet<&str> = alarms.iter().map(|a| a.name.as_str()).collect();
+    let alarm_names: HashSet<&str> = alarms.iter().map(|a| a.name()).collect();
     assert_eq!(alarm_names.len(), alarms.len());
     // Composite rules point at alarms of the same copy.
     for a in alarms.iter().filter(|a| a.kind == AlarmKind::Composite) {
@@ -377,7 +377,7 @@ fn names_and_ids_are_unique_at_scale() {
             assert!(
                 alarms
                     .iter()
-                    .any(|c| c.name == child && c.region == a.region),
+                    .any(|c| c.name() == child && c.region == a.region),
                 "{rule}"
             );
         }

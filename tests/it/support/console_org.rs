@@ -7,7 +7,9 @@
 use super::{fixed_now, loaded_app, session};
 use std::sync::Arc;
 use watchpost::app::{App, Msg, SourceEvent, update};
-use watchpost::domain::{Discovery, OrgAccount, Organization, Reach, SourceId, SourceKind};
+use watchpost::domain::{
+    Discovery, NamedArn, OrgAccount, Organization, Reach, SourceId, SourceKind,
+};
 use watchpost::sources::demo::DEMO_ACCOUNT_ID;
 use watchpost::sources::{SourceData, SourceError, SourceErrorKind};
 
@@ -158,7 +160,7 @@ pub fn payments_data() -> Vec<(SourceId, SourceData)> {
                     .take(6)
                     .map(|mut a| {
                         a.account_id = std::sync::Arc::new(PAYMENTS.into());
-                        a.arn = a.arn.replace(DEMO_ACCOUNT_ID, PAYMENTS);
+                        a.id = NamedArn::new(&a.arn().replace(DEMO_ACCOUNT_ID, PAYMENTS), a.name());
                         a
                     })
                     .collect(),
