@@ -276,6 +276,15 @@ pub async fn run(
                         let _ = tx.send(Msg::ArchivedListed { request, result });
                     });
                 }
+                Effect::ReadFindingJson(request) => {
+                    // Off the loop: the open finding's JSON, asked when its detail opened.
+                    let lookup = lookups.finding_json.clone();
+                    let tx = action_tx.clone();
+                    tokio::spawn(async move {
+                        let result = lookup.finding_json(&request).await;
+                        let _ = tx.send(Msg::FindingJsonRead { request, result });
+                    });
+                }
                 Effect::Resolve(asked) => {
                     let runner = runner.clone().filter(|_| !read_only.is_on());
                     let tx = action_tx.clone();

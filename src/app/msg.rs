@@ -72,6 +72,11 @@ pub enum Msg {
         request: crate::sources::archived::ArchivedRequest,
         result: Result<crate::sources::archived::ArchivedListing, SourceError>,
     },
+    /// A finding's JSON asked for with `Effect::ReadFindingJson` came back.
+    FindingJsonRead {
+        request: crate::sources::finding_json::FindingJsonRequest,
+        result: Result<Option<String>, SourceError>,
+    },
     /// The completions of a file typed on the `:` line (`Effect::CompletePath`): `line` is
     /// the command before it, `typed` the file as typed, `paths` its completions.
     PathsListed {
@@ -138,6 +143,9 @@ pub enum Effect {
     /// List a detector's archived findings off the UI loop (`:archived`); the answer comes
     /// back as `Msg::ArchivedListed`.
     ListArchived(crate::sources::archived::ArchivedRequest),
+    /// Read the JSON of the finding whose detail opened, off the UI loop; the answer comes
+    /// back as `Msg::FindingJsonRead`.
+    ReadFindingJson(crate::sources::finding_json::FindingJsonRequest),
     /// List the files that complete `typed` (after `line` on the `:` line); the answer comes
     /// back as `Msg::PathsListed`.
     CompletePath {

@@ -30,6 +30,10 @@ fn dispatch(app: &mut App, msg: Msg) -> Vec<Effect> {
             super::archived::listed(app, &request, result);
             Vec::new()
         }
+        Msg::FindingJsonRead { request, result } => {
+            app.data.finding_json_read(&request, result);
+            Vec::new()
+        }
         Msg::Resolved { asked, result } => {
             super::dialog::resolved(app, &asked, result);
             Vec::new()
@@ -491,6 +495,12 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
             if let Some(row) = app.view(tab).selected_row() {
                 let key = tab.pane().key(&app.data, row);
                 app.mode = Mode::Detail { key, scroll: 0 };
+                // A finding's detail shows its JSON as GuardDuty sent it, read now: no
+                // finding keeps it (a few KB each, for 100,000 findings).
+                if let Some(finding) = crate::panes::finding_at(tab, &app.data, row).cloned() {
+                    let request = app.data.read_finding_json(&finding);
+                    return vec![Effect::ReadFindingJson(request)];
+                }
             }
         }
         Action::Back => app.mode = Mode::Normal,

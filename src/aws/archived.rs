@@ -1,7 +1,10 @@
-//! The archived view's reads on AWS: each detector's archived findings through the
-//! GuardDuty client of its account and region (`findings::archived`).
+//! GuardDuty's reads on demand on AWS, through the client of the detector's account and
+//! region: each detector's archived findings for the archived view (`findings::archived`),
+//! and one finding's JSON for its detail view (`findings::finding_json`).
 
+use crate::domain::SourceId;
 use crate::sources::archived::{ArchivedListing, ArchivedLookup, ArchivedRequest};
+use crate::sources::finding_json::{FindingJsonLookup, FindingJsonRequest};
 use crate::sources::{SourceError, SourceErrorKind};
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -39,21 +42,47 @@ impl AwsArchived {
     }
 }
 
+impl AwsArchived {
+    /// The GuardDuty client of `source`'s account and region.
+    fn client(&self, source: &SourceId) -> Option<&aws_sdk_guardduty::Client> {
+        self.clients
+            .get(&source.account_id)?
+            .get(source.region.as_deref()?)
+    }
+}
+
+fn no_client(source_id: SourceId, operation: &str) -> SourceError {
+    SourceError {
+        source_id,
+        operation: operation.into(),
+        kind: SourceErrorKind::Service,
+        message: "no GuardDuty client for this account and region".into(),
+    }
+}
+
 #[async_trait]
 impl ArchivedLookup for AwsArchived {
     async fn archived(&self, request: &ArchivedRequest) -> Result<ArchivedListing, SourceError> {
+        let source = request.source_id();
         let client = self
-            .clients
-            .get(&request.account_id)
-            .and_then(|regions| regions.get(&request.region))
-            .ok_or_else(|| SourceError {
-                source_id: request.source_id(),
-                operation: "ListFindings".into(),
-                kind: SourceErrorKind::Service,
-                message: "no GuardDuty client for this account and region".into(),
-            })?;
+            .client(&source)
+            .ok_or_else(|| no_client(source.clone(), "ListFindings"))?;
         // A closed semaphore (never closed here) would only lift the bound.
         let _permit = self.at_once.acquire().await.ok();
         super::findings::archived(client, request).await
+    }
+}
+
+#[async_trait]
+impl FindingJsonLookup for AwsArchived {
+    async fn finding_json(
+        &self,
+        request: &FindingJsonRequest,
+    ) -> Result<Option<String>, SourceError> {
+        let source = request.source_id();
+        let client = self
+            .client(&source)
+            .ok_or_else(|| no_client(source.clone(), "GetFindings"))?;
+        super::findings::finding_json(client, request).await
     }
 }

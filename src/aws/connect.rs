@@ -203,10 +203,7 @@ pub async fn open(options: &AwsOptions, signed_in: &SignedIn) -> Result<Session,
         executor,
         read_only,
         None,
-        Lookups {
-            activity: Arc::new(activity),
-            archived: Arc::new(archived),
-        },
+        Lookups::new(activity, archived),
     ))
 }
 

@@ -24,6 +24,7 @@ use crate::domain::{
     SourceKind,
 };
 use crate::sources::archived::{ARCHIVED_LIMIT, ArchivedListing, ArchivedRequest};
+use crate::sources::finding_json::FindingJsonRequest;
 use crate::sources::{Source, SourceData, SourceError};
 use async_trait::async_trait;
 use aws_sdk_guardduty::Client;
@@ -223,8 +224,9 @@ async fn list_ids(
     Ok((ids, more))
 }
 
-/// The findings `ids` names, by `GetFindings` in batches of 50, each with the JSON
-/// GuardDuty sent for it.
+/// The findings `ids` names, by `GetFindings` in batches of 50. Not the JSON GuardDuty
+/// sent for each: a few KB a finding, 100,000 findings would hold hundreds of MB of it; the
+/// detail view reads the one it shows ([`finding_json`]).
 async fn get(
     client: &Client,
     source: &SourceId,
@@ -234,24 +236,40 @@ async fn get(
     let mut findings = Vec::with_capacity(ids.len());
     let mut interner = Interner::default();
     for batch in ids.chunks(BATCH) {
-        let capture = CaptureBody::default();
         let output = client
             .get_findings()
             .detector_id(detector_id)
             .set_finding_ids(Some(batch.to_vec()))
-            .customize()
-            .interceptor(capture.clone())
             .send()
             .await
             .map_err(|e| classify(source, GET_FINDINGS, &e))?;
-        let mut raw = raw_findings(capture.take());
-        findings.extend(output.findings().iter().map(|f| {
-            let mut finding = finding(f, source, detector_id, &mut interner);
-            finding.set_raw_json(raw.remove(&*finding.id).map(String::into_boxed_str));
-            finding
-        }));
+        findings.extend(
+            output
+                .findings()
+                .iter()
+                .map(|f| finding(f, source, detector_id, &mut interner)),
+        );
     }
     Ok(findings)
+}
+
+/// One finding exactly as GuardDuty sends it (compact JSON), by `GetFindings` through the
+/// detector it was listed by; `None` when GuardDuty no longer has it.
+pub async fn finding_json(
+    client: &Client,
+    request: &FindingJsonRequest,
+) -> Result<Option<String>, SourceError> {
+    let capture = CaptureBody::default();
+    client
+        .get_findings()
+        .detector_id(&request.detector_id)
+        .finding_ids(&request.finding_id)
+        .customize()
+        .interceptor(capture.clone())
+        .send()
+        .await
+        .map_err(|e| classify(&request.source_id(), GET_FINDINGS, &e))?;
+    Ok(raw_findings(capture.take()).remove(&request.finding_id))
 }
 
 /// The archived findings of `request`'s detector, the newest updated first, at most

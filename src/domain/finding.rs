@@ -234,16 +234,14 @@ pub struct Finding {
     pub extra: Option<Box<FindingExtra>>,
 }
 
-/// What a finding may have beside its fields, boxed apart: a finding with neither (every
-/// demo finding) holds one empty pointer, 8 bytes, for both.
+/// What a finding may have beside its fields, boxed apart: a finding without (every
+/// GuardDuty finding with its usual ARN) holds one empty pointer, 8 bytes. Not the JSON
+/// GuardDuty sent: the detail view reads it when it opens (`sources::finding_json`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FindingExtra {
     /// The ARN when it is not the one [`Finding::arn`] builds from the other fields;
     /// GuardDuty's ARNs always are, and 100,000 copies of them would cost some 15 MB.
     unusual_arn: Option<Box<str>>,
-    /// The finding exactly as GuardDuty sent it (compact JSON), for the detail view; `None`
-    /// where there is no wire form (the demo account).
-    raw_json: Option<Box<str>>,
 }
 
 impl Finding {
@@ -262,15 +260,6 @@ impl Finding {
             Some(arn) => Cow::Borrowed(arn),
             None => Cow::Owned(self.usual_arn()),
         }
-    }
-
-    /// The finding as GuardDuty sent it, where it came from GuardDuty.
-    pub fn raw_json(&self) -> Option<&str> {
-        self.extra.as_ref().and_then(|e| e.raw_json.as_deref())
-    }
-
-    pub fn set_raw_json(&mut self, json: Option<Box<str>>) {
-        self.change_extra(|extra| extra.raw_json = json);
     }
 
     /// Changes the extra fields; none left, none held.
@@ -407,18 +396,6 @@ mod tests {
     fn a_finding_stays_within_152_bytes() {
         let size = std::mem::size_of::<Finding>();
         assert!(size <= 152, "{size} bytes");
-    }
-
-    #[test]
-    fn the_raw_json_is_kept_beside_an_unusual_arn_and_dropped_alone() {
-        let mut f = finding("us-east-1");
-        f.set_raw_json(Some("{}".into()));
-        f.set_arn("arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/other");
-        assert_eq!(f.raw_json(), Some("{}"));
-        f.set_raw_json(None);
-        assert!(f.extra.is_some(), "the unusual ARN stays");
-        f.set_arn("arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/f1");
-        assert_eq!(f.extra, None, "nothing left, nothing held");
     }
 
     #[test]

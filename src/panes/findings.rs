@@ -2,7 +2,7 @@ use super::{Cell, Column, DetailLine, Fields, Pane, SortKey, Tone, Width, age, t
 use crate::domain::Finding;
 use crate::remediation::Target;
 use crate::sources::archived::ARCHIVED_LIMIT;
-use crate::store::Data;
+use crate::store::{Data, FindingJson};
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 
@@ -48,7 +48,7 @@ fn list(data: &Data) -> &[Finding] {
     }
 }
 
-fn finding(data: &Data, row: usize) -> Option<&Finding> {
+pub(super) fn finding(data: &Data, row: usize) -> Option<&Finding> {
     list(data).get(row)
 }
 
@@ -258,17 +258,20 @@ pub fn detail(f: &Finding, data: &Data, now: DateTime<Utc>) -> Vec<DetailLine> {
         ));
     }
     lines.push(DetailLine::Blank);
-    lines.extend(raw_json(f));
+    lines.extend(raw_json(f, data));
     lines
 }
 
-/// The finding as GuardDuty sent it, pretty-printed; for a finding with no wire form (the
-/// demo account), the record watchpost holds, said as such.
-fn raw_json(f: &Finding) -> Vec<DetailLine> {
-    let (title, pretty) = match f
-        .raw_json()
-        .and_then(|raw| serde_json::from_str::<serde_json::Value>(raw).ok())
-    {
+/// The finding as GuardDuty sent it, pretty-printed, read when the detail opened; for a
+/// finding with no wire form (the demo account), or while it is read, or if it cannot be,
+/// the record watchpost holds, said as such.
+fn raw_json(f: &Finding, data: &Data) -> Vec<DetailLine> {
+    let json = data.json_of(f);
+    let sent = match json {
+        Some(FindingJson::Read(raw)) => serde_json::from_str::<serde_json::Value>(raw).ok(),
+        _ => None,
+    };
+    let (title, pretty) = match sent {
         Some(value) => (
             "Raw JSON (as GuardDuty sent it)",
             serde_json::to_string_pretty(&value),
@@ -279,6 +282,17 @@ fn raw_json(f: &Finding) -> Vec<DetailLine> {
         ),
     };
     let mut lines = vec![DetailLine::Section(title.into())];
+    match json {
+        Some(FindingJson::Reading) => {
+            lines.push(DetailLine::Text(
+                "Reading the raw JSON from GuardDuty…".into(),
+            ));
+        }
+        Some(FindingJson::Failed(why)) => {
+            lines.push(DetailLine::Text(format!("Cannot read the raw JSON: {why}")));
+        }
+        _ => {}
+    }
     match pretty {
         Ok(text) => lines.push(DetailLine::Text(text)),
         Err(err) => lines.push(DetailLine::Text(format!("cannot show it: {err}"))),

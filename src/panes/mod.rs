@@ -318,6 +318,16 @@ pub trait Pane: Sync {
 
 /// The Account line of a detail view: `name (ID) · OU path` in an organisation, the ID
 /// alone otherwise.
+/// The finding a row of `tab` is about, if any: its detail shows the finding's JSON, read
+/// when the detail opens.
+pub fn finding_at(tab: Tab, data: &Data, row: usize) -> Option<&crate::domain::Finding> {
+    match tab {
+        Tab::Findings => findings::finding(data, row),
+        Tab::Overview => overview::finding(data, row),
+        _ => None,
+    }
+}
+
 pub fn account_field(data: &Data, id: &str) -> DetailLine {
     let value = match data
         .org

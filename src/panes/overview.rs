@@ -84,6 +84,14 @@ fn item(data: &Data, row: usize) -> Option<(&TriageItem, Origin<'_>)> {
     Some((item, origin))
 }
 
+/// The finding a row is about, if it is about one.
+pub(super) fn finding(data: &Data, row: usize) -> Option<&Finding> {
+    match item(data, row)? {
+        (_, Origin::Finding(f)) => Some(f),
+        _ => None,
+    }
+}
+
 impl Pane for OverviewPane {
     fn title(&self) -> &'static str {
         "Overview"

@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod archived;
 pub mod demo;
+pub mod finding_json;
 
 use crate::domain::{
     AccountBaseline, Alarm, CallerIdentity, DetectorStatus, Finding, IdentityInventory,
@@ -164,11 +165,29 @@ impl Session {
 }
 
 /// What a session reads on demand, never polled: CloudTrail's event history for the
-/// activity view, archived findings for the Findings tab's archived view.
+/// activity view, archived findings for the Findings tab's archived view, a finding's JSON
+/// for its detail view.
 #[derive(Clone)]
 pub struct Lookups {
     pub activity: std::sync::Arc<dyn activity::ActivityLookup>,
     pub archived: std::sync::Arc<dyn archived::ArchivedLookup>,
+    pub finding_json: std::sync::Arc<dyn finding_json::FindingJsonLookup>,
+}
+
+impl Lookups {
+    /// `guardduty` reads both archived findings and a finding's JSON: it holds the
+    /// GuardDuty clients (or the demo's worlds) of every account.
+    pub fn new<G>(activity: impl activity::ActivityLookup + 'static, guardduty: G) -> Lookups
+    where
+        G: archived::ArchivedLookup + finding_json::FindingJsonLookup + 'static,
+    {
+        let guardduty = std::sync::Arc::new(guardduty);
+        Lookups {
+            activity: std::sync::Arc::new(activity),
+            archived: guardduty.clone(),
+            finding_json: guardduty,
+        }
+    }
 }
 
 /// A connected account: who we are and the sources to poll.

@@ -59,6 +59,8 @@ pub struct Data {
     pub activity: super::Activity,
     /// Archived findings, while the Findings tab's archived view (`:archived`) is open.
     pub archived: super::ArchivedFindings,
+    /// The JSON of the finding whose detail was opened last.
+    pub finding_json: Option<super::OpenFindingJson>,
     /// Actions carried out this session, newest last, for the identity overlay (the last
     /// [`DONE_ACTIONS_KEPT`]).
     pub done_actions: Vec<DoneAction>,

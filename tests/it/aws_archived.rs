@@ -9,6 +9,7 @@ use crate::support::pty::{Console, console_with_env_keys};
 use chrono::{Duration, Utc};
 use serde_json::json;
 use watchpost::sources::archived::ArchivedRequest;
+use watchpost::sources::finding_json::FindingJsonRequest;
 
 const REGION: &str = "us-east-1";
 /// The finding archived and unarchived, and one left alone, by their types.
@@ -94,7 +95,15 @@ async fn the_archived_findings_of_a_detector_are_listed_newest_first() {
     assert_eq!(listed, [&ids[1], &ids[2], &ids[0]], "newest updated first");
     assert!(!listing.more);
     assert!(listing.findings.iter().all(|f| f.archived));
-    assert!(listing.findings.iter().all(|f| f.raw_json().is_some()));
+    // Its detail reads an archived finding's JSON as it does an unarchived one's.
+    let json = session
+        .lookups
+        .finding_json
+        .finding_json(&FindingJsonRequest::of(&listing.findings[0], ACCOUNT))
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(json.contains(&*listing.findings[0].id), "{json}");
     assert_eq!(listing.findings[0].detector_id.as_str(), detector);
 
     // A region the session does not watch has no client: an error, not an empty list.

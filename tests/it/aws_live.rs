@@ -7,7 +7,7 @@ use aws_sdk_cloudwatch::types::StateValue;
 use chrono::Utc;
 use serde_json::json;
 use std::collections::BTreeMap;
-use watchpost::app::{App, Msg, SourceEvent, update};
+use watchpost::app::{App, Effect, Msg, SourceEvent, update};
 use watchpost::domain::{AlarmState, Severity, SourceKind, TriageOrigin};
 use watchpost::sources::Session;
 
@@ -140,8 +140,68 @@ async fn the_panes_follow_the_emulator_poll_by_poll() {
         .filter(|t| matches!(t.origin, TriageOrigin::Finding(_)))
         .count();
     assert_eq!(queued_findings, 2, "High and Medium, not Low");
-    let raw = app.data.findings[0].raw_json().unwrap_or_default();
-    assert!(raw.contains("\"schemaVersion\""), "raw JSON as sent: {raw}");
+    // No finding holds the JSON GuardDuty sent (a few KB each): opening a finding's
+    // detail reads it, by one GetFindings through the detector it was listed by.
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    support::press(&mut app, "3");
+    let effects = update(&mut app, support::key(watchpost::input::KeyCode::Enter));
+    let [Effect::ReadFindingJson(request)] = effects.as_slice() else {
+        panic!("the detail asks for the finding's JSON: {effects:?}")
+    };
+    let opened = app.data.finding(&request.finding_id).unwrap().clone();
+    assert!(
+        support::detail_text(&app).contains("Reading the raw JSON from GuardDuty"),
+        "{}",
+        support::detail_text(&app)
+    );
+    emulator.start_recording();
+    let result = session.lookups.finding_json.finding_json(request).await;
+    assert_eq!(
+        operations(&emulator),
+        BTreeMap::from([("guardduty get".to_string(), 1)]),
+        "one GetFindings"
+    );
+    update(
+        &mut app,
+        Msg::FindingJsonRead {
+            request: request.clone(),
+            result,
+        },
+    );
+    let detail = support::detail_text(&app);
+    assert!(
+        detail.contains("Raw JSON (as GuardDuty sent it)"),
+        "{detail}"
+    );
+    assert!(
+        detail.contains("\"schemaVersion\""),
+        "raw JSON as sent: {detail}"
+    );
+    assert!(detail.contains(&*opened.id), "{detail}");
+    // An answer for a finding no longer open is dropped.
+    update(&mut app, support::key(watchpost::input::KeyCode::Esc));
+    update(&mut app, support::key(watchpost::input::KeyCode::Down));
+    let effects = update(&mut app, support::key(watchpost::input::KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::ReadFindingJson(r)] if *r.finding_id != *opened.id),
+        "another finding's JSON is asked for: {effects:?}"
+    );
+    update(
+        &mut app,
+        Msg::FindingJsonRead {
+            request: request.clone(),
+            result: Ok(Some("{\"id\":\"stale\"}".into())),
+        },
+    );
+    assert!(!support::detail_text(&app).contains("stale"));
+    update(&mut app, support::key(watchpost::input::KeyCode::Esc));
+    support::press(&mut app, "1");
 
     // A quiet refresh: ⌈alarms/100⌉ DescribeAlarms pages per region (two in us-east-1, one
     // in eu-west-1, one ListFindings per detector, and nothing else.

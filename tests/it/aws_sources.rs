@@ -8,6 +8,7 @@ use chrono::{Duration, Utc};
 use serde_json::json;
 use watchpost::aws::findings::OVERLAP_EVERY;
 use watchpost::domain::{AccessKeyStatus, AlarmKind, AlarmState, IdentityInventory, SourceKind};
+use watchpost::sources::finding_json::FindingJsonRequest;
 use watchpost::sources::{Session, Source, SourceData, SourceErrorKind};
 
 fn source<'a>(
@@ -309,6 +310,7 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
         .unwrap();
 
     let mut session = connect(&emulator.options(&["us-east-1", "eu-west-1"])).await;
+    let lookups = session.lookups.clone();
     let findings = source(&mut session, SourceKind::Findings, Some("us-east-1"));
     let SourceData::Findings {
         detector: status,
@@ -341,12 +343,22 @@ async fn findings_are_listed_in_batches_then_fetched_incrementally() {
     let labels: Vec<&str> = high.details().iter().map(|(l, _)| l).collect();
     assert!(labels.contains(&"Action"), "action details: {labels:?}");
     assert!(labels.contains(&"Remote IP"), "action details: {labels:?}");
-    assert!(high.raw_json().unwrap_or_default().contains("i-0000"));
-    // Every ARN reads back exactly as GuardDuty sent it, built or kept.
+    // No finding holds the JSON GuardDuty sent; the detail view reads it. Every ARN reads
+    // back exactly as GuardDuty sent it, built or kept.
     for finding in &upserts {
-        let raw: serde_json::Value = serde_json::from_str(finding.raw_json().unwrap()).unwrap();
+        let request = FindingJsonRequest::of(finding, ACCOUNT);
+        let raw = lookups.finding_json.finding_json(&request).await.unwrap();
+        let raw: serde_json::Value = serde_json::from_str(&raw.unwrap_or_default()).unwrap();
         assert_eq!(raw["arn"].as_str(), Some(finding.arn().as_ref()), "{raw}");
+        assert_eq!(raw["id"].as_str(), Some(&*finding.id));
     }
+    let raw = lookups
+        .finding_json
+        .finding_json(&FindingJsonRequest::of(high, ACCOUNT))
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(raw.contains("i-0000"), "{raw}");
 
     // Nothing new: an incremental poll brings nothing back, for one ListFindings call.
     emulator.start_recording();

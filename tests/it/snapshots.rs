@@ -34,7 +34,9 @@ tab_snapshots! {
 fn finding_detail() {
     let mut app = loaded_app();
     press(&mut app, "3");
-    update(&mut app, key(KeyCode::Enter));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    // The demo's finding has no wire form: its detail shows the record watchpost holds.
+    support::answer_finding_json(&mut app, &support::session(), &effects);
     insta::assert_snapshot!("finding_detail_80x24", draw(&mut app, 80, 24));
     insta::assert_snapshot!("finding_detail_160x48", draw(&mut app, 160, 48));
 }
@@ -269,7 +271,8 @@ fn header_when_credentials_fail() {
 fn finding_dialog(action: &str) -> App {
     let mut app = loaded_app();
     press(&mut app, "3");
-    update(&mut app, key(KeyCode::Enter));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    support::answer_finding_json(&mut app, &support::session(), &effects);
     press(&mut app, "a");
     for _ in 0..10 {
         let on_it = matches!(&app.dialog, Some(watchpost::app::Dialog::Menu { offers, selected })

@@ -1,7 +1,7 @@
 //! Unit tests of the pure `update`: keys, filters, sorting, detail and help, source events.
 
 use crate::support;
-use crate::support::{ctrl, empty_app, fixed_now, key, loaded_app, press, session};
+use crate::support::{ctrl, detail_text, empty_app, fixed_now, key, loaded_app, press, session};
 use chrono::Duration;
 use watchpost::app::{Effect, Mode, Msg, SourceEvent, TableView, update};
 use watchpost::domain::{AlarmState, SourceId, SourceKind};
@@ -1239,15 +1239,6 @@ fn alarms_title(app: &mut watchpost::app::App) -> String {
         .lines()
         .find(|l| l.contains("┌ Alarms "))
         .map_or_else(|| screen.clone(), str::to_string)
-}
-
-/// The open detail view's rows, as text.
-fn detail_text(app: &watchpost::app::App) -> String {
-    let view = app.detail.as_ref().expect("a detail view is open");
-    view.rows
-        .iter()
-        .map(|r| format!("{}{}\n", r.prefix, r.text))
-        .collect()
 }
 
 /// The screen at the app's size.

@@ -204,10 +204,7 @@ pub async fn open(
         executor,
         read_only,
         Some(org),
-        crate::sources::Lookups {
-            activity: Arc::new(activity),
-            archived: Arc::new(archived),
-        },
+        crate::sources::Lookups::new(activity, archived),
     ))
 }
 

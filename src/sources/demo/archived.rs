@@ -7,6 +7,7 @@ use super::DemoWorld;
 use crate::clock::SharedClock;
 use crate::domain::SharedText;
 use crate::sources::archived::{ARCHIVED_LIMIT, ArchivedListing, ArchivedLookup, ArchivedRequest};
+use crate::sources::finding_json::{FindingJsonLookup, FindingJsonRequest};
 use crate::sources::{SourceError, SourceErrorKind};
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -43,6 +44,17 @@ impl DemoArchived {
     pub(super) fn administered_by(mut self, admin: Administrator) -> Self {
         self.admin = Some(admin);
         self
+    }
+}
+
+/// The demo's findings have no wire form: their detail shows the record watchpost holds.
+#[async_trait]
+impl FindingJsonLookup for DemoArchived {
+    async fn finding_json(
+        &self,
+        _request: &FindingJsonRequest,
+    ) -> Result<Option<String>, SourceError> {
+        Ok(None)
     }
 }
 

@@ -374,9 +374,9 @@ pub fn demo_session(options: DemoOptions, clock: SharedClock) -> Session {
         executor: Some(Arc::new(changes::DemoExecutor::new(world.changes.clone()))),
         read_only: crate::aws::read_only::ReadOnlySwitch::new(false),
         org: None,
-        lookups: crate::sources::Lookups {
-            activity: Arc::new(activity::DemoActivity::new([world.clone()])),
-            archived: Arc::new(archived::DemoArchived::new([world.clone()], clock)),
-        },
+        lookups: crate::sources::Lookups::new(
+            activity::DemoActivity::new([world.clone()]),
+            archived::DemoArchived::new([world.clone()], clock),
+        ),
     }
 }

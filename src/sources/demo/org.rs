@@ -138,10 +138,10 @@ pub fn demo_org_session(options: DemoOptions, clock: SharedClock) -> Session {
         executor: Some(Arc::new(router)),
         read_only: crate::aws::read_only::ReadOnlySwitch::new(false),
         org: Some(org),
-        lookups: crate::sources::Lookups {
-            activity: Arc::new(super::activity::DemoActivity::new(reachable.clone())),
-            archived: Arc::new(archived),
-        },
+        lookups: crate::sources::Lookups::new(
+            super::activity::DemoActivity::new(reachable.clone()),
+            archived,
+        ),
     }
 }
 

@@ -199,6 +199,31 @@ pub fn draw(app: &mut App, width: u16, height: u16) -> String {
     render(app, width, height).backend().to_string()
 }
 
+/// Answers every `Effect::ReadFindingJson` among `effects` with `session`'s lookup, as the
+/// console does.
+pub fn answer_finding_json(app: &mut App, session: &Session, effects: &[Effect]) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for effect in effects {
+        if let Effect::ReadFindingJson(request) = effect {
+            let result = runtime.block_on(session.lookups.finding_json.finding_json(request));
+            let request = request.clone();
+            update(app, Msg::FindingJsonRead { request, result });
+        }
+    }
+}
+
+/// The open detail view's rows, as text.
+pub fn detail_text(app: &App) -> String {
+    let view = app.detail.as_ref().expect("a detail view is open");
+    view.rows
+        .iter()
+        .map(|r| format!("{}{}\n", r.prefix, r.text))
+        .collect()
+}
+
 pub fn key(code: KeyCode) -> Msg {
     Msg::Key(Key::from(code))
 }
