@@ -13,7 +13,7 @@ impl DemoWorld {
     pub fn journal_at(&self, anchor: DateTime<Utc>) -> Vec<JournalRecord> {
         let caller = self.caller().arn;
         // The world's own users, not a fresh inventory: a large demo would copy every user.
-        let users = &self.identity.users;
+        let users = &self.people().identity.users;
         let mut keyed = users
             .iter()
             .filter_map(|u| u.access_keys.first().map(|k| (u, k)));

@@ -80,13 +80,21 @@ pub struct DemoWorld {
     account: String,
     scale: DemoScale,
     anchor: i64,
-    identity: identity::Identity,
-    /// Indices of users holding an access key (GuardDuty findings name them).
-    keyed: Vec<u32>,
+    /// Generated when first read, by the first poll that needs it, off the UI loop: the
+    /// 500 accounts of an organisation hold 60,000 users, too many to make before the first
+    /// frame.
+    people: std::sync::OnceLock<People>,
     alarms: [Vec<alarms::AlarmSlot>; 3],
     detectors: [Option<String>; 3],
     /// Actions taken on the account, laid over what is generated.
     changes: Arc<changes::Changes>,
+}
+
+/// The account's IAM side.
+struct People {
+    identity: identity::Identity,
+    /// Indices of users holding an access key (GuardDuty findings name them).
+    keyed: Vec<u32>,
 }
 
 impl DemoWorld {
@@ -101,14 +109,6 @@ impl DemoWorld {
         let seed = options.seed;
         let scale = options.scale.at_least_one();
         let anchor = anchor.timestamp();
-        let identity = identity::build(seed, scale.users, anchor, account);
-        let keyed = identity
-            .users
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| !u.access_keys.is_empty())
-            .filter_map(|(i, _)| u32::try_from(i).ok())
-            .collect();
         let detectors = std::array::from_fn(|slot| {
             findings::ENABLED_SLOTS
                 .contains(&slot)
@@ -119,12 +119,26 @@ impl DemoWorld {
             account: account.to_string(),
             scale,
             anchor,
-            identity,
-            keyed,
+            people: std::sync::OnceLock::new(),
             alarms: alarms::build(seed, scale.alarms, anchor),
             detectors,
             changes: Arc::default(),
         }
+    }
+
+    /// The account's users, root and password policy, generated on first use.
+    fn people(&self) -> &People {
+        self.people.get_or_init(|| {
+            let identity = identity::build(self.seed, self.scale.users, self.anchor, &self.account);
+            let keyed = identity
+                .users
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| !u.access_keys.is_empty())
+                .filter_map(|(i, _)| u32::try_from(i).ok())
+                .collect();
+            People { identity, keyed }
+        })
     }
 
     /// The account's ID.
@@ -255,9 +269,10 @@ impl DemoWorld {
             region_slot: slot,
             region: DEMO_REGIONS.get(slot)?,
             detector_id,
-            users: &self.identity.users,
-            keyed: &self.keyed,
+            users: &self.people().identity.users,
+            keyed: &self.people().keyed,
             root_key: self
+                .people()
                 .identity
                 .root
                 .access_keys
@@ -283,14 +298,15 @@ impl DemoWorld {
 
     /// The IAM inventory as the latest credential report (at most 4 hours old) shows it.
     pub fn identity_at(&self, now: DateTime<Utc>) -> IdentityInventory {
-        let first = self.anchor - self.identity.report_lag_secs;
+        let identity = &self.people().identity;
+        let first = self.anchor - identity.report_lag_secs;
         let reports = ids::floor_div(now.timestamp() - first, REPORT_INTERVAL_SECS).max(0);
         let mut inventory = IdentityInventory {
             account_id: self.account.clone().into(),
             report_generated: ids::at(first + reports * REPORT_INTERVAL_SECS),
-            root: self.identity.root.clone(),
-            users: self.identity.users.clone(),
-            password_policy: self.identity.password_policy.clone(),
+            root: identity.root.clone(),
+            users: identity.users.clone(),
+            password_policy: identity.password_policy.clone(),
             roles: identity::roles(&self.account),
             admin_managed_policies: Vec::new(),
             authorization_error: None,
