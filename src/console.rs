@@ -257,32 +257,29 @@ pub async fn run(
                     runner = None;
                 }
                 Effect::LookupActivity(request) => {
-                    // Off the loop: the lookup waits for its account and region's token
-                    // and backs off when throttled, while keys keep working.
+                    // The lookup waits for its account and region's token and backs off
+                    // when throttled, while keys keep working.
                     let activity = lookups.activity.clone();
-                    let tx = action_tx.clone();
-                    tokio::spawn(async move {
+                    answer_off_the_loop(&action_tx, async move {
                         let result = activity.page(&request).await;
                         let request = Box::new(request);
-                        let _ = tx.send(Msg::ActivityPage { request, result });
+                        Msg::ActivityPage { request, result }
                     });
                 }
                 Effect::ListArchived(request) => {
-                    // Off the loop: a detector's archived findings, asked by `:archived`.
+                    // A detector's archived findings, asked by `:archived`.
                     let archived = lookups.archived.clone();
-                    let tx = action_tx.clone();
-                    tokio::spawn(async move {
+                    answer_off_the_loop(&action_tx, async move {
                         let result = archived.archived(&request).await;
-                        let _ = tx.send(Msg::ArchivedListed { request, result });
+                        Msg::ArchivedListed { request, result }
                     });
                 }
                 Effect::ReadFindingJson(request) => {
-                    // Off the loop: the open finding's JSON, asked when its detail opened.
+                    // The open finding's JSON, asked when its detail opened.
                     let lookup = lookups.finding_json.clone();
-                    let tx = action_tx.clone();
-                    tokio::spawn(async move {
+                    answer_off_the_loop(&action_tx, async move {
                         let result = lookup.finding_json(&request).await;
-                        let _ = tx.send(Msg::FindingJsonRead { request, result });
+                        Msg::FindingJsonRead { request, result }
                     });
                 }
                 Effect::Resolve(asked) => {
@@ -320,6 +317,17 @@ pub async fn run(
 
 /// The console's key for a terminal key event, or `None` for a key release: the console
 /// acts on presses (and their auto-repeats) only.
+/// Runs an on-demand read off the UI loop; its answer comes back as a message.
+fn answer_off_the_loop(
+    tx: &mpsc::UnboundedSender<Msg>,
+    answer: impl std::future::Future<Output = Msg> + Send + 'static,
+) {
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        let _ = tx.send(answer.await);
+    });
+}
+
 fn key_press(event: &term::KeyEvent) -> Option<Key> {
     if event.kind == KeyEventKind::Release {
         return None;

@@ -497,8 +497,9 @@ fn run(app: &mut App, action: Action) -> Vec<Effect> {
                 app.mode = Mode::Detail { key, scroll: 0 };
                 // A finding's detail shows its JSON as GuardDuty sent it, read now: no
                 // finding keeps it (a few KB each, for 100,000 findings).
-                if let Some(finding) = crate::panes::finding_at(tab, &app.data, row).cloned() {
-                    let request = app.data.read_finding_json(&finding);
+                let finding = crate::panes::finding_at(tab, &app.data, row);
+                if let Some(request) = finding.map(|f| app.data.finding_json_request(f)) {
+                    app.data.read_finding_json(&request);
                     return vec![Effect::ReadFindingJson(request)];
                 }
             }

@@ -1,4 +1,4 @@
-use super::shared_text::cut;
+use super::shared_text::pack;
 use super::{Severity, SharedText, SourceKind};
 use serde::{Deserialize, Serialize};
 
@@ -61,21 +61,15 @@ impl CheckResult {
         resource: &str,
         evidence: &str,
     ) -> Self {
-        // A resource name is at most a few hundred bytes; a longer one is cut, which keeps
-        // the offset within a u32.
-        const MAX_RESOURCE: usize = 1 << 20;
-        let resource = cut(resource, MAX_RESOURCE);
-        let mut text = String::with_capacity(resource.len() + evidence.len());
-        text.push_str(resource);
-        text.push_str(evidence);
+        let (text, [resource_end, _]) = pack([resource, evidence]);
         CheckResult {
             check,
             status,
             account_id,
             region,
             subject,
-            text: text.into_boxed_str(),
-            resource_end: u32::try_from(resource.len()).unwrap_or(u32::MAX),
+            text,
+            resource_end,
         }
     }
 

@@ -1,6 +1,6 @@
 use super::Severity;
 use super::SharedText;
-use super::shared_text::cut;
+use super::shared_text::pack;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -161,19 +161,10 @@ impl FindingText {
         resource_id: &str,
         details: &FindingDetails,
     ) -> Self {
-        // GuardDuty's fields are a few KB at most; anything longer than this is cut, which
-        // also keeps every offset within a u32.
-        const MAX_PART: usize = 1 << 20;
-        let parts = [title, description, resource_id, &details.0].map(|p| cut(p, MAX_PART));
-        let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-        let mut ends = [0u32; 4];
-        for (part, end) in parts.iter().zip(&mut ends) {
-            text.push_str(part);
-            *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
-        }
-        let [title_end, description_end, resource_end, _] = ends;
+        let (text, [title_end, description_end, resource_end, _]) =
+            pack([title, description, resource_id, &details.0]);
         FindingText {
-            text: text.into_boxed_str(),
+            text,
             title_end,
             description_end,
             resource_end,

@@ -1,6 +1,6 @@
 //! A resource's ARN and name in one allocation.
 
-use super::shared_text::cut;
+use super::shared_text::{cut, pack};
 use serde::{Deserialize, Serialize};
 
 /// An ARN with the name it ends in (`arn:aws:iam::…:user/path/NAME`,
@@ -17,25 +17,20 @@ pub struct NamedArn {
 
 impl NamedArn {
     pub fn new(arn: &str, name: &str) -> Self {
-        // ARNs and names are at most a few KB; a longer one is cut, which keeps the
-        // offsets within a u32.
-        const MAX: usize = 1 << 20;
-        let (arn, name) = (cut(arn, MAX), cut(name, MAX));
-        let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let (arn, name) = (cut(arn), cut(name));
         if arn.ends_with(name) {
+            let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
             return NamedArn {
                 text: arn.into(),
                 arn_end: offset(arn.len()),
                 name_start: offset(arn.len() - name.len()),
             };
         }
-        let mut text = String::with_capacity(arn.len() + name.len());
-        text.push_str(arn);
-        text.push_str(name);
+        let (text, [arn_end, _]) = pack([arn, name]);
         NamedArn {
-            text: text.into_boxed_str(),
-            arn_end: offset(arn.len()),
-            name_start: offset(arn.len()),
+            text,
+            arn_end,
+            name_start: arn_end,
         }
     }
 

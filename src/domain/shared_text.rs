@@ -126,14 +126,32 @@ pub fn joined(texts: &[SharedText], separator: &str) -> String {
     out
 }
 
-/// `text`, at most `max` bytes long, cut at a character boundary: texts packed together
-/// with u32 offsets are cut to keep the offsets in range.
-pub(super) fn cut(text: &str, max: usize) -> &str {
-    let mut end = text.len().min(max);
+/// The longest part [`pack`] keeps: AWS's fields are a few KB at most, and a cut keeps
+/// every offset within a u32.
+pub(super) const MAX_PART: usize = 1 << 20;
+
+/// `text`, at most [`MAX_PART`] bytes long, cut at a character boundary.
+pub(super) fn cut(text: &str) -> &str {
+    let mut end = text.len().min(MAX_PART);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
     text.get(..end).unwrap_or_default()
+}
+
+/// `parts` one after another in one allocation, each [`cut`], with where each ends: the
+/// texts of one row (a finding's title and description, a result's resource and evidence)
+/// held as one, where a string each would cost hundreds of thousands of rows an allocation
+/// and a pointer per part.
+pub(super) fn pack<const N: usize>(parts: [&str; N]) -> (Box<str>, [u32; N]) {
+    let parts = parts.map(cut);
+    let mut text = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    let mut ends = [0u32; N];
+    for (part, end) in parts.iter().zip(&mut ends) {
+        text.push_str(part);
+        *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    }
+    (text.into_boxed_str(), ends)
 }
 
 #[cfg(test)]

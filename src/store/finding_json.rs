@@ -27,11 +27,10 @@ pub struct OpenFindingJson {
 }
 
 impl Data {
-    /// Starts reading `finding`'s JSON (its detail opened): says what to ask for. The
-    /// JSON of the finding opened before is dropped.
-    pub fn read_finding_json(&mut self, finding: &Finding) -> FindingJsonRequest {
-        // Through the detector it was listed by, with that detector's account's clients
-        // (a member's finding through GuardDuty's delegated administrator).
+    /// How to read `finding`'s JSON: through the detector it was listed by, with that
+    /// detector's account's clients (a member's finding through GuardDuty's delegated
+    /// administrator).
+    pub fn finding_json_request(&self, finding: &Finding) -> FindingJsonRequest {
         let detector_account = self
             .detectors
             .iter()
@@ -40,13 +39,17 @@ impl Data {
                     && d.region == *finding.region
             })
             .map_or(finding.account_id.as_str(), |d| d.account_id.as_str());
-        let request = FindingJsonRequest::of(finding, detector_account);
+        FindingJsonRequest::of(finding, detector_account)
+    }
+
+    /// `request` is asked for (its finding's detail opened); the JSON of the finding opened
+    /// before is dropped.
+    pub fn read_finding_json(&mut self, request: &FindingJsonRequest) {
         self.finding_json = Some(OpenFindingJson {
-            finding_id: finding.id.clone(),
+            finding_id: request.finding_id.as_str().into(),
             json: FindingJson::Reading,
         });
         self.changed();
-        request
     }
 
     /// The answer to [`Data::read_finding_json`]; kept only if that finding's JSON is

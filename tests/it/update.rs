@@ -1253,6 +1253,94 @@ fn screen_text(app: &watchpost::app::App) -> String {
 }
 
 #[test]
+fn a_finding_row_of_the_overview_asks_for_its_json_and_other_rows_do_not() {
+    let mut app = loaded_app();
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    press(&mut app, "1");
+    let (mut findings, mut others) = (0, 0);
+    for _ in 0..40 {
+        let row = app.view(Tab::Overview).selected_row().unwrap();
+        let origin = app.data.triage[row].origin;
+        let effects = update(&mut app, key(KeyCode::Enter));
+        match origin {
+            watchpost::domain::TriageOrigin::Finding(_) => {
+                findings += 1;
+                let id = &app.data.findings[origin.index()].id;
+                assert!(
+                    matches!(effects.as_slice(), [Effect::ReadFindingJson(r)] if *r.finding_id == **id),
+                    "{effects:?}"
+                );
+                // The demo's own lookup: no wire form, the record watchpost holds.
+                support::answer_finding_json(&mut app, &session(), &effects);
+                let detail = detail_text(&app);
+                assert!(
+                    detail.contains("Record (JSON, as watchpost holds it)"),
+                    "{detail}"
+                );
+                assert!(!detail.contains("Reading the raw JSON"), "{detail}");
+            }
+            _ => {
+                others += 1;
+                assert!(effects.is_empty(), "{effects:?}");
+            }
+        }
+        update(&mut app, key(KeyCode::Esc));
+        press(&mut app, "j");
+    }
+    assert!(
+        findings > 0 && others > 0,
+        "{findings} findings, {others} others"
+    );
+}
+
+#[test]
+fn a_finding_json_that_cannot_be_read_says_why_beside_the_record() {
+    let mut app = loaded_app();
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    press(&mut app, "3");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let [Effect::ReadFindingJson(request)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(detail_text(&app).contains("Reading the raw JSON from GuardDuty"));
+    let result = Err(SourceError {
+        source_id: request.source_id(),
+        operation: "GetFindings".into(),
+        kind: SourceErrorKind::AccessDenied {
+            permission: Some("guardduty:GetFindings".into()),
+        },
+        message: "not authorized to perform guardduty:GetFindings".into(),
+    });
+    update(
+        &mut app,
+        Msg::FindingJsonRead {
+            request: request.clone(),
+            result,
+        },
+    );
+    let detail = detail_text(&app);
+    assert!(detail.contains("Cannot read the raw JSON: "), "{detail}");
+    assert!(detail.contains("guardduty:GetFindings"), "{detail}");
+    assert!(
+        detail.contains("Record (JSON, as watchpost holds it)"),
+        "{detail}"
+    );
+    assert!(!detail.contains("Reading the raw JSON"), "{detail}");
+}
+
+#[test]
 fn data_that_arrives_while_a_detail_is_open_shows_in_it() {
     let mut app = loaded_app();
     press(&mut app, "3");

@@ -261,6 +261,7 @@ impl DemoWorld {
     fn finding_context(&self, region: &str) -> Option<findings::FindingContext<'_>> {
         let slot = region_slot(region)?;
         let detector_id = self.detectors.get(slot)?.as_deref()?;
+        let people = self.people();
         Some(findings::FindingContext {
             seed: self.seed,
             account: &self.account,
@@ -269,10 +270,9 @@ impl DemoWorld {
             region_slot: slot,
             region: DEMO_REGIONS.get(slot)?,
             detector_id,
-            users: &self.people().identity.users,
-            keyed: &self.people().keyed,
-            root_key: self
-                .people()
+            users: &people.identity.users,
+            keyed: &people.keyed,
+            root_key: people
                 .identity
                 .root
                 .access_keys
